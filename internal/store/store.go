@@ -1,0 +1,376 @@
+// Package store owns Postroom's domain types (domains, accounts, mailboxes,
+// messages, the outbound queue) and the storage interface every backend
+// implements. It holds no SQL: backends live in store/sqlite (and later
+// store/postgres), and both must pass the conformance suite in store/storetest.
+//
+// Invariants every backend keeps:
+//   - UIDs and MODSEQs are allocated inside the transaction that writes the
+//     rows, so commit order equals UID order within a mailbox.
+//   - A message row holds one reference on its blob; the blob reference count
+//     and the account's usage counters change in the same transaction as the
+//     message rows. Nothing outside the store adjusts them.
+//   - Every query that reads or changes mail is scoped by account.
+package store
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// Errors returned by every backend. Callers test them with errors.Is.
+var (
+	ErrNotFound  = errors.New("store: not found")
+	ErrExists    = errors.New("store: already exists")
+	ErrOverQuota = errors.New("store: over quota")
+	// ErrProtected is returned when deleting or renaming a special-use mailbox.
+	ErrProtected = errors.New("store: special mailbox cannot be changed")
+	// ErrHasChildren is returned when deleting a mailbox that has children.
+	ErrHasChildren = errors.New("store: mailbox has children")
+	// ErrInvalid is returned for values the store refuses (empty names and the like).
+	ErrInvalid = errors.New("store: invalid value")
+)
+
+// Store is the whole storage port. Backends are safe for concurrent use by
+// many goroutines and, for the embedded backend, by several processes sharing
+// one data directory (the CLI changes accounts while the server runs).
+type Store interface {
+	DomainStore
+	AccountStore
+	MailboxStore
+	MessageStore
+	QueueStore
+	BlobRefs
+	io.Closer
+}
+
+// DomainStore manages hosted domains and system operators.
+type DomainStore interface {
+	// CreateDomain stores d and sets d.ID. The name is stored lower-case.
+	// ErrExists if the name is taken.
+	CreateDomain(ctx context.Context, d *Domain) error
+	// Domain finds a domain by name (case-insensitive). ErrNotFound.
+	Domain(ctx context.Context, name string) (*Domain, error)
+	// DomainByID finds a domain by id. ErrNotFound.
+	DomainByID(ctx context.Context, id int64) (*Domain, error)
+	// Domains lists all domains ordered by name.
+	Domains(ctx context.Context) ([]Domain, error)
+	// UpdateDomain saves Language, TimeZone and QuotaBytes.
+	UpdateDomain(ctx context.Context, d *Domain) error
+	// DeleteDomain deletes the domain with all its accounts and their mail
+	// (blob references released). ErrNotFound.
+	DeleteDomain(ctx context.Context, id int64) error
+
+	// CreateOperator stores a system operator. ErrExists.
+	CreateOperator(ctx context.Context, o *Operator) error
+	// Operator finds an operator by login name. ErrNotFound.
+	Operator(ctx context.Context, name string) (*Operator, error)
+	// Operators lists all operators.
+	Operators(ctx context.Context) ([]Operator, error)
+}
+
+// AccountStore manages user accounts.
+type AccountStore interface {
+	// CreateAccount stores a, sets a.ID and a.CreatedAt, and creates the
+	// special mailboxes (DefaultMailboxes) in the same transaction.
+	// ErrNotFound if a.DomainID does not exist, ErrExists if the address is
+	// taken in that domain.
+	CreateAccount(ctx context.Context, a *Account) error
+	// Account finds an account by id. ErrNotFound.
+	Account(ctx context.Context, id int64) (*Account, error)
+	// AccountByAddress finds an account by its full address, compared
+	// case-insensitively. ErrNotFound.
+	AccountByAddress(ctx context.Context, address string) (*Account, error)
+	// Accounts lists a domain's accounts ordered by local part, with usage.
+	Accounts(ctx context.Context, domainID int64) ([]Account, error)
+	// UpdateAccount saves every mutable field of a (not the address, domain,
+	// or usage counters). ErrNotFound.
+	UpdateAccount(ctx context.Context, a *Account) error
+	// DeleteAccount deletes the account and all its mail. ErrNotFound.
+	DeleteAccount(ctx context.Context, id int64) error
+	// Usage returns the bytes and message count stored by the account,
+	// maintained transactionally with the messages.
+	Usage(ctx context.Context, accountID int64) (Usage, error)
+}
+
+// MailboxStore manages mail folders. Names are full paths with "/" between
+// levels ("Projects/2026/견적"); "INBOX" is the inbox, matched
+// case-insensitively as IMAP requires.
+type MailboxStore interface {
+	// Mailboxes lists an account's mailboxes ordered by name.
+	Mailboxes(ctx context.Context, accountID int64) ([]Mailbox, error)
+	// Mailbox finds a mailbox by id within the account. ErrNotFound.
+	Mailbox(ctx context.Context, accountID, mailboxID int64) (*Mailbox, error)
+	// MailboxByName finds a mailbox by full name within the account. ErrNotFound.
+	MailboxByName(ctx context.Context, accountID int64, name string) (*Mailbox, error)
+	// MailboxByRole finds the account's special mailbox of a role. ErrNotFound.
+	MailboxByRole(ctx context.Context, accountID int64, role Role) (*Mailbox, error)
+	// CreateMailbox creates a user folder, creating missing parents too.
+	// It allocates a fresh UIDVALIDITY. ErrExists, ErrInvalid for an empty
+	// name or an empty path element.
+	CreateMailbox(ctx context.Context, accountID int64, name string) (*Mailbox, error)
+	// RenameMailbox renames a mailbox and its children. Renaming INBOX is
+	// refused with ErrProtected (IMAP's INBOX-rename move is a mail-service
+	// operation). ErrExists if the new name is taken.
+	RenameMailbox(ctx context.Context, accountID, mailboxID int64, newName string) error
+	// DeleteMailbox deletes a user folder and its messages. ErrProtected for
+	// special mailboxes, ErrHasChildren if it has children.
+	DeleteMailbox(ctx context.Context, accountID, mailboxID int64) error
+	// SetSubscribed changes the subscription flag.
+	SetSubscribed(ctx context.Context, accountID, mailboxID int64, subscribed bool) error
+	// MailboxStatus counts the messages of a mailbox.
+	MailboxStatus(ctx context.Context, accountID, mailboxID int64) (MailboxStatus, error)
+}
+
+// MessageStore manages messages. Every method is scoped by account; a
+// mailbox or message of another account is ErrNotFound.
+type MessageStore interface {
+	// AppendMessage stores a message whose blob is already written and
+	// synced. In one transaction it allocates the UID and MODSEQ, takes a
+	// blob reference, updates usage and checks quota (ErrOverQuota when the
+	// account's or the domain's quota would be exceeded and !m.IgnoreQuota).
+	AppendMessage(ctx context.Context, m *NewMessage) (*Message, error)
+	// Message finds one message by id within the account. ErrNotFound.
+	Message(ctx context.Context, accountID, messageID int64) (*Message, error)
+	// MessageByUID finds one message by UID within a mailbox. ErrNotFound.
+	MessageByUID(ctx context.Context, accountID, mailboxID int64, uid uint32) (*Message, error)
+	// Messages calls fn for each message of the mailbox in UID order, without
+	// loading everything into memory. Returning a non-nil error from fn stops
+	// the walk and is returned.
+	Messages(ctx context.Context, accountID, mailboxID int64, fn func(*Message) error) error
+	// StoreFlags changes the flags of the messages with the given UIDs and
+	// returns them as changed, each with a new MODSEQ. Unknown UIDs are skipped.
+	StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []uint32, op FlagOp, flags []string) ([]Message, error)
+	// CopyMessages copies messages into dst with new UIDs, taking new blob
+	// references and checking quota. It returns the source and new UIDs in
+	// matching order.
+	CopyMessages(ctx context.Context, accountID, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error)
+	// MoveMessages moves messages into dst atomically (new UIDs in dst,
+	// expunge log entries in src); quota unchanged.
+	MoveMessages(ctx context.Context, accountID, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error)
+	// Expunge removes messages, records them in the expunge log, releases
+	// blob references and usage. It returns the UIDs removed, ascending.
+	Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error)
+	// ExpungedSince lists UIDs expunged from the mailbox with a MODSEQ
+	// greater than modseq, ascending (what QRESYNC's VANISHED needs).
+	ExpungedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]uint32, error)
+}
+
+// QueueStore holds outbound mail waiting for internet delivery.
+type QueueStore interface {
+	// Enqueue stores one outbound message for its recipients (blob already
+	// synced; one blob reference taken) and sets q.ID.
+	Enqueue(ctx context.Context, q *QueuedMessage) error
+	// Queue lists queued messages, oldest first.
+	Queue(ctx context.Context) ([]QueuedMessage, error)
+	// Dequeue removes a queued message and releases its blob reference.
+	Dequeue(ctx context.Context, id int64) error
+}
+
+// BlobRefs answers the blob garbage collector.
+type BlobRefs interface {
+	// BlobReferenced reports whether any row (message or queue entry) still
+	// references the blob.
+	BlobReferenced(ctx context.Context, key string) (bool, error)
+	// BlobRefCount returns the number of references recorded for the blob.
+	BlobRefCount(ctx context.Context, key string) (int64, error)
+	// CheckConsistency verifies the store's own invariants (reference counts
+	// equal the rows that reference each blob, usage equals the sum of
+	// message sizes, UIDNEXT is above every UID) and returns a description of
+	// every violation found; empty means consistent.
+	CheckConsistency(ctx context.Context) ([]string, error)
+}
+
+// Domain is a hosted mail domain: a tenant.
+type Domain struct {
+	ID         int64
+	Name       string // lower-case, e.g. "example.co.kr"
+	Language   string // default language of new accounts: "ko" or "en"
+	TimeZone   string // IANA name, default of new accounts
+	QuotaBytes int64  // whole-domain quota; 0 = unlimited
+	CreatedAt  time.Time
+}
+
+// Operator is a system operator: manages domains, is not a mail user.
+type Operator struct {
+	ID           int64
+	Name         string
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// Account is a mail user of one domain.
+type Account struct {
+	ID           int64
+	DomainID     int64
+	Domain       string // domain name, filled on read
+	LocalPart    string // lower-case
+	DisplayName  string
+	PasswordHash string // argon2id, PHC string form
+	QuotaBytes   int64  // 0 = unlimited
+	Enabled      bool   // service ON; OFF = suspended (no login, mail refused)
+	ClientAccess bool   // P7 "use mail clients": IMAP, POP3, submission logins
+	Admin        bool   // domain administrator
+	Language     string // "ko" or "en"
+	TimeZone     string // IANA name
+	CreatedAt    time.Time
+	Usage        Usage // filled on read
+}
+
+// Address returns the account's full e-mail address.
+func (a *Account) Address() string { return a.LocalPart + "@" + a.Domain }
+
+// Usage is what an account stores.
+type Usage struct {
+	Bytes    int64
+	Messages int64
+}
+
+// Role marks a special-use mailbox (RFC 6154).
+type Role string
+
+const (
+	RoleNone    Role = ""
+	RoleInbox   Role = "inbox"
+	RoleSent    Role = "sent"
+	RoleDrafts  Role = "drafts"
+	RoleTrash   Role = "trash"
+	RoleSpam    Role = "spam"
+	RoleArchive Role = "archive"
+)
+
+// DefaultMailboxes are created for every account, in this order, with these
+// names. The UI shows translated names by role (받은메일함, 보낸메일함, ...).
+var DefaultMailboxes = []struct {
+	Name string
+	Role Role
+}{
+	{"INBOX", RoleInbox},
+	{"Sent", RoleSent},
+	{"Drafts", RoleDrafts},
+	{"Trash", RoleTrash},
+	{"Spam", RoleSpam},
+	{"Archive", RoleArchive},
+}
+
+// MailboxDelimiter separates the levels of a mailbox name.
+const MailboxDelimiter = "/"
+
+// Mailbox is a folder of one account.
+type Mailbox struct {
+	ID            int64
+	AccountID     int64
+	Name          string // full path, levels separated by MailboxDelimiter
+	Role          Role
+	Subscribed    bool
+	UIDValidity   uint32
+	UIDNext       uint32 // the UID the next message will get
+	HighestModSeq uint64 // highest MODSEQ of any change in this mailbox
+	CreatedAt     time.Time
+}
+
+// MailboxStatus counts a mailbox's messages.
+type MailboxStatus struct {
+	Messages int64
+	Unseen   int64
+	Size     int64
+}
+
+// Standard IMAP system flags, stored as given.
+const (
+	FlagSeen     = `\Seen`
+	FlagAnswered = `\Answered`
+	FlagFlagged  = `\Flagged`
+	FlagDeleted  = `\Deleted`
+	FlagDraft    = `\Draft`
+)
+
+// FlagOp says how StoreFlags changes flags.
+type FlagOp int
+
+const (
+	FlagsAdd FlagOp = iota
+	FlagsRemove
+	FlagsReplace
+)
+
+// Address is a parsed mailbox address of an envelope.
+type Address struct {
+	Name string `json:"name,omitempty"` // decoded display name
+	Addr string `json:"addr"`           // local@domain
+}
+
+// Envelope is what IMAP's ENVELOPE and the webmail's lists need, parsed once
+// at delivery from the message header (decoded to UTF-8).
+type Envelope struct {
+	Date      time.Time `json:"date"` // zero when absent or unparsable
+	Subject   string    `json:"subject,omitempty"`
+	From      []Address `json:"from,omitempty"`
+	Sender    []Address `json:"sender,omitempty"`
+	ReplyTo   []Address `json:"reply_to,omitempty"`
+	To        []Address `json:"to,omitempty"`
+	Cc        []Address `json:"cc,omitempty"`
+	Bcc       []Address `json:"bcc,omitempty"`
+	InReplyTo string    `json:"in_reply_to,omitempty"`
+	MessageID string    `json:"message_id,omitempty"`
+}
+
+// NewMessage is a message to append. The blob must already be synced.
+type NewMessage struct {
+	AccountID    int64
+	MailboxID    int64
+	BlobKey      string
+	Size         int64
+	InternalDate time.Time
+	Flags        []string
+	Envelope     Envelope
+	// References lists the Message-IDs this message refers to (In-Reply-To
+	// and References), used to join an existing thread of the account.
+	References    []string
+	Preview       string // short plain-text start of the body
+	HasAttachment bool
+	IgnoreQuota   bool // for moves into Trash and administrative restores
+}
+
+// Message is a stored message.
+type Message struct {
+	ID            int64
+	AccountID     int64
+	MailboxID     int64
+	UID           uint32
+	ModSeq        uint64
+	BlobKey       string
+	Size          int64
+	InternalDate  time.Time
+	Flags         []string // sorted
+	Envelope      Envelope
+	ThreadID      int64 // id of the thread's first message
+	Preview       string
+	HasAttachment bool
+}
+
+// HasFlag reports whether the message carries flag (case-insensitive for
+// system flags, as IMAP compares them).
+func (m *Message) HasFlag(flag string) bool {
+	for _, f := range m.Flags {
+		if equalFold(f, flag) {
+			return true
+		}
+	}
+	return false
+}
+
+// QueuedMessage is an outbound message waiting for internet delivery.
+type QueuedMessage struct {
+	ID         int64
+	AccountID  int64 // submitting account; 0 for system mail (bounces)
+	From       string
+	Recipients []string
+	BlobKey    string
+	Size       int64
+	CreatedAt  time.Time
+	NextTry    time.Time
+	Attempts   int
+	LastError  string
+}
