@@ -80,3 +80,17 @@ func ValidMailboxName(name string) bool {
 	}
 	return true
 }
+
+// CanonicalMailboxName writes the INBOX level of a name in upper case, since
+// IMAP compares INBOX case-insensitively (RFC 9051 §5.1) and every other
+// name case-sensitively.
+func CanonicalMailboxName(name string) string {
+	first, rest, found := strings.Cut(name, MailboxDelimiter)
+	if strings.EqualFold(first, "INBOX") {
+		if found {
+			return "INBOX" + MailboxDelimiter + rest
+		}
+		return "INBOX"
+	}
+	return name
+}

@@ -175,6 +175,9 @@ type BlobRefs interface {
 	BlobReferenced(ctx context.Context, key string) (bool, error)
 	// BlobRefCount returns the number of references recorded for the blob.
 	BlobRefCount(ctx context.Context, key string) (int64, error)
+	// BlobKeys calls fn for every blob key that has a reference, so that a
+	// checker can compare the blob directory with the store.
+	BlobKeys(ctx context.Context, fn func(key string) error) error
 	// CheckConsistency verifies the store's own invariants (reference counts
 	// equal the rows that reference each blob, usage equals the sum of
 	// message sizes, UIDNEXT is above every UID) and returns a description of

@@ -1,0 +1,177 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"postroom/internal/store"
+)
+
+const domainCols = `id, name, language, time_zone, quota_bytes, created_at`
+
+func scanDomain(row interface{ Scan(...any) error }) (*store.Domain, error) {
+	var d store.Domain
+	var created int64
+	if err := row.Scan(&d.ID, &d.Name, &d.Language, &d.TimeZone, &d.QuotaBytes, &created); err != nil {
+		return nil, notFound(err)
+	}
+	d.CreatedAt = fromNanos(created)
+	return &d, nil
+}
+
+// CreateDomain implements store.DomainStore.
+func (s *Store) CreateDomain(ctx context.Context, d *store.Domain) error {
+	d.Name = strings.ToLower(strings.TrimSpace(d.Name))
+	if d.Name == "" {
+		return store.ErrInvalid
+	}
+	if d.Language == "" {
+		d.Language = "ko"
+	}
+	if d.TimeZone == "" {
+		d.TimeZone = "Asia/Seoul"
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO domains (name, language, time_zone, quota_bytes, created_at) VALUES (?,?,?,?,?)`,
+			d.Name, d.Language, d.TimeZone, d.QuotaBytes, t)
+		if isUnique(err) {
+			return store.ErrExists
+		}
+		if err != nil {
+			return err
+		}
+		d.ID, _ = res.LastInsertId()
+		d.CreatedAt = fromNanos(t)
+		return nil
+	})
+}
+
+// Domain implements store.DomainStore.
+func (s *Store) Domain(ctx context.Context, name string) (*store.Domain, error) {
+	return scanDomain(s.db.QueryRowContext(ctx, `SELECT `+domainCols+` FROM domains WHERE name = ?`, strings.ToLower(strings.TrimSpace(name))))
+}
+
+// DomainByID implements store.DomainStore.
+func (s *Store) DomainByID(ctx context.Context, id int64) (*store.Domain, error) {
+	return scanDomain(s.db.QueryRowContext(ctx, `SELECT `+domainCols+` FROM domains WHERE id = ?`, id))
+}
+
+// Domains implements store.DomainStore.
+func (s *Store) Domains(ctx context.Context) ([]store.Domain, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+domainCols+` FROM domains ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Domain
+	for rows.Next() {
+		d, err := scanDomain(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, rows.Err()
+}
+
+// UpdateDomain implements store.DomainStore.
+func (s *Store) UpdateDomain(ctx context.Context, d *store.Domain) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE domains SET language=?, time_zone=?, quota_bytes=? WHERE id=?`,
+			d.Language, d.TimeZone, d.QuotaBytes, d.ID)
+		return affectedOne(res, err)
+	})
+}
+
+// DeleteDomain implements store.DomainStore.
+func (s *Store) DeleteDomain(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM accounts WHERE domain_id=?`, id)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var a int64
+			if err := rows.Scan(&a); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, a)
+		}
+		rows.Close()
+		for _, a := range ids {
+			if err := deleteAccountTx(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM domains WHERE id=?`, id)
+		return affectedOne(res, err)
+	})
+}
+
+// CreateOperator implements store.DomainStore.
+func (s *Store) CreateOperator(ctx context.Context, o *store.Operator) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO operators (name, password_hash, created_at) VALUES (?,?,?)`, o.Name, o.PasswordHash, t)
+		if isUnique(err) {
+			return store.ErrExists
+		}
+		if err != nil {
+			return err
+		}
+		o.ID, _ = res.LastInsertId()
+		o.CreatedAt = fromNanos(t)
+		return nil
+	})
+}
+
+func scanOperator(row interface{ Scan(...any) error }) (*store.Operator, error) {
+	var o store.Operator
+	var created int64
+	if err := row.Scan(&o.ID, &o.Name, &o.PasswordHash, &created); err != nil {
+		return nil, notFound(err)
+	}
+	o.CreatedAt = fromNanos(created)
+	return &o, nil
+}
+
+// Operator implements store.DomainStore.
+func (s *Store) Operator(ctx context.Context, name string) (*store.Operator, error) {
+	return scanOperator(s.db.QueryRowContext(ctx, `SELECT id, name, password_hash, created_at FROM operators WHERE name=?`, name))
+}
+
+// Operators implements store.DomainStore.
+func (s *Store) Operators(ctx context.Context) ([]store.Operator, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, password_hash, created_at FROM operators ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Operator
+	for rows.Next() {
+		o, err := scanOperator(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *o)
+	}
+	return out, rows.Err()
+}
+
+func affectedOne(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}

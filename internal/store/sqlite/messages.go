@@ -1,0 +1,444 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"postroom/internal/store"
+)
+
+const messageCols = `id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, flags, envelope, thread_id, preview, has_attachment`
+
+func scanMessage(row interface{ Scan(...any) error }) (*store.Message, error) {
+	var m store.Message
+	var date int64
+	var flags, env string
+	if err := row.Scan(&m.ID, &m.AccountID, &m.MailboxID, &m.UID, &m.ModSeq, &m.BlobKey, &m.Size, &date, &flags, &env,
+		&m.ThreadID, &m.Preview, &m.HasAttachment); err != nil {
+		return nil, notFound(err)
+	}
+	m.InternalDate = fromNanos(date)
+	m.Flags = splitFlags(flags)
+	if err := json.Unmarshal([]byte(env), &m.Envelope); err != nil {
+		return nil, fmt.Errorf("message %d envelope: %w", m.ID, err)
+	}
+	return &m, nil
+}
+
+func splitFlags(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, " ")
+}
+
+func hasSeen(flags []string) int {
+	for _, f := range flags {
+		if f == store.FlagSeen {
+			return 1
+		}
+	}
+	return 0
+}
+
+// allocate takes the next UID (if uids > 0, that many) and the next MODSEQ of
+// a mailbox inside tx. It returns the first UID and the MODSEQ.
+func allocate(ctx context.Context, tx *sql.Tx, mailboxID int64, uids int) (uint32, uint64, error) {
+	var uid uint32
+	var modseq uint64
+	err := tx.QueryRowContext(ctx, `UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1
+		WHERE id=? RETURNING uid_next - ?, highest_modseq`, uids, mailboxID, uids).Scan(&uid, &modseq)
+	return uid, modseq, notFound(err)
+}
+
+func addUsage(ctx context.Context, tx *sql.Tx, accountID, bytes, count int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET used_bytes = used_bytes + ?, used_messages = used_messages + ? WHERE id=?`,
+		bytes, count, accountID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE domains SET used_bytes = used_bytes + ? WHERE id = (SELECT domain_id FROM accounts WHERE id=?)`,
+		bytes, accountID)
+	return err
+}
+
+// checkQuota returns store.ErrOverQuota if adding bytes would exceed the
+// account's or its domain's quota.
+func checkQuota(ctx context.Context, tx *sql.Tx, accountID, bytes int64) error {
+	var aq, au, dq, du int64
+	err := tx.QueryRowContext(ctx, `SELECT a.quota_bytes, a.used_bytes, d.quota_bytes, d.used_bytes
+		FROM accounts a JOIN domains d ON d.id=a.domain_id WHERE a.id=?`, accountID).Scan(&aq, &au, &dq, &du)
+	if err != nil {
+		return notFound(err)
+	}
+	if (aq > 0 && au+bytes > aq) || (dq > 0 && du+bytes > dq) {
+		return store.ErrOverQuota
+	}
+	return nil
+}
+
+func addBlobRef(ctx context.Context, tx *sql.Tx, key string, n int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO blobs (key, refs) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET refs = refs + excluded.refs`, key, n)
+	return err
+}
+
+// releaseBlobs drops one reference for each blob key the query returns (one
+// row per referencing row).
+func releaseBlobs(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	counts := map[string]int64{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return err
+		}
+		counts[k]++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for k, n := range counts {
+		if err := addBlobRef(ctx, tx, k, -n); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM blobs WHERE refs <= 0`)
+	return err
+}
+
+// AppendMessage implements store.MessageStore.
+func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store.Message, error) {
+	if nm.BlobKey == "" {
+		return nil, store.ErrInvalid
+	}
+	flags := store.NormalizeFlags(nm.Flags)
+	env, err := json.Marshal(nm.Envelope)
+	if err != nil {
+		return nil, err
+	}
+	var m *store.Message
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := getMailbox(ctx, tx, nm.AccountID, nm.MailboxID); err != nil {
+			return err
+		}
+		if !nm.IgnoreQuota {
+			if err := checkQuota(ctx, tx, nm.AccountID, nm.Size); err != nil {
+				return err
+			}
+		}
+		uid, modseq, err := allocate(ctx, tx, nm.MailboxID, 1)
+		if err != nil {
+			return err
+		}
+		thread, err := findThread(ctx, tx, nm.AccountID, nm.References)
+		if err != nil {
+			return err
+		}
+		date := nm.InternalDate.UTC().UnixNano()
+		res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
+			flags, seen, envelope, message_id, thread_id, preview, has_attachment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			nm.AccountID, nm.MailboxID, uid, modseq, nm.BlobKey, nm.Size, date, strings.Join(flags, " "), hasSeen(flags),
+			string(env), nm.Envelope.MessageID, thread, nm.Preview, boolInt(nm.HasAttachment))
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		if thread == 0 {
+			thread = id
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET thread_id=? WHERE id=?`, id, id); err != nil {
+				return err
+			}
+		}
+		if err := addBlobRef(ctx, tx, nm.BlobKey, 1); err != nil {
+			return err
+		}
+		if err := addUsage(ctx, tx, nm.AccountID, nm.Size, 1); err != nil {
+			return err
+		}
+		m = &store.Message{ID: id, AccountID: nm.AccountID, MailboxID: nm.MailboxID, UID: uid, ModSeq: modseq,
+			BlobKey: nm.BlobKey, Size: nm.Size, InternalDate: fromNanos(date), Flags: flags, Envelope: nm.Envelope,
+			ThreadID: thread, Preview: nm.Preview, HasAttachment: nm.HasAttachment}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// findThread returns the thread of the account's message whose Message-ID
+// appears in refs, or 0.
+func findThread(ctx context.Context, tx *sql.Tx, accountID int64, refs []string) (int64, error) {
+	var ids []any
+	for _, r := range refs {
+		if r != "" {
+			ids = append(ids, r)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	if len(ids) > 200 {
+		ids = ids[len(ids)-200:]
+	}
+	var thread int64
+	err := tx.QueryRowContext(ctx, `SELECT thread_id FROM messages WHERE account_id=? AND message_id IN (`+placeholders(len(ids))+`)
+		ORDER BY id LIMIT 1`, append([]any{accountID}, ids...)...).Scan(&thread)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return thread, err
+}
+
+// Message implements store.MessageStore.
+func (s *Store) Message(ctx context.Context, accountID, messageID int64) (*store.Message, error) {
+	return scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE account_id=? AND id=?`, accountID, messageID))
+}
+
+// MessageByUID implements store.MessageStore.
+func (s *Store) MessageByUID(ctx context.Context, accountID, mailboxID int64, uid uint32) (*store.Message, error) {
+	return scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE account_id=? AND mailbox_id=? AND uid=?`,
+		accountID, mailboxID, uid))
+}
+
+// Messages implements store.MessageStore. It reads in pages so that a
+// mailbox of any size is walked in bounded memory.
+func (s *Store) Messages(ctx context.Context, accountID, mailboxID int64, fn func(*store.Message) error) error {
+	const page = 1000
+	var after uint32
+	for {
+		rows, err := s.db.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE account_id=? AND mailbox_id=? AND uid>?
+			ORDER BY uid LIMIT ?`, accountID, mailboxID, after, page)
+		if err != nil {
+			return err
+		}
+		var batch []*store.Message
+		for rows.Next() {
+			m, err := scanMessage(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, m := range batch {
+			if err := fn(m); err != nil {
+				return err
+			}
+		}
+		if len(batch) < page {
+			return nil
+		}
+		after = batch[len(batch)-1].UID
+	}
+}
+
+// selectByUIDs loads the messages of a mailbox with the given UIDs, in UID order.
+func selectByUIDs(ctx context.Context, tx *sql.Tx, accountID, mailboxID int64, uids []uint32) ([]*store.Message, error) {
+	var out []*store.Message
+	for start := 0; start < len(uids); start += 500 {
+		chunk := uids[start:min(start+500, len(uids))]
+		args := []any{accountID, mailboxID}
+		for _, u := range chunk {
+			args = append(args, u)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE account_id=? AND mailbox_id=? AND uid IN (`+
+			placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			m, err := scanMessage(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UID < out[j].UID })
+	return out, nil
+}
+
+// StoreFlags implements store.MessageStore.
+func (s *Store) StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []uint32, op store.FlagOp, flags []string) ([]store.Message, error) {
+	var changed []store.Message
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		changed = nil
+		if _, err := getMailbox(ctx, tx, accountID, mailboxID); err != nil {
+			return err
+		}
+		msgs, err := selectByUIDs(ctx, tx, accountID, mailboxID, uids)
+		if err != nil || len(msgs) == 0 {
+			return err
+		}
+		for _, m := range msgs {
+			nf := store.ApplyFlags(m.Flags, op, flags)
+			if strings.Join(nf, " ") == strings.Join(m.Flags, " ") {
+				continue
+			}
+			_, modseq, err := allocate(ctx, tx, mailboxID, 0)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET flags=?, seen=?, modseq=? WHERE id=?`,
+				strings.Join(nf, " "), hasSeen(nf), modseq, m.ID); err != nil {
+				return err
+			}
+			m.Flags, m.ModSeq = nf, modseq
+			changed = append(changed, *m)
+		}
+		return nil
+	})
+	return changed, err
+}
+
+// CopyMessages implements store.MessageStore.
+func (s *Store) CopyMessages(ctx context.Context, accountID, srcID, dstID int64, uids []uint32) ([]uint32, []uint32, error) {
+	return s.transfer(ctx, accountID, srcID, dstID, uids, false)
+}
+
+// MoveMessages implements store.MessageStore.
+func (s *Store) MoveMessages(ctx context.Context, accountID, srcID, dstID int64, uids []uint32) ([]uint32, []uint32, error) {
+	return s.transfer(ctx, accountID, srcID, dstID, uids, true)
+}
+
+func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uids []uint32, move bool) (src, dst []uint32, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		src, dst = nil, nil
+		if _, err := getMailbox(ctx, tx, accountID, srcID); err != nil {
+			return err
+		}
+		if _, err := getMailbox(ctx, tx, accountID, dstID); err != nil {
+			return err
+		}
+		msgs, err := selectByUIDs(ctx, tx, accountID, srcID, uids)
+		if err != nil || len(msgs) == 0 {
+			return err
+		}
+		if !move {
+			var total int64
+			for _, m := range msgs {
+				total += m.Size
+			}
+			if err := checkQuota(ctx, tx, accountID, total); err != nil {
+				return err
+			}
+		}
+		first, modseq, err := allocate(ctx, tx, dstID, len(msgs))
+		if err != nil {
+			return err
+		}
+		var srcModseq uint64
+		if move && srcID != dstID {
+			if _, srcModseq, err = allocate(ctx, tx, srcID, 0); err != nil {
+				return err
+			}
+		}
+		for i, m := range msgs {
+			uid := first + uint32(i)
+			if move {
+				if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox_id=?, uid=?, modseq=? WHERE id=?`, dstID, uid, modseq, m.ID); err != nil {
+					return err
+				}
+				if srcID != dstID {
+					if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?,?,?)`, srcID, m.UID, srcModseq); err != nil {
+						return err
+					}
+				}
+			} else {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
+					flags, seen, envelope, message_id, thread_id, preview, has_attachment)
+					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, envelope, message_id, thread_id, preview, has_attachment
+					FROM messages WHERE id=?`, dstID, uid, modseq, m.ID); err != nil {
+					return err
+				}
+				if err := addBlobRef(ctx, tx, m.BlobKey, 1); err != nil {
+					return err
+				}
+				if err := addUsage(ctx, tx, accountID, m.Size, 1); err != nil {
+					return err
+				}
+			}
+			src = append(src, m.UID)
+			dst = append(dst, uid)
+		}
+		return nil
+	})
+	return src, dst, err
+}
+
+// Expunge implements store.MessageStore.
+func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error) {
+	var removed []uint32
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		removed = nil
+		if _, err := getMailbox(ctx, tx, accountID, mailboxID); err != nil {
+			return err
+		}
+		msgs, err := selectByUIDs(ctx, tx, accountID, mailboxID, uids)
+		if err != nil || len(msgs) == 0 {
+			return err
+		}
+		_, modseq, err := allocate(ctx, tx, mailboxID, 0)
+		if err != nil {
+			return err
+		}
+		var bytes int64
+		for _, m := range msgs {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE id=?`, m.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?,?,?)`, mailboxID, m.UID, modseq); err != nil {
+				return err
+			}
+			if err := addBlobRef(ctx, tx, m.BlobKey, -1); err != nil {
+				return err
+			}
+			bytes += m.Size
+			removed = append(removed, m.UID)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM blobs WHERE refs <= 0`); err != nil {
+			return err
+		}
+		return addUsage(ctx, tx, accountID, -bytes, -int64(len(msgs)))
+	})
+	return removed, err
+}
+
+// ExpungedSince implements store.MessageStore.
+func (s *Store) ExpungedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]uint32, error) {
+	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT uid FROM expunged WHERE mailbox_id=? AND modseq>? ORDER BY uid`, mailboxID, modseq)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []uint32
+	for rows.Next() {
+		var u uint32
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

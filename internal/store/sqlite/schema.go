@@ -1,0 +1,123 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are applied in order; the index of the last one applied is
+// kept in PRAGMA user_version. Never edit a released migration: append.
+var migrations = []string{`
+CREATE TABLE domains (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL UNIQUE,
+	language    TEXT NOT NULL,
+	time_zone   TEXT NOT NULL,
+	quota_bytes INTEGER NOT NULL DEFAULT 0,
+	used_bytes  INTEGER NOT NULL DEFAULT 0,
+	created_at  INTEGER NOT NULL
+);
+CREATE TABLE operators (
+	id            INTEGER PRIMARY KEY,
+	name          TEXT NOT NULL UNIQUE,
+	password_hash TEXT NOT NULL,
+	created_at    INTEGER NOT NULL
+);
+CREATE TABLE accounts (
+	id            INTEGER PRIMARY KEY,
+	domain_id     INTEGER NOT NULL REFERENCES domains(id),
+	local_part    TEXT NOT NULL,
+	display_name  TEXT NOT NULL DEFAULT '',
+	password_hash TEXT NOT NULL DEFAULT '',
+	quota_bytes   INTEGER NOT NULL DEFAULT 0,
+	enabled       INTEGER NOT NULL DEFAULT 1,
+	client_access INTEGER NOT NULL DEFAULT 1,
+	admin         INTEGER NOT NULL DEFAULT 0,
+	language      TEXT NOT NULL DEFAULT 'ko',
+	time_zone     TEXT NOT NULL DEFAULT 'Asia/Seoul',
+	used_bytes    INTEGER NOT NULL DEFAULT 0,
+	used_messages INTEGER NOT NULL DEFAULT 0,
+	created_at    INTEGER NOT NULL,
+	UNIQUE (domain_id, local_part)
+);
+CREATE TABLE mailboxes (
+	id             INTEGER PRIMARY KEY,
+	account_id     INTEGER NOT NULL REFERENCES accounts(id),
+	name           TEXT NOT NULL,
+	role           TEXT NOT NULL DEFAULT '',
+	subscribed     INTEGER NOT NULL DEFAULT 1,
+	uid_validity   INTEGER NOT NULL,
+	uid_next       INTEGER NOT NULL DEFAULT 1,
+	highest_modseq INTEGER NOT NULL DEFAULT 1,
+	created_at     INTEGER NOT NULL,
+	UNIQUE (account_id, name)
+);
+CREATE TABLE messages (
+	id             INTEGER PRIMARY KEY,
+	account_id     INTEGER NOT NULL,
+	mailbox_id     INTEGER NOT NULL REFERENCES mailboxes(id),
+	uid            INTEGER NOT NULL,
+	modseq         INTEGER NOT NULL,
+	blob_key       TEXT NOT NULL,
+	size           INTEGER NOT NULL,
+	internal_date  INTEGER NOT NULL,
+	flags          TEXT NOT NULL DEFAULT '',
+	seen           INTEGER NOT NULL DEFAULT 0,
+	envelope       TEXT NOT NULL DEFAULT '{}',
+	message_id     TEXT NOT NULL DEFAULT '',
+	thread_id      INTEGER NOT NULL DEFAULT 0,
+	preview        TEXT NOT NULL DEFAULT '',
+	has_attachment INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (mailbox_id, uid)
+);
+CREATE INDEX messages_account_msgid ON messages(account_id, message_id);
+CREATE INDEX messages_blob ON messages(blob_key);
+CREATE TABLE expunged (
+	mailbox_id INTEGER NOT NULL,
+	uid        INTEGER NOT NULL,
+	modseq     INTEGER NOT NULL,
+	PRIMARY KEY (mailbox_id, uid)
+);
+CREATE TABLE blobs (
+	key  TEXT PRIMARY KEY,
+	refs INTEGER NOT NULL
+);
+CREATE TABLE queue (
+	id         INTEGER PRIMARY KEY,
+	account_id INTEGER NOT NULL DEFAULT 0,
+	mail_from  TEXT NOT NULL,
+	recipients TEXT NOT NULL,
+	blob_key   TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	created_at INTEGER NOT NULL,
+	next_try   INTEGER NOT NULL,
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX queue_blob ON queue(blob_key);
+CREATE TABLE counters (
+	name  TEXT PRIMARY KEY,
+	value INTEGER NOT NULL
+);
+`}
+
+func (s *Store) migrate(ctx context.Context) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var version int
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+			return err
+		}
+		for i := version; i < len(migrations); i++ {
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
+		}
+		if version < len(migrations) {
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
