@@ -1,0 +1,178 @@
+// Package blob owns raw message storage: content-addressed (SHA-256) files
+// written and fsynced before any metadata refers to them. The store keeps the
+// reference counts; this package only writes, reads and collects.
+//
+// Invariants:
+//   - Put returns only after the file and its directory are fsynced (X4).
+//   - A blob is deleted only by GC, only when it is older than the grace
+//     period and the store reports no reference, checked again after the
+//     file has been moved aside (see gc.go), so a concurrent Put of the same
+//     content is never lost.
+package blob
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ErrNotFound is returned by Open for an unknown key.
+var ErrNotFound = errors.New("blob: not found")
+
+// Store is the port for blob backends (the filesystem now, S3 later).
+type Store interface {
+	// Put stores the content of r and returns its key and size.
+	Put(ctx context.Context, r io.Reader) (key string, size int64, err error)
+	// Open opens a blob for reading.
+	Open(key string) (io.ReadSeekCloser, error)
+}
+
+// FS stores blobs as files under a directory: ab/cd/abcd... by key.
+type FS struct {
+	dir string
+}
+
+var _ Store = (*FS)(nil)
+
+// OpenFS opens (creating if needed) a blob directory.
+func OpenFS(dir string) (*FS, error) {
+	for _, d := range []string{dir, filepath.Join(dir, "tmp"), filepath.Join(dir, "trash")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("blob dir: %w", err)
+		}
+	}
+	return &FS{dir: dir}, nil
+}
+
+// ValidKey reports whether key looks like a blob key (64 lower-case hex).
+func ValidKey(key string) bool {
+	if len(key) != 64 {
+		return false
+	}
+	for _, c := range key {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *FS) path(key string) string {
+	return filepath.Join(f.dir, key[:2], key[2:4], key)
+}
+
+// Put implements Store. Content already stored is not written again; its
+// modification time is refreshed so that GC's grace period protects it until
+// the caller's metadata commits.
+func (f *FS) Put(ctx context.Context, r io.Reader) (string, int64, error) {
+	tmp, err := os.CreateTemp(filepath.Join(f.dir, "tmp"), "put-*")
+	if err != nil {
+		return "", 0, fmt.Errorf("blob put: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	h := sha256.New()
+	size, err := io.Copy(io.MultiWriter(tmp, h), ctxReader{ctx, r})
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("blob put: %w", err)
+	}
+	key := hex.EncodeToString(h.Sum(nil))
+	dst := f.path(key)
+	now := time.Now()
+	if err := os.Chtimes(dst, now, now); err == nil {
+		return key, size, nil
+	}
+	dir := filepath.Dir(dst)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", 0, fmt.Errorf("blob put: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return "", 0, fmt.Errorf("blob put: %w", err)
+	}
+	// The rename is durable only once the directories holding it are synced.
+	if err := syncDir(dir); err != nil {
+		return "", 0, fmt.Errorf("blob put: %w", err)
+	}
+	if err := syncDir(filepath.Dir(dir)); err != nil {
+		return "", 0, fmt.Errorf("blob put: %w", err)
+	}
+	return key, size, nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// Open implements Store.
+func (f *FS) Open(key string) (io.ReadSeekCloser, error) {
+	if !ValidKey(key) {
+		return nil, ErrNotFound
+	}
+	file, err := os.Open(f.path(key))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	return file, err
+}
+
+// Exists reports whether a blob file is present.
+func (f *FS) Exists(key string) bool {
+	if !ValidKey(key) {
+		return false
+	}
+	_, err := os.Stat(f.path(key))
+	return err == nil
+}
+
+// Walk calls fn for every stored blob.
+func (f *FS) Walk(fn func(key string, mod time.Time) error) error {
+	return filepath.WalkDir(f.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); p != f.dir && (n == "tmp" || n == "trash") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !ValidKey(d.Name()) || !strings.HasPrefix(d.Name(), filepath.Base(filepath.Dir(filepath.Dir(p)))) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil // removed meanwhile
+		}
+		return fn(d.Name(), info.ModTime())
+	})
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
