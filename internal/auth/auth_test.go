@@ -1,0 +1,127 @@
+package auth
+
+import (
+	"context"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"postroom/internal/store"
+	"postroom/internal/store/sqlite"
+)
+
+func TestHashPassword_argon2idRoundTrip(t *testing.T) {
+	h, err := HashPassword("비밀번호123!")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$") {
+		t.Fatalf("hash %q", h)
+	}
+	if !VerifyPassword(h, "비밀번호123!") {
+		t.Fatal("right password refused")
+	}
+	if VerifyPassword(h, "비밀번호123") {
+		t.Fatal("wrong password accepted")
+	}
+	h2, _ := HashPassword("비밀번호123!")
+	if h == h2 {
+		t.Fatal("same salt twice")
+	}
+	for _, bad := range []string{"", "plain", "$argon2id$v=19$m=0,t=1,p=1$AAAA$AAAA", "$argon2i$v=19$m=8,t=1,p=1$AAAA$AAAA"} {
+		if VerifyPassword(bad, "") {
+			t.Fatalf("malformed hash %q matched", bad)
+		}
+	}
+}
+
+func TestThrottle_delayGrowsAfterFreeFailuresAndFades(t *testing.T) {
+	th := NewThrottle()
+	ip := net.ParseIP("192.0.2.1")
+	for i := 0; i < th.Free; i++ {
+		if d := th.Delay(ip, "a@x"); d != 0 {
+			t.Fatalf("failure %d delayed %v", i, d)
+		}
+		th.Failed(ip, "a@x")
+	}
+	if d := th.Delay(ip, "a@x"); d != time.Second {
+		t.Fatalf("first delay %v", d)
+	}
+	th.Failed(ip, "a@x")
+	if d := th.Delay(ip, "b@x"); d != 2*time.Second {
+		t.Fatalf("same ip, other account: %v", d)
+	}
+	if d := th.Delay(net.ParseIP("192.0.2.2"), "a@x"); d != 2*time.Second {
+		t.Fatalf("other ip, same account: %v", d)
+	}
+	for i := 0; i < 20; i++ {
+		th.Failed(ip, "a@x")
+	}
+	if d := th.Delay(ip, "a@x"); d != th.Max {
+		t.Fatalf("ceiling %v", d)
+	}
+	th.Window = 0
+	if d := th.Delay(ip, "a@x"); d != 0 {
+		t.Fatalf("after window %v", d)
+	}
+}
+
+func TestLogin_rules(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d := &store.Domain{Name: "example.test"}
+	s.CreateDomain(ctx, d)
+	hash, _ := HashPassword("pw")
+	mk := func(local string, enabled, clients bool) {
+		if err := s.CreateAccount(ctx, &store.Account{DomainID: d.ID, LocalPart: local, PasswordHash: hash, Enabled: enabled, ClientAccess: clients}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk("ok", true, true)
+	mk("off", false, true)
+	mk("noclients", true, false)
+	a := NewAuthenticator(s, false)
+	var slept time.Duration
+	a.sleep = func(_ context.Context, d time.Duration) { slept += d }
+	loop := &net.TCPAddr{IP: net.ParseIP("127.0.0.1"), Port: 1}
+	remote := &net.TCPAddr{IP: net.ParseIP("198.51.100.7"), Port: 1}
+	cases := []struct {
+		name     string
+		req      Request
+		want     error
+		wantAcct string
+	}{
+		{"ok", Request{Address: "OK@Example.test", Password: "pw", Protocol: ProtoSMTP, Remote: loop}, nil, "ok@example.test"},
+		{"wrongPassword", Request{Address: "ok@example.test", Password: "nope", Protocol: ProtoSMTP, Remote: loop}, ErrInvalidCredentials, ""},
+		{"unknownUser", Request{Address: "who@example.test", Password: "pw", Protocol: ProtoSMTP, Remote: loop}, ErrInvalidCredentials, ""},
+		{"suspended", Request{Address: "off@example.test", Password: "pw", Protocol: ProtoIMAP, Remote: loop}, ErrSuspended, ""},
+		{"suspendedWrongPasswordSaysNothing", Request{Address: "off@example.test", Password: "x", Protocol: ProtoIMAP, Remote: loop}, ErrInvalidCredentials, ""},
+		{"clientAccessOff", Request{Address: "noclients@example.test", Password: "pw", Protocol: ProtoPOP3, Remote: loop}, ErrClientAccessOff, ""},
+		{"clientAccessOffWebStillWorks", Request{Address: "noclients@example.test", Password: "pw", Protocol: ProtoWeb, Remote: loop}, nil, "noclients@example.test"},
+		{"plaintextRemoteRefused", Request{Address: "ok@example.test", Password: "pw", Protocol: ProtoSMTP, Remote: remote}, ErrTLSRequired, ""},
+		{"tlsRemoteOK", Request{Address: "ok@example.test", Password: "pw", Protocol: ProtoSMTP, Remote: remote, TLS: true}, nil, "ok@example.test"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			acct, err := a.Login(ctx, c.req)
+			if err != c.want {
+				t.Fatalf("err %v, want %v", err, c.want)
+			}
+			if c.wantAcct != "" && (acct == nil || acct.Address() != c.wantAcct) {
+				t.Fatalf("account %v", acct)
+			}
+		})
+	}
+	for i := 0; i < 5; i++ {
+		a.Login(ctx, Request{Address: "ok@example.test", Password: "bad", Protocol: ProtoSMTP, Remote: loop})
+	}
+	if slept == 0 {
+		t.Fatal("repeated failures were not slowed down")
+	}
+}

@@ -1,0 +1,134 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"postroom/internal/store"
+)
+
+// Login refusals. Adapters translate them into their protocol's reply
+// without looking at the text.
+var (
+	ErrInvalidCredentials = errors.New("auth: invalid address or password")
+	// ErrSuspended: the account's service is OFF (M3).
+	ErrSuspended = errors.New("auth: account suspended")
+	// ErrClientAccessOff: "use mail clients" is OFF for this account (P7).
+	ErrClientAccessOff = errors.New("auth: mail client access is turned off for this account")
+	// ErrTLSRequired: a plain-text login over an unencrypted, non-loopback
+	// connection while allow_plaintext_auth is off.
+	ErrTLSRequired = errors.New("auth: encryption required for plain-text login")
+)
+
+// Protocol names a login path, as the access log shows it (S8).
+type Protocol string
+
+const (
+	ProtoSMTP Protocol = "smtp"
+	ProtoIMAP Protocol = "imap"
+	ProtoPOP3 Protocol = "pop3"
+	ProtoWeb  Protocol = "web"
+)
+
+// Request is one login attempt.
+type Request struct {
+	Address  string // full e-mail address
+	Password string
+	Protocol Protocol
+	Remote   net.Addr
+	TLS      bool
+}
+
+// Authenticator checks logins against the store. One is shared by every
+// protocol adapter so that throttling sees all attempts.
+type Authenticator struct {
+	Store              store.AccountStore
+	Throttle           *Throttle
+	AllowPlaintextAuth bool
+	// sleep is replaced in tests.
+	sleep func(context.Context, time.Duration)
+}
+
+// NewAuthenticator returns an Authenticator with a fresh Throttle.
+func NewAuthenticator(s store.AccountStore, allowPlaintext bool) *Authenticator {
+	return &Authenticator{Store: s, Throttle: NewThrottle(), AllowPlaintextAuth: allowPlaintext}
+}
+
+// PlaintextAllowed reports whether a password may be sent on this connection:
+// over TLS, from loopback, or when the operator allowed it.
+func (a *Authenticator) PlaintextAllowed(remote net.Addr, tls bool) bool {
+	return tls || a.AllowPlaintextAuth || IsLoopback(remote)
+}
+
+// IsLoopback reports whether addr is a loopback address.
+func IsLoopback(addr net.Addr) bool {
+	ip := remoteIP(addr)
+	return ip != nil && ip.IsLoopback()
+}
+
+func remoteIP(addr net.Addr) net.IP {
+	switch a := addr.(type) {
+	case *net.TCPAddr:
+		return a.IP
+	case nil:
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return nil
+	}
+	return net.ParseIP(host)
+}
+
+// Login checks one attempt. Repeated failures from an address or against an
+// account are slowed down before the answer (the throttle's delay), so that
+// guessing gets slower without locking the real user out.
+func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, error) {
+	if !a.PlaintextAllowed(r.Remote, r.TLS) {
+		return nil, ErrTLSRequired
+	}
+	ip := remoteIP(r.Remote)
+	address := strings.ToLower(strings.TrimSpace(r.Address))
+	if d := a.Throttle.Delay(ip, address); d > 0 {
+		a.wait(ctx, d)
+	}
+	acct, err := a.Store.AccountByAddress(ctx, address)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("login %s: %w", address, err)
+		}
+		VerifyPassword(dummyHash, r.Password) // same cost as a real check
+		a.Throttle.Failed(ip, address)
+		return nil, ErrInvalidCredentials
+	}
+	if !VerifyPassword(acct.PasswordHash, r.Password) {
+		a.Throttle.Failed(ip, address)
+		return nil, ErrInvalidCredentials
+	}
+	// Only a correct password learns why the account cannot log in.
+	if !acct.Enabled {
+		return nil, ErrSuspended
+	}
+	if r.Protocol != ProtoWeb && !acct.ClientAccess {
+		return nil, ErrClientAccessOff
+	}
+	a.Throttle.Succeeded(ip, address)
+	return acct, nil
+}
+
+func (a *Authenticator) wait(ctx context.Context, d time.Duration) {
+	if a.sleep != nil {
+		a.sleep(ctx, d)
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
