@@ -1,0 +1,145 @@
+// Package config owns Postroom's configuration file (TOML) and its
+// defaults. Every default is stated once, in Default; zero config works:
+// loopback high ports, a data directory, a self-signed certificate.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// FileName is the config file's name inside the data directory.
+const FileName = "postroom.toml"
+
+// Config is the whole configuration.
+type Config struct {
+	// Hostname is the server's name in greetings, Received headers and the
+	// self-signed certificate.
+	Hostname string `toml:"hostname"`
+	// DataDir holds the database, blobs and generated keys.
+	DataDir string `toml:"data_dir"`
+	// AllowPlaintextAuth allows password logins without TLS from any
+	// address; loopback connections may always authenticate.
+	AllowPlaintextAuth bool `toml:"allow_plaintext_auth"`
+	// MaxMessageSize is the largest message accepted, in bytes.
+	MaxMessageSize int64 `toml:"max_message_size"`
+	// MaxRecipients is the most recipients of one SMTP transaction.
+	MaxRecipients int `toml:"max_recipients"`
+	// MaxConnectionsPerIP limits simultaneous connections per remote
+	// address for each protocol.
+	MaxConnectionsPerIP int    `toml:"max_connections_per_ip"`
+	Listen              Listen `toml:"listen"`
+	TLS                 TLS    `toml:"tls"`
+}
+
+// Listen holds the listening addresses; an empty string turns one off.
+type Listen struct {
+	SMTP        string `toml:"smtp"`        // MX (port 25 role)
+	Submission  string `toml:"submission"`  // STARTTLS submission (587 role)
+	Submissions string `toml:"submissions"` // implicit TLS submission (465 role)
+	IMAP        string `toml:"imap"`
+	IMAPS       string `toml:"imaps"`
+	POP3        string `toml:"pop3"`
+	POP3S       string `toml:"pop3s"`
+	HTTP        string `toml:"http"`
+	HTTPS       string `toml:"https"`
+}
+
+// TLS names the certificate files; when both are empty a self-signed
+// certificate for Hostname is generated in the data directory.
+type TLS struct {
+	Cert string `toml:"cert"`
+	Key  string `toml:"key"`
+}
+
+// Default returns the zero-config defaults for a data directory.
+func Default(dataDir string) Config {
+	return Config{
+		Hostname:            "localhost",
+		DataDir:             dataDir,
+		MaxMessageSize:      50 << 20,
+		MaxRecipients:       1000,
+		MaxConnectionsPerIP: 50,
+		Listen: Listen{
+			SMTP:        "127.0.0.1:2525",
+			Submission:  "127.0.0.1:2587",
+			Submissions: "127.0.0.1:2465",
+			IMAP:        "127.0.0.1:2143",
+			IMAPS:       "127.0.0.1:2993",
+			POP3:        "127.0.0.1:2110",
+			POP3S:       "127.0.0.1:2995",
+			HTTP:        "127.0.0.1:8080",
+		},
+	}
+}
+
+// Load reads a config file over the defaults for dataDir. Keys the file does
+// not set keep their defaults; unknown keys are an error, so a typo is not
+// silently ignored. A relative data_dir is taken relative to the file.
+func Load(path, dataDir string) (Config, error) {
+	c := Default(dataDir)
+	md, err := toml.DecodeFile(path, &c)
+	if err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		var keys []string
+		for _, k := range und {
+			keys = append(keys, k.String())
+		}
+		sort.Strings(keys)
+		return c, fmt.Errorf("config %s: unknown keys: %s", path, strings.Join(keys, ", "))
+	}
+	if c.DataDir == "" {
+		c.DataDir = dataDir
+	}
+	if !filepath.IsAbs(c.DataDir) && md.IsDefined("data_dir") {
+		c.DataDir = filepath.Join(filepath.Dir(path), c.DataDir)
+	}
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Validate checks values that would fail later in a less clear way.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Hostname == "" {
+		errs = append(errs, errors.New("hostname is empty"))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data_dir is empty"))
+	}
+	if c.MaxMessageSize <= 0 {
+		errs = append(errs, errors.New("max_message_size must be positive"))
+	}
+	if c.MaxRecipients <= 0 {
+		errs = append(errs, errors.New("max_recipients must be positive"))
+	}
+	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
+		errs = append(errs, errors.New("tls: set both cert and key, or neither"))
+	}
+	return errors.Join(errs...)
+}
+
+// Encode writes c as TOML (for tests and tools; the commented file that
+// init writes comes from Example).
+func (c Config) Encode() (string, error) {
+	var b bytes.Buffer
+	err := toml.NewEncoder(&b).Encode(c)
+	return b.String(), err
+}
+
+// Exists reports whether a file exists at path.
+func Exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

@@ -1,0 +1,61 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Example returns the commented config file that `postroom init` writes,
+// with the defaults filled in, so that an operator sees every setting.
+func Example(dataDir, hostname string) string {
+	d := Default(dataDir)
+	if hostname != "" {
+		d.Hostname = hostname
+	}
+	return fmt.Sprintf(`# Postroom configuration. Every key is optional: a missing key keeps the
+# default shown here. Restart 'postroom serve' after a change.
+
+# The server's name: SMTP greeting, Received headers, TLS certificate.
+hostname = %s
+
+# Where the database, message files and generated keys live.
+data_dir = %s
+
+# Password logins without TLS are refused except from loopback (127.0.0.1, ::1)
+# unless this is true (the old "security type: none" client setups).
+allow_plaintext_auth = false
+
+# Largest message accepted, in bytes (50 MiB).
+max_message_size = %d
+
+# Most recipients of one message.
+max_recipients = %d
+
+# Simultaneous connections per remote address, per protocol.
+max_connections_per_ip = %d
+
+# Listening addresses, "host:port". An empty string turns a listener off.
+# Standard ports are 25, 587, 465, 143, 993, 110, 995, 80 and 443; the
+# defaults are high ports on loopback so that a first run needs no root.
+[listen]
+smtp = %s         # MX: receives mail for hosted domains, never relays
+submission = %s   # mail clients send here (STARTTLS + AUTH)
+submissions = %s  # mail clients send here (implicit TLS + AUTH)
+imap = %s
+imaps = %s
+pop3 = %s
+pop3s = %s
+http = %s
+https = %s
+
+# Certificate and key files (PEM). When both are empty a self-signed
+# certificate for the hostname is generated in data_dir/tls.
+[tls]
+cert = ""
+key = ""
+`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP,
+		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
+		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS))
+}
+
+func q(s string) string { return strconv.Quote(s) }
