@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"postroom/internal/blob"
+)
+
+// errProblems makes the command exit 1 without another message.
+var errProblems = errors.New("problems found")
+
+// cmdCheck verifies the store's invariants and that every referenced blob
+// file exists. Unreferenced files are reported as collectable (GC removes
+// them), not as problems.
+func cmdCheck(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("check")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	d, err := openData(*data, "")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	problems, err := d.Store.CheckConsistency(ctx)
+	if err != nil {
+		return err
+	}
+	referenced := map[string]bool{}
+	err = d.Store.BlobKeys(ctx, func(key string) error {
+		referenced[key] = true
+		if !d.Blobs.Exists(key) {
+			problems = append(problems, "blob "+key+": referenced but its file is missing")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = d.Blobs.Walk(func(key string, _ time.Time) error {
+		if !referenced[key] {
+			fmt.Fprintf(out, "collectable: blob %s\n", key)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(out, "problem:", p)
+	}
+	if len(problems) > 0 {
+		return errProblems
+	}
+	fmt.Fprintln(out, "consistent")
+	return nil
+}
+
+// cmdGC removes unreferenced blob files older than the grace period.
+func cmdGC(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("gc")
+	grace := fs.Duration("grace", blob.DefaultGrace, "only remove files older than this")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	d, err := openData(*data, "")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	res, err := d.Blobs.GC(ctx, d.Store, *grace)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "scanned %d blobs, removed %d (%d bytes)\n", res.Scanned, res.Removed, res.Bytes)
+	return nil
+}

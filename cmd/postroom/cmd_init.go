@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"postroom/internal/config"
+	"postroom/internal/store"
+)
+
+// cmdInit creates a data directory with a commented config, the system
+// operator, a domain and its administrator. Running it again only reports
+// what exists.
+func cmdInit(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("init")
+	domain := fs.String("domain", "", "first hosted domain")
+	admin := fs.String("admin", "", "address of the domain administrator")
+	password := fs.String("password", "", "administrator password")
+	hostname := fs.String("hostname", "", "server host name (default mail.DOMAIN)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *domain == "" || *admin == "" || *password == "" {
+		return fmt.Errorf("%w: --domain, --admin and --password are required", errUsage)
+	}
+	dir, err := filepath.Abs(*data)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	cfgPath := filepath.Join(dir, config.FileName)
+	if config.Exists(cfgPath) {
+		fmt.Fprintf(out, "exists: config %s\n", cfgPath)
+	} else {
+		host := *hostname
+		if host == "" {
+			host = "mail." + *domain
+		}
+		if err := os.WriteFile(cfgPath, []byte(config.Example(dir, host)), 0o600); err != nil {
+			return fmt.Errorf("write config: %w", err)
+		}
+		fmt.Fprintf(out, "created: config %s\n", cfgPath)
+	}
+	d, err := openData(dir, "")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	pw, err := ensureOperator(ctx, d)
+	if err != nil {
+		return err
+	}
+	if pw != "" {
+		fmt.Fprintf(out, "created: operator login %q password %q (also in %s)\n", OperatorName, pw, filepath.Join(dir, operatorFile))
+	} else {
+		fmt.Fprintf(out, "exists: operator %q\n", OperatorName)
+	}
+	if _, err := addDomain(ctx, d, *domain); errors.Is(err, store.ErrExists) {
+		fmt.Fprintf(out, "exists: domain %s\n", *domain)
+	} else if err != nil {
+		return err
+	} else {
+		fmt.Fprintf(out, "created: domain %s\n", *domain)
+	}
+	if a, err := addUser(ctx, d, *admin, *password, "", 0, true); errors.Is(err, store.ErrExists) {
+		fmt.Fprintf(out, "exists: administrator %s (password unchanged)\n", *admin)
+	} else if err != nil {
+		return err
+	} else {
+		fmt.Fprintf(out, "created: administrator %s\n", a.Address())
+	}
+	fmt.Fprintf(out, "next: postroom serve --data %s\n", dir)
+	return nil
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"postroom/internal/auth"
+	"postroom/internal/blob"
+	"postroom/internal/deliver"
+	"postroom/internal/events"
+	"postroom/internal/mail"
+	"postroom/internal/smtpd"
+)
+
+// shutdownGrace is how long transactions in flight may take to finish
+// after SIGTERM before connections are closed.
+const shutdownGrace = 30 * time.Second
+
+func cmdServe(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("serve")
+	configPath := fs.String("config", "", "config file (default DATA/postroom.toml)")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return fmt.Errorf("%w: serve takes no arguments", errUsage)
+	}
+	d, err := openData(*data, *configPath)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	cfg := d.Config
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	pw, err := ensureOperator(ctx, d)
+	if err != nil {
+		return err
+	}
+	if pw != "" {
+		fmt.Fprintf(out, "operator login: %s / %s (saved in %s)\n", OperatorName, pw, filepath.Join(cfg.DataDir, operatorFile))
+	}
+	tlsConf, err := cfg.TLSConfig()
+	if err != nil {
+		return err
+	}
+	bus := events.NewLocal()
+	mailSvc := &mail.Service{Store: d.Store, Events: bus}
+	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname, Log: log}
+	smtpSrv := &smtpd.Server{
+		Hostname: cfg.Hostname, Pipeline: pipeline, Auth: auth.NewAuthenticator(d.Store, cfg.AllowPlaintextAuth),
+		TLS: tlsConf, MaxMessageSize: cfg.MaxMessageSize, MaxRecipients: cfg.MaxRecipients,
+		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Log: log,
+	}
+
+	type listener struct {
+		name, addr string
+		role       smtpd.Role
+	}
+	var ls []net.Listener
+	closeAll := func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}
+	errs := make(chan error, 8)
+	for _, l := range []listener{
+		{"smtp", cfg.Listen.SMTP, smtpd.RoleMX},
+		{"submission", cfg.Listen.Submission, smtpd.RoleSubmission},
+		{"submissions", cfg.Listen.Submissions, smtpd.RoleSubmissions},
+	} {
+		if l.addr == "" {
+			continue
+		}
+		nl, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("listen %s on %s: %w", l.name, l.addr, err)
+		}
+		ls = append(ls, nl)
+		fmt.Fprintf(out, "listening: %s %s\n", l.name, nl.Addr())
+		go func() { errs <- smtpSrv.Serve(nl, l.role) }()
+	}
+	for _, l := range [][2]string{{"imap", cfg.Listen.IMAP}, {"imaps", cfg.Listen.IMAPS}, {"pop3", cfg.Listen.POP3},
+		{"pop3s", cfg.Listen.POP3S}, {"http", cfg.Listen.HTTP}, {"https", cfg.Listen.HTTPS}} {
+		if l[1] != "" {
+			log.Info("listener not available in this version yet", "listener", l[0], "addr", l[1])
+		}
+	}
+	fmt.Fprintln(out, "ready")
+
+	gcCtx, stopGC := context.WithCancel(ctx)
+	defer stopGC()
+	go collectBlobs(gcCtx, d.Blobs, d.Store, log)
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sig)
+	select {
+	case s := <-sig:
+		log.Info("shutting down", "signal", s.String())
+	case err := <-errs:
+		log.Error("listener failed", "err", err)
+		closeAll()
+		return err
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := smtpSrv.Shutdown(sctx); err != nil {
+		log.Warn("shutdown grace ended; connections closed", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// collectBlobs removes unreferenced message files every hour.
+func collectBlobs(ctx context.Context, blobs *blob.FS, refs blob.Referencer, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		res, err := blobs.GC(ctx, refs, blob.DefaultGrace)
+		if err != nil {
+			log.Error("blob gc", "err", err)
+			continue
+		}
+		if res.Removed > 0 {
+			log.Info("blob gc", "removed", res.Removed, "bytes", res.Bytes)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"postroom/internal/auth"
+)
+
+func cmdUser(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("user")
+	password := fs.String("password", "", "password")
+	name := fs.String("name", "", "display name")
+	quota := fs.Int64("quota", 0, "quota in bytes (0 = unlimited)")
+	admin := fs.Bool("admin", false, "domain administrator")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return fmt.Errorf("%w: user add|list|passwd|disable|enable|remove ADDRESS (list takes a DOMAIN)", errUsage)
+	}
+	sub, arg := pos[0], pos[1]
+	d, err := openData(*data, "")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	switch sub {
+	case "add":
+		a, err := addUser(ctx, d, arg, *password, *name, *quota, *admin)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "added user %s\n", a.Address())
+		return nil
+	case "list":
+		dom, err := d.Store.Domain(ctx, arg)
+		if err != nil {
+			return fmt.Errorf("domain %s: %w", arg, err)
+		}
+		accts, err := d.Store.Accounts(ctx, dom.ID)
+		if err != nil {
+			return err
+		}
+		for i := range accts {
+			fmt.Fprintln(out, describeAccount(&accts[i]))
+		}
+		return nil
+	case "passwd", "disable", "enable", "remove":
+	default:
+		return fmt.Errorf("%w: unknown user command %q", errUsage, sub)
+	}
+	a, err := d.Store.AccountByAddress(ctx, arg)
+	if err != nil {
+		return fmt.Errorf("user %s: %w", arg, err)
+	}
+	switch sub {
+	case "passwd":
+		if *password == "" {
+			return fmt.Errorf("%w: --password is required", errUsage)
+		}
+		if a.PasswordHash, err = auth.HashPassword(*password); err != nil {
+			return err
+		}
+	case "disable", "enable":
+		a.Enabled = sub == "enable"
+	case "remove":
+		if err := d.Store.DeleteAccount(ctx, a.ID); err != nil {
+			return fmt.Errorf("remove %s: %w", a.Address(), err)
+		}
+		fmt.Fprintf(out, "removed user %s and its mail\n", a.Address())
+		return nil
+	}
+	if err := d.Store.UpdateAccount(ctx, a); err != nil {
+		return fmt.Errorf("update %s: %w", a.Address(), err)
+	}
+	fmt.Fprintf(out, "%s: %s done\n", a.Address(), sub)
+	return nil
+}

@@ -1,0 +1,188 @@
+// Package deliver is the single local-delivery pipeline: every message
+// accepted for a hosted mailbox (SMTP MX, submission to local users, later
+// mailbox copy and imports) passes through Deliver, and every message a user
+// sends passes through Submit. Recipient resolution, service ON/OFF, quota,
+// trace headers and storage happen here; spam checks, block lists, filter
+// rules, forwarding and auto-reply plug in as Steps without changing it.
+//
+// Invariants:
+//   - The blob is written and fsynced once per message, whatever the number
+//     of recipients (deduplication), before any metadata commits.
+//   - Deliver returns success for a recipient only after its metadata
+//     transaction committed (X4).
+package deliver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"postroom/internal/blob"
+	"postroom/internal/mail"
+	"postroom/internal/message"
+	"postroom/internal/store"
+)
+
+// MaxReceived is the number of Received headers past which a message is
+// taken to be looping (RFC 5321 §6.3 suggests at least 100 is too many).
+const MaxReceived = 50
+
+// Pipeline delivers messages to local mailboxes.
+type Pipeline struct {
+	Store    store.Store
+	Blobs    blob.Store
+	Mail     *mail.Service
+	Hostname string
+	// Steps run for each recipient, in order, before the message is stored.
+	Steps []Step
+	Log   *slog.Logger
+	now   func() time.Time
+}
+
+// Envelope is what the SMTP transaction (or another entry point) says about
+// a message.
+type Envelope struct {
+	From       string // reverse path; "" for bounces
+	Recipients []*Recipient
+	// Trace information for the Received header.
+	Helo       string
+	RemoteAddr string
+	Protocol   string // "ESMTP", "ESMTPS", "ESMTPSA" ... (RFC 3848)
+	ID         string // transaction id
+}
+
+// Delivery is one message on its way to one recipient; Steps may change
+// where it goes or drop it.
+type Delivery struct {
+	Envelope  *Envelope
+	Recipient *Recipient
+	Parsed    *message.Message
+	Mailbox   store.Role // where it is stored; RoleInbox by default
+	Flags     []string
+	Discard   bool // a step decided the message is not stored (and not an error)
+}
+
+// Step is one stage of per-recipient processing. Returning an *Error refuses
+// the message for this recipient.
+type Step func(ctx context.Context, d *Delivery) error
+
+// Result is the outcome for one recipient.
+type Result struct {
+	Recipient *Recipient
+	Message   *store.Message // nil when discarded or failed
+	Err       error          // nil, or an *Error
+}
+
+func (p *Pipeline) clock() time.Time {
+	if p.now != nil {
+		return p.now()
+	}
+	return time.Now()
+}
+
+func (p *Pipeline) log() *slog.Logger {
+	if p.Log != nil {
+		return p.Log
+	}
+	return slog.Default()
+}
+
+// Deliver stores raw (the message as received, without trace headers) into
+// every recipient's mailbox. It returns one Result per recipient; the error
+// is set only when nothing could be attempted (for example the blob write
+// failed), and then it is an *Error.
+func (p *Pipeline) Deliver(ctx context.Context, env *Envelope, raw []byte) ([]Result, error) {
+	if bytes.IndexByte(raw, 0) >= 0 {
+		return nil, ErrNUL
+	}
+	key, size, parsed, err := p.storeBlob(ctx, env, raw)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]Result, 0, len(env.Recipients))
+	for _, r := range env.Recipients {
+		res := Result{Recipient: r}
+		res.Message, res.Err = p.deliverOne(ctx, env, r, parsed, key, size)
+		if res.Err != nil {
+			p.log().Info("delivery refused", "id", env.ID, "rcpt", r.Address, "err", res.Err)
+		} else {
+			p.log().Info("delivered", "id", env.ID, "rcpt", r.Address, "size", size)
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// storeBlob prepends the trace headers, checks for loops and writes the
+// message once.
+func (p *Pipeline) storeBlob(ctx context.Context, env *Envelope, raw []byte) (string, int64, *message.Message, error) {
+	raw = canonicalLineEnds(raw)
+	trace := p.traceHeaders(env)
+	full := make([]byte, 0, len(trace)+len(raw))
+	full = append(append(full, trace...), raw...)
+	parsed := message.Parse(full)
+	if len(parsed.Header.Values("Received")) > MaxReceived {
+		return "", 0, nil, ErrLoop
+	}
+	key, size, err := p.Blobs.Put(ctx, bytes.NewReader(full))
+	if err != nil {
+		return "", 0, nil, temporary(fmt.Errorf("store message: %w", err))
+	}
+	return key, size, parsed, nil
+}
+
+func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, parsed *message.Message, key string, size int64) (*store.Message, error) {
+	d := &Delivery{Envelope: env, Recipient: r, Parsed: parsed, Mailbox: store.RoleInbox}
+	for _, step := range p.Steps {
+		if err := step(ctx, d); err != nil {
+			return nil, err
+		}
+		if d.Discard {
+			return nil, nil
+		}
+	}
+	m, err := p.Mail.AppendToRole(ctx, d.Mailbox, mail.AppendRequest{
+		AccountID: r.Account.ID, BlobKey: key, Size: size, Parsed: parsed, Flags: d.Flags,
+		InternalDate: p.clock(),
+	})
+	switch {
+	case errors.Is(err, store.ErrOverQuota):
+		return nil, ErrOverQuota
+	case errors.Is(err, store.ErrNotFound):
+		return nil, ErrUnknownRecipient // deleted since RCPT
+	case err != nil:
+		return nil, temporary(err)
+	}
+	return m, nil
+}
+
+// canonicalLineEnds turns bare LF and bare CR into CRLF, the form RFC 5322
+// requires and IMAP clients expect, so stored messages are uniform.
+func canonicalLineEnds(b []byte) []byte {
+	bare := false
+	for i, c := range b {
+		if c == '\n' && (i == 0 || b[i-1] != '\r') || c == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+			bare = true
+			break
+		}
+	}
+	if !bare {
+		return b
+	}
+	out := make([]byte, 0, len(b)+len(b)/40)
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '\r' && i+1 < len(b) && b[i+1] == '\n':
+			out = append(out, '\r', '\n')
+			i++
+		case c == '\r' || c == '\n':
+			out = append(out, '\r', '\n')
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}

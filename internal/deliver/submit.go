@@ -1,0 +1,81 @@
+package deliver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"postroom/internal/mail"
+	"postroom/internal/store"
+)
+
+// MaySendAs reports whether the authenticated account may use addr as its
+// sender address (MAIL FROM and the From header). For now only its own
+// address; mailing lists it belongs to join later (M4).
+func (p *Pipeline) MaySendAs(ctx context.Context, sender *store.Account, addr string) bool {
+	return strings.EqualFold(addr, sender.Address())
+}
+
+// Submission is a message an authenticated user sends.
+type Submission struct {
+	Envelope
+	Sender *store.Account
+	Remote []string // recipients outside the hosted domains, for the outbound queue
+}
+
+// SubmitResult says what became of a submission.
+type SubmitResult struct {
+	Local    []Result
+	QueueID  int64          // 0 when nothing was queued
+	SentCopy *store.Message // nil if it could not be stored
+}
+
+// Submit sends a message: local recipients get it through the delivery
+// pipeline, remote ones are queued for internet delivery, and a copy goes
+// to the sender's Sent mailbox. The header's From must be the sender's own.
+func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*SubmitResult, error) {
+	if bytes.IndexByte(raw, 0) >= 0 {
+		return nil, ErrNUL
+	}
+	key, size, parsed, err := p.storeBlob(ctx, &s.Envelope, raw)
+	if err != nil {
+		return nil, err
+	}
+	for _, from := range parsed.Envelope().From {
+		if !p.MaySendAs(ctx, s.Sender, from.Addr) {
+			e := *ErrNotOwnAddress
+			e.Message = fmt.Sprintf("From: <%s> is not an address of %s", from.Addr, s.Sender.Address())
+			return nil, &e
+		}
+	}
+	res := &SubmitResult{}
+	if len(s.Remote) > 0 {
+		q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, Recipients: s.Remote, BlobKey: key, Size: size}
+		if err := p.Store.Enqueue(ctx, q); err != nil {
+			return nil, temporary(fmt.Errorf("queue for %v: %w", s.Remote, err))
+		}
+		res.QueueID = q.ID
+	}
+	for _, r := range s.Recipients {
+		m, err := p.deliverOne(ctx, &s.Envelope, r, parsed, key, size)
+		res.Local = append(res.Local, Result{Recipient: r, Message: m, Err: err})
+		if err != nil {
+			p.log().Info("delivery refused", "id", s.ID, "rcpt", r.Address, "err", err)
+		}
+	}
+	sent, err := p.Mail.AppendToRole(ctx, store.RoleSent, mail.AppendRequest{
+		AccountID: s.Sender.ID, BlobKey: key, Size: size, Parsed: parsed,
+		Flags: []string{store.FlagSeen}, InternalDate: p.clock(),
+	})
+	switch {
+	case errors.Is(err, store.ErrOverQuota):
+		p.log().Warn("sent copy not stored: sender over quota", "id", s.ID, "sender", s.Sender.Address())
+	case err != nil:
+		p.log().Error("sent copy not stored", "id", s.ID, "sender", s.Sender.Address(), "err", err)
+	default:
+		res.SentCopy = sent
+	}
+	return res, nil
+}

@@ -1,0 +1,83 @@
+// Package mail is the mailbox service: every change to a user's mailboxes
+// (append now; move, copy, flag, expunge, drafts as the protocols arrive)
+// goes through it, whoever asks (delivery, IMAP, POP3, web), so that
+// parsing, quota, events and tenancy are handled in one place.
+//
+// Invariant: an event is published only after the store committed.
+package mail
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"postroom/internal/events"
+	"postroom/internal/message"
+	"postroom/internal/store"
+)
+
+// PreviewLength is how many characters of body text a message keeps for
+// list views.
+const PreviewLength = 200
+
+// Service is the mailbox service.
+type Service struct {
+	Store  store.Store
+	Events events.Bus
+}
+
+// AppendRequest is one message to store into one mailbox. The blob must be
+// written and synced already; Parsed is its parse.
+type AppendRequest struct {
+	AccountID    int64
+	MailboxID    int64
+	BlobKey      string
+	Size         int64
+	Parsed       *message.Message
+	Flags        []string
+	InternalDate time.Time // zero: now
+	IgnoreQuota  bool
+}
+
+// Append stores a message and announces it.
+func (s *Service) Append(ctx context.Context, r AppendRequest) (*store.Message, error) {
+	date := r.InternalDate
+	if date.IsZero() {
+		date = time.Now()
+	}
+	nm := &store.NewMessage{
+		AccountID:    r.AccountID,
+		MailboxID:    r.MailboxID,
+		BlobKey:      r.BlobKey,
+		Size:         r.Size,
+		InternalDate: date,
+		Flags:        r.Flags,
+		IgnoreQuota:  r.IgnoreQuota,
+	}
+	if r.Parsed != nil {
+		nm.Envelope = r.Parsed.Envelope()
+		nm.References = r.Parsed.References()
+		nm.Preview = r.Parsed.Preview(PreviewLength)
+		nm.HasAttachment = r.Parsed.HasAttachment()
+	}
+	m, err := s.Store.AppendMessage(ctx, nm)
+	if err != nil {
+		return nil, fmt.Errorf("append to mailbox %d: %w", r.MailboxID, err)
+	}
+	if s.Events != nil {
+		s.Events.Publish(events.Event{Kind: events.MessageNew, AccountID: m.AccountID, MailboxID: m.MailboxID,
+			UIDs: []uint32{m.UID}, ModSeq: m.ModSeq})
+	}
+	return m, nil
+}
+
+// AppendToRole stores a message into the account's special mailbox of a
+// role (the Sent copy of a submitted message, a draft).
+func (s *Service) AppendToRole(ctx context.Context, role store.Role, r AppendRequest) (*store.Message, error) {
+	mb, err := s.Store.MailboxByRole(ctx, r.AccountID, role)
+	if err != nil {
+		return nil, fmt.Errorf("%s mailbox of account %d: %w", role, r.AccountID, err)
+	}
+	r.MailboxID = mb.ID
+	return s.Append(ctx, r)
+}

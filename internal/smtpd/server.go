@@ -1,0 +1,179 @@
+// Package smtpd is the SMTP adapter (go-smtp): the MX listener that receives
+// mail for hosted domains (RFC 5321; never relays, no AUTH) and the
+// submission listeners for mail clients (RFC 6409 on 587 with STARTTLS,
+// RFC 8314 implicit TLS on 465) with AUTH PLAIN and LOGIN. It translates
+// the protocol to deliver and auth calls and their errors to replies; it
+// decides no policy of its own.
+//
+// Invariant: 250 after DATA/BDAT is sent only after deliver returned, that
+// is after the blob was fsynced and the metadata committed (X4).
+package smtpd
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"postroom/internal/auth"
+	"postroom/internal/connlimit"
+	"postroom/internal/deliver"
+)
+
+// Role says what a listener is for.
+type Role int
+
+const (
+	RoleMX          Role = iota // port 25: hosted domains only, no AUTH
+	RoleSubmission              // port 587: STARTTLS, AUTH required
+	RoleSubmissions             // port 465: implicit TLS, AUTH required
+)
+
+func (r Role) String() string {
+	return [...]string{"smtp", "submission", "submissions"}[r]
+}
+
+// MaxLineLength is far above go-smtp's default of 2000 (RFC 5321 §4.5.3.1.6
+// says 1000, but real mailers send longer unwrapped lines, and refusing
+// them loses mail).
+const MaxLineLength = 1 << 20
+
+// Server runs the SMTP listeners.
+type Server struct {
+	Hostname       string
+	Pipeline       *deliver.Pipeline
+	Auth           *auth.Authenticator
+	TLS            *tls.Config
+	MaxMessageSize int64
+	MaxRecipients  int
+	MaxConnsPerIP  int
+	Log            *slog.Logger
+
+	closing  atomic.Bool
+	mu       sync.Mutex
+	servers  []*smtp.Server
+	sessions map[*session]struct{}
+}
+
+// Serve accepts connections on l for a role until Shutdown. For
+// RoleSubmissions the caller passes a plain listener; TLS is added here.
+func (s *Server) Serve(l net.Listener, role Role) error {
+	srv := smtp.NewServer(backend{s, role})
+	srv.Domain = s.Hostname
+	srv.MaxMessageBytes = s.MaxMessageSize
+	srv.MaxRecipients = s.MaxRecipients
+	srv.MaxLineLength = MaxLineLength
+	srv.EnableSMTPUTF8 = true
+	srv.ReadTimeout = 5 * time.Minute // RFC 5321 §4.5.3.2.7 server timeout
+	srv.WriteTimeout = time.Minute
+	// Whether a password may be sent is decided per connection in Auth
+	// (loopback and allow_plaintext_auth), so the library must not refuse.
+	srv.AllowInsecureAuth = role != RoleMX
+	if role != RoleSubmissions {
+		srv.TLSConfig = s.TLS
+	}
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		return smtp.ErrServerClosed
+	}
+	s.servers = append(s.servers, srv)
+	s.mu.Unlock()
+	l = connlimit.New(l, s.MaxConnsPerIP, "421 4.7.0 Too many connections from your address, try again later\r\n")
+	if role == RoleSubmissions {
+		l = tls.NewListener(l, s.TLS)
+	}
+	err := srv.Serve(l)
+	if errors.Is(err, smtp.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections, lets transactions in flight finish,
+// answers 421 to idle clients and to new transactions (RFC 5321 §3.8), and
+// closes whatever is left when ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closing.Store(true)
+	s.mu.Lock()
+	servers := append([]*smtp.Server(nil), s.servers...)
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		var wg sync.WaitGroup
+		for _, srv := range servers {
+			wg.Add(1)
+			go func() { defer wg.Done(); srv.Shutdown(ctx) }()
+		}
+		wg.Wait()
+		close(done)
+	}()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.rejectIdle()
+		select {
+		case <-done:
+			if ctx.Err() != nil {
+				for _, srv := range servers {
+					srv.Close()
+				}
+				return ctx.Err()
+			}
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+func (s *Server) rejectIdle() {
+	s.mu.Lock()
+	var idle []*session
+	for sess := range s.sessions {
+		idle = append(idle, sess)
+	}
+	s.mu.Unlock()
+	for _, sess := range idle {
+		sess.rejectIfIdle()
+	}
+}
+
+func (s *Server) track(sess *session, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessions == nil {
+		s.sessions = map[*session]struct{}{}
+	}
+	if on {
+		s.sessions[sess] = struct{}{}
+	} else {
+		delete(s.sessions, sess)
+	}
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+type backend struct {
+	s    *Server
+	role Role
+}
+
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	if b.s.closing.Load() {
+		return nil, errShuttingDown
+	}
+	sess := newSession(b.s, b.role, c)
+	b.s.track(sess, true)
+	return sess, nil
+}

@@ -1,0 +1,264 @@
+package smtpd
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"postroom/internal/auth"
+	"postroom/internal/deliver"
+	"postroom/internal/store"
+)
+
+// session is one SMTP connection's state after EHLO.
+type session struct {
+	s    *Server
+	role Role
+	conn *smtp.Conn
+	id   string
+
+	user *store.Account // authenticated account (submission)
+
+	mu     sync.Mutex // guards busy against Shutdown's rejectIdle
+	busy   bool       // inside a transaction (after MAIL)
+	closed bool
+
+	from   string
+	utf8   bool
+	local  []*deliver.Recipient
+	remote []string
+}
+
+func newSession(s *Server, role Role, c *smtp.Conn) *session {
+	return &session{s: s, role: role, conn: c, id: newID()}
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// rejectIfIdle answers 421 and closes the connection when no transaction
+// is in flight (called while shutting down).
+func (se *session) rejectIfIdle() {
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	if se.busy || se.closed {
+		return
+	}
+	se.closed = true
+	se.conn.Reject()
+}
+
+func (se *session) tls() bool {
+	_, ok := se.conn.TLSConnectionState()
+	return ok
+}
+
+// Reset implements smtp.Session.
+func (se *session) Reset() {
+	se.mu.Lock()
+	se.busy = false
+	se.mu.Unlock()
+	se.from, se.utf8, se.local, se.remote = "", false, nil, nil
+}
+
+// Logout implements smtp.Session.
+func (se *session) Logout() error {
+	se.s.track(se, false)
+	return nil
+}
+
+// Mail implements smtp.Session.
+func (se *session) Mail(from string, opts *smtp.MailOptions) error {
+	if se.s.closing.Load() {
+		return errShuttingDown
+	}
+	if se.role != RoleMX && se.user == nil {
+		return errAuthRequired
+	}
+	utf8Opt := opts != nil && opts.UTF8
+	if !utf8Opt && !isASCII(from) {
+		return errNeedUTF8
+	}
+	if from != "" {
+		if _, _, ok := deliver.SplitAddress(from); !ok {
+			return reply(deliver.ErrBadAddress)
+		}
+	}
+	if opts != nil && opts.Size > se.s.MaxMessageSize {
+		return reply(deliver.ErrTooBig)
+	}
+	if se.role != RoleMX && !se.s.Pipeline.MaySendAs(context.Background(), se.user, from) {
+		return reply(deliver.ErrNotOwnAddress)
+	}
+	se.from, se.utf8 = from, utf8Opt
+	se.mu.Lock()
+	se.busy = true
+	se.mu.Unlock()
+	return nil
+}
+
+// Rcpt implements smtp.Session.
+func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if !se.utf8 && !isASCII(to) {
+		return errNeedUTF8
+	}
+	if len(se.local)+len(se.remote) >= se.s.MaxRecipients {
+		return errTooMany
+	}
+	ctx := context.Background()
+	_, domain, ok := deliver.SplitAddress(to)
+	if !ok {
+		return reply(deliver.ErrBadAddress)
+	}
+	local, err := se.s.Pipeline.IsLocalDomain(ctx, domain)
+	if err != nil {
+		return reply(err)
+	}
+	if !local {
+		if se.role == RoleMX {
+			return reply(deliver.ErrRelayDenied) // RFC 5321 §3.6.2: never an open relay
+		}
+		se.remote = append(se.remote, to)
+		return nil
+	}
+	r, err := se.s.Pipeline.Resolve(ctx, to, 0)
+	if err != nil {
+		return reply(err)
+	}
+	se.local = append(se.local, r)
+	return nil
+}
+
+// Data implements smtp.Session. It reads the whole message (bounded by the
+// server's size limit) and acknowledges only after delivery committed.
+func (se *session) Data(r io.Reader) error {
+	if len(se.local)+len(se.remote) == 0 {
+		io.Copy(io.Discard, r)
+		return errNoRecipients
+	}
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, r); err != nil {
+		return err // ErrDataTooLarge is already a 552 5.3.4 reply
+	}
+	// A transaction in flight completes even while shutting down.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	env := deliver.Envelope{
+		From:       se.from,
+		Recipients: se.local,
+		Helo:       se.conn.Hostname(),
+		RemoteAddr: se.conn.Conn().RemoteAddr().String(),
+		Protocol:   se.protocol(),
+		ID:         se.id + "-" + newID()[:6],
+	}
+	if se.role == RoleMX {
+		results, err := se.s.Pipeline.Deliver(ctx, &env, buf.Bytes())
+		if err != nil {
+			return reply(err)
+		}
+		return reply(outcome(results))
+	}
+	res, err := se.s.Pipeline.Submit(ctx, &deliver.Submission{Envelope: env, Sender: se.user, Remote: se.remote}, buf.Bytes())
+	if err != nil {
+		return reply(err)
+	}
+	if len(se.remote) == 0 {
+		return reply(outcome(res.Local))
+	}
+	return nil
+}
+
+// outcome is the single reply of a transaction: success if any recipient
+// got the message; otherwise the first recipient's refusal.
+// Per-recipient failures after a partial success are logged by deliver;
+// bouncing them to the sender arrives with the outbound queue's DSNs.
+func outcome(results []deliver.Result) error {
+	var first error
+	for _, r := range results {
+		if r.Err == nil {
+			return nil
+		}
+		if first == nil {
+			first = r.Err
+		}
+	}
+	return first
+}
+
+// protocol names the transfer for the Received header (RFC 3848).
+func (se *session) protocol() string {
+	p := "ESMTP"
+	if se.utf8 {
+		p = "UTF8SMTP"
+	}
+	if se.tls() {
+		p += "S"
+	}
+	if se.user != nil {
+		p += "A"
+	}
+	return p
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// AuthMechanisms implements smtp.AuthSession. The MX offers none; the
+// submission listeners offer PLAIN and LOGIN where a password may be sent.
+func (se *session) AuthMechanisms() []string {
+	if se.role == RoleMX || !se.s.Auth.PlaintextAllowed(se.conn.Conn().RemoteAddr(), se.tls()) {
+		return nil
+	}
+	return []string{sasl.Plain, sasl.Login}
+}
+
+// Auth implements smtp.AuthSession.
+func (se *session) Auth(mech string) (sasl.Server, error) {
+	if se.role == RoleMX {
+		return nil, smtp.ErrAuthUnsupported
+	}
+	if !se.s.Auth.PlaintextAllowed(se.conn.Conn().RemoteAddr(), se.tls()) {
+		return nil, errTLSRequired
+	}
+	login := func(username, password string) error {
+		acct, err := se.s.Auth.Login(context.Background(), auth.Request{
+			Address: username, Password: password, Protocol: auth.ProtoSMTP,
+			Remote: se.conn.Conn().RemoteAddr(), TLS: se.tls(),
+		})
+		if err != nil {
+			se.s.log().Info("smtp auth refused", "id", se.id, "user", username, "remote", se.conn.Conn().RemoteAddr().String(), "err", err)
+			return reply(err)
+		}
+		se.user = acct
+		return nil
+	}
+	switch mech {
+	case sasl.Plain:
+		return sasl.NewPlainServer(func(identity, username, password string) error {
+			if identity != "" && identity != username {
+				return smtp.ErrAuthFailed
+			}
+			return login(username, password)
+		}), nil
+	case sasl.Login:
+		return newLoginServer(login), nil
+	}
+	return nil, smtp.ErrAuthUnknownMechanism
+}
