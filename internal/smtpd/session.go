@@ -32,6 +32,7 @@ type session struct {
 	closed bool
 
 	from   string
+	size   int64 // SIZE= of MAIL (RFC 1870), 0 when not given
 	utf8   bool
 	local  []*deliver.Recipient
 	remote []string
@@ -69,7 +70,7 @@ func (se *session) Reset() {
 	se.mu.Lock()
 	se.busy = false
 	se.mu.Unlock()
-	se.from, se.utf8, se.local, se.remote = "", false, nil, nil
+	se.from, se.size, se.utf8, se.local, se.remote = "", 0, false, nil, nil
 }
 
 // Logout implements smtp.Session.
@@ -102,6 +103,9 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 		return reply(deliver.ErrNotOwnAddress)
 	}
 	se.from, se.utf8 = from, utf8Opt
+	if opts != nil {
+		se.size = opts.Size
+	}
 	se.mu.Lock()
 	se.busy = true
 	se.mu.Unlock()
@@ -132,7 +136,7 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 		se.remote = append(se.remote, to)
 		return nil
 	}
-	r, err := se.s.Pipeline.Resolve(ctx, to, 0)
+	r, err := se.s.Pipeline.Resolve(ctx, to, se.size)
 	if err != nil {
 		return reply(err)
 	}
