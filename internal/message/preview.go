@@ -1,0 +1,331 @@
+package message
+
+// Plain text of a message for search and list previews, and the attachment
+// list. Which parts are "the body" follows RFC 2046:
+//   - multipart/alternative (§5.1.4): one alternative, text/plain preferred
+//     (it is the author's own plain text; HTML is stripped only when there
+//     is nothing else);
+//   - other multiparts (mixed §5.1.3, related RFC 2387, ...): every inline
+//     part in order;
+//   - message/rfc822 shown inline (a forwarded message): its body;
+//   - attachments are never body text.
+
+import (
+	"bytes"
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text returns the best plain-text rendering of the body, decoded to UTF-8,
+// with LF line breaks. HTML-only messages are stripped of their markup.
+func (m *Message) Text() string {
+	t, _ := renderText(m.Root, 0)
+	return t
+}
+
+// Preview returns up to n runes of the body's plain text (see Text), with
+// all runs of whitespace collapsed to one space and invisible formatting
+// characters (zero-width spaces, soft hyphens, BOMs: the padding that
+// newsletters put after their preview text) removed.
+func (m *Message) Preview(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	count, space := 0, false
+	for _, r := range m.Text() {
+		if count >= n {
+			break
+		}
+		switch {
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case isInvisible(r):
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+			count++
+			if count >= n {
+				break
+			}
+		}
+		b.WriteRune(r)
+		count++
+	}
+	return b.String()
+}
+
+// isInvisible reports runes that take no room on screen.
+func isInvisible(r rune) bool {
+	switch r {
+	case '\u00ad', '\u034f', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\ufeff':
+		return true
+	}
+	return unicode.Is(unicode.Cc, r)
+}
+
+// HasAttachment reports whether any part is an attachment (see
+// Part.IsAttachment).
+func (m *Message) HasAttachment() bool {
+	found := false
+	m.Root.Walk(func(p *Part) bool {
+		found = found || p.IsAttachment()
+		return !found
+	})
+	return found
+}
+
+// Attachments lists the attachment parts in message order. The parts
+// inside an attachment (an attached message's own attachments) are not
+// listed separately.
+func (m *Message) Attachments() []*Part {
+	var out []*Part
+	m.Root.Walk(func(p *Part) bool {
+		if p.IsAttachment() {
+			out = append(out, p)
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+// textKind ranks a rendering for multipart/alternative.
+type textKind int
+
+const (
+	kindNone  textKind = iota
+	kindHTML           // text from stripped HTML
+	kindPlain          // text the author wrote as text/plain
+)
+
+// renderText renders p as plain text and tells what kind of source it came
+// from.
+func renderText(p *Part, depth int) (string, textKind) {
+	if p == nil || depth > maxDepth {
+		return "", kindNone
+	}
+	switch {
+	case p.IsAttachment():
+		return "", kindNone
+	case p.ContentType == "multipart/alternative":
+		best, bestKind := "", kindNone
+		for _, c := range p.Children {
+			// An empty text/plain alternative (some mailers send one) does
+			// not hide the HTML.
+			if t, k := renderText(c, depth+1); k > bestKind && strings.TrimSpace(t) != "" {
+				best, bestKind = t, k
+			}
+		}
+		return best, bestKind
+	case p.IsMultipart() || len(p.Children) > 0:
+		var texts []string
+		kind := kindNone
+		for _, c := range p.Children {
+			if t, k := renderText(c, depth+1); k != kindNone {
+				if t = strings.TrimSpace(t); t != "" {
+					texts = append(texts, t)
+				}
+				kind = max(kind, k)
+			}
+		}
+		return strings.Join(texts, "\n\n"), kind
+	case p.ContentType == "text/plain":
+		t, _ := p.Text()
+		return t, kindPlain
+	case p.ContentType == "text/html":
+		t, _ := p.Text()
+		return htmlToText(t), kindHTML
+	}
+	return "", kindNone
+}
+
+// htmlBlockTags start a new line in the text rendering.
+var htmlBlockTags = map[string]bool{
+	"br": true, "p": true, "div": true, "tr": true, "li": true, "ul": true,
+	"ol": true, "table": true, "h1": true, "h2": true, "h3": true, "h4": true,
+	"h5": true, "h6": true, "blockquote": true, "pre": true, "hr": true,
+	"dt": true, "dd": true, "section": true, "article": true, "header": true,
+	"footer": true, "address": true, "center": true,
+}
+
+// htmlSkipTags hide their content: it is not text a reader sees.
+var htmlSkipTags = map[string]bool{
+	"script": true, "style": true, "head": true, "title": true, "noscript": true,
+	"template": true, "svg": true, "object": true,
+}
+
+// htmlToText strips the markup of an HTML body: tags removed, block tags
+// turned into line breaks, the content of script, style and head dropped,
+// comments dropped, character references decoded. It is a text extractor
+// for previews and search, not a sanitiser: rendered HTML goes through the
+// safe-HTML policy instead.
+func htmlToText(s string) string {
+	var b strings.Builder
+	text := func(t string) {
+		t = html.UnescapeString(t)
+		// Source line breaks are spaces in HTML.
+		t = strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\r' || r == '\t' {
+				return ' '
+			}
+			return r
+		}, t)
+		b.WriteString(t)
+	}
+	for len(s) > 0 {
+		lt := strings.IndexByte(s, '<')
+		if lt < 0 {
+			text(s)
+			break
+		}
+		text(s[:lt])
+		s = s[lt:]
+		if strings.HasPrefix(s, "<!--") {
+			if end := strings.Index(s[4:], "-->"); end >= 0 {
+				s = s[4+end+3:]
+			} else {
+				s = ""
+			}
+			continue
+		}
+		name, closing, ok := tagName(s)
+		if !ok {
+			// "a < b": a lone '<' is text.
+			text("<")
+			s = s[1:]
+			continue
+		}
+		s = s[tagEnd(s):]
+		switch {
+		case htmlBlockTags[name]:
+			b.WriteByte('\n')
+		case name == "td" || name == "th":
+			b.WriteByte(' ')
+		}
+		if !closing && htmlSkipTags[name] {
+			// Skip to the matching end tag (or the end of input).
+			if end := indexFold(s, "</"+name); end >= 0 {
+				s = s[end:]
+				s = s[tagEnd(s):]
+			} else {
+				s = ""
+			}
+		}
+	}
+	return tidyLines(b.String())
+}
+
+// tagName reads the name of the tag at s[0] == '<'. ok is false when s does
+// not start a tag (or a declaration such as <!DOCTYPE>, reported as "!").
+func tagName(s string) (name string, closing, ok bool) {
+	i := 1
+	if i < len(s) && s[i] == '/' {
+		closing = true
+		i++
+	}
+	if i < len(s) && (s[i] == '!' || s[i] == '?') {
+		return "!", closing, true
+	}
+	start := i
+	for i < len(s) && (isASCIILetter(s[i]) || (i > start && s[i] >= '0' && s[i] <= '9')) {
+		i++
+	}
+	if i == start {
+		return "", false, false
+	}
+	return strings.ToLower(s[start:i]), closing, true
+}
+
+func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+
+// tagEnd returns the index just past the '>' that closes the tag at the
+// start of s, skipping quoted attribute values; len(s) if unclosed.
+func tagEnd(s string) int {
+	var quote byte
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// indexFold is strings.Index for an ASCII needle, ignoring ASCII case.
+func indexFold(s, needle string) int {
+	n := len(needle)
+	for i := 0; i+n <= len(s); i++ {
+		if strings.EqualFold(s[i:i+n], needle) {
+			return i
+		}
+	}
+	return -1
+}
+
+// tidyLines collapses runs of spaces within lines, trims every line and
+// keeps at most one empty line in a row.
+func tidyLines(s string) string {
+	var out []string
+	blank := 0
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.Join(strings.FieldsFunc(line, func(r rune) bool {
+			return r == ' ' || r == '\u00a0' || r == '\t'
+		}), " ")
+		if line == "" {
+			blank++
+			if blank > 1 || len(out) == 0 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		out = append(out, line)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// sniffHTMLCharset finds the charset an HTML body declares in a <meta> tag
+// within its first 2,048 bytes (HTML5 §13.2.3.2 looks at 1,024; mail
+// bodies carry more preamble), or "".
+func sniffHTMLCharset(body []byte) string {
+	head := body[:min(len(body), 2048)]
+	lower := bytes.ToLower(head)
+	for off := 0; ; {
+		i := bytes.Index(lower[off:], []byte("charset"))
+		if i < 0 {
+			return ""
+		}
+		off += i + len("charset")
+		j := off
+		for j < len(lower) && (lower[j] == ' ' || lower[j] == '\t') {
+			j++
+		}
+		if j >= len(lower) || lower[j] != '=' {
+			continue
+		}
+		j++
+		for j < len(lower) && (lower[j] == ' ' || lower[j] == '"' || lower[j] == '\'') {
+			j++
+		}
+		k := j
+		for k < len(lower) && (isASCIILetter(lower[k]) || (lower[k] >= '0' && lower[k] <= '9') || lower[k] == '-' || lower[k] == '_' || lower[k] == ':' || lower[k] == '.') {
+			k++
+		}
+		if k > j && utf8.Valid(lower[j:k]) {
+			return string(lower[j:k])
+		}
+	}
+}

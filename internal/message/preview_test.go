@@ -1,0 +1,129 @@
+package message
+
+import (
+	"encoding/base64"
+	"testing"
+)
+
+func TestPreviewAndText(t *testing.T) {
+	eucB64 := base64.StdEncoding.EncodeToString(eucKRHello)
+	tests := []struct {
+		name    string
+		raw     string
+		n       int
+		preview string
+		text    string
+	}{
+		{
+			name:    "plain text, whitespace collapsed",
+			raw:     crlf("Subject: x", "", "  Hello,\t\tworld.", "", "Second   line.  "),
+			n:       100,
+			preview: "Hello, world. Second line.",
+			text:    "  Hello,\t\tworld.\n\nSecond   line.  ",
+		},
+		{
+			name:    "truncated to n runes, Korean counts runes not bytes",
+			raw:     crlf("Content-Type: text/plain; charset=ks_c_5601-1987", "Content-Transfer-Encoding: base64", "", eucB64),
+			n:       3,
+			preview: "안녕하",
+			text:    "안녕하세요",
+		},
+		{
+			name: "alternative prefers text/plain",
+			raw: crlf("Content-Type: multipart/alternative; boundary=a", "",
+				"--a", "Content-Type: text/plain; charset=utf-8", "", "plain version",
+				"--a", "Content-Type: text/html; charset=utf-8", "", "<p>html version</p>",
+				"--a--"),
+			n:       100,
+			preview: "plain version",
+			text:    "plain version",
+		},
+		{
+			name: "html only is stripped",
+			raw: crlf("Content-Type: text/html; charset=euc-kr", "",
+				"<html><head><title>T</title><style>p{color:red}</style></head><body>"+
+					"<p>"+string(eucKRHello)+"&nbsp;&amp; <b>bye</b></p><script>alert(1)</script>"+
+					"<!-- hidden --><div>a &lt; b</div></body></html>"),
+			n:       100,
+			preview: "안녕하세요 & bye a < b",
+			text:    "안녕하세요 & bye\n\na < b",
+		},
+		{
+			name: "empty text/plain alternative does not hide the HTML",
+			raw: crlf("Content-Type: multipart/alternative; boundary=a", "",
+				"--a", "Content-Type: text/plain", "", "",
+				"--a", "Content-Type: text/html", "", "<div>only html</div>",
+				"--a--"),
+			n:       100,
+			preview: "only html",
+			text:    "only html",
+		},
+		{
+			name: "mixed: inline parts joined, attachments skipped",
+			raw: crlf("Content-Type: multipart/mixed; boundary=m", "",
+				"--m", "Content-Type: text/plain", "", "first",
+				"--m", "Content-Type: text/plain", "Content-Disposition: attachment; filename=notes.txt", "", "attached text",
+				"--m", "Content-Type: text/plain", "", "second",
+				"--m--"),
+			n:       100,
+			preview: "first second",
+			text:    "first\n\nsecond",
+		},
+		{
+			name:    "invisible padding removed from the preview",
+			raw:     crlf("Content-Type: text/plain; charset=utf-8", "", "Sale\u200b\u200c\u00ad\ufeff now\u200b \u200b \u200b"),
+			n:       100,
+			preview: "Sale now",
+			text:    "Sale\u200b\u200c\u00ad\ufeff now\u200b \u200b \u200b",
+		},
+		{
+			name:    "no body",
+			raw:     crlf("Subject: x", ""),
+			n:       10,
+			preview: "",
+			text:    "",
+		},
+		{
+			name:    "n of zero",
+			raw:     crlf("", "text"),
+			n:       0,
+			preview: "",
+			text:    "text",
+		},
+	}
+	for _, tt := range tests {
+		m := Parse([]byte(tt.raw))
+		if got := m.Preview(tt.n); got != tt.preview {
+			t.Errorf("%s: Preview(%d) = %q, want %q", tt.name, tt.n, got, tt.preview)
+		}
+		if got := m.Text(); got != tt.text {
+			t.Errorf("%s: Text = %q, want %q", tt.name, got, tt.text)
+		}
+	}
+}
+
+func TestHasAttachment(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  string
+		want int
+	}{
+		{"plain message", crlf("Subject: x", "", "hi"), 0},
+		{"disposition attachment", crlf("Content-Type: multipart/mixed; boundary=b", "", "--b", "", "x", "--b", "Content-Disposition: attachment", "", "y", "--b--"), 1},
+		{"non-text part with a name", crlf("Content-Type: multipart/mixed; boundary=b", "", "--b", "", "x", "--b", "Content-Type: image/jpeg; name=photo.jpg", "", "y", "--b--"), 1},
+		{"non-text part without a name", crlf("Content-Type: multipart/mixed; boundary=b", "", "--b", "", "x", "--b", "Content-Type: image/jpeg", "", "y", "--b--"), 0},
+		{"inline text with a filename", crlf("Content-Type: multipart/mixed; boundary=b", "", "--b", "Content-Type: text/plain; name=a.txt", "", "x", "--b--"), 0},
+		{"unknown disposition is attachment (RFC 2183 §2.8)", crlf("Content-Disposition: x-weird", "", "x"), 1},
+		{"attached message counts once", crlf("Content-Type: multipart/mixed; boundary=b", "", "--b", "Content-Type: message/rfc822", "Content-Disposition: attachment", "",
+			"Content-Type: application/pdf; name=a.pdf", "", "%PDF", "--b--"), 1},
+	}
+	for _, tt := range tests {
+		m := Parse([]byte(tt.raw))
+		if got := len(m.Attachments()); got != tt.want {
+			t.Errorf("%s: %d attachments, want %d", tt.name, got, tt.want)
+		}
+		if m.HasAttachment() != (tt.want > 0) {
+			t.Errorf("%s: HasAttachment = %v", tt.name, m.HasAttachment())
+		}
+	}
+}
