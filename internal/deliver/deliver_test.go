@@ -328,3 +328,17 @@ func TestCanonicalLineEnds_keepsCRLFInputIdentical(t *testing.T) {
 		t.Fatal("CRLF input copied or changed")
 	}
 }
+
+func TestSubmit_allLocalRefusedStoresNoSentCopy(t *testing.T) {
+	f := newFixture(t)
+	alice := f.account(t, "alice", nil)
+	f.account(t, "tiny", func(a *store.Account) { a.QuotaBytes = 50 })
+	s := &Submission{Envelope: Envelope{From: "alice@example.test", Recipients: []*Recipient{f.resolve(t, "tiny@example.test")}}, Sender: alice}
+	_, err := f.p.Submit(f.ctx, s, []byte("From: alice@example.test\r\nSubject: big\r\n\r\n"+strings.Repeat("z", 100)+"\r\n"))
+	if !errors.Is(err, ErrOverQuota) {
+		t.Fatalf("err %v", err)
+	}
+	if len(f.inbox(t, alice, store.RoleSent)) != 0 {
+		t.Fatal("Sent copy of a message nobody received")
+	}
+}

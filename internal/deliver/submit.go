@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,7 @@ type SubmitResult struct {
 // Submit sends a message: local recipients get it through the delivery
 // pipeline, remote ones are queued for internet delivery, and a copy goes
 // to the sender's Sent mailbox. The header's From must be the sender's own.
+// It fails as a whole only when no recipient got the message.
 func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*SubmitResult, error) {
 	if bytes.IndexByte(raw, 0) >= 0 {
 		return nil, ErrNUL
@@ -51,18 +53,34 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 		}
 	}
 	res := &SubmitResult{}
-	if len(s.Remote) > 0 {
-		q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, Recipients: s.Remote, BlobKey: key, Size: size}
-		if err := p.Store.Enqueue(ctx, q); err != nil {
-			return nil, temporary(fmt.Errorf("queue for %v: %w", s.Remote, err))
-		}
-		res.QueueID = q.ID
-	}
+	var firstErr error
+	delivered := 0
 	for _, r := range s.Recipients {
 		m, err := p.deliverOne(ctx, &s.Envelope, r, parsed, key, size)
 		res.Local = append(res.Local, Result{Recipient: r, Message: m, Err: err})
 		if err != nil {
 			p.log().Info("delivery refused", "id", s.ID, "rcpt", r.Address, "err", err)
+			firstErr = cmp.Or(firstErr, err)
+		} else {
+			delivered++
+		}
+	}
+	// Nothing reached anyone: refuse the whole message, so that the client
+	// keeps it and no Sent copy claims it went.
+	if delivered == 0 && len(s.Remote) == 0 && firstErr != nil {
+		return nil, firstErr
+	}
+	if len(s.Remote) > 0 {
+		q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, Recipients: s.Remote, BlobKey: key, Size: size}
+		if err := p.Store.Enqueue(ctx, q); err != nil {
+			if delivered == 0 {
+				return nil, temporary(fmt.Errorf("queue for %v: %w", s.Remote, err))
+			}
+			// Local copies are committed; refusing now would duplicate them
+			// on retry. The loss is logged loudly instead.
+			p.log().Error("outbound queue failed after local delivery", "id", s.ID, "rcpts", s.Remote, "err", err)
+		} else {
+			res.QueueID = q.ID
 		}
 	}
 	sent, err := p.Mail.AppendToRole(ctx, store.RoleSent, mail.AppendRequest{

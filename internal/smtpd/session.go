@@ -173,14 +173,8 @@ func (se *session) Data(r io.Reader) error {
 		}
 		return reply(outcome(results))
 	}
-	res, err := se.s.Pipeline.Submit(ctx, &deliver.Submission{Envelope: env, Sender: se.user, Remote: se.remote}, buf.Bytes())
-	if err != nil {
-		return reply(err)
-	}
-	if len(se.remote) == 0 {
-		return reply(outcome(res.Local))
-	}
-	return nil
+	_, err := se.s.Pipeline.Submit(ctx, &deliver.Submission{Envelope: env, Sender: se.user, Remote: se.remote}, buf.Bytes())
+	return reply(err)
 }
 
 // outcome is the single reply of a transaction: success if any recipient
