@@ -137,7 +137,9 @@ type MessageStore interface {
 	MessageByUID(ctx context.Context, accountID, mailboxID int64, uid uint32) (*Message, error)
 	// Messages calls fn for each message of the mailbox in UID order, without
 	// loading everything into memory. Returning a non-nil error from fn stops
-	// the walk and is returned.
+	// the walk and is returned. fn may call the store (to set \Seen during
+	// a FETCH, say): backends must not hold a transaction or lock across
+	// calls of fn.
 	Messages(ctx context.Context, accountID, mailboxID int64, fn func(*Message) error) error
 	// StoreFlags changes the flags of the messages with the given UIDs and
 	// returns them as changed, each with a new MODSEQ. Unknown UIDs are skipped.

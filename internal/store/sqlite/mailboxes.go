@@ -155,8 +155,8 @@ func (s *Store) RenameMailbox(ctx context.Context, accountID, mailboxID int64, n
 			return store.ErrInvalid // into its own child
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mailboxes WHERE account_id=? AND (name=? OR name LIKE ? ESCAPE '\')`,
-			accountID, newName, likePrefix(newName)).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mailboxes WHERE account_id=? AND (name=? OR `+childOf+`)`,
+			accountID, newName, childPrefix(newName), childPrefix(newName)).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
@@ -164,7 +164,7 @@ func (s *Store) RenameMailbox(ctx context.Context, accountID, mailboxID int64, n
 		}
 		// Children first keep their suffix under the new name.
 		old := mb.Name
-		rows, err := tx.QueryContext(ctx, `SELECT id, name FROM mailboxes WHERE account_id=? AND name LIKE ? ESCAPE '\'`, accountID, likePrefix(old))
+		rows, err := tx.QueryContext(ctx, `SELECT id, name FROM mailboxes WHERE account_id=? AND `+childOf, accountID, childPrefix(old), childPrefix(old))
 		if err != nil {
 			return err
 		}
@@ -200,11 +200,12 @@ func (s *Store) RenameMailbox(ctx context.Context, accountID, mailboxID int64, n
 	})
 }
 
-// likePrefix returns a LIKE pattern matching every child of name.
-func likePrefix(name string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(name+store.MailboxDelimiter) + "%"
-}
+// childOf matches the children of a mailbox; it takes childPrefix twice.
+// It compares exactly: LIKE would ignore ASCII case, and mailbox names other
+// than INBOX are case-sensitive (RFC 9051 §5.1).
+const childOf = `substr(name, 1, length(?)) = ?`
+
+func childPrefix(name string) string { return name + store.MailboxDelimiter }
 
 // DeleteMailbox implements store.MailboxStore.
 func (s *Store) DeleteMailbox(ctx context.Context, accountID, mailboxID int64) error {
@@ -217,8 +218,8 @@ func (s *Store) DeleteMailbox(ctx context.Context, accountID, mailboxID int64) e
 			return store.ErrProtected
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mailboxes WHERE account_id=? AND name LIKE ? ESCAPE '\'`,
-			accountID, likePrefix(mb.Name)).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mailboxes WHERE account_id=? AND `+childOf,
+			accountID, childPrefix(mb.Name), childPrefix(mb.Name)).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {

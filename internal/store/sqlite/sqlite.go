@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -30,7 +29,9 @@ import (
 // Store is the SQLite implementation of store.Store.
 type Store struct {
 	db *sql.DB
-	mu sync.Mutex // serialises this process's write transactions
+	// writer serialises this process's write transactions; a channel and
+	// not a mutex so that a caller whose context ends stops waiting.
+	writer chan struct{}
 }
 
 var _ store.Store = (*Store)(nil)
@@ -51,7 +52,7 @@ func Open(path string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &Store{db: db}
+	s := &Store{db: db, writer: make(chan struct{}, 1)}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -65,8 +66,12 @@ func (s *Store) Close() error { return s.db.Close() }
 // write runs fn in a write transaction, retrying when another process holds
 // the database lock longer than the busy timeout.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	select {
+	case s.writer <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.writer }()
 	var err error
 	for attempt := 0; attempt < 20; attempt++ {
 		if err = ctx.Err(); err != nil {
