@@ -131,7 +131,7 @@ func TestDeliver_twoRecipientsOneBlobWithTraceHeaders(t *testing.T) {
 		t.Fatalf("envelope %+v", mb[0].Envelope)
 	}
 	raw := f.read(t, mb[0].BlobKey)
-	wantHead := "Return-Path: <sender@remote.test>\r\nReceived: from remote.test (192.0.2.1:2525)\r\n\tby mx.example.test (Postroom) with ESMTPS id abc;\r\n\tThu, 26 Nov 2026 09:00:00 +0000\r\n"
+	wantHead := "Return-Path: <sender@remote.test>\r\nReceived: from remote.test ([192.0.2.1])\r\n\tby mx.example.test (Postroom) with ESMTPS id abc;\r\n\tThu, 26 Nov 2026 09:00:00 +0000\r\n"
 	if !strings.HasPrefix(raw, wantHead) || !strings.HasSuffix(raw, korean) {
 		t.Fatalf("stored message:\n%s", raw)
 	}

@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"fmt"
+	"net"
 	"strings"
 )
 
@@ -19,8 +20,12 @@ func (p *Pipeline) traceHeaders(env *Envelope) []byte {
 	if proto == "" {
 		proto = "ESMTP"
 	}
+	remote := env.RemoteAddr
+	if host, _, err := net.SplitHostPort(remote); err == nil {
+		remote = "[" + host + "]"
+	}
 	fmt.Fprintf(&b, "Received: from %s (%s)\r\n\tby %s (Postroom) with %s id %s;\r\n\t%s\r\n",
-		helo, sanitize(env.RemoteAddr), sanitize(p.Hostname), proto, sanitize(env.ID),
+		helo, sanitize(remote), sanitize(p.Hostname), proto, sanitize(env.ID),
 		p.clock().Format("Mon, 02 Jan 2006 15:04:05 -0700"))
 	return []byte(b.String())
 }
@@ -28,7 +33,7 @@ func (p *Pipeline) traceHeaders(env *Envelope) []byte {
 // sanitize keeps client-supplied text from breaking a header line.
 func sanitize(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '<' || r == '>' || r == '(' || r == ')' {
+		if r < 0x20 || r == 0x7f || r == '<' || r == '>' || r == '(' || r == ')' || r == ';' {
 			return -1
 		}
 		return r
