@@ -124,4 +124,8 @@ func TestLogin_rules(t *testing.T) {
 	if slept == 0 {
 		t.Fatal("repeated failures were not slowed down")
 	}
+	slept = 0
+	if _, err := a.Login(ctx, Request{Address: "noclients@example.test", Password: "pw", Protocol: ProtoWeb, Remote: loop}); err != nil || slept != 0 {
+		t.Fatalf("correct login from a throttled address: err %v, delayed %v", err, slept)
+	}
 }

@@ -84,17 +84,23 @@ func remoteIP(addr net.Addr) net.IP {
 	return net.ParseIP(host)
 }
 
-// Login checks one attempt. Repeated failures from an address or against an
-// account are slowed down before the answer (the throttle's delay), so that
-// guessing gets slower without locking the real user out.
+// Login checks one attempt. A failed attempt is answered only after the
+// throttle's delay, which grows with the recent failures from the address
+// and against the account; a correct password is never delayed, so an
+// office behind one NAT address is not punished for one user's typos.
 func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, error) {
 	if !a.PlaintextAllowed(r.Remote, r.TLS) {
 		return nil, ErrTLSRequired
 	}
 	ip := remoteIP(r.Remote)
 	address := strings.ToLower(strings.TrimSpace(r.Address))
-	if d := a.Throttle.Delay(ip, address); d > 0 {
-		a.wait(ctx, d)
+	fail := func() (*store.Account, error) {
+		d := a.Throttle.Delay(ip, address)
+		a.Throttle.Failed(ip, address)
+		if d > 0 {
+			a.wait(ctx, d)
+		}
+		return nil, ErrInvalidCredentials
 	}
 	acct, err := a.Store.AccountByAddress(ctx, address)
 	if err != nil {
@@ -102,12 +108,10 @@ func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, e
 			return nil, fmt.Errorf("login %s: %w", address, err)
 		}
 		VerifyPassword(dummyHash, r.Password) // same cost as a real check
-		a.Throttle.Failed(ip, address)
-		return nil, ErrInvalidCredentials
+		return fail()
 	}
 	if !VerifyPassword(acct.PasswordHash, r.Password) {
-		a.Throttle.Failed(ip, address)
-		return nil, ErrInvalidCredentials
+		return fail()
 	}
 	// Only a correct password learns why the account cannot log in.
 	if !acct.Enabled {

@@ -164,6 +164,8 @@ func TestResolve_refusals(t *testing.T) {
 		{"small@example.test", 2000, ErrOverQuota, "552 5.2.2"},
 		{"someone@elsewhere.test", 0, ErrRelayDenied, "554 5.7.1"},
 		{"not-an-address", 0, ErrBadAddress, "501 5.1.3"},
+		{"bo\x00b@example.test", 0, ErrBadAddress, "501 5.1.3"},
+		{"bob@exam\tple.test", 0, ErrBadAddress, "501 5.1.3"},
 	}
 	for _, c := range cases {
 		t.Run(c.addr, func(t *testing.T) {

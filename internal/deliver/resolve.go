@@ -22,8 +22,13 @@ func SplitAddress(addr string) (local, domain string, ok bool) {
 		return "", "", false
 	}
 	local, domain = addr[:at], strings.ToLower(addr[at+1:])
-	if strings.ContainsAny(addr, " \t\r\n<>") || strings.Contains(domain, "..") {
+	if strings.ContainsAny(addr, " <>") || strings.Contains(domain, "..") {
 		return "", "", false
+	}
+	for _, r := range addr {
+		if r < 0x20 || r == 0x7f { // control characters, NUL included
+			return "", "", false
+		}
 	}
 	return local, domain, true
 }
