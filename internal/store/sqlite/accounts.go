@@ -13,7 +13,7 @@ const accountCols = `a.id, a.domain_id, d.name, a.local_part, a.display_name, a.
 
 const accountFrom = ` FROM accounts a JOIN domains d ON d.id = a.domain_id `
 
-func scanAccount(row interface{ Scan(...any) error }) (*store.Account, error) {
+func scanAccount(row scanner) (*store.Account, error) {
 	var a store.Account
 	var created int64
 	if err := row.Scan(&a.ID, &a.DomainID, &a.Domain, &a.LocalPart, &a.DisplayName, &a.PasswordHash, &a.QuotaBytes,
@@ -82,20 +82,7 @@ func (s *Store) AccountByAddress(ctx context.Context, address string) (*store.Ac
 
 // Accounts implements store.AccountStore.
 func (s *Store) Accounts(ctx context.Context, domainID int64) ([]store.Account, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+accountCols+accountFrom+`WHERE a.domain_id=? ORDER BY a.local_part`, domainID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanAccount, `SELECT `+accountCols+accountFrom+`WHERE a.domain_id=? ORDER BY a.local_part`, domainID)
 }
 
 // UpdateAccount implements store.AccountStore.

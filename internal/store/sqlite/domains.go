@@ -10,7 +10,7 @@ import (
 
 const domainCols = `id, name, language, time_zone, quota_bytes, created_at`
 
-func scanDomain(row interface{ Scan(...any) error }) (*store.Domain, error) {
+func scanDomain(row scanner) (*store.Domain, error) {
 	var d store.Domain
 	var created int64
 	if err := row.Scan(&d.ID, &d.Name, &d.Language, &d.TimeZone, &d.QuotaBytes, &created); err != nil {
@@ -60,20 +60,7 @@ func (s *Store) DomainByID(ctx context.Context, id int64) (*store.Domain, error)
 
 // Domains implements store.DomainStore.
 func (s *Store) Domains(ctx context.Context) ([]store.Domain, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+domainCols+` FROM domains ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Domain
-	for rows.Next() {
-		d, err := scanDomain(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanDomain, `SELECT `+domainCols+` FROM domains ORDER BY name`)
 }
 
 // UpdateDomain implements store.DomainStore.
@@ -129,7 +116,7 @@ func (s *Store) CreateOperator(ctx context.Context, o *store.Operator) error {
 	})
 }
 
-func scanOperator(row interface{ Scan(...any) error }) (*store.Operator, error) {
+func scanOperator(row scanner) (*store.Operator, error) {
 	var o store.Operator
 	var created int64
 	if err := row.Scan(&o.ID, &o.Name, &o.PasswordHash, &created); err != nil {
@@ -146,20 +133,7 @@ func (s *Store) Operator(ctx context.Context, name string) (*store.Operator, err
 
 // Operators implements store.DomainStore.
 func (s *Store) Operators(ctx context.Context) ([]store.Operator, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, password_hash, created_at FROM operators ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Operator
-	for rows.Next() {
-		o, err := scanOperator(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanOperator, `SELECT id, name, password_hash, created_at FROM operators ORDER BY name`)
 }
 
 func affectedOne(res sql.Result, err error) error {

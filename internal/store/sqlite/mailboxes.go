@@ -11,7 +11,7 @@ import (
 
 const mailboxCols = `id, account_id, name, role, subscribed, uid_validity, uid_next, highest_modseq, created_at`
 
-func scanMailbox(row interface{ Scan(...any) error }) (*store.Mailbox, error) {
+func scanMailbox(row scanner) (*store.Mailbox, error) {
 	var m store.Mailbox
 	var role string
 	var created int64
@@ -65,20 +65,7 @@ func insertMailbox(ctx context.Context, tx *sql.Tx, accountID int64, name string
 
 // Mailboxes implements store.MailboxStore.
 func (s *Store) Mailboxes(ctx context.Context, accountID int64) ([]store.Mailbox, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+mailboxCols+` FROM mailboxes WHERE account_id=? ORDER BY name`, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Mailbox
-	for rows.Next() {
-		m, err := scanMailbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanMailbox, `SELECT `+mailboxCols+` FROM mailboxes WHERE account_id=? ORDER BY name`, accountID)
 }
 
 func getMailbox(ctx context.Context, q queryer, accountID, mailboxID int64) (*store.Mailbox, error) {

@@ -13,7 +13,7 @@ import (
 
 const messageCols = `id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, flags, envelope, thread_id, preview, has_attachment`
 
-func scanMessage(row interface{ Scan(...any) error }) (*store.Message, error) {
+func scanMessage(row scanner) (*store.Message, error) {
 	var m store.Message
 	var date int64
 	var flags, env string
