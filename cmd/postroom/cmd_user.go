@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"flag"
+	"time"
 	"fmt"
 	"io"
 
@@ -14,6 +16,8 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	name := fs.String("name", "", "display name")
 	quota := fs.Int64("quota", 0, "quota in bytes (0 = unlimited)")
 	admin := fs.Bool("admin", false, "domain administrator")
+	clients := fs.Bool("clients", true, `"use mail clients": IMAP, POP3 and SMTP logins (set)`)
+	enabled := fs.Bool("enabled", true, "service on (set)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -48,7 +52,7 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 			fmt.Fprintln(out, describeAccount(&accts[i]))
 		}
 		return nil
-	case "passwd", "disable", "enable", "remove":
+	case "passwd", "disable", "enable", "remove", "set", "log":
 	default:
 		return fmt.Errorf("%w: unknown user command %q", errUsage, sub)
 	}
@@ -66,6 +70,38 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 		}
 	case "disable", "enable":
 		a.Enabled = sub == "enable"
+	case "set":
+		// Only the flags given change.
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "clients":
+				a.ClientAccess = *clients
+			case "enabled":
+				a.Enabled = *enabled
+			case "quota":
+				a.QuotaBytes = *quota
+			case "name":
+				a.DisplayName = *name
+			case "admin":
+				a.Admin = *admin
+			}
+		})
+		if a.QuotaBytes < 0 {
+			return fmt.Errorf("quota must not be negative")
+		}
+	case "log":
+		logins, err := d.Store.Logins(ctx, a.ID, 100)
+		if err != nil {
+			return err
+		}
+		for _, l := range logins {
+			result := "failed"
+			if l.Success {
+				result = "ok"
+			}
+			fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", l.Time.Format(time.RFC3339), l.Protocol, l.IP, result)
+		}
+		return nil
 	case "remove":
 		if err := d.Store.DeleteAccount(ctx, a.ID); err != nil {
 			return fmt.Errorf("remove %s: %w", a.Address(), err)

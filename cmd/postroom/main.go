@@ -21,6 +21,11 @@ Usage:
   postroom user list DOMAIN [--data DIR]
   postroom user passwd ADDRESS --password PASS [--data DIR]
   postroom user disable|enable|remove ADDRESS [--data DIR]
+  postroom user set ADDRESS [--clients=true|false] [--enabled=true|false] [--quota BYTES] [--name NAME] [--admin=true|false]
+  postroom user log ADDRESS [--data DIR]
+  postroom mailbox list ADDRESS [--data DIR]
+  postroom mailbox add|remove ADDRESS NAME [--data DIR]
+  postroom mailbox rename ADDRESS OLD NEW [--data DIR]
   postroom messages ADDRESS [MAILBOX] [--data DIR]
   postroom check [--data DIR]
   postroom gc [--data DIR]
@@ -39,6 +44,7 @@ var commands = map[string]command{
 	"domain":   cmdDomain,
 	"user":     cmdUser,
 	"messages": cmdMessages,
+	"mailbox":  cmdMailbox,
 	"check":    cmdCheck,
 	"gc":       cmdGC,
 }

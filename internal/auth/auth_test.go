@@ -124,6 +124,22 @@ func TestLogin_rules(t *testing.T) {
 	if slept == 0 {
 		t.Fatal("repeated failures were not slowed down")
 	}
+	acct, _ := s.AccountByAddress(ctx, "ok@example.test")
+	logins, _ := s.Logins(ctx, acct.ID, 100)
+	var okN, failedN int
+	for _, l := range logins {
+		if l.IP != "127.0.0.1" && l.IP != "198.51.100.7" {
+			t.Fatalf("login IP %q", l.IP)
+		}
+		if l.Success {
+			okN++
+		} else {
+			failedN++
+		}
+	}
+	if okN != 2 || failedN != 6 {
+		t.Fatalf("access log: %d ok, %d failed; want 2 and 6", okN, failedN)
+	}
 	slept = 0
 	if _, err := a.Login(ctx, Request{Address: "noclients@example.test", Password: "pw", Protocol: ProtoWeb, Remote: loop}); err != nil || slept != 0 {
 		t.Fatalf("correct login from a throttled address: err %v, delayed %v", err, slept)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"time"
@@ -46,15 +47,21 @@ type Request struct {
 // Authenticator checks logins against the store. One is shared by every
 // protocol adapter so that throttling sees all attempts.
 type Authenticator struct {
-	Store              store.AccountStore
+	Store              Store
 	Throttle           *Throttle
 	AllowPlaintextAuth bool
 	// sleep is replaced in tests.
 	sleep func(context.Context, time.Duration)
 }
 
+// Store is what logins read and write.
+type Store interface {
+	store.AccountStore
+	store.AccessLog
+}
+
 // NewAuthenticator returns an Authenticator with a fresh Throttle.
-func NewAuthenticator(s store.AccountStore, allowPlaintext bool) *Authenticator {
+func NewAuthenticator(s Store, allowPlaintext bool) *Authenticator {
 	return &Authenticator{Store: s, Throttle: NewThrottle(), AllowPlaintextAuth: allowPlaintext}
 }
 
@@ -111,6 +118,7 @@ func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, e
 		return fail()
 	}
 	if !VerifyPassword(acct.PasswordHash, r.Password) {
+		a.record(ctx, acct, r, ip, false)
 		return fail()
 	}
 	// Only a correct password learns why the account cannot log in.
@@ -121,7 +129,20 @@ func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, e
 		return nil, ErrClientAccessOff
 	}
 	a.Throttle.Succeeded(ip, address)
+	a.record(ctx, acct, r, ip, true)
 	return acct, nil
+}
+
+// record writes the attempt to the account's access log (S8). A failure to
+// record does not refuse the login.
+func (a *Authenticator) record(ctx context.Context, acct *store.Account, r Request, ip net.IP, ok bool) {
+	l := &store.Login{AccountID: acct.ID, Protocol: string(r.Protocol), Success: ok}
+	if ip != nil {
+		l.IP = ip.String()
+	}
+	if err := a.Store.RecordLogin(ctx, l); err != nil {
+		slog.Error("record login", "account", acct.Address(), "err", err)
+	}
 }
 
 func (a *Authenticator) wait(ctx context.Context, d time.Duration) {

@@ -41,6 +41,7 @@ type Store interface {
 	MailboxStore
 	MessageStore
 	QueueStore
+	AccessLog
 	BlobRefs
 	io.Closer
 }
@@ -154,6 +155,9 @@ type MessageStore interface {
 	// Expunge removes messages, records them in the expunge log, releases
 	// blob references and usage. It returns the UIDs removed, ascending.
 	Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error)
+	// MessageUIDs lists the UIDs of the mailbox greater than after, ascending
+	// (all of them for after = 0): what an IMAP session's view is built from.
+	MessageUIDs(ctx context.Context, accountID, mailboxID int64, after uint32) ([]uint32, error)
 	// ExpungedSince lists UIDs expunged from the mailbox with a MODSEQ
 	// greater than modseq, ascending (what QRESYNC's VANISHED needs).
 	ExpungedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]uint32, error)
@@ -168,6 +172,25 @@ type QueueStore interface {
 	Queue(ctx context.Context) ([]QueuedMessage, error)
 	// Dequeue removes a queued message and releases its blob reference.
 	Dequeue(ctx context.Context, id int64) error
+}
+
+// AccessLog records logins for the user's access log (S8) and the login
+// watch (M12).
+type AccessLog interface {
+	// RecordLogin stores one login attempt of an existing account.
+	RecordLogin(ctx context.Context, l *Login) error
+	// Logins lists the account's most recent logins, newest first.
+	Logins(ctx context.Context, accountID int64, limit int) ([]Login, error)
+}
+
+// Login is one entry of the access log.
+type Login struct {
+	ID        int64
+	AccountID int64
+	Time      time.Time
+	Protocol  string // "imap", "pop3", "smtp", "web"
+	IP        string
+	Success   bool
 }
 
 // BlobRefs answers the blob garbage collector.
@@ -279,7 +302,10 @@ type Mailbox struct {
 type MailboxStatus struct {
 	Messages int64
 	Unseen   int64
+	Deleted  int64 // messages flagged \Deleted
 	Size     int64
+	// FirstUnseen is the UID of the first message without \Seen, 0 if none.
+	FirstUnseen uint32
 }
 
 // Standard IMAP system flags, stored as given.

@@ -245,7 +245,8 @@ func (s *Store) MailboxStatus(ctx context.Context, accountID, mailboxID int64) (
 	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
 		return st, err
 	}
-	err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(1-seen),0), coalesce(sum(size),0) FROM messages WHERE mailbox_id=?`,
-		mailboxID).Scan(&st.Messages, &st.Unseen, &st.Size)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(1-seen),0), coalesce(sum(deleted),0), coalesce(sum(size),0),
+		coalesce((SELECT min(uid) FROM messages WHERE mailbox_id=?1 AND seen=0), 0)
+		FROM messages WHERE mailbox_id=?1`, mailboxID).Scan(&st.Messages, &st.Unseen, &st.Deleted, &st.Size, &st.FirstUnseen)
 	return st, err
 }

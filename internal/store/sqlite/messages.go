@@ -36,9 +36,9 @@ func splitFlags(s string) []string {
 	return strings.Split(s, " ")
 }
 
-func hasSeen(flags []string) int {
+func hasFlag(flags []string, flag string) int {
 	for _, f := range flags {
-		if f == store.FlagSeen {
+		if f == flag {
 			return 1
 		}
 	}
@@ -144,8 +144,9 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 		}
 		date := nm.InternalDate.UTC().UnixNano()
 		res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
-			flags, seen, envelope, message_id, thread_id, preview, has_attachment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			nm.AccountID, nm.MailboxID, uid, modseq, nm.BlobKey, nm.Size, date, strings.Join(flags, " "), hasSeen(flags),
+			flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			nm.AccountID, nm.MailboxID, uid, modseq, nm.BlobKey, nm.Size, date, strings.Join(flags, " "),
+			hasFlag(flags, store.FlagSeen), hasFlag(flags, store.FlagDeleted),
 			string(env), nm.Envelope.MessageID, thread, nm.Preview, boolInt(nm.HasAttachment))
 		if err != nil {
 			return err
@@ -297,8 +298,8 @@ func (s *Store) StoreFlags(ctx context.Context, accountID, mailboxID int64, uids
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET flags=?, seen=?, modseq=? WHERE id=?`,
-				strings.Join(nf, " "), hasSeen(nf), modseq, m.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET flags=?, seen=?, deleted=?, modseq=? WHERE id=?`,
+				strings.Join(nf, " "), hasFlag(nf, store.FlagSeen), hasFlag(nf, store.FlagDeleted), modseq, m.ID); err != nil {
 				return err
 			}
 			m.Flags, m.ModSeq = nf, modseq
@@ -364,8 +365,8 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 				}
 			} else {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
-					flags, seen, envelope, message_id, thread_id, preview, has_attachment)
-					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, envelope, message_id, thread_id, preview, has_attachment
+					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment)
+					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment
 					FROM messages WHERE id=?`, dstID, uid, modseq, m.ID); err != nil {
 					return err
 				}
@@ -420,6 +421,27 @@ func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []
 		return addUsage(ctx, tx, accountID, -bytes, -int64(len(msgs)))
 	})
 	return removed, err
+}
+
+// MessageUIDs implements store.MessageStore.
+func (s *Store) MessageUIDs(ctx context.Context, accountID, mailboxID int64, after uint32) ([]uint32, error) {
+	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT uid FROM messages WHERE mailbox_id=? AND uid>? ORDER BY uid`, mailboxID, after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []uint32
+	for rows.Next() {
+		var u uint32
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
 
 // ExpungedSince implements store.MessageStore.

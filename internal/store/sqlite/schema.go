@@ -100,6 +100,18 @@ CREATE TABLE counters (
 	name  TEXT PRIMARY KEY,
 	value INTEGER NOT NULL
 );
+`, `
+CREATE TABLE logins (
+	id         INTEGER PRIMARY KEY,
+	account_id INTEGER NOT NULL,
+	time       INTEGER NOT NULL,
+	protocol   TEXT NOT NULL,
+	ip         TEXT NOT NULL,
+	success    INTEGER NOT NULL
+);
+CREATE INDEX logins_account_time ON logins(account_id, time);
+ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_mailbox_seen ON messages(mailbox_id, seen, uid);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -207,6 +207,12 @@ func (e *env) verifyByWalking(pool []string, accts []*store.Account) {
 				st.Size += m.Size
 				if !m.HasFlag(store.FlagSeen) {
 					st.Unseen++
+					if st.FirstUnseen == 0 {
+						st.FirstUnseen = m.UID
+					}
+				}
+				if m.HasFlag(store.FlagDeleted) {
+					st.Deleted++
 				}
 				if m.UID <= last {
 					e.Errorf("%s %q: UID %d after %d in walk", a.Address(), mb.Name, m.UID, last)

@@ -142,7 +142,7 @@ func testCopyState(e *env) {
 	if srcAfter := e.mbox(a.ID, in.ID); srcAfter.UIDNext != srcBefore.UIDNext {
 		e.Errorf("copy changed the source's UIDNEXT %d -> %d", srcBefore.UIDNext, srcAfter.UIDNext)
 	}
-	if st := e.status(a.ID, arch.ID); st != (store.MailboxStatus{Messages: 3, Unseen: 3, Size: 3000}) {
+	if st := e.status(a.ID, arch.ID); st != (store.MailboxStatus{Messages: 3, Unseen: 3, Size: 3000, FirstUnseen: 1}) {
 		e.Errorf("destination status %+v, want {3 3 3000}", st)
 	}
 }
@@ -196,7 +196,7 @@ func testMoveUsage(e *env) {
 	if st := e.status(a.ID, in.ID); st != (store.MailboxStatus{}) {
 		e.Errorf("source status after moving everything: %+v", st)
 	}
-	if st := e.status(a.ID, arch.ID); st != (store.MailboxStatus{Messages: 3, Unseen: 3, Size: 3000}) {
+	if st := e.status(a.ID, arch.ID); st != (store.MailboxStatus{Messages: 3, Unseen: 3, Size: 3000, FirstUnseen: 1}) {
 		e.Errorf("destination status %+v, want {3 3 3000}", st)
 	}
 	e.consistent()

@@ -443,17 +443,19 @@ func testMailboxStatus(e *env) {
 		ms = append(ms, e.add(nm))
 	}
 	e.put(a.ID, e.mkdir(a.ID, "Other").ID) // another mailbox does not count
-	if st := e.status(a.ID, in.ID); st != (store.MailboxStatus{Messages: 4, Unseen: 3, Size: 1000}) {
+	if st := e.status(a.ID, in.ID); st != (store.MailboxStatus{Messages: 4, Unseen: 3, Size: 1000, FirstUnseen: ms[1].UID}) {
 		e.Errorf("status = %+v, want {4 3 1000}", st)
 	}
 	_, err := e.s.StoreFlags(e.ctx, a.ID, in.ID, []uint32{ms[1].UID}, store.FlagsAdd, []string{`\seen`})
 	e.ok(err, "StoreFlags")
-	if st := e.status(a.ID, in.ID); st != (store.MailboxStatus{Messages: 4, Unseen: 2, Size: 1000}) {
+	_, err = e.s.StoreFlags(e.ctx, a.ID, in.ID, []uint32{ms[3].UID}, store.FlagsAdd, []string{`\Deleted`})
+	e.ok(err, "StoreFlags")
+	if st := e.status(a.ID, in.ID); st != (store.MailboxStatus{Messages: 4, Unseen: 2, Deleted: 1, Size: 1000, FirstUnseen: ms[2].UID}) {
 		e.Errorf("status after \\Seen = %+v, want {4 2 1000}", st)
 	}
 	_, err = e.s.Expunge(e.ctx, a.ID, in.ID, []uint32{ms[0].UID, ms[3].UID})
 	e.ok(err, "Expunge")
-	if st := e.status(a.ID, in.ID); st != (store.MailboxStatus{Messages: 2, Unseen: 1, Size: 500}) {
+	if st := e.status(a.ID, in.ID); st != (store.MailboxStatus{Messages: 2, Unseen: 1, Size: 500, FirstUnseen: ms[2].UID}) {
 		e.Errorf("status after expunge = %+v, want {2 1 500}", st)
 	}
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		tenancyTests,
 		concurrencyTests,
 		contextTests,
+		loginTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {

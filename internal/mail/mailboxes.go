@@ -1,0 +1,70 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+
+	"postroom/internal/events"
+	"postroom/internal/store"
+)
+
+func (s *Service) publish(e events.Event) {
+	if s.Events != nil {
+		s.Events.Publish(e)
+	}
+}
+
+// CreateMailbox creates a user folder (and missing parents).
+func (s *Service) CreateMailbox(ctx context.Context, accountID int64, name string) (*store.Mailbox, error) {
+	mb, err := s.Store.CreateMailbox(ctx, accountID, name)
+	if err != nil {
+		return nil, fmt.Errorf("create mailbox %q: %w", name, err)
+	}
+	s.publish(events.Event{Kind: events.MailboxChange, AccountID: accountID, MailboxID: mb.ID})
+	return mb, nil
+}
+
+// RenameMailbox renames a folder with its children. Renaming INBOX moves
+// its messages into a new folder of the new name and leaves INBOX empty
+// (RFC 9051 §6.3.6).
+func (s *Service) RenameMailbox(ctx context.Context, accountID, mailboxID int64, newName string) error {
+	mb, err := s.Store.Mailbox(ctx, accountID, mailboxID)
+	if err != nil {
+		return fmt.Errorf("rename mailbox %d: %w", mailboxID, err)
+	}
+	if mb.Role == store.RoleInbox {
+		dst, err := s.CreateMailbox(ctx, accountID, newName)
+		if err != nil {
+			return err
+		}
+		uids, err := s.Store.MessageUIDs(ctx, accountID, mb.ID, 0)
+		if err != nil {
+			return err
+		}
+		_, _, err = s.Move(ctx, accountID, mb.ID, dst.ID, uids)
+		return err
+	}
+	if err := s.Store.RenameMailbox(ctx, accountID, mailboxID, newName); err != nil {
+		return fmt.Errorf("rename mailbox %q to %q: %w", mb.Name, newName, err)
+	}
+	s.publish(events.Event{Kind: events.MailboxChange, AccountID: accountID, MailboxID: mailboxID})
+	return nil
+}
+
+// DeleteMailbox deletes a user folder and its messages.
+func (s *Service) DeleteMailbox(ctx context.Context, accountID, mailboxID int64) error {
+	if err := s.Store.DeleteMailbox(ctx, accountID, mailboxID); err != nil {
+		return fmt.Errorf("delete mailbox %d: %w", mailboxID, err)
+	}
+	s.publish(events.Event{Kind: events.MailboxChange, AccountID: accountID, MailboxID: mailboxID})
+	return nil
+}
+
+// SetSubscribed changes a folder's subscription.
+func (s *Service) SetSubscribed(ctx context.Context, accountID, mailboxID int64, on bool) error {
+	if err := s.Store.SetSubscribed(ctx, accountID, mailboxID, on); err != nil {
+		return fmt.Errorf("subscribe mailbox %d: %w", mailboxID, err)
+	}
+	s.publish(events.Event{Kind: events.MailboxChange, AccountID: accountID, MailboxID: mailboxID})
+	return nil
+}

@@ -1,0 +1,63 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+
+	"postroom/internal/events"
+	"postroom/internal/store"
+)
+
+// StoreFlags changes flags and announces the messages that changed.
+func (s *Service) StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []uint32, op store.FlagOp, flags []string) ([]store.Message, error) {
+	changed, err := s.Store.StoreFlags(ctx, accountID, mailboxID, uids, op, flags)
+	if err != nil {
+		return nil, fmt.Errorf("store flags in mailbox %d: %w", mailboxID, err)
+	}
+	if len(changed) > 0 {
+		e := events.Event{Kind: events.MessageFlags, AccountID: accountID, MailboxID: mailboxID}
+		for _, m := range changed {
+			e.UIDs = append(e.UIDs, m.UID)
+			e.ModSeq = max(e.ModSeq, m.ModSeq)
+		}
+		s.publish(e)
+	}
+	return changed, nil
+}
+
+// Copy copies messages into another folder of the account (quota applies).
+func (s *Service) Copy(ctx context.Context, accountID, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error) {
+	src, dst, err = s.Store.CopyMessages(ctx, accountID, srcID, dstID, uids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("copy from mailbox %d to %d: %w", srcID, dstID, err)
+	}
+	if len(dst) > 0 {
+		s.publish(events.Event{Kind: events.MessageNew, AccountID: accountID, MailboxID: dstID, UIDs: dst})
+	}
+	return src, dst, nil
+}
+
+// Move moves messages into another folder of the account atomically.
+func (s *Service) Move(ctx context.Context, accountID, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error) {
+	src, dst, err = s.Store.MoveMessages(ctx, accountID, srcID, dstID, uids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("move from mailbox %d to %d: %w", srcID, dstID, err)
+	}
+	if len(dst) > 0 {
+		s.publish(events.Event{Kind: events.MessageExpunge, AccountID: accountID, MailboxID: srcID, UIDs: src})
+		s.publish(events.Event{Kind: events.MessageNew, AccountID: accountID, MailboxID: dstID, UIDs: dst})
+	}
+	return src, dst, nil
+}
+
+// Expunge removes messages for good.
+func (s *Service) Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error) {
+	removed, err := s.Store.Expunge(ctx, accountID, mailboxID, uids)
+	if err != nil {
+		return nil, fmt.Errorf("expunge mailbox %d: %w", mailboxID, err)
+	}
+	if len(removed) > 0 {
+		s.publish(events.Event{Kind: events.MessageExpunge, AccountID: accountID, MailboxID: mailboxID, UIDs: removed})
+	}
+	return removed, nil
+}
