@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"time"
 	"fmt"
 	"io"
+	"time"
 
 	"postroom/internal/auth"
 )
