@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"postroom/internal/blob"
 	"postroom/internal/deliver"
 	"postroom/internal/events"
+	"postroom/internal/imapd"
 	"postroom/internal/mail"
 	"postroom/internal/smtpd"
 )
@@ -60,9 +62,15 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Log: log,
 	}
 
+	imapSrv := &imapd.Server{
+		Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Events: bus, Auth: smtpSrv.Auth, TLS: tlsConf,
+		MaxMessageSize: cfg.MaxMessageSize, MaxConnsPerIP: cfg.MaxConnectionsPerIP,
+		MaxConnsPerUser: cfg.MaxConnectionsPerUser, Log: log,
+	}
+
 	type listener struct {
 		name, addr string
-		role       smtpd.Role
+		serve      func(net.Listener) error
 	}
 	var ls []net.Listener
 	closeAll := func() {
@@ -72,9 +80,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	errs := make(chan error, 8)
 	for _, l := range []listener{
-		{"smtp", cfg.Listen.SMTP, smtpd.RoleMX},
-		{"submission", cfg.Listen.Submission, smtpd.RoleSubmission},
-		{"submissions", cfg.Listen.Submissions, smtpd.RoleSubmissions},
+		{"smtp", cfg.Listen.SMTP, func(l net.Listener) error { return smtpSrv.Serve(l, smtpd.RoleMX) }},
+		{"submission", cfg.Listen.Submission, func(l net.Listener) error { return smtpSrv.Serve(l, smtpd.RoleSubmission) }},
+		{"submissions", cfg.Listen.Submissions, func(l net.Listener) error { return smtpSrv.Serve(l, smtpd.RoleSubmissions) }},
+		{"imap", cfg.Listen.IMAP, func(l net.Listener) error { return imapSrv.Serve(l, false) }},
+		{"imaps", cfg.Listen.IMAPS, func(l net.Listener) error { return imapSrv.Serve(l, true) }},
 	} {
 		if l.addr == "" {
 			continue
@@ -86,10 +96,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		}
 		ls = append(ls, nl)
 		fmt.Fprintf(out, "listening: %s %s\n", l.name, nl.Addr())
-		go func() { errs <- smtpSrv.Serve(nl, l.role) }()
+		go func() { errs <- l.serve(nl) }()
 	}
-	for _, l := range [][2]string{{"imap", cfg.Listen.IMAP}, {"imaps", cfg.Listen.IMAPS}, {"pop3", cfg.Listen.POP3},
-		{"pop3s", cfg.Listen.POP3S}, {"http", cfg.Listen.HTTP}, {"https", cfg.Listen.HTTPS}} {
+	for _, l := range [][2]string{{"pop3", cfg.Listen.POP3}, {"pop3s", cfg.Listen.POP3S}, {"http", cfg.Listen.HTTP}, {"https", cfg.Listen.HTTPS}} {
 		if l[1] != "" {
 			log.Info("listener not available in this version yet", "listener", l[0], "addr", l[1])
 		}
@@ -113,9 +122,17 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := smtpSrv.Shutdown(sctx); err != nil {
-		log.Warn("shutdown grace ended; connections closed", "err", err)
+	var wg sync.WaitGroup
+	for name, shutdown := range map[string]func(context.Context) error{"smtp": smtpSrv.Shutdown, "imap": imapSrv.Shutdown} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := shutdown(sctx); err != nil {
+				log.Warn("shutdown", "server", name, "err", err)
+			}
+		}()
 	}
+	wg.Wait()
 	log.Info("stopped")
 	return nil
 }

@@ -34,9 +34,11 @@ type Config struct {
 	MaxRecipients int `toml:"max_recipients"`
 	// MaxConnectionsPerIP limits simultaneous connections per remote
 	// address for each protocol.
-	MaxConnectionsPerIP int    `toml:"max_connections_per_ip"`
-	Listen              Listen `toml:"listen"`
-	TLS                 TLS    `toml:"tls"`
+	MaxConnectionsPerIP int `toml:"max_connections_per_ip"`
+	// MaxConnectionsPerUser limits simultaneous IMAP sessions per account.
+	MaxConnectionsPerUser int    `toml:"max_connections_per_user"`
+	Listen                Listen `toml:"listen"`
+	TLS                   TLS    `toml:"tls"`
 }
 
 // Listen holds the listening addresses; an empty string turns one off.
@@ -62,11 +64,12 @@ type TLS struct {
 // Default returns the zero-config defaults for a data directory.
 func Default(dataDir string) Config {
 	return Config{
-		Hostname:            "localhost",
-		DataDir:             dataDir,
-		MaxMessageSize:      50 << 20,
-		MaxRecipients:       1000,
-		MaxConnectionsPerIP: 50,
+		Hostname:              "localhost",
+		DataDir:               dataDir,
+		MaxMessageSize:        50 << 20,
+		MaxRecipients:         1000,
+		MaxConnectionsPerIP:   50,
+		MaxConnectionsPerUser: 20,
 		Listen: Listen{
 			SMTP:        "127.0.0.1:2525",
 			Submission:  "127.0.0.1:2587",

@@ -34,6 +34,10 @@ max_recipients = %d
 # Simultaneous connections per remote address, per protocol.
 max_connections_per_ip = %d
 
+# Simultaneous IMAP sessions per account (phones and desktop clients open
+# several each).
+max_connections_per_user = %d
+
 # Listening addresses, "host:port". An empty string turns a listener off.
 # Standard ports are 25, 587, 465, 143, 993, 110, 995, 80 and 443; the
 # defaults are high ports on loopback so that a first run needs no root.
@@ -53,7 +57,7 @@ https = %s
 [tls]
 cert = ""
 key = ""
-`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP,
+`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, d.MaxConnectionsPerUser,
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
 		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS))
 }

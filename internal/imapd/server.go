@@ -1,0 +1,170 @@
+// Package imapd is the IMAP adapter: IMAP4rev1 and IMAP4rev2 (RFC 3501,
+// RFC 9051) on go-imap v2's imapserver, backed by the mailbox service and the
+// store. It keeps every selected session in step with changes made
+// elsewhere (other sessions, SMTP delivery, the webmail) through
+// internal/events and the library's MailboxTracker (hub.go).
+//
+// Invariants:
+//   - APPEND answers OK only after the blob is fsynced and the metadata
+//     committed (the mail service's Append).
+//   - Every field the library may ask for is filled (it panics on nil), see
+//     status.go and fetch.go.
+//   - A session's own changes are applied to its mailbox hub before the
+//     command completes, so their untagged responses precede the tagged OK.
+package imapd
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+
+	"postroom/internal/auth"
+	"postroom/internal/blob"
+	"postroom/internal/connlimit"
+	"postroom/internal/events"
+	"postroom/internal/mail"
+	"postroom/internal/store"
+)
+
+// Server runs the IMAP listeners.
+type Server struct {
+	Store          store.Store
+	Blobs          blob.Store
+	Mail           *mail.Service
+	Events         events.Bus
+	Auth           *auth.Authenticator
+	TLS            *tls.Config
+	MaxMessageSize int64
+	MaxConnsPerIP  int
+	// MaxConnsPerUser limits simultaneous logged-in sessions per account
+	// (phones and desktop clients open several each).
+	MaxConnsPerUser int
+	// Idle and command timeouts are the library's: 35 minutes in IDLE
+	// (RFC 9051 §5.4 asks for at least 30), 30 seconds inside a command.
+	Log *slog.Logger
+
+	hubs hubs
+
+	mu       sync.Mutex
+	servers  []*imapserver.Server
+	perUser  map[int64]int
+	closing  atomic.Bool
+	sessions sync.WaitGroup
+}
+
+// caps are the capabilities offered (RFC 9051 §7.2.2 and extensions).
+var caps = imap.CapSet{
+	imap.CapIMAP4rev1:     {},
+	imap.CapIMAP4rev2:     {},
+	imap.CapNamespace:     {},
+	imap.CapUIDPlus:       {},
+	imap.CapESearch:       {},
+	imap.CapListExtended:  {},
+	imap.CapListStatus:    {},
+	imap.CapMove:          {},
+	imap.CapStatusSize:    {},
+	imap.CapChildren:      {},
+	imap.CapSpecialUse:    {},
+	imap.CapLiteralPlus:   {},
+	imap.CapUnauthenticate: {},
+	imap.CapBinary:        {},
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+type slogLogger struct{ l *slog.Logger }
+
+func (l slogLogger) Printf(format string, args ...any) {
+	l.l.Warn("imap", "msg", sprintf(format, args...))
+}
+
+// Serve accepts connections on l until Shutdown; implicitTLS wraps them in
+// TLS first (the imaps listener), otherwise STARTTLS is offered.
+func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
+	opts := &imapserver.Options{
+		NewSession: s.newSession,
+		Caps:       caps,
+		Logger:     slogLogger{s.log()},
+		// Whether a password may be sent is decided per connection in
+		// Login (loopback, allow_plaintext_auth), not by the library.
+		InsecureAuth: true,
+	}
+	if !implicitTLS {
+		opts.TLSConfig = s.TLS
+	}
+	srv := imapserver.New(opts)
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		return nil
+	}
+	s.servers = append(s.servers, srv)
+	s.mu.Unlock()
+	l = connlimit.New(l, s.MaxConnsPerIP, "* BYE [UNAVAILABLE] Too many connections from your address\r\n")
+	if implicitTLS {
+		l = tls.NewListener(l, s.TLS)
+	}
+	err := srv.Serve(l)
+	if s.closing.Load() {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and closes every session; IMAP
+// clients reconnect and resynchronise by UID (RFC 9051 §7.1.5: BYE).
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closing.Store(true)
+	s.mu.Lock()
+	servers := append([]*imapserver.Server(nil), s.servers...)
+	s.mu.Unlock()
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	done := make(chan struct{})
+	go func() { s.sessions.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		errs = append(errs, ctx.Err())
+	}
+	return errors.Join(errs...)
+}
+
+// claimUser counts a logged-in session against the per-user limit.
+func (s *Server) claimUser(accountID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perUser == nil {
+		s.perUser = map[int64]int{}
+	}
+	if s.MaxConnsPerUser > 0 && s.perUser[accountID] >= s.MaxConnsPerUser {
+		return false
+	}
+	s.perUser[accountID]++
+	return true
+}
+
+func (s *Server) releaseUser(accountID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perUser[accountID]--; s.perUser[accountID] <= 0 {
+		delete(s.perUser, accountID)
+	}
+}
+

@@ -1,0 +1,155 @@
+package imapd
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-sasl"
+
+	"postroom/internal/auth"
+	"postroom/internal/store"
+)
+
+// session is one IMAP connection.
+type session struct {
+	s    *Server
+	conn *imapserver.Conn
+	ctx  context.Context
+	stop context.CancelFunc
+
+	acct     *store.Account
+	selected *selection // nil unless a mailbox is selected
+}
+
+var _ interface {
+	imapserver.SessionIMAP4rev2
+	imapserver.SessionSASL
+	imapserver.SessionAppendLimit
+	imapserver.SessionUnauthenticate
+} = (*session)(nil)
+
+func (s *Server) newSession(c *imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+	if s.closing.Load() {
+		return nil, nil, errShuttingDown
+	}
+	s.sessions.Add(1)
+	ctx, cancel := context.WithCancel(context.Background())
+	return &session{s: s, conn: c, ctx: ctx, stop: cancel}, nil, nil
+}
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// Close implements imapserver.Session.
+func (se *session) Close() error {
+	se.unselect()
+	if se.acct != nil {
+		se.s.releaseUser(se.acct.ID)
+		se.acct = nil
+	}
+	se.stop()
+	se.s.sessions.Done()
+	return nil
+}
+
+// Login implements imapserver.Session (LOGIN, and AUTHENTICATE PLAIN via
+// Authenticate).
+func (se *session) Login(username, password string) error {
+	if se.acct != nil {
+		return errAlreadyAuthenticated
+	}
+	acct, err := se.s.Auth.Login(se.ctx, auth.Request{
+		Address: username, Password: password, Protocol: auth.ProtoIMAP,
+		Remote: se.conn.NetConn().RemoteAddr(), TLS: isTLS(se.conn.NetConn()),
+	})
+	if err != nil {
+		se.s.log().Info("imap login refused", "user", username, "remote", se.conn.NetConn().RemoteAddr().String(), "err", err)
+		return loginError(err)
+	}
+	if !se.s.claimUser(acct.ID) {
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeLimit,
+			Text: "Too many connections for this account; close another mail client"}
+	}
+	se.acct = acct
+	return nil
+}
+
+// AuthenticateMechanisms implements imapserver.SessionSASL.
+func (se *session) AuthenticateMechanisms() []string {
+	if !se.s.Auth.PlaintextAllowed(se.conn.NetConn().RemoteAddr(), isTLS(se.conn.NetConn())) {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+// Authenticate implements imapserver.SessionSASL.
+func (se *session) Authenticate(mech string) (sasl.Server, error) {
+	if mech != sasl.Plain {
+		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "Unsupported SASL mechanism; use PLAIN"}
+	}
+	return sasl.NewPlainServer(func(identity, username, password string) error {
+		if identity != "" && identity != username {
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeAuthorizationFailed,
+				Text: "Logging in as another user is not supported"}
+		}
+		return se.Login(username, password)
+	}), nil
+}
+
+// Unauthenticate implements imapserver.SessionUnauthenticate (RFC 8437).
+func (se *session) Unauthenticate() error {
+	se.unselect()
+	if se.acct != nil {
+		se.s.releaseUser(se.acct.ID)
+		se.acct = nil
+	}
+	return nil
+}
+
+// AppendLimit implements imapserver.SessionAppendLimit (RFC 7889).
+func (se *session) AppendLimit() uint32 {
+	return uint32(min(se.s.MaxMessageSize, 1<<32-1))
+}
+
+// Namespace implements imapserver.SessionNamespace (RFC 2342): one personal
+// namespace, no shared folders yet. Every field is filled: the library
+// panics on nil.
+func (se *session) Namespace() (*imap.NamespaceData, error) {
+	return &imap.NamespaceData{
+		Personal: []imap.NamespaceDescriptor{{Prefix: "", Delim: delim}},
+		Other:    []imap.NamespaceDescriptor{},
+		Shared:   []imap.NamespaceDescriptor{},
+	}, nil
+}
+
+func isTLS(c net.Conn) bool {
+	_, ok := c.(*tls.Conn)
+	return ok
+}
+
+var (
+	errShuttingDown         = &imap.Error{Type: imap.StatusResponseTypeBye, Code: imap.ResponseCodeUnavailable, Text: "Server shutting down"}
+	errAlreadyAuthenticated = &imap.Error{Type: imap.StatusResponseTypeBad, Text: "Already authenticated"}
+)
+
+// loginError translates a refusal into the response RFC 5530 codes name.
+func loginError(err error) error {
+	no := func(code imap.ResponseCode, text string) error {
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: code, Text: text}
+	}
+	switch {
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		return no(imap.ResponseCodeAuthenticationFailed, "Invalid address or password")
+	case errors.Is(err, auth.ErrSuspended):
+		return no(imap.ResponseCodeContactAdmin, "This account is suspended; contact your mail administrator")
+	case errors.Is(err, auth.ErrClientAccessOff):
+		return no(imap.ResponseCodeContactAdmin, "Mail client access is turned off for this account (Settings > Mail server information > Use mail clients)")
+	case errors.Is(err, auth.ErrTLSRequired):
+		return no(imap.ResponseCodePrivacyRequired, "Use STARTTLS or port 993 before sending a password")
+	}
+	return no(imap.ResponseCodeUnavailable, "Temporary problem, try again later")
+}
