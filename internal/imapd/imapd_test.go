@@ -1,0 +1,288 @@
+package imapd
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"postroom/internal/auth"
+	"postroom/internal/blob"
+	"postroom/internal/events"
+	"postroom/internal/mail"
+	"postroom/internal/message"
+	"postroom/internal/store"
+	"postroom/internal/store/sqlite"
+)
+
+type harness struct {
+	t     *testing.T
+	ctx   context.Context
+	st    *sqlite.Store
+	blobs *blob.FS
+	mail  *mail.Service
+	srv   *Server
+	addr  string
+	acct  *store.Account
+}
+
+func start(t *testing.T) *harness {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := sqlite.Open(filepath.Join(dir, "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, _ := blob.OpenFS(filepath.Join(dir, "blobs"))
+	bus := events.NewLocal()
+	h := &harness{t: t, ctx: context.Background(), st: st, blobs: blobs, mail: &mail.Service{Store: st, Events: bus}}
+	h.srv = &Server{Store: st, Blobs: blobs, Mail: h.mail, Events: bus, Auth: auth.NewAuthenticator(st, false),
+		MaxMessageSize: 1 << 20, MaxConnsPerIP: 50, MaxConnsPerUser: 3, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.addr = l.Addr().String()
+	go h.srv.Serve(l, false)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		h.srv.Shutdown(ctx)
+		st.Close()
+	})
+	d := &store.Domain{Name: "example.test"}
+	st.CreateDomain(h.ctx, d)
+	hash, _ := auth.HashPassword("pw")
+	h.acct = &store.Account{DomainID: d.ID, LocalPart: "bob", PasswordHash: hash, Enabled: true, ClientAccess: true}
+	if err := st.CreateAccount(h.ctx, h.acct); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// deliver stores a message into a mailbox the way the delivery pipeline
+// does, without going through IMAP.
+func (h *harness) deliver(mailbox, raw string) *store.Message {
+	h.t.Helper()
+	mb, err := h.st.MailboxByName(h.ctx, h.acct.ID, mailbox)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	key, size, err := h.blobs.Put(h.ctx, strings.NewReader(raw))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	m, err := h.mail.Append(h.ctx, mail.AppendRequest{AccountID: h.acct.ID, MailboxID: mb.ID, BlobKey: key, Size: size,
+		Parsed: message.Parse([]byte(raw))})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return m
+}
+
+func (h *harness) client(handler *imapclient.UnilateralDataHandler) *imapclient.Client {
+	h.t.Helper()
+	c, err := imapclient.DialInsecure(h.addr, &imapclient.Options{UnilateralDataHandler: handler})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { c.Close() })
+	if err := c.Login("bob@example.test", "pw").Wait(); err != nil {
+		h.t.Fatal(err)
+	}
+	return c
+}
+
+func TestIdle_deliveryAndOtherSessionsChangesArePushed(t *testing.T) {
+	h := start(t)
+	h.deliver("INBOX", "Subject: one\r\n\r\n1\r\n")
+	exists := make(chan uint32, 10)
+	expunged := make(chan uint32, 10)
+	flags := make(chan []imap.Flag, 10)
+	b := h.client(&imapclient.UnilateralDataHandler{
+		Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+			if d.NumMessages != nil {
+				exists <- *d.NumMessages
+			}
+		},
+		Expunge: func(seq uint32) { expunged <- seq },
+		Fetch: func(m *imapclient.FetchMessageData) {
+			if buf, err := m.Collect(); err == nil && buf.Flags != nil {
+				flags <- buf.Flags
+			}
+		},
+	})
+	if _, err := b.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	idle, err := b.Idle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait := func(what string, ch any) {
+		t.Helper()
+		timeout := time.After(2 * time.Second)
+		switch ch := ch.(type) {
+		case chan uint32:
+			select {
+			case <-ch:
+			case <-timeout:
+				t.Fatalf("no %s pushed during IDLE", what)
+			}
+		case chan []imap.Flag:
+			select {
+			case <-ch:
+			case <-timeout:
+				t.Fatalf("no %s pushed during IDLE", what)
+			}
+		}
+	}
+	h.deliver("INBOX", "Subject: two\r\n\r\n2\r\n")
+	wait("EXISTS for a delivery", exists)
+
+	a := h.client(nil)
+	if _, err := a.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store(imap.SeqSetNum(1), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}, Silent: true}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	wait("FETCH FLAGS for another session's STORE", flags)
+	if err := a.Expunge().Close(); err != nil {
+		t.Fatal(err)
+	}
+	wait("EXPUNGE for another session's EXPUNGE", expunged)
+	if err := idle.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// After IDLE, B's view matches the store: one message, UID 2.
+	msgs, err := b.Fetch(imap.SeqSetNum(1), &imap.FetchOptions{UID: true}).Collect()
+	if err != nil || len(msgs) != 1 || msgs[0].UID != 2 {
+		t.Fatalf("fetch after idle: %v %+v", err, msgs)
+	}
+}
+
+func TestSession_perUserConnectionLimit(t *testing.T) {
+	h := start(t)
+	for i := 0; i < 3; i++ {
+		h.client(nil)
+	}
+	c, err := imapclient.DialInsecure(h.addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Login("bob@example.test", "pw").Wait()
+	if err == nil || !strings.Contains(err.Error(), "LIMIT") {
+		t.Fatalf("fourth login: %v", err)
+	}
+}
+
+func TestExamine_isReadOnly(t *testing.T) {
+	h := start(t)
+	h.deliver("INBOX", "Subject: one\r\n\r\nbody\r\n")
+	c := h.client(nil)
+	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Fetch(imap.SeqSetNum(1), &imap.FetchOptions{BodySection: []*imap.FetchItemBodySection{{}}}).Collect(); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Store(imap.SeqSetNum(1), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagFlagged}}, nil).Close()
+	if err == nil {
+		t.Fatal("STORE in EXAMINE succeeded")
+	}
+	m, _ := h.st.MessageByUID(h.ctx, h.acct.ID, mustMailbox(h, "INBOX"), 1)
+	if len(m.Flags) != 0 {
+		t.Fatalf("read-only session changed flags: %v", m.Flags)
+	}
+}
+
+func mustMailbox(h *harness, name string) int64 {
+	mb, err := h.st.MailboxByName(h.ctx, h.acct.ID, name)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return mb.ID
+}
+
+// A nested message: multipart/mixed with text, an EUC-KR attachment name,
+// and an encapsulated multipart message.
+const nested = "From: a@example.test\r\nSubject: nested\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n" +
+	"--outer\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n안녕하세요\r\n" +
+	"--outer\r\nContent-Type: application/octet-stream; name*=euc-kr''%B0%DF%C0%FB.bin\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC/w==\r\n" +
+	"--outer\r\nContent-Type: message/rfc822\r\n\r\n" +
+	"Subject: inner\r\nContent-Type: multipart/alternative; boundary=\"in\"\r\n\r\n" +
+	"--in\r\nContent-Type: text/plain\r\n\r\ninner text\r\n--in\r\nContent-Type: text/html\r\n\r\n<p>inner</p>\r\n--in--\r\n" +
+	"\r\n--outer--\r\n"
+
+func TestBodySections_cutFromRawByPartPath(t *testing.T) {
+	raw := []byte(nested)
+	msg := message.Parse(raw)
+	cases := []struct {
+		name string
+		sec  imap.FetchItemBodySection
+		want string
+	}{
+		{"whole", imap.FetchItemBodySection{}, nested},
+		{"part1", imap.FetchItemBodySection{Part: []int{1}}, "안녕하세요"},
+		{"part2MIME", imap.FetchItemBodySection{Part: []int{2}, Specifier: imap.PartSpecifierMIME},
+			"Content-Type: application/octet-stream; name*=euc-kr''%B0%DF%C0%FB.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n"},
+		{"part3HEADER", imap.FetchItemBodySection{Part: []int{3}, Specifier: imap.PartSpecifierHeader},
+			"Subject: inner\r\nContent-Type: multipart/alternative; boundary=\"in\"\r\n\r\n"},
+		{"part3.1insideEncapsulated", imap.FetchItemBodySection{Part: []int{3, 1}}, "inner text"},
+		{"part3.2", imap.FetchItemBodySection{Part: []int{3, 2}}, "<p>inner</p>"},
+		{"headerFields", imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"subject"}},
+			"Subject: nested\r\n\r\n"},
+		{"headerFieldsNot", imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFieldsNot: []string{"Subject", "Content-Type"}},
+			"From: a@example.test\r\n\r\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := bodySection(raw, msg, &c.sec)
+			if !ok || string(got) != c.want {
+				t.Fatalf("got %q (%v), want %q", got, ok, c.want)
+			}
+		})
+	}
+	if _, ok := bodySection(raw, msg, &imap.FetchItemBodySection{Part: []int{9}}); ok {
+		t.Fatal("missing part found")
+	}
+	bin, ok := binarySection(raw, msg, []int{2})
+	if !ok || !bytes.Equal(bin, []byte{0, 1, 2, 0xff}) {
+		t.Fatalf("BINARY[2] = %x", bin)
+	}
+	if got := partial([]byte("0123456789"), &imap.SectionPartial{Offset: 3, Size: 4}); string(got) != "3456" {
+		t.Fatalf("partial %q", got)
+	}
+}
+
+func TestBodyStructure_describesNestedParts(t *testing.T) {
+	bs, ok := bodyStructure(message.Parse([]byte(nested)).Root).(*imap.BodyStructureMultiPart)
+	if !ok || bs.Subtype != "mixed" || len(bs.Children) != 3 || bs.Extended == nil {
+		t.Fatalf("root %+v", bs)
+	}
+	att := bs.Children[1].(*imap.BodyStructureSinglePart)
+	if att.Encoding != "base64" || att.Params["name"] != "=?utf-8?b?6rKs7KCBLmJpbg==?=" || att.Extended == nil {
+		t.Fatalf("attachment %+v", att)
+	}
+	msg := bs.Children[2].(*imap.BodyStructureSinglePart)
+	if msg.MessageRFC822 == nil || msg.MessageRFC822.Envelope.Subject != "inner" {
+		t.Fatalf("encapsulated %+v", msg)
+	}
+	if inner, ok := msg.MessageRFC822.BodyStructure.(*imap.BodyStructureMultiPart); !ok || inner.Subtype != "alternative" || len(inner.Children) != 2 {
+		t.Fatalf("inner structure %+v", msg.MessageRFC822.BodyStructure)
+	}
+	text := bs.Children[0].(*imap.BodyStructureSinglePart)
+	if text.Text == nil || text.Size != uint32(len("안녕하세요")) {
+		t.Fatalf("text part %+v", text)
+	}
+}
