@@ -17,7 +17,7 @@ func cmdMailbox(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if len(pos) < 2 {
-		return fmt.Errorf("%w: mailbox list|add|remove|rename ADDRESS ...", errUsage)
+		return fmt.Errorf("%w: mailbox list|add|remove|rename ADDRESS [NAME] [NEW]", errUsage)
 	}
 	sub, addr := pos[0], pos[1]
 	d, err := openData(*data, "")

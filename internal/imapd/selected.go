@@ -163,18 +163,6 @@ func dynamic(start, stop, max uint32) (uint32, uint32) {
 	return start, stop
 }
 
-// seqOf returns the client's sequence number of a UID, 0 if unknown.
-func (sel *selection) seqOf(uid uint32) uint32 {
-	h := sel.hub
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	idx, ok := slices.BinarySearch(h.uids, uid)
-	if !ok {
-		return 0
-	}
-	return sel.tracker.EncodeSeqNum(uint32(idx + 1))
-}
-
 func (se *session) requireSelected() (*selection, error) {
 	if se.selected == nil {
 		return nil, errNoSelected

@@ -61,20 +61,20 @@ type Server struct {
 
 // caps are the capabilities offered (RFC 9051 §7.2.2 and extensions).
 var caps = imap.CapSet{
-	imap.CapIMAP4rev1:     {},
-	imap.CapIMAP4rev2:     {},
-	imap.CapNamespace:     {},
-	imap.CapUIDPlus:       {},
-	imap.CapESearch:       {},
-	imap.CapListExtended:  {},
-	imap.CapListStatus:    {},
-	imap.CapMove:          {},
-	imap.CapStatusSize:    {},
-	imap.CapChildren:      {},
-	imap.CapSpecialUse:    {},
-	imap.CapLiteralPlus:   {},
+	imap.CapIMAP4rev1:      {},
+	imap.CapIMAP4rev2:      {},
+	imap.CapNamespace:      {},
+	imap.CapUIDPlus:        {},
+	imap.CapESearch:        {},
+	imap.CapListExtended:   {},
+	imap.CapListStatus:     {},
+	imap.CapMove:           {},
+	imap.CapStatusSize:     {},
+	imap.CapChildren:       {},
+	imap.CapSpecialUse:     {},
+	imap.CapLiteralPlus:    {},
 	imap.CapUnauthenticate: {},
-	imap.CapBinary:        {},
+	imap.CapBinary:         {},
 }
 
 func (s *Server) log() *slog.Logger {
@@ -167,4 +167,3 @@ func (s *Server) releaseUser(accountID int64) {
 		delete(s.perUser, accountID)
 	}
 }
-
