@@ -286,3 +286,27 @@ func TestBodyStructure_describesNestedParts(t *testing.T) {
 		t.Fatalf("text part %+v", text)
 	}
 }
+
+func TestShutdown_saysBYE(t *testing.T) {
+	h := start(t)
+	conn, err := net.Dial("tcp", h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 4096)
+	n, _ := conn.Read(buf) // greeting
+	if !strings.HasPrefix(string(buf[:n]), "* OK") {
+		t.Fatalf("greeting %q", buf[:n])
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.srv.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := io.ReadAll(conn)
+	if !strings.Contains(string(all), "* BYE") {
+		t.Fatalf("after shutdown the client read %q", all)
+	}
+}

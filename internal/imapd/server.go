@@ -55,6 +55,7 @@ type Server struct {
 	mu       sync.Mutex
 	servers  []*imapserver.Server
 	perUser  map[int64]int
+	live     map[*session]struct{}
 	closing  atomic.Bool
 	sessions sync.WaitGroup
 }
@@ -123,13 +124,21 @@ func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
 	return err
 }
 
-// Shutdown stops accepting connections and closes every session; IMAP
-// clients reconnect and resynchronise by UID (RFC 9051 §7.1.5: BYE).
+// Shutdown stops accepting connections and says BYE to every session
+// (RFC 9051 §7.1.5); IMAP clients reconnect and resynchronise by UID. A
+// command cut short was not acknowledged, so nothing acknowledged is lost.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.closing.Store(true)
 	s.mu.Lock()
 	servers := append([]*imapserver.Server(nil), s.servers...)
+	var live []*session
+	for se := range s.live {
+		live = append(live, se)
+	}
 	s.mu.Unlock()
+	for _, se := range live {
+		se.conn.Bye("Server shutting down, reconnect shortly")
+	}
 	var errs []error
 	for _, srv := range servers {
 		if err := srv.Close(); err != nil {
@@ -144,6 +153,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		errs = append(errs, ctx.Err())
 	}
 	return errors.Join(errs...)
+}
+
+func (s *Server) track(se *session, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.live == nil {
+		s.live = map[*session]struct{}{}
+	}
+	if on {
+		s.live[se] = struct{}{}
+	} else {
+		delete(s.live, se)
+	}
 }
 
 // claimUser counts a logged-in session against the per-user limit.

@@ -39,7 +39,9 @@ func (s *Server) newSession(c *imapserver.Conn) (imapserver.Session, *imapserver
 	}
 	s.sessions.Add(1)
 	ctx, cancel := context.WithCancel(context.Background())
-	return &session{s: s, conn: c, ctx: ctx, stop: cancel}, nil, nil
+	se := &session{s: s, conn: c, ctx: ctx, stop: cancel}
+	s.track(se, true)
+	return se, nil, nil
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
@@ -52,6 +54,7 @@ func (se *session) Close() error {
 		se.acct = nil
 	}
 	se.stop()
+	se.s.track(se, false)
 	se.s.sessions.Done()
 	return nil
 }
