@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"postroom/internal/auth"
+	"postroom/internal/store"
 )
 
 func cmdUser(ctx context.Context, args []string, out io.Writer) error {
@@ -18,6 +19,7 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	admin := fs.Bool("admin", false, "domain administrator")
 	clients := fs.Bool("clients", true, `"use mail clients": IMAP, POP3 and SMTP logins (set)`)
 	enabled := fs.Bool("enabled", true, "service on (set)")
+	pop3Delete := fs.String("pop3-delete", "keep", "what a POP3 client's delete does: keep, trash or delete (set)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -84,10 +86,15 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 				a.DisplayName = *name
 			case "admin":
 				a.Admin = *admin
+			case "pop3-delete":
+				a.POP3Delete = *pop3Delete
 			}
 		})
 		if a.QuotaBytes < 0 {
 			return fmt.Errorf("quota must not be negative")
+		}
+		if p := a.POP3Delete; p != store.POP3Keep && p != store.POP3Trash && p != store.POP3Delete {
+			return fmt.Errorf("--pop3-delete must be keep, trash or delete, not %q", p)
 		}
 	case "log":
 		logins, err := d.Store.Logins(ctx, a.ID, 100)

@@ -21,7 +21,7 @@ Usage:
   postroom user list DOMAIN [--data DIR]
   postroom user passwd ADDRESS --password PASS [--data DIR]
   postroom user disable|enable|remove ADDRESS [--data DIR]
-  postroom user set ADDRESS [--clients=true|false] [--enabled=true|false] [--quota BYTES] [--name NAME] [--admin=true|false]
+  postroom user set ADDRESS [--clients=true|false] [--enabled=true|false] [--quota BYTES] [--name NAME] [--admin=true|false] [--pop3-delete keep|trash|delete]
   postroom user log ADDRESS [--data DIR]
   postroom mailbox list ADDRESS [--data DIR]
   postroom mailbox add|remove ADDRESS NAME [--data DIR]

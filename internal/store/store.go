@@ -155,6 +155,9 @@ type MessageStore interface {
 	// Expunge removes messages, records them in the expunge log, releases
 	// blob references and usage. It returns the UIDs removed, ascending.
 	Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error)
+	// HideFromPOP3 marks messages as deleted by a POP3 client without
+	// removing them (the "keep" setting). Unknown UIDs are skipped.
+	HideFromPOP3(ctx context.Context, accountID, mailboxID int64, uids []uint32) error
 	// MessageUIDs lists the UIDs of the mailbox greater than after, ascending
 	// (all of them for after = 0): what an IMAP session's view is built from.
 	MessageUIDs(ctx context.Context, accountID, mailboxID int64, after uint32) ([]uint32, error)
@@ -242,9 +245,19 @@ type Account struct {
 	Admin        bool   // domain administrator
 	Language     string // "ko" or "en"
 	TimeZone     string // IANA name
-	CreatedAt    time.Time
-	Usage        Usage // filled on read
+	// POP3Delete says what a POP3 client's DELE does (P4): POP3Keep (the
+	// default), POP3Trash or POP3Delete.
+	POP3Delete string
+	CreatedAt  time.Time
+	Usage      Usage // filled on read
 }
+
+// What a POP3 client's DELE does, per account.
+const (
+	POP3Keep   = "keep"   // hidden from later POP3 sessions only
+	POP3Trash  = "trash"  // moved to Trash
+	POP3Delete = "delete" // expunged
+)
 
 // Address returns the account's full e-mail address.
 func (a *Account) Address() string { return a.LocalPart + "@" + a.Domain }
@@ -379,6 +392,9 @@ type Message struct {
 	ThreadID      int64 // id of the thread's first message
 	Preview       string
 	HasAttachment bool
+	// POP3Hidden: a POP3 client deleted it under the "keep" setting; later
+	// POP3 sessions do not list it, IMAP and the webmail still do.
+	POP3Hidden bool
 }
 
 // HasFlag reports whether the message carries flag (case-insensitive for

@@ -9,7 +9,7 @@ import (
 )
 
 const accountCols = `a.id, a.domain_id, d.name, a.local_part, a.display_name, a.password_hash, a.quota_bytes,
-	a.enabled, a.client_access, a.admin, a.language, a.time_zone, a.created_at, a.used_bytes, a.used_messages`
+	a.enabled, a.client_access, a.admin, a.language, a.time_zone, a.pop3_delete, a.created_at, a.used_bytes, a.used_messages`
 
 const accountFrom = ` FROM accounts a JOIN domains d ON d.id = a.domain_id `
 
@@ -17,7 +17,7 @@ func scanAccount(row scanner) (*store.Account, error) {
 	var a store.Account
 	var created int64
 	if err := row.Scan(&a.ID, &a.DomainID, &a.Domain, &a.LocalPart, &a.DisplayName, &a.PasswordHash, &a.QuotaBytes,
-		&a.Enabled, &a.ClientAccess, &a.Admin, &a.Language, &a.TimeZone, &created, &a.Usage.Bytes, &a.Usage.Messages); err != nil {
+		&a.Enabled, &a.ClientAccess, &a.Admin, &a.Language, &a.TimeZone, &a.POP3Delete, &created, &a.Usage.Bytes, &a.Usage.Messages); err != nil {
 		return nil, notFound(err)
 	}
 	a.CreatedAt = fromNanos(created)
@@ -28,6 +28,12 @@ func scanAccount(row scanner) (*store.Account, error) {
 func (s *Store) CreateAccount(ctx context.Context, a *store.Account) error {
 	a.LocalPart = strings.ToLower(strings.TrimSpace(a.LocalPart))
 	if a.LocalPart == "" || strings.ContainsAny(a.LocalPart, "@ \t\r\n") {
+		return store.ErrInvalid
+	}
+	if a.POP3Delete == "" {
+		a.POP3Delete = store.POP3Keep
+	}
+	if !validPOP3Delete(a.POP3Delete) {
 		return store.ErrInvalid
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -44,9 +50,9 @@ func (s *Store) CreateAccount(ctx context.Context, a *store.Account) error {
 		}
 		t := now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO accounts (domain_id, local_part, display_name, password_hash, quota_bytes,
-			enabled, client_access, admin, language, time_zone, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			enabled, client_access, admin, language, time_zone, pop3_delete, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 			a.DomainID, a.LocalPart, a.DisplayName, a.PasswordHash, a.QuotaBytes,
-			boolInt(a.Enabled), boolInt(a.ClientAccess), boolInt(a.Admin), a.Language, a.TimeZone, t)
+			boolInt(a.Enabled), boolInt(a.ClientAccess), boolInt(a.Admin), a.Language, a.TimeZone, a.POP3Delete, t)
 		if isUnique(err) {
 			return store.ErrExists
 		}
@@ -87,11 +93,17 @@ func (s *Store) Accounts(ctx context.Context, domainID int64) ([]store.Account, 
 
 // UpdateAccount implements store.AccountStore.
 func (s *Store) UpdateAccount(ctx context.Context, a *store.Account) error {
+	if a.POP3Delete == "" {
+		a.POP3Delete = store.POP3Keep
+	}
+	if !validPOP3Delete(a.POP3Delete) {
+		return store.ErrInvalid
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name=?, password_hash=?, quota_bytes=?, enabled=?,
-			client_access=?, admin=?, language=?, time_zone=? WHERE id=?`,
+			client_access=?, admin=?, language=?, time_zone=?, pop3_delete=? WHERE id=?`,
 			a.DisplayName, a.PasswordHash, a.QuotaBytes, boolInt(a.Enabled), boolInt(a.ClientAccess), boolInt(a.Admin),
-			a.Language, a.TimeZone, a.ID)
+			a.Language, a.TimeZone, a.POP3Delete, a.ID)
 		return affectedOne(res, err)
 	})
 }
@@ -128,4 +140,8 @@ func (s *Store) Usage(ctx context.Context, accountID int64) (store.Usage, error)
 	var u store.Usage
 	err := s.db.QueryRowContext(ctx, `SELECT used_bytes, used_messages FROM accounts WHERE id=?`, accountID).Scan(&u.Bytes, &u.Messages)
 	return u, notFound(err)
+}
+
+func validPOP3Delete(v string) bool {
+	return v == store.POP3Keep || v == store.POP3Trash || v == store.POP3Delete
 }

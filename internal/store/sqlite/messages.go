@@ -11,14 +11,14 @@ import (
 	"postroom/internal/store"
 )
 
-const messageCols = `id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, flags, envelope, thread_id, preview, has_attachment`
+const messageCols = `id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, flags, envelope, thread_id, preview, has_attachment, pop3_hidden`
 
 func scanMessage(row scanner) (*store.Message, error) {
 	var m store.Message
 	var date int64
 	var flags, env string
 	if err := row.Scan(&m.ID, &m.AccountID, &m.MailboxID, &m.UID, &m.ModSeq, &m.BlobKey, &m.Size, &date, &flags, &env,
-		&m.ThreadID, &m.Preview, &m.HasAttachment); err != nil {
+		&m.ThreadID, &m.Preview, &m.HasAttachment, &m.POP3Hidden); err != nil {
 		return nil, notFound(err)
 	}
 	m.InternalDate = fromNanos(date)
@@ -421,6 +421,27 @@ func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []
 		return addUsage(ctx, tx, accountID, -bytes, -int64(len(msgs)))
 	})
 	return removed, err
+}
+
+// HideFromPOP3 implements store.MessageStore.
+func (s *Store) HideFromPOP3(ctx context.Context, accountID, mailboxID int64, uids []uint32) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := getMailbox(ctx, tx, accountID, mailboxID); err != nil {
+			return err
+		}
+		for start := 0; start < len(uids); start += 500 {
+			chunk := uids[start:min(start+500, len(uids))]
+			args := []any{accountID, mailboxID}
+			for _, u := range chunk {
+				args = append(args, u)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET pop3_hidden=1 WHERE account_id=? AND mailbox_id=? AND uid IN (`+
+				placeholders(len(chunk))+`)`, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // MessageUIDs implements store.MessageStore.

@@ -112,6 +112,9 @@ CREATE TABLE logins (
 CREATE INDEX logins_account_time ON logins(account_id, time);
 ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX messages_mailbox_seen ON messages(mailbox_id, seen, uid);
+`, `
+ALTER TABLE accounts ADD COLUMN pop3_delete TEXT NOT NULL DEFAULT 'keep';
+ALTER TABLE messages ADD COLUMN pop3_hidden INTEGER NOT NULL DEFAULT 0;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		concurrencyTests,
 		contextTests,
 		loginTests,
+		pop3Tests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
