@@ -19,6 +19,7 @@ import (
 	"postroom/internal/events"
 	"postroom/internal/imapd"
 	"postroom/internal/mail"
+	"postroom/internal/pop3d"
 	"postroom/internal/smtpd"
 )
 
@@ -68,6 +69,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		MaxConnsPerUser: cfg.MaxConnectionsPerUser, Log: log,
 	}
 
+	pop3Srv := &pop3d.Server{
+		Hostname: cfg.Hostname, Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Auth: smtpSrv.Auth, TLS: tlsConf,
+		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Log: log,
+	}
+
 	type listener struct {
 		name, addr string
 		serve      func(net.Listener) error
@@ -85,6 +91,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		{"submissions", cfg.Listen.Submissions, func(l net.Listener) error { return smtpSrv.Serve(l, smtpd.RoleSubmissions) }},
 		{"imap", cfg.Listen.IMAP, func(l net.Listener) error { return imapSrv.Serve(l, false) }},
 		{"imaps", cfg.Listen.IMAPS, func(l net.Listener) error { return imapSrv.Serve(l, true) }},
+		{"pop3", cfg.Listen.POP3, func(l net.Listener) error { return pop3Srv.Serve(l, false) }},
+		{"pop3s", cfg.Listen.POP3S, func(l net.Listener) error { return pop3Srv.Serve(l, true) }},
 	} {
 		if l.addr == "" {
 			continue
@@ -98,7 +106,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "listening: %s %s\n", l.name, nl.Addr())
 		go func() { errs <- l.serve(nl) }()
 	}
-	for _, l := range [][2]string{{"pop3", cfg.Listen.POP3}, {"pop3s", cfg.Listen.POP3S}, {"http", cfg.Listen.HTTP}, {"https", cfg.Listen.HTTPS}} {
+	for _, l := range [][2]string{{"http", cfg.Listen.HTTP}, {"https", cfg.Listen.HTTPS}} {
 		if l[1] != "" {
 			log.Info("listener not available in this version yet", "listener", l[0], "addr", l[1])
 		}
@@ -123,7 +131,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	var wg sync.WaitGroup
-	for name, shutdown := range map[string]func(context.Context) error{"smtp": smtpSrv.Shutdown, "imap": imapSrv.Shutdown} {
+	for name, shutdown := range map[string]func(context.Context) error{"smtp": smtpSrv.Shutdown, "imap": imapSrv.Shutdown, "pop3": pop3Srv.Shutdown} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

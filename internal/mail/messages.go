@@ -61,3 +61,13 @@ func (s *Service) Expunge(ctx context.Context, accountID, mailboxID int64, uids 
 	}
 	return removed, nil
 }
+
+// HideFromPOP3 records a POP3 client's delete under the "keep" setting: the
+// messages stay, later POP3 sessions no longer list them. No event: IMAP
+// and the webmail see no change.
+func (s *Service) HideFromPOP3(ctx context.Context, accountID, mailboxID int64, uids []uint32) error {
+	if err := s.Store.HideFromPOP3(ctx, accountID, mailboxID, uids); err != nil {
+		return fmt.Errorf("hide from POP3 in mailbox %d: %w", mailboxID, err)
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package pop3d
+
+import (
+	"context"
+	"strconv"
+
+	"postroom/internal/store"
+)
+
+// maildrop is the snapshot of INBOX a session works on (RFC 1939 §5:
+// message numbers do not change during a session).
+type maildrop struct {
+	mailboxID int64
+	msgs      []item
+}
+
+type item struct {
+	id      int64 // row id: the UIDL
+	uid     uint32
+	size    int64
+	blobKey string
+	deleted bool
+}
+
+func loadMaildrop(ctx context.Context, st store.Store, accountID int64) (*maildrop, error) {
+	in, err := st.MailboxByRole(ctx, accountID, store.RoleInbox)
+	if err != nil {
+		return nil, err
+	}
+	d := &maildrop{mailboxID: in.ID}
+	err = st.Messages(ctx, accountID, in.ID, func(m *store.Message) error {
+		if !m.POP3Hidden {
+			d.msgs = append(d.msgs, item{id: m.ID, uid: m.UID, size: m.Size, blobKey: m.BlobKey})
+		}
+		return nil
+	})
+	return d, err
+}
+
+// get returns message n (1-based) unless it does not exist or is deleted.
+func (d *maildrop) get(arg string) (*item, string) {
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 1 {
+		return nil, "Invalid message number"
+	}
+	if n > len(d.msgs) {
+		return nil, "No such message"
+	}
+	it := &d.msgs[n-1]
+	if it.deleted {
+		return nil, "Message already deleted"
+	}
+	return it, ""
+}
+
+func (d *maildrop) stat() (n int, size int64) {
+	for _, it := range d.msgs {
+		if !it.deleted {
+			n++
+			size += it.size
+		}
+	}
+	return n, size
+}
+
+func (d *maildrop) reset() {
+	for i := range d.msgs {
+		d.msgs[i].deleted = false
+	}
+}
+
+func (d *maildrop) deletedUIDs() []uint32 {
+	var out []uint32
+	for _, it := range d.msgs {
+		if it.deleted {
+			out = append(out, it.uid)
+		}
+	}
+	return out
+}
+
+func uidl(it *item) string { return strconv.FormatInt(it.id, 10) }
