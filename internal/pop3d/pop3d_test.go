@@ -1,0 +1,319 @@
+package pop3d
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"postroom/internal/auth"
+	"postroom/internal/blob"
+	"postroom/internal/config"
+	"postroom/internal/events"
+	"postroom/internal/mail"
+	"postroom/internal/message"
+	"postroom/internal/store"
+	"postroom/internal/store/sqlite"
+)
+
+type harness struct {
+	t     *testing.T
+	ctx   context.Context
+	st    *sqlite.Store
+	blobs *blob.FS
+	mail  *mail.Service
+	srv   *Server
+	addr  string
+	acct  *store.Account
+}
+
+func start(t *testing.T) *harness {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := sqlite.Open(filepath.Join(dir, "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, _ := blob.OpenFS(filepath.Join(dir, "blobs"))
+	tlsConf, err := config.Default(dir).TLSConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, ctx: context.Background(), st: st, blobs: blobs, mail: &mail.Service{Store: st, Events: events.NewLocal()}}
+	h.srv = &Server{Hostname: "mx.example.test", Store: st, Blobs: blobs, Mail: h.mail, Auth: auth.NewAuthenticator(st, false),
+		TLS: tlsConf, MaxConnsPerIP: 20, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.addr = l.Addr().String()
+	go h.srv.Serve(l, false)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		h.srv.Shutdown(ctx)
+		st.Close()
+	})
+	d := &store.Domain{Name: "example.test"}
+	st.CreateDomain(h.ctx, d)
+	hash, _ := auth.HashPassword("pw")
+	h.acct = &store.Account{DomainID: d.ID, LocalPart: "bob", PasswordHash: hash, Enabled: true, ClientAccess: true}
+	if err := st.CreateAccount(h.ctx, h.acct); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func (h *harness) deliver(raw string) *store.Message {
+	h.t.Helper()
+	in, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleInbox)
+	key, size, err := h.blobs.Put(h.ctx, strings.NewReader(raw))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	m, err := h.mail.Append(h.ctx, mail.AppendRequest{AccountID: h.acct.ID, MailboxID: in.ID, BlobKey: key, Size: size, Parsed: message.Parse([]byte(raw))})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return m
+}
+
+func (h *harness) setMode(mode string) {
+	a, _ := h.st.Account(h.ctx, h.acct.ID)
+	a.POP3Delete = mode
+	if err := h.st.UpdateAccount(h.ctx, a); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) count(role store.Role) int {
+	mb, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, role)
+	st, _ := h.st.MailboxStatus(h.ctx, h.acct.ID, mb.ID)
+	return int(st.Messages)
+}
+
+type client struct {
+	t    *testing.T
+	conn net.Conn
+	r    *bufio.Reader
+}
+
+func (h *harness) dial() *client {
+	h.t.Helper()
+	conn, err := net.Dial("tcp", h.addr)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { conn.Close() })
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	c := &client{t: h.t, conn: conn, r: bufio.NewReader(conn)}
+	if g := c.line(); !strings.HasPrefix(g, "+OK") {
+		h.t.Fatalf("greeting %q", g)
+	}
+	return c
+}
+
+func (c *client) line() string {
+	l, err := c.r.ReadString('\n')
+	if err != nil {
+		return "EOF"
+	}
+	return strings.TrimRight(l, "\r\n")
+}
+
+// cmd sends a command and returns the status line.
+func (c *client) cmd(format string, args ...any) string {
+	fmt.Fprintf(c.conn, format+"\r\n", args...)
+	return c.line()
+}
+
+// multi reads a multi-line answer's lines until ".", undoing dot-stuffing.
+func (c *client) multi() []string {
+	var out []string
+	for {
+		l := c.line()
+		if l == "." || l == "EOF" {
+			return out
+		}
+		out = append(out, strings.TrimPrefix(l, "."))
+	}
+}
+
+func (c *client) login() {
+	c.t.Helper()
+	if r := c.cmd("USER bob@example.test"); !strings.HasPrefix(r, "+OK") {
+		c.t.Fatal(r)
+	}
+	if r := c.cmd("PASS pw"); !strings.HasPrefix(r, "+OK") {
+		c.t.Fatal(r)
+	}
+}
+
+func expect(t *testing.T, got, prefix string) {
+	t.Helper()
+	if !strings.HasPrefix(got, prefix) {
+		t.Fatalf("got %q, want %q...", got, prefix)
+	}
+}
+
+func TestAuthorization_statesAndRefusals(t *testing.T) {
+	h := start(t)
+	c := h.dial()
+	expect(t, c.cmd("STAT"), "-ERR")
+	expect(t, c.cmd("PASS pw"), "-ERR")
+	expect(t, c.cmd("BOGUS"), "-ERR")
+	expect(t, c.cmd("USER bob@example.test"), "+OK")
+	expect(t, c.cmd("PASS wrong"), "-ERR [AUTH]")
+	expect(t, c.cmd("AUTH PLAIN %s", base64.StdEncoding.EncodeToString([]byte("\x00bob@example.test\x00pw"))), "+OK")
+	expect(t, c.cmd("USER x"), "-ERR")
+	second := h.dial()
+	second.cmd("USER bob@example.test")
+	expect(t, second.cmd("PASS pw"), "-ERR [IN-USE]")
+	expect(t, c.cmd("QUIT"), "+OK")
+	// Once the first session ended, the lock is free.
+	third := h.dial()
+	third.login()
+
+	a, _ := h.st.Account(h.ctx, h.acct.ID)
+	a.ClientAccess = false
+	h.st.UpdateAccount(h.ctx, a)
+	off := h.dial()
+	off.cmd("USER bob@example.test")
+	if r := off.cmd("PASS pw"); !strings.HasPrefix(r, "-ERR [AUTH]") || !strings.Contains(r, "turned off") {
+		t.Fatalf("clients off: %q", r)
+	}
+}
+
+func TestAuthPlain_continuation(t *testing.T) {
+	h := start(t)
+	c := h.dial()
+	expect(t, c.cmd("AUTH PLAIN"), "+ ")
+	expect(t, c.cmd("%s", base64.StdEncoding.EncodeToString([]byte("\x00bob@example.test\x00pw"))), "+OK")
+}
+
+func TestTransaction_commands(t *testing.T) {
+	h := start(t)
+	first := h.deliver("Subject: one\r\n\r\nline1\r\n.leading dot\r\nline3\r\n")
+	h.deliver("Subject: two\r\n\r\nbody\r\n")
+	c := h.dial()
+	c.login()
+	h.deliver("Subject: during the session\r\n\r\nlater\r\n")
+	expect(t, c.cmd("STAT"), fmt.Sprintf("+OK 2 %d", first.Size+int64(len("Subject: two\r\n\r\nbody\r\n"))))
+	expect(t, c.cmd("LIST"), "+OK 2 messages")
+	if l := c.multi(); len(l) != 2 || l[0] != fmt.Sprintf("1 %d", first.Size) {
+		t.Fatalf("LIST %q", l)
+	}
+	expect(t, c.cmd("UIDL 1"), fmt.Sprintf("+OK 1 %d", first.ID))
+	expect(t, c.cmd("RETR 1"), fmt.Sprintf("+OK %d octets", first.Size))
+	if body := c.multi(); strings.Join(body, "\n") != "Subject: one\n\nline1\n.leading dot\nline3" {
+		t.Fatalf("RETR %q", body)
+	}
+	expect(t, c.cmd("TOP 1 1"), "+OK")
+	if top := c.multi(); strings.Join(top, "\n") != "Subject: one\n\nline1" {
+		t.Fatalf("TOP %q", top)
+	}
+	for _, bad := range []string{"RETR 0", "RETR 3", "RETR x", "TOP 1", "LIST 9", "DELE 7"} {
+		expect(t, c.cmd("%s", bad), "-ERR")
+	}
+	expect(t, c.cmd("DELE 1"), "+OK")
+	expect(t, c.cmd("RETR 1"), "-ERR")
+	expect(t, c.cmd("STAT"), "+OK 1 ")
+	expect(t, c.cmd("RSET"), "+OK maildrop has 2")
+	expect(t, c.cmd("NOOP"), "+OK")
+	expect(t, c.cmd("%s", strings.Repeat("X", 300)), "-ERR")
+	expect(t, c.cmd("NOOP"), "+OK") // the session goes on
+	// PIPELINING: several commands in one write, answers in order.
+	fmt.Fprint(c.conn, "STAT\r\nUIDL 2\r\nNOOP\r\n")
+	expect(t, c.line(), "+OK 2")
+	expect(t, c.line(), "+OK 2 ")
+	expect(t, c.line(), "+OK")
+	expect(t, c.cmd("QUIT"), "+OK")
+	if n := h.count(store.RoleInbox); n != 3 {
+		t.Fatalf("inbox %d after a session without deletions", n)
+	}
+}
+
+func TestDele_followsTheAccountSetting(t *testing.T) {
+	cases := []struct {
+		mode              string
+		inbox, trash, pop int
+	}{
+		{store.POP3Keep, 2, 0, 1},
+		{store.POP3Trash, 1, 1, 1},
+		{store.POP3Delete, 1, 0, 1},
+	}
+	for _, cs := range cases {
+		t.Run(cs.mode, func(t *testing.T) {
+			h := start(t)
+			h.setMode(cs.mode)
+			h.deliver("Subject: a\r\n\r\na\r\n")
+			h.deliver("Subject: b\r\n\r\nb\r\n")
+			c := h.dial()
+			c.login()
+			expect(t, c.cmd("DELE 1"), "+OK")
+			expect(t, c.cmd("QUIT"), "+OK")
+			if in, tr := h.count(store.RoleInbox), h.count(store.RoleTrash); in != cs.inbox || tr != cs.trash {
+				t.Fatalf("inbox %d trash %d, want %d %d", in, tr, cs.inbox, cs.trash)
+			}
+			c = h.dial()
+			c.login()
+			expect(t, c.cmd("STAT"), fmt.Sprintf("+OK %d ", cs.pop))
+		})
+	}
+}
+
+func TestDele_droppedConnectionDeletesNothing(t *testing.T) {
+	h := start(t)
+	h.setMode(store.POP3Delete)
+	h.deliver("Subject: a\r\n\r\na\r\n")
+	c := h.dial()
+	c.login()
+	expect(t, c.cmd("DELE 1"), "+OK")
+	c.conn.Close()
+	time.Sleep(100 * time.Millisecond)
+	if n := h.count(store.RoleInbox); n != 1 {
+		t.Fatalf("inbox %d after a dropped session", n)
+	}
+}
+
+func TestUIDL_stableAcrossMoves(t *testing.T) {
+	h := start(t)
+	m := h.deliver("Subject: a\r\n\r\na\r\n")
+	in, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleInbox)
+	arch, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleArchive)
+	_, dst, err := h.mail.Move(h.ctx, h.acct.ID, in.ID, arch.ID, []uint32{m.UID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.mail.Move(h.ctx, h.acct.ID, arch.ID, in.ID, dst); err != nil {
+		t.Fatal(err)
+	}
+	c := h.dial()
+	c.login()
+	expect(t, c.cmd("UIDL 1"), fmt.Sprintf("+OK 1 %d", m.ID))
+}
+
+func TestSTLS_upgradesThenLogin(t *testing.T) {
+	h := start(t)
+	c := h.dial()
+	expect(t, c.cmd("CAPA"), "+OK")
+	if capa := strings.Join(c.multi(), " "); !strings.Contains(capa, "STLS") || !strings.Contains(capa, "UIDL") {
+		t.Fatalf("CAPA %q", capa)
+	}
+	expect(t, c.cmd("STLS"), "+OK")
+	tc := tls.Client(c.conn, &tls.Config{InsecureSkipVerify: true})
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	c.conn, c.r = tc, bufio.NewReader(tc)
+	c.login()
+	expect(t, c.cmd("QUIT"), "+OK")
+}
