@@ -292,7 +292,7 @@ func TestSubmit_localRemoteAndSentCopy(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 	q, _ := f.store.Queue(f.ctx)
-	if len(q) != 1 || q[0].Recipients[0] != "x@remote.test" || q[0].From != "alice@example.test" {
+	if len(q) != 1 || q[0].Recipients[0].Address != "x@remote.test" || q[0].From != "alice@example.test" {
 		t.Fatalf("queue %+v", q)
 	}
 	sent := f.inbox(t, alice, store.RoleSent)

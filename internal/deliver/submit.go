@@ -71,7 +71,10 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 		return nil, firstErr
 	}
 	if len(s.Remote) > 0 {
-		q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, Recipients: s.Remote, BlobKey: key, Size: size}
+		q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, BlobKey: key, Size: size}
+		for _, r := range s.Remote {
+			q.Recipients = append(q.Recipients, store.QueuedRecipient{Address: r})
+		}
 		if err := p.Store.Enqueue(ctx, q); err != nil {
 			if delivered == 0 {
 				return nil, temporary(fmt.Errorf("queue for %v: %w", s.Remote, err))

@@ -257,7 +257,7 @@ func TestSubmission_authAndSendAs(t *testing.T) {
 	if h.count("bob@example.test", store.RoleInbox) != 1 || h.count("alice@example.test", store.RoleSent) != 1 {
 		t.Fatal("local copy or Sent copy missing")
 	}
-	if q, _ := h.store.Queue(h.ctx); len(q) != 1 || q[0].Recipients[0] != "x@remote.test" {
+	if q, _ := h.store.Queue(h.ctx); len(q) != 1 || q[0].Recipients[0].Address != "x@remote.test" {
 		t.Fatalf("queue %+v", q)
 	}
 	t.Run("clientAccessOff", func(t *testing.T) {

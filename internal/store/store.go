@@ -166,15 +166,38 @@ type MessageStore interface {
 	ExpungedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]uint32, error)
 }
 
-// QueueStore holds outbound mail waiting for internet delivery.
+// QueueStore holds outbound mail: messages waiting for internet delivery,
+// and messages whose sending is delayed or scheduled.
 type QueueStore interface {
-	// Enqueue stores one outbound message for its recipients (blob already
-	// synced; one blob reference taken) and sets q.ID.
+	// Enqueue stores a message and its recipients (blob already synced; one
+	// blob reference taken) and sets the IDs. CreatedAt defaults to now, a
+	// zero SendAt means at once, a zero NextTry means SendAt.
 	Enqueue(ctx context.Context, q *QueuedMessage) error
-	// Queue lists queued messages, oldest first.
+	// Queue lists queued messages with all their recipients, oldest first.
 	Queue(ctx context.Context) ([]QueuedMessage, error)
-	// Dequeue removes a queued message and releases its blob reference.
+	// QueuedMessage returns one queued message. ErrNotFound.
+	QueuedMessage(ctx context.Context, id int64) (*QueuedMessage, error)
+	// ClaimDue returns up to limit messages with recipients due at now
+	// (pending, NextTry and SendAt not after now), each with only its due
+	// recipients, and moves those recipients' NextTry to now+lease in the
+	// same transaction, so that no other worker takes them meanwhile. A
+	// worker that dies leaves them to be taken again when the lease ends.
+	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]QueuedMessage, error)
+	// SetRecipientResults records outcomes (Status, Attempts, NextTry,
+	// LastError by recipient ID). When no recipient of the message is
+	// pending any more, the message is removed and its blob released.
+	SetRecipientResults(ctx context.Context, messageID int64, results []QueuedRecipient) error
+	// SetWarned records that the sender was told of the delay.
+	SetWarned(ctx context.Context, id int64) error
+	// RetryNow makes every pending recipient of the message due now.
+	RetryNow(ctx context.Context, id int64) error
+	// Dequeue removes a queued message and releases its blob (the
+	// operator's drop). ErrNotFound.
 	Dequeue(ctx context.Context, id int64) error
+	// CancelQueued removes the account's queued message if it has not gone
+	// to any recipient yet (undo send, scheduled send cancelled).
+	// ErrNotFound when it is not the account's or no longer cancellable.
+	CancelQueued(ctx context.Context, accountID, id int64) error
 }
 
 // AccessLog records logins for the user's access log (S8) and the login
@@ -408,16 +431,37 @@ func (m *Message) HasFlag(flag string) bool {
 	return false
 }
 
-// QueuedMessage is an outbound message waiting for internet delivery.
+// QueuedMessage is an outbound message in the queue.
 type QueuedMessage struct {
-	ID         int64
-	AccountID  int64 // submitting account; 0 for system mail (bounces)
-	From       string
-	Recipients []string
-	BlobKey    string
-	Size       int64
-	CreatedAt  time.Time
-	NextTry    time.Time
-	Attempts   int
-	LastError  string
+	ID        int64
+	AccountID int64 // submitting account; 0 for system mail (bounces)
+	From      string
+	BlobKey   string
+	Size      int64
+	CreatedAt time.Time
+	// SendAt is when sending may start: later than CreatedAt for delayed
+	// (undo) and scheduled sending.
+	SendAt time.Time
+	// UTF8 says the envelope or header needs SMTPUTF8 (RFC 6531).
+	UTF8 bool
+	// Warned: the sender was told the message is delayed.
+	Warned     bool
+	Recipients []QueuedRecipient
+}
+
+// Recipient states in the queue.
+const (
+	RcptPending = "pending"
+	RcptSent    = "sent"
+	RcptFailed  = "failed"
+)
+
+// QueuedRecipient is one recipient of a queued message.
+type QueuedRecipient struct {
+	ID        int64
+	Address   string
+	Status    string // RcptPending, RcptSent, RcptFailed
+	Attempts  int
+	NextTry   time.Time
+	LastError string // the last reply or error, for the DSN and the operator
 }

@@ -21,7 +21,7 @@ func (s *Store) BlobRefCount(ctx context.Context, key string) (int64, error) {
 // consistencyChecks are queries that return one description per violation.
 var consistencyChecks = []string{
 	// reference counts equal the rows referencing each blob
-	`WITH r AS (SELECT blob_key AS key, count(*) AS n FROM (SELECT blob_key FROM messages UNION ALL SELECT blob_key FROM queue) GROUP BY blob_key)
+	`WITH r AS (SELECT blob_key AS key, count(*) AS n FROM (SELECT blob_key FROM messages UNION ALL SELECT blob_key FROM outbound) GROUP BY blob_key)
 	 SELECT 'blob ' || coalesce(b.key, r.key) || ': refs ' || coalesce(b.refs, 0) || ', rows ' || coalesce(r.n, 0)
 	 FROM r FULL OUTER JOIN blobs b ON b.key = r.key WHERE coalesce(b.refs, 0) != coalesce(r.n, 0)`,
 	// usage counters equal the messages stored
@@ -41,6 +41,8 @@ var consistencyChecks = []string{
 	 FROM messages m LEFT JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE mb.id IS NULL OR mb.account_id != m.account_id`,
 	`SELECT 'mailbox ' || mb.id || ': account ' || mb.account_id || ' missing'
 	 FROM mailboxes mb LEFT JOIN accounts a ON a.id = mb.account_id WHERE a.id IS NULL`,
+	`SELECT 'outbound ' || o.id || ': no recipient pending' FROM outbound o
+	 WHERE NOT EXISTS (SELECT 1 FROM outbound_rcpts r WHERE r.outbound_id = o.id AND r.status = 'pending')`,
 }
 
 // CheckConsistency implements store.BlobRefs.

@@ -3,7 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
+	"time"
 
 	"postroom/internal/store"
 )
@@ -13,69 +13,198 @@ func (s *Store) Enqueue(ctx context.Context, q *store.QueuedMessage) error {
 	if q.BlobKey == "" || len(q.Recipients) == 0 {
 		return store.ErrInvalid
 	}
-	rcpts, err := json.Marshal(q.Recipients)
-	if err != nil {
-		return err
-	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		t := now()
-		next := t
-		if !q.NextTry.IsZero() {
-			next = q.NextTry.UTC().UnixNano()
+		created := now()
+		if !q.CreatedAt.IsZero() {
+			created = q.CreatedAt.UTC().UnixNano()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO queue (account_id, mail_from, recipients, blob_key, size, created_at, next_try)
-			VALUES (?,?,?,?,?,?,?)`, q.AccountID, q.From, string(rcpts), q.BlobKey, q.Size, t, next)
+		sendAt := created
+		if !q.SendAt.IsZero() {
+			sendAt = q.SendAt.UTC().UnixNano()
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO outbound (account_id, mail_from, blob_key, size, created_at, send_at, utf8)
+			VALUES (?,?,?,?,?,?,?)`, q.AccountID, q.From, q.BlobKey, q.Size, created, sendAt, boolInt(q.UTF8))
 		if err != nil {
 			return err
 		}
-		if err := addBlobRef(ctx, tx, q.BlobKey, 1); err != nil {
+		q.ID, _ = res.LastInsertId()
+		q.CreatedAt, q.SendAt = fromNanos(created), fromNanos(sendAt)
+		for i := range q.Recipients {
+			r := &q.Recipients[i]
+			next := sendAt
+			if !r.NextTry.IsZero() {
+				next = r.NextTry.UTC().UnixNano()
+			}
+			r.Status, r.NextTry = store.RcptPending, fromNanos(next)
+			res, err := tx.ExecContext(ctx, `INSERT INTO outbound_rcpts (outbound_id, address, next_try) VALUES (?,?,?)`, q.ID, r.Address, next)
+			if err != nil {
+				return err
+			}
+			r.ID, _ = res.LastInsertId()
+		}
+		return addBlobRef(ctx, tx, q.BlobKey, 1)
+	})
+}
+
+const outboundCols = `id, account_id, mail_from, blob_key, size, created_at, send_at, utf8, warned`
+
+func scanOutbound(row scanner) (*store.QueuedMessage, error) {
+	var q store.QueuedMessage
+	var created, sendAt int64
+	if err := row.Scan(&q.ID, &q.AccountID, &q.From, &q.BlobKey, &q.Size, &created, &sendAt, &q.UTF8, &q.Warned); err != nil {
+		return nil, notFound(err)
+	}
+	q.CreatedAt, q.SendAt = fromNanos(created), fromNanos(sendAt)
+	return &q, nil
+}
+
+func scanRcpt(row scanner) (*store.QueuedRecipient, error) {
+	var r store.QueuedRecipient
+	var next int64
+	if err := row.Scan(&r.ID, &r.Address, &r.Status, &r.Attempts, &next, &r.LastError); err != nil {
+		return nil, err
+	}
+	r.NextTry = fromNanos(next)
+	return &r, nil
+}
+
+const rcptCols = `id, address, status, attempts, next_try, last_error`
+
+func (s *Store) withRecipients(ctx context.Context, q queryer, msgs []store.QueuedMessage, where string, args ...any) error {
+	for i := range msgs {
+		rcpts, err := queryAll(ctx, q, scanRcpt, `SELECT `+rcptCols+` FROM outbound_rcpts WHERE outbound_id=?`+where+` ORDER BY id`,
+			append([]any{msgs[i].ID}, args...)...)
+		if err != nil {
 			return err
 		}
-		q.ID, _ = res.LastInsertId()
-		q.CreatedAt, q.NextTry = fromNanos(t), fromNanos(next)
-		return nil
-	})
+		msgs[i].Recipients = rcpts
+	}
+	return nil
 }
 
 // Queue implements store.QueueStore.
 func (s *Store) Queue(ctx context.Context) ([]store.QueuedMessage, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, account_id, mail_from, recipients, blob_key, size, created_at, next_try, attempts, last_error
-		FROM queue ORDER BY created_at, id`)
+	msgs, err := queryAll(ctx, s.db, scanOutbound, `SELECT `+outboundCols+` FROM outbound ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []store.QueuedMessage
-	for rows.Next() {
-		var q store.QueuedMessage
-		var rcpts string
-		var created, next int64
-		if err := rows.Scan(&q.ID, &q.AccountID, &q.From, &rcpts, &q.BlobKey, &q.Size, &created, &next, &q.Attempts, &q.LastError); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(rcpts), &q.Recipients); err != nil {
-			return nil, err
-		}
-		q.CreatedAt, q.NextTry = fromNanos(created), fromNanos(next)
-		out = append(out, q)
+	return msgs, s.withRecipients(ctx, s.db, msgs, "")
+}
+
+// QueuedMessage implements store.QueueStore.
+func (s *Store) QueuedMessage(ctx context.Context, id int64) (*store.QueuedMessage, error) {
+	q, err := scanOutbound(s.db.QueryRowContext(ctx, `SELECT `+outboundCols+` FROM outbound WHERE id=?`, id))
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	msgs := []store.QueuedMessage{*q}
+	if err := s.withRecipients(ctx, s.db, msgs, ""); err != nil {
+		return nil, err
+	}
+	return &msgs[0], nil
+}
+
+// ClaimDue implements store.QueueStore.
+func (s *Store) ClaimDue(ctx context.Context, at time.Time, lease time.Duration, limit int) ([]store.QueuedMessage, error) {
+	var msgs []store.QueuedMessage
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		t := at.UTC().UnixNano()
+		var err error
+		msgs, err = queryAll(ctx, tx, scanOutbound, `SELECT `+outboundCols+` FROM outbound o WHERE send_at <= ? AND EXISTS
+			(SELECT 1 FROM outbound_rcpts r WHERE r.outbound_id = o.id AND r.status = 'pending' AND r.next_try <= ?)
+			ORDER BY created_at, id LIMIT ?`, t, t, limit)
+		if err != nil {
+			return err
+		}
+		if err := s.withRecipients(ctx, tx, msgs, ` AND status = 'pending' AND next_try <= ?`, t); err != nil {
+			return err
+		}
+		until := at.Add(lease).UTC().UnixNano()
+		for _, m := range msgs {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET next_try=? WHERE outbound_id=? AND status='pending' AND next_try <= ?`,
+				until, m.ID, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return msgs, err
+}
+
+// SetRecipientResults implements store.QueueStore.
+func (s *Store) SetRecipientResults(ctx context.Context, messageID int64, results []store.QueuedRecipient) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		for _, r := range results {
+			res, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET status=?, attempts=?, next_try=?, last_error=?
+				WHERE id=? AND outbound_id=?`, r.Status, r.Attempts, r.NextTry.UTC().UnixNano(), r.LastError, r.ID, messageID)
+			if err := affectedOne(res, err); err != nil {
+				return err
+			}
+		}
+		var pending int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outbound_rcpts WHERE outbound_id=? AND status='pending'`, messageID).Scan(&pending); err != nil {
+			return err
+		}
+		if pending > 0 {
+			return nil
+		}
+		return deleteOutbound(ctx, tx, messageID)
+	})
+}
+
+func deleteOutbound(ctx context.Context, tx *sql.Tx, id int64) error {
+	var key string
+	if err := tx.QueryRowContext(ctx, `SELECT blob_key FROM outbound WHERE id=?`, id).Scan(&key); err != nil {
+		return notFound(err)
+	}
+	for _, q := range []string{`DELETE FROM outbound_rcpts WHERE outbound_id=?`, `DELETE FROM outbound WHERE id=?`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	if err := addBlobRef(ctx, tx, key, -1); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM blobs WHERE refs <= 0`)
+	return err
+}
+
+// SetWarned implements store.QueueStore.
+func (s *Store) SetWarned(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return affectedOne(tx.ExecContext(ctx, `UPDATE outbound SET warned=1 WHERE id=?`, id))
+	})
+}
+
+// RetryNow implements store.QueueStore.
+func (s *Store) RetryNow(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outbound WHERE id=?`, id).Scan(&n); err != nil || n == 0 {
+			return store.ErrNotFound
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET next_try=? WHERE outbound_id=? AND status='pending'`, now(), id)
+		return err
+	})
 }
 
 // Dequeue implements store.QueueStore.
 func (s *Store) Dequeue(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error { return deleteOutbound(ctx, tx, id) })
+}
+
+// CancelQueued implements store.QueueStore.
+func (s *Store) CancelQueued(ctx context.Context, accountID, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		var key string
-		if err := tx.QueryRowContext(ctx, `SELECT blob_key FROM queue WHERE id=?`, id).Scan(&key); err != nil {
-			return notFound(err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM queue WHERE id=?`, id); err != nil {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outbound o WHERE id=? AND account_id=? AND NOT EXISTS
+			(SELECT 1 FROM outbound_rcpts r WHERE r.outbound_id=o.id AND (r.status != 'pending' OR r.attempts > 0))`, id, accountID).Scan(&n)
+		if err != nil {
 			return err
 		}
-		if err := addBlobRef(ctx, tx, key, -1); err != nil {
-			return err
+		if n == 0 {
+			return store.ErrNotFound
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM blobs WHERE refs <= 0`)
-		return err
+		return deleteOutbound(ctx, tx, id)
 	})
 }

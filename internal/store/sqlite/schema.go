@@ -115,6 +115,35 @@ CREATE INDEX messages_mailbox_seen ON messages(mailbox_id, seen, uid);
 `, `
 ALTER TABLE accounts ADD COLUMN pop3_delete TEXT NOT NULL DEFAULT 'keep';
 ALTER TABLE messages ADD COLUMN pop3_hidden INTEGER NOT NULL DEFAULT 0;
+`, `
+CREATE TABLE outbound (
+	id         INTEGER PRIMARY KEY,
+	account_id INTEGER NOT NULL DEFAULT 0,
+	mail_from  TEXT NOT NULL,
+	blob_key   TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	created_at INTEGER NOT NULL,
+	send_at    INTEGER NOT NULL,
+	utf8       INTEGER NOT NULL DEFAULT 0,
+	warned     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbound_blob ON outbound(blob_key);
+CREATE TABLE outbound_rcpts (
+	id          INTEGER PRIMARY KEY,
+	outbound_id INTEGER NOT NULL REFERENCES outbound(id),
+	address     TEXT NOT NULL,
+	status      TEXT NOT NULL DEFAULT 'pending',
+	attempts    INTEGER NOT NULL DEFAULT 0,
+	next_try    INTEGER NOT NULL,
+	last_error  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbound_rcpts_due ON outbound_rcpts(status, next_try);
+CREATE INDEX outbound_rcpts_msg ON outbound_rcpts(outbound_id);
+INSERT INTO outbound (id, account_id, mail_from, blob_key, size, created_at, send_at)
+	SELECT id, account_id, mail_from, blob_key, size, created_at, next_try FROM queue;
+INSERT INTO outbound_rcpts (outbound_id, address, attempts, next_try, last_error)
+	SELECT q.id, j.value, q.attempts, q.next_try, q.last_error FROM queue q, json_each(q.recipients) j;
+DROP TABLE queue;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

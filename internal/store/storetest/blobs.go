@@ -46,8 +46,8 @@ func testBlobShared(e *env) {
 func testBlobQueue(e *env) {
 	a := e.account("alice@example.com")
 	m := e.put(a.ID, e.byRole(a.ID, store.RoleSent).ID)
-	q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: []string{"x@example.net"},
-		BlobKey: m.BlobKey, Size: m.Size, CreatedAt: baseTime, NextTry: baseTime}
+	q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("x@example.net"),
+		BlobKey: m.BlobKey, Size: m.Size, CreatedAt: baseTime, SendAt: baseTime}
 	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
 	e.wantRefs(m.BlobKey, 2)
 	_, err := e.s.Expunge(e.ctx, a.ID, m.MailboxID, []uint32{m.UID})
@@ -66,8 +66,8 @@ func testBlobKeys(e *env) {
 	m2 := e.put(a.ID, in.ID)
 	gone := e.put(a.ID, in.ID)
 	queued := newBlobKey()
-	e.ok(e.s.Enqueue(e.ctx, &store.QueuedMessage{From: "", Recipients: []string{"x@example.net"},
-		BlobKey: queued, Size: 10, CreatedAt: baseTime, NextTry: baseTime}), "Enqueue")
+	e.ok(e.s.Enqueue(e.ctx, &store.QueuedMessage{From: "", Recipients: rcpts("x@example.net"),
+		BlobKey: queued, Size: 10, CreatedAt: baseTime, SendAt: baseTime}), "Enqueue")
 	_, _, err := e.s.CopyMessages(e.ctx, a.ID, in.ID, e.byRole(a.ID, store.RoleArchive).ID, []uint32{m1.UID})
 	e.ok(err, "CopyMessages")
 	_, err = e.s.Expunge(e.ctx, a.ID, in.ID, []uint32{gone.UID})
@@ -166,8 +166,8 @@ func testBlobRandom(e *env) {
 			}
 		case 9:
 			if len(queued) == 0 || rng.IntN(2) == 0 {
-				q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: []string{"r@example.net"},
-					BlobKey: pool[rng.IntN(len(pool))], Size: 100, CreatedAt: baseTime, NextTry: baseTime}
+				q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("r@example.net"),
+					BlobKey: pool[rng.IntN(len(pool))], Size: 100, CreatedAt: baseTime, SendAt: baseTime}
 				e.ok(e.s.Enqueue(e.ctx, q), what+" Enqueue")
 				queued = append(queued, q.ID)
 			} else {

@@ -176,3 +176,21 @@ func (e *env) unchanged(accountID int64, before snapshot, after string) {
 		e.Errorf("account %d changed after %s:\n before %+v\n now    %+v", accountID, after, before, now)
 	}
 }
+
+// rcpts makes queue recipients from addresses.
+func rcpts(addrs ...string) []store.QueuedRecipient {
+	out := make([]store.QueuedRecipient, len(addrs))
+	for i, a := range addrs {
+		out[i] = store.QueuedRecipient{Address: a}
+	}
+	return out
+}
+
+// addrs lists the addresses of queue recipients.
+func addrs(rs []store.QueuedRecipient) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Address
+	}
+	return out
+}

@@ -1,16 +1,22 @@
 package storetest
 
 import (
+	"errors"
+	"slices"
 	"time"
 
 	"postroom/internal/store"
 )
 
 var queueTests = []test{
-	{"queue_enqueueSetsIDAndRoundTrips", testQueueRoundTrip},
+	{"queue_enqueueSetsIDsAndRoundTrips", testQueueRoundTrip},
 	{"queue_listsOldestFirst", testQueueOrder},
 	{"queue_dequeueRemovesOnlyThatEntry", testQueueDequeue},
 	{"queue_systemMailWithoutAccount", testQueueSystem},
+	{"queue_claimDueTakesOnlyDueRecipientsAndLeasesThem", testQueueClaim},
+	{"queue_resultsFinishMessageAndReleaseBlob", testQueueResults},
+	{"queue_cancelOnlyOwnAndUntried", testQueueCancel},
+	{"queue_retryNowAndWarned", testQueueRetry},
 }
 
 func sameSecond(a, b time.Time) bool { return a.Truncate(time.Second).Equal(b.Truncate(time.Second)) }
@@ -25,39 +31,44 @@ func testQueueRoundTrip(e *env) {
 	q := &store.QueuedMessage{
 		AccountID:  a.ID,
 		From:       "alice@example.com",
-		Recipients: []string{"kim@example.co.kr", "lee@example.net", "Park@Example.org"},
+		Recipients: rcpts("kim@example.co.kr", "lee@example.net", "Park@Example.org"),
 		BlobKey:    newBlobKey(),
 		Size:       12345,
 		CreatedAt:  time.Date(2026, 3, 1, 10, 0, 0, 0, kst),
-		NextTry:    time.Date(2026, 3, 1, 10, 5, 0, 0, kst),
+		SendAt:     time.Date(2026, 3, 1, 10, 5, 0, 0, kst),
+		UTF8:       true,
 	}
 	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
-	if q.ID == 0 {
-		e.Fatal("Enqueue did not set ID")
+	if q.ID == 0 || q.Recipients[0].ID == 0 || q.Recipients[2].Status != store.RcptPending {
+		e.Fatalf("Enqueue did not set IDs and status: %+v", q)
 	}
-	qs, err = e.s.Queue(e.ctx)
-	e.ok(err, "Queue")
-	if len(qs) != 1 {
-		e.Fatalf("Queue has %d entries, want 1", len(qs))
+	got, err := e.s.QueuedMessage(e.ctx, q.ID)
+	e.ok(err, "QueuedMessage")
+	if got.AccountID != a.ID || got.From != q.From || !sameStrings(addrs(got.Recipients), addrs(q.Recipients)) ||
+		got.BlobKey != q.BlobKey || got.Size != 12345 || !got.UTF8 || got.Warned {
+		e.Errorf("QueuedMessage = %+v\nwant %+v", got, *q)
 	}
-	got := qs[0]
-	if got.ID != q.ID || got.AccountID != a.ID || got.From != q.From || !sameStrings(got.Recipients, q.Recipients) ||
-		got.BlobKey != q.BlobKey || got.Size != 12345 || got.Attempts != 0 || got.LastError != "" {
-		e.Errorf("Queue()[0] = %+v\nwant          %+v", got, *q)
+	if !sameSecond(got.CreatedAt, q.CreatedAt) || !sameSecond(got.SendAt, q.SendAt) || got.SendAt.Location() != time.UTC {
+		e.Errorf("CreatedAt %v SendAt %v, want %v and %v in UTC", got.CreatedAt, got.SendAt, q.CreatedAt, q.SendAt)
 	}
-	if !sameSecond(got.CreatedAt, q.CreatedAt) || !sameSecond(got.NextTry, q.NextTry) {
-		e.Errorf("CreatedAt %v NextTry %v, want %v and %v", got.CreatedAt, got.NextTry, q.CreatedAt, q.NextTry)
+	for _, r := range got.Recipients {
+		if r.Status != store.RcptPending || r.Attempts != 0 || !sameSecond(r.NextTry, q.SendAt) {
+			e.Errorf("recipient %+v: want pending, 0 attempts, next try at SendAt", r)
+		}
 	}
 	e.wantRefs(q.BlobKey, 1)
+	if _, err := e.s.QueuedMessage(e.ctx, q.ID+100); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("unknown queued message: %v", err)
+	}
 }
 
 func testQueueOrder(e *env) {
 	a := e.account("alice@example.com")
 	var ids []int64
 	for i := range 4 {
-		q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: []string{"x@example.net"},
+		q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("x@example.net"),
 			BlobKey: newBlobKey(), Size: int64(100 + i), CreatedAt: baseTime.Add(time.Duration(i) * time.Second),
-			NextTry: baseTime.Add(time.Hour - time.Duration(i)*time.Minute)} // later entries are due earlier
+			SendAt: baseTime.Add(time.Hour - time.Duration(i)*time.Minute)} // later entries are due earlier
 		e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
 		ids = append(ids, q.ID)
 	}
@@ -67,21 +78,16 @@ func testQueueOrder(e *env) {
 	for _, q := range qs {
 		got = append(got, q.ID)
 	}
-	if len(got) != 4 || got[0] != ids[0] || got[1] != ids[1] || got[2] != ids[2] || got[3] != ids[3] {
+	if !slices.Equal(got, ids) {
 		e.Errorf("Queue order %v, want oldest first %v", got, ids)
-	}
-	for i, q := range qs {
-		if i < len(ids) && q.Size != int64(100+i) {
-			e.Errorf("Queue()[%d].Size = %d, want %d", i, q.Size, 100+i)
-		}
 	}
 }
 
 func testQueueDequeue(e *env) {
 	var qs []*store.QueuedMessage
 	for range 3 {
-		q := &store.QueuedMessage{From: "alice@example.com", Recipients: []string{"x@example.net"},
-			BlobKey: newBlobKey(), Size: 10, CreatedAt: baseTime, NextTry: baseTime}
+		q := &store.QueuedMessage{From: "alice@example.com", Recipients: rcpts("x@example.net"),
+			BlobKey: newBlobKey(), Size: 10, CreatedAt: baseTime}
 		e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
 		qs = append(qs, q)
 	}
@@ -93,17 +99,104 @@ func testQueueDequeue(e *env) {
 	}
 	e.wantRefs(qs[1].BlobKey, 0)
 	e.wantRefs(qs[0].BlobKey, 1)
+	e.wantErr(e.s.Dequeue(e.ctx, qs[1].ID), store.ErrNotFound, "Dequeue twice")
 	e.consistent()
 }
 
 func testQueueSystem(e *env) {
-	q := &store.QueuedMessage{AccountID: 0, From: "", Recipients: []string{"bounce-target@example.net"},
-		BlobKey: newBlobKey(), Size: 2048, CreatedAt: baseTime, NextTry: baseTime}
+	q := &store.QueuedMessage{AccountID: 0, From: "", Recipients: rcpts("bounce-target@example.net"),
+		BlobKey: newBlobKey(), Size: 2048, CreatedAt: baseTime}
 	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue(system bounce with empty sender)")
 	qs, err := e.s.Queue(e.ctx)
 	e.ok(err, "Queue")
-	if len(qs) != 1 || qs[0].AccountID != 0 || qs[0].From != "" || !sameStrings(qs[0].Recipients, q.Recipients) {
+	if len(qs) != 1 || qs[0].AccountID != 0 || qs[0].From != "" || !sameStrings(addrs(qs[0].Recipients), addrs(q.Recipients)) {
 		e.Errorf("Queue = %+v, want the system message with AccountID 0 and empty From", qs)
 	}
 	e.consistent()
+}
+
+func testQueueClaim(e *env) {
+	now := baseTime.Add(time.Hour)
+	due := &store.QueuedMessage{From: "a@example.com", Recipients: rcpts("x@example.net", "y@example.net"), BlobKey: newBlobKey(), Size: 1, CreatedAt: baseTime}
+	later := &store.QueuedMessage{From: "a@example.com", Recipients: rcpts("z@example.net"), BlobKey: newBlobKey(), Size: 1,
+		CreatedAt: baseTime, SendAt: now.Add(time.Minute)} // scheduled
+	e.ok(e.s.Enqueue(e.ctx, due), "Enqueue")
+	e.ok(e.s.Enqueue(e.ctx, later), "Enqueue")
+	// y is tried later: only x is due.
+	y := due.Recipients[1]
+	y.NextTry, y.Attempts, y.Status = now.Add(time.Hour), 1, store.RcptPending
+	e.ok(e.s.SetRecipientResults(e.ctx, due.ID, []store.QueuedRecipient{y}), "SetRecipientResults")
+
+	got, err := e.s.ClaimDue(e.ctx, now, 10*time.Minute, 10)
+	e.ok(err, "ClaimDue")
+	if len(got) != 1 || got[0].ID != due.ID || len(got[0].Recipients) != 1 || got[0].Recipients[0].Address != "x@example.net" {
+		e.Fatalf("ClaimDue = %+v, want message %d with x only", got, due.ID)
+	}
+	again, err := e.s.ClaimDue(e.ctx, now, 10*time.Minute, 10)
+	e.ok(err, "ClaimDue again")
+	if len(again) != 0 {
+		e.Errorf("a leased recipient was claimed twice: %+v", again)
+	}
+	after, err := e.s.ClaimDue(e.ctx, now.Add(11*time.Minute), 10*time.Minute, 10)
+	e.ok(err, "ClaimDue after lease")
+	if len(after) != 2 {
+		e.Errorf("after the lease and the scheduled time: %d messages, want 2 (x again, z)", len(after))
+	}
+}
+
+func testQueueResults(e *env) {
+	q := &store.QueuedMessage{From: "a@example.com", Recipients: rcpts("x@example.net", "y@example.net"), BlobKey: newBlobKey(), Size: 1}
+	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
+	x, y := q.Recipients[0], q.Recipients[1]
+	x.Status, x.Attempts, x.LastError = store.RcptSent, 1, "250 ok"
+	e.ok(e.s.SetRecipientResults(e.ctx, q.ID, []store.QueuedRecipient{x}), "x sent")
+	got, err := e.s.QueuedMessage(e.ctx, q.ID)
+	e.ok(err, "still queued for y")
+	if got.Recipients[0].Status != store.RcptSent || got.Recipients[0].LastError != "250 ok" || got.Recipients[1].Status != store.RcptPending {
+		e.Errorf("recipients %+v", got.Recipients)
+	}
+	e.wantRefs(q.BlobKey, 1)
+	y.Status, y.Attempts, y.LastError = store.RcptFailed, 3, "550 5.1.1 no such user"
+	e.ok(e.s.SetRecipientResults(e.ctx, q.ID, []store.QueuedRecipient{y}), "y failed")
+	if _, err := e.s.QueuedMessage(e.ctx, q.ID); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("message with no pending recipient still queued: %v", err)
+	}
+	e.wantRefs(q.BlobKey, 0)
+	e.consistent()
+}
+
+func testQueueCancel(e *env) {
+	a, b := e.account("alice@example.com"), e.account("bob@example.com")
+	q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("x@example.net"), BlobKey: newBlobKey(), Size: 1}
+	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
+	e.wantErr(e.s.CancelQueued(e.ctx, b.ID, q.ID), store.ErrNotFound, "CancelQueued by another account")
+	e.ok(e.s.CancelQueued(e.ctx, a.ID, q.ID), "CancelQueued")
+	e.wantRefs(q.BlobKey, 0)
+	tried := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("x@example.net"), BlobKey: newBlobKey(), Size: 1}
+	e.ok(e.s.Enqueue(e.ctx, tried), "Enqueue")
+	r := tried.Recipients[0]
+	r.Attempts, r.LastError = 1, "451 try later"
+	e.ok(e.s.SetRecipientResults(e.ctx, tried.ID, []store.QueuedRecipient{r}), "tried once")
+	e.wantErr(e.s.CancelQueued(e.ctx, a.ID, tried.ID), store.ErrNotFound, "CancelQueued after a delivery attempt")
+	e.consistent()
+}
+
+func testQueueRetry(e *env) {
+	q := &store.QueuedMessage{From: "a@example.com", Recipients: rcpts("x@example.net"), BlobKey: newBlobKey(), Size: 1}
+	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
+	r := q.Recipients[0]
+	r.NextTry, r.Attempts = time.Now().Add(24*time.Hour), 2
+	e.ok(e.s.SetRecipientResults(e.ctx, q.ID, []store.QueuedRecipient{r}), "postpone")
+	if got, _ := e.s.ClaimDue(e.ctx, time.Now(), time.Minute, 10); len(got) != 0 {
+		e.Fatalf("postponed recipient claimed: %+v", got)
+	}
+	e.ok(e.s.RetryNow(e.ctx, q.ID), "RetryNow")
+	if got, _ := e.s.ClaimDue(e.ctx, time.Now().Add(time.Second), time.Minute, 10); len(got) != 1 || got[0].Recipients[0].Attempts != 2 {
+		e.Errorf("after RetryNow: %+v", got)
+	}
+	e.ok(e.s.SetWarned(e.ctx, q.ID), "SetWarned")
+	if got, _ := e.s.QueuedMessage(e.ctx, q.ID); !got.Warned {
+		e.Error("Warned not recorded")
+	}
+	e.wantErr(e.s.RetryNow(e.ctx, q.ID+99), store.ErrNotFound, "RetryNow unknown")
 }
