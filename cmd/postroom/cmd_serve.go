@@ -20,6 +20,9 @@ import (
 	"postroom/internal/imapd"
 	"postroom/internal/mail"
 	"postroom/internal/pop3d"
+	"postroom/internal/queue"
+	"postroom/internal/resolver"
+	"postroom/internal/smtpclient"
 	"postroom/internal/smtpd"
 )
 
@@ -68,6 +71,19 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		MaxMessageSize: cfg.MaxMessageSize, MaxConnsPerIP: cfg.MaxConnectionsPerIP,
 		MaxConnsPerUser: cfg.MaxConnectionsPerUser, Log: log,
 	}
+
+	client := &smtpclient.Client{Resolver: resolver.System, Hostname: cfg.Hostname, PerDomain: 5}
+	if cfg.Relay.Host != "" {
+		r := smtpclient.Relay(cfg.Relay)
+		client.Relay = &r
+	}
+	worker := &queue.Worker{Store: d.Store, Blobs: d.Blobs, Client: client, Pipeline: pipeline, Mail: mailSvc,
+		Hostname: cfg.Hostname, Parallel: 10, Log: log}
+	pipeline.Queued = worker.Notify
+	queueCtx, stopQueue := context.WithCancel(ctx)
+	defer stopQueue()
+	queueDone := make(chan struct{})
+	go func() { worker.Run(queueCtx); close(queueDone) }()
 
 	pop3Srv := &pop3d.Server{
 		Hostname: cfg.Hostname, Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Auth: smtpSrv.Auth, TLS: tlsConf,
@@ -141,6 +157,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		}()
 	}
 	wg.Wait()
+	stopQueue()
+	<-queueDone
+	client.Close()
 	log.Info("stopped")
 	return nil
 }

@@ -27,6 +27,7 @@ Usage:
   postroom mailbox add|remove ADDRESS NAME [--data DIR]
   postroom mailbox rename ADDRESS OLD NEW [--data DIR]
   postroom messages ADDRESS [MAILBOX] [--data DIR]
+  postroom queue list | retry ID | drop ID [--data DIR]
   postroom check [--data DIR]
   postroom gc [--data DIR]
 
@@ -45,6 +46,7 @@ var commands = map[string]command{
 	"user":     cmdUser,
 	"messages": cmdMessages,
 	"mailbox":  cmdMailbox,
+	"queue":    cmdQueue,
 	"check":    cmdCheck,
 	"gc":       cmdGC,
 }

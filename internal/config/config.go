@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -39,6 +40,16 @@ type Config struct {
 	MaxConnectionsPerUser int    `toml:"max_connections_per_user"`
 	Listen                Listen `toml:"listen"`
 	TLS                   TLS    `toml:"tls"`
+	Relay                 Relay  `toml:"relay"`
+}
+
+// Relay is an optional smart host: when Host is set, all outbound mail goes
+// through it instead of to the recipients' MX servers.
+type Relay struct {
+	Host     string `toml:"host"` // "name:port"
+	Username string `toml:"username"`
+	Password string `toml:"password"`
+	TLS      string `toml:"tls"` // "none", "starttls" or "tls"
 }
 
 // Listen holds the listening addresses; an empty string turns one off.
@@ -69,6 +80,7 @@ func Default(dataDir string) Config {
 		MaxMessageSize:        50 << 20,
 		MaxRecipients:         1000,
 		MaxConnectionsPerIP:   50,
+		Relay:                 Relay{TLS: "starttls"},
 		MaxConnectionsPerUser: 20,
 		Listen: Listen{
 			SMTP:        "127.0.0.1:2525",
@@ -126,6 +138,16 @@ func (c Config) Validate() error {
 	}
 	if c.MaxRecipients <= 0 {
 		errs = append(errs, errors.New("max_recipients must be positive"))
+	}
+	if c.Relay.Host != "" {
+		if _, _, err := net.SplitHostPort(c.Relay.Host); err != nil {
+			errs = append(errs, fmt.Errorf("relay.host %q: want name:port", c.Relay.Host))
+		}
+		switch c.Relay.TLS {
+		case "none", "starttls", "tls":
+		default:
+			errs = append(errs, fmt.Errorf("relay.tls %q: want none, starttls or tls", c.Relay.TLS))
+		}
 	}
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		errs = append(errs, errors.New("tls: set both cert and key, or neither"))

@@ -43,6 +43,8 @@ func TestLoad_badInputIsAClearError(t *testing.T) {
 		"badSyntax":   "hostname = \n",
 		"negativeMax": "max_message_size = -1\n",
 		"halfTLS":     "[tls]\ncert = \"a.pem\"\n",
+		"relayNoPort": "[relay]\nhost = \"smtp.example.net\"\n",
+		"relayBadTLS": "[relay]\nhost = \"smtp.example.net:587\"\ntls = \"maybe\"\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "c.toml")

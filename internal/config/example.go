@@ -57,9 +57,17 @@ https = %s
 [tls]
 cert = ""
 key = ""
+
+# Optional smart host: when host is set, all outbound mail goes through it
+# ("name:port") instead of directly to the recipients' servers.
+[relay]
+host = ""
+username = ""
+password = ""
+tls = %s   # "none", "starttls" or "tls"
 `, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, d.MaxConnectionsPerUser,
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
-		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS))
+		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), q(d.Relay.TLS))
 }
 
 func q(s string) string { return strconv.Quote(s) }

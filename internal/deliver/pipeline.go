@@ -38,8 +38,11 @@ type Pipeline struct {
 	Hostname string
 	// Steps run for each recipient, in order, before the message is stored.
 	Steps []Step
-	Log   *slog.Logger
-	now   func() time.Time
+	// Queued is called after a message was put in the outbound queue, to
+	// wake the queue worker.
+	Queued func()
+	Log    *slog.Logger
+	now    func() time.Time
 }
 
 // Envelope is what the SMTP transaction (or another entry point) says about

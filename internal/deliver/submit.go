@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"postroom/internal/mail"
 	"postroom/internal/store"
@@ -24,10 +25,16 @@ type Submission struct {
 	Envelope
 	Sender *store.Account
 	Remote []string // recipients outside the hosted domains, for the outbound queue
+	// SendAt delays sending (undo send, S2-4) or schedules it (E3-3): the
+	// whole message waits in the queue, local recipients too, and the Sent
+	// copy is stored when it goes. Zero or past: at once.
+	SendAt time.Time
+	UTF8   bool // SMTPUTF8 was used
 }
 
 // SubmitResult says what became of a submission.
 type SubmitResult struct {
+	SendAt   time.Time // when a delayed or scheduled message goes; zero when it went
 	Local    []Result
 	QueueID  int64          // 0 when nothing was queued
 	SentCopy *store.Message // nil if it could not be stored
@@ -52,6 +59,9 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 			return nil, &e
 		}
 	}
+	if s.SendAt.After(p.clock()) {
+		return p.schedule(ctx, s, key, size)
+	}
 	res := &SubmitResult{}
 	var firstErr error
 	delivered := 0
@@ -71,7 +81,7 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 		return nil, firstErr
 	}
 	if len(s.Remote) > 0 {
-		q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, BlobKey: key, Size: size}
+		q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, BlobKey: key, Size: size, UTF8: s.UTF8}
 		for _, r := range s.Remote {
 			q.Recipients = append(q.Recipients, store.QueuedRecipient{Address: r})
 		}
@@ -84,6 +94,7 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 			p.log().Error("outbound queue failed after local delivery", "id", s.ID, "rcpts", s.Remote, "err", err)
 		} else {
 			res.QueueID = q.ID
+			p.notifyQueue()
 		}
 	}
 	sent, err := p.Mail.AppendToRole(ctx, store.RoleSent, mail.AppendRequest{
@@ -99,4 +110,35 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 		res.SentCopy = sent
 	}
 	return res, nil
+}
+
+// schedule queues the whole message until SendAt.
+func (p *Pipeline) schedule(ctx context.Context, s *Submission, key string, size int64) (*SubmitResult, error) {
+	q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, BlobKey: key, Size: size, UTF8: s.UTF8,
+		SendAt: s.SendAt, SaveSent: true}
+	for _, r := range s.Recipients {
+		q.Recipients = append(q.Recipients, store.QueuedRecipient{Address: r.Address})
+	}
+	for _, r := range s.Remote {
+		q.Recipients = append(q.Recipients, store.QueuedRecipient{Address: r})
+	}
+	if err := p.Store.Enqueue(ctx, q); err != nil {
+		return nil, temporary(fmt.Errorf("schedule: %w", err))
+	}
+	return &SubmitResult{QueueID: q.ID, SendAt: q.SendAt}, nil
+}
+
+// CancelSend cancels a delayed or scheduled message of the account that has
+// not gone yet (the undo of S2-4).
+func (p *Pipeline) CancelSend(ctx context.Context, sender *store.Account, queueID int64) error {
+	if err := p.Store.CancelQueued(ctx, sender.ID, queueID); err != nil {
+		return fmt.Errorf("cancel queued message %d: %w", queueID, err)
+	}
+	return nil
+}
+
+func (p *Pipeline) notifyQueue() {
+	if p.Queued != nil {
+		p.Queued()
+	}
 }

@@ -173,7 +173,7 @@ func (se *session) Data(r io.Reader) error {
 		}
 		return reply(outcome(results))
 	}
-	_, err := se.s.Pipeline.Submit(ctx, &deliver.Submission{Envelope: env, Sender: se.user, Remote: se.remote}, buf.Bytes())
+	_, err := se.s.Pipeline.Submit(ctx, &deliver.Submission{Envelope: env, Sender: se.user, Remote: se.remote, UTF8: se.utf8}, buf.Bytes())
 	return reply(err)
 }
 

@@ -189,6 +189,8 @@ type QueueStore interface {
 	SetRecipientResults(ctx context.Context, messageID int64, results []QueuedRecipient) error
 	// SetWarned records that the sender was told of the delay.
 	SetWarned(ctx context.Context, id int64) error
+	// SentSaved clears SaveSent once the sender's Sent copy is stored.
+	SentSaved(ctx context.Context, id int64) error
 	// RetryNow makes every pending recipient of the message due now.
 	RetryNow(ctx context.Context, id int64) error
 	// Dequeue removes a queued message and releases its blob (the
@@ -445,7 +447,10 @@ type QueuedMessage struct {
 	// UTF8 says the envelope or header needs SMTPUTF8 (RFC 6531).
 	UTF8 bool
 	// Warned: the sender was told the message is delayed.
-	Warned     bool
+	Warned bool
+	// SaveSent: store the sender's Sent copy when the message goes (delayed
+	// and scheduled sending keep none while they wait).
+	SaveSent   bool
 	Recipients []QueuedRecipient
 }
 

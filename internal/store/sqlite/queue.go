@@ -22,8 +22,8 @@ func (s *Store) Enqueue(ctx context.Context, q *store.QueuedMessage) error {
 		if !q.SendAt.IsZero() {
 			sendAt = q.SendAt.UTC().UnixNano()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO outbound (account_id, mail_from, blob_key, size, created_at, send_at, utf8)
-			VALUES (?,?,?,?,?,?,?)`, q.AccountID, q.From, q.BlobKey, q.Size, created, sendAt, boolInt(q.UTF8))
+		res, err := tx.ExecContext(ctx, `INSERT INTO outbound (account_id, mail_from, blob_key, size, created_at, send_at, utf8, save_sent)
+			VALUES (?,?,?,?,?,?,?,?)`, q.AccountID, q.From, q.BlobKey, q.Size, created, sendAt, boolInt(q.UTF8), boolInt(q.SaveSent))
 		if err != nil {
 			return err
 		}
@@ -46,12 +46,12 @@ func (s *Store) Enqueue(ctx context.Context, q *store.QueuedMessage) error {
 	})
 }
 
-const outboundCols = `id, account_id, mail_from, blob_key, size, created_at, send_at, utf8, warned`
+const outboundCols = `id, account_id, mail_from, blob_key, size, created_at, send_at, utf8, warned, save_sent`
 
 func scanOutbound(row scanner) (*store.QueuedMessage, error) {
 	var q store.QueuedMessage
 	var created, sendAt int64
-	if err := row.Scan(&q.ID, &q.AccountID, &q.From, &q.BlobKey, &q.Size, &created, &sendAt, &q.UTF8, &q.Warned); err != nil {
+	if err := row.Scan(&q.ID, &q.AccountID, &q.From, &q.BlobKey, &q.Size, &created, &sendAt, &q.UTF8, &q.Warned, &q.SaveSent); err != nil {
 		return nil, notFound(err)
 	}
 	q.CreatedAt, q.SendAt = fromNanos(created), fromNanos(sendAt)
@@ -173,6 +173,13 @@ func deleteOutbound(ctx context.Context, tx *sql.Tx, id int64) error {
 func (s *Store) SetWarned(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		return affectedOne(tx.ExecContext(ctx, `UPDATE outbound SET warned=1 WHERE id=?`, id))
+	})
+}
+
+// SentSaved implements store.QueueStore.
+func (s *Store) SentSaved(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return affectedOne(tx.ExecContext(ctx, `UPDATE outbound SET save_sent=0 WHERE id=?`, id))
 	})
 }
 

@@ -125,7 +125,8 @@ CREATE TABLE outbound (
 	created_at INTEGER NOT NULL,
 	send_at    INTEGER NOT NULL,
 	utf8       INTEGER NOT NULL DEFAULT 0,
-	warned     INTEGER NOT NULL DEFAULT 0
+	warned     INTEGER NOT NULL DEFAULT 0,
+	save_sent  INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX outbound_blob ON outbound(blob_key);
 CREATE TABLE outbound_rcpts (

@@ -37,6 +37,7 @@ func testQueueRoundTrip(e *env) {
 		CreatedAt:  time.Date(2026, 3, 1, 10, 0, 0, 0, kst),
 		SendAt:     time.Date(2026, 3, 1, 10, 5, 0, 0, kst),
 		UTF8:       true,
+		SaveSent:   true,
 	}
 	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
 	if q.ID == 0 || q.Recipients[0].ID == 0 || q.Recipients[2].Status != store.RcptPending {
@@ -45,7 +46,7 @@ func testQueueRoundTrip(e *env) {
 	got, err := e.s.QueuedMessage(e.ctx, q.ID)
 	e.ok(err, "QueuedMessage")
 	if got.AccountID != a.ID || got.From != q.From || !sameStrings(addrs(got.Recipients), addrs(q.Recipients)) ||
-		got.BlobKey != q.BlobKey || got.Size != 12345 || !got.UTF8 || got.Warned {
+		got.BlobKey != q.BlobKey || got.Size != 12345 || !got.UTF8 || got.Warned || !got.SaveSent {
 		e.Errorf("QueuedMessage = %+v\nwant %+v", got, *q)
 	}
 	if !sameSecond(got.CreatedAt, q.CreatedAt) || !sameSecond(got.SendAt, q.SendAt) || got.SendAt.Location() != time.UTC {
@@ -182,7 +183,7 @@ func testQueueCancel(e *env) {
 }
 
 func testQueueRetry(e *env) {
-	q := &store.QueuedMessage{From: "a@example.com", Recipients: rcpts("x@example.net"), BlobKey: newBlobKey(), Size: 1}
+	q := &store.QueuedMessage{From: "a@example.com", Recipients: rcpts("x@example.net"), BlobKey: newBlobKey(), Size: 1, SaveSent: true}
 	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
 	r := q.Recipients[0]
 	r.NextTry, r.Attempts = time.Now().Add(24*time.Hour), 2
@@ -195,8 +196,9 @@ func testQueueRetry(e *env) {
 		e.Errorf("after RetryNow: %+v", got)
 	}
 	e.ok(e.s.SetWarned(e.ctx, q.ID), "SetWarned")
-	if got, _ := e.s.QueuedMessage(e.ctx, q.ID); !got.Warned {
-		e.Error("Warned not recorded")
+	e.ok(e.s.SentSaved(e.ctx, q.ID), "SentSaved")
+	if got, _ := e.s.QueuedMessage(e.ctx, q.ID); !got.Warned || got.SaveSent {
+		e.Errorf("Warned %v SaveSent %v, want true and false", got.Warned, got.SaveSent)
 	}
 	e.wantErr(e.s.RetryNow(e.ctx, q.ID+99), store.ErrNotFound, "RetryNow unknown")
 }
