@@ -63,6 +63,11 @@ type DomainStore interface {
 	// (blob references released). ErrNotFound.
 	DeleteDomain(ctx context.Context, id int64) error
 
+	// AddDKIMKey stores a signing key of the domain and sets its ID.
+	AddDKIMKey(ctx context.Context, k *DKIMKey) error
+	// DKIMKeys lists the domain's signing keys, oldest first.
+	DKIMKeys(ctx context.Context, domainID int64) ([]DKIMKey, error)
+
 	// CreateOperator stores a system operator. ErrExists.
 	CreateOperator(ctx context.Context, o *Operator) error
 	// Operator finds an operator by login name. ErrNotFound.
@@ -245,6 +250,17 @@ type Domain struct {
 	Language   string // default language of new accounts: "ko" or "en"
 	TimeZone   string // IANA name, default of new accounts
 	QuotaBytes int64  // whole-domain quota; 0 = unlimited
+	CreatedAt  time.Time
+}
+
+// DKIMKey is a domain's DKIM signing key (RFC 6376), published in DNS
+// under its selector.
+type DKIMKey struct {
+	ID         int64
+	DomainID   int64
+	Selector   string
+	Algorithm  string // "rsa" or "ed25519"
+	PrivatePEM []byte
 	CreatedAt  time.Time
 }
 

@@ -94,6 +94,9 @@ func (s *Store) DeleteDomain(ctx context.Context, id int64) error {
 				return err
 			}
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM dkim_keys WHERE domain_id=?`, id); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM domains WHERE id=?`, id)
 		return affectedOne(res, err)
 	})
@@ -148,4 +151,38 @@ func affectedOne(res sql.Result, err error) error {
 		return store.ErrNotFound
 	}
 	return nil
+}
+
+// AddDKIMKey implements store.DomainStore.
+func (s *Store) AddDKIMKey(ctx context.Context, k *store.DKIMKey) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO dkim_keys (domain_id, selector, algorithm, private_pem, created_at) VALUES (?,?,?,?,?)`,
+			k.DomainID, k.Selector, k.Algorithm, k.PrivatePEM, t)
+		if isUnique(err) {
+			return store.ErrExists
+		}
+		if err != nil {
+			return notFound(err)
+		}
+		k.ID, _ = res.LastInsertId()
+		k.CreatedAt = fromNanos(t)
+		return nil
+	})
+}
+
+func scanDKIMKey(row scanner) (*store.DKIMKey, error) {
+	var k store.DKIMKey
+	var t int64
+	if err := row.Scan(&k.ID, &k.DomainID, &k.Selector, &k.Algorithm, &k.PrivatePEM, &t); err != nil {
+		return nil, err
+	}
+	k.CreatedAt = fromNanos(t)
+	return &k, nil
+}
+
+// DKIMKeys implements store.DomainStore.
+func (s *Store) DKIMKeys(ctx context.Context, domainID int64) ([]store.DKIMKey, error) {
+	return queryAll(ctx, s.db, scanDKIMKey, `SELECT id, domain_id, selector, algorithm, private_pem, created_at
+		FROM dkim_keys WHERE domain_id=? ORDER BY id`, domainID)
 }

@@ -145,6 +145,15 @@ INSERT INTO outbound (id, account_id, mail_from, blob_key, size, created_at, sen
 INSERT INTO outbound_rcpts (outbound_id, address, attempts, next_try, last_error)
 	SELECT q.id, j.value, q.attempts, q.next_try, q.last_error FROM queue q, json_each(q.recipients) j;
 DROP TABLE queue;
+CREATE TABLE dkim_keys (
+	id          INTEGER PRIMARY KEY,
+	domain_id   INTEGER NOT NULL REFERENCES domains(id),
+	selector    TEXT NOT NULL,
+	algorithm   TEXT NOT NULL,
+	private_pem BLOB NOT NULL,
+	created_at  INTEGER NOT NULL,
+	UNIQUE (domain_id, selector)
+);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

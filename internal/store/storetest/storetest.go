@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		contextTests,
 		loginTests,
 		pop3Tests,
+		dkimTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
