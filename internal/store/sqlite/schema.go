@@ -117,7 +117,7 @@ ALTER TABLE accounts ADD COLUMN pop3_delete TEXT NOT NULL DEFAULT 'keep';
 ALTER TABLE messages ADD COLUMN pop3_hidden INTEGER NOT NULL DEFAULT 0;
 `, `
 CREATE TABLE outbound (
-	id         INTEGER PRIMARY KEY,
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	account_id INTEGER NOT NULL DEFAULT 0,
 	mail_from  TEXT NOT NULL,
 	blob_key   TEXT NOT NULL,
@@ -154,6 +154,38 @@ CREATE TABLE dkim_keys (
 	created_at  INTEGER NOT NULL,
 	UNIQUE (domain_id, selector)
 );
+`, `
+-- Message ids are never reused (AUTOINCREMENT): a POP3 UIDL and a thread id
+-- name one message forever, even after the newest message was deleted.
+CREATE TABLE messages_new (
+	id             INTEGER PRIMARY KEY AUTOINCREMENT,
+	account_id     INTEGER NOT NULL,
+	mailbox_id     INTEGER NOT NULL REFERENCES mailboxes(id),
+	uid            INTEGER NOT NULL,
+	modseq         INTEGER NOT NULL,
+	blob_key       TEXT NOT NULL,
+	size           INTEGER NOT NULL,
+	internal_date  INTEGER NOT NULL,
+	flags          TEXT NOT NULL DEFAULT '',
+	seen           INTEGER NOT NULL DEFAULT 0,
+	envelope       TEXT NOT NULL DEFAULT '{}',
+	message_id     TEXT NOT NULL DEFAULT '',
+	thread_id      INTEGER NOT NULL DEFAULT 0,
+	preview        TEXT NOT NULL DEFAULT '',
+	has_attachment INTEGER NOT NULL DEFAULT 0,
+	deleted        INTEGER NOT NULL DEFAULT 0,
+	pop3_hidden    INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (mailbox_id, uid)
+);
+INSERT INTO messages_new (id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, flags, seen, envelope,
+	message_id, thread_id, preview, has_attachment, deleted, pop3_hidden)
+	SELECT id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, flags, seen, envelope,
+	message_id, thread_id, preview, has_attachment, deleted, pop3_hidden FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_new RENAME TO messages;
+CREATE INDEX messages_account_msgid ON messages(account_id, message_id);
+CREATE INDEX messages_blob ON messages(blob_key);
+CREATE INDEX messages_mailbox_seen ON messages(mailbox_id, seen, uid);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

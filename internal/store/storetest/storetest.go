@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		loginTests,
 		pop3Tests,
 		dkimTests,
+		idTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
