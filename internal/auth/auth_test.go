@@ -140,6 +140,10 @@ func TestLogin_rules(t *testing.T) {
 	if okN != 2 || failedN != 6 {
 		t.Fatalf("access log: %d ok, %d failed; want 2 and 6", okN, failedN)
 	}
+	off, _ := s.AccountByAddress(ctx, "off@example.test")
+	if l, _ := s.Logins(ctx, off.ID, 10); len(l) != 2 || l[0].Success || l[1].Success {
+		t.Fatalf("a suspended account's refused logins: %+v", l)
+	}
 	slept = 0
 	if _, err := a.Login(ctx, Request{Address: "noclients@example.test", Password: "pw", Protocol: ProtoWeb, Remote: loop}); err != nil || slept != 0 {
 		t.Fatalf("correct login from a throttled address: err %v, delayed %v", err, slept)

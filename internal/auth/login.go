@@ -121,11 +121,14 @@ func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, e
 		a.record(ctx, acct, r, ip, false)
 		return fail()
 	}
-	// Only a correct password learns why the account cannot log in.
+	// Only a correct password learns why the account cannot log in; the
+	// access log records the refusal.
 	if !acct.Enabled {
+		a.record(ctx, acct, r, ip, false)
 		return nil, ErrSuspended
 	}
 	if r.Protocol != ProtoWeb && !acct.ClientAccess {
+		a.record(ctx, acct, r, ip, false)
 		return nil, ErrClientAccessOff
 	}
 	a.Throttle.Succeeded(ip, address)

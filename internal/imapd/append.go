@@ -3,6 +3,7 @@ package imapd
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -26,9 +27,13 @@ func (se *session) Append(name string, r imap.LiteralReader, options *imap.Appen
 		io.Copy(io.Discard, r)
 		return nil, storeError(err)
 	}
-	raw, err := io.ReadAll(r)
+	raw, err := io.ReadAll(io.LimitReader(r, se.s.MaxMessageSize+1))
 	if err != nil {
 		return nil, err
+	}
+	if int64(len(raw)) > se.s.MaxMessageSize {
+		io.Copy(io.Discard, r)
+		return nil, no(imap.ResponseCodeTooBig, fmt.Sprintf("Message too big: at most %d bytes", se.s.MaxMessageSize))
 	}
 	if bytes.IndexByte(raw, 0) >= 0 {
 		return nil, no(imap.ResponseCodeCannot, "Message contains NUL characters")

@@ -44,6 +44,9 @@ func (se *session) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options 
 	if err != nil {
 		return err
 	}
+	if err := sel.checkSeqs(numSet); err != nil {
+		return err
+	}
 	refs := sel.resolve(numSet)
 	msgs, err := se.loadMessages(sel, refs)
 	if err != nil {

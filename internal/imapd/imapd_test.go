@@ -1,8 +1,10 @@
 package imapd
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -308,5 +310,62 @@ func TestShutdown_saysBYE(t *testing.T) {
 	all, _ := io.ReadAll(conn)
 	if !strings.Contains(string(all), "* BYE") {
 		t.Fatalf("after shutdown the client read %q", all)
+	}
+}
+
+func TestFetch_sequenceNumberBeyondTheMailboxIsBAD(t *testing.T) {
+	h := start(t)
+	h.deliver("INBOX", "Subject: one\r\n\r\n1\r\n")
+	c := h.client(nil)
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Fetch(imap.SeqSetNum(5), &imap.FetchOptions{Flags: true}).Collect()
+	if err == nil || !strings.Contains(err.Error(), "BAD") {
+		t.Fatalf("FETCH 5 on a 1-message mailbox: %v", err)
+	}
+	if msgs, err := c.Fetch(imap.UIDSetNum(5), &imap.FetchOptions{Flags: true}).Collect(); err != nil || len(msgs) != 0 {
+		t.Fatalf("UID FETCH of an unknown UID: %v %v", msgs, err)
+	}
+	if msgs, err := c.Fetch(imap.SeqSetNum(1), &imap.FetchOptions{Flags: true}).Collect(); err != nil || len(msgs) != 1 {
+		t.Fatalf("the session goes on: %v %v", msgs, err)
+	}
+}
+
+// The library refuses an over-limit APPEND without reading a LITERAL+
+// literal, so the message's lines would run as commands; every literal
+// must reach Append and be read there.
+func TestAppend_overLimitLiteralPlusIsReadNotRun(t *testing.T) {
+	h := start(t)
+	conn, err := net.Dial("tcp", h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	r := bufio.NewReader(conn)
+	r.ReadString('\n')
+	fmt.Fprintf(conn, "a LOGIN bob@example.test pw\r\n")
+	for l, _ := r.ReadString('\n'); !strings.HasPrefix(l, "a "); l, _ = r.ReadString('\n') {
+	}
+	body := "inj1 CREATE Injected\r\n" + strings.Repeat("x", int(h.srv.MaxMessageSize)) + "\r\n"
+	fmt.Fprintf(conn, "b APPEND INBOX {%d+}\r\n%s\r\nc NOOP\r\n", len(body), body)
+	var lines []string
+	for {
+		l, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("read: %v after %q", err, lines)
+		}
+		lines = append(lines, l)
+		if strings.HasPrefix(l, "c ") {
+			break
+		}
+	}
+	all := strings.Join(lines, "")
+	if !strings.Contains(all, "b NO [TOOBIG]") || strings.Contains(all, "inj1") {
+		t.Fatalf("responses: %q", all)
+	}
+	if _, err := h.st.MailboxByName(h.ctx, h.acct.ID, "Injected"); err == nil {
+		t.Fatal("a line of the message ran as a command")
 	}
 }

@@ -143,7 +143,7 @@ func (se *session) status(mb *store.Mailbox, _ *imap.StatusOptions) (*imap.Statu
 	}
 	messages, unseen, deleted, recent := uint32(st.Messages), uint32(st.Unseen), uint32(st.Deleted), uint32(0)
 	size, deletedStorage := st.Size, int64(0)
-	limit := se.AppendLimit()
+	limit := uint32(min(se.s.MaxMessageSize, 1<<32-1))
 	return &imap.StatusData{
 		Mailbox:        mb.Name,
 		NumMessages:    &messages,

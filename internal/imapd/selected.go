@@ -149,6 +149,36 @@ func (sel *selection) resolve(numSet imap.NumSet) []ref {
 	return slices.CompactFunc(out, func(a, b ref) bool { return a.seq == b.seq })
 }
 
+// errBadSeq answers a sequence number the client cannot know (RFC 9051
+// §6.4.8 and Crispin's reading of RFC 3501: BAD, not an empty OK).
+var errBadSeq = &imap.Error{Type: imap.StatusResponseTypeBad, Code: imap.ResponseCodeClientBug,
+	Text: "Message sequence number beyond the messages of this mailbox"}
+
+// checkSeqs refuses explicit sequence numbers beyond the client's view.
+// UID sets are never refused: unknown UIDs are simply absent.
+func (sel *selection) checkSeqs(numSet imap.NumSet) error {
+	set, ok := numSet.(imap.SeqSet)
+	if !ok {
+		return nil
+	}
+	h := sel.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var clientMax uint32
+	for s := uint32(len(h.uids)); s > 0; s-- {
+		if c := sel.tracker.EncodeSeqNum(s); c != 0 {
+			clientMax = c
+			break
+		}
+	}
+	for _, r := range set {
+		if r.Start > clientMax || r.Stop > clientMax {
+			return errBadSeq
+		}
+	}
+	return nil
+}
+
 // dynamic resolves "*" (0) in a range and orders it.
 func dynamic(start, stop, max uint32) (uint32, uint32) {
 	if start == 0 {

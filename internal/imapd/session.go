@@ -113,9 +113,15 @@ func (se *session) Unauthenticate() error {
 	return nil
 }
 
-// AppendLimit implements imapserver.SessionAppendLimit (RFC 7889).
+// AppendLimit implements imapserver.SessionAppendLimit (RFC 7889). It is
+// the largest literal the library lets through, not our message limit: the
+// library refuses a larger APPEND without reading its literal, and with
+// LITERAL+ the message's lines would then be read as commands (a message
+// synced by mbsync could run commands in the user's session). So every
+// literal reaches Append, which reads it and refuses what is over
+// MaxMessageSize with NO [TOOBIG]. STATUS APPENDLIMIT tells the real limit.
 func (se *session) AppendLimit() uint32 {
-	return uint32(min(se.s.MaxMessageSize, 1<<32-1))
+	return 1<<32 - 1
 }
 
 // Namespace implements imapserver.SessionNamespace (RFC 2342): one personal

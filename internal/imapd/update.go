@@ -40,6 +40,9 @@ func (se *session) Store(w *imapserver.FetchWriter, numSet imap.NumSet, flags *i
 		}
 		list = append(list, string(f))
 	}
+	if err := sel.checkSeqs(numSet); err != nil {
+		return err
+	}
 	refs := sel.resolve(numSet)
 	changed, err := se.s.Mail.StoreFlags(se.ctx, se.acct.ID, sel.mailbox.ID, refUIDs(refs), op, list)
 	if err != nil {
@@ -99,6 +102,9 @@ func (se *session) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := sel.checkSeqs(numSet); err != nil {
+		return nil, err
+	}
 	dst, err := se.target(dest)
 	if err != nil {
 		return nil, err
@@ -120,6 +126,9 @@ func (se *session) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, error)
 func (se *session) Move(w *imapserver.MoveWriter, numSet imap.NumSet, dest string) error {
 	sel, err := se.requireWritable()
 	if err != nil {
+		return err
+	}
+	if err := sel.checkSeqs(numSet); err != nil {
 		return err
 	}
 	dst, err := se.target(dest)
