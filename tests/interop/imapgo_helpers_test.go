@@ -609,10 +609,6 @@ func (r *igRaw) until(tag string) igRawResp {
 		}
 		if strings.HasPrefix(line, "* ") {
 			resp.Untagged = append(resp.Untagged, line)
-			if strings.HasPrefix(line, "* BYE") {
-				// The server is closing; the tagged answer may not come.
-				continue
-			}
 			continue
 		}
 		if strings.HasPrefix(line, "+") {
