@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
+	"time"
+
+	"postroom/internal/dnsrecords"
 
 	"postroom/internal/store"
 )
@@ -43,6 +47,26 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "added domain %s\n", dom.Name)
 		return nil
+	case sub == "dns" && len(pos) == 2:
+		dom, err := d.Store.Domain(ctx, pos[1])
+		if err != nil {
+			return fmt.Errorf("%s: %w", pos[1], err)
+		}
+		keys, err := domainKeys(ctx, d.Store, dom.ID)
+		if err != nil {
+			return err
+		}
+		records, err := dnsrecords.Records(dom.Name, d.Config.Hostname, keys, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "; DNS records to publish for %s (mail server %s)\n", dom.Name, d.Config.Hostname)
+		fmt.Fprint(out, dnsrecords.Format(records))
+		fmt.Fprintf(out, "; https://mta-sts.%s/.well-known/mta-sts.txt must serve:\n", dom.Name)
+		for _, l := range strings.Split(strings.TrimSpace(dnsrecords.MTASTSPolicy(d.Config.Hostname)), "\n") {
+			fmt.Fprintf(out, ";   %s\n", l)
+		}
+		return nil
 	case sub == "remove" && len(pos) == 2:
 		dom, err := d.Store.Domain(ctx, pos[1])
 		if err != nil {
@@ -54,7 +78,7 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "removed domain %s with its accounts and their mail\n", dom.Name)
 		return nil
 	}
-	return fmt.Errorf("%w: domain add NAME | list | remove NAME", errUsage)
+	return fmt.Errorf("%w: domain add NAME | list | remove NAME | dns NAME", errUsage)
 }
 
 func describeAccount(a *store.Account) string {

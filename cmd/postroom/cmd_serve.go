@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"postroom/internal/auth"
 	"postroom/internal/blob"
 	"postroom/internal/deliver"
+	"postroom/internal/dkim"
 	"postroom/internal/events"
 	"postroom/internal/imapd"
 	"postroom/internal/mail"
@@ -24,6 +26,7 @@ import (
 	"postroom/internal/resolver"
 	"postroom/internal/smtpclient"
 	"postroom/internal/smtpd"
+	"postroom/internal/store"
 )
 
 // shutdownGrace is how long transactions in flight may take to finish
@@ -58,8 +61,10 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	bus := events.NewLocal()
+	dns := resolver.New(cfg.DNSServer)
 	mailSvc := &mail.Service{Store: d.Store, Events: bus}
-	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname, Log: log}
+	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname,
+		Resolver: dns, Log: log}
 	smtpSrv := &smtpd.Server{
 		Hostname: cfg.Hostname, Pipeline: pipeline, Auth: auth.NewAuthenticator(d.Store, cfg.AllowPlaintextAuth),
 		TLS: tlsConf, MaxMessageSize: cfg.MaxMessageSize, MaxRecipients: cfg.MaxRecipients,
@@ -72,13 +77,13 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		MaxConnsPerUser: cfg.MaxConnectionsPerUser, Log: log,
 	}
 
-	client := &smtpclient.Client{Resolver: resolver.System, Hostname: cfg.Hostname, PerDomain: 5}
+	client := &smtpclient.Client{Resolver: dns, Hostname: cfg.Hostname, PerDomain: 5}
 	if cfg.Relay.Host != "" {
 		r := smtpclient.Relay(cfg.Relay)
 		client.Relay = &r
 	}
 	worker := &queue.Worker{Store: d.Store, Blobs: d.Blobs, Client: client, Pipeline: pipeline, Mail: mailSvc,
-		Hostname: cfg.Hostname, Parallel: 10, Log: log}
+		Hostname: cfg.Hostname, Parallel: 10, Log: log, Sign: signer(d.Store)}
 	pipeline.Queued = worker.Notify
 	queueCtx, stopQueue := context.WithCancel(ctx)
 	defer stopQueue()
@@ -182,5 +187,25 @@ func collectBlobs(ctx context.Context, blobs *blob.FS, refs blob.Referencer, log
 		if res.Removed > 0 {
 			log.Info("blob gc", "removed", res.Removed, "bytes", res.Bytes)
 		}
+	}
+}
+
+// signer DKIM-signs outbound mail with the sending domain's keys; mail of a
+// domain not hosted here (a bounce, a forward) goes unsigned.
+func signer(st store.Store) func(raw []byte, fromDomain string) ([]byte, error) {
+	return func(raw []byte, fromDomain string) ([]byte, error) {
+		ctx := context.Background()
+		dom, err := st.Domain(ctx, fromDomain)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		keys, err := domainKeys(ctx, st, dom.ID)
+		if err != nil || len(keys) == 0 {
+			return nil, err
+		}
+		return dkim.Sign(raw, dom.Name, keys)
 	}
 }

@@ -17,6 +17,7 @@ Usage:
   postroom init --data DIR --domain DOMAIN --admin ADDRESS --password PASS [--hostname HOST]
   postroom serve [--data DIR] [--config FILE]
   postroom domain add|list|remove [NAME] [--data DIR]
+  postroom domain dns NAME [--data DIR]          # the DNS records to publish (MX, SPF, DKIM, DMARC, MTA-STS, SRV ...)
   postroom user add ADDRESS --password PASS [--name NAME] [--quota BYTES] [--admin] [--data DIR]
   postroom user list DOMAIN [--data DIR]
   postroom user passwd ADDRESS --password PASS [--data DIR]

@@ -36,6 +36,9 @@ type Config struct {
 	// MaxConnectionsPerIP limits simultaneous connections per remote
 	// address for each protocol.
 	MaxConnectionsPerIP int `toml:"max_connections_per_ip"`
+	// DNSServer is the DNS server ("host:port") for MX lookups and the
+	// inbound SPF/DKIM/DMARC checks; empty uses the system's resolver.
+	DNSServer string `toml:"dns_server"`
 	// MaxConnectionsPerUser limits simultaneous IMAP sessions per account.
 	MaxConnectionsPerUser int    `toml:"max_connections_per_user"`
 	Listen                Listen `toml:"listen"`
@@ -138,6 +141,11 @@ func (c Config) Validate() error {
 	}
 	if c.MaxRecipients <= 0 {
 		errs = append(errs, errors.New("max_recipients must be positive"))
+	}
+	if c.DNSServer != "" {
+		if _, _, err := net.SplitHostPort(c.DNSServer); err != nil {
+			errs = append(errs, fmt.Errorf("dns_server %q: want host:port", c.DNSServer))
+		}
 	}
 	if c.Relay.Host != "" {
 		if _, _, err := net.SplitHostPort(c.Relay.Host); err != nil {

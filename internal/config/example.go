@@ -34,6 +34,10 @@ max_recipients = %d
 # Simultaneous connections per remote address, per protocol.
 max_connections_per_ip = %d
 
+# DNS server ("host:port") for MX lookups and the SPF/DKIM/DMARC checks of
+# incoming mail; empty uses the system's resolver (/etc/resolv.conf).
+dns_server = %s
+
 # Simultaneous IMAP sessions per account (phones and desktop clients open
 # several each).
 max_connections_per_user = %d
@@ -65,7 +69,7 @@ host = ""
 username = ""
 password = ""
 tls = %s   # "none", "starttls" or "tls"
-`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, d.MaxConnectionsPerUser,
+`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(d.DNSServer), d.MaxConnectionsPerUser,
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
 		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), q(d.Relay.TLS))
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"postroom/internal/blob"
 	"postroom/internal/events"
 	"postroom/internal/mail"
+	"postroom/internal/resolver"
 	"postroom/internal/store"
 	"postroom/internal/store/sqlite"
 )
@@ -42,6 +44,7 @@ func newFixture(t *testing.T) *fixture {
 	bus := events.NewLocal()
 	f := &fixture{ctx: context.Background(), store: st, blobs: blobs, bus: bus}
 	f.p = &Pipeline{Store: st, Blobs: blobs, Mail: &mail.Service{Store: st, Events: bus}, Hostname: "mx.example.test",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		now: func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) }}
 	f.dom = &store.Domain{Name: "example.test"}
 	if err := st.CreateDomain(f.ctx, f.dom); err != nil {
@@ -342,5 +345,38 @@ func TestSubmit_allLocalRefusedStoresNoSentCopy(t *testing.T) {
 	}
 	if len(f.inbox(t, alice, store.RoleSent)) != 0 {
 		t.Fatal("Sent copy of a message nobody received")
+	}
+}
+
+func TestDeliver_inboundChecksAddAuthenticationResultsAndDropForgedOnes(t *testing.T) {
+	f := newFixture(t)
+	bob := f.account(t, "bob", nil)
+	f.p.Resolver = &resolver.Static{TXT: map[string][]string{"remote.test": {"v=spf1 ip4:192.0.2.1 -all"}}}
+	forged := "Authentication-Results: mx.example.test; spf=pass smtp.mailfrom=ceo@example.test;\r\n\tdkim=pass\r\n" +
+		"Authentication-Results: other.example; spf=fail\r\n"
+	env := &Envelope{From: "sender@remote.test", Recipients: []*Recipient{f.resolve(t, "bob@example.test")},
+		Helo: "remote.test", RemoteAddr: "192.0.2.1:4000", Inbound: true, ID: "in1"}
+	if _, err := f.p.Deliver(f.ctx, env, []byte(forged+korean)); err != nil {
+		t.Fatal(err)
+	}
+	raw := f.read(t, f.inbox(t, bob, store.RoleInbox)[0].BlobKey)
+	head := raw[:strings.Index(raw, "\r\n\r\n")]
+	if n := strings.Count(head, "Authentication-Results: mx.example.test"); n != 1 {
+		t.Fatalf("%d Authentication-Results of ours, want exactly our own:\n%s", n, head)
+	}
+	if !strings.Contains(head, "spf=pass smtp.mailfrom=remote.test") || strings.Contains(head, "ceo@example.test") {
+		t.Fatalf("header:\n%s", head)
+	}
+	if !strings.Contains(head, "Authentication-Results: other.example; spf=fail") {
+		t.Fatal("another server's Authentication-Results was removed")
+	}
+	if env.Auth == nil || env.Auth.SPF != "pass" {
+		t.Fatalf("results for the steps: %+v", env.Auth)
+	}
+	// Submission (not inbound) is not checked.
+	sub := &Envelope{From: "sender@remote.test", Recipients: []*Recipient{f.resolve(t, "bob@example.test")}, RemoteAddr: "192.0.2.9:1"}
+	f.p.Deliver(f.ctx, sub, []byte(korean))
+	if sub.Auth != nil {
+		t.Fatal("a message that is not inbound was checked")
 	}
 }

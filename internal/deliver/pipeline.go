@@ -23,6 +23,8 @@ import (
 	"postroom/internal/blob"
 	"postroom/internal/mail"
 	"postroom/internal/message"
+	"postroom/internal/resolver"
+	"postroom/internal/spam"
 	"postroom/internal/store"
 )
 
@@ -41,8 +43,11 @@ type Pipeline struct {
 	// Queued is called after a message was put in the outbound queue, to
 	// wake the queue worker.
 	Queued func()
-	Log    *slog.Logger
-	now    func() time.Time
+	// Resolver answers the inbound SPF, DKIM, DMARC and iprev checks of
+	// mail from the internet (Envelope.Inbound); nil skips them.
+	Resolver resolver.Resolver
+	Log      *slog.Logger
+	now      func() time.Time
 }
 
 // Envelope is what the SMTP transaction (or another entry point) says about
@@ -55,6 +60,11 @@ type Envelope struct {
 	RemoteAddr string
 	Protocol   string // "ESMTP", "ESMTPS", "ESMTPSA" ... (RFC 3848)
 	ID         string // transaction id
+	// Inbound marks mail from the internet (the MX): it is checked and
+	// gets an Authentication-Results header.
+	Inbound bool
+	// Auth holds the inbound checks' results, for the steps (spam verdict).
+	Auth *spam.AuthResults
 }
 
 // Delivery is one message on its way to one recipient; Steps may change
@@ -123,7 +133,13 @@ func (p *Pipeline) Deliver(ctx context.Context, env *Envelope, raw []byte) ([]Re
 // message once.
 func (p *Pipeline) storeBlob(ctx context.Context, env *Envelope, raw []byte) (string, int64, *message.Message, error) {
 	raw = canonicalLineEnds(raw)
-	trace := p.traceHeaders(env)
+	var authHeader string
+	if env.Inbound && p.Resolver != nil {
+		raw = dropForgedAuthResults(raw, p.Hostname)
+		env.Auth = spam.Check(ctx, p.Resolver, spam.AuthInput{RemoteIP: remoteIP(env.RemoteAddr), Helo: env.Helo, MailFrom: env.From, Raw: raw})
+		authHeader = env.Auth.Header(p.Hostname)
+	}
+	trace := p.traceHeaders(env, authHeader)
 	full := make([]byte, 0, len(trace)+len(raw))
 	full = append(append(full, trace...), raw...)
 	parsed := message.Parse(full)

@@ -1,17 +1,21 @@
 package deliver
 
 import (
+	"bytes"
 	"fmt"
 	"net"
 	"strings"
 )
 
 // traceHeaders returns the Return-Path (RFC 5321 §4.4: added at final
-// delivery) and Received headers prepended to a stored message. They name
-// no recipient, so one blob serves every recipient of the transaction.
-func (p *Pipeline) traceHeaders(env *Envelope) []byte {
+// delivery), the Authentication-Results of inbound checks (RFC 8601, above
+// the Received it belongs to) and the Received header prepended to a stored
+// message. They name no recipient, so one blob serves every recipient of
+// the transaction.
+func (p *Pipeline) traceHeaders(env *Envelope, authResults string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Return-Path: <%s>\r\n", sanitize(env.From))
+	b.WriteString(authResults)
 	helo := sanitize(env.Helo)
 	if helo == "" {
 		helo = "unknown"
@@ -38,4 +42,59 @@ func sanitize(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// dropForgedAuthResults removes Authentication-Results fields that claim to
+// come from us (our authserv-id): only ours may say what we checked
+// (RFC 8601 §5).
+func dropForgedAuthResults(raw []byte, authservID string) []byte {
+	var out []byte
+	changed := false
+	for pos := 0; pos < len(raw); {
+		// One field: its first line and the folded lines after it.
+		end := pos
+		for {
+			nl := bytes.IndexByte(raw[end:], '\n')
+			if nl < 0 {
+				end = len(raw)
+				break
+			}
+			end += nl + 1
+			if end >= len(raw) || (raw[end] != ' ' && raw[end] != '\t') {
+				break
+			}
+		}
+		field := raw[pos:end]
+		if len(bytes.TrimSpace(field)) == 0 { // the blank line: the body follows
+			out = append(out, raw[pos:]...)
+			break
+		}
+		if forgedAuthResults(field, authservID) {
+			changed = true
+		} else {
+			out = append(out, field...)
+		}
+		pos = end
+	}
+	if !changed {
+		return raw
+	}
+	return out
+}
+
+func forgedAuthResults(field []byte, authservID string) bool {
+	name, value, ok := bytes.Cut(field, []byte(":"))
+	if !ok || !strings.EqualFold(string(bytes.TrimSpace(name)), "Authentication-Results") {
+		return false
+	}
+	id, _, _ := strings.Cut(strings.Join(strings.Fields(string(value)), " "), ";")
+	return strings.EqualFold(strings.TrimSpace(id), authservID)
+}
+
+func remoteIP(addr string) net.IP {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	return net.ParseIP(host)
 }

@@ -6,6 +6,7 @@ package resolver
 
 import (
 	"context"
+	"errors"
 	"net"
 	"strings"
 	"sync"
@@ -23,26 +24,24 @@ type Resolver interface {
 // System is the operating system's resolver.
 var System Resolver = net.DefaultResolver
 
+// New returns the system resolver, or one that asks the DNS server at
+// server ("host:port") when it is set (a local caching resolver, or a
+// test's own port).
+func New(server string) Resolver {
+	if server == "" {
+		return System
+	}
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, server)
+	}}
+}
+
 // IsNotFound reports whether err says the name or record does not exist
 // (NXDOMAIN or no data), as opposed to a temporary failure.
 func IsNotFound(err error) bool {
 	var de *net.DNSError
-	return err != nil && asDNSError(err, &de) && de.IsNotFound
-}
-
-func asDNSError(err error, target **net.DNSError) bool {
-	for err != nil {
-		if de, ok := err.(*net.DNSError); ok {
-			*target = de
-			return true
-		}
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		err = u.Unwrap()
-	}
-	return false
+	return errors.As(err, &de) && de.IsNotFound
 }
 
 // Static answers from records given in code: what tests use. Names are
@@ -123,6 +122,9 @@ func (s *Static) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, err
 func (s *Static) LookupAddr(_ context.Context, addr string) ([]string, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if err := s.fail(addr); err != nil {
+		return nil, err
+	}
 	if names, ok := s.PTR[addr]; ok {
 		return names, nil
 	}

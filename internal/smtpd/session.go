@@ -167,6 +167,7 @@ func (se *session) Data(r io.Reader) error {
 		ID:         se.id + "-" + newID()[:6],
 	}
 	if se.role == RoleMX {
+		env.Inbound = true
 		results, err := se.s.Pipeline.Deliver(ctx, &env, buf.Bytes())
 		if err != nil {
 			return reply(err)

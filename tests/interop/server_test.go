@@ -132,6 +132,9 @@ func configTOML(dataDir string, opts serverOptions) string {
 	fmt.Fprintf(&b, "hostname = %q\n", testHostname)
 	fmt.Fprintf(&b, "data_dir = %q\n", dataDir)
 	fmt.Fprintf(&b, "allow_plaintext_auth = false\n")
+	// DNS questions (inbound SPF/DKIM/DMARC, outbound MX) go to a loopback
+	// port where nothing answers: tests never send traffic off the machine.
+	fmt.Fprintf(&b, "dns_server = %q\n", "127.0.0.1:9")
 	if opts.maxMessageSize > 0 {
 		fmt.Fprintf(&b, "max_message_size = %d\n", opts.maxMessageSize)
 	}
