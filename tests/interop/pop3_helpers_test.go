@@ -286,8 +286,8 @@ func pop3Deliver(tb testing.TB, s *Server, rcpt, subject string, body ...string)
 }
 
 // pop3StripTrace splits a retrieved message into the trace header fields
-// the server prepended at delivery (Return-Path:, Received: and their
-// continuation lines, at the top) and the rest.
+// the server prepended at delivery (Return-Path:, Authentication-Results:,
+// Received: and their continuation lines, at the top) and the rest.
 func pop3StripTrace(raw []byte) (trace, rest []byte) {
 	i := 0
 	inTrace := false
@@ -299,7 +299,7 @@ func pop3StripTrace(raw []byte) (trace, rest []byte) {
 		line := raw[i : i+end]
 		switch {
 		case len(line) > 0 && (line[0] == ' ' || line[0] == '\t') && inTrace:
-		case hasPrefixFold(line, "Return-Path:"), hasPrefixFold(line, "Received:"):
+		case hasPrefixFold(line, "Return-Path:"), hasPrefixFold(line, "Received:"), hasPrefixFold(line, "Authentication-Results:"):
 			inTrace = true
 		default:
 			return raw[:i], raw[i:]

@@ -44,6 +44,8 @@ type serverOptions struct {
 	// maxMessageSize is max_message_size in bytes; 0 leaves it out (the
 	// server's default, 50 MiB).
 	maxMessageSize int64
+	// tables is TOML appended after the generated tables (e.g. [relay]).
+	tables string
 }
 
 // Server is one data directory and the `postroom serve` process running on
@@ -147,6 +149,7 @@ func configTOML(dataDir string, opts serverOptions) string {
 		fmt.Fprintf(&b, "%s = %q\n", name, addr)
 	}
 	fmt.Fprintf(&b, "\n[tls]\ncert = %q\nkey = %q\n", certFile, keyFile)
+	b.WriteString(opts.tables)
 	return b.String()
 }
 

@@ -1,0 +1,144 @@
+package interop
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// relaySink is a receiving SMTP server standing in for the smart host: it
+// records the Message-IDs it accepts and takes its time over each DATA, so
+// that the queue is busy when the server is killed.
+type relaySink struct {
+	mu   sync.Mutex
+	seen map[string]int
+	addr string
+}
+
+func startRelaySink(t *testing.T, delay time.Duration) *relaySink {
+	t.Helper()
+	rs := &relaySink{seen: map[string]int{}}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		return &relaySinkSession{rs: rs, delay: delay}, nil
+	}))
+	srv.Domain = "relay.example.test"
+	srv.AllowInsecureAuth = true
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	rs.addr = l.Addr().String()
+	return rs
+}
+
+func (rs *relaySink) count() (distinct, total int) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, n := range rs.seen {
+		distinct++
+		total += n
+	}
+	return distinct, total
+}
+
+type relaySinkSession struct {
+	rs    *relaySink
+	delay time.Duration
+}
+
+func (s *relaySinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *relaySinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *relaySinkSession) Reset()                               {}
+func (s *relaySinkSession) Logout() error                        { return nil }
+func (s *relaySinkSession) Data(r io.Reader) error {
+	h, err := textproto.NewReader(bufio.NewReader(r)).ReadMIMEHeader()
+	io.Copy(io.Discard, r)
+	if err != nil {
+		return err
+	}
+	time.Sleep(s.delay)
+	s.rs.mu.Lock()
+	s.rs.seen[strings.Trim(h.Get("Message-Id"), "<>")]++
+	s.rs.mu.Unlock()
+	return nil
+}
+
+// TestQueueSurvivesSIGKILL: messages for outside addresses wait in the
+// queue; the server is killed with SIGKILL while it sends them through the
+// smart host; after the restart every message reaches the relay (at most
+// the ones in flight twice) and the queue empties.
+func TestQueueSurvivesSIGKILL(t *testing.T) {
+	sink := startRelaySink(t, 150*time.Millisecond)
+	s := newServer(t, serverOptions{listen: []string{"submission"},
+		tables: fmt.Sprintf("\n[relay]\nhost = %q\ntls = \"none\"\n", sink.addr)})
+	sender := uniqueAddr("queue-kill")
+	s.AddUser(t, sender)
+	const n = 30
+	c, err := dialSMTP(s.Addr(t, "submission"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.Ehlo(); err != nil || r.Code != 250 {
+		t.Fatalf("EHLO: %v %v", r, err)
+	}
+	if r, err := c.AuthPlain(sender, testPassword); err != nil || r.Code != 235 {
+		t.Fatalf("AUTH: %v %v", r, err)
+	}
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("qkill.%d@interop.example", i)
+		msg := buildMessage(sender, "someone@elsewhere.example", id, "queue kill", 2000)
+		if r, err := c.Send(sender, []string{fmt.Sprintf("r%d@elsewhere.example", i)}, msg); err != nil || r.Code != 250 {
+			t.Fatalf("submit %d: %v %v", i, r, err)
+		}
+	}
+	c.Close()
+	// Let part of the queue go, then kill in the middle of it.
+	deadline := time.Now().Add(20 * time.Second)
+	for d, _ := sink.count(); d < 3 && time.Now().Before(deadline); d, _ = sink.count() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.Kill(t)
+	before, _ := sink.count()
+	if before >= n {
+		t.Fatalf("the whole queue went before the kill (%d); make the sink slower", before)
+	}
+	s.Restart(t)
+	// A message claimed when the process died waits for its lease (15 min)
+	// before it is tried again: retry it at once, as an operator would.
+	for _, line := range strings.Split(s.MustCLI(t, "queue list"), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && strings.Contains(line, "bytes") {
+			s.MustCLI(t, "queue retry", f[0])
+		}
+	}
+	deadline = time.Now().Add(60 * time.Second)
+	for d, _ := sink.count(); d < n && time.Now().Before(deadline); d, _ = sink.count() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	distinct, total := sink.count()
+	if distinct != n {
+		t.Fatalf("the relay got %d of %d messages after the restart (killed after %d)", distinct, n, before)
+	}
+	if total-distinct > 2*10 { // at most the messages in flight (10 in parallel) go twice
+		t.Errorf("%d messages went twice", total-distinct)
+	}
+	for time.Now().Before(deadline) && !strings.Contains(s.MustCLI(t, "queue list"), "0 messages queued") {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if out := s.MustCLI(t, "queue list"); !strings.Contains(out, "0 messages queued") {
+		t.Fatalf("queue not empty:\n%s", out)
+	}
+	if out := s.MustCLI(t, "check"); !strings.Contains(out, "consistent") {
+		t.Fatalf("check:\n%s", out)
+	}
+	t.Logf("killed after %d of %d; %d sent twice", before, n, total-distinct)
+}
