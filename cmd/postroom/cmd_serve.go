@@ -77,7 +77,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		MaxConnsPerUser: cfg.MaxConnectionsPerUser, Log: log,
 	}
 
-	client := &smtpclient.Client{Resolver: dns, Hostname: cfg.Hostname, PerDomain: 5}
+	client := &smtpclient.Client{Resolver: dns, Hostname: cfg.Hostname, PerDomain: 5, STSFetch: smtpclient.FetchSTSPolicy}
 	if cfg.Relay.Host != "" {
 		r := smtpclient.Relay(cfg.Relay)
 		client.Relay = &r

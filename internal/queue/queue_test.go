@@ -49,7 +49,9 @@ func newFixture(t testing.TB, configure func(*sink)) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	blobs, _ := blob.OpenFS(filepath.Join(dir, "blobs"))
-	tlsConf, err := config.Default(dir).TLSConfig()
+	cfg := config.Default(dir)
+	cfg.Hostname = "mx.remote.test" // the sink's certificate names its MX host
+	tlsConf, err := cfg.TLSConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,5 +360,52 @@ func TestSubmit_delayedSendWaitsGoesToAllAndCanBeCancelled(t *testing.T) {
 	}
 	if err := f.p.CancelSend(f.ctx, f.alice, res.QueueID); err == nil {
 		t.Fatal("cancelling a message that went succeeded")
+	}
+}
+
+func TestWorker_mtaSTSEnforce(t *testing.T) {
+	policy := "version: STSv1\nmode: enforce\nmx: mx.remote.test\nmax_age: 86400\n"
+	cases := []struct {
+		name      string
+		policy    string
+		trusted   bool
+		delivered bool
+	}{
+		{"matchingMXAndValidCertificate", policy, true, true},
+		{"mxNotInPolicy", strings.Replace(policy, "mx.remote.test", "mx.other.test", 1), true, false},
+		{"certificateNotTrusted", policy, false, false},
+		{"testingModeDeliversAnyway", strings.Replace(strings.Replace(policy, "enforce", "testing", 1), "mx.remote.test", "mx.other.test", 1), false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			f.dns.Set(func(s *resolver.Static) {
+				s.TXT = map[string][]string{"_mta-sts.remote.test": {"v=STSv1; id=20261126"}}
+			})
+			f.w.Client.STSFetch = func(_ context.Context, domain string) (string, error) {
+				if domain != "remote.test" {
+					t.Errorf("policy fetched for %q", domain)
+				}
+				return c.policy, nil
+			}
+			if c.trusted {
+				f.w.Client.TLS = &tls.Config{RootCAs: f.roots}
+			}
+			f.enqueue("alice@example.test", "x@remote.test")
+			f.run()
+			got := f.sink.messages()
+			if c.delivered != (len(got) == 1) {
+				t.Fatalf("delivered %d, want delivered=%v; queue %+v", len(got), c.delivered, f.queued())
+			}
+			if c.delivered && !got[0].TLS {
+				t.Fatal("delivered without TLS")
+			}
+			if !c.delivered {
+				q := f.queued()
+				if len(q) != 1 || q[0].Recipients[0].Status != store.RcptPending {
+					t.Fatalf("an enforced policy must defer, not bounce: %+v", q)
+				}
+			}
+		})
 	}
 }

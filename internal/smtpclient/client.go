@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -44,10 +45,14 @@ type Client struct {
 	// IdleTime is how long an unused connection is kept for the next
 	// message to the same domain.
 	IdleTime time.Duration
+	// STSFetch gets a domain's MTA-STS policy text (FetchSTSPolicy in real
+	// runs); nil turns MTA-STS off.
+	STSFetch func(ctx context.Context, domain string) (string, error)
 
 	mu   sync.Mutex
 	sems map[string]chan struct{}
 	idle map[string][]*session
+	sts  map[string]*stsPolicy
 }
 
 // Message is one message for recipients in one domain.
@@ -103,6 +108,19 @@ func (c *Client) Send(ctx context.Context, domain string, m *Message) []Result {
 	}
 	defer release()
 	hosts, err := c.route(ctx, domain)
+	var enforce *stsPolicy
+	if err == nil && (c.Relay == nil || c.Relay.Host == "") {
+		if p := c.policy(ctx, domain); p != nil && p.mode == "enforce" {
+			enforce = p
+			hosts = slices.DeleteFunc(hosts, func(h host) bool { return !p.matches(h.name) })
+			for i := range hosts {
+				hosts[i].tls = "sts" // STARTTLS with a verified certificate, or nothing
+			}
+			if len(hosts) == 0 {
+				return all(m, 451, "4.7.5", "no MX host of "+domain+" matches its MTA-STS policy", false)
+			}
+		}
+	}
 	if err != nil {
 		var re *routeError
 		if errors.As(err, &re) && re.permanent {
@@ -112,7 +130,7 @@ func (c *Client) Send(ctx context.Context, domain string, m *Message) []Result {
 	}
 	var lastErr error
 	for _, h := range hosts {
-		s, err := c.connect(ctx, domain, h)
+		s, err := c.connect(ctx, domain, h, enforce != nil)
 		if err != nil {
 			lastErr = err
 			if permanent(err) {
@@ -250,9 +268,11 @@ func (c *Client) route(ctx context.Context, domain string) ([]host, error) {
 
 // connect returns a ready session: an idle one for the domain, or a new
 // connection greeted, upgraded to TLS where possible and logged in to a relay.
-func (c *Client) connect(ctx context.Context, domain string, h host) (*session, error) {
-	if s := c.reuse(domain); s != nil {
+func (c *Client) connect(ctx context.Context, domain string, h host, verified bool) (*session, error) {
+	if s := c.reuse(domain); s != nil && (!verified || s.tls) {
 		return s, nil
+	} else if s != nil {
+		s.quit()
 	}
 	s, err := c.dial(ctx, h, h.tls != "none" && h.tls != "tls")
 	if err != nil && h.tls == "opportunistic" && !permanent(err) && errors.Is(err, errTLS) {
@@ -280,7 +300,7 @@ func (c *Client) dial(ctx context.Context, h host, tryTLS bool) (*session, error
 	if err != nil {
 		return nil, err
 	}
-	cfg := c.tlsConfig(h.name)
+	cfg := c.tlsConfig(h.name, h.tls == "sts")
 	if h.tls == "tls" {
 		tc := tls.Client(conn, cfg)
 		tc.SetDeadline(time.Now().Add(time.Minute))
@@ -301,9 +321,9 @@ func (c *Client) dial(ctx context.Context, h host, tryTLS bool) (*session, error
 			s.conn.Close()
 			return nil, fmt.Errorf("%w: %v", errTLS, err)
 		}
-	} else if h.tls == "starttls" {
+	} else if h.tls == "starttls" || h.tls == "sts" {
 		s.quit()
-		return nil, fmt.Errorf("%s does not offer STARTTLS, which the relay setting requires", h.name)
+		return nil, fmt.Errorf("%s does not offer STARTTLS, which the relay setting or the domain's MTA-STS policy requires", h.name)
 	}
 	return s, nil
 }
@@ -311,13 +331,13 @@ func (c *Client) dial(ctx context.Context, h host, tryTLS bool) (*session, error
 // tlsConfig: certificates of MX hosts are rarely valid for their names, so
 // opportunistic TLS does not verify them (RFC 7672 §1.3); MTA-STS or DANE
 // would require verification.
-func (c *Client) tlsConfig(serverName string) *tls.Config {
+func (c *Client) tlsConfig(serverName string, verify bool) *tls.Config {
 	cfg := &tls.Config{}
 	if c.TLS != nil {
 		cfg = c.TLS.Clone()
 	}
 	cfg.ServerName = serverName
-	if c.Relay == nil {
+	if c.Relay == nil && !verify {
 		cfg.InsecureSkipVerify = true
 	}
 	cfg.MinVersion = tls.VersionTLS12
