@@ -380,3 +380,37 @@ func TestDeliver_inboundChecksAddAuthenticationResultsAndDropForgedOnes(t *testi
 		t.Fatal("a message that is not inbound was checked")
 	}
 }
+
+func TestSubmit_individuallyEachRecipientSeesOnlyHimself(t *testing.T) {
+	f := newFixture(t)
+	alice, bob, carol := f.account(t, "alice", nil), f.account(t, "bob", nil), f.account(t, "carol", nil)
+	msg := "From: alice@example.test\r\nTo: bob@example.test, carol@example.test, x@remote.test\r\nCc: boss@example.test\r\n" +
+		"Subject: invitation\r\n\r\nCome!\r\n"
+	s := &Submission{Envelope: Envelope{From: "alice@example.test", Recipients: []*Recipient{f.resolve(t, "bob@example.test"),
+		f.resolve(t, "carol@example.test")}}, Sender: alice, Remote: []string{"x@remote.test"}, Individually: true}
+	res, err := f.p.Submit(f.ctx, s, []byte(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []*store.Account{bob, carol} {
+		got := f.inbox(t, a, store.RoleInbox)
+		if len(got) != 1 {
+			t.Fatalf("%s has %d messages", a.LocalPart, len(got))
+		}
+		env := got[0].Envelope
+		if len(env.To) != 1 || env.To[0].Addr != a.Address() || len(env.Cc) != 0 {
+			t.Fatalf("%s's copy is addressed to %+v cc %+v", a.LocalPart, env.To, env.Cc)
+		}
+	}
+	q, _ := f.store.Queue(f.ctx)
+	if len(q) != 1 || len(res.QueueIDs) != 1 || q[0].Recipients[0].Address != "x@remote.test" {
+		t.Fatalf("queue %+v, ids %v", q, res.QueueIDs)
+	}
+	if raw := f.read(t, q[0].BlobKey); !strings.Contains(raw, "To: <x@remote.test>\r\n") || strings.Contains(raw, "bob@example.test") {
+		t.Fatalf("remote copy:\n%s", raw)
+	}
+	sent := f.inbox(t, alice, store.RoleSent)
+	if len(sent) != 1 || len(sent[0].Envelope.To) != 3 || len(sent[0].Envelope.Cc) != 1 {
+		t.Fatalf("the Sent copy must keep every recipient: %d copies", len(sent))
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"postroom/internal/mail"
+	"postroom/internal/message"
 	"postroom/internal/store"
 )
 
@@ -30,11 +31,16 @@ type Submission struct {
 	// copy is stored when it goes. Zero or past: at once.
 	SendAt time.Time
 	UTF8   bool // SMTPUTF8 was used
+	// Individually sends each recipient a copy with only that recipient in
+	// To and no Cc (E3-2 "send individually"); the Sent copy keeps them all.
+	Individually bool
+	noSentCopy   bool
 }
 
 // SubmitResult says what became of a submission.
 type SubmitResult struct {
 	SendAt   time.Time // when a delayed or scheduled message goes; zero when it went
+	QueueIDs []int64   // every queued copy (several when sent individually)
 	Local    []Result
 	QueueID  int64          // 0 when nothing was queued
 	SentCopy *store.Message // nil if it could not be stored
@@ -47,6 +53,9 @@ type SubmitResult struct {
 func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*SubmitResult, error) {
 	if bytes.IndexByte(raw, 0) >= 0 {
 		return nil, ErrNUL
+	}
+	if s.Individually && len(s.Recipients)+len(s.Remote) > 1 {
+		return p.submitIndividually(ctx, s, raw)
 	}
 	key, size, parsed, err := p.storeBlob(ctx, &s.Envelope, raw)
 	if err != nil {
@@ -97,6 +106,17 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 			p.notifyQueue()
 		}
 	}
+	if res.QueueID != 0 {
+		res.QueueIDs = []int64{res.QueueID}
+	}
+	if s.noSentCopy {
+		return res, nil
+	}
+	p.saveSent(ctx, s, res, key, size, parsed)
+	return res, nil
+}
+
+func (p *Pipeline) saveSent(ctx context.Context, s *Submission, res *SubmitResult, key string, size int64, parsed *message.Message) {
 	sent, err := p.Mail.AppendToRole(ctx, store.RoleSent, mail.AppendRequest{
 		AccountID: s.Sender.ID, BlobKey: key, Size: size, Parsed: parsed,
 		Flags: []string{store.FlagSeen}, InternalDate: p.clock(),
@@ -109,13 +129,81 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 	default:
 		res.SentCopy = sent
 	}
+}
+
+// submitIndividually sends one personalised copy per recipient, then files
+// the original (with every recipient) in Sent once.
+func (p *Pipeline) submitIndividually(ctx context.Context, s *Submission, raw []byte) (*SubmitResult, error) {
+	for _, from := range message.Parse(raw).Envelope().From {
+		if !p.MaySendAs(ctx, s.Sender, from.Addr) {
+			e := *ErrNotOwnAddress
+			e.Message = fmt.Sprintf("From: <%s> is not an address of %s", from.Addr, s.Sender.Address())
+			return nil, &e
+		}
+	}
+	res := &SubmitResult{}
+	var firstErr error
+	sent := 0
+	send := func(local *Recipient, remote string) {
+		one := *s
+		one.Individually, one.noSentCopy, one.Recipients, one.Remote = false, true, nil, nil
+		addr := remote
+		if local != nil {
+			one.Recipients, addr = []*Recipient{local}, local.Address
+		} else {
+			one.Remote = []string{remote}
+		}
+		r, err := p.Submit(ctx, &one, personalize(raw, addr))
+		if err != nil {
+			firstErr = cmp.Or(firstErr, err)
+			if local != nil {
+				res.Local = append(res.Local, Result{Recipient: local, Err: err})
+			}
+			return
+		}
+		sent++
+		res.Local = append(res.Local, r.Local...)
+		res.QueueIDs = append(res.QueueIDs, r.QueueIDs...)
+		res.SendAt = r.SendAt
+	}
+	for _, r := range s.Recipients {
+		send(r, "")
+	}
+	for _, r := range s.Remote {
+		send(nil, r)
+	}
+	if sent == 0 {
+		return nil, firstErr
+	}
+	if len(res.QueueIDs) > 0 {
+		res.QueueID = res.QueueIDs[0]
+	}
+	key, size, parsed, err := p.storeBlob(ctx, &s.Envelope, raw)
+	if err != nil {
+		p.log().Error("sent copy not stored", "id", s.ID, "err", err)
+		return res, nil
+	}
+	p.saveSent(ctx, s, res, key, size, parsed)
 	return res, nil
+}
+
+// personalize leaves only rcpt in To and removes Cc and Bcc, so that each
+// recipient sees a message addressed to him alone.
+func personalize(raw []byte, rcpt string) []byte {
+	stripped := editHeader(raw, func(field []byte) bool {
+		switch strings.ToLower(fieldName(field)) {
+		case "to", "cc", "bcc":
+			return false
+		}
+		return true
+	})
+	return append([]byte("To: <"+rcpt+">\r\n"), stripped...)
 }
 
 // schedule queues the whole message until SendAt.
 func (p *Pipeline) schedule(ctx context.Context, s *Submission, key string, size int64) (*SubmitResult, error) {
 	q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, BlobKey: key, Size: size, UTF8: s.UTF8,
-		SendAt: s.SendAt, SaveSent: true}
+		SendAt: s.SendAt, SaveSent: !s.noSentCopy}
 	for _, r := range s.Recipients {
 		q.Recipients = append(q.Recipients, store.QueuedRecipient{Address: r.Address})
 	}

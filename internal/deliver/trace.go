@@ -48,10 +48,15 @@ func sanitize(s string) string {
 // come from us (our authserv-id): only ours may say what we checked
 // (RFC 8601 §5).
 func dropForgedAuthResults(raw []byte, authservID string) []byte {
+	return editHeader(raw, func(field []byte) bool { return !forgedAuthResults(field, authservID) })
+}
+
+// editHeader returns raw without the header fields keep refuses (each
+// field with its folded lines); raw itself when nothing is removed.
+func editHeader(raw []byte, keep func(field []byte) bool) []byte {
 	var out []byte
 	changed := false
 	for pos := 0; pos < len(raw); {
-		// One field: its first line and the folded lines after it.
 		end := pos
 		for {
 			nl := bytes.IndexByte(raw[end:], '\n')
@@ -69,10 +74,10 @@ func dropForgedAuthResults(raw []byte, authservID string) []byte {
 			out = append(out, raw[pos:]...)
 			break
 		}
-		if forgedAuthResults(field, authservID) {
-			changed = true
-		} else {
+		if keep(field) {
 			out = append(out, field...)
+		} else {
+			changed = true
 		}
 		pos = end
 	}
@@ -82,9 +87,15 @@ func dropForgedAuthResults(raw []byte, authservID string) []byte {
 	return out
 }
 
+// fieldName returns a header field's name.
+func fieldName(field []byte) string {
+	name, _, _ := bytes.Cut(field, []byte(":"))
+	return string(bytes.TrimSpace(name))
+}
+
 func forgedAuthResults(field []byte, authservID string) bool {
-	name, value, ok := bytes.Cut(field, []byte(":"))
-	if !ok || !strings.EqualFold(string(bytes.TrimSpace(name)), "Authentication-Results") {
+	_, value, ok := bytes.Cut(field, []byte(":"))
+	if !ok || !strings.EqualFold(fieldName(field), "Authentication-Results") {
 		return false
 	}
 	id, _, _ := strings.Cut(strings.Join(strings.Fields(string(value)), " "), ";")
