@@ -159,11 +159,17 @@ func (c *Client) transact(s *session, m *Message) ([]Result, bool) {
 	if m.UTF8 {
 		params += " SMTPUTF8"
 	}
+	data := m.Data
 	if m.EightBit && s.has("8BITMIME") {
 		params += " BODY=8BITMIME"
+	} else if m.EightBit {
+		var ok bool
+		if data, ok = downgrade(m.Data); !ok {
+			return all(m, 554, "5.6.3", s.host+" accepts only 7-bit mail and this message's header has 8-bit bytes", true), true
+		}
 	}
 	if s.has("SIZE") {
-		params += fmt.Sprintf(" SIZE=%d", len(m.Data))
+		params += fmt.Sprintf(" SIZE=%d", len(data))
 	}
 	r, err := s.cmd("MAIL FROM:<%s>%s", m.From, params)
 	if err != nil {
@@ -189,7 +195,7 @@ func (c *Client) transact(s *session, m *Message) ([]Result, bool) {
 		s.cmd("RSET")
 		return results, true
 	}
-	r, err = s.data(m.Data)
+	r, err = s.data(data)
 	if err != nil {
 		for i := range results {
 			if results[i].OK() {
