@@ -446,42 +446,22 @@ func (s *Store) HideFromPOP3(ctx context.Context, accountID, mailboxID int64, ui
 
 // MessageUIDs implements store.MessageStore.
 func (s *Store) MessageUIDs(ctx context.Context, accountID, mailboxID int64, after uint32) ([]uint32, error) {
-	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT uid FROM messages WHERE mailbox_id=? AND uid>? ORDER BY uid`, mailboxID, after)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []uint32
-	for rows.Next() {
-		var u uint32
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return s.mailboxUIDs(ctx, accountID, mailboxID, `SELECT uid FROM messages WHERE mailbox_id=? AND uid>? ORDER BY uid`, after)
 }
 
 // ExpungedSince implements store.MessageStore.
 func (s *Store) ExpungedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]uint32, error) {
+	return s.mailboxUIDs(ctx, accountID, mailboxID, `SELECT uid FROM expunged WHERE mailbox_id=? AND modseq>? ORDER BY uid`, modseq)
+}
+
+// mailboxUIDs runs a query for UIDs of one of the account's mailboxes.
+func (s *Store) mailboxUIDs(ctx context.Context, accountID, mailboxID int64, query string, arg any) ([]uint32, error) {
 	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT uid FROM expunged WHERE mailbox_id=? AND modseq>? ORDER BY uid`, mailboxID, modseq)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []uint32
-	for rows.Next() {
+	uids, err := queryAll(ctx, s.db, func(row scanner) (*uint32, error) {
 		var u uint32
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		return &u, row.Scan(&u)
+	}, query, mailboxID, arg)
+	return uids, err
 }
