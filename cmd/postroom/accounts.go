@@ -94,28 +94,13 @@ func addDomain(ctx context.Context, d *dataDir, name string) (*store.Domain, err
 	}
 	// Every domain signs its mail from the start (P5).
 	keys, err := dkim.GenerateKeys(time.Now())
+	if err == nil {
+		err = dkim.AddKeys(ctx, d.Store, dom, keys)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dkim keys for %s: %w", name, err)
 	}
-	for _, k := range keys {
-		if err := d.Store.AddDKIMKey(ctx, &store.DKIMKey{DomainID: dom.ID, Selector: k.Selector, Algorithm: k.Algorithm, PrivatePEM: k.PrivatePEM}); err != nil {
-			return nil, fmt.Errorf("dkim key for %s: %w", name, err)
-		}
-	}
 	return dom, nil
-}
-
-// domainKeys returns a domain's DKIM keys in the dkim package's form.
-func domainKeys(ctx context.Context, st store.DomainStore, domainID int64) ([]dkim.Key, error) {
-	stored, err := st.DKIMKeys(ctx, domainID)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]dkim.Key, len(stored))
-	for i, k := range stored {
-		keys[i] = dkim.Key{Selector: k.Selector, Algorithm: k.Algorithm, PrivatePEM: k.PrivatePEM}
-	}
-	return keys, nil
 }
 
 func validDomain(name string) bool {

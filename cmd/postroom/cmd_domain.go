@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"postroom/internal/dkim"
 	"postroom/internal/dnsrecords"
 
 	"postroom/internal/store"
@@ -52,7 +53,7 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", pos[1], err)
 		}
-		keys, err := domainKeys(ctx, d.Store, dom.ID)
+		keys, err := dkim.StoredKeys(ctx, d.Store, dom.ID)
 		if err != nil {
 			return err
 		}

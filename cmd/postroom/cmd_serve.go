@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,7 +25,6 @@ import (
 	"postroom/internal/resolver"
 	"postroom/internal/smtpclient"
 	"postroom/internal/smtpd"
-	"postroom/internal/store"
 )
 
 // shutdownGrace is how long transactions in flight may take to finish
@@ -83,7 +81,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		client.Relay = &r
 	}
 	worker := &queue.Worker{Store: d.Store, Blobs: d.Blobs, Client: client, Pipeline: pipeline, Mail: mailSvc,
-		Hostname: cfg.Hostname, Parallel: 10, Log: log, Sign: signer(d.Store)}
+		Hostname: cfg.Hostname, Parallel: 10, Log: log, Sign: dkim.Signer(d.Store), Lifetime: time.Duration(cfg.QueueLifetime)}
 	pipeline.Queued = worker.Notify
 	queueCtx, stopQueue := context.WithCancel(ctx)
 	defer stopQueue()
@@ -187,25 +185,5 @@ func collectBlobs(ctx context.Context, blobs *blob.FS, refs blob.Referencer, log
 		if res.Removed > 0 {
 			log.Info("blob gc", "removed", res.Removed, "bytes", res.Bytes)
 		}
-	}
-}
-
-// signer DKIM-signs outbound mail with the sending domain's keys; mail of a
-// domain not hosted here (a bounce, a forward) goes unsigned.
-func signer(st store.Store) func(raw []byte, fromDomain string) ([]byte, error) {
-	return func(raw []byte, fromDomain string) ([]byte, error) {
-		ctx := context.Background()
-		dom, err := st.Domain(ctx, fromDomain)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		keys, err := domainKeys(ctx, st, dom.ID)
-		if err != nil || len(keys) == 0 {
-			return nil, err
-		}
-		return dkim.Sign(raw, dom.Name, keys)
 	}
 }

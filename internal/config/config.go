@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -36,6 +37,8 @@ type Config struct {
 	// MaxConnectionsPerIP limits simultaneous connections per remote
 	// address for each protocol.
 	MaxConnectionsPerIP int `toml:"max_connections_per_ip"`
+	// QueueLifetime is how long outbound mail is retried before it bounces.
+	QueueLifetime Duration `toml:"queue_lifetime"`
 	// DNSServer is the DNS server ("host:port") for MX lookups and the
 	// inbound SPF/DKIM/DMARC checks; empty uses the system's resolver.
 	DNSServer string `toml:"dns_server"`
@@ -84,6 +87,7 @@ func Default(dataDir string) Config {
 		MaxRecipients:         1000,
 		MaxConnectionsPerIP:   50,
 		Relay:                 Relay{TLS: "starttls"},
+		QueueLifetime:         Duration(5 * 24 * time.Hour),
 		MaxConnectionsPerUser: 20,
 		Listen: Listen{
 			SMTP:        "127.0.0.1:2525",
@@ -142,6 +146,9 @@ func (c Config) Validate() error {
 	if c.MaxRecipients <= 0 {
 		errs = append(errs, errors.New("max_recipients must be positive"))
 	}
+	if c.QueueLifetime < Duration(time.Minute) {
+		errs = append(errs, fmt.Errorf("queue_lifetime %s: at least 1m", time.Duration(c.QueueLifetime)))
+	}
 	if c.DNSServer != "" {
 		if _, _, err := net.SplitHostPort(c.DNSServer); err != nil {
 			errs = append(errs, fmt.Errorf("dns_server %q: want host:port", c.DNSServer))
@@ -176,3 +183,19 @@ func Exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
 }
+
+// Duration is a time.Duration written as "120h" or "30m" in the file.
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }

@@ -43,6 +43,7 @@ func TestLoad_badInputIsAClearError(t *testing.T) {
 		"badSyntax":   "hostname = \n",
 		"negativeMax": "max_message_size = -1\n",
 		"halfTLS":     "[tls]\ncert = \"a.pem\"\n",
+		"badLifetime": "queue_lifetime = \"soon\"\n",
 		"relayNoPort": "[relay]\nhost = \"smtp.example.net\"\n",
 		"relayBadTLS": "[relay]\nhost = \"smtp.example.net:587\"\ntls = \"maybe\"\n",
 	} {

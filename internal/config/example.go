@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Example returns the commented config file that `postroom init` writes,
@@ -33,6 +34,10 @@ max_recipients = %d
 
 # Simultaneous connections per remote address, per protocol.
 max_connections_per_ip = %d
+
+# How long mail to the internet is retried before it is returned to the
+# sender (RFC 5321 §4.5.4.1 suggests 4-5 days).
+queue_lifetime = %s
 
 # DNS server ("host:port") for MX lookups and the SPF/DKIM/DMARC checks of
 # incoming mail; empty uses the system's resolver (/etc/resolv.conf).
@@ -69,7 +74,7 @@ host = ""
 username = ""
 password = ""
 tls = %s   # "none", "starttls" or "tls"
-`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(d.DNSServer), d.MaxConnectionsPerUser,
+`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(d.DNSServer), d.MaxConnectionsPerUser,
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
 		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), q(d.Relay.TLS))
 }

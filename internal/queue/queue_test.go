@@ -13,10 +13,13 @@ import (
 	"testing"
 	"time"
 
+	msgdkim "github.com/emersion/go-msgauth/dkim"
+
 	"postroom/internal/auth"
 	"postroom/internal/blob"
 	"postroom/internal/config"
 	"postroom/internal/deliver"
+	"postroom/internal/dkim"
 	"postroom/internal/events"
 	"postroom/internal/mail"
 	"postroom/internal/message"
@@ -407,5 +410,45 @@ func TestWorker_mtaSTSEnforce(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The copy the remote server receives carries DKIM signatures of the
+// sender's domain that go-msgauth verifies against the published keys.
+func TestWorker_dkimSignatureVerifiesOnTheReceivedCopy(t *testing.T) {
+	f := newFixture(t, nil)
+	keys, err := dkim.GenerateKeys(f.clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dom, _ := f.st.Domain(f.ctx, "example.test")
+	if err := dkim.AddKeys(f.ctx, f.st, dom, keys); err != nil {
+		t.Fatal(err)
+	}
+	txt := map[string][]string{}
+	for _, k := range keys {
+		name, value, err := k.DNSRecord()
+		if err != nil {
+			t.Fatal(err)
+		}
+		txt[name+".example.test"] = []string{value}
+	}
+	f.w.Sign = dkim.Signer(f.st)
+	f.enqueue("alice@example.test", "x@remote.test")
+	f.run()
+	got := f.sink.messages()
+	if len(got) != 1 {
+		t.Fatalf("sink got %d", len(got))
+	}
+	verifs, err := msgdkim.VerifyWithOptions(strings.NewReader(got[0].Data), &msgdkim.VerifyOptions{
+		LookupTXT: func(domain string) ([]string, error) { return txt[strings.TrimSuffix(domain, ".")], nil },
+	})
+	if err != nil || len(verifs) != 2 {
+		t.Fatalf("verifications %v %v", verifs, err)
+	}
+	for _, v := range verifs {
+		if v.Err != nil || v.Domain != "example.test" {
+			t.Fatalf("signature %+v: %v", v, v.Err)
+		}
 	}
 }
