@@ -319,8 +319,8 @@ func TestSubmit_forgedFromRefused(t *testing.T) {
 	if !errors.Is(err, ErrNotOwnAddress) || !strings.Contains(err.Error(), "ceo@example.test") {
 		t.Fatalf("err %v", err)
 	}
-	if len(f.inbox(t, alice, store.RoleSent)) != 0 {
-		t.Fatal("sent copy of a refused message")
+	if len(f.inbox(t, alice, store.RoleSent)) != 0 || f.blobCount() != 0 {
+		t.Fatal("a refused message was stored")
 	}
 	if !f.p.MaySendAs(f.ctx, alice, "ALICE@example.test") || f.p.MaySendAs(f.ctx, alice, "bob@example.test") {
 		t.Fatal("MaySendAs")

@@ -21,6 +21,19 @@ func (p *Pipeline) MaySendAs(ctx context.Context, sender *store.Account, addr st
 	return strings.EqualFold(addr, sender.Address())
 }
 
+// checkFrom refuses a message whose From header names an address that is
+// not the sender's, before anything is written.
+func (p *Pipeline) checkFrom(ctx context.Context, sender *store.Account, raw []byte) error {
+	for _, from := range message.Parse(raw).Envelope().From {
+		if !p.MaySendAs(ctx, sender, from.Addr) {
+			e := *ErrNotOwnAddress
+			e.Message = fmt.Sprintf("From: <%s> is not an address of %s", from.Addr, sender.Address())
+			return &e
+		}
+	}
+	return nil
+}
+
 // Submission is a message an authenticated user sends.
 type Submission struct {
 	Envelope
@@ -57,16 +70,12 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 	if s.Individually && len(s.Recipients)+len(s.Remote) > 1 {
 		return p.submitIndividually(ctx, s, raw)
 	}
+	if err := p.checkFrom(ctx, s.Sender, raw); err != nil {
+		return nil, err
+	}
 	key, size, parsed, err := p.storeBlob(ctx, &s.Envelope, raw)
 	if err != nil {
 		return nil, err
-	}
-	for _, from := range parsed.Envelope().From {
-		if !p.MaySendAs(ctx, s.Sender, from.Addr) {
-			e := *ErrNotOwnAddress
-			e.Message = fmt.Sprintf("From: <%s> is not an address of %s", from.Addr, s.Sender.Address())
-			return nil, &e
-		}
 	}
 	if s.SendAt.After(p.clock()) {
 		return p.schedule(ctx, s, key, size)
@@ -134,12 +143,8 @@ func (p *Pipeline) saveSent(ctx context.Context, s *Submission, res *SubmitResul
 // submitIndividually sends one personalised copy per recipient, then files
 // the original (with every recipient) in Sent once.
 func (p *Pipeline) submitIndividually(ctx context.Context, s *Submission, raw []byte) (*SubmitResult, error) {
-	for _, from := range message.Parse(raw).Envelope().From {
-		if !p.MaySendAs(ctx, s.Sender, from.Addr) {
-			e := *ErrNotOwnAddress
-			e.Message = fmt.Sprintf("From: <%s> is not an address of %s", from.Addr, s.Sender.Address())
-			return nil, &e
-		}
+	if err := p.checkFrom(ctx, s.Sender, raw); err != nil {
+		return nil, err
 	}
 	res := &SubmitResult{}
 	var firstErr error
