@@ -83,6 +83,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	worker := &queue.Worker{Store: d.Store, Blobs: d.Blobs, Client: client, Pipeline: pipeline, Mail: mailSvc,
 		Hostname: cfg.Hostname, Parallel: 10, Log: log, Sign: dkim.Signer(d.Store), Lifetime: time.Duration(cfg.QueueLifetime)}
 	pipeline.Queued = worker.Notify
+	pipeline.Bounce = worker.BounceRejected
 	queueCtx, stopQueue := context.WithCancel(ctx)
 	defer stopQueue()
 	queueDone := make(chan struct{})

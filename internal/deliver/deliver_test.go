@@ -414,3 +414,28 @@ func TestSubmit_individuallyEachRecipientSeesOnlyHimself(t *testing.T) {
 		t.Fatalf("the Sent copy must keep every recipient: %d copies", len(sent))
 	}
 }
+
+func TestDeliver_partialFailureIsBouncedAfterThe250(t *testing.T) {
+	f := newFixture(t)
+	f.account(t, "bob", nil)
+	f.account(t, "tiny", func(a *store.Account) { a.QuotaBytes = 50 })
+	var bounced []string
+	f.p.Bounce = func(_ context.Context, from string, _ []byte, failed []Result) {
+		for _, r := range failed {
+			bounced = append(bounced, from+">"+r.Recipient.Address)
+		}
+	}
+	env := &Envelope{From: "sender@remote.test", Recipients: []*Recipient{f.resolve(t, "bob@example.test"), f.resolve(t, "tiny@example.test")}}
+	if _, err := f.p.Deliver(f.ctx, env, []byte("Subject: big\r\n\r\n"+strings.Repeat("x", 100)+"\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if len(bounced) != 1 || bounced[0] != "sender@remote.test>tiny@example.test" {
+		t.Fatalf("bounced %v", bounced)
+	}
+	bounced = nil
+	env = &Envelope{From: "sender@remote.test", Recipients: []*Recipient{f.resolve(t, "tiny@example.test")}}
+	f.p.Deliver(f.ctx, env, []byte("Subject: big\r\n\r\n"+strings.Repeat("x", 100)+"\r\n"))
+	if len(bounced) != 0 {
+		t.Fatal("a message nobody got was bounced as well as refused")
+	}
+}

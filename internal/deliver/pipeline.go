@@ -43,6 +43,9 @@ type Pipeline struct {
 	// Queued is called after a message was put in the outbound queue, to
 	// wake the queue worker.
 	Queued func()
+	// Bounce tells the sender about recipients a message could not reach
+	// while others got it (the SMTP answer was 250); nil only logs.
+	Bounce func(ctx context.Context, from string, original []byte, failed []Result)
 	// Resolver answers the inbound SPF, DKIM, DMARC and iprev checks of
 	// mail from the internet (Envelope.Inbound); nil skips them.
 	Resolver resolver.Resolver
@@ -126,7 +129,26 @@ func (p *Pipeline) Deliver(ctx context.Context, env *Envelope, raw []byte) ([]Re
 		}
 		results = append(results, res)
 	}
+	p.bounceRejected(ctx, env.From, raw, results, false)
 	return results, nil
+}
+
+// bounceRejected hands the recipients that failed to the Bounce hook when
+// others succeeded (othersOK: the message went to someone not in results):
+// the sender heard 250 and must still learn of them.
+func (p *Pipeline) bounceRejected(ctx context.Context, from string, raw []byte, results []Result, othersOK bool) {
+	var failed []Result
+	ok := othersOK
+	for _, r := range results {
+		if r.Err != nil {
+			failed = append(failed, r)
+		} else {
+			ok = true
+		}
+	}
+	if ok && len(failed) > 0 && from != "" && p.Bounce != nil {
+		p.Bounce(ctx, from, raw, failed)
+	}
 }
 
 // storeBlob prepends the trace headers, checks for loops and writes the

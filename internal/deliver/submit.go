@@ -118,6 +118,7 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 	if res.QueueID != 0 {
 		res.QueueIDs = []int64{res.QueueID}
 	}
+	p.bounceRejected(ctx, s.From, raw, res.Local, res.QueueID != 0)
 	if s.noSentCopy {
 		return res, nil
 	}

@@ -344,7 +344,7 @@ func (w *Worker) saveSent(ctx context.Context, q *store.QueuedMessage, raw []byt
 // §4.5.5), so that a bounce never bounces.
 func (w *Worker) bounce(ctx context.Context, q *store.QueuedMessage, original []byte, kind dsnKind, rcpts []dsnRecipient) {
 	if q.From == "" {
-		return
+		return // RFC 3464 §2: never a DSN for a DSN
 	}
 	lang := "en"
 	if acct, err := w.Store.AccountByAddress(ctx, q.From); err == nil && acct.Language != "" {
@@ -373,5 +373,19 @@ func (w *Worker) bounce(ctx context.Context, q *store.QueuedMessage, original []
 	if err := w.Store.Enqueue(ctx, &store.QueuedMessage{From: "", BlobKey: key, Size: size,
 		Recipients: []store.QueuedRecipient{{Address: q.From}}}); err != nil {
 		w.log().Error("dsn", "id", q.ID, "err", err)
+	}
+}
+
+// BounceRejected returns a DSN for recipients that a message accepted for
+// others could not reach (the SMTP reply was 250 because someone got it);
+// it is the delivery pipeline's Bounce hook.
+func (w *Worker) BounceRejected(ctx context.Context, from string, original []byte, failed []deliver.Result) {
+	var rcpts []dsnRecipient
+	for _, f := range failed {
+		r := resultOf(f.Recipient.Address, f.Err)
+		rcpts = append(rcpts, dsnRecipient{Address: f.Recipient.Address, Status: statusOf(r), Diagnostic: r.String()})
+	}
+	if len(rcpts) > 0 {
+		w.bounce(ctx, &store.QueuedMessage{From: from, CreatedAt: w.clock()}, original, dsnFailed, rcpts)
 	}
 }

@@ -452,3 +452,13 @@ func TestWorker_dkimSignatureVerifiesOnTheReceivedCopy(t *testing.T) {
 		}
 	}
 }
+
+func TestWorker_bounceRejectedReachesALocalSender(t *testing.T) {
+	f := newFixture(t, nil)
+	tiny := &deliver.Recipient{Address: "tiny@example.test"}
+	f.w.BounceRejected(f.ctx, "alice@example.test", []byte(msg), []deliver.Result{{Recipient: tiny, Err: deliver.ErrOverQuota}})
+	inbox := f.mailbox("alice@example.test", store.RoleInbox)
+	if len(inbox) != 1 || !strings.Contains(inbox[0], "Status: 5.2.2") || !strings.Contains(inbox[0], "tiny@example.test") {
+		t.Fatalf("want a 5.2.2 DSN for tiny, got %d messages", len(inbox))
+	}
+}
