@@ -5,66 +5,39 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"postroom/internal/auth"
 	"postroom/internal/blob"
 	"postroom/internal/events"
-	"postroom/internal/mail"
 	"postroom/internal/resolver"
 	"postroom/internal/store"
 	"postroom/internal/store/sqlite"
+	"postroom/internal/testbed"
 )
 
 type fixture struct {
+	bed   *testbed.Bed
 	ctx   context.Context
 	store *sqlite.Store
 	blobs *blob.FS
 	bus   *events.Local
 	p     *Pipeline
-	dom   *store.Domain
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := blob.OpenFS(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bus := events.NewLocal()
-	f := &fixture{ctx: context.Background(), store: st, blobs: blobs, bus: bus}
-	f.p = &Pipeline{Store: st, Blobs: blobs, Mail: &mail.Service{Store: st, Events: bus}, Hostname: "mx.example.test",
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	b := testbed.New(t)
+	f := &fixture{bed: b, ctx: b.Ctx, store: b.Store, blobs: b.Blobs, bus: b.Bus}
+	f.p = &Pipeline{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Hostname: "mx.example.test", Log: testbed.Quiet(),
 		now: func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) }}
-	f.dom = &store.Domain{Name: "example.test"}
-	if err := st.CreateDomain(f.ctx, f.dom); err != nil {
-		t.Fatal(err)
-	}
 	return f
 }
 
 func (f *fixture) account(t *testing.T, local string, mod func(*store.Account)) *store.Account {
 	t.Helper()
-	hash, _ := auth.HashPassword("pw")
-	a := &store.Account{DomainID: f.dom.ID, LocalPart: local, PasswordHash: hash, Enabled: true, ClientAccess: true}
-	if mod != nil {
-		mod(a)
-	}
-	if err := f.store.CreateAccount(f.ctx, a); err != nil {
-		t.Fatal(err)
-	}
-	a, _ = f.store.Account(f.ctx, a.ID)
-	return a
+	return f.bed.Account(local, mod)
 }
 
 func (f *fixture) resolve(t *testing.T, addr string) *Recipient {

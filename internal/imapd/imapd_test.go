@@ -6,9 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,37 +15,27 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"postroom/internal/auth"
-	"postroom/internal/blob"
-	"postroom/internal/events"
-	"postroom/internal/mail"
 	"postroom/internal/message"
 	"postroom/internal/store"
-	"postroom/internal/store/sqlite"
+	"postroom/internal/testbed"
 )
 
 type harness struct {
-	t     *testing.T
-	ctx   context.Context
-	st    *sqlite.Store
-	blobs *blob.FS
-	mail  *mail.Service
-	srv   *Server
-	addr  string
-	acct  *store.Account
+	*testbed.Bed
+	t    *testing.T
+	ctx  context.Context
+	st   store.Store
+	srv  *Server
+	addr string
+	acct *store.Account
 }
 
 func start(t *testing.T) *harness {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, _ := blob.OpenFS(filepath.Join(dir, "blobs"))
-	bus := events.NewLocal()
-	h := &harness{t: t, ctx: context.Background(), st: st, blobs: blobs, mail: &mail.Service{Store: st, Events: bus}}
-	h.srv = &Server{Store: st, Blobs: blobs, Mail: h.mail, Events: bus, Auth: auth.NewAuthenticator(st, false),
-		MaxMessageSize: 1 << 20, MaxConnsPerIP: 50, MaxConnsPerUser: 3, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	b := testbed.New(t)
+	h := &harness{Bed: b, t: t, ctx: b.Ctx, st: b.Store}
+	h.srv = &Server{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Events: b.Bus, Auth: auth.NewAuthenticator(b.Store, false),
+		MaxMessageSize: 1 << 20, MaxConnsPerIP: 50, MaxConnsPerUser: 3, Log: testbed.Quiet()}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -58,37 +46,14 @@ func start(t *testing.T) *harness {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		h.srv.Shutdown(ctx)
-		st.Close()
 	})
-	d := &store.Domain{Name: "example.test"}
-	st.CreateDomain(h.ctx, d)
-	hash, _ := auth.HashPassword("pw")
-	h.acct = &store.Account{DomainID: d.ID, LocalPart: "bob", PasswordHash: hash, Enabled: true, ClientAccess: true}
-	if err := st.CreateAccount(h.ctx, h.acct); err != nil {
-		t.Fatal(err)
-	}
+	h.acct = b.Account("bob", nil)
 	return h
 }
 
 // deliver stores a message into a mailbox the way the delivery pipeline
 // does, without going through IMAP.
-func (h *harness) deliver(mailbox, raw string) *store.Message {
-	h.t.Helper()
-	mb, err := h.st.MailboxByName(h.ctx, h.acct.ID, mailbox)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	key, size, err := h.blobs.Put(h.ctx, strings.NewReader(raw))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	m, err := h.mail.Append(h.ctx, mail.AppendRequest{AccountID: h.acct.ID, MailboxID: mb.ID, BlobKey: key, Size: size,
-		Parsed: message.Parse([]byte(raw))})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return m
-}
+func (h *harness) deliver(mailbox, raw string) *store.Message { return h.Put(h.acct.ID, mailbox, raw) }
 
 func (h *harness) client(handler *imapclient.UnilateralDataHandler) *imapclient.Client {
 	h.t.Helper()

@@ -6,50 +6,32 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"postroom/internal/auth"
-	"postroom/internal/blob"
-	"postroom/internal/config"
-	"postroom/internal/events"
-	"postroom/internal/mail"
-	"postroom/internal/message"
 	"postroom/internal/store"
-	"postroom/internal/store/sqlite"
+	"postroom/internal/testbed"
 )
 
 type harness struct {
-	t     *testing.T
-	ctx   context.Context
-	st    *sqlite.Store
-	blobs *blob.FS
-	mail  *mail.Service
-	srv   *Server
-	addr  string
-	acct  *store.Account
+	*testbed.Bed
+	t    *testing.T
+	ctx  context.Context
+	st   store.Store
+	srv  *Server
+	addr string
+	acct *store.Account
 }
 
 func start(t *testing.T) *harness {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, _ := blob.OpenFS(filepath.Join(dir, "blobs"))
-	tlsConf, err := config.Default(dir).TLSConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, ctx: context.Background(), st: st, blobs: blobs, mail: &mail.Service{Store: st, Events: events.NewLocal()}}
-	h.srv = &Server{Hostname: "mx.example.test", Store: st, Blobs: blobs, Mail: h.mail, Auth: auth.NewAuthenticator(st, false),
-		TLS: tlsConf, MaxConnsPerIP: 20, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	b := testbed.New(t)
+	h := &harness{Bed: b, t: t, ctx: b.Ctx, st: b.Store}
+	h.srv = &Server{Hostname: "mx.example.test", Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Auth: auth.NewAuthenticator(b.Store, false),
+		TLS: b.TLS("mx.example.test"), MaxConnsPerIP: 20, Log: testbed.Quiet()}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -60,31 +42,12 @@ func start(t *testing.T) *harness {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		h.srv.Shutdown(ctx)
-		st.Close()
 	})
-	d := &store.Domain{Name: "example.test"}
-	st.CreateDomain(h.ctx, d)
-	hash, _ := auth.HashPassword("pw")
-	h.acct = &store.Account{DomainID: d.ID, LocalPart: "bob", PasswordHash: hash, Enabled: true, ClientAccess: true}
-	if err := st.CreateAccount(h.ctx, h.acct); err != nil {
-		t.Fatal(err)
-	}
+	h.acct = b.Account("bob", nil)
 	return h
 }
 
-func (h *harness) deliver(raw string) *store.Message {
-	h.t.Helper()
-	in, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleInbox)
-	key, size, err := h.blobs.Put(h.ctx, strings.NewReader(raw))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	m, err := h.mail.Append(h.ctx, mail.AppendRequest{AccountID: h.acct.ID, MailboxID: in.ID, BlobKey: key, Size: size, Parsed: message.Parse([]byte(raw))})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return m
-}
+func (h *harness) deliver(raw string) *store.Message { return h.Put(h.acct.ID, "INBOX", raw) }
 
 func (h *harness) setMode(mode string) {
 	a, _ := h.st.Account(h.ctx, h.acct.ID)
@@ -289,11 +252,11 @@ func TestUIDL_stableAcrossMoves(t *testing.T) {
 	m := h.deliver("Subject: a\r\n\r\na\r\n")
 	in, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleInbox)
 	arch, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleArchive)
-	_, dst, err := h.mail.Move(h.ctx, h.acct.ID, in.ID, arch.ID, []uint32{m.UID})
+	_, dst, err := h.Mail.Move(h.ctx, h.acct.ID, in.ID, arch.ID, []uint32{m.UID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := h.mail.Move(h.ctx, h.acct.ID, arch.ID, in.ID, dst); err != nil {
+	if _, _, err := h.Mail.Move(h.ctx, h.acct.ID, arch.ID, in.ID, dst); err != nil {
 		t.Fatal(err)
 	}
 	c := h.dial()

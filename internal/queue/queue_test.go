@@ -5,28 +5,22 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"io"
-	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	msgdkim "github.com/emersion/go-msgauth/dkim"
 
-	"postroom/internal/auth"
 	"postroom/internal/blob"
-	"postroom/internal/config"
 	"postroom/internal/deliver"
 	"postroom/internal/dkim"
-	"postroom/internal/events"
-	"postroom/internal/mail"
 	"postroom/internal/message"
 	"postroom/internal/resolver"
 	"postroom/internal/smtpclient"
 	"postroom/internal/store"
 	"postroom/internal/store/sqlite"
+	"postroom/internal/testbed"
 )
 
 type fixture struct {
@@ -45,44 +39,27 @@ type fixture struct {
 
 func newFixture(t testing.TB, configure func(*sink)) *fixture {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, _ := blob.OpenFS(filepath.Join(dir, "blobs"))
-	cfg := config.Default(dir)
-	cfg.Hostname = "mx.remote.test" // the sink's certificate names its MX host
-	tlsConf, err := cfg.TLSConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f := &fixture{t: t, ctx: context.Background(), st: st, blobs: blobs, clock: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	b := testbed.New(t)
+	tlsConf := b.TLS("mx.remote.test") // the sink's certificate names its MX host
+	f := &fixture{t: t, ctx: b.Ctx, st: b.Store, blobs: b.Blobs, clock: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	f.sink = startSink(t, tlsConf, configure)
+	cert, err := x509.ParseCertificate(tlsConf.Certificates[0].Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.roots = x509.NewCertPool()
-	pem, _ := os.ReadFile(filepath.Join(dir, "tls", "selfsigned.crt"))
-	f.roots.AppendCertsFromPEM(pem)
+	f.roots.AddCert(cert)
 	f.dns = &resolver.Static{
 		MX: map[string][]*net.MX{"remote.test": {{Host: "mx.remote.test.", Pref: 10}}},
 		IP: map[string][]net.IP{"mx.remote.test": {net.ParseIP("127.0.0.1")}, "plain.test": {net.ParseIP("127.0.0.1")}},
 	}
-	ms := &mail.Service{Store: st, Events: events.NewLocal()}
-	f.p = &deliver.Pipeline{Store: st, Blobs: blobs, Mail: ms, Hostname: "mail.example.test", Log: quiet}
+	f.p = &deliver.Pipeline{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Hostname: "mail.example.test", Log: testbed.Quiet()}
 	client := &smtpclient.Client{Resolver: f.dns, Hostname: "mail.example.test", Port: f.sink.port, Timeout: 10 * time.Second}
 	t.Cleanup(client.Close)
-	f.w = &Worker{Store: st, Blobs: blobs, Client: client, Pipeline: f.p, Mail: ms, Hostname: "mail.example.test",
-		Log: quiet, now: func() time.Time { return f.clock }}
-	d := &store.Domain{Name: "example.test"}
-	st.CreateDomain(f.ctx, d)
-	hash, _ := auth.HashPassword("pw")
-	f.alice = &store.Account{DomainID: d.ID, LocalPart: "alice", PasswordHash: hash, Enabled: true, ClientAccess: true, Language: "ko"}
-	if err := st.CreateAccount(f.ctx, f.alice); err != nil {
-		t.Fatal(err)
-	}
-	bob := &store.Account{DomainID: d.ID, LocalPart: "bob", PasswordHash: hash, Enabled: true, ClientAccess: true}
-	st.CreateAccount(f.ctx, bob)
+	f.w = &Worker{Store: b.Store, Blobs: b.Blobs, Client: client, Pipeline: f.p, Mail: b.Mail, Hostname: "mail.example.test",
+		Log: testbed.Quiet(), now: func() time.Time { return f.clock }}
+	f.alice = b.Account("alice", func(a *store.Account) { a.Language = "ko" })
+	b.Account("bob", nil)
 	return f
 }
 

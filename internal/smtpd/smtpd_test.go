@@ -6,10 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,46 +16,31 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"postroom/internal/auth"
-	"postroom/internal/blob"
-	"postroom/internal/config"
 	"postroom/internal/deliver"
-	"postroom/internal/events"
-	"postroom/internal/mail"
 	"postroom/internal/store"
 	"postroom/internal/store/sqlite"
+	"postroom/internal/testbed"
 )
 
 type harness struct {
+	*testbed.Bed
 	t     *testing.T
 	ctx   context.Context
 	store *sqlite.Store
 	srv   *Server
 	addrs map[Role]string
-	dom   *store.Domain
 }
 
 func start(t *testing.T, mod func(*Server)) *harness {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, _ := blob.OpenFS(filepath.Join(dir, "blobs"))
-	cfg := config.Default(dir)
-	tlsConf, err := cfg.TLSConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bus := events.NewLocal()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p := &deliver.Pipeline{Store: st, Blobs: blobs, Mail: &mail.Service{Store: st, Events: bus}, Hostname: "mx.example.test", Log: quiet}
-	srv := &Server{Hostname: "mx.example.test", Pipeline: p, Auth: auth.NewAuthenticator(st, false), TLS: tlsConf,
-		MaxMessageSize: 64 << 10, MaxRecipients: 10, MaxConnsPerIP: 20, Log: quiet}
+	b := testbed.New(t)
+	p := &deliver.Pipeline{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Hostname: "mx.example.test", Log: testbed.Quiet()}
+	srv := &Server{Hostname: "mx.example.test", Pipeline: p, Auth: auth.NewAuthenticator(b.Store, false), TLS: b.TLS("mx.example.test"),
+		MaxMessageSize: 64 << 10, MaxRecipients: 10, MaxConnsPerIP: 20, Log: testbed.Quiet()}
 	if mod != nil {
 		mod(srv)
 	}
-	h := &harness{t: t, ctx: context.Background(), store: st, srv: srv, addrs: map[Role]string{}}
+	h := &harness{Bed: b, t: t, ctx: b.Ctx, store: b.Store, srv: srv, addrs: map[Role]string{}}
 	var wg sync.WaitGroup
 	for _, role := range []Role{RoleMX, RoleSubmission, RoleSubmissions} {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -74,25 +56,14 @@ func start(t *testing.T, mod func(*Server)) *harness {
 		defer cancel()
 		srv.Shutdown(ctx)
 		wg.Wait()
-		st.Close()
 	})
-	h.dom = &store.Domain{Name: "example.test"}
-	st.CreateDomain(h.ctx, h.dom)
 	h.user("alice", nil)
 	h.user("bob", nil)
 	return h
 }
 
 func (h *harness) user(local string, mod func(*store.Account)) *store.Account {
-	hash, _ := auth.HashPassword("secret")
-	a := &store.Account{DomainID: h.dom.ID, LocalPart: local, PasswordHash: hash, Enabled: true, ClientAccess: true}
-	if mod != nil {
-		mod(a)
-	}
-	if err := h.store.CreateAccount(h.ctx, a); err != nil {
-		h.t.Fatal(err)
-	}
-	return a
+	return h.Account(local, mod)
 }
 
 func (h *harness) count(addr string, role store.Role) int {
@@ -239,7 +210,7 @@ func TestSubmission_authAndSendAs(t *testing.T) {
 	if got := code(c.Auth(sasl.NewPlainClient("", "alice@example.test", "wrong"))); got != "535 5.7.8" {
 		t.Fatalf("wrong password: %q", got)
 	}
-	if err := c.Auth(sasl.NewLoginClient("alice@example.test", "secret")); err != nil {
+	if err := c.Auth(sasl.NewLoginClient("alice@example.test", testbed.Password)); err != nil {
 		t.Fatalf("AUTH LOGIN: %v", err)
 	}
 	if got := code(c.Mail("bob@example.test", nil)); got != "553 5.7.1" {
@@ -262,7 +233,7 @@ func TestSubmission_authAndSendAs(t *testing.T) {
 	}
 	t.Run("clientAccessOff", func(t *testing.T) {
 		c := h.dial(RoleSubmissions)
-		if err := c.Auth(sasl.NewPlainClient("", "noclients@example.test", "secret")); code(err) != "535 5.7.8" ||
+		if err := c.Auth(sasl.NewPlainClient("", "noclients@example.test", testbed.Password)); code(err) != "535 5.7.8" ||
 			!strings.Contains(err.Error(), "turned off") {
 			t.Fatalf("got %v", err)
 		}
@@ -272,7 +243,7 @@ func TestSubmission_authAndSendAs(t *testing.T) {
 		if _, ok := c.TLSConnectionState(); !ok {
 			t.Fatal("not TLS")
 		}
-		if err := c.Auth(sasl.NewPlainClient("", "Bob@Example.test", "secret")); err != nil {
+		if err := c.Auth(sasl.NewPlainClient("", "Bob@Example.test", testbed.Password)); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -1,0 +1,119 @@
+// Package testbed builds, for the tests of services and adapters, what a
+// running server has beneath them: a SQLite store and a blob directory in a
+// temporary directory, the event bus, the mailbox service and the hosted
+// domain example.test. Tests only; nothing in the server imports it.
+package testbed
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"postroom/internal/auth"
+	"postroom/internal/blob"
+	"postroom/internal/config"
+	"postroom/internal/events"
+	"postroom/internal/mail"
+	"postroom/internal/message"
+	"postroom/internal/store"
+	"postroom/internal/store/sqlite"
+)
+
+// Password is every test account's password.
+const Password = "pw"
+
+// Bed is one test's storage and services.
+type Bed struct {
+	TB     testing.TB
+	Ctx    context.Context
+	Dir    string
+	Store  *sqlite.Store
+	Blobs  *blob.FS
+	Bus    *events.Local
+	Mail   *mail.Service
+	Domain *store.Domain // example.test
+}
+
+// New makes a bed that is removed when the test ends.
+func New(tb testing.TB) *Bed {
+	tb.Helper()
+	dir := tb.TempDir()
+	st, err := sqlite.Open(filepath.Join(dir, "postroom.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	blobs, err := blob.OpenFS(filepath.Join(dir, "blobs"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bus := events.NewLocal()
+	b := &Bed{TB: tb, Ctx: context.Background(), Dir: dir, Store: st, Blobs: blobs, Bus: bus,
+		Mail: &mail.Service{Store: st, Events: bus}, Domain: &store.Domain{Name: "example.test"}}
+	if err := st.CreateDomain(b.Ctx, b.Domain); err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// Quiet is a logger that writes nothing, for servers under test.
+func Quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TLS returns a self-signed server configuration for hostname (also valid
+// for localhost and 127.0.0.1), its certificate kept under the bed's dir.
+func (b *Bed) TLS(hostname string) *tls.Config {
+	b.TB.Helper()
+	cfg := config.Default(filepath.Join(b.Dir, "tls-"+hostname))
+	cfg.Hostname = hostname
+	conf, err := cfg.TLSConfig()
+	if err != nil {
+		b.TB.Fatal(err)
+	}
+	return conf
+}
+
+// Account creates local@example.test, enabled, mail clients on, with
+// Password; mod may change it before it is stored.
+func (b *Bed) Account(local string, mod func(*store.Account)) *store.Account {
+	b.TB.Helper()
+	hash, err := auth.HashPassword(Password)
+	if err != nil {
+		b.TB.Fatal(err)
+	}
+	a := &store.Account{DomainID: b.Domain.ID, LocalPart: local, PasswordHash: hash, Enabled: true, ClientAccess: true}
+	if mod != nil {
+		mod(a)
+	}
+	if err := b.Store.CreateAccount(b.Ctx, a); err != nil {
+		b.TB.Fatal(err)
+	}
+	a, err = b.Store.Account(b.Ctx, a.ID)
+	if err != nil {
+		b.TB.Fatal(err)
+	}
+	return a
+}
+
+// Put stores a message into one of the account's mailboxes the way the
+// delivery pipeline does, without SMTP.
+func (b *Bed) Put(accountID int64, mailbox string, raw string) *store.Message {
+	b.TB.Helper()
+	mb, err := b.Store.MailboxByName(b.Ctx, accountID, mailbox)
+	if err != nil {
+		b.TB.Fatal(err)
+	}
+	key, size, err := b.Blobs.Put(b.Ctx, strings.NewReader(raw))
+	if err != nil {
+		b.TB.Fatal(err)
+	}
+	m, err := b.Mail.Append(b.Ctx, mail.AppendRequest{AccountID: accountID, MailboxID: mb.ID, BlobKey: key, Size: size,
+		Parsed: message.Parse([]byte(raw))})
+	if err != nil {
+		b.TB.Fatal(err)
+	}
+	return m
+}
