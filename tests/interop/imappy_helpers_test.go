@@ -7,13 +7,10 @@ package interop
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -196,35 +193,8 @@ func (s *Server) imapPyParams(tb testing.TB, mode, user string) map[string]any {
 // runImapPy runs py/imap_client.py with these parameters and operations.
 func runImapPy(tb testing.TB, params map[string]any, ops ...map[string]any) imapPyResult {
 	tb.Helper()
-	python := requireTool(tb, "python3", "python3")
-	p := map[string]any{}
-	for k, v := range params {
-		p[k] = v
-	}
-	p["ops"] = ops
-	js, err := json.Marshal(p)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	script := filepath.Join(repoRoot, "tests", "interop", "py", "imap_client.py")
-	cmd := exec.CommandContext(ctx, python, script, string(js))
-	cmd.Env = append(os.Environ(), "PYTHONIOENCODING=utf-8", "PYTHONDONTWRITEBYTECODE=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err = cmd.Run()
-	if took := time.Since(start); took > 3*slowCommand {
-		tb.Logf("slow: imap_client.py (%d operations) took %v", len(ops), took.Round(time.Millisecond))
-	}
-	if err != nil {
-		tb.Fatalf("python3 imap_client.py: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
-	}
 	var res imapPyResult
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		tb.Fatalf("imap_client.py output: %v\n%s\nstderr: %s", err, stdout.String(), stderr.String())
-	}
+	runPyOps(tb, "imap_client.py", params, ops, &res)
 	for _, o := range res.Results {
 		if o.Typ == "PARSE" || o.Typ == "ABORT" {
 			tb.Errorf("imap_client.py: %s", o)

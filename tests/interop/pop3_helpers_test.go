@@ -7,15 +7,11 @@ package interop
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -197,35 +193,8 @@ func (s *Server) pop3PyParams(tb testing.TB, mode, user string) map[string]any {
 // runPop3Py runs py/pop3_client.py with these parameters and operations.
 func runPop3Py(tb testing.TB, params map[string]any, ops ...map[string]any) pop3PyResult {
 	tb.Helper()
-	python := requireTool(tb, "python3", "python3")
-	p := map[string]any{}
-	for k, v := range params {
-		p[k] = v
-	}
-	p["ops"] = ops
-	js, err := json.Marshal(p)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	script := filepath.Join(repoRoot, "tests", "interop", "py", "pop3_client.py")
-	cmd := exec.CommandContext(ctx, python, script, string(js))
-	cmd.Env = append(os.Environ(), "PYTHONIOENCODING=utf-8", "PYTHONDONTWRITEBYTECODE=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err = cmd.Run()
-	if took := time.Since(start); took > 3*slowCommand {
-		tb.Logf("slow: pop3_client.py (%d operations) took %v", len(ops), took.Round(time.Millisecond))
-	}
-	if err != nil {
-		tb.Fatalf("python3 pop3_client.py: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
-	}
 	var res pop3PyResult
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		tb.Fatalf("pop3_client.py output: %v\n%s\nstderr: %s", err, stdout.String(), stderr.String())
-	}
+	runPyOps(tb, "pop3_client.py", params, ops, &res)
 	if res.Info.InUseRetries > 0 {
 		tb.Logf("pop3_client.py: login refused [IN-USE] %d times before the earlier session was released", res.Info.InUseRetries)
 	}
