@@ -160,6 +160,9 @@ type MessageStore interface {
 	// Expunge removes messages, records them in the expunge log, releases
 	// blob references and usage. It returns the UIDs removed, ascending.
 	Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error)
+	// MessagePage lists a mailbox's messages newest first (by internal date,
+	// then UID) for list views, and counts all that match.
+	MessagePage(ctx context.Context, accountID, mailboxID int64, p Page) ([]Message, int, error)
 	// HideFromPOP3 marks messages as deleted by a POP3 client without
 	// removing them (the "keep" setting). Unknown UIDs are skipped.
 	HideFromPOP3(ctx context.Context, accountID, mailboxID int64, uids []uint32) error
@@ -169,6 +172,12 @@ type MessageStore interface {
 	// ExpungedSince lists UIDs expunged from the mailbox with a MODSEQ
 	// greater than modseq, ascending (what QRESYNC's VANISHED needs).
 	ExpungedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]uint32, error)
+}
+
+// Page selects part of a mailbox for a list view.
+type Page struct {
+	Offset, Limit int
+	UnseenOnly    bool
 }
 
 // QueueStore holds outbound mail: messages waiting for internet delivery,

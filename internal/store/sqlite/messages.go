@@ -423,6 +423,28 @@ func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []
 	return removed, err
 }
 
+// MessagePage implements store.MessageStore.
+func (s *Store) MessagePage(ctx context.Context, accountID, mailboxID int64, p store.Page) ([]store.Message, int, error) {
+	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
+		return nil, 0, err
+	}
+	where := `WHERE account_id=? AND mailbox_id=?`
+	if p.UnseenOnly {
+		where += ` AND seen=0`
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages `+where, accountID, mailboxID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	msgs, err := queryAll(ctx, s.db, scanMessage, `SELECT `+messageCols+` FROM messages `+where+
+		` ORDER BY internal_date DESC, uid DESC LIMIT ? OFFSET ?`, accountID, mailboxID, limit, max(p.Offset, 0))
+	return msgs, total, err
+}
+
 // HideFromPOP3 implements store.MessageStore.
 func (s *Store) HideFromPOP3(ctx context.Context, accountID, mailboxID int64, uids []uint32) error {
 	return s.write(ctx, func(tx *sql.Tx) error {

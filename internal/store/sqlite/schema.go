@@ -186,6 +186,7 @@ ALTER TABLE messages_new RENAME TO messages;
 CREATE INDEX messages_account_msgid ON messages(account_id, message_id);
 CREATE INDEX messages_blob ON messages(blob_key);
 CREATE INDEX messages_mailbox_seen ON messages(mailbox_id, seen, uid);
+CREATE INDEX messages_mailbox_date ON messages(mailbox_id, internal_date, uid);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		pop3Tests,
 		dkimTests,
 		idTests,
+		pageTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
