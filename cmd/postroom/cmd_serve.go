@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -25,6 +28,7 @@ import (
 	"postroom/internal/resolver"
 	"postroom/internal/smtpclient"
 	"postroom/internal/smtpd"
+	"postroom/internal/web"
 )
 
 // shutdownGrace is how long transactions in flight may take to finish
@@ -94,6 +98,23 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Log: log,
 	}
 
+	webSrv := &web.Server{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Auth: smtpSrv.Auth, Events: bus, Log: log, HTTPSAddr: cfg.Listen.HTTPS}
+	httpSrv := &http.Server{Handler: webSrv.Handler(), ReadHeaderTimeout: 30 * time.Second}
+	serveHTTPS := func(l net.Listener) error {
+		err := httpSrv.Serve(tls.NewListener(l, tlsConf))
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	}
+	serveHTTP := func(l net.Listener) error {
+		err := httpSrv.Serve(l)
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	}
+
 	type listener struct {
 		name, addr string
 		serve      func(net.Listener) error
@@ -113,6 +134,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		{"imaps", cfg.Listen.IMAPS, func(l net.Listener) error { return imapSrv.Serve(l, true) }},
 		{"pop3", cfg.Listen.POP3, func(l net.Listener) error { return pop3Srv.Serve(l, false) }},
 		{"pop3s", cfg.Listen.POP3S, func(l net.Listener) error { return pop3Srv.Serve(l, true) }},
+		{"http", cfg.Listen.HTTP, serveHTTP},
+		{"https", cfg.Listen.HTTPS, serveHTTPS},
 	} {
 		if l.addr == "" {
 			continue
@@ -125,11 +148,6 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		ls = append(ls, nl)
 		fmt.Fprintf(out, "listening: %s %s\n", l.name, nl.Addr())
 		go func() { errs <- l.serve(nl) }()
-	}
-	for _, l := range [][2]string{{"http", cfg.Listen.HTTP}, {"https", cfg.Listen.HTTPS}} {
-		if l[1] != "" {
-			log.Info("listener not available in this version yet", "listener", l[0], "addr", l[1])
-		}
 	}
 	fmt.Fprintln(out, "ready")
 
@@ -151,7 +169,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	var wg sync.WaitGroup
-	for name, shutdown := range map[string]func(context.Context) error{"smtp": smtpSrv.Shutdown, "imap": imapSrv.Shutdown, "pop3": pop3Srv.Shutdown} {
+	for name, shutdown := range map[string]func(context.Context) error{"smtp": smtpSrv.Shutdown, "imap": imapSrv.Shutdown, "pop3": pop3Srv.Shutdown, "http": httpSrv.Shutdown} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

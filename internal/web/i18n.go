@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// messages are the API's error texts in the user's language (X2), by code.
+var messages = map[string]map[string]string{
+	"ko": {
+		"invalid_credentials": "메일 주소 또는 비밀번호가 올바르지 않습니다.",
+		"suspended":           "사용이 중지된 계정입니다. 메일 관리자에게 문의하세요.",
+		"unauthenticated":     "로그인이 필요합니다.",
+		"csrf":                "보안 토큰이 없거나 올바르지 않습니다. 페이지를 새로 고친 후 다시 시도하세요.",
+		"not_found":           "찾을 수 없습니다.",
+		"exists":              "같은 이름의 메일함이 이미 있습니다.",
+		"protected":           "기본 메일함은 삭제하거나 이름을 바꿀 수 없습니다.",
+		"has_children":        "하위 메일함이 있는 메일함은 삭제할 수 없습니다. 하위 메일함을 먼저 삭제하세요.",
+		"invalid":             "입력한 값이 올바르지 않습니다.",
+		"bad_request":         "요청 형식이 올바르지 않습니다.",
+		"over_quota":          "메일함 용량이 가득 찼습니다.",
+		"unknown_action":      "알 수 없는 작업입니다.",
+		"internal":            "일시적인 오류가 발생했습니다. 잠시 후 다시 시도하세요.",
+	},
+	"en": {
+		"invalid_credentials": "The e-mail address or password is not correct.",
+		"suspended":           "This account is suspended. Contact your mail administrator.",
+		"unauthenticated":     "Please log in.",
+		"csrf":                "The security token is missing or wrong. Reload the page and try again.",
+		"not_found":           "Not found.",
+		"exists":              "A folder with this name already exists.",
+		"protected":           "Standard folders cannot be deleted or renamed.",
+		"has_children":        "This folder has subfolders. Delete them first.",
+		"invalid":             "The value entered is not valid.",
+		"bad_request":         "The request is malformed.",
+		"over_quota":          "The mailbox is full.",
+		"unknown_action":      "Unknown action.",
+		"internal":            "A temporary error occurred. Please try again shortly.",
+	},
+}
+
+// language picks ko or en: the logged-in account's setting, else the
+// browser's Accept-Language, else Korean (our users' language).
+func language(r *http.Request) string {
+	if sess := sessionOf(r); sess != nil && messages[sess.lang] != nil {
+		return sess.lang
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		if strings.HasPrefix(tag, "ko") {
+			return "ko"
+		}
+		if strings.HasPrefix(tag, "en") {
+			return "en"
+		}
+	}
+	return "ko"
+}
+
+func localized(r *http.Request, code string) string {
+	if m := messages[language(r)][code]; m != "" {
+		return m
+	}
+	return messages["en"][code]
+}

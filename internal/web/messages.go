@@ -1,0 +1,183 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"postroom/internal/message"
+	"postroom/internal/store"
+)
+
+type addressJSON struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email"`
+}
+
+type messageJSON struct {
+	ID            int64         `json:"id"`
+	MailboxID     int64         `json:"mailbox_id"`
+	UID           uint32        `json:"uid"`
+	ThreadID      int64         `json:"thread_id"`
+	Subject       string        `json:"subject"`
+	From          *addressJSON  `json:"from"`
+	To            []addressJSON `json:"to"`
+	Cc            []addressJSON `json:"cc,omitempty"`
+	Date          time.Time     `json:"date"`
+	Received      time.Time     `json:"received"`
+	Seen          bool          `json:"seen"`
+	Flagged       bool          `json:"flagged"`
+	Answered      bool          `json:"answered"`
+	Size          int64         `json:"size"`
+	Preview       string        `json:"preview"`
+	HasAttachment bool          `json:"has_attachment"`
+}
+
+func addressesJSON(list []store.Address) []addressJSON {
+	out := make([]addressJSON, 0, len(list))
+	for _, a := range list {
+		out = append(out, addressJSON{Name: a.Name, Email: a.Addr})
+	}
+	return out
+}
+
+func summary(m *store.Message) messageJSON {
+	j := messageJSON{ID: m.ID, MailboxID: m.MailboxID, UID: m.UID, ThreadID: m.ThreadID, Subject: m.Envelope.Subject,
+		To: addressesJSON(m.Envelope.To), Cc: addressesJSON(m.Envelope.Cc), Date: m.Envelope.Date, Received: m.InternalDate,
+		Seen: m.HasFlag(store.FlagSeen), Flagged: m.HasFlag(store.FlagFlagged), Answered: m.HasFlag(store.FlagAnswered),
+		Size: m.Size, Preview: m.Preview, HasAttachment: m.HasAttachment}
+	if len(m.Envelope.From) > 0 {
+		j.From = &addressJSON{Name: m.Envelope.From[0].Name, Email: m.Envelope.From[0].Addr}
+	}
+	if j.Date.IsZero() {
+		j.Date = m.InternalDate
+	}
+	return j
+}
+
+// messageList lists a folder newest first, a page at a time.
+func (s *Server) messageList(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "not_found")
+		return
+	}
+	q := r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	perPage, _ := strconv.Atoi(q.Get("per_page"))
+	page = max(page, 1)
+	if perPage <= 0 || perPage > 200 {
+		perPage = 50
+	}
+	msgs, total, err := s.Store.MessagePage(r.Context(), sessionOf(r).accountID, id,
+		store.Page{Offset: (page - 1) * perPage, Limit: perPage, UnseenOnly: q.Get("unread") == "1" || q.Get("unread") == "true"})
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
+	out := make([]messageJSON, 0, len(msgs))
+	for i := range msgs {
+		out = append(out, summary(&msgs[i]))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": out, "total": total, "page": page, "per_page": perPage})
+}
+
+// loadMessage reads one of the session account's messages and its bytes.
+func (s *Server) loadMessage(r *http.Request) (*store.Message, []byte, error) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		return nil, nil, store.ErrNotFound
+	}
+	m, err := s.Store.Message(r.Context(), sessionOf(r).accountID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := s.Blobs.Open(m.BlobKey)
+	if err != nil {
+		return nil, nil, fmt.Errorf("message %d: %w", m.ID, err)
+	}
+	defer b.Close()
+	raw, err := io.ReadAll(b)
+	return m, raw, err
+}
+
+type attachmentJSON struct {
+	Index       int    `json:"index"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int    `json:"size"`
+	ContentID   string `json:"content_id,omitempty"`
+	Inline      bool   `json:"inline"`
+}
+
+// messageGet returns one message for reading: header, text, the HTML
+// part's source for the sandboxed view, and its attachments.
+func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
+	m, raw, err := s.loadMessage(r)
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
+	parsed := message.Parse(raw)
+	var atts []attachmentJSON
+	for i, p := range parsed.Attachments() {
+		atts = append(atts, attachmentJSON{Index: i + 1, Filename: p.Filename(), ContentType: p.ContentType, Size: len(p.Body()),
+			ContentID: trimAngle(p.Header.Get("Content-Id")), Inline: p.Disposition == "inline"})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"message":     summary(m),
+		"message_id":  m.Envelope.MessageID,
+		"reply_to":    addressesJSON(m.Envelope.ReplyTo),
+		"bcc":         addressesJSON(m.Envelope.Bcc),
+		"text":        parsed.Text(),
+		"attachments": atts,
+		"problems":    parsed.Problems,
+	})
+}
+
+func trimAngle(s string) string {
+	if len(s) >= 2 && s[0] == '<' && s[len(s)-1] == '>' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// messageRaw serves the message as stored (download .eml, view source).
+func (s *Server) messageRaw(w http.ResponseWriter, r *http.Request) {
+	m, raw, err := s.loadMessage(r)
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "message/rfc822")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fmt.Sprintf("message-%d.eml", m.ID)}))
+	w.Write(raw)
+}
+
+// attachmentGet serves one attachment, decoded, as a download.
+func (s *Server) attachmentGet(w http.ResponseWriter, r *http.Request) {
+	_, raw, err := s.loadMessage(r)
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
+	n, _ := strconv.Atoi(r.PathValue("n"))
+	atts := message.Parse(raw).Attachments()
+	if n < 1 || n > len(atts) {
+		s.fail(w, r, http.StatusNotFound, "not_found")
+		return
+	}
+	p := atts[n-1]
+	name := p.Filename()
+	if name == "" {
+		name = fmt.Sprintf("attachment-%d", n)
+	}
+	// Served as a download, never rendered by the browser in our origin.
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	w.Write(p.Body())
+}

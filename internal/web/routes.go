@@ -1,0 +1,31 @@
+package web
+
+import "net/http"
+
+// route is one API endpoint; docs/api.md documents every one (a test
+// checks).
+type route struct {
+	method, path string
+	handler      http.Handler
+	public       bool // no session needed
+}
+
+// routes lists every route the server answers.
+func (s *Server) routes() []route {
+	h := func(f http.HandlerFunc) http.Handler { return f }
+	return []route{
+		{"GET", "/healthz", h(s.healthz), true},
+		{"POST", "/api/v1/session", h(s.sessionCreate), true},
+		{"DELETE", "/api/v1/session", h(s.sessionDelete), false},
+		{"GET", "/api/v1/mailboxes", h(s.mailboxList), false},
+		{"POST", "/api/v1/mailboxes", h(s.mailboxCreate), false},
+		{"PATCH", "/api/v1/mailboxes/{id}", h(s.mailboxUpdate), false},
+		{"DELETE", "/api/v1/mailboxes/{id}", h(s.mailboxDelete), false},
+		{"GET", "/api/v1/mailboxes/{id}/messages", h(s.messageList), false},
+		{"GET", "/api/v1/messages/{id}", h(s.messageGet), false},
+		{"GET", "/api/v1/messages/{id}/raw", h(s.messageRaw), false},
+		{"GET", "/api/v1/messages/{id}/attachments/{n}", h(s.attachmentGet), false},
+		{"POST", "/api/v1/messages/actions", h(s.messageActions), false},
+		{"GET", "/api/v1/events", h(s.eventStream), false},
+	}
+}

@@ -1,0 +1,148 @@
+// Package web is the HTTP adapter: the JSON API under /api/v1 that the
+// webmail (and any integration) uses, sessions with CSRF protection, the
+// event stream, and /healthz. It decides no mail policy: it translates
+// requests into mail, deliver and auth calls for the logged-in account.
+//
+// Invariants:
+//   - Every /api/v1 handler but login runs for a session's account, and
+//     every store call is scoped by that account: another account's id is
+//     404, revealing nothing.
+//   - Every state-changing request carries the session's CSRF token.
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+
+	"postroom/internal/auth"
+	"postroom/internal/blob"
+	"postroom/internal/events"
+	"postroom/internal/mail"
+	"postroom/internal/store"
+)
+
+// Server serves HTTP.
+type Server struct {
+	Store  store.Store
+	Blobs  blob.Store
+	Mail   *mail.Service
+	Auth   *auth.Authenticator
+	Events events.Bus
+	Log    *slog.Logger
+	// HTTPSAddr, when set, is where plain-HTTP requests from other hosts
+	// than loopback are redirected ("host:port" of the https listener).
+	HTTPSAddr string
+
+	sessions sessions
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// Handler returns the routes of routes.go behind their middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, r := range s.routes() {
+		h := r.handler
+		if !r.public {
+			h = s.requireSession(h)
+		}
+		mux.Handle(r.method+" "+r.path, h)
+	}
+	return s.redirectPlain(securityHeaders(mux))
+}
+
+// redirectPlain sends plain-HTTP requests from other hosts to HTTPS: a
+// password never crosses the network in clear (loopback may stay plain).
+func (s *Server) redirectPlain(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS != nil || s.HTTPSAddr == "" || isLoopback(r.RemoteAddr) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil {
+			host = r.Host
+		}
+		_, port, _ := net.SplitHostPort(s.HTTPSAddr)
+		target := "https://" + net.JoinHostPort(host, port) + r.URL.RequestURI()
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+	})
+}
+
+func isLoopback(remote string) bool {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// apiError is the body of every error answer: a stable code for programs
+// and a message in the user's language.
+type apiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, code string) {
+	writeJSON(w, status, map[string]apiError{"error": {Code: code, Message: localized(r, code)}})
+}
+
+// storeFail answers a store error: not found (or another account's) is 404.
+func (s *Server) storeFail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "not_found")
+	case errors.Is(err, store.ErrExists):
+		s.fail(w, r, http.StatusConflict, "exists")
+	case errors.Is(err, store.ErrProtected):
+		s.fail(w, r, http.StatusForbidden, "protected")
+	case errors.Is(err, store.ErrHasChildren):
+		s.fail(w, r, http.StatusConflict, "has_children")
+	case errors.Is(err, store.ErrInvalid):
+		s.fail(w, r, http.StatusBadRequest, "invalid")
+	case errors.Is(err, store.ErrOverQuota):
+		s.fail(w, r, http.StatusInsufficientStorage, "over_quota")
+	default:
+		s.log().Error("web", "path", r.URL.Path, "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "internal")
+	}
+}
+
+func pathID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}

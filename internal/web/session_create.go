@@ -1,0 +1,51 @@
+package web
+
+import (
+	"errors"
+	"net"
+	"net/http"
+
+	"postroom/internal/auth"
+)
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// sessionCreate logs in with the full address and the mail password.
+func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "bad_request")
+		return
+	}
+	remote, _ := net.ResolveTCPAddr("tcp", r.RemoteAddr)
+	acct, err := s.Auth.Login(r.Context(), auth.Request{Address: req.Email, Password: req.Password, Protocol: auth.ProtoWeb,
+		Remote: remote, TLS: r.TLS != nil})
+	switch {
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		s.fail(w, r, http.StatusUnauthorized, "invalid_credentials")
+		return
+	case errors.Is(err, auth.ErrSuspended):
+		s.fail(w, r, http.StatusForbidden, "suspended")
+		return
+	case err != nil:
+		s.log().Error("web login", "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "internal")
+		return
+	}
+	sess := s.sessions.create(acct.ID, acct.Address(), acct.Language)
+	setCookie(w, r, sess.token, 0)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"csrf":    sess.csrf,
+		"account": map[string]any{"id": acct.ID, "email": acct.Address(), "name": acct.DisplayName, "language": acct.Language, "time_zone": acct.TimeZone},
+	})
+}
+
+// sessionDelete logs out.
+func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) {
+	s.sessions.remove(sessionOf(r).token)
+	setCookie(w, r, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+}
