@@ -127,14 +127,17 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
 		atts = append(atts, attachmentJSON{Index: i + 1, Filename: p.Filename(), ContentType: p.ContentType, Size: len(p.Body()),
 			ContentID: trimAngle(p.Header.Get("Content-Id")), Inline: p.Disposition == "inline"})
 	}
+	_, blocked, hasHTML := sanitized(m.ID, parsed, false)
 	writeJSON(w, http.StatusOK, map[string]any{
-		"message":     summary(m),
-		"message_id":  m.Envelope.MessageID,
-		"reply_to":    addressesJSON(m.Envelope.ReplyTo),
-		"bcc":         addressesJSON(m.Envelope.Bcc),
-		"text":        parsed.Text(),
-		"attachments": atts,
-		"problems":    parsed.Problems,
+		"has_html":       hasHTML,
+		"remote_blocked": blocked,
+		"message":        summary(m),
+		"message_id":     m.Envelope.MessageID,
+		"reply_to":       addressesJSON(m.Envelope.ReplyTo),
+		"bcc":            addressesJSON(m.Envelope.Bcc),
+		"text":           parsed.Text(),
+		"attachments":    atts,
+		"problems":       parsed.Problems,
 	})
 }
 

@@ -24,6 +24,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/mailboxes/{id}/messages", h(s.messageList), false},
 		{"GET", "/api/v1/messages/{id}", h(s.messageGet), false},
 		{"GET", "/api/v1/messages/{id}/raw", h(s.messageRaw), false},
+		{"GET", "/api/v1/messages/{id}/html", h(s.messageHTML), false},
+		{"GET", "/api/v1/messages/{id}/cid/{cid}", h(s.messageCID), false},
 		{"GET", "/api/v1/messages/{id}/attachments/{n}", h(s.attachmentGet), false},
 		{"POST", "/api/v1/messages/actions", h(s.messageActions), false},
 		{"GET", "/api/v1/events", h(s.eventStream), false},

@@ -351,3 +351,52 @@ func TestDocs_everyRouteIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+const htmlMail = "From: a@remote.test\r\nSubject: html\r\nContent-Type: multipart/related; boundary=r\r\n\r\n" +
+	"--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+	"<p onclick=\"steal()\">안녕 <b>굵게</b></p><script>alert(1)</script><img src=\"https://tracker.example/p.gif\">" +
+	"<img src=\"cid:logo@x\"><a href=\"javascript:alert(2)\">x</a><img src=x onerror=\"alert(3)\">\r\n" +
+	"--r\r\nContent-Type: image/png\r\nContent-ID: <logo@x>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r--\r\n"
+
+func TestMessageHTML_sanitizedSandboxedAndRemoteImagesHeld(t *testing.T) {
+	f := newFixture(t)
+	m := f.Put(f.alice.ID, "INBOX", htmlMail)
+	c := f.login(t, "alice@example.test")
+	var got struct {
+		HasHTML       bool `json:"has_html"`
+		RemoteBlocked int  `json:"remote_blocked"`
+	}
+	c.do("GET", fmt.Sprintf("/api/v1/messages/%d", m.ID), nil, &got)
+	if !got.HasHTML || got.RemoteBlocked != 1 {
+		t.Fatalf("reading answer %+v", got)
+	}
+	get := func(path string) (string, http.Header) {
+		resp, err := c.http.Get(f.ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b), resp.Header
+	}
+	doc, h := get(fmt.Sprintf("/api/v1/messages/%d/html", m.ID))
+	for _, bad := range []string{"<script", "onclick", "onerror", "javascript:", "tracker.example"} {
+		if strings.Contains(doc, bad) {
+			t.Errorf("document still has %q:\n%s", bad, doc)
+		}
+	}
+	if !strings.Contains(doc, "<b>굵게</b>") || !strings.Contains(doc, fmt.Sprintf("/api/v1/messages/%d/cid/logo@x", m.ID)) {
+		t.Errorf("formatting or cid image lost:\n%s", doc)
+	}
+	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "sandbox") || strings.Contains(csp, "https:") {
+		t.Errorf("CSP %q", csp)
+	}
+	doc, h = get(fmt.Sprintf("/api/v1/messages/%d/html?images=1", m.ID))
+	if !strings.Contains(doc, "tracker.example") || !strings.Contains(h.Get("Content-Security-Policy"), "https:") {
+		t.Errorf("images=1 must show remote images")
+	}
+	png, h := get(fmt.Sprintf("/api/v1/messages/%d/cid/logo@x", m.ID))
+	if h.Get("Content-Type") != "image/png" || !strings.HasPrefix(png, "\x89PNG") {
+		t.Errorf("cid part %q %q", h.Get("Content-Type"), png)
+	}
+}
