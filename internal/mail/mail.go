@@ -9,10 +9,12 @@ package mail
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"postroom/internal/events"
 	"postroom/internal/message"
+	"postroom/internal/search"
 	"postroom/internal/store"
 )
 
@@ -59,6 +61,7 @@ func (s *Service) Append(ctx context.Context, r AppendRequest) (*store.Message, 
 		nm.References = r.Parsed.References()
 		nm.Preview = r.Parsed.Preview(PreviewLength)
 		nm.HasAttachment = r.Parsed.HasAttachment()
+		nm.Index = IndexText(r.Parsed)
 	}
 	m, err := s.Store.AppendMessage(ctx, nm)
 	if err != nil {
@@ -80,4 +83,27 @@ func (s *Service) AppendToRole(ctx context.Context, role store.Role, r AppendReq
 	}
 	r.MailboxID = mb.ID
 	return s.Append(ctx, r)
+}
+
+// IndexText makes a message's search terms (E2): decoded subject, the
+// names and addresses of senders and recipients, and the body text in
+// whatever charset it came.
+func IndexText(m *message.Message) store.IndexText {
+	env := m.Envelope()
+	addrs := func(lists ...[]store.Address) string {
+		var b strings.Builder
+		for _, l := range lists {
+			for _, a := range l {
+				b.WriteString(a.Name + " " + a.Addr + " ")
+			}
+		}
+		return b.String()
+	}
+	join := func(s string) string { return strings.Join(search.Tokens(s), " ") }
+	return store.IndexText{
+		Subject: join(env.Subject),
+		From:    join(addrs(env.From, env.Sender)),
+		To:      join(addrs(env.To, env.Cc, env.Bcc)),
+		Body:    join(m.Text()),
+	}
 }

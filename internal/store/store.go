@@ -17,6 +17,8 @@ import (
 	"errors"
 	"io"
 	"time"
+
+	"postroom/internal/search"
 )
 
 // Errors returned by every backend. Callers test them with errors.Is.
@@ -160,6 +162,9 @@ type MessageStore interface {
 	// Expunge removes messages, records them in the expunge log, releases
 	// blob references and usage. It returns the UIDs removed, ascending.
 	Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error)
+	// Search finds the account's messages matching q, newest first, with the
+	// total and the count per mailbox (E2).
+	Search(ctx context.Context, accountID int64, q SearchQuery) (*SearchResult, error)
 	// MessagePage lists a mailbox's messages newest first (by internal date,
 	// then UID) for list views, and counts all that match.
 	MessagePage(ctx context.Context, accountID, mailboxID int64, p Page) ([]Message, int, error)
@@ -172,6 +177,32 @@ type MessageStore interface {
 	// ExpungedSince lists UIDs expunged from the mailbox with a MODSEQ
 	// greater than modseq, ascending (what QRESYNC's VANISHED needs).
 	ExpungedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]uint32, error)
+}
+
+// IndexText is a message's search terms by field: each the space-joined
+// tokens of internal/search (Tokens), made once at delivery or append.
+type IndexText struct {
+	Subject string
+	From    string // From and Sender
+	To      string // To, Cc and Bcc
+	Body    string
+}
+
+// SearchQuery selects messages for search. Empty queries match anything.
+type SearchQuery struct {
+	Text                    search.Query // any field
+	From, To, Subject, Body search.Query // one field each
+	MailboxID               int64        // 0: every mailbox
+	Since, Before           time.Time    // internal date, Before exclusive
+	HasAttachment           bool
+	Offset, Limit           int
+}
+
+// SearchResult is a page of matches.
+type SearchResult struct {
+	Messages  []Message
+	Total     int
+	ByMailbox map[int64]int
 }
 
 // Page selects part of a mailbox for a list view.
@@ -425,6 +456,7 @@ type NewMessage struct {
 	Preview       string // short plain-text start of the body
 	HasAttachment bool
 	IgnoreQuota   bool // for moves into Trash and administrative restores
+	Index         IndexText
 }
 
 // Message is a stored message.

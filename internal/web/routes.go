@@ -28,6 +28,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/messages/{id}/cid/{cid}", h(s.messageCID), false},
 		{"GET", "/api/v1/messages/{id}/attachments/{n}", h(s.attachmentGet), false},
 		{"POST", "/api/v1/messages/actions", h(s.messageActions), false},
+		{"GET", "/api/v1/search", h(s.searchMessages), false},
 		{"GET", "/api/v1/events", h(s.eventStream), false},
 	}
 }

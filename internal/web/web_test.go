@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -398,5 +399,38 @@ func TestMessageHTML_sanitizedSandboxedAndRemoteImagesHeld(t *testing.T) {
 	png, h := get(fmt.Sprintf("/api/v1/messages/%d/cid/logo@x", m.ID))
 	if h.Get("Content-Type") != "image/png" || !strings.HasPrefix(png, "\x89PNG") {
 		t.Errorf("cid part %q %q", h.Get("Content-Type"), png)
+	}
+}
+
+func TestSearch_koreanSubstringFieldsAndCountsByFolder(t *testing.T) {
+	f := newFixture(t)
+	m := f.Put(f.alice.ID, "INBOX", euckrMail) // subject 견적서, body 안녕하세요
+	f.Put(f.alice.ID, "Archive", "From: billing@shop.example\r\nSubject: Invoice 42\r\n\r\nYour invoice\r\n")
+	f.Put(f.bob.ID, "INBOX", "Subject: 견적서\r\n\r\nbob's\r\n")
+	c := f.login(t, "alice@example.test")
+	var got struct {
+		Messages  []searchHit
+		Total     int
+		ByMailbox map[string]int `json:"by_mailbox"`
+	}
+	if code := c.do("GET", "/api/v1/search?q="+url.QueryEscape("적서"), nil, &got); code != 200 {
+		t.Fatalf("search %d", code)
+	}
+	if got.Total != 1 || len(got.Messages) != 1 || got.Messages[0].ID != m.ID || got.ByMailbox[fmt.Sprint(m.MailboxID)] != 1 {
+		t.Fatalf("q=적서: %+v", got)
+	}
+	if h := got.Messages[0].SubjectHighlights; len(h) != 1 || got.Messages[0].Subject[h[0][0]:h[0][1]] != "적서" {
+		t.Fatalf("highlights %v in %q", h, got.Messages[0].Subject)
+	}
+	c.do("GET", "/api/v1/search?from=billing&subject=invo", nil, &got)
+	if got.Total != 1 || got.Messages[0].Subject != "Invoice 42" {
+		t.Fatalf("advanced: %+v", got)
+	}
+	c.do("GET", "/api/v1/search?q="+url.QueryEscape("안녕")+"&has_attachment=1", nil, &got)
+	if got.Total != 1 {
+		t.Fatalf("body word with attachment: %+v", got)
+	}
+	if code := c.do("GET", "/api/v1/search?since=yesterday", nil, nil); code != 400 {
+		t.Fatalf("bad date: %d", code)
 	}
 }

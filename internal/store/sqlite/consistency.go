@@ -41,6 +41,10 @@ var consistencyChecks = []string{
 	 FROM messages m LEFT JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE mb.id IS NULL OR mb.account_id != m.account_id`,
 	`SELECT 'mailbox ' || mb.id || ': account ' || mb.account_id || ' missing'
 	 FROM mailboxes mb LEFT JOIN accounts a ON a.id = mb.account_id WHERE a.id IS NULL`,
+	`SELECT 'message ' || m.id || ': not in the search index' FROM messages m
+	 WHERE NOT EXISTS (SELECT 1 FROM message_index WHERE rowid = m.id)`,
+	`SELECT 'search index row ' || i.rowid || ': no message' FROM message_index i
+	 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE id = i.rowid)`,
 	`SELECT 'outbound ' || o.id || ': no recipient pending' FROM outbound o
 	 WHERE NOT EXISTS (SELECT 1 FROM outbound_rcpts r WHERE r.outbound_id = o.id AND r.status = 'pending')`,
 }

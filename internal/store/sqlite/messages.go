@@ -152,6 +152,10 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 			return err
 		}
 		id, _ := res.LastInsertId()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body) VALUES (?,?,?,?,?)`,
+			id, nm.Index.Subject, nm.Index.From, nm.Index.To, nm.Index.Body); err != nil {
+			return err
+		}
 		if thread == 0 {
 			thread = id
 			if _, err := tx.ExecContext(ctx, `UPDATE messages SET thread_id=? WHERE id=?`, id, id); err != nil {
@@ -364,10 +368,16 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 					}
 				}
 			} else {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
+				res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
 					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment)
 					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment
-					FROM messages WHERE id=?`, dstID, uid, modseq, m.ID); err != nil {
+					FROM messages WHERE id=?`, dstID, uid, modseq, m.ID)
+				if err != nil {
+					return err
+				}
+				copyID, _ := res.LastInsertId()
+				if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body)
+					SELECT ?, subject, from_addr, to_addr, body FROM message_index WHERE rowid=?`, copyID, m.ID); err != nil {
 					return err
 				}
 				if err := addBlobRef(ctx, tx, m.BlobKey, 1); err != nil {
@@ -404,6 +414,9 @@ func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []
 		var bytes int64
 		for _, m := range msgs {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE id=?`, m.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM message_index WHERE rowid=?`, m.ID); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?,?,?)`, mailboxID, m.UID, modseq); err != nil {

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"postroom/internal/search"
 )
 
 // A queue written by the first schema survives the move to per-recipient
@@ -48,5 +51,19 @@ func TestMigrate_oldQueueRowsBecomeRecipients(t *testing.T) {
 	}
 	if p, _ := s.CheckConsistency(context.Background()); len(p) != 0 {
 		t.Fatal(p)
+	}
+}
+
+// The index table is made with the tokenizer internal/search writes its
+// terms for; the two must not drift apart.
+func TestSchema_searchTokenizerIsTheSearchPackages(t *testing.T) {
+	found := false
+	for _, m := range migrations {
+		if strings.Contains(m, "USING fts5(") {
+			found = strings.Contains(m, `tokenize = "`+search.FTS5Tokenizer+`"`)
+		}
+	}
+	if !found {
+		t.Fatalf("message_index is not made with tokenize = %q", search.FTS5Tokenizer)
 	}
 }

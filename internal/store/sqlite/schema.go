@@ -187,6 +187,14 @@ CREATE INDEX messages_account_msgid ON messages(account_id, message_id);
 CREATE INDEX messages_blob ON messages(blob_key);
 CREATE INDEX messages_mailbox_seen ON messages(mailbox_id, seen, uid);
 CREATE INDEX messages_mailbox_date ON messages(mailbox_id, internal_date, uid);
+`, `
+-- The search index (E2): one row per message, rowid = messages.id, the
+-- terms made by internal/search; FTS5 splits them on spaces only.
+CREATE VIRTUAL TABLE message_index USING fts5(subject, from_addr, to_addr, body,
+	tokenize = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Z* C*' separators ' '");
+-- Messages stored before the index get empty rows (found by every filter
+-- but words) until they are indexed again.
+INSERT INTO message_index (rowid, subject, from_addr, to_addr, body) SELECT id, '', '', '', '' FROM messages;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

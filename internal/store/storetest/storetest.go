@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		dkimTests,
 		idTests,
 		pageTests,
+		searchTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {

@@ -1,0 +1,86 @@
+package storetest
+
+import (
+	"strings"
+	"time"
+
+	"postroom/internal/search"
+	"postroom/internal/store"
+)
+
+var searchTests = []test{
+	{"search_findsKoreanSubstringsFieldsAndFollowsMoves", testSearch},
+}
+
+func indexed(subject, from, to, body string) store.IndexText {
+	j := func(s string) string { return strings.Join(search.Tokens(s), " ") }
+	return store.IndexText{Subject: j(subject), From: j(from), To: j(to), Body: j(body)}
+}
+
+func testSearch(e *env) {
+	a, b := e.account("alice@example.com"), e.account("bob@example.com")
+	in := e.inbox(a.ID)
+	put := func(acct, mb int64, idx store.IndexText, at time.Time, att bool) *store.Message {
+		nm := e.newMsg(acct, mb)
+		nm.Index, nm.InternalDate, nm.HasAttachment = idx, at, att
+		return e.add(nm)
+	}
+	quote := put(a.ID, in.ID, indexed("2026년 견적서 송부", "김철수 kim@vendor.co.kr", "alice@example.com", "첨부한 견적서를 확인해 주세요"), baseTime, true)
+	invoice := put(a.ID, in.ID, indexed("Invoice 42", "billing@shop.example", "alice@example.com", "Your invoice is ready"), baseTime.Add(time.Hour), false)
+	put(b.ID, e.inbox(b.ID).ID, indexed("견적서", "x@y.example", "bob@example.com", "견적서"), baseTime, false) // another account
+
+	find := func(q store.SearchQuery) []int64 {
+		r, err := e.s.Search(e.ctx, a.ID, q)
+		e.ok(err, "Search")
+		var ids []int64
+		for _, m := range r.Messages {
+			ids = append(ids, m.ID)
+		}
+		if r.Total != len(ids) && q.Limit == 0 {
+			e.Errorf("total %d for %d results", r.Total, len(ids))
+		}
+		return ids
+	}
+	want := func(what string, got []int64, ids ...int64) {
+		e.Helper()
+		if len(got) != len(ids) {
+			e.Errorf("%s: got %v, want %v", what, got, ids)
+			return
+		}
+		for i := range ids {
+			if got[i] != ids[i] {
+				e.Errorf("%s: got %v, want %v (newest first)", what, got, ids)
+				return
+			}
+		}
+	}
+	want("two-syllable Korean word", find(store.SearchQuery{Text: search.Parse("견적")}), quote.ID)
+	want("inner Korean substring", find(store.SearchQuery{Text: search.Parse("적서")}), quote.ID)
+	want("English prefix", find(store.SearchQuery{Text: search.Parse("invo")}), invoice.ID)
+	want("everything, newest first", find(store.SearchQuery{}), invoice.ID, quote.ID)
+	want("from field", find(store.SearchQuery{From: search.Parse("vendor")}), quote.ID)
+	want("subject field does not search the body", find(store.SearchQuery{Subject: search.Parse("확인")}))
+	want("body field", find(store.SearchQuery{Body: search.Parse("확인")}), quote.ID)
+	want("has attachment", find(store.SearchQuery{HasAttachment: true}), quote.ID)
+	want("date range", find(store.SearchQuery{Since: baseTime.Add(time.Minute)}), invoice.ID)
+
+	arch := e.byRole(a.ID, store.RoleArchive)
+	_, _, err := e.s.MoveMessages(e.ctx, a.ID, in.ID, arch.ID, []uint32{quote.UID})
+	e.ok(err, "MoveMessages")
+	r, err := e.s.Search(e.ctx, a.ID, store.SearchQuery{Text: search.Parse("견적"), MailboxID: arch.ID})
+	e.ok(err, "Search in Archive")
+	if len(r.Messages) != 1 || r.ByMailbox[arch.ID] != 1 || r.ByMailbox[in.ID] != 0 {
+		e.Errorf("after the move: %+v", r)
+	}
+	_, dst, err := e.s.CopyMessages(e.ctx, a.ID, arch.ID, in.ID, []uint32{r.Messages[0].UID})
+	e.ok(err, "CopyMessages")
+	if got := find(store.SearchQuery{Text: search.Parse("견적서")}); len(got) != 2 {
+		e.Errorf("a copy must be found too: %v", got)
+	}
+	_, err = e.s.Expunge(e.ctx, a.ID, in.ID, dst)
+	e.ok(err, "Expunge")
+	if got := find(store.SearchQuery{Text: search.Parse("견적서")}); len(got) != 1 {
+		e.Errorf("an expunged copy is still found: %v", got)
+	}
+	e.consistent()
+}
