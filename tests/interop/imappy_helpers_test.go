@@ -16,7 +16,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -266,98 +265,7 @@ func ipMessageID(raw []byte) string {
 
 // --- modified UTF-7 -----------------------------------------------------------
 
-// ipMUTF7 encodes a mailbox name in modified UTF-7 (RFC 3501 5.1.3), to
-// check what the Python encoder and the server produce.
-func ipMUTF7(s string) string {
-	var out strings.Builder
-	var run []rune
-	flush := func() {
-		if len(run) == 0 {
-			return
-		}
-		u := utf16.Encode(run)
-		b := make([]byte, 0, 2*len(u))
-		for _, c := range u {
-			b = append(b, byte(c>>8), byte(c))
-		}
-		enc := strings.ReplaceAll(base64.RawStdEncoding.EncodeToString(b), "/", ",")
-		out.WriteString("&" + enc + "-")
-		run = run[:0]
-	}
-	for _, r := range s {
-		if r >= 0x20 && r <= 0x7e {
-			flush()
-			if r == '&' {
-				out.WriteString("&-")
-			} else {
-				out.WriteRune(r)
-			}
-			continue
-		}
-		run = append(run, r)
-	}
-	flush()
-	return out.String()
-}
-
 // --- CLI ------------------------------------------------------------------
-
-// ipMailboxRow is one line of `postroom mailbox list`.
-type ipMailboxRow struct {
-	Name, Role       string
-	Messages, Unseen int
-}
-
-func (s *Server) ipMailboxList(tb testing.TB, addr string) map[string]ipMailboxRow {
-	tb.Helper()
-	out := s.MustCLI(tb, "mailbox list", addr)
-	boxes := map[string]ipMailboxRow{}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		f := strings.Split(strings.TrimRight(line, "\r"), "\t")
-		if len(f) != 4 {
-			tb.Fatalf("postroom mailbox list: line %q: want NAME<TAB>ROLE<TAB>MESSAGES<TAB>UNSEEN", line)
-		}
-		var m ipMailboxRow
-		m.Name, m.Role = f[0], f[1]
-		if _, err := fmt.Sscan(f[2], &m.Messages); err != nil {
-			tb.Fatalf("postroom mailbox list: line %q: %v", line, err)
-		}
-		if _, err := fmt.Sscan(f[3], &m.Unseen); err != nil {
-			tb.Fatalf("postroom mailbox list: line %q: %v", line, err)
-		}
-		boxes[m.Name] = m
-	}
-	return boxes
-}
-
-// ipLogLine is one line of `postroom user log`.
-type ipLogLine struct {
-	Time     time.Time
-	Protocol string
-	IP       string
-	Result   string
-}
-
-func (s *Server) ipAccessLog(tb testing.TB, addr string) []ipLogLine {
-	tb.Helper()
-	out := s.MustCLI(tb, "user log", addr)
-	var lines []ipLogLine
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		if line == "" {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != 4 {
-			tb.Fatalf("postroom user log: line %q: want TIME<TAB>PROTOCOL<TAB>IP<TAB>ok|failed", line)
-		}
-		t, err := time.Parse(time.RFC3339, f[0])
-		if err != nil {
-			tb.Fatalf("postroom user log: line %q: %v", line, err)
-		}
-		lines = append(lines, ipLogLine{t, f[1], f[2], f[3]})
-	}
-	return lines
-}
 
 // --- go-imap v2 client ------------------------------------------------------
 

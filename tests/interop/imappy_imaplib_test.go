@@ -69,7 +69,7 @@ func TestImaplibLogin(t *testing.T) {
 		})
 	}
 
-	log := s.ipAccessLog(t, user)
+	log := igAccessLog(t, s, user)
 	var ok int
 	for _, l := range log {
 		if l.Time.Before(before) {
@@ -108,7 +108,7 @@ func TestImaplibLoginRefused(t *testing.T) {
 	failed := 0
 	failedLogged := func(what string) {
 		t.Helper()
-		log := s.ipAccessLog(t, user)
+		log := igAccessLog(t, s, user)
 		n := 0
 		for _, l := range log {
 			if l.Result == "failed" {
@@ -152,7 +152,7 @@ func TestImaplibLoginRefused(t *testing.T) {
 	r = login(testPassword)
 	r.ok(t, "login")
 	r.ok(t, "sel")
-	if log := s.ipAccessLog(t, user); len(log) == 0 || log[0].Result != "ok" || log[0].IP != "127.0.0.1" {
+	if log := igAccessLog(t, s, user); len(log) == 0 || log[0].Result != "ok" || log[0].IP != "127.0.0.1" {
 		t.Errorf("access log after a good login: %+v, want ok first", log)
 	}
 }
@@ -488,7 +488,7 @@ func TestImaplibStoreCopyExpunge(t *testing.T) {
 	}
 	s.RequireMessage(t, user, "Trash", ids[3])
 	s.RequireMessage(t, user, "Archive", ids[1])
-	boxes := s.ipMailboxList(t, user)
+	boxes := igMailboxList(t, s, user)
 	if b := boxes["INBOX"]; b.Messages != 2 || b.Unseen != 1 {
 		t.Errorf("postroom mailbox list: INBOX %+v, want 2 messages, 1 unseen", b)
 	}
@@ -574,8 +574,8 @@ func TestImaplibKoreanFolders(t *testing.T) {
 	user := uniqueAddr("imappy-korean")
 	s.AddUser(t, user)
 	// The Python encoder must agree with this one and with a literal.
-	if got := ipMUTF7("견적"); got != "&rKzIAQ-" {
-		t.Fatalf("ipMUTF7(견적) = %q, want &rKzIAQ-", got)
+	if got := igMUTF7("견적"); got != "&rKzIAQ-" {
+		t.Fatalf("igMUTF7(견적) = %q, want &rKzIAQ-", got)
 	}
 	s.MustCLI(t, "mailbox add", user, "보관/2024")
 	msg := ipMessage("sender@remote.example", user, uniqueID("imappy-korean"), "거래처 견적", "본문\n")
@@ -609,8 +609,8 @@ func TestImaplibKoreanFolders(t *testing.T) {
 			t.Errorf("LIST does not show %s: %+v", name, list.Mailboxes)
 			continue
 		}
-		if mb.Raw != ipMUTF7(name) {
-			t.Errorf("LIST: %s sent as %q, want modified UTF-7 %q", name, mb.Raw, ipMUTF7(name))
+		if mb.Raw != igMUTF7(name) {
+			t.Errorf("LIST: %s sent as %q, want modified UTF-7 %q", name, mb.Raw, igMUTF7(name))
 		}
 	}
 	if mb := list.mailbox("거래처"); mb != nil && !slices.Contains(mb.Flags, `\HasChildren`) {
@@ -646,7 +646,7 @@ func TestImaplibKoreanFolders(t *testing.T) {
 		t.Logf("known library limitation: CREATE with invalid modified UTF-7 gets %s instead of BAD [CLIENTBUG]", o)
 	}
 
-	boxes := s.ipMailboxList(t, user)
+	boxes := igMailboxList(t, s, user)
 	for name, want := range map[string]int{"거래처": 0, "거래처/견적서": 1, "계약서": 0, "프로젝트/2024/계약": 0, "보관/2024": 0} {
 		b, ok := boxes[name]
 		if !ok {
@@ -680,7 +680,7 @@ func TestImaplibKoreanFolders(t *testing.T) {
 	if l := r.ok(t, "list"); len(l.Mailboxes) != 1 || l.Mailboxes[0].Name != "보관/2025" {
 		t.Errorf("LIST 보관/* after the CLI rename: %+v, want 보관/2025", l.Mailboxes)
 	}
-	if _, ok := s.ipMailboxList(t, user)["계약서"]; ok {
+	if _, ok := igMailboxList(t, s, user)["계약서"]; ok {
 		t.Errorf("postroom mailbox list still shows 계약서 after DELETE over IMAP")
 	}
 

@@ -95,7 +95,7 @@ func readMaildir(tb testing.TB, root string) map[string]map[string]ipLocalMsg {
 
 // ipLocalFolder is the Maildir folder of a server mailbox: mbsync 1.4 keeps
 // names as they are on the wire, so a Korean name is in modified UTF-7.
-func ipLocalFolder(mailbox string) string { return ipMUTF7(mailbox) }
+func ipLocalFolder(mailbox string) string { return igMUTF7(mailbox) }
 
 type mbsyncRun struct {
 	rc      string
