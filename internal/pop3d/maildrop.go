@@ -28,13 +28,16 @@ func loadMaildrop(ctx context.Context, st store.Store, accountID int64) (*maildr
 		return nil, err
 	}
 	d := &maildrop{mailboxID: in.ID}
-	err = st.Messages(ctx, accountID, in.ID, func(m *store.Message) error {
-		if !m.POP3Hidden {
-			d.msgs = append(d.msgs, item{id: m.ID, uid: m.UID, size: m.Size, blobKey: m.BlobKey})
+	list, err := st.Listing(ctx, accountID, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range list {
+		if !e.POP3Hidden {
+			d.msgs = append(d.msgs, item{id: e.ID, uid: e.UID, size: e.Size, blobKey: e.BlobKey})
 		}
-		return nil
-	})
-	return d, err
+	}
+	return d, nil
 }
 
 // get returns message n (1-based) unless it does not exist or is deleted.

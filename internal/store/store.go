@@ -168,6 +168,10 @@ type MessageStore interface {
 	// MessagePage lists a mailbox's messages newest first (by internal date,
 	// then UID) for list views, and counts all that match.
 	MessagePage(ctx context.Context, accountID, mailboxID int64, p Page) ([]Message, int, error)
+	// Listing returns the id, UID, size, blob and POP3 state of every
+	// message of the mailbox in UID order, without the rest of the row (a
+	// POP3 maildrop of 100k messages).
+	Listing(ctx context.Context, accountID, mailboxID int64) ([]ListingEntry, error)
 	// HideFromPOP3 marks messages as deleted by a POP3 client without
 	// removing them (the "keep" setting). Unknown UIDs are skipped.
 	HideFromPOP3(ctx context.Context, accountID, mailboxID int64, uids []uint32) error
@@ -203,6 +207,15 @@ type SearchResult struct {
 	Messages  []Message
 	Total     int
 	ByMailbox map[int64]int
+}
+
+// ListingEntry is one message of a Listing.
+type ListingEntry struct {
+	ID         int64
+	UID        uint32
+	Size       int64
+	BlobKey    string
+	POP3Hidden bool
 }
 
 // Page selects part of a mailbox for a list view.

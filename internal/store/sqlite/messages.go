@@ -458,6 +458,17 @@ func (s *Store) MessagePage(ctx context.Context, accountID, mailboxID int64, p s
 	return msgs, total, err
 }
 
+// Listing implements store.MessageStore.
+func (s *Store) Listing(ctx context.Context, accountID, mailboxID int64) ([]store.ListingEntry, error) {
+	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, s.db, func(row scanner) (*store.ListingEntry, error) {
+		var e store.ListingEntry
+		return &e, row.Scan(&e.ID, &e.UID, &e.Size, &e.BlobKey, &e.POP3Hidden)
+	}, `SELECT id, uid, size, blob_key, pop3_hidden FROM messages WHERE mailbox_id=? ORDER BY uid`, mailboxID)
+}
+
 // HideFromPOP3 implements store.MessageStore.
 func (s *Store) HideFromPOP3(ctx context.Context, accountID, mailboxID int64, uids []uint32) error {
 	return s.write(ctx, func(tx *sql.Tx) error {

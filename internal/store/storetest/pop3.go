@@ -37,6 +37,15 @@ func testHideFromPOP3(e *env) {
 	if e.byUID(a.ID, in.ID, ms[0].UID).POP3Hidden || !e.byUID(a.ID, in.ID, ms[1].UID).POP3Hidden {
 		e.Fatal("hidden flag not on exactly the named message")
 	}
+	list, err := e.s.Listing(e.ctx, a.ID, in.ID)
+	e.ok(err, "Listing")
+	if len(list) != 3 || list[1].ID != ms[1].ID || !list[1].POP3Hidden || list[0].POP3Hidden || list[2].UID != ms[2].UID ||
+		list[2].Size != ms[2].Size || list[2].BlobKey != ms[2].BlobKey {
+		e.Fatalf("Listing %+v", list)
+	}
+	if _, err := e.s.Listing(e.ctx, b.ID, in.ID); err == nil {
+		e.Error("Listing of another account's mailbox: no error")
+	}
 	arch := e.byRole(a.ID, store.RoleArchive)
 	_, dst, err := e.s.MoveMessages(e.ctx, a.ID, in.ID, arch.ID, []uint32{ms[1].UID})
 	e.ok(err, "MoveMessages")
