@@ -29,6 +29,7 @@ Usage:
   postroom mailbox rename ADDRESS OLD NEW [--data DIR]
   postroom messages ADDRESS [MAILBOX] [--data DIR]
   postroom queue list | retry ID | drop ID [--data DIR]
+  postroom reindex [--data DIR]                  # rebuild the search index
   postroom check [--data DIR]
   postroom gc [--data DIR]
 
@@ -48,6 +49,7 @@ var commands = map[string]command{
 	"messages": cmdMessages,
 	"mailbox":  cmdMailbox,
 	"queue":    cmdQueue,
+	"reindex":  cmdReindex,
 	"check":    cmdCheck,
 	"gc":       cmdGC,
 }

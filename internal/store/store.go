@@ -162,6 +162,8 @@ type MessageStore interface {
 	// Expunge removes messages, records them in the expunge log, releases
 	// blob references and usage. It returns the UIDs removed, ascending.
 	Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error)
+	// SetIndex replaces a message's search terms (re-indexing). ErrNotFound.
+	SetIndex(ctx context.Context, accountID, messageID int64, idx IndexText) error
 	// Search finds the account's messages matching q, newest first, with the
 	// total and the count per mailbox (E2).
 	Search(ctx context.Context, accountID int64, q SearchQuery) (*SearchResult, error)

@@ -2,11 +2,31 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"postroom/internal/search"
 	"postroom/internal/store"
 )
+
+// SetIndex implements store.MessageStore.
+func (s *Store) SetIndex(ctx context.Context, accountID, messageID int64, idx store.IndexText) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE id=? AND account_id=?`, messageID, accountID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return store.ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM message_index WHERE rowid=?`, messageID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body) VALUES (?,?,?,?,?)`,
+			messageID, idx.Subject, idx.From, idx.To, idx.Body)
+		return err
+	})
+}
 
 // Search implements store.MessageStore with the FTS5 index.
 func (s *Store) Search(ctx context.Context, accountID int64, q store.SearchQuery) (*store.SearchResult, error) {

@@ -82,5 +82,10 @@ func testSearch(e *env) {
 	if got := find(store.SearchQuery{Text: search.Parse("견적서")}); len(got) != 1 {
 		e.Errorf("an expunged copy is still found: %v", got)
 	}
+	// Re-indexing replaces the terms; another account cannot.
+	e.ok(e.s.SetIndex(e.ctx, a.ID, invoice.ID, indexed("청구서", "", "", "")), "SetIndex")
+	want("after re-indexing", find(store.SearchQuery{Text: search.Parse("청구")}), invoice.ID)
+	want("old terms gone", find(store.SearchQuery{Text: search.Parse("invoice")}))
+	e.wantErr(e.s.SetIndex(e.ctx, b.ID, invoice.ID, indexed("x", "", "", "")), store.ErrNotFound, "SetIndex of another account's message")
 	e.consistent()
 }
