@@ -263,10 +263,6 @@ func ipMessageID(raw []byte) string {
 	return ""
 }
 
-// --- modified UTF-7 -----------------------------------------------------------
-
-// --- CLI ------------------------------------------------------------------
-
 // --- go-imap v2 client ------------------------------------------------------
 
 // ipDial connects to the imap listener without TLS (loopback) and logs

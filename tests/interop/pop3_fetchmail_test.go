@@ -120,7 +120,7 @@ func (f *fetchmailRun) ids(t *testing.T) []string {
 		}
 		b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 		b = bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n"))
-		ids = append(ids, pop3MessageIDOf(b))
+		ids = append(ids, ipMessageID(b))
 	}
 	slices.Sort(ids)
 	return ids

@@ -282,32 +282,7 @@ func hasPrefixFold(b []byte, prefix string) bool {
 	return len(b) >= len(prefix) && strings.EqualFold(string(b[:len(prefix)]), prefix)
 }
 
-// pop3MessageIDOf returns the Message-ID (without <>) of a raw message.
-func pop3MessageIDOf(raw []byte) string {
-	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	for _, line := range strings.Split(string(head), "\r\n") {
-		if name, val, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(name), "Message-ID") {
-			return strings.Trim(strings.TrimSpace(val), "<>")
-		}
-	}
-	return ""
-}
-
 // --- IMAP, to move messages and to look ------------------------------------
-
-// pop3IMAP connects to the imap listener (loopback, no TLS) and logs in.
-func pop3IMAP(tb testing.TB, s *Server, user string) *imapclient.Client {
-	tb.Helper()
-	c, err := imapclient.DialInsecure(s.Addr(tb, "imap"), nil)
-	if err != nil {
-		tb.Fatalf("IMAP connect: %v", err)
-	}
-	tb.Cleanup(func() { c.Close() })
-	if err := c.Login(user, testPassword).Wait(); err != nil {
-		tb.Fatalf("IMAP LOGIN %s: %v", user, err)
-	}
-	return c
-}
 
 // pop3IMAPIDs selects mailbox and returns Message-ID -> UID.
 func pop3IMAPIDs(tb testing.TB, c *imapclient.Client, mailbox string) map[string]imap.UID {

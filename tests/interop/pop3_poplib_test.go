@@ -102,7 +102,7 @@ func TestPOP3PoplibRetrieve(t *testing.T) {
 				}
 				total += n
 				retr := r.ok(t, fmt.Sprintf("retr%d", i))
-				id := pop3MessageIDOf(retr.Data)
+				id := ipMessageID(retr.Data)
 				if id != order[i-1] {
 					t.Errorf("message %d is <%s>, want <%s> (delivery order)", i, id, order[i-1])
 				}
@@ -312,7 +312,7 @@ func TestPOP3PoplibDele(t *testing.T) {
 			if l := r.ok(t, "uidl").Lines; !slices.Equal(l, []string{"1 " + before[0], "3 " + before[2]}) {
 				t.Errorf("UIDL after DELE 2: %q, want [1 %s, 3 %s]", l, before[0], before[2])
 			}
-			if id := pop3MessageIDOf(r.ok(t, "retr3").Data); id != id3 {
+			if id := ipMessageID(r.ok(t, "retr3").Data); id != id3 {
 				t.Errorf("RETR 3 after DELE 2 gave <%s>, want <%s>", id, id3)
 			}
 			if q := r.ok(t, "quit"); !strings.HasPrefix(q.Resp, "+OK") {
@@ -333,7 +333,7 @@ func TestPOP3PoplibDele(t *testing.T) {
 			for _, m := range s.Messages(t, user, "Trash") {
 				trash[m.MessageID] = true
 			}
-			c := pop3IMAP(t, s, user)
+			c := ipDial(t, s, user)
 			imapInbox := pop3IMAPIDs(t, c, "INBOX")
 			imapTrash := pop3IMAPIDs(t, c, "Trash")
 			if !inbox[id1] || !inbox[id3] {
@@ -375,7 +375,7 @@ func TestPOP3PoplibUIDLStable(t *testing.T) {
 		t.Fatalf("UIDL by Message-ID: %v, want 3 messages", before)
 	}
 
-	c := pop3IMAP(t, s, user)
+	c := ipDial(t, s, user)
 	pop3IMAPMove(t, c, "INBOX", "Archive", id1)
 	mid := pop3UIDLByID(t, s, user)
 	if len(mid) != 2 || mid[id2] != before[id2] || mid[id3] != before[id3] {
@@ -406,7 +406,7 @@ func pop3UIDLByID(t *testing.T, s *Server, user string) map[string]string {
 	uidls = pop3ParseListing(t, "UIDL", r.ok(t, "uidl").Lines)
 	out := map[string]string{}
 	for i, u := range uidls {
-		id := pop3MessageIDOf(r.ok(t, fmt.Sprintf("top%d", i+1)).Data)
+		id := ipMessageID(r.ok(t, fmt.Sprintf("top%d", i+1)).Data)
 		if _, dup := out[id]; dup {
 			t.Fatalf("Message-ID <%s> twice in one POP3 listing", id)
 		}
@@ -512,7 +512,7 @@ func TestPOP3PoplibBadInput(t *testing.T) {
 	if st := r.ok(t, "stat-after"); st.Count != 1 {
 		t.Errorf("STAT after DELE 1 and the bad commands: %d messages, want 1", st.Count)
 	}
-	if id := pop3MessageIDOf(r.ok(t, "retr2").Data); id == "" {
+	if id := ipMessageID(r.ok(t, "retr2").Data); id == "" {
 		t.Errorf("RETR 2 after the bad commands gave no message")
 	}
 	r.ok(t, "rset")
@@ -642,7 +642,7 @@ func TestPOP3PoplibUIDLNotReused(t *testing.T) {
 				r.ok(t, "dele")
 				r.ok(t, "quit")
 			case "imap-expunge":
-				c := pop3IMAP(t, s, user)
+				c := ipDial(t, s, user)
 				uid, ok := pop3IMAPIDs(t, c, "INBOX")[id2]
 				if !ok {
 					t.Fatalf("IMAP: no <%s> in INBOX", id2)
