@@ -57,6 +57,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		mux.Handle(r.method+" "+r.path, h)
 	}
+	mux.Handle("GET /", s.static())
 	return s.redirectPlain(securityHeaders(mux))
 }
 
