@@ -32,6 +32,9 @@ var (
 	ErrHasChildren = errors.New("store: mailbox has children")
 	// ErrInvalid is returned for values the store refuses (empty names and the like).
 	ErrInvalid = errors.New("store: invalid value")
+	// ErrTooLate is returned when cancelling a queued message that has
+	// been tried or is being sent.
+	ErrTooLate = errors.New("store: already sent or being sent")
 )
 
 // Store is the whole storage port. Backends are safe for concurrent use by
@@ -43,6 +46,7 @@ type Store interface {
 	MailboxStore
 	MessageStore
 	QueueStore
+	UploadStore
 	AccessLog
 	BlobRefs
 	io.Closer
@@ -138,6 +142,13 @@ type MessageStore interface {
 	// synced. In one transaction it allocates the UID and MODSEQ, takes a
 	// blob reference, updates usage and checks quota (ErrOverQuota when the
 	// account's or the domain's quota would be exceeded and !m.IgnoreQuota).
+	//
+	// It threads the message: the thread of the account's oldest message
+	// whose Message-ID is in References; failing that, if the message had
+	// References or its subject a reply marker (BaseSubject), the thread of
+	// the account's newest message with the same non-empty base subject
+	// received at most ThreadSubjectWindow before it, in any mailbox;
+	// failing that, a thread of its own (ThreadID = its ID).
 	AppendMessage(ctx context.Context, m *NewMessage) (*Message, error)
 	// Message finds one message by id within the account. ErrNotFound.
 	Message(ctx context.Context, accountID, messageID int64) (*Message, error)
@@ -168,8 +179,15 @@ type MessageStore interface {
 	// total and the count per mailbox (E2).
 	Search(ctx context.Context, accountID int64, q SearchQuery) (*SearchResult, error)
 	// MessagePage lists a mailbox's messages newest first (by internal date,
-	// then UID) for list views, and counts all that match.
+	// then UID) for list views, and counts all that match. With p.Threads it
+	// lists one row per thread instead, the thread's newest message in the
+	// mailbox (among those matching p.UnseenOnly), with ThreadCount set; the
+	// count is then of threads.
 	MessagePage(ctx context.Context, accountID, mailboxID int64, p Page) ([]Message, int, error)
+	// ThreadMessages returns every message of the account's thread, in any
+	// mailbox (Trash and Spam too), oldest first (internal date, then id).
+	// ErrNotFound when the account has no message in that thread.
+	ThreadMessages(ctx context.Context, accountID, threadID int64) ([]Message, error)
 	// Listing returns the id, UID, size, blob and POP3 state of every
 	// message of the mailbox in UID order, without the rest of the row (a
 	// POP3 maildrop of 100k messages).
@@ -224,7 +242,15 @@ type ListingEntry struct {
 type Page struct {
 	Offset, Limit int
 	UnseenOnly    bool
+	// Threads lists conversations: one row per thread (E1).
+	Threads bool
 }
+
+// ThreadSubjectWindow is how far back a reply without known References
+// looks for a message with its base subject: far enough for a slow
+// conversation, near enough that "Re: 회의" does not join last year's
+// meeting.
+const ThreadSubjectWindow = 60 * 24 * time.Hour
 
 // QueueStore holds outbound mail: messages waiting for internet delivery,
 // and messages whose sending is delayed or scheduled.
@@ -258,8 +284,13 @@ type QueueStore interface {
 	Dequeue(ctx context.Context, id int64) error
 	// CancelQueued removes the account's queued message if it has not gone
 	// to any recipient yet (undo send, scheduled send cancelled).
-	// ErrNotFound when it is not the account's or no longer cancellable.
+	// ErrNotFound when it is not the account's (or not queued at all);
+	// ErrTooLate when a recipient was tried or a worker has claimed it
+	// (ClaimDue), so that a message reported cancelled never goes.
 	CancelQueued(ctx context.Context, accountID, id int64) error
+	// AccountQueue lists the account's queued messages with all their
+	// recipients, by SendAt then ID (the "scheduled" view).
+	AccountQueue(ctx context.Context, accountID int64) ([]QueuedMessage, error)
 }
 
 // AccessLog records logins for the user's access log (S8) and the login
@@ -492,6 +523,10 @@ type Message struct {
 	// POP3Hidden: a POP3 client deleted it under the "keep" setting; later
 	// POP3 sessions do not list it, IMAP and the webmail still do.
 	POP3Hidden bool
+	// ThreadCount is set by MessagePage with Page.Threads only: how many
+	// messages the thread has in the account outside Trash and Spam, plus
+	// those in the listed mailbox (so a Trash row counts its trashed mail).
+	ThreadCount int
 }
 
 // HasFlag reports whether the message carries flag (case-insensitive for
@@ -522,8 +557,11 @@ type QueuedMessage struct {
 	Warned bool
 	// SaveSent: store the sender's Sent copy when the message goes (delayed
 	// and scheduled sending keep none while they wait).
-	SaveSent   bool
-	Recipients []QueuedRecipient
+	SaveSent bool
+	// Individually: each recipient gets his own copy with only himself in
+	// To and no Cc (E3-2); the blob is the sender's original.
+	Individually bool
+	Recipients   []QueuedRecipient
 }
 
 // Recipient states in the queue.

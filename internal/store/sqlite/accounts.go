@@ -118,10 +118,11 @@ func deleteAccountTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err := tx.QueryRowContext(ctx, `SELECT domain_id, used_bytes FROM accounts WHERE id=?`, id).Scan(&domainID, &used); err != nil {
 		return notFound(err)
 	}
-	if err := releaseBlobs(ctx, tx, `SELECT blob_key FROM messages WHERE account_id=?`, id); err != nil {
+	if err := releaseBlobs(ctx, tx, `SELECT blob_key FROM messages WHERE account_id=? UNION ALL SELECT blob_key FROM uploads WHERE account_id=?`, id, id); err != nil {
 		return err
 	}
 	for _, q := range []string{
+		`DELETE FROM uploads WHERE account_id=?`,
 		`DELETE FROM expunged WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id=?)`,
 		`DELETE FROM message_index WHERE rowid IN (SELECT id FROM messages WHERE account_id=?)`,
 		`DELETE FROM messages WHERE account_id=?`,

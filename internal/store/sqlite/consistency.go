@@ -21,7 +21,7 @@ func (s *Store) BlobRefCount(ctx context.Context, key string) (int64, error) {
 // consistencyChecks are queries that return one description per violation.
 var consistencyChecks = []string{
 	// reference counts equal the rows referencing each blob
-	`WITH r AS (SELECT blob_key AS key, count(*) AS n FROM (SELECT blob_key FROM messages UNION ALL SELECT blob_key FROM outbound) GROUP BY blob_key)
+	`WITH r AS (SELECT blob_key AS key, count(*) AS n FROM (SELECT blob_key FROM messages UNION ALL SELECT blob_key FROM outbound UNION ALL SELECT blob_key FROM uploads) GROUP BY blob_key)
 	 SELECT 'blob ' || coalesce(b.key, r.key) || ': refs ' || coalesce(b.refs, 0) || ', rows ' || coalesce(r.n, 0)
 	 FROM r FULL OUTER JOIN blobs b ON b.key = r.key WHERE coalesce(b.refs, 0) != coalesce(r.n, 0)`,
 	// usage counters equal the messages stored

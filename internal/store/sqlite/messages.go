@@ -138,16 +138,17 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 		if err != nil {
 			return err
 		}
-		thread, err := findThread(ctx, tx, nm.AccountID, nm.References)
-		if err != nil {
-			return err
-		}
 		date := nm.InternalDate.UTC().UnixNano()
+		base, prefixed := store.BaseSubject(nm.Envelope.Subject)
+		thread, err := threadFor(ctx, tx, nm, base, prefixed, date)
+		if err != nil {
+			return fmt.Errorf("thread of new message: %w", err)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
-			flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			nm.AccountID, nm.MailboxID, uid, modseq, nm.BlobKey, nm.Size, date, strings.Join(flags, " "),
 			hasFlag(flags, store.FlagSeen), hasFlag(flags, store.FlagDeleted),
-			string(env), nm.Envelope.MessageID, thread, nm.Preview, boolInt(nm.HasAttachment))
+			string(env), nm.Envelope.MessageID, thread, nm.Preview, boolInt(nm.HasAttachment), base)
 		if err != nil {
 			return err
 		}
@@ -369,9 +370,9 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 				}
 			} else {
 				res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
-					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment)
-					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment
-					FROM messages WHERE id=?`, dstID, uid, modseq, m.ID)
+					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject)
+					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment,
+					base_subject FROM messages WHERE id=?`, dstID, uid, modseq, m.ID)
 				if err != nil {
 					return err
 				}
@@ -441,20 +442,26 @@ func (s *Store) MessagePage(ctx context.Context, accountID, mailboxID int64, p s
 	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
 		return nil, 0, err
 	}
-	where := `WHERE account_id=? AND mailbox_id=?`
+	// The mailbox is the account's (checked above), so the queries filter
+	// on mailbox_id alone: the count and the skipped rows of a deep page
+	// then come from the index, not from the table.
+	where := `WHERE mailbox_id=?`
 	if p.UnseenOnly {
 		where += ` AND seen=0`
-	}
-	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages `+where, accountID, mailboxID).Scan(&total); err != nil {
-		return nil, 0, err
 	}
 	limit := p.Limit
 	if limit <= 0 {
 		limit = 50
 	}
+	if p.Threads {
+		return s.threadPage(ctx, where, []any{mailboxID}, limit, max(p.Offset, 0))
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages `+where, mailboxID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
 	msgs, err := queryAll(ctx, s.db, scanMessage, `SELECT `+messageCols+` FROM messages `+where+
-		` ORDER BY internal_date DESC, uid DESC LIMIT ? OFFSET ?`, accountID, mailboxID, limit, max(p.Offset, 0))
+		` ORDER BY internal_date DESC, uid DESC LIMIT ? OFFSET ?`, mailboxID, limit, max(p.Offset, 0))
 	return msgs, total, err
 }
 

@@ -7,32 +7,25 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"postroom/internal/search"
+	"postroom/internal/store"
 )
 
-// A queue written by the first schema survives the move to per-recipient
-// rows: nothing acknowledged is lost across an upgrade.
-func TestMigrate_oldQueueRowsBecomeRecipients(t *testing.T) {
+// openAt makes a database of the first version migrations holding the rows
+// stmts insert, then opens it as the server would, migrating it.
+func openAt(t *testing.T, version int, stmts ...string) *Store {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range migrations[:3] {
-		if _, err := db.Exec(m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	stmts := []string{
-		`PRAGMA user_version = 3`,
-		`INSERT INTO queue (id, account_id, mail_from, recipients, blob_key, size, created_at, next_try, attempts, last_error)
-		 VALUES (7, 0, 'a@example.test', '["x@remote.test","y@remote.test"]', 'k', 10, 1, 2, 1, '451 later')`,
-		`INSERT INTO blobs (key, refs) VALUES ('k', 1)`,
-	}
+	stmts = append(append(migrations[:version:version], fmt.Sprintf("PRAGMA user_version = %d", version)), stmts...)
 	for _, q := range stmts {
 		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
+			t.Fatalf("%.60s: %v", q, err)
 		}
 	}
 	db.Close()
@@ -40,7 +33,17 @@ func TestMigrate_oldQueueRowsBecomeRecipients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// A queue written by the first schema survives the move to per-recipient
+// rows: nothing acknowledged is lost across an upgrade.
+func TestMigrate_oldQueueRowsBecomeRecipients(t *testing.T) {
+	s := openAt(t, 3,
+		`INSERT INTO queue (id, account_id, mail_from, recipients, blob_key, size, created_at, next_try, attempts, last_error)
+		 VALUES (7, 0, 'a@example.test', '["x@remote.test","y@remote.test"]', 'k', 10, 1, 2, 1, '451 later')`,
+		`INSERT INTO blobs (key, refs) VALUES ('k', 1)`)
 	q, err := s.QueuedMessage(context.Background(), 7)
 	if err != nil {
 		t.Fatal(err)
@@ -65,5 +68,27 @@ func TestSchema_searchTokenizerIsTheSearchPackages(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("message_index is not made with tokenize = %q", search.FTS5Tokenizer)
+	}
+}
+
+// Mail stored before base_subject existed threads like new mail: the
+// migration fills the column with store.BaseSubject, and a row whose
+// envelope cannot be read does not stop the upgrade.
+func TestMigrate_oldMessagesGetTheirBaseSubject(t *testing.T) {
+	date := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	s := openAt(t, 6, // the migrations before base_subject
+		`INSERT INTO domains (id, name, language, time_zone, created_at) VALUES (1, 'example.test', 'ko', 'Asia/Seoul', 0)`,
+		`INSERT INTO accounts (id, domain_id, local_part, created_at) VALUES (1, 1, 'alice', 0)`,
+		`INSERT INTO mailboxes (id, account_id, name, role, uid_validity, uid_next, created_at) VALUES (1, 1, 'INBOX', 'inbox', 1, 3, 0)`,
+		fmt.Sprintf(`INSERT INTO messages (id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, envelope, thread_id)
+		 VALUES (5, 1, 1, 1, 1, 'k1', 1, %d, '{"subject":"RE:  견적서   송부"}', 5), (6, 1, 1, 2, 1, 'k2', 1, %[1]d, 'not json', 6)`,
+			date.UnixNano()))
+	m, err := s.AppendMessage(context.Background(), &store.NewMessage{AccountID: 1, MailboxID: 1, BlobKey: "k3", Size: 1,
+		InternalDate: date.Add(time.Hour), Envelope: store.Envelope{Subject: "회신: 견적서 송부"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ThreadID != 5 {
+		t.Fatalf("reply to a message stored before the upgrade: thread %d, want 5", m.ThreadID)
 	}
 }

@@ -22,8 +22,9 @@ func (s *Store) Enqueue(ctx context.Context, q *store.QueuedMessage) error {
 		if !q.SendAt.IsZero() {
 			sendAt = q.SendAt.UTC().UnixNano()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO outbound (account_id, mail_from, blob_key, size, created_at, send_at, utf8, save_sent)
-			VALUES (?,?,?,?,?,?,?,?)`, q.AccountID, q.From, q.BlobKey, q.Size, created, sendAt, boolInt(q.UTF8), boolInt(q.SaveSent))
+		res, err := tx.ExecContext(ctx, `INSERT INTO outbound (account_id, mail_from, blob_key, size, created_at, send_at, utf8, save_sent, individually)
+			VALUES (?,?,?,?,?,?,?,?,?)`, q.AccountID, q.From, q.BlobKey, q.Size, created, sendAt, boolInt(q.UTF8), boolInt(q.SaveSent),
+			boolInt(q.Individually))
 		if err != nil {
 			return err
 		}
@@ -46,12 +47,12 @@ func (s *Store) Enqueue(ctx context.Context, q *store.QueuedMessage) error {
 	})
 }
 
-const outboundCols = `id, account_id, mail_from, blob_key, size, created_at, send_at, utf8, warned, save_sent`
+const outboundCols = `id, account_id, mail_from, blob_key, size, created_at, send_at, utf8, warned, save_sent, individually`
 
 func scanOutbound(row scanner) (*store.QueuedMessage, error) {
 	var q store.QueuedMessage
 	var created, sendAt int64
-	if err := row.Scan(&q.ID, &q.AccountID, &q.From, &q.BlobKey, &q.Size, &created, &sendAt, &q.UTF8, &q.Warned, &q.SaveSent); err != nil {
+	if err := row.Scan(&q.ID, &q.AccountID, &q.From, &q.BlobKey, &q.Size, &created, &sendAt, &q.UTF8, &q.Warned, &q.SaveSent, &q.Individually); err != nil {
 		return nil, notFound(err)
 	}
 	q.CreatedAt, q.SendAt = fromNanos(created), fromNanos(sendAt)
@@ -200,18 +201,32 @@ func (s *Store) Dequeue(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error { return deleteOutbound(ctx, tx, id) })
 }
 
-// CancelQueued implements store.QueueStore.
+// CancelQueued implements store.QueueStore. A claimed recipient is one
+// whose next try ClaimDue moved past the message's send time: the check and
+// ClaimDue are both write transactions, so one sees the other's result.
 func (s *Store) CancelQueued(ctx context.Context, accountID, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outbound o WHERE id=? AND account_id=? AND NOT EXISTS
-			(SELECT 1 FROM outbound_rcpts r WHERE r.outbound_id=o.id AND (r.status != 'pending' OR r.attempts > 0))`, id, accountID).Scan(&n)
-		if err != nil {
+		var owned, gone int
+		err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM outbound_rcpts r WHERE r.outbound_id=o.id AND
+			(r.status != 'pending' OR r.attempts > 0 OR r.next_try > o.send_at))), 0) FROM outbound o WHERE id=? AND account_id=?`,
+			id, accountID).Scan(&owned, &gone)
+		switch {
+		case err != nil:
 			return err
-		}
-		if n == 0 {
+		case owned == 0:
 			return store.ErrNotFound
+		case gone > 0:
+			return store.ErrTooLate
 		}
 		return deleteOutbound(ctx, tx, id)
 	})
+}
+
+// AccountQueue implements store.QueueStore.
+func (s *Store) AccountQueue(ctx context.Context, accountID int64) ([]store.QueuedMessage, error) {
+	msgs, err := queryAll(ctx, s.db, scanOutbound, `SELECT `+outboundCols+` FROM outbound WHERE account_id=? ORDER BY send_at, id`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return msgs, s.withRecipients(ctx, s.db, msgs, "")
 }

@@ -195,6 +195,40 @@ CREATE VIRTUAL TABLE message_index USING fts5(subject, from_addr, to_addr, body,
 -- Messages stored before the index get empty rows (found by every filter
 -- but words) until they are indexed again.
 INSERT INTO message_index (rowid, subject, from_addr, to_addr, body) SELECT id, '', '', '', '' FROM messages;
+`, `
+-- Threads by subject (E1): base_subject is store.BaseSubject of the
+-- subject, what a reply without known References is matched on. Rows
+-- stored before get it from the same Go function (threads.go); a row whose
+-- envelope is unreadable keeps '' and never matches.
+ALTER TABLE messages ADD COLUMN base_subject TEXT NOT NULL DEFAULT '';
+UPDATE messages SET base_subject = postroom_base_subject(json_extract(envelope, '$.subject')) WHERE json_valid(envelope);
+CREATE INDEX messages_account_subject ON messages(account_id, base_subject, internal_date);
+CREATE INDEX messages_account_thread ON messages(account_id, thread_id);
+`, `
+-- Writing mail (E3): files uploaded for a message being written, each
+-- holding one blob reference until used or expired; and messages queued
+-- to be sent one copy per recipient (E3-2).
+CREATE TABLE uploads (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	account_id   INTEGER NOT NULL,
+	blob_key     TEXT NOT NULL,
+	filename     TEXT NOT NULL,
+	content_type TEXT NOT NULL,
+	size         INTEGER NOT NULL,
+	created_at   INTEGER NOT NULL,
+	expires_at   INTEGER NOT NULL
+);
+CREATE INDEX uploads_account ON uploads(account_id, id);
+CREATE INDEX uploads_expires ON uploads(expires_at);
+CREATE INDEX uploads_blob ON uploads(blob_key);
+ALTER TABLE outbound ADD COLUMN individually INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbound_account ON outbound(account_id, send_at);
+`, `
+-- Webmail speed on large folders (measured at 100k messages): the folder
+-- counts (MailboxStatus) and the conversation list read these indexes
+-- instead of every row of the table.
+CREATE INDEX messages_mailbox_status ON messages(mailbox_id, seen, deleted, size);
+CREATE INDEX messages_mailbox_thread ON messages(mailbox_id, thread_id, internal_date, uid);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

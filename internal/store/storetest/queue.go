@@ -16,6 +16,8 @@ var queueTests = []test{
 	{"queue_claimDueTakesOnlyDueRecipientsAndLeasesThem", testQueueClaim},
 	{"queue_resultsFinishMessageAndReleaseBlob", testQueueResults},
 	{"queue_cancelOnlyOwnAndUntried", testQueueCancel},
+	{"queue_cancelRefusedOnceClaimed", testQueueCancelClaimed},
+	{"queue_accountQueueListsOnlyTheAccountsBySendAt", testAccountQueue},
 	{"queue_retryNowAndWarned", testQueueRetry},
 }
 
@@ -29,15 +31,16 @@ func testQueueRoundTrip(e *env) {
 		e.Errorf("Queue of an empty store = %+v", qs)
 	}
 	q := &store.QueuedMessage{
-		AccountID:  a.ID,
-		From:       "alice@example.com",
-		Recipients: rcpts("kim@example.co.kr", "lee@example.net", "Park@Example.org"),
-		BlobKey:    newBlobKey(),
-		Size:       12345,
-		CreatedAt:  time.Date(2026, 3, 1, 10, 0, 0, 0, kst),
-		SendAt:     time.Date(2026, 3, 1, 10, 5, 0, 0, kst),
-		UTF8:       true,
-		SaveSent:   true,
+		AccountID:    a.ID,
+		From:         "alice@example.com",
+		Recipients:   rcpts("kim@example.co.kr", "lee@example.net", "Park@Example.org"),
+		BlobKey:      newBlobKey(),
+		Size:         12345,
+		CreatedAt:    time.Date(2026, 3, 1, 10, 0, 0, 0, kst),
+		SendAt:       time.Date(2026, 3, 1, 10, 5, 0, 0, kst),
+		UTF8:         true,
+		SaveSent:     true,
+		Individually: true,
 	}
 	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
 	if q.ID == 0 || q.Recipients[0].ID == 0 || q.Recipients[2].Status != store.RcptPending {
@@ -46,7 +49,7 @@ func testQueueRoundTrip(e *env) {
 	got, err := e.s.QueuedMessage(e.ctx, q.ID)
 	e.ok(err, "QueuedMessage")
 	if got.AccountID != a.ID || got.From != q.From || !sameStrings(addrs(got.Recipients), addrs(q.Recipients)) ||
-		got.BlobKey != q.BlobKey || got.Size != 12345 || !got.UTF8 || got.Warned || !got.SaveSent {
+		got.BlobKey != q.BlobKey || got.Size != 12345 || !got.UTF8 || got.Warned || !got.SaveSent || !got.Individually {
 		e.Errorf("QueuedMessage = %+v\nwant %+v", got, *q)
 	}
 	if !sameSecond(got.CreatedAt, q.CreatedAt) || !sameSecond(got.SendAt, q.SendAt) || got.SendAt.Location() != time.UTC {
@@ -178,8 +181,54 @@ func testQueueCancel(e *env) {
 	r := tried.Recipients[0]
 	r.Attempts, r.LastError = 1, "451 try later"
 	e.ok(e.s.SetRecipientResults(e.ctx, tried.ID, []store.QueuedRecipient{r}), "tried once")
-	e.wantErr(e.s.CancelQueued(e.ctx, a.ID, tried.ID), store.ErrNotFound, "CancelQueued after a delivery attempt")
+	e.wantErr(e.s.CancelQueued(e.ctx, a.ID, tried.ID), store.ErrTooLate, "CancelQueued after a delivery attempt")
+	e.wantErr(e.s.CancelQueued(e.ctx, b.ID, tried.ID), store.ErrNotFound, "CancelQueued of another account's tried message")
+	e.wantErr(e.s.CancelQueued(e.ctx, a.ID, tried.ID+100), store.ErrNotFound, "CancelQueued of an unknown id")
 	e.consistent()
+}
+
+// A worker that claimed a message is sending it: an undo then must fail,
+// or the user would be told "cancelled" about mail that went.
+func testQueueCancelClaimed(e *env) {
+	a := e.account("alice@example.com")
+	sendAt := time.Now().Add(10 * time.Second)
+	q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("x@example.net", "y@example.net"),
+		BlobKey: newBlobKey(), Size: 1, SendAt: sendAt}
+	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
+	if got, _ := e.s.ClaimDue(e.ctx, sendAt.Add(-time.Second), time.Minute, 10); len(got) != 0 {
+		e.Fatalf("claimed before its time: %+v", got)
+	}
+	got, err := e.s.ClaimDue(e.ctx, sendAt, time.Minute, 10)
+	e.ok(err, "ClaimDue")
+	if len(got) != 1 {
+		e.Fatalf("ClaimDue at SendAt = %+v", got)
+	}
+	e.wantErr(e.s.CancelQueued(e.ctx, a.ID, q.ID), store.ErrTooLate, "CancelQueued while a worker sends")
+	if _, err := e.s.QueuedMessage(e.ctx, q.ID); err != nil {
+		e.Errorf("a claimed message was removed by CancelQueued: %v", err)
+	}
+	e.wantRefs(q.BlobKey, 1)
+}
+
+func testAccountQueue(e *env) {
+	a, b := e.account("alice@example.com"), e.account("bob@example.com")
+	later := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("x@example.net", "y@example.net"),
+		BlobKey: newBlobKey(), Size: 1, CreatedAt: baseTime, SendAt: baseTime.Add(2 * time.Hour)}
+	sooner := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("z@example.net"),
+		BlobKey: newBlobKey(), Size: 1, CreatedAt: baseTime.Add(time.Minute), SendAt: baseTime.Add(time.Hour)}
+	other := &store.QueuedMessage{AccountID: b.ID, From: b.Address(), Recipients: rcpts("x@example.net"),
+		BlobKey: newBlobKey(), Size: 1, CreatedAt: baseTime}
+	for _, q := range []*store.QueuedMessage{later, sooner, other} {
+		e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
+	}
+	got, err := e.s.AccountQueue(e.ctx, a.ID)
+	e.ok(err, "AccountQueue")
+	if len(got) != 2 || got[0].ID != sooner.ID || got[1].ID != later.ID || len(got[1].Recipients) != 2 {
+		e.Errorf("AccountQueue = %+v, want %d then %d with their recipients", got, sooner.ID, later.ID)
+	}
+	if none, err := e.s.AccountQueue(e.ctx, a.ID+b.ID+100); err != nil || len(none) != 0 {
+		e.Errorf("AccountQueue of an unknown account = %+v, %v", none, err)
+	}
 }
 
 func testQueueRetry(e *env) {

@@ -38,6 +38,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		copyMoveTests,
 		expungeTests,
 		threadTests,
+		subjectThreadTests,
+		threadViewTests,
 		quotaTests,
 		blobTests,
 		queueTests,
@@ -50,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		idTests,
 		pageTests,
 		searchTests,
+		uploadTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {

@@ -1,0 +1,119 @@
+package sqlite
+
+// Threads (E1): which thread a new message joins, the conversation list of
+// a mailbox and the messages of one thread.
+//
+// Invariants: messages.base_subject is store.BaseSubject of the envelope's
+// subject, written with the row (append, copy) and never changed; a
+// thread_id names the thread's first message forever (ids are never
+// reused), even after that message is gone.
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+
+	"modernc.org/sqlite"
+
+	"postroom/internal/store"
+)
+
+// The migration that adds base_subject fills it for the rows stored before
+// with the same Go function new rows get, so old and new mail thread alike.
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("postroom_base_subject", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			var subject string
+			switch v := args[0].(type) {
+			case string:
+				subject = v
+			case []byte:
+				subject = string(v)
+			}
+			base, _ := store.BaseSubject(subject)
+			return base, nil
+		})
+}
+
+// threadFor returns the thread a new message joins, or 0 for a thread of
+// its own: the one its References name, else (for a reply: references or
+// a reply marker) the newest same-subject message's (store.AppendMessage).
+func threadFor(ctx context.Context, tx *sql.Tx, nm *store.NewMessage, base string, prefixed bool, date int64) (int64, error) {
+	thread, err := findThread(ctx, tx, nm.AccountID, nm.References)
+	if err != nil || thread != 0 {
+		return thread, err
+	}
+	if base == "" || !(prefixed || hasReference(nm.References)) {
+		return 0, nil
+	}
+	err = tx.QueryRowContext(ctx, `SELECT thread_id FROM messages WHERE account_id=? AND base_subject=? AND internal_date>=?
+		ORDER BY internal_date DESC, id DESC LIMIT 1`, nm.AccountID, base, date-int64(store.ThreadSubjectWindow)).Scan(&thread)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return thread, err
+}
+
+func hasReference(refs []string) bool {
+	for _, r := range refs {
+		if r != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// threadCount counts the messages of row m's thread that the list shows
+// it stands for: outside Trash and Spam, or in the listed mailbox itself.
+const threadCount = `(SELECT count(*) FROM messages t WHERE t.account_id=m.account_id AND t.thread_id=m.thread_id
+	AND (t.mailbox_id=m.mailbox_id OR t.mailbox_id NOT IN
+		(SELECT id FROM mailboxes WHERE account_id=m.account_id AND role IN ('` + string(store.RoleTrash) + `','` + string(store.RoleSpam) + `'))))`
+
+// threadPage is MessagePage with p.Threads: where selects the mailbox's
+// messages (and args fill it); each thread's newest of them is its row.
+func (s *Store) threadPage(ctx context.Context, where string, args []any, limit, offset int) ([]store.Message, int, error) {
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(DISTINCT thread_id) FROM messages `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count threads: %w", err)
+	}
+	msgs, err := queryAll(ctx, s.db, scanThreadRow, `WITH ranked AS (
+			SELECT id, row_number() OVER (PARTITION BY thread_id ORDER BY internal_date DESC, uid DESC) AS n FROM messages `+where+`)
+		SELECT `+messageCols+`, `+threadCount+` FROM messages m WHERE m.id IN (SELECT id FROM ranked WHERE n=1)
+		ORDER BY internal_date DESC, uid DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list threads: %w", err)
+	}
+	return msgs, total, nil
+}
+
+// withCount scans a message row followed by one more column into n.
+type withCount struct {
+	scanner
+	n *int
+}
+
+func (w withCount) Scan(dest ...any) error { return w.scanner.Scan(append(dest, w.n)...) }
+
+func scanThreadRow(row scanner) (*store.Message, error) {
+	var n int
+	m, err := scanMessage(withCount{row, &n})
+	if err != nil {
+		return nil, err
+	}
+	m.ThreadCount = n
+	return m, nil
+}
+
+// ThreadMessages implements store.MessageStore.
+func (s *Store) ThreadMessages(ctx context.Context, accountID, threadID int64) ([]store.Message, error) {
+	msgs, err := queryAll(ctx, s.db, scanMessage, `SELECT `+messageCols+` FROM messages WHERE account_id=? AND thread_id=?
+		ORDER BY internal_date, id`, accountID, threadID)
+	if err != nil {
+		return nil, fmt.Errorf("thread %d: %w", threadID, err)
+	}
+	if len(msgs) == 0 {
+		return nil, store.ErrNotFound
+	}
+	return msgs, nil
+}
