@@ -39,6 +39,9 @@ type Config struct {
 	MaxConnectionsPerIP int `toml:"max_connections_per_ip"`
 	// QueueLifetime is how long outbound mail is retried before it bounces.
 	QueueLifetime Duration `toml:"queue_lifetime"`
+	// UndoSend is how long a message sent from the webmail waits before it
+	// goes, so that the user can undo it (S2-4); 0 sends at once.
+	UndoSend Duration `toml:"undo_send"`
 	// DNSServer is the DNS server ("host:port") for MX lookups and the
 	// inbound SPF/DKIM/DMARC checks; empty uses the system's resolver.
 	DNSServer string `toml:"dns_server"`
@@ -88,6 +91,7 @@ func Default(dataDir string) Config {
 		MaxConnectionsPerIP:   50,
 		Relay:                 Relay{TLS: "starttls"},
 		QueueLifetime:         Duration(5 * 24 * time.Hour),
+		UndoSend:              Duration(10 * time.Second),
 		MaxConnectionsPerUser: 20,
 		Listen: Listen{
 			SMTP:        "127.0.0.1:2525",
@@ -145,6 +149,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxRecipients <= 0 {
 		errs = append(errs, errors.New("max_recipients must be positive"))
+	}
+	if c.UndoSend < 0 || c.UndoSend > Duration(time.Hour) {
+		errs = append(errs, fmt.Errorf("undo_send %s: between 0s and 1h", time.Duration(c.UndoSend)))
 	}
 	if c.QueueLifetime < Duration(time.Minute) {
 		errs = append(errs, fmt.Errorf("queue_lifetime %s: at least 1m", time.Duration(c.QueueLifetime)))

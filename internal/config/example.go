@@ -39,6 +39,10 @@ max_connections_per_ip = %d
 # sender (RFC 5321 §4.5.4.1 suggests 4-5 days).
 queue_lifetime = %s
 
+# How long a message sent from the webmail waits before it goes, so that
+# the user can undo it ("0s" sends at once).
+undo_send = %s
+
 # DNS server ("host:port") for MX lookups and the SPF/DKIM/DMARC checks of
 # incoming mail; empty uses the system's resolver (/etc/resolv.conf).
 dns_server = %s
@@ -74,7 +78,7 @@ host = ""
 username = ""
 password = ""
 tls = %s   # "none", "starttls" or "tls"
-`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(d.DNSServer), d.MaxConnectionsPerUser,
+`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser,
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
 		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), q(d.Relay.TLS))
 }

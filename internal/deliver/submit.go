@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -47,7 +48,9 @@ type Submission struct {
 	// Individually sends each recipient a copy with only that recipient in
 	// To and no Cc (E3-2 "send individually"); the Sent copy keeps them all.
 	Individually bool
-	noSentCopy   bool
+	// NoSentCopy keeps no copy in the sender's Sent mailbox (E3-2 "save to
+	// Sent" off).
+	NoSentCopy bool
 }
 
 // SubmitResult says what became of a submission.
@@ -62,23 +65,31 @@ type SubmitResult struct {
 // Submit sends a message: local recipients get it through the delivery
 // pipeline, remote ones are queued for internet delivery, and a copy goes
 // to the sender's Sent mailbox. The header's From must be the sender's own.
-// It fails as a whole only when no recipient got the message.
+// Recipients get it without its Bcc field; the Sent copy keeps it (see
+// bcc.go). It fails as a whole only when no recipient got the message.
 func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*SubmitResult, error) {
 	if bytes.IndexByte(raw, 0) >= 0 {
 		return nil, ErrNUL
 	}
-	if s.Individually && len(s.Recipients)+len(s.Remote) > 1 {
-		return p.submitIndividually(ctx, s, raw)
-	}
 	if err := p.checkFrom(ctx, s.Sender, raw); err != nil {
 		return nil, err
 	}
-	key, size, parsed, err := p.storeBlob(ctx, &s.Envelope, raw)
+	if s.SendAt.After(p.clock()) {
+		// The queue keeps the original (the Sent copy when it goes; the
+		// worker removes Bcc and makes the personal copies).
+		key, size, _, err := p.storeBlob(ctx, &s.Envelope, raw)
+		if err != nil {
+			return nil, err
+		}
+		return p.schedule(ctx, s, key, size)
+	}
+	if s.Individually && len(s.Recipients)+len(s.Remote) > 1 {
+		return p.submitIndividually(ctx, s, raw)
+	}
+	forRecipients := StripBcc(raw)
+	key, size, parsed, err := p.storeBlob(ctx, &s.Envelope, forRecipients)
 	if err != nil {
 		return nil, err
-	}
-	if s.SendAt.After(p.clock()) {
-		return p.schedule(ctx, s, key, size)
 	}
 	res := &SubmitResult{}
 	var firstErr error
@@ -119,8 +130,15 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 		res.QueueIDs = []int64{res.QueueID}
 	}
 	p.bounceRejected(ctx, s.From, raw, res.Local, res.QueueID != 0)
-	if s.noSentCopy {
+	if s.NoSentCopy {
 		return res, nil
+	}
+	if len(forRecipients) != len(raw) {
+		// The Sent copy is the original, Bcc included.
+		if key, size, parsed, err = p.storeBlob(ctx, &s.Envelope, raw); err != nil {
+			p.log().Error("sent copy not stored", "id", s.ID, "err", err)
+			return res, nil
+		}
 	}
 	p.saveSent(ctx, s, res, key, size, parsed)
 	return res, nil
@@ -144,22 +162,19 @@ func (p *Pipeline) saveSent(ctx context.Context, s *Submission, res *SubmitResul
 // submitIndividually sends one personalised copy per recipient, then files
 // the original (with every recipient) in Sent once.
 func (p *Pipeline) submitIndividually(ctx context.Context, s *Submission, raw []byte) (*SubmitResult, error) {
-	if err := p.checkFrom(ctx, s.Sender, raw); err != nil {
-		return nil, err
-	}
 	res := &SubmitResult{}
 	var firstErr error
 	sent := 0
 	send := func(local *Recipient, remote string) {
 		one := *s
-		one.Individually, one.noSentCopy, one.Recipients, one.Remote = false, true, nil, nil
+		one.Individually, one.NoSentCopy, one.Recipients, one.Remote = false, true, nil, nil
 		addr := remote
 		if local != nil {
 			one.Recipients, addr = []*Recipient{local}, local.Address
 		} else {
 			one.Remote = []string{remote}
 		}
-		r, err := p.Submit(ctx, &one, personalize(raw, addr))
+		r, err := p.Submit(ctx, &one, Personalize(raw, addr))
 		if err != nil {
 			firstErr = cmp.Or(firstErr, err)
 			if local != nil {
@@ -184,6 +199,9 @@ func (p *Pipeline) submitIndividually(ctx context.Context, s *Submission, raw []
 	if len(res.QueueIDs) > 0 {
 		res.QueueID = res.QueueIDs[0]
 	}
+	if s.NoSentCopy {
+		return res, nil
+	}
 	key, size, parsed, err := p.storeBlob(ctx, &s.Envelope, raw)
 	if err != nil {
 		p.log().Error("sent copy not stored", "id", s.ID, "err", err)
@@ -193,23 +211,12 @@ func (p *Pipeline) submitIndividually(ctx context.Context, s *Submission, raw []
 	return res, nil
 }
 
-// personalize leaves only rcpt in To and removes Cc and Bcc, so that each
-// recipient sees a message addressed to him alone.
-func personalize(raw []byte, rcpt string) []byte {
-	stripped := editHeader(raw, func(field []byte) bool {
-		switch strings.ToLower(fieldName(field)) {
-		case "to", "cc", "bcc":
-			return false
-		}
-		return true
-	})
-	return append([]byte("To: <"+rcpt+">\r\n"), stripped...)
-}
-
-// schedule queues the whole message until SendAt.
+// schedule queues the whole message until SendAt, once however many
+// recipients it has (sent individually, the worker makes the copies), so
+// that one id cancels it.
 func (p *Pipeline) schedule(ctx context.Context, s *Submission, key string, size int64) (*SubmitResult, error) {
 	q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, BlobKey: key, Size: size, UTF8: s.UTF8,
-		SendAt: s.SendAt, SaveSent: !s.noSentCopy}
+		SendAt: s.SendAt, SaveSent: !s.NoSentCopy, Individually: s.Individually && len(s.Recipients)+len(s.Remote) > 1}
 	for _, r := range s.Recipients {
 		q.Recipients = append(q.Recipients, store.QueuedRecipient{Address: r.Address})
 	}
@@ -219,11 +226,35 @@ func (p *Pipeline) schedule(ctx context.Context, s *Submission, key string, size
 	if err := p.Store.Enqueue(ctx, q); err != nil {
 		return nil, temporary(fmt.Errorf("schedule: %w", err))
 	}
-	return &SubmitResult{QueueID: q.ID, SendAt: q.SendAt}, nil
+	return &SubmitResult{QueueID: q.ID, QueueIDs: []int64{q.ID}, SendAt: q.SendAt}, nil
+}
+
+// QueuedOriginal returns a message the account queued, as its sender wrote
+// it (Bcc kept, without the trace fields added here): what an undone send
+// gives back as a draft. store.ErrNotFound when it is not the account's.
+func (p *Pipeline) QueuedOriginal(ctx context.Context, sender *store.Account, queueID int64) ([]byte, error) {
+	q, err := p.Store.QueuedMessage(ctx, queueID)
+	if err == nil && q.AccountID != sender.ID {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("queued message %d: %w", queueID, err)
+	}
+	r, err := p.Blobs.Open(q.BlobKey)
+	if err != nil {
+		return nil, fmt.Errorf("queued message %d: %w", queueID, err)
+	}
+	defer r.Close()
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("queued message %d: %w", queueID, err)
+	}
+	return stripTrace(raw), nil
 }
 
 // CancelSend cancels a delayed or scheduled message of the account that has
-// not gone yet (the undo of S2-4).
+// not gone yet (the undo of S2-4). store.ErrNotFound: not the account's;
+// store.ErrTooLate: it is going or has gone to someone.
 func (p *Pipeline) CancelSend(ctx context.Context, sender *store.Account, queueID int64) error {
 	if err := p.Store.CancelQueued(ctx, sender.ID, queueID); err != nil {
 		return fmt.Errorf("cancel queued message %d: %w", queueID, err)

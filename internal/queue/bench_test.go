@@ -35,7 +35,7 @@ func BenchmarkQueueDelivery(b *testing.B) {
 			if left, _ := f.st.Queue(f.ctx); len(left) != 0 {
 				b.Fatalf("%d messages left", len(left))
 			}
-			if got := len(f.sink.messages()); got < b.N {
+			if got := len(f.sink.Messages()); got < b.N {
 				b.Fatalf("sink got %d of %d", got, b.N)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")

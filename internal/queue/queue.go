@@ -159,8 +159,9 @@ func (w *Worker) process(ctx context.Context, q *store.QueuedMessage) error {
 		return fmt.Errorf("read queued message %d: %w", q.ID, err) // the lease ends, it is tried again
 	}
 	if q.SaveSent && q.AccountID != 0 {
-		w.saveSent(ctx, q, raw)
+		w.saveSent(ctx, q, raw) // the original: its Bcc field stays in Sent
 	}
+	raw = deliver.Outgoing(raw) // recipients never see the Bcc (RFC 5322 §3.6.3)
 	byDomain := map[string][]*store.QueuedRecipient{}
 	var order []string
 	for i := range q.Recipients {
@@ -171,11 +172,16 @@ func (w *Worker) process(ctx context.Context, q *store.QueuedMessage) error {
 		byDomain[d] = append(byDomain[d], &q.Recipients[i])
 	}
 	now := w.clock()
+	// A delayed or scheduled message lives from when it was due to go.
+	age := now.Sub(q.CreatedAt)
+	if q.SendAt.After(q.CreatedAt) {
+		age = now.Sub(q.SendAt)
+	}
 	var failed []dsnRecipient
 	var results []store.QueuedRecipient
 	for _, d := range order {
 		rcpts := byDomain[d]
-		outcomes := w.send(ctx, q, d, rcpts, raw)
+		outcomes := w.sendAll(ctx, q, d, rcpts, raw)
 		for i, r := range rcpts {
 			o := outcomes[i]
 			r.Attempts++
@@ -183,7 +189,7 @@ func (w *Worker) process(ctx context.Context, q *store.QueuedMessage) error {
 			switch {
 			case o.OK():
 				r.Status = store.RcptSent
-			case o.Permanent || now.Sub(q.CreatedAt) >= w.lifetime():
+			case o.Permanent || age >= w.lifetime():
 				r.Status = store.RcptFailed
 				failed = append(failed, dsnRecipient{Address: r.Address, Status: statusOf(o), Diagnostic: o.String()})
 			default:
@@ -197,7 +203,7 @@ func (w *Worker) process(ctx context.Context, q *store.QueuedMessage) error {
 	if len(failed) > 0 {
 		w.bounce(ctx, q, raw, dsnFailed, failed)
 	}
-	if !q.Warned && now.Sub(q.CreatedAt) >= w.warnAfter() {
+	if !q.Warned && age >= w.warnAfter() {
 		var delayed []dsnRecipient
 		for _, r := range results {
 			if r.Status == store.RcptPending {
@@ -237,6 +243,19 @@ func statusOf(r smtpclient.Result) string {
 		return "5.0.0"
 	}
 	return "4.4.7" // delivery time expired
+}
+
+// sendAll sends to the recipients of one domain: in one transaction, or
+// for a message sent individually (E3-2) one personal copy each.
+func (w *Worker) sendAll(ctx context.Context, q *store.QueuedMessage, domain string, rcpts []*store.QueuedRecipient, raw []byte) []smtpclient.Result {
+	if !q.Individually {
+		return w.send(ctx, q, domain, rcpts, raw)
+	}
+	var out []smtpclient.Result
+	for _, r := range rcpts {
+		out = append(out, w.send(ctx, q, domain, []*store.QueuedRecipient{r}, deliver.Personalize(raw, r.Address))...)
+	}
+	return out
 }
 
 // send delivers to the recipients of one domain: locally through the

@@ -31,18 +31,18 @@ type fixture struct {
 	p     *deliver.Pipeline
 	w     *Worker
 	dns   *resolver.Static
-	sink  *sink
+	sink  *testbed.SMTPSink
 	roots *x509.CertPool
 	clock time.Time
 	alice *store.Account
 }
 
-func newFixture(t testing.TB, configure func(*sink)) *fixture {
+func newFixture(t testing.TB, configure func(*testbed.SMTPSink)) *fixture {
 	t.Helper()
 	b := testbed.New(t)
 	tlsConf := b.TLS("mx.remote.test") // the sink's certificate names its MX host
 	f := &fixture{t: t, ctx: b.Ctx, st: b.Store, blobs: b.Blobs, clock: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	f.sink = startSink(t, tlsConf, configure)
+	f.sink = testbed.StartSMTPSink(t, tlsConf, configure)
 	cert, err := x509.ParseCertificate(tlsConf.Certificates[0].Certificate[0])
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func newFixture(t testing.TB, configure func(*sink)) *fixture {
 		IP: map[string][]net.IP{"mx.remote.test": {net.ParseIP("127.0.0.1")}, "plain.test": {net.ParseIP("127.0.0.1")}},
 	}
 	f.p = &deliver.Pipeline{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Hostname: "mail.example.test", Log: testbed.Quiet()}
-	client := &smtpclient.Client{Resolver: f.dns, Hostname: "mail.example.test", Port: f.sink.port, Timeout: 10 * time.Second}
+	client := &smtpclient.Client{Resolver: f.dns, Hostname: "mail.example.test", Port: f.sink.Port, Timeout: 10 * time.Second}
 	t.Cleanup(client.Close)
 	f.w = &Worker{Store: b.Store, Blobs: b.Blobs, Client: client, Pipeline: f.p, Mail: b.Mail, Hostname: "mail.example.test",
 		Log: testbed.Quiet(), now: func() time.Time { return f.clock }}
@@ -129,7 +129,7 @@ func TestWorker_deliversOverSTARTTLSAndEmptiesTheQueue(t *testing.T) {
 	if n := f.run(); n != 1 {
 		t.Fatalf("handled %d", n)
 	}
-	got := f.sink.messages()
+	got := f.sink.Messages()
 	if len(got) != 1 || len(got[0].To) != 2 || got[0].From != "alice@example.test" || !got[0].TLS {
 		t.Fatalf("sink got %+v", got)
 	}
@@ -145,7 +145,7 @@ func TestWorker_deliversOverSTARTTLSAndEmptiesTheQueue(t *testing.T) {
 }
 
 func TestWorker_retriesAfter4xxThenDelivers(t *testing.T) {
-	f := newFixture(t, func(s *sink) { s.tempFail = 1 })
+	f := newFixture(t, func(s *testbed.SMTPSink) { s.TempFail = 1 })
 	f.enqueue("alice@example.test", "x@remote.test")
 	f.run()
 	q := f.queued()
@@ -158,8 +158,8 @@ func TestWorker_retriesAfter4xxThenDelivers(t *testing.T) {
 	}
 	f.clock = f.clock.Add(time.Minute)
 	f.run()
-	if len(f.sink.messages()) != 1 || len(f.queued()) != 0 {
-		t.Fatalf("second attempt: sink %d, queue %d", len(f.sink.messages()), len(f.queued()))
+	if len(f.sink.Messages()) != 1 || len(f.queued()) != 0 {
+		t.Fatalf("second attempt: sink %d, queue %d", len(f.sink.Messages()), len(f.queued()))
 	}
 	if len(f.mailbox("alice@example.test", store.RoleInbox)) != 0 {
 		t.Fatal("a DSN for a message that was delivered")
@@ -167,7 +167,7 @@ func TestWorker_retriesAfter4xxThenDelivers(t *testing.T) {
 }
 
 func TestWorker_permanentFailureSendsDSNInTheSendersLanguage(t *testing.T) {
-	f := newFixture(t, func(s *sink) { s.reject["nobody@remote.test"] = "550 5.1.1 no such user here" })
+	f := newFixture(t, func(s *testbed.SMTPSink) { s.Reject["nobody@remote.test"] = "550 5.1.1 no such user here" })
 	f.enqueue("alice@example.test", "nobody@remote.test", "x@remote.test")
 	f.run()
 	if len(f.queued()) != 0 {
@@ -197,7 +197,7 @@ func TestWorker_permanentFailureSendsDSNInTheSendersLanguage(t *testing.T) {
 }
 
 func TestWorker_nullSenderGetsNoDSN(t *testing.T) {
-	f := newFixture(t, func(s *sink) { s.reject["nobody@remote.test"] = "550 5.1.1 no such user" })
+	f := newFixture(t, func(s *testbed.SMTPSink) { s.Reject["nobody@remote.test"] = "550 5.1.1 no such user" })
 	f.enqueue("", "nobody@remote.test")
 	f.run()
 	if len(f.queued()) != 0 || len(f.mailbox("alice@example.test", store.RoleInbox)) != 0 {
@@ -219,13 +219,13 @@ func TestWorker_implicitMXWhenOnlyAnAddressRecord(t *testing.T) {
 	f := newFixture(t, nil)
 	f.enqueue("alice@example.test", "x@plain.test")
 	f.run()
-	if got := f.sink.messages(); len(got) != 1 || got[0].To[0] != "x@plain.test" {
+	if got := f.sink.Messages(); len(got) != 1 || got[0].To[0] != "x@plain.test" {
 		t.Fatalf("sink %+v", got)
 	}
 }
 
 func TestWorker_delayWarningThenExpiry(t *testing.T) {
-	f := newFixture(t, func(s *sink) { s.tempFail = 1000 })
+	f := newFixture(t, func(s *testbed.SMTPSink) { s.TempFail = 1000 })
 	f.enqueue("alice@example.test", "x@remote.test")
 	f.run()
 	f.clock = f.clock.Add(4*time.Hour + time.Minute)
@@ -260,7 +260,7 @@ func TestWorker_crashAfterClaimIsRetriedAfterLease(t *testing.T) {
 	}
 	f.clock = f.clock.Add(lease + time.Second)
 	f.run()
-	if len(f.sink.messages()) != 1 || len(f.queued()) != 0 {
+	if len(f.sink.Messages()) != 1 || len(f.queued()) != 0 {
 		t.Fatal("not delivered after the lease ended")
 	}
 }
@@ -271,28 +271,26 @@ func TestWorker_reusesTheConnectionForOneDomain(t *testing.T) {
 	f.run()
 	f.enqueue("alice@example.test", "y@remote.test")
 	f.run()
-	f.sink.mu.Lock()
-	conns := f.sink.conns
-	f.sink.mu.Unlock()
-	if len(f.sink.messages()) != 2 || conns != 1 {
-		t.Fatalf("%d messages over %d connections, want 2 over 1", len(f.sink.messages()), conns)
+	conns := f.sink.Conns()
+	if len(f.sink.Messages()) != 2 || conns != 1 {
+		t.Fatalf("%d messages over %d connections, want 2 over 1", len(f.sink.Messages()), conns)
 	}
 }
 
 func TestWorker_relayWithAuth(t *testing.T) {
-	f := newFixture(t, func(s *sink) { s.authUser = "relayuser" })
-	f.w.Client.Relay = &smtpclient.Relay{Host: f.sink.addr, Username: "relayuser", Password: "secret", TLS: "starttls"}
+	f := newFixture(t, func(s *testbed.SMTPSink) { s.AuthUser = "relayuser" })
+	f.w.Client.Relay = &smtpclient.Relay{Host: f.sink.Addr, Username: "relayuser", Password: "secret", TLS: "starttls"}
 	// A relay's certificate is verified: trust the test's own.
 	f.w.Client.TLS = &tls.Config{RootCAs: f.roots}
 	f.enqueue("alice@example.test", "x@anywhere.test") // no DNS at all: the relay is used
 	f.run()
-	if got := f.sink.messages(); len(got) != 1 || got[0].To[0] != "x@anywhere.test" || !got[0].TLS {
+	if got := f.sink.Messages(); len(got) != 1 || got[0].To[0] != "x@anywhere.test" || !got[0].TLS {
 		t.Fatalf("relay got %+v", got)
 	}
 }
 
 func TestWorker_utf8MessageToServerWithoutSMTPUTF8Bounces(t *testing.T) {
-	f := newFixture(t, func(s *sink) { s.noUTF8 = true })
+	f := newFixture(t, func(s *testbed.SMTPSink) { s.NoUTF8 = true })
 	f.enqueueWith(func(q *store.QueuedMessage) { q.UTF8 = true }, "alice@example.test", "받는이@remote.test")
 	f.run()
 	inbox := f.mailbox("alice@example.test", store.RoleInbox)
@@ -332,7 +330,7 @@ func TestSubmit_delayedSendWaitsGoesToAllAndCanBeCancelled(t *testing.T) {
 	}
 	f.clock = sendAt
 	f.run()
-	if len(f.mailbox("bob@example.test", store.RoleInbox)) != 1 || len(f.sink.messages()) != 1 {
+	if len(f.mailbox("bob@example.test", store.RoleInbox)) != 1 || len(f.sink.Messages()) != 1 {
 		t.Fatal("at its time it must reach the local and the remote recipient")
 	}
 	if sent := f.mailbox("alice@example.test", store.RoleSent); len(sent) != 1 || !strings.HasSuffix(sent[0], msg) {
@@ -373,7 +371,7 @@ func TestWorker_mtaSTSEnforce(t *testing.T) {
 			}
 			f.enqueue("alice@example.test", "x@remote.test")
 			f.run()
-			got := f.sink.messages()
+			got := f.sink.Messages()
 			if c.delivered != (len(got) == 1) {
 				t.Fatalf("delivered %d, want delivered=%v; queue %+v", len(got), c.delivered, f.queued())
 			}
@@ -413,7 +411,7 @@ func TestWorker_dkimSignatureVerifiesOnTheReceivedCopy(t *testing.T) {
 	f.w.Sign = dkim.Signer(f.st)
 	f.enqueue("alice@example.test", "x@remote.test")
 	f.run()
-	got := f.sink.messages()
+	got := f.sink.Messages()
 	if len(got) != 1 {
 		t.Fatalf("sink got %d", len(got))
 	}
