@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -20,18 +22,25 @@ type mailboxJSON struct {
 
 // mailboxList lists the account's folders with their counts.
 func (s *Server) mailboxList(w http.ResponseWriter, r *http.Request) {
-	acct := sessionOf(r).accountID
-	mbs, err := s.Store.Mailboxes(r.Context(), acct)
+	out, err := s.mailboxes(r.Context(), sessionOf(r).accountID)
 	if err != nil {
 		s.storeFail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, map[string]any{"mailboxes": out})
+}
+
+// mailboxes reads the account's folders with their counts.
+func (s *Server) mailboxes(ctx context.Context, acct int64) ([]mailboxJSON, error) {
+	mbs, err := s.Store.Mailboxes(ctx, acct)
+	if err != nil {
+		return nil, fmt.Errorf("list mailboxes: %w", err)
+	}
 	out := make([]mailboxJSON, 0, len(mbs))
 	for _, mb := range mbs {
-		st, err := s.Store.MailboxStatus(r.Context(), acct, mb.ID)
+		st, err := s.Store.MailboxStatus(ctx, acct, mb.ID)
 		if err != nil {
-			s.storeFail(w, r, err)
-			return
+			return nil, fmt.Errorf("status of mailbox %d: %w", mb.ID, err)
 		}
 		j := mailboxJSON{ID: mb.ID, Name: mb.Name, Role: string(mb.Role), Total: st.Messages, Unread: st.Unseen, Size: st.Size, Subscribed: mb.Subscribed}
 		if i := strings.LastIndex(mb.Name, store.MailboxDelimiter); i > 0 {
@@ -39,7 +48,7 @@ func (s *Server) mailboxList(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, j)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"mailboxes": out})
+	return out, nil
 }
 
 type mailboxRequest struct {

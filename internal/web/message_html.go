@@ -1,10 +1,10 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"postroom/internal/message"
 	"postroom/internal/safehtml"
@@ -26,7 +26,7 @@ func htmlPart(m *message.Message) *message.Part {
 
 // sanitized returns the message's HTML body made safe, and how many remote
 // resources were held back.
-func sanitized(id int64, m *message.Message, allowRemote bool) (string, int, bool) {
+func sanitized(inlineBase string, m *message.Message, allowRemote bool) (string, int, bool) {
 	p := htmlPart(m)
 	if p == nil {
 		return "", 0, false
@@ -35,7 +35,7 @@ func sanitized(id int64, m *message.Message, allowRemote bool) (string, int, boo
 	res := safehtml.Sanitize(text, safehtml.Options{
 		AllowRemote: allowRemote,
 		CIDURL: func(cid string) string {
-			return fmt.Sprintf("/api/v1/messages/%d/cid/%s", id, url.PathEscape(cid))
+			return inlineBase + url.PathEscape(cid)
 		},
 	})
 	return res.HTML, res.RemoteBlocked, true
@@ -51,7 +51,8 @@ func (s *Server) messageHTML(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	allow := r.URL.Query().Get("images") == "1"
-	body, _, ok := sanitized(m.ID, message.Parse(raw), allow)
+	base := "/api/v1/inline/" + s.inlineKey().token(m.AccountID, m.ID, time.Now()) + "/"
+	body, _, ok := sanitized(base, message.Parse(raw), allow)
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
@@ -75,6 +76,12 @@ func (s *Server) messageCID(w http.ResponseWriter, r *http.Request) {
 		s.storeFail(w, r, err)
 		return
 	}
+	s.serveCID(w, r, raw)
+}
+
+// serveCID serves the part of raw named by the cid path value; only images
+// are served as what they are.
+func (s *Server) serveCID(w http.ResponseWriter, r *http.Request, raw []byte) {
 	want := r.PathValue("cid")
 	var part *message.Part
 	message.Parse(raw).Root.Walk(func(p *message.Part) bool {

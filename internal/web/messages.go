@@ -2,9 +2,9 @@ package web
 
 import (
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -34,6 +34,8 @@ type messageJSON struct {
 	Size          int64         `json:"size"`
 	Preview       string        `json:"preview"`
 	HasAttachment bool          `json:"has_attachment"`
+	// ThreadCount is set on the rows of a conversation list (thread=1).
+	ThreadCount int `json:"thread_count,omitempty"`
 }
 
 func addressesJSON(list []store.Address) []addressJSON {
@@ -48,7 +50,7 @@ func summary(m *store.Message) messageJSON {
 	j := messageJSON{ID: m.ID, MailboxID: m.MailboxID, UID: m.UID, ThreadID: m.ThreadID, Subject: m.Envelope.Subject,
 		To: addressesJSON(m.Envelope.To), Cc: addressesJSON(m.Envelope.Cc), Date: m.Envelope.Date, Received: m.InternalDate,
 		Seen: m.HasFlag(store.FlagSeen), Flagged: m.HasFlag(store.FlagFlagged), Answered: m.HasFlag(store.FlagAnswered),
-		Size: m.Size, Preview: m.Preview, HasAttachment: m.HasAttachment}
+		Size: m.Size, Preview: m.Preview, HasAttachment: m.HasAttachment, ThreadCount: m.ThreadCount}
 	if len(m.Envelope.From) > 0 {
 		j.From = &addressJSON{Name: m.Envelope.From[0].Name, Email: m.Envelope.From[0].Addr}
 	}
@@ -58,6 +60,22 @@ func summary(m *store.Message) messageJSON {
 	return j
 }
 
+func summaries(msgs []store.Message) []messageJSON {
+	out := make([]messageJSON, 0, len(msgs))
+	for i := range msgs {
+		out = append(out, summary(&msgs[i]))
+	}
+	return out
+}
+
+// pageJSON is a page of a folder's list.
+type pageJSON struct {
+	Messages []messageJSON `json:"messages"`
+	Total    int           `json:"total"`
+	Page     int           `json:"page"`
+	PerPage  int           `json:"per_page"`
+}
+
 // messageList lists a folder newest first, a page at a time.
 func (s *Server) messageList(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
@@ -65,25 +83,33 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
 	}
-	q := r.URL.Query()
+	out, err := s.messagePage(r, id, r.URL.Query())
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// messagePage reads the page of the session account's folder that q asks
+// for: page (from 1), per_page, unread=1, thread=1 (one row per thread).
+func (s *Server) messagePage(r *http.Request, mailboxID int64, q url.Values) (*pageJSON, error) {
 	page, _ := strconv.Atoi(q.Get("page"))
 	perPage, _ := strconv.Atoi(q.Get("per_page"))
 	page = max(page, 1)
 	if perPage <= 0 || perPage > 200 {
 		perPage = 50
 	}
-	msgs, total, err := s.Store.MessagePage(r.Context(), sessionOf(r).accountID, id,
-		store.Page{Offset: (page - 1) * perPage, Limit: perPage, UnseenOnly: q.Get("unread") == "1" || q.Get("unread") == "true"})
+	msgs, total, err := s.Store.MessagePage(r.Context(), sessionOf(r).accountID, mailboxID,
+		store.Page{Offset: (page - 1) * perPage, Limit: perPage, UnseenOnly: isTrue(q.Get("unread")), Threads: isTrue(q.Get("thread"))})
 	if err != nil {
-		s.storeFail(w, r, err)
-		return
+		return nil, fmt.Errorf("list mailbox %d: %w", mailboxID, err)
 	}
-	out := make([]messageJSON, 0, len(msgs))
-	for i := range msgs {
-		out = append(out, summary(&msgs[i]))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": out, "total": total, "page": page, "per_page": perPage})
+	return &pageJSON{Messages: summaries(msgs), Total: total, Page: page, PerPage: perPage}, nil
 }
+
+// isTrue reads a query flag: "1" or "true".
+func isTrue(v string) bool { return v == "1" || v == "true" }
 
 // loadMessage reads one of the session account's messages and its bytes.
 func (s *Server) loadMessage(r *http.Request) (*store.Message, []byte, error) {
@@ -91,17 +117,7 @@ func (s *Server) loadMessage(r *http.Request) (*store.Message, []byte, error) {
 	if !ok {
 		return nil, nil, store.ErrNotFound
 	}
-	m, err := s.Store.Message(r.Context(), sessionOf(r).accountID, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err := s.Blobs.Open(m.BlobKey)
-	if err != nil {
-		return nil, nil, fmt.Errorf("message %d: %w", m.ID, err)
-	}
-	defer b.Close()
-	raw, err := io.ReadAll(b)
-	return m, raw, err
+	return s.readMessage(r, sessionOf(r).accountID, id)
 }
 
 type attachmentJSON struct {
@@ -127,7 +143,7 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
 		atts = append(atts, attachmentJSON{Index: i + 1, Filename: p.Filename(), ContentType: p.ContentType, Size: len(p.Body()),
 			ContentID: trimAngle(p.Header.Get("Content-Id")), Inline: p.Disposition == "inline"})
 	}
-	_, blocked, hasHTML := sanitized(m.ID, parsed, false)
+	_, blocked, hasHTML := sanitized("", parsed, false)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"has_html":       hasHTML,
 		"remote_blocked": blocked,

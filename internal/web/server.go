@@ -17,9 +17,12 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
+	"time"
 
 	"postroom/internal/auth"
 	"postroom/internal/blob"
+	"postroom/internal/deliver"
 	"postroom/internal/events"
 	"postroom/internal/mail"
 	"postroom/internal/store"
@@ -36,8 +39,19 @@ type Server struct {
 	// HTTPSAddr, when set, is where plain-HTTP requests from other hosts
 	// than loopback are redirected ("host:port" of the https listener).
 	HTTPSAddr string
+	// Writing mail (send.go, drafts.go, uploads.go): the pipeline that
+	// sends, the largest message (config max_message_size), the most
+	// recipients of one message, and how long a send waits so that it can
+	// be undone (config undo_send; 0 sends at once).
+	Pipeline       *deliver.Pipeline
+	MaxMessageSize int64
+	MaxRecipients  int
+	SendDelay      time.Duration
 
 	sessions sessions
+	outbox   outbox
+	cidOnce  sync.Once
+	cid      cidKey
 }
 
 func (s *Server) log() *slog.Logger {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"postroom/internal/auth"
+	"postroom/internal/store"
 )
 
 type loginRequest struct {
@@ -37,10 +38,20 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	sess := s.sessions.create(acct.ID, acct.Address(), acct.Language)
 	setCookie(w, r, sess.token, 0)
-	writeJSON(w, http.StatusOK, map[string]any{
-		"csrf":    sess.csrf,
-		"account": map[string]any{"id": acct.ID, "email": acct.Address(), "name": acct.DisplayName, "language": acct.Language, "time_zone": acct.TimeZone},
-	})
+	writeJSON(w, http.StatusOK, map[string]any{"csrf": sess.csrf, "account": accountOf(acct)})
+}
+
+// accountJSON is the logged-in account as the webmail shows it.
+type accountJSON struct {
+	ID       int64  `json:"id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Language string `json:"language"`
+	TimeZone string `json:"time_zone"`
+}
+
+func accountOf(a *store.Account) accountJSON {
+	return accountJSON{ID: a.ID, Email: a.Address(), Name: a.DisplayName, Language: a.Language, TimeZone: a.TimeZone}
 }
 
 // sessionDelete logs out.

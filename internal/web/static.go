@@ -11,7 +11,10 @@ import (
 
 // appCSP is the webmail's own policy: only our scripts, no inline script,
 // frames only of our origin (the sandboxed message view), nothing framing us.
-const appCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+// Inline styles are allowed: the editor formats with them (the mail sent
+// carries inline styles, as mail clients expect) and a quoted original
+// keeps its own; they cannot run script.
+const appCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
 	"frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // static serves the webmail. Paths that are not files get index.html, so a
@@ -19,6 +22,10 @@ const appCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src
 func (s *Server) static() http.Handler {
 	files := http.FileServerFS(ui.Files)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.fail(w, r, http.StatusNotFound, "not_found") // an unknown API route is not the app
+			return
+		}
 		w.Header().Set("Content-Security-Policy", appCSP)
 		p := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
 		if p == "" || p == "." {

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"postroom/internal/compose"
+	"postroom/internal/store"
+)
+
+// fieldError is the error answer of the writing routes: the code and
+// message of every error, plus the field of the request at fault, the
+// value to mark in it, and the size limit of a too_large.
+type fieldError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+	Value   string `json:"value,omitempty"`
+	Limit   int64  `json:"limit,omitempty"`
+}
+
+// failField answers an error about one field of the request.
+func (s *Server) failField(w http.ResponseWriter, r *http.Request, status int, code, field, value string) {
+	writeJSON(w, status, map[string]fieldError{"error": {Code: code, Message: localized(r, code), Field: field, Value: value}})
+}
+
+// failTooLarge answers 413 with the limit, in bytes and in the message.
+func (s *Server) failTooLarge(w http.ResponseWriter, r *http.Request, field string, limit int64) {
+	writeJSON(w, http.StatusRequestEntityTooLarge, map[string]fieldError{"error": {Code: "too_large",
+		Message: fmt.Sprintf(localized(r, "too_large"), humanSize(limit)), Field: field, Limit: limit}})
+}
+
+// humanSize writes a byte count the way file managers do (1 MB = 2^20).
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return trimZero(float64(n)/(1<<30)) + " GB"
+	case n >= 1<<20:
+		return trimZero(float64(n)/(1<<20)) + " MB"
+	case n >= 1<<10:
+		return trimZero(float64(n)/(1<<10)) + " KB"
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func trimZero(f float64) string {
+	s := fmt.Sprintf("%.1f", f)
+	if len(s) > 2 && s[len(s)-2:] == ".0" {
+		return s[:len(s)-2]
+	}
+	return s
+}
+
+// refError is a reference in the request (an upload, a message, an
+// attachment index) that is not the account's: answered 404 with its field.
+type refError struct {
+	field string
+	err   error
+}
+
+func (e *refError) Error() string { return e.field + ": " + e.err.Error() }
+func (e *refError) Unwrap() error { return e.err }
+
+// composeFail answers the errors of building a message from a request.
+func (s *Server) composeFail(w http.ResponseWriter, r *http.Request, err error) {
+	var ce *compose.Error
+	var re *refError
+	var tl *tooLarge
+	switch {
+	case errors.As(err, &ce):
+		s.failField(w, r, http.StatusBadRequest, ce.Code, ce.Field, ce.Value)
+	case errors.As(err, &tl):
+		s.failTooLarge(w, r, tl.field, tl.limit)
+	case errors.As(err, &re) && errors.Is(err, store.ErrNotFound):
+		s.failField(w, r, http.StatusNotFound, "not_found", re.field, "")
+	default:
+		s.storeFail(w, r, err)
+	}
+}
+
+// tooLarge is a request or message over a size limit.
+type tooLarge struct {
+	field string
+	limit int64
+}
+
+func (e *tooLarge) Error() string { return fmt.Sprintf("%s: larger than %d bytes", e.field, e.limit) }

@@ -1,0 +1,111 @@
+package web
+
+// The body of POST /api/v1/send, POST /api/v1/drafts and PUT
+// /api/v1/drafts/{id}: one shape, so that a draft the UI reopens can be
+// sent as it is.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"postroom/internal/store"
+)
+
+type composeRequest struct {
+	To                  []addressInput  `json:"to"`
+	Cc                  []addressInput  `json:"cc"`
+	Bcc                 []addressInput  `json:"bcc"`
+	Subject             string          `json:"subject"`
+	HTML                string          `json:"html"`
+	Text                string          `json:"text"`
+	Attachments         []attachmentRef `json:"attachments"`
+	SendIndividually    bool            `json:"send_individually"`
+	SaveSent            *bool           `json:"save_sent"` // default true
+	ReadReceipt         bool            `json:"read_receipt"`
+	InReplyTo           int64           `json:"in_reply_to"`
+	ForwardOf           int64           `json:"forward_of"`
+	ForwardAsAttachment bool            `json:"forward_as_attachment"`
+	// Sending only.
+	SendAt  *time.Time `json:"send_at"`
+	DraftID int64      `json:"draft_id"`
+}
+
+func (c *composeRequest) saveSent() bool { return c.SaveSent == nil || *c.SaveSent }
+
+// addressInput is a recipient as the UI sends it: "Name <a@b>" or bare,
+// or {"name": ..., "email": ...} as the API answers addresses.
+type addressInput struct {
+	text        string // the string form
+	name, email string // the object form
+	object      bool
+}
+
+func (a *addressInput) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &a.text)
+	}
+	var o struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		return err
+	}
+	a.name, a.email, a.object = o.Name, o.Email, true
+	return nil
+}
+
+// attachmentRef names a file to attach: an upload by its id (a number or
+// {"upload": id}), or attachment n of one of the account's messages
+// ({"message": id, "index": n}, the index of GET /api/v1/messages/{id}).
+type attachmentRef struct {
+	Upload  int64 `json:"upload"`
+	Message int64 `json:"message"`
+	Index   int   `json:"index"`
+}
+
+func (a *attachmentRef) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '{' {
+		return json.Unmarshal(b, &a.Upload)
+	}
+	type plain attachmentRef
+	var p plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return err
+	}
+	if (p.Upload == 0) == (p.Message == 0) {
+		return errors.New("an attachment names an upload or a message")
+	}
+	*a = attachmentRef(p)
+	return nil
+}
+
+// decodeCompose reads a compose request, bounded by the message size (an
+// HTML body with pasted pictures is large), and the session's account. ok
+// is false when the answer was given.
+func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (*composeRequest, *store.Account, bool) {
+	var req composeRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.maxMessage()))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&req)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		s.failTooLarge(w, r, "", s.maxMessage())
+		return nil, nil, false
+	case err != nil:
+		s.fail(w, r, http.StatusBadRequest, "bad_request")
+		return nil, nil, false
+	}
+	acct, err := s.Store.Account(r.Context(), sessionOf(r).accountID)
+	if err != nil {
+		s.storeFail(w, r, err)
+		return nil, nil, false
+	}
+	return &req, acct, true
+}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"postroom/internal/message"
+	"postroom/internal/store"
+)
+
+var uploadURL = regexp.MustCompile(`/api/v1/uploads/(\d+)`)
+
+// A draft is a real message in Drafts (what IMAP serves), reopens with
+// its recipients, options, attachments and inline image as uploads usable
+// at once, is replaced by a save, and goes away when it is sent.
+func TestDrafts_roundTripWithAttachmentsThenSend(t *testing.T) {
+	f := newMailFixture(t, 0)
+	orig := f.Put(f.alice.ID, "INBOX", "From: bob@example.test\r\nSubject: 회의\r\nMessage-ID: <m1@example.test>\r\n\r\n언제요?\r\n")
+	c := f.login(t, "alice@example.test")
+	pdf := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte{0, 0xff, 'q'}, 500)...)
+	png := []byte("\x89PNG\r\n\x1a\nimage-bytes")
+	file, img := c.upload("2026년_4분기_견적서.pdf", "application/pdf", pdf), c.upload("붙여넣기.png", "image/png", png)
+	var saved draftSaved
+	code := c.do("POST", "/api/v1/drafts", map[string]any{
+		"to": []string{"bob@example.test", "kim@"}, "cc": []string{"carol@example.test"}, "bcc": []string{"audit@remote.test"},
+		"subject": "Re: 회의", "html": pathf(`<p style="color: #c00">목요일 어떠세요?</p><img src="/api/v1/uploads/%d">`, img.ID),
+		"attachments": []int64{file.ID}, "in_reply_to": orig.ID, "send_individually": true, "read_receipt": true,
+	}, &saved)
+	if code != 201 || saved.ID == 0 || len(saved.Invalid) != 1 || saved.Invalid[0].Value != "kim@" || saved.Invalid[0].Field != "to" {
+		t.Fatalf("save %d %+v", code, saved)
+	}
+	drafts, _ := f.Store.MailboxByRole(f.Ctx, f.alice.ID, store.RoleDrafts)
+	m, err := f.Store.Message(f.Ctx, f.alice.ID, saved.ID)
+	if err != nil || m.MailboxID != drafts.ID || !m.HasFlag(store.FlagDraft) || !m.HasAttachment {
+		t.Fatalf("stored draft %+v %v", m, err)
+	}
+	var d draftJSON
+	if code := c.do("GET", pathf("/api/v1/drafts/%d", saved.ID), nil, &d); code != 200 {
+		t.Fatalf("reopen %d", code)
+	}
+	if d.Subject != "Re: 회의" || len(d.To) != 1 || d.To[0].Email != "bob@example.test" || len(d.Cc) != 1 || len(d.Bcc) != 1 ||
+		d.InReplyTo != orig.ID || !d.SendIndividually || !d.SaveSent || !d.ReadReceipt || !strings.Contains(d.HTML, "color: #c00") {
+		t.Fatalf("reopened %+v", d)
+	}
+	if len(d.Attachments) != 1 || d.Attachments[0].Filename != "2026년_4분기_견적서.pdf" || d.Attachments[0].ID == file.ID {
+		t.Fatalf("attachments %+v", d.Attachments)
+	}
+	if _, body, _ := c.get(pathf("/api/v1/uploads/%d", d.Attachments[0].ID)); !bytes.Equal(body, pdf) {
+		t.Fatal("the reopened attachment is not the file")
+	}
+	im := uploadURL.FindStringSubmatch(d.HTML)
+	if im == nil {
+		t.Fatalf("inline image not shown from an upload: %s", d.HTML)
+	}
+	if _, body, _ := c.get(im[0]); !bytes.Equal(body, png) {
+		t.Fatal("the reopened inline image is not the picture")
+	}
+	// Save again from what was reopened: the draft is replaced.
+	d.Subject = "Re: 회의 (수정)"
+	var again draftSaved
+	code = c.do("PUT", pathf("/api/v1/drafts/%d", saved.ID), map[string]any{"to": d.To, "cc": d.Cc, "bcc": d.Bcc, "subject": d.Subject,
+		"html": d.HTML, "attachments": []int64{d.Attachments[0].ID}, "in_reply_to": d.InReplyTo}, &again)
+	if code != 200 || again.ID == saved.ID {
+		t.Fatalf("replace %d %+v", code, again)
+	}
+	if code := c.do("GET", pathf("/api/v1/drafts/%d", saved.ID), nil, nil); code != 404 {
+		t.Fatalf("the replaced draft is still there: %d", code)
+	}
+	if n := len(f.stored(t, f.alice, store.RoleDrafts)); n != 1 {
+		t.Fatalf("%d drafts after a replace", n)
+	}
+	// Send it: the draft goes, the recipient gets the file and the picture.
+	code, _, bad := c.send(map[string]any{"to": d.To, "subject": d.Subject, "html": d.HTML,
+		"attachments": []int64{d.Attachments[0].ID}, "in_reply_to": orig.ID, "draft_id": again.ID})
+	if code != 202 {
+		t.Fatalf("send %d %+v", code, bad)
+	}
+	if n := len(f.stored(t, f.alice, store.RoleDrafts)); n != 0 {
+		t.Fatalf("%d drafts after sending", n)
+	}
+	got := f.stored(t, f.bob, store.RoleInbox)
+	if len(got) != 1 {
+		t.Fatalf("bob has %d", len(got))
+	}
+	p := message.Parse([]byte(got[0]))
+	atts := p.Attachments()
+	if len(atts) != 2 || atts[1].Filename() != "2026년_4분기_견적서.pdf" || !bytes.Equal(atts[1].Body(), pdf) || !bytes.Equal(atts[0].Body(), png) {
+		t.Fatalf("received attachments %d", len(atts))
+	}
+	if p.Header.Get("In-Reply-To") != "<m1@example.test>" || strings.Contains(got[0], draftHeader) {
+		t.Fatalf("received header:\n%s", got[0][:strings.Index(got[0], "\r\n\r\n")])
+	}
+	if m, _ := f.Store.Message(f.Ctx, f.alice.ID, orig.ID); !m.HasFlag(store.FlagAnswered) {
+		t.Fatal("the original is not marked answered")
+	}
+	if code := c.do("DELETE", pathf("/api/v1/drafts/%d", orig.ID), nil, nil); code != 404 {
+		t.Fatalf("DELETE on a message that is not a draft: %d", code)
+	}
+}
+
+func TestDrafts_headerInjectionIsRefusedEvenInADraft(t *testing.T) {
+	f := newMailFixture(t, 0)
+	c := f.login(t, "alice@example.test")
+	var e errorAnswer
+	if code := c.do("POST", "/api/v1/drafts", map[string]any{"subject": "x\r\nBcc: v@remote.test"}, &e); code != 400 || e.Error.Code != "header_injection" {
+		t.Fatalf("%d %+v", code, e)
+	}
+	var saved draftSaved
+	if code := c.do("POST", "/api/v1/drafts", map[string]any{"text": "아직 쓰는 중"}, &saved); code != 201 {
+		t.Fatalf("an empty draft: %d", code)
+	}
+	if code := c.do("DELETE", pathf("/api/v1/drafts/%d", saved.ID), nil, nil); code != 204 {
+		t.Fatalf("discard %d", code)
+	}
+	if n := len(f.stored(t, f.alice, store.RoleDrafts)); n != 0 {
+		t.Fatalf("%d drafts", n)
+	}
+}

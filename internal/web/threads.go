@@ -1,0 +1,20 @@
+package web
+
+import "net/http"
+
+// threadGet returns a conversation (E1): every message of the thread in the
+// account, whatever its folder (Trash and Spam too: each says its
+// mailbox_id), oldest first. Another account's thread is 404.
+func (s *Server) threadGet(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "not_found")
+		return
+	}
+	msgs, err := s.Store.ThreadMessages(r.Context(), sessionOf(r).accountID, id)
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": summaries(msgs)})
+}
