@@ -1,1 +1,141 @@
-// placeholder
+// The webmail shell: login, the header (search, language, notifications,
+// layout), the mail screen, keyboard shortcuts, and the session's end.
+
+import { render } from './vendor/preact.js';
+import { useEffect, useRef, useState } from './vendor/hooks.js';
+import { html } from './html.js';
+import { Icon } from './icons.js';
+import { LangSelect } from './lang-select.js';
+import { store, useStore } from './store.js';
+import { t, setLocale, browserLang } from './i18n.js';
+import { onUnauthenticated } from './api.js';
+import { boot, login, logout, expired, applyRoute, step, go, toggleNotify, updateTitle, toggleSelect, compose } from './actions.js';
+import { FolderTree } from './mail-folders.js';
+import { MessageList } from './mail-list.js';
+import { Toolbar, deleteSelected } from './mail-toolbar.js';
+import { Reader } from './mail-reader.js';
+import { SearchBox } from './mail-search.js';
+import { Dialog, Help, Toast } from './dialogs.js';
+import { Compose, UndoBar } from './compose.js';
+import { Scheduled } from './scheduled.js';
+
+function Login({ state }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await login(email.trim(), password);
+    } catch (err) {
+      setError(err.message);
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<main class="login">
+    <form class="login-box" onSubmit=${submit}>
+      <div class="login-top"><strong class="brand">Postroom</strong><${LangSelect} /></div>
+      <h1>${t('loginTitle')}</h1>
+      ${state.expired ? html`<p class="notice">${t('sessionExpired')}</p>` : html`<p class="hint">${t('loginHint')}</p>`}
+      <label class="field"><span>${t('email')}</span>
+        <input id="login-email" type="email" autocomplete="username" required value=${email} onInput=${(e) => setEmail(e.target.value)} /></label>
+      <label class="field"><span>${t('password')}</span>
+        <input id="login-password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} /></label>
+      <p id="login-error" class="error" role="alert">${error}</p>
+      <button id="login-submit" class="primary" type="submit" disabled=${busy}>${busy ? t('loggingIn') : t('login')}</button>
+    </form>
+  </main>`;
+}
+
+function Header({ state }) {
+  const { prefs } = state;
+  return html`<header class="top">
+    <button id="nav-toggle" class="icon-button" aria-label=${t('folders')} onClick=${() => store.set({ navOpen: !state.navOpen })}>☰</button>
+    <strong class="brand">Postroom</strong>
+    <nav class="apps"><a class="on" href="#/">${t('mail')}</a></nav>
+    <button id="compose" class="primary compose-button" onClick=${() => compose('')}>${t('compose')}</button>
+    <${SearchBox} key=${state.route.search || ''} state=${state} />
+    <span class="spacer"></span>
+    <button id="layout-toggle" class="icon-button" title=${prefs.layout === 'split' ? t('layoutList') : t('layoutSplit')}
+      onClick=${() => store.setPrefs({ layout: prefs.layout === 'split' ? 'list' : 'split' })}><${Icon} name=${prefs.layout === 'split' ? 'list' : 'split'} /></button>
+    <button id="notify-toggle" class=${'icon-button' + (prefs.notify ? ' on' : '')} aria-pressed=${prefs.notify}
+      title=${t('notifications')} onClick=${toggleNotify}><${Icon} name="bell" /></button>
+    <${LangSelect} />
+    <span id="user-email" class="user">${state.auth.account.email}</span>
+    <button id="logout" class="link" onClick=${logout}>${t('logout')}</button>
+  </header>`;
+}
+
+function Mail({ state }) {
+  const [help, setHelp] = useState(false);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  useEffect(() => {
+    const onKey = (e) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.target.closest('input, textarea, select, [contenteditable]') || stateRef.current.dialog || stateRef.current.route.view !== 'mail') return;
+      const s = stateRef.current;
+      switch (e.key) {
+        case 'j': step(1); break;
+        case 'k': step(-1); break;
+        case 'u': go({ message: 0 }); break;
+        case '#': deleteSelected(); break;
+        case 'x': if (s.route.message) toggleSelect(s.route.message, false); break;
+        case '/': document.getElementById('search-input')?.focus(); break;
+        case '?': setHelp(true); break;
+        case 'c': compose(''); break;
+        case 'r': if (s.route.message) compose('reply=' + s.route.message); break;
+        case 'a': if (s.route.message) compose('replyall=' + s.route.message); break;
+        case 'f': if (s.route.message) compose('forward=' + s.route.message); break;
+        case 'Escape': setHelp(false); break;
+        default: return;
+      }
+      e.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  const reading = state.route.message !== 0;
+  const cls = ['mail', 'layout-' + state.prefs.layout, reading ? 'reading' : ''].join(' ');
+  return html`<div class=${cls}>
+    <${Header} state=${state} />
+    ${state.offline && html`<p class="banner">${t('offline')}</p>`}
+    <div class="panes">
+      <${FolderTree} state=${state} />
+      ${state.navOpen && html`<div class="nav-backdrop" onClick=${() => store.set({ navOpen: false })}></div>`}
+      <div class="content">
+        ${state.route.view === 'compose' && html`<${Compose} state=${state} />`}
+        ${state.route.view === 'scheduled' && html`<${Scheduled} />`}
+        ${state.route.view === 'mail' && html`<${Toolbar} state=${state} />
+        <div class="work">
+          <${MessageList} state=${state} />
+          <${Reader} state=${state} />
+        </div>`}
+      </div>
+    </div>
+    ${help && html`<${Help} onClose=${() => setHelp(false)} />`}
+    ${state.undo && html`<${UndoBar} undo=${state.undo} />`}
+  </div>`;
+}
+
+function App() {
+  const state = useStore();
+  useEffect(() => updateTitle(), [state.auth, state.mailboxes, state.route]);
+  if (state.booting) return html`<p class="booting">${t('loading')}</p>`;
+  return html`<div id="app" data-ready=${state.auth ? '1' : '0'}>
+    ${state.auth ? html`<${Mail} state=${state} />` : html`<${Login} state=${state} />`}
+    ${state.dialog && html`<${Dialog} key=${state.dialog.id + state.dialog.title} spec=${state.dialog} />`}
+    <${Toast} text=${state.toast} />
+  </div>`;
+}
+
+setLocale(browserLang());
+onUnauthenticated(expired);
+window.addEventListener('hashchange', applyRoute);
+render(html`<${App} />`, document.getElementById('root'));
+boot();

@@ -1,0 +1,207 @@
+// Korean and English words of the webmail. The Korean ones are those our
+// users know from the webmail they leave (shared/spec/GLOSSARY.md); keep
+// both catalogues in the same order so a missing key is easy to see.
+
+const catalogues = {
+  ko: {
+    appName: 'Postroom',
+    email: '메일 주소', password: '비밀번호', login: '로그인', logout: '로그아웃',
+    loginTitle: '메일 로그인', loginHint: '전체 메일 주소와 메일 비밀번호로 로그인하세요.',
+    sessionExpired: '로그인 시간이 지났습니다. 다시 로그인하면 보던 화면으로 돌아갑니다.',
+    loggingIn: '로그인 중…',
+    mail: '메일', contacts: '주소록', settings: '환경설정',
+    inbox: '받은메일함', sent: '보낸메일함', drafts: '임시보관함', spam: '스팸메일함', trash: '휴지통', archive: '보관함',
+    myFolders: '내 메일함', addFolder: '메일함 추가', newFolderName: '새 메일함 이름', parentFolder: '상위 메일함', noParent: '(최상위)',
+    renameFolder: '이름 바꾸기', deleteFolder: '메일함 삭제', folderName: '메일함 이름',
+    confirmDeleteFolder: '"{name}" 메일함과 그 안의 메일을 모두 삭제할까요?',
+    checkMail: '새메일확인', unreadOnly: '읽지 않은 메일', reply: '답장', replyAll: '전체답장', forward: '전달', resend: '재전송',
+    reportSpam: '스팸신고', notSpam: '스팸 아님', delete: '삭제', deletePermanently: '완전삭제', more: '추가기능',
+    conversation: '대화목록', markRead: '읽음으로 표시', markUnread: '읽지 않음으로 표시', star: '중요 표시', unstar: '중요 표시 해제',
+    move: '이동', moveTo: '메일함으로 이동', download: '메일 저장(.eml)', print: '인쇄', viewSource: '원문 보기', compose: '메일쓰기',
+    confirmDeletePermanently: '선택한 메일 {n}통을 완전히 삭제할까요? 되돌릴 수 없습니다.',
+    ok: '확인', cancel: '취소', close: '닫기', selectAll: '전체 선택',
+    pageSelected: '이 페이지의 메일 {n}통이 선택되었습니다.', selectFolder: '메일함의 메일 {n}통 모두 선택',
+    folderSelected: '메일함의 메일 {n}통이 모두 선택되었습니다.', clearSelection: '선택 해제',
+    noMessages: '메일이 없습니다.', noSelection: '메일을 선택하세요.', loading: '불러오는 중…',
+    total: '전체 {n}통', unread: '안 읽음 {n}', perPage: '{n}개씩', prev: '이전', next: '다음', page: '{page} / {pages}',
+    from: '보낸사람', to: '받는사람', cc: '참조', bcc: '숨은참조', date: '날짜', subject: '제목', replyTo: '회신 주소',
+    noSubject: '(제목 없음)', attachments: '첨부파일', showImages: '이미지 보기',
+    imagesBlocked: '보안을 위해 외부 이미지 {n}개를 표시하지 않았습니다.',
+    brokenMime: '이 메일의 형식에 문제가 있어 일부가 보이지 않을 수 있습니다.',
+    senderInfo: '보낸사람 정보', showDetails: '자세히', hideDetails: '간단히',
+    search: '메일 검색', searchPlaceholder: '메일 검색', advancedSearch: '상세검색', searchResults: '"{q}" 검색 결과',
+    searchResultsPlain: '검색 결과', body: '본문', since: '시작일', before: '종료일', hasAttachment: '첨부파일 있음',
+    allFolders: '전체 메일함', doSearch: '검색', clearSearch: '검색 닫기',
+    moved: '메일 {n}통을 이동했습니다.', deleted: '메일 {n}통을 삭제했습니다.', markedSpam: '메일 {n}통을 스팸메일함으로 옮겼습니다.',
+    markedNotSpam: '메일 {n}통을 받은메일함으로 옮겼습니다.', updated: '메일 {n}통을 변경했습니다.',
+    folderCreated: '"{name}" 메일함을 만들었습니다.', folderDeleted: '메일함을 삭제했습니다.', folderRenamed: '메일함 이름을 바꿨습니다.',
+    newMail: '새 메일 {n}통', newMailFrom: '{from}: {subject}',
+    keyboard: '단축키', keyHelp: '단축키 도움말',
+    keyJ: '다음 메일', keyK: '이전 메일', keyU: '목록으로 돌아가기', keyHash: '삭제', keySlash: '검색', keyQuestion: '단축키 도움말',
+    keyX: '선택/해제', keyEsc: '닫기', keyC: '메일쓰기', keyR: '답장', keyA: '전체답장', keyF: '전달', keySend: '보내기 (메일쓰기 화면)',
+    layout: '화면 나누기', layoutSplit: '3단 보기', layoutList: '목록만 보기',
+    notifications: '데스크톱 알림', notificationsOn: '데스크톱 알림 켜짐', notificationsOff: '데스크톱 알림 꺼짐',
+    notificationsDenied: '브라우저에서 알림이 차단되어 있습니다.',
+    language: '언어', backToList: '목록', folders: '메일함', offline: '서버에 연결할 수 없습니다. 다시 연결하는 중…',
+    usage: '사용량', me: '나', size: '크기',
+    today: '오늘', yesterday: '어제',
+    send: '보내기', scheduleSend: '예약발송', saveDraft: '임시저장', discard: '취소', ccBcc: '참조/숨은참조',
+    scheduled: '예약 메일', noScheduled: '예약된 메일이 없습니다.', edit: '수정', cancelSend: '발송 취소',
+    cancelScheduledConfirm: '예약 발송을 취소할까요? 메일은 임시보관함에 남습니다.', scheduleCancelled: '예약 발송을 취소했습니다. 메일은 임시보관함에 있습니다.',
+    scheduleAt: '보낼 시각 ({zone})', schedulePast: '지금 이후의 시각을 고르세요.', scheduledToast: '{time}에 보내도록 예약했습니다.',
+    sentToast: '메일을 보냈습니다.', sending: '메일을 {n}초 뒤에 보냅니다.', undo: '발송취소', sendUndone: '발송을 취소했습니다. 메일을 다시 편집할 수 있습니다.',
+    draftSaved: '{time}에 임시저장됨', draftSavedToast: '임시보관함에 저장했습니다.',
+    noRecipients: '받는사람을 입력하세요.', invalidAddresses: '올바르지 않은 메일 주소가 있습니다. 빨간색 주소를 고치세요.',
+    invalidAddress: '올바르지 않은 메일 주소', waitUploads: '첨부파일을 올리는 중입니다. 끝난 뒤에 보내세요.',
+    noSubjectConfirm: '제목이 없습니다. 제목 없이 보낼까요?', addressBook: '주소록에서 선택', remove: '삭제', noAddresses: '주소가 없습니다.',
+    sourceDirectory: '조직 주소록', sourceRecent: '최근 받는사람',
+    sendIndividually: '개인별 발송', saveSent: '보낸메일함에 저장', readReceipt: '수신확인', forwardAsAttachment: '원본을 첨부파일로 전달',
+    attachFiles: '파일 첨부', dropHere: '또는 파일을 여기로 끌어 놓으세요', attachLimit: '{used} / 최대 {limit}',
+    tooLarge: '첨부파일은 모두 합쳐 {limit}까지 보낼 수 있습니다.', uploadFailed: '파일을 올리지 못했습니다.', uploadCancelled: '올리기를 취소했습니다.',
+    richText: '서식 있는 글', plainText: '일반 텍스트', formatting: '서식', font: '글꼴', fontSize: '크기', color: '글자색',
+    size_small: '작게', size_normal: '보통', size_large: '크게', 'size_x-large': '아주 크게', 'size_xx-large': '제일 크게',
+    bold: '굵게', italic: '기울임', underline: '밑줄', strike: '취소선', bulletList: '글머리 기호', numberList: '번호 매기기',
+    alignLeft: '왼쪽 정렬', alignCenter: '가운데 정렬', alignRight: '오른쪽 정렬', link: '링크', linkURL: '링크 주소', insertImage: '이미지 넣기',
+    quoteHeader: '{date}, {from} 님이 작성:', forwardedMessage: '전달된 메일',
+  },
+  en: {
+    appName: 'Postroom',
+    email: 'E-mail address', password: 'Password', login: 'Log in', logout: 'Log out',
+    loginTitle: 'Log in to mail', loginHint: 'Use your full e-mail address and mail password.',
+    sessionExpired: 'Your session has ended. Log in again to return where you were.',
+    loggingIn: 'Logging in…',
+    mail: 'Mail', contacts: 'Contacts', settings: 'Settings',
+    inbox: 'Inbox', sent: 'Sent', drafts: 'Drafts', spam: 'Spam', trash: 'Trash', archive: 'Archive',
+    myFolders: 'My folders', addFolder: 'Add folder', newFolderName: 'New folder name', parentFolder: 'Inside', noParent: '(top level)',
+    renameFolder: 'Rename', deleteFolder: 'Delete folder', folderName: 'Folder name',
+    confirmDeleteFolder: 'Delete the folder "{name}" and all its messages?',
+    checkMail: 'Check new mail', unreadOnly: 'Unread', reply: 'Reply', replyAll: 'Reply all', forward: 'Forward', resend: 'Resend',
+    reportSpam: 'Report spam', notSpam: 'Not spam', delete: 'Delete', deletePermanently: 'Delete permanently', more: 'More',
+    conversation: 'Conversation view', markRead: 'Mark as read', markUnread: 'Mark as unread', star: 'Star', unstar: 'Remove star',
+    move: 'Move', moveTo: 'Move to folder', download: 'Download (.eml)', print: 'Print', viewSource: 'View source', compose: 'Compose',
+    confirmDeletePermanently: 'Delete {n} selected messages permanently? This cannot be undone.',
+    ok: 'OK', cancel: 'Cancel', close: 'Close', selectAll: 'Select all',
+    pageSelected: 'All {n} messages on this page are selected.', selectFolder: 'Select all {n} messages in this folder',
+    folderSelected: 'All {n} messages in this folder are selected.', clearSelection: 'Clear selection',
+    noMessages: 'No messages.', noSelection: 'Select a message.', loading: 'Loading…',
+    total: '{n} messages', unread: '{n} unread', perPage: '{n} per page', prev: 'Previous', next: 'Next', page: '{page} / {pages}',
+    from: 'From', to: 'To', cc: 'Cc', bcc: 'Bcc', date: 'Date', subject: 'Subject', replyTo: 'Reply-To',
+    noSubject: '(no subject)', attachments: 'Attachments', showImages: 'Show images',
+    imagesBlocked: '{n} remote images were blocked for your safety.',
+    brokenMime: 'This message is malformed; parts of it may not show.',
+    senderInfo: 'Sender information', showDetails: 'Details', hideDetails: 'Less',
+    search: 'Search mail', searchPlaceholder: 'Search mail', advancedSearch: 'Advanced search', searchResults: 'Results for "{q}"',
+    searchResultsPlain: 'Search results', body: 'Body', since: 'From date', before: 'To date', hasAttachment: 'Has attachment',
+    allFolders: 'All folders', doSearch: 'Search', clearSearch: 'Close search',
+    moved: 'Moved {n} messages.', deleted: 'Deleted {n} messages.', markedSpam: 'Moved {n} messages to Spam.',
+    markedNotSpam: 'Moved {n} messages to the Inbox.', updated: 'Updated {n} messages.',
+    folderCreated: 'Folder "{name}" created.', folderDeleted: 'Folder deleted.', folderRenamed: 'Folder renamed.',
+    newMail: '{n} new messages', newMailFrom: '{from}: {subject}',
+    keyboard: 'Keyboard shortcuts', keyHelp: 'Keyboard shortcuts',
+    keyJ: 'Next message', keyK: 'Previous message', keyU: 'Back to the list', keyHash: 'Delete', keySlash: 'Search', keyQuestion: 'This help',
+    keyX: 'Select / unselect', keyEsc: 'Close', keyC: 'Compose', keyR: 'Reply', keyA: 'Reply all', keyF: 'Forward', keySend: 'Send (while writing)',
+    layout: 'Layout', layoutSplit: 'Three panes', layoutList: 'List only',
+    notifications: 'Desktop notifications', notificationsOn: 'Desktop notifications on', notificationsOff: 'Desktop notifications off',
+    notificationsDenied: 'The browser blocks notifications for this site.',
+    language: 'Language', backToList: 'List', folders: 'Folders', offline: 'Cannot reach the server. Reconnecting…',
+    usage: 'Usage', me: 'me', size: 'Size',
+    today: 'Today', yesterday: 'Yesterday',
+    send: 'Send', scheduleSend: 'Schedule send', saveDraft: 'Save draft', discard: 'Discard', ccBcc: 'Cc/Bcc',
+    scheduled: 'Scheduled', noScheduled: 'No scheduled messages.', edit: 'Edit', cancelSend: 'Cancel send',
+    cancelScheduledConfirm: 'Cancel this scheduled send? The message stays in Drafts.', scheduleCancelled: 'Scheduled send cancelled. The message is in Drafts.',
+    scheduleAt: 'Send at ({zone})', schedulePast: 'Choose a time in the future.', scheduledToast: 'Scheduled for {time}.',
+    sentToast: 'Message sent.', sending: 'Sending in {n} s.', undo: 'Undo', sendUndone: 'Sending undone. You can edit the message again.',
+    draftSaved: 'Draft saved at {time}', draftSavedToast: 'Saved to Drafts.',
+    noRecipients: 'Enter at least one recipient.', invalidAddresses: 'Some addresses are not valid. Correct the ones in red.',
+    invalidAddress: 'Not a valid e-mail address', waitUploads: 'Attachments are still uploading. Send when they are done.',
+    noSubjectConfirm: 'This message has no subject. Send it anyway?', addressBook: 'Choose from contacts', remove: 'Remove', noAddresses: 'No addresses.',
+    sourceDirectory: 'Directory', sourceRecent: 'Recent recipients',
+    sendIndividually: 'Send individually', saveSent: 'Save to Sent', readReceipt: 'Read receipt', forwardAsAttachment: 'Forward as attachment',
+    attachFiles: 'Attach files', dropHere: 'or drop files here', attachLimit: '{used} of {limit}',
+    tooLarge: 'All attachments together may be at most {limit}.', uploadFailed: 'The file could not be uploaded.', uploadCancelled: 'Upload cancelled.',
+    richText: 'Rich text', plainText: 'Plain text', formatting: 'Formatting', font: 'Font', fontSize: 'Size', color: 'Text colour',
+    size_small: 'Small', size_normal: 'Normal', size_large: 'Large', 'size_x-large': 'Larger', 'size_xx-large': 'Largest',
+    bold: 'Bold', italic: 'Italic', underline: 'Underline', strike: 'Strikethrough', bulletList: 'Bulleted list', numberList: 'Numbered list',
+    alignLeft: 'Align left', alignCenter: 'Center', alignRight: 'Align right', link: 'Link', linkURL: 'Link address', insertImage: 'Insert image',
+    quoteHeader: 'On {date}, {from} wrote:', forwardedMessage: 'Forwarded message',
+  },
+};
+
+let lang = 'ko';
+let zone = 'Asia/Seoul';
+
+export function setLocale(language, timeZone) {
+  lang = catalogues[language] ? language : 'ko';
+  if (timeZone) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+      zone = timeZone;
+    } catch {
+      zone = 'UTC';
+    }
+  }
+  document.documentElement.lang = lang;
+}
+
+export function currentLang() {
+  return lang;
+}
+
+// t returns the text of key in the current language, with {name} filled
+// from vars.
+export function t(key, vars) {
+  let s = catalogues[lang][key] ?? catalogues.en[key] ?? key;
+  if (vars) {
+    for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+  }
+  return s;
+}
+
+// The browser's language when nobody is logged in.
+export function browserLang() {
+  return (navigator.language || 'ko').toLowerCase().startsWith('en') ? 'en' : 'ko';
+}
+
+function parts(date) {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return f.format(date);
+}
+
+// shortDate is the list's date: the time today, the month and day this
+// year, the full date before; always in the user's time zone.
+export function shortDate(iso) {
+  const d = new Date(iso);
+  if (isNaN(d)) return '';
+  const now = new Date();
+  const loc = lang === 'ko' ? 'ko-KR' : 'en-GB';
+  if (parts(d) === parts(now)) {
+    return new Intl.DateTimeFormat(loc, { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(d);
+  }
+  const sameYear = parts(d).slice(0, 4) === parts(now).slice(0, 4);
+  const opts = sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: '2-digit', day: '2-digit' };
+  return new Intl.DateTimeFormat(loc, { timeZone: zone, ...opts }).format(d);
+}
+
+// longDate is the reading pane's date with weekday and time.
+export function longDate(iso) {
+  const d = new Date(iso);
+  if (isNaN(d)) return '';
+  return new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', {
+    timeZone: zone, year: 'numeric', month: 'long', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit',
+  }).format(d);
+}
+
+export function size(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(1)} GB`;
+}
+
+// folderName is what the tree shows: standard folders in the user's
+// language, user folders by their last path element.
+export function folderName(mb) {
+  if (mb.role && catalogues.ko[mb.role]) return t(mb.role);
+  const i = mb.name.lastIndexOf('/');
+  return i >= 0 ? mb.name.slice(i + 1) : mb.name;
+}

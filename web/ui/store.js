@@ -1,0 +1,80 @@
+// store is the webmail's one state object and the hook components read it
+// with. Every change goes through set, which re-renders subscribers; the
+// lists are at most a page long, so re-rendering the screen is cheap.
+
+import { useEffect, useState } from './vendor/hooks.js';
+
+const saved = (key, fallback) => {
+  try {
+    const v = localStorage.getItem('postroom.' + key);
+    return v === null ? fallback : JSON.parse(v);
+  } catch {
+    return fallback;
+  }
+};
+
+export function remember(key, value) {
+  try {
+    localStorage.setItem('postroom.' + key, JSON.stringify(value));
+  } catch {
+    // private mode: the preference lasts for this page only
+  }
+}
+
+export const store = {
+  state: {
+    auth: null, // {account, csrf} once logged in
+    booting: true,
+    expired: false,
+    mailboxes: [],
+    route: { view: 'mail', mailbox: 0, message: 0, search: null, compose: '' },
+    undo: null, // {id, until}: the last send, while it can be undone
+    list: { messages: [], total: 0, page: 1, loading: false, byMailbox: null },
+    selected: new Set(),
+    folderSelection: null, // every id of the folder, after "select all N"
+    anchor: 0,
+    reader: null, // {id, data, thread, error}
+    allowImages: new Set(),
+    dialog: null,
+    toast: '',
+    offline: false,
+    navOpen: false,
+    prefs: {
+      perPage: saved('perPage', 50),
+      unreadOnly: false,
+      conversation: saved('conversation', false),
+      layout: saved('layout', 'split'),
+      notify: saved('notify', false),
+      quoteOriginal: saved('quoteOriginal', true),
+    },
+  },
+  subs: new Set(),
+  set(patch) {
+    this.state = { ...this.state, ...(typeof patch === 'function' ? patch(this.state) : patch) };
+    this.subs.forEach((f) => f());
+  },
+  setPrefs(patch) {
+    const prefs = { ...this.state.prefs, ...patch };
+    for (const k of ['perPage', 'conversation', 'layout', 'notify']) if (k in patch) remember(k, prefs[k]);
+    this.set({ prefs });
+  },
+};
+
+export function useStore() {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const f = () => tick((n) => n + 1);
+    store.subs.add(f);
+    return () => store.subs.delete(f);
+  }, []);
+  return store.state;
+}
+
+let toastTimer = 0;
+
+// toast shows a short notice at the bottom of the screen.
+export function toast(text) {
+  clearTimeout(toastTimer);
+  store.set({ toast: text });
+  toastTimer = setTimeout(() => store.set({ toast: '' }), 4000);
+}
