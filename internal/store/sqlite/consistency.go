@@ -45,6 +45,8 @@ var consistencyChecks = []string{
 	 WHERE NOT EXISTS (SELECT 1 FROM message_index WHERE rowid = m.id)`,
 	`SELECT 'search index row ' || i.rowid || ': no message' FROM message_index i
 	 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE id = i.rowid)`,
+	`SELECT 'search index row ' || i.rowid || ': filed under ' || i.acct || ', message of account ' || m.account_id
+	 FROM message_index i JOIN messages m ON m.id = i.rowid WHERE i.acct != 'a' || m.account_id`,
 	`SELECT 'outbound ' || o.id || ': no recipient pending' FROM outbound o
 	 WHERE NOT EXISTS (SELECT 1 FROM outbound_rcpts r WHERE r.outbound_id = o.id AND r.status = 'pending')`,
 }

@@ -153,8 +153,8 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 			return err
 		}
 		id, _ := res.LastInsertId()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body) VALUES (?,?,?,?,?)`,
-			id, nm.Index.Subject, nm.Index.From, nm.Index.To, nm.Index.Body); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body, acct) VALUES (?,?,?,?,?,?)`,
+			id, nm.Index.Subject, nm.Index.From, nm.Index.To, nm.Index.Body, acctTerm(nm.AccountID)); err != nil {
 			return err
 		}
 		if thread == 0 {
@@ -377,8 +377,8 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 					return err
 				}
 				copyID, _ := res.LastInsertId()
-				if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body)
-					SELECT ?, subject, from_addr, to_addr, body FROM message_index WHERE rowid=?`, copyID, m.ID); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body, acct)
+					SELECT ?, subject, from_addr, to_addr, body, acct FROM message_index WHERE rowid=?`, copyID, m.ID); err != nil {
 					return err
 				}
 				if err := addBlobRef(ctx, tx, m.BlobKey, 1); err != nil {

@@ -92,3 +92,24 @@ func TestMigrate_oldMessagesGetTheirBaseSubject(t *testing.T) {
 		t.Fatalf("reply to a message stored before the upgrade: thread %d, want 5", m.ThreadID)
 	}
 }
+
+// Index rows written before searches were kept to one account still find
+// their messages after the upgrade, for their own account only.
+func TestMigrate_oldIndexRowsCarryTheirAccount(t *testing.T) {
+	s := openAt(t, 9, // the migrations before the acct column
+		`INSERT INTO domains (id, name, language, time_zone, created_at) VALUES (1, 'example.test', 'ko', 'Asia/Seoul', 0)`,
+		`INSERT INTO accounts (id, domain_id, local_part, created_at) VALUES (1, 1, 'alice', 0), (2, 1, 'bob', 0)`,
+		`INSERT INTO mailboxes (id, account_id, name, role, uid_validity, uid_next, created_at) VALUES (1, 1, 'INBOX', 'inbox', 1, 2, 0), (2, 2, 'INBOX', 'inbox', 1, 2, 0)`,
+		`INSERT INTO messages (id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, envelope, thread_id)
+		 VALUES (5, 1, 1, 1, 1, 'k1', 1, 1, '{}', 5), (6, 2, 2, 1, 1, 'k2', 1, 1, '{}', 6)`,
+		`INSERT INTO message_index (rowid, subject, from_addr, to_addr, body) VALUES (5, '견적 적서', '', '', ''), (6, '견적 적서', '', '', '')`)
+	for acct, want := range map[int64]int64{1: 5, 2: 6} {
+		r, err := s.Search(context.Background(), acct, store.SearchQuery{Text: search.Parse("견적")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total != 1 || len(r.Messages) != 1 || r.Messages[0].ID != want {
+			t.Fatalf("account %d: %+v", acct, r)
+		}
+	}
+}

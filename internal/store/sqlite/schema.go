@@ -229,6 +229,18 @@ CREATE INDEX outbound_account ON outbound(account_id, send_at);
 -- instead of every row of the table.
 CREATE INDEX messages_mailbox_status ON messages(mailbox_id, seen, deleted, size);
 CREATE INDEX messages_mailbox_thread ON messages(mailbox_id, thread_id, internal_date, uid);
+`, `
+-- Search within one account (E2, X1): every index row carries its account
+-- as the term a<id> in column acct, and every search requires that term,
+-- so FTS5 returns only the searcher's hits. Before, a common word matched
+-- every account's mail and each hit was looked up only to be thrown away.
+CREATE VIRTUAL TABLE message_index_new USING fts5(subject, from_addr, to_addr, body, acct,
+	tokenize = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Z* C*' separators ' '");
+INSERT INTO message_index_new (rowid, subject, from_addr, to_addr, body, acct)
+	SELECT i.rowid, i.subject, i.from_addr, i.to_addr, i.body, 'a' || m.account_id
+	FROM message_index i JOIN messages m ON m.id = i.rowid;
+DROP TABLE message_index;
+ALTER TABLE message_index_new RENAME TO message_index;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

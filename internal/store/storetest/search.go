@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -58,6 +59,10 @@ func testSearch(e *env) {
 	want("inner Korean substring", find(store.SearchQuery{Text: search.Parse("적서")}), quote.ID)
 	want("English prefix", find(store.SearchQuery{Text: search.Parse("invo")}), invoice.ID)
 	want("everything, newest first", find(store.SearchQuery{}), invoice.ID, quote.ID)
+	// Whatever a backend uses to keep a search to one account must not be
+	// found as a word of the mail itself.
+	want("the account's own id as a word", find(store.SearchQuery{Text: search.Parse(fmt.Sprintf("a%d", a.ID))}))
+	want("paging past the first hit", find(store.SearchQuery{Offset: 1, Limit: 1}), quote.ID)
 	want("from field", find(store.SearchQuery{From: search.Parse("vendor")}), quote.ID)
 	want("subject field does not search the body", find(store.SearchQuery{Subject: search.Parse("확인")}))
 	want("body field", find(store.SearchQuery{Body: search.Parse("확인")}), quote.ID)
