@@ -241,6 +241,11 @@ INSERT INTO message_index_new (rowid, subject, from_addr, to_addr, body, acct)
 	FROM message_index i JOIN messages m ON m.id = i.rowid;
 DROP TABLE message_index;
 ALTER TABLE message_index_new RENAME TO message_index;
+`, `
+-- The conversation list walks a folder newest first reading each
+-- message's thread: this index answers it without the table.
+CREATE INDEX messages_mailbox_date_thread ON messages(mailbox_id, internal_date, uid, thread_id, seen);
+DROP INDEX messages_mailbox_date; -- a prefix of the one above
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

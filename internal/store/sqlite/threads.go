@@ -72,19 +72,63 @@ const threadCount = `(SELECT count(*) FROM messages t WHERE t.account_id=m.accou
 
 // threadPage is MessagePage with p.Threads: where selects the mailbox's
 // messages (and args fill it); each thread's newest of them is its row.
+//
+// The page is found by walking the folder newest first (an index holds
+// date, UID and thread) and keeping the first message of each thread until
+// the page is full, so the first pages cost what they show, not the size of
+// the folder; only the count of threads reads the whole (covering) index.
 func (s *Store) threadPage(ctx context.Context, where string, args []any, limit, offset int) ([]store.Message, int, error) {
 	var total int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(DISTINCT thread_id) FROM messages `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count threads: %w", err)
 	}
-	msgs, err := queryAll(ctx, s.db, scanThreadRow, `WITH ranked AS (
-			SELECT id, row_number() OVER (PARTITION BY thread_id ORDER BY internal_date DESC, uid DESC) AS n FROM messages `+where+`)
-		SELECT `+messageCols+`, `+threadCount+` FROM messages m WHERE m.id IN (SELECT id FROM ranked WHERE n=1)
-		ORDER BY internal_date DESC, uid DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	ids, err := s.threadHeads(ctx, where, args, limit, offset)
+	if err != nil || len(ids) == 0 {
+		return nil, total, err
+	}
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
+	}
+	rows, err := queryAll(ctx, s.db, scanThreadRow, `SELECT `+messageCols+`, `+threadCount+` FROM messages m WHERE m.id IN (`+placeholders(len(ids))+`)`, in...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list threads: %w", err)
 	}
+	byID := make(map[int64]store.Message, len(rows))
+	for _, m := range rows {
+		byID[m.ID] = m
+	}
+	msgs := make([]store.Message, 0, len(ids))
+	for _, id := range ids {
+		msgs = append(msgs, byID[id])
+	}
 	return msgs, total, nil
+}
+
+// threadHeads returns the ids of the newest message of each thread, for
+// threads offset to offset+limit in newest-first order.
+func (s *Store) threadHeads(ctx context.Context, where string, args []any, limit, offset int) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, thread_id FROM messages `+where+` ORDER BY internal_date DESC, uid DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("walk threads: %w", err)
+	}
+	defer rows.Close()
+	seen := map[int64]bool{}
+	var ids []int64
+	for len(ids) < limit && rows.Next() {
+		var id, thread int64
+		if err := rows.Scan(&id, &thread); err != nil {
+			return nil, err
+		}
+		if seen[thread] {
+			continue
+		}
+		seen[thread] = true
+		if len(seen) > offset {
+			ids = append(ids, id)
+		}
+	}
+	return ids, rows.Err()
 }
 
 // withCount scans a message row followed by one more column into n.
