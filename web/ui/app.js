@@ -125,6 +125,9 @@ function Mail({ state }) {
 
 function App() {
   const state = useStore();
+  useEffect(() => {
+    boot(); // after useStore has subscribed, so that its answer renders
+  }, []);
   useEffect(() => updateTitle(), [state.auth, state.mailboxes, state.route]);
   if (state.booting) return html`<p class="booting">${t('loading')}</p>`;
   return html`<div id="app" data-ready=${state.auth ? '1' : '0'}>
@@ -138,4 +141,3 @@ setLocale(browserLang());
 onUnauthenticated(expired);
 window.addEventListener('hashchange', applyRoute);
 render(html`<${App} />`, document.getElementById('root'));
-boot();

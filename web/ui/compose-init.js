@@ -11,12 +11,12 @@ const backupKey = 'postroom.compose';
 // it is empty, and nothing is inserted.
 function signature() {
   const sig = store.state.auth?.account?.signature || '';
-  return sig ? `<p><br></p><div class="signature">${sig}</div>` : '';
+  return sig ? `<div><br></div><div class="signature">${sig}</div>` : '';
 }
 
 export function blank() {
   return {
-    to: [], cc: [], bcc: [], subject: '', html: '<p><br></p>' + signature(), text: '', mode: 'html',
+    to: [], cc: [], bcc: [], subject: '', html: '<div><br></div>' + signature(), text: '', mode: 'html',
     attachments: [], sendIndividually: false, saveSent: true, readReceipt: false,
     inReplyTo: 0, forwardOf: 0, forwardAsAttachment: false, draftId: 0, showCc: false,
   };

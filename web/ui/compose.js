@@ -29,8 +29,11 @@ function body(m) {
   return b;
 }
 
-function back() {
-  go({ view: 'mail' });
+// back returns to the list (or the message) the user came from; not to a
+// draft that was just sent or discarded.
+function back(draftId) {
+  const { message } = store.state.route;
+  go({ view: 'mail', message: draftId && message === draftId ? 0 : message });
 }
 
 export function Compose({ state }) {
@@ -45,6 +48,7 @@ export function Compose({ state }) {
   const dirty = useRef(false);
   const saving = useRef(null);
   const xhrs = useRef({});
+  const mounted = useRef(true);
   model.current = m;
 
   useEffect(() => {
@@ -57,13 +61,20 @@ export function Compose({ state }) {
 
   // save a draft every few seconds while something changed, and on leaving
   useEffect(() => {
+    mounted.current = true;
     const timer = setInterval(() => dirty.current && saveDraft(true), autosaveEvery);
     const leave = () => dirty.current && saveDraft(true, true);
     window.addEventListener('beforeunload', leave);
     return () => {
+      mounted.current = false;
       clearInterval(timer);
       window.removeEventListener('beforeunload', leave);
-      if (dirty.current && model.current) saveDraft(true);
+      // Leaving keeps the text as a server draft; the local copy goes once
+      // that is saved (it stays when the save fails, e.g. the session
+      // ended, so that logging in again brings the text back).
+      const last = model.current;
+      if (last) clearBackup(); // a new compose opens blank at once
+      if (dirty.current && last) saveDraft(true).then((ok) => ok || saveBackup(key, last));
     };
   }, [key]);
 
@@ -77,7 +88,8 @@ export function Compose({ state }) {
 
   async function saveDraft(quiet, keepalive) {
     const cur = model.current;
-    if (!cur || saving.current) return saving.current;
+    if (!cur) return false;
+    if (saving.current) return saving.current;
     dirty.current = false;
     const path = cur.draftId ? `/api/v1/drafts/${cur.draftId}` : '/api/v1/drafts';
     if (keepalive) {
@@ -89,6 +101,7 @@ export function Compose({ state }) {
     saving.current = (async () => {
       try {
         const res = await request(cur.draftId ? 'PUT' : 'POST', path, body(cur));
+        if (!mounted.current) return true;
         if (model.current) {
           model.current = { ...model.current, draftId: res.id };
           setM((x) => (x ? { ...x, draftId: res.id } : x));
@@ -96,9 +109,11 @@ export function Compose({ state }) {
         }
         setStatus(t('draftSaved', { time: new Date().toLocaleTimeString(state.auth.account.language === 'en' ? 'en-GB' : 'ko-KR', { hour: '2-digit', minute: '2-digit' }) }));
         if (!quiet) toast(t('draftSavedToast'));
+        return true;
       } catch (e) {
         dirty.current = true; // try again later; the backup keeps the text meanwhile
-        if (!quiet) showError(e);
+        if (!quiet && mounted.current) showError(e);
+        return false;
       } finally {
         saving.current = null;
       }
@@ -143,7 +158,7 @@ export function Compose({ state }) {
       if (sendAt?.at) toast(t('scheduledToast', { time: longDate(res.send_at) }));
       else if (res.status === 'scheduled') store.set({ undo: { id: res.id, until: new Date(res.send_at).getTime() } });
       else toast(t('sentToast'));
-      back();
+      back(cur.draftId);
       refresh();
     } catch (e) {
       // the draft keeps the message; the error says why
@@ -181,7 +196,7 @@ export function Compose({ state }) {
         report(e);
       }
     }
-    back();
+    back(cur?.draftId);
   }
 
   async function addFiles(files) {

@@ -5,7 +5,7 @@ import { html } from './html.js';
 import { Icon } from './icons.js';
 import { store } from './store.js';
 import { t, shortDate, folderName } from './i18n.js';
-import { go, toggleSelect, selectAll, selectFolder, setPage, mailboxById } from './actions.js';
+import { go, toggleSelect, selectAll, selectFolder, setPage, mailboxById, compose } from './actions.js';
 import { dragType } from './mail-folders.js';
 
 // marked splits text into plain runs and <mark>s at the byte ranges the
@@ -101,7 +101,9 @@ function Row({ m, state, mailbox }) {
       toggleSelect(m.id, e.shiftKey);
       return;
     }
-    go({ message: m.id });
+    // a draft opens where it is written, with its attachments
+    if (mailbox?.role === 'drafts') compose(`draft=${m.id}`);
+    else go({ message: m.id });
   };
   const cls = ['msg-row', m.seen ? '' : 'unread', checked ? 'selected' : '', open ? 'open' : '', m.flagged ? 'flagged' : ''].join(' ');
   return html`<li class=${cls} data-id=${m.id} draggable="true" onDragStart=${dragStart} onClick=${click}>

@@ -62,9 +62,12 @@ export const store = {
 
 export function useStore() {
   const [, tick] = useState(0);
+  const rendered = store.state;
   useEffect(() => {
     const f = () => tick((n) => n + 1);
     store.subs.add(f);
+    // a change between this render and the subscription would be missed
+    if (store.state !== rendered) f();
     return () => store.subs.delete(f);
   }, []);
   return store.state;
