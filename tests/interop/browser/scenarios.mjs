@@ -1,0 +1,310 @@
+// scenarios.mjs — the webmail's browser scenarios, by name. Each takes a
+// Scenario (support.mjs) and throws on failure. They run in the order the
+// Go test lists them (browser_test.go), on one page; none relies on an
+// earlier one having passed: each starts with ensureApp(), which logs in
+// when it finds the login form. Selectors are web/ui/README.md's hooks.
+
+import { assert } from './support.mjs';
+
+export const scenarios = {
+  // 1. A wrong password shows #login-error; the right one opens the app.
+  async login(s) {
+    const { page, cfg } = s;
+    s.step('open the webmail logged out');
+    await s.context.clearCookies();
+    await page.goto(cfg.baseURL + '/');
+    await page.locator('#login-email').waitFor();
+    await s.shot('01-login');
+
+    s.step('log in with a wrong password');
+    await page.locator('#login-email').fill(cfg.email);
+    await page.locator('#login-password').fill(cfg.wrongPassword);
+    await page.locator('#login-submit').click();
+    await page.locator('#login-error').waitFor({ state: 'visible' });
+    await s.waitFor('#login-error to have text', () => s.text('#login-error'));
+    assert(!(await page.locator('#app[data-ready="1"]').count()), 'the app became ready after a wrong password');
+
+    await s.login(cfg.password);
+    await s.waitFor(`#user-email to show ${cfg.email}`, async () => (await s.text('#user-email'))?.includes(cfg.email));
+    await s.waitFor('the Inbox to be selected and list the fixtures', async () =>
+      /\bselected\b/.test((await s.folder('inbox').getAttribute('class')) || '') &&
+      (await s.rowCount(s.fx.euckr.subject)) === 1);
+    await s.shot('02-inbox');
+  },
+
+  // 2. A message sent in EUC-KR reads as Korean.
+  async read_euckr(s) {
+    const { euckr } = s.fx;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    await s.openMessage(euckr.subject);
+    await s.waitFor(`#reader-text to contain "${euckr.text}"`, async () => (await s.text('#reader-text'))?.includes(euckr.text));
+    await s.waitFor(`#reader-from to contain "${euckr.fromName}"`, async () => (await s.text('#reader-from'))?.includes(euckr.fromName));
+    const body = await s.text('#reader-text');
+    assert(!body.includes('\uFFFD'), `#reader-text has U+FFFD (undecoded bytes): ${body}`);
+    await s.shot('03-reading');
+  },
+
+  // 3. A new folder with a Korean name; a row dragged onto it moves there.
+  async folder_drag(s) {
+    const { page } = s;
+    const { subject, folder: name } = s.fx.move;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    await s.row(subject).waitFor();
+    const totalBefore = await s.number('#list-total');
+    s.note(`#list-total before: ${totalBefore}`);
+
+    s.step(`create the folder "${name}" with #add-folder`);
+    await page.locator('#add-folder').click();
+    await page.locator('#folder-dialog').waitFor();
+    await page.locator('#folder-name-input').fill(name);
+    await page.locator('#folder-dialog-ok').click();
+    const folder = s.folderByName(name);
+    await folder.waitFor();
+    const id = await folder.getAttribute('data-mailbox-id');
+    assert(id, `the new .folder "${name}" has no data-mailbox-id`);
+    const boxes = await s.apiMailboxes();
+    assert(boxes.some((b) => String(b.id) === id && b.name === name),
+      `GET /api/v1/mailboxes has no folder ${id} named "${name}": ${JSON.stringify(boxes.map((b) => [b.id, b.name]))}`);
+
+    s.step(`drag the row "${subject}" onto .folder[data-mailbox-id="${id}"]`);
+    await s.row(subject).first().dragTo(folder);
+    await s.waitFor('the row to leave the Inbox list', async () => (await s.rowCount(subject)) === 0);
+    await s.waitFor(`the folder's .unread-count to read 1`, async () =>
+      Number(((await folder.locator('.unread-count').first().textContent()) || '').trim()) === 1);
+    if (totalBefore !== null) {
+      await s.waitFor(`#list-total to go from ${totalBefore} to ${totalBefore - 1}`, async () =>
+        (await s.number('#list-total')) === totalBefore - 1);
+    }
+
+    const inFolder = await s.apiSubjects(id);
+    assert(inFolder.includes(subject), `GET /api/v1/mailboxes/${id}/messages lacks "${subject}": ${JSON.stringify(inFolder)}`);
+    const cliFolder = await s.cliSubjects(name);
+    assert(cliFolder.includes(subject), `postroom messages ... ${name} lacks "${subject}": ${JSON.stringify(cliFolder)}`);
+    const cliInbox = await s.cliSubjects('INBOX');
+    assert(!cliInbox.includes(subject), `"${subject}" is still in the INBOX (postroom messages)`);
+  },
+
+  // 4. Checkbox + shift-click selects a range; delete; delete for good from Trash.
+  async delete_permanently(s) {
+    const { page } = s;
+    const [a, b, c, keep] = s.fx.cleanup.subjects;
+    const gone = [a, b, c];
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    for (const subj of s.fx.cleanup.subjects) await s.row(subj).waitFor();
+
+    const selectRange = async (where) => {
+      s.step(`${where}: check "${a}", shift-click "${c}"`);
+      await s.row(a).locator('.msg-check').click();
+      await s.row(c).locator('.msg-check').click({ modifiers: ['Shift'] });
+      const selected = await s.waitFor(`${where}: three rows with class "selected"`, async () => {
+        const subs = (await page.locator('#message-list .msg-row.selected .msg-subject').allTextContents()).map((x) => x.trim());
+        return subs.length === 3 ? subs : null;
+      });
+      assert(gone.every((g) => selected.includes(g)), `${where}: selected rows are ${JSON.stringify(selected)}, want ${JSON.stringify(gone)}`);
+    };
+
+    await selectRange('Inbox');
+    s.step('#tb-delete');
+    await page.locator('#tb-delete').click();
+    await s.waitFor('the three rows to leave the Inbox', async () => {
+      for (const g of gone) if (await s.rowCount(g)) return false;
+      return true;
+    });
+    assert((await s.rowCount(keep)) === 1, `"${keep}" (not selected) left the Inbox too`);
+
+    await s.openFolder('trash');
+    for (const g of gone) await s.row(g).waitFor();
+    await selectRange('Trash');
+    s.step('#tb-delete-permanently, then #confirm-ok');
+    await page.locator('#tb-delete-permanently').click();
+    await page.locator('#confirm-dialog').waitFor();
+    await page.locator('#confirm-ok').click();
+    await s.waitFor('the three rows to leave Trash', async () => {
+      for (const g of gone) if (await s.rowCount(g)) return false;
+      return true;
+    });
+
+    const boxes = await s.apiMailboxes();
+    for (const role of ['inbox', 'trash']) {
+      const box = boxes.find((x) => x.role === role);
+      assert(box, `GET /api/v1/mailboxes has no ${role}`);
+      const subs = await s.apiSubjects(box.id);
+      const left = gone.filter((g) => subs.includes(g));
+      assert(left.length === 0, `the API still lists ${JSON.stringify(left)} in ${role}`);
+    }
+    for (const mb of ['INBOX', 'Trash']) {
+      const subs = await s.cliSubjects(mb);
+      const left = gone.filter((g) => subs.includes(g));
+      assert(left.length === 0, `postroom messages still lists ${JSON.stringify(left)} in ${mb}`);
+    }
+    assert((await s.cliSubjects('INBOX')).includes(keep), `"${keep}" is no longer in the INBOX`);
+  },
+
+  // 5. The conversation view makes the 3-message thread one row.
+  async conversation(s) {
+    const { page } = s;
+    const { subject, count, inInbox } = s.fx.thread;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    await s.waitFor(`${inInbox} rows of the thread in the Inbox before the conversation view`, async () =>
+      (await s.rowCount(subject)) === inInbox);
+
+    s.step('#tb-conversation on');
+    await page.locator('#tb-conversation').click();
+    try {
+      await s.waitFor('the thread as one row', async () => (await s.rowCount(subject)) === 1);
+      await s.waitFor(`.thread-count "${count}" in the thread's row`, async () =>
+        ((await s.row(subject).locator('.thread-count').first().textContent()) || '').trim().replace(/\D/g, '') === String(count));
+      s.step('open the thread');
+      await s.row(subject).first().locator('.msg-subject').click();
+      await s.waitFor(`${count} .thread-message in #reader`, async () =>
+        (await page.locator('#reader .thread-message').count()) === count);
+      await s.shot('05-conversation');
+    } finally {
+      s.step('#tb-conversation off');
+      await page.locator('#tb-conversation').click().catch(() => {});
+    }
+    await s.waitFor(`the thread as ${inInbox} rows again`, async () => (await s.rowCount(subject)) === inInbox);
+  },
+
+  // 6. A two-syllable Korean word finds the word it starts, marked.
+  async search_korean(s) {
+    const { page } = s;
+    const { subject, word } = s.fx.quote;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    s.step(`search "${word}"`);
+    await page.locator('#search-input').fill(word);
+    await page.locator('#search-input').press('Enter');
+    // Only the quote has the word: the list must narrow to it.
+    const subs = await s.waitFor(`the results to be exactly "${subject}"`, async () => {
+      const l = await s.listSubjects();
+      return l.length === 1 && l[0].includes(subject) ? l : null;
+    });
+    s.note(`results: ${JSON.stringify(subs)}`);
+    const marks = await s.row(subject).locator('mark').allTextContents();
+    assert(marks.some((m) => m.includes(word)), `no <mark> with "${word}" in the result row (marks: ${JSON.stringify(marks)})`);
+    assert(new URL(page.url()).hash.startsWith('#/search'), `location.hash is ${new URL(page.url()).hash}, want #/search?...`);
+    await s.shot('04-search');
+  },
+
+  // 7. Mail delivered over SMTP appears without a reload; the title's count goes up.
+  async new_mail_live(s) {
+    const { page } = s;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    await page.evaluate(() => { window.postroomNoReload = 1; });
+    const inboxBadge = async () => Number(((await s.folder('inbox').locator('.unread-count').first().textContent().catch(() => '')) || '').trim()) || 0;
+    const { before } = await s.waitFor("the tab title's count to match the Inbox's .unread-count", async () => {
+      const t = await s.titleUnread();
+      return t === (await inboxBadge()) ? { before: t } : null;
+    });
+    s.note(`title before: ${await page.title()}`);
+    const { subject } = await s.control('/deliver-live', 'POST');
+    s.step(`delivered "${subject}" over SMTP`);
+    await s.row(subject).waitFor({ timeout: 15_000 });
+    assert(await page.evaluate(() => window.postroomNoReload === 1), 'the page was reloaded to show the new mail');
+    await s.waitFor(`the tab title to count ${before + 1} unread (was "${before}")`, async () =>
+      (await s.titleUnread()) === before + 1);
+    await s.waitFor(`the Inbox's .unread-count to read ${before + 1}`, async () => (await inboxBadge()) === before + 1);
+  },
+
+  // 8. Script and onerror in HTML mail never run; the HTML is in a sandboxed frame.
+  async html_sandbox(s) {
+    const { page } = s;
+    const { subject, visible, badPaths } = s.fx.html;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    const titleBefore = await page.title();
+    await s.openMessage(subject);
+    const frame = page.locator('iframe#reader-frame');
+    await frame.waitFor();
+    const sandbox = await frame.getAttribute('sandbox');
+    s.note(`iframe sandbox="${sandbox}"`);
+    assert(sandbox !== null, 'iframe#reader-frame has no sandbox attribute');
+    assert(!sandbox.split(/\s+/).includes('allow-scripts'), `iframe#reader-frame sandbox allows scripts: "${sandbox}"`);
+    const body = page.frameLocator('iframe#reader-frame').locator('body');
+    await s.waitFor(`the frame to show "${visible}"`, async () => ((await body.textContent()) || '').includes(visible));
+
+    // Give a script or an onerror that slipped through time to run.
+    await page.waitForTimeout(1_500);
+    const title = await page.title();
+    assert(!/PWNED/.test(title), `the mail's script changed the tab title: "${title}"`);
+    assert(await page.evaluate(() => window.postroomPwned === undefined), 'the mail set window.postroomPwned on the app');
+    const { hits } = await s.control('/beacon');
+    s.note(`beacon hits: ${JSON.stringify(hits)}`);
+    assert(hits['/selfcheck'] === 1, `the beacon does not count (self-check hits: ${hits['/selfcheck']})`);
+    const ran = badPaths.filter((p) => hits[p]);
+    assert(ran.length === 0, `the mail's script or onerror ran: beacon hits on ${JSON.stringify(ran)}`);
+    s.note(`tab title "${titleBefore}" -> "${title}"`);
+  },
+
+  // 10. Losing the session on a message's route: login form, then back there.
+  async session_expiry(s) {
+    const { page, cfg } = s;
+    const { subject } = s.fx.euckr;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    await s.openMessage(subject);
+    const hash = new URL(page.url()).hash;
+    s.note(`location.hash: ${hash}`);
+    assert(/^#\/mail\/[^/]+\/[^/]+/.test(hash), `opening a message gave location.hash "${hash}", want #/mail/{folder}/{message}`);
+
+    s.step('delete the session cookie, then #tb-refresh');
+    await s.context.clearCookies({ name: 'postroom_session' });
+    await page.locator('#tb-refresh').click();
+    await page.locator('#login-email').waitFor({ state: 'visible' });
+    await s.login(cfg.password);
+    await s.waitFor(`location.hash to be ${hash} again`, async () => new URL(page.url()).hash === hash);
+    await s.waitFor(`#reader-subject to read "${subject}" again`, async () => (await s.text('#reader-subject')) === subject);
+  },
+
+  // 9. English UI; kept after a reload (a saved setting).
+  async language_en(s) {
+    const { page } = s;
+    const lang = () => page.evaluate(() => document.documentElement.lang);
+    const inboxName = async () => ((await s.folder('inbox').locator('.folder-name').first().textContent()) || '').trim();
+    await s.ensureApp();
+    await s.waitFor('html[lang="ko"] and the Inbox named 받은메일함 before the switch', async () =>
+      (await lang()) === 'ko' && (await inboxName()) === '받은메일함');
+
+    s.step("select#lang-select -> 'en'");
+    await page.locator('select#lang-select').selectOption('en');
+    try {
+      await s.waitFor('html[lang="en"]', async () => (await lang()) === 'en');
+      await s.waitFor('the Inbox named "Inbox"', async () => (await inboxName()) === 'Inbox');
+      await s.shot('06-english');
+
+      s.step('reload');
+      await page.reload();
+      await page.locator('#app[data-ready="1"]').waitFor({ timeout: 15_000 });
+      await s.waitFor('html[lang="en"] after reload', async () => (await lang()) === 'en');
+      await s.waitFor('the Inbox named "Inbox" after reload', async () => (await inboxName()) === 'Inbox');
+    } finally {
+      s.step("select#lang-select -> 'ko' (restore)");
+      await page.locator('select#lang-select').selectOption('ko').catch(() => {});
+    }
+    await s.waitFor('html[lang="ko"] after switching back', async () => (await lang()) === 'ko');
+  },
+
+  // The inbox on a phone-sized screen: the list shows and nothing is wider than the screen.
+  async phone_layout(s) {
+    const { page, cfg } = s;
+    await s.ensureApp();
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      s.step('load the inbox at 390x844');
+      await page.goto(cfg.baseURL + '/');
+      await page.locator('#app[data-ready="1"]').waitFor({ timeout: 15_000 });
+      await page.locator('#message-list .msg-row').first().waitFor({ state: 'visible' });
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      await s.shot('07-phone-inbox');
+      assert(width <= 390, `the page is ${width}px wide on a 390px screen (horizontal scrolling)`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  },
+};
