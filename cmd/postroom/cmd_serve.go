@@ -155,6 +155,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	gcCtx, stopGC := context.WithCancel(ctx)
 	defer stopGC()
 	go collectBlobs(gcCtx, d.Blobs, d.Store, log)
+	go optimizeHourly(gcCtx, d.Store, log)
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
@@ -185,6 +186,23 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	client.Close()
 	log.Info("stopped")
 	return nil
+}
+
+// optimizeHourly refreshes the query planner's statistics of the embedded
+// database as folders grow.
+func optimizeHourly(ctx context.Context, o interface{ Optimize(context.Context) error }, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := o.Optimize(ctx); err != nil {
+			log.Error("store optimize", "err", err)
+		}
+	}
 }
 
 // collectBlobs removes unreferenced message files every hour.

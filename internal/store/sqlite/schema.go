@@ -246,6 +246,8 @@ ALTER TABLE message_index_new RENAME TO message_index;
 -- message's thread: this index answers it without the table.
 CREATE INDEX messages_mailbox_date_thread ON messages(mailbox_id, internal_date, uid, thread_id, seen);
 DROP INDEX messages_mailbox_date; -- a prefix of the one above
+-- "Has attachment" searched without words reads only such messages.
+CREATE INDEX messages_account_attachment ON messages(account_id, internal_date, id, mailbox_id) WHERE has_attachment = 1;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

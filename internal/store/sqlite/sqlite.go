@@ -57,7 +57,28 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
+	if err := s.Optimize(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("optimize %s: %w", path, err)
+	}
 	return s, nil
+}
+
+// Optimize gathers the table statistics the query planner needs to pick
+// the right index on large folders (without them it may read a whole
+// account to answer a search by attachment); only missing or stale ones,
+// each from a bounded sample, so it is quick at every start and hourly.
+func (s *Store) Optimize(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA analysis_limit=1000`); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, `PRAGMA optimize=0x10002`)
+	return err
 }
 
 // Close closes the database.
