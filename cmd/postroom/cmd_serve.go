@@ -23,6 +23,7 @@ import (
 	"postroom/internal/events"
 	"postroom/internal/imapd"
 	"postroom/internal/mail"
+	"postroom/internal/store/sqlite"
 	"postroom/internal/pop3d"
 	"postroom/internal/queue"
 	"postroom/internal/resolver"
@@ -154,8 +155,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 
 	gcCtx, stopGC := context.WithCancel(ctx)
 	defer stopGC()
-	go collectBlobs(gcCtx, d.Blobs, d.Store, log)
-	go optimizeHourly(gcCtx, d.Store, log)
+	go hourly(gcCtx, d.Blobs, d.Store, log)
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
@@ -188,9 +188,10 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-// optimizeHourly refreshes the query planner's statistics of the embedded
-// database as folders grow.
-func optimizeHourly(ctx context.Context, o interface{ Optimize(context.Context) error }, log *slog.Logger) {
+// hourly is the server's maintenance: every hour it removes unreferenced
+// message files and refreshes the embedded database's planner statistics
+// as folders grow.
+func hourly(ctx context.Context, blobs *blob.FS, st *sqlite.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -199,29 +200,15 @@ func optimizeHourly(ctx context.Context, o interface{ Optimize(context.Context) 
 			return
 		case <-t.C:
 		}
-		if err := o.Optimize(ctx); err != nil {
-			log.Error("store optimize", "err", err)
-		}
-	}
-}
-
-// collectBlobs removes unreferenced message files every hour.
-func collectBlobs(ctx context.Context, blobs *blob.FS, refs blob.Referencer, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		res, err := blobs.GC(ctx, refs, blob.DefaultGrace)
-		if err != nil {
+		res, err := blobs.GC(ctx, st, blob.DefaultGrace)
+		switch {
+		case err != nil:
 			log.Error("blob gc", "err", err)
-			continue
-		}
-		if res.Removed > 0 {
+		case res.Removed > 0:
 			log.Info("blob gc", "removed", res.Removed, "bytes", res.Bytes)
+		}
+		if err := st.Optimize(ctx); err != nil {
+			log.Error("store optimize", "err", err)
 		}
 	}
 }

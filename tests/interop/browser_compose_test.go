@@ -108,16 +108,7 @@ type browserComposeResend struct {
 }
 
 func TestBrowser_compose(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser tests need Chromium and node; skipped with -short")
-	}
-	dir := filepath.Join(repoRoot, "tests", "interop", "browser")
-	node := requireBrowserTools(t, dir)
-
-	selected := browserSelectedScenarios(browserComposeScenarios)
-	if len(selected) == 0 {
-		t.Skip("no compose scenario matches -run")
-	}
+	dir, node, selected := browserStart(t, browserComposeScenarios)
 
 	s := newServer(t, serverOptions{
 		listen:         []string{"smtp", "submission", "http", "imap"},
@@ -321,14 +312,7 @@ func startBrowserComposeControl(t *testing.T, s *Server) string {
 		}
 		browserWriteJSON(w, msgs)
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: mux}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String()
+	return serveLoopback(t, mux)
 }
 
 // browserIMAPFetch logs in as user over the plain loopback imap listener

@@ -323,11 +323,17 @@ func startBrowserControl(t *testing.T, s *Server, user string, beacon *browserBe
 	mux.HandleFunc("GET /beacon", func(w http.ResponseWriter, r *http.Request) {
 		browserWriteJSON(w, map[string]any{"hits": beacon.Hits()})
 	})
+	return serveLoopback(t, mux)
+}
+
+// serveLoopback serves h on a run-time port of 127.0.0.1 until the test
+// ends and returns its base URL.
+func serveLoopback(t *testing.T, h http.Handler) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: mux}
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String()

@@ -76,17 +76,24 @@ type browserConfig struct {
 	Compose *browserComposeFixtures `json:"compose,omitempty"`
 }
 
-func TestBrowser_webmail(t *testing.T) {
+// browserStart skips with -short or when -run selects none of scenarios,
+// fails without the tools, and returns the scripts' folder, node and the
+// selected scenarios.
+func browserStart(t *testing.T, scenarios []string) (dir, node string, selected []string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("browser tests need Chromium and node; skipped with -short")
 	}
-	dir := filepath.Join(repoRoot, "tests", "interop", "browser")
-	node := requireBrowserTools(t, dir)
-
-	selected := browserSelectedScenarios(browserScenarios)
-	if len(selected) == 0 {
-		t.Skip("no browser scenario matches -run")
+	dir = filepath.Join(repoRoot, "tests", "interop", "browser")
+	node = requireBrowserTools(t, dir)
+	if selected = browserSelectedScenarios(scenarios); len(selected) == 0 {
+		t.Skip("no scenario matches -run")
 	}
+	return dir, node, selected
+}
+
+func TestBrowser_webmail(t *testing.T) {
+	dir, node, selected := browserStart(t, browserScenarios)
 
 	s := newServer(t, serverOptions{listen: []string{"smtp", "submission", "http"}})
 	user := uniqueAddr("web")

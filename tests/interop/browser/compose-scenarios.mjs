@@ -26,20 +26,8 @@ const fx = (s) => s.cfg.compose;
 // --- helpers ---------------------------------------------------------------
 
 // poll is waitFor with a slower beat, for checks that cost an IMAP login.
-async function poll(s, desc, fn, timeout, every = 400) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = `error: ${e.message.split('\n')[0]}`;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${desc} (last: ${JSON.stringify(last)})`);
-    await sleep(every);
-  }
+function poll(s, desc, fn, timeout, every = 400) {
+  return s.waitFor(desc, fn, timeout, every);
 }
 
 // imap lists a mailbox over IMAP as user (GET /imap of the control listener).

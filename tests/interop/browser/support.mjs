@@ -31,7 +31,7 @@ export class Scenario {
 
   // waitFor polls fn until it returns a truthy value and returns it; on
   // timeout it fails with desc and the last value or error seen.
-  async waitFor(desc, fn, timeout = 8_000) {
+  async waitFor(desc, fn, timeout = 8_000, every = 100) {
     const end = Date.now() + timeout;
     let last;
     for (;;) {
@@ -45,7 +45,7 @@ export class Scenario {
       if (Date.now() > end) {
         throw new Error(`timed out after ${timeout} ms waiting for ${desc} (last: ${JSON.stringify(last)})`);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, every));
     }
   }
 
