@@ -23,12 +23,12 @@ import (
 	"postroom/internal/events"
 	"postroom/internal/imapd"
 	"postroom/internal/mail"
-	"postroom/internal/store/sqlite"
 	"postroom/internal/pop3d"
 	"postroom/internal/queue"
 	"postroom/internal/resolver"
 	"postroom/internal/smtpclient"
 	"postroom/internal/smtpd"
+	"postroom/internal/store/sqlite"
 	"postroom/internal/web"
 )
 
