@@ -49,17 +49,18 @@ const browserComposeMaxMessage = 1 << 20
 // browserComposeScenarios are compose-scenarios.mjs's, in the order they
 // run; none depends on another having passed.
 var browserComposeScenarios = []string{
-	"compose_send",     // To, Cc, Bcc, a Korean-named attachment; IMAP: Bcc hidden, Sent keeps it
-	"reply_quote",      // #tb-reply quotes the original; In-Reply-To over IMAP
-	"forward_attach",   // #tb-forward keeps the attachment; same bytes arrive
-	"resend",           // #tb-resend on a Sent message: same recipients and file
-	"draft_autosave",   // autosave, reload, the draft reopens with its file; \Draft over IMAP
-	"draft_on_leave",   // leaving saves the draft; the next compose starts blank
-	"undo_send",        // #undo-send: back as a draft, never delivered
-	"rich_text",        // bold, colour, bullets reach the received text/html
-	"bad_input",        // invalid chip, no recipients, file over the limit
-	"keyboard",         // c opens compose, Ctrl+Enter sends
-	"scheduled_cancel", // schedule, the scheduled view, cancel
+	"compose_send",           // To, Cc, Bcc, a Korean-named attachment; IMAP: Bcc hidden, Sent keeps it
+	"reply_quote",            // #tb-reply quotes the original; In-Reply-To over IMAP
+	"forward_attach",         // #tb-forward keeps the attachment; same bytes arrive
+	"resend",                 // #tb-resend on a Sent message: same recipients and file
+	"draft_autosave",         // autosave, reload, the draft reopens with its file; \Draft over IMAP
+	"draft_on_leave",         // leaving saves the draft; the next compose starts blank
+	"session_expiry_compose", // the session ends while writing: log in, the text is back
+	"undo_send",              // #undo-send: back as a draft, never delivered
+	"rich_text",              // bold, colour, bullets reach the received text/html
+	"bad_input",              // invalid chip, no recipients, file over the limit
+	"keyboard",               // c opens compose, Ctrl+Enter sends
+	"scheduled_cancel",       // schedule, the scheduled view, cancel
 }
 
 // browserComposeFixtures is cfg.compose for the runner.

@@ -69,12 +69,24 @@ export function Compose({ state }) {
       mounted.current = false;
       clearInterval(timer);
       window.removeEventListener('beforeunload', leave);
-      // Leaving keeps the text as a server draft; the local copy goes once
-      // that is saved (it stays when the save fails, e.g. the session
-      // ended, so that logging in again brings the text back).
       const last = model.current;
-      if (last) clearBackup(); // a new compose opens blank at once
-      if (dirty.current && last) saveDraft(true).then((ok) => ok || saveBackup(key, last));
+      if (!last) return;
+      if (!store.state.auth) {
+        // the session ended: the local copy brings the screen back, text
+        // and draft id, once the user has logged in again
+        saveBackup(key, last);
+        return;
+      }
+      // Leaving keeps the text as a server draft and a new compose opens
+      // blank; the local copy comes back only if the draft cannot be saved.
+      const pending = saving.current;
+      const unsaved = dirty.current || pending;
+      clearBackup();
+      if (!unsaved) return;
+      (async () => {
+        const ok = (pending && (await pending) && !dirty.current) || (await saveDraft(true));
+        if (!ok) saveBackup(key, last);
+      })();
     };
   }, [key]);
 

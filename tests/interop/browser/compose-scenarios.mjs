@@ -491,6 +491,29 @@ export const composeScenarios = {
 
   // #undo-send within the window: the message comes back as a draft and
   // never arrives.
+  // An expired session never loses what is being written: the login form
+  // comes, and after logging in the compose screen is back with the text.
+  async session_expiry_compose(s) {
+    const { page, cfg } = s;
+    const { users } = fx(s);
+    const subject = `세션 만료 시험 ${tag}`;
+    const text = `만료 전에 쓴 본문 ${tag}`;
+    await freshApp(s);
+    await openCompose(s);
+    await addRecipient(s, 'to', users.to);
+    await page.locator('#compose-subject').fill(subject);
+    await typeBody(s, text);
+    s.step('the session ends (cookie removed); the next autosave meets 401');
+    await s.context.clearCookies({ name: 'postroom_session' });
+    await page.locator('#login-email').waitFor({ state: 'visible', timeout: 15_000 });
+    await s.login(cfg.password);
+    await composeReady(s);
+    await s.waitFor(`#compose-subject "${subject}" after logging in again`, async () => (await page.locator('#compose-subject').inputValue()) === subject);
+    await s.waitFor('the text in #compose-editor after logging in again', async () => (await s.text('#compose-editor'))?.includes(text));
+    await chip(s, 'to', users.to).waitFor();
+    await discard(s);
+  },
+
   async undo_send(s) {
     const { page } = s;
     const { users } = fx(s);
