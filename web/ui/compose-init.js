@@ -113,10 +113,11 @@ export async function initial(key) {
   }
   m.subject = prefixed('Re', o.subject);
   m.inReplyTo = id;
-  if (store.state.prefs.quoteOriginal) {
-    const who = o.from ? addrText(o.from) : '';
-    m.html += `<p>${esc(t('quoteHeader', { date: longDate(o.date), from: who }))}</p><blockquote type="cite">${body}</blockquote>`;
-  }
+  const who = o.from ? addrText(o.from) : '';
+  m.quote = `<div class="quoted-original"><p>${esc(t('quoteHeader', { date: longDate(o.date), from: who }))}</p>`
+    + `<blockquote type="cite">${body}</blockquote></div>`;
+  m.quoteOn = store.state.prefs.quoteOriginal;
+  if (m.quoteOn) m.html += m.quote;
   return m;
 }
 

@@ -240,6 +240,17 @@ export function Compose({ state }) {
     }
   }
 
+  // quote puts the replied message under the text or takes it out, and
+  // remembers the choice for the next reply (the setting of issue 7).
+  function quote(on) {
+    store.setPrefs({ quoteOriginal: on });
+    const el = document.getElementById('compose-editor');
+    if (!el) return update({ quoteOn: on });
+    el.querySelectorAll('.quoted-original').forEach((q) => q.remove());
+    if (on) el.insertAdjacentHTML('beforeend', model.current.quote);
+    update({ quoteOn: on, html: el.innerHTML });
+  }
+
   const onKey = (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
       e.preventDefault();
@@ -276,6 +287,7 @@ export function Compose({ state }) {
       <label class="check"><input id="opt-individually" type="checkbox" checked=${m.sendIndividually} onChange=${(e) => update({ sendIndividually: e.target.checked })} /> ${t('sendIndividually')}</label>
       <label class="check"><input id="opt-save-sent" type="checkbox" checked=${m.saveSent} onChange=${(e) => update({ saveSent: e.target.checked })} /> ${t('saveSent')}</label>
       <label class="check"><input id="opt-receipt" type="checkbox" checked=${m.readReceipt} onChange=${(e) => update({ readReceipt: e.target.checked })} /> ${t('readReceipt')}</label>
+      ${m.quote && html`<label class="check"><input id="opt-quote" type="checkbox" checked=${m.quoteOn} onChange=${(e) => quote(e.target.checked)} /> ${t('quoteOriginal')}</label>`}
       ${m.forwardOf > 0 && html`<label class="check"><input id="opt-forward-attachment" type="checkbox" checked=${m.forwardAsAttachment}
         onChange=${(e) => update({ forwardAsAttachment: e.target.checked })} /> ${t('forwardAsAttachment')}</label>`}
     </div>

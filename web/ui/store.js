@@ -55,7 +55,7 @@ export const store = {
   },
   setPrefs(patch) {
     const prefs = { ...this.state.prefs, ...patch };
-    for (const k of ['perPage', 'conversation', 'layout', 'notify']) if (k in patch) remember(k, prefs[k]);
+    for (const k of ['perPage', 'conversation', 'layout', 'notify', 'quoteOriginal']) if (k in patch) remember(k, prefs[k]);
     this.set({ prefs });
   },
 };

@@ -301,6 +301,13 @@ export const composeScenarios = {
     const header = await s.text('#compose-editor');
     s.note(`editor text: ${header.slice(0, 200)}`);
 
+    s.step('#opt-quote off takes the original out, on puts it back');
+    await page.locator('#opt-quote').uncheck();
+    await s.waitFor('no blockquote in #compose-editor', async () => (await page.locator('#compose-editor blockquote').count()) === 0);
+    await page.locator('#opt-quote').check();
+    await s.waitFor('the blockquote back in #compose-editor', async () =>
+      ((await page.locator('#compose-editor blockquote').first().textContent().catch(() => '')) || '').includes(reply.quote));
+
     const answer = `예산안은 금요일까지 보내 드리겠습니다 ${tag}.`;
     s.step('type the answer above the quote');
     await page.locator('#compose-editor').focus();
