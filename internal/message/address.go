@@ -33,6 +33,7 @@ type addrItem struct {
 
 // parseAddressList parses an address list header value leniently.
 func parseAddressList(v string) []store.Address {
+	v = decodeWholeList(v)
 	items := rejoinCommaNames(splitAddressList(v))
 	var out []store.Address
 	members := 0 // addresses found in the current group so far
@@ -52,6 +53,21 @@ func parseAddressList(v string) []store.Address {
 		}
 	}
 	return out
+}
+
+// decodeWholeList undoes a mailer's mistake seen in the wild (Python's
+// email.header among others): the whole list, addresses too, written as
+// encoded words, which RFC 2047 §5 forbids. When the value has no '@' of
+// its own and its decoding has one, the decoding is the list.
+func decodeWholeList(v string) string {
+	t := strings.TrimSpace(v)
+	if !strings.HasPrefix(t, "=?") || strings.Contains(t, "@") {
+		return v
+	}
+	if d := DecodeHeader(t); strings.Contains(d, "@") {
+		return d
+	}
+	return v
 }
 
 // splitAddressList splits v at top-level ',' and ';' (outside quotes,

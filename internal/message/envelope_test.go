@@ -72,6 +72,7 @@ func TestParseAddressList_bestEffort(t *testing.T) {
 		{"unclosed group", `Team: a@x`, []store.Address{{Addr: "a@x"}}},
 		{"encoded word split in name", `=?utf-8?B?6rmA?= =?utf-8?B?66+87IiY?= <k@b.kr>`, []store.Address{{Name: "김민수", Addr: "k@b.kr"}}},
 		{"raw CP949 name", string(eucKRHello) + " <k@b.kr>", []store.Address{{Name: "안녕하세요", Addr: "k@b.kr"}}},
+		{"whole list as one encoded word", `=?utf-8?b?IuydtOyYge2drCIgPGxlZUBwYXJ0bmVyLmNvLmtyPg==?=`, []store.Address{{Name: "이영희", Addr: "lee@partner.co.kr"}}},
 		{"empty", ``, nil},
 		{"only commas", ` , ,`, nil},
 	}
