@@ -99,6 +99,10 @@ type AccountStore interface {
 	// UpdateAccount saves every mutable field of a (not the address, domain,
 	// or usage counters). ErrNotFound.
 	UpdateAccount(ctx context.Context, a *Account) error
+	// SetAccountLocale saves only the account's language and time zone (the
+	// user's own settings), so that it cannot undo an administrator's
+	// change made meanwhile. ErrNotFound.
+	SetAccountLocale(ctx context.Context, id int64, language, timeZone string) error
 	// DeleteAccount deletes the account and all its mail. ErrNotFound.
 	DeleteAccount(ctx context.Context, id int64) error
 	// Usage returns the bytes and message count stored by the account,

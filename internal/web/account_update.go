@@ -41,7 +41,7 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 	if req.TimeZone != nil {
 		acct.TimeZone = *req.TimeZone
 	}
-	if err := s.Store.UpdateAccount(r.Context(), acct); err != nil {
+	if err := s.Store.SetAccountLocale(r.Context(), acct.ID, acct.Language, acct.TimeZone); err != nil {
 		s.storeFail(w, r, fmt.Errorf("account %d settings: %w", acct.ID, err))
 		return
 	}

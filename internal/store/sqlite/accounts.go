@@ -108,6 +108,14 @@ func (s *Store) UpdateAccount(ctx context.Context, a *store.Account) error {
 	})
 }
 
+// SetAccountLocale implements store.AccountStore.
+func (s *Store) SetAccountLocale(ctx context.Context, id int64, language, timeZone string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET language=?, time_zone=? WHERE id=?`, language, timeZone, id)
+		return affectedOne(res, err)
+	})
+}
+
 // DeleteAccount implements store.AccountStore.
 func (s *Store) DeleteAccount(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error { return deleteAccountTx(ctx, tx, id) })

@@ -19,6 +19,7 @@ var accountTests = []test{
 	{"account_unknownIsErrNotFound", testAccountUnknown},
 	{"account_updateRoundTripsMutableFields", testAccountUpdate},
 	{"account_updateKeepsAddressDomainAndUsage", testAccountUpdateImmutable},
+	{"account_setLocaleChangesOnlyLanguageAndZone", testAccountSetLocale},
 	{"account_listOrderedByLocalPartWithUsage", testAccountList},
 	{"account_usageFollowsMessages", testAccountUsage},
 	{"account_deleteRemovesMailAndReleasesRefs", testAccountDelete},
@@ -173,6 +174,22 @@ func testAccountUnknown(e *env) {
 	ghost.ID = a.ID + 1000
 	e.wantErr(e.s.UpdateAccount(e.ctx, &ghost), store.ErrNotFound, "UpdateAccount(unknown)")
 	e.wantErr(e.s.DeleteAccount(e.ctx, a.ID+1000), store.ErrNotFound, "DeleteAccount(unknown)")
+}
+
+func testAccountSetLocale(e *env) {
+	a := e.account("alice@example.com")
+	stale := *a // read before an administrator's change
+	a.PasswordHash, a.Admin, a.DisplayName = "$argon2id$v=19$changed", true, "Alice"
+	e.ok(e.s.UpdateAccount(e.ctx, a), "UpdateAccount")
+	e.ok(e.s.SetAccountLocale(e.ctx, stale.ID, "en", "America/New_York"), "SetAccountLocale")
+	got, err := e.s.Account(e.ctx, a.ID)
+	e.ok(err, "Account")
+	want := *a
+	want.Language, want.TimeZone, want.CreatedAt = "en", "America/New_York", got.CreatedAt
+	if *got != want {
+		e.Errorf("after SetAccountLocale: %+v\nwant                  %+v", *got, want)
+	}
+	e.wantErr(e.s.SetAccountLocale(e.ctx, a.ID+1000, "en", "UTC"), store.ErrNotFound, "SetAccountLocale(unknown)")
 }
 
 func testAccountUpdate(e *env) {
