@@ -272,9 +272,9 @@ export function Compose({ state }) {
     ${error && html`<p id="compose-error" class="error notice warn" role="alert">${error}</p>`}
     <div class="compose-fields">
       <div class="field-line">
-        ${field('to', t('to'))}
         <button type="button" id="compose-show-cc" class="icon-button" aria-expanded=${m.showCc} title=${t('ccBcc')}
           onClick=${() => update({ showCc: !m.showCc })}>${m.showCc ? '−' : '+'}</button>
+        ${field('to', t('to'))}
       </div>
       ${m.showCc && field('cc', t('cc'))}
       ${m.showCc && field('bcc', t('bcc'))}
