@@ -47,6 +47,7 @@ type Store interface {
 	MessageStore
 	QueueStore
 	UploadStore
+	WebSessionStore
 	AccessLog
 	BlobRefs
 	io.Closer

@@ -45,7 +45,10 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 		s.storeFail(w, r, fmt.Errorf("account %d settings: %w", acct.ID, err))
 		return
 	}
-	s.sessions.setLanguage(acct.ID, acct.Language)
+	if err := s.Store.SetWebSessionsLanguage(r.Context(), acct.ID, acct.Language); err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, accountOf(acct))
 }
 
@@ -57,19 +60,4 @@ func validZone(name string) bool {
 	}
 	_, err := time.LoadLocation(name)
 	return err == nil
-}
-
-// setLanguage makes the account's live sessions speak lang. A session is
-// read without a lock by the requests that hold it (language in i18n.go),
-// so it is replaced by a changed copy rather than changed in place.
-func (ss *sessions) setLanguage(accountID int64, lang string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	for token, old := range ss.byID {
-		if old.accountID == accountID && old.lang != lang {
-			c := *old
-			c.lang = lang
-			ss.byID[token] = &c
-		}
-	}
 }

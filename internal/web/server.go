@@ -47,11 +47,13 @@ type Server struct {
 	MaxMessageSize int64
 	MaxRecipients  int
 	SendDelay      time.Duration
+	// Idle ends a webmail session unused this long (DefaultIdle when 0):
+	// the hook of the domain's auto-logout setting (M10).
+	Idle time.Duration
 
-	sessions sessions
-	outbox   outbox
-	cidOnce  sync.Once
-	cid      cidKey
+	outbox  outbox
+	cidOnce sync.Once
+	cid     cidKey
 }
 
 func (s *Server) log() *slog.Logger {

@@ -3,36 +3,37 @@ package web
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
+	"errors"
 	"net/http"
-	"sync"
 	"time"
+
+	"postroom/internal/store"
 )
 
 // cookieName names the session cookie.
 const cookieName = "postroom_session"
 
 // DefaultIdle ends a session unused for this long; the domain's auto-logout
-// setting (M10) will shorten it.
+// setting (M10) will shorten it through Server.Idle.
 const DefaultIdle = 8 * time.Hour
 
-// session is one logged-in browser.
+// touchEvery bounds the writes that record a session's use: at most one a
+// minute per session, not one per request.
+const touchEvery = time.Minute
+
+// session is one logged-in browser, as read for one request. Sessions live
+// in the store (a restart or another node logs nobody out); the cookie
+// holds a random token of which the store keeps only the SHA-256.
 type session struct {
-	token     string
+	token     string // the cookie value: known only while serving its request
+	hash      string
 	csrf      string
 	accountID int64
-	address   string
 	lang      string
-	lastSeen  time.Time
-}
-
-// sessions are kept in memory: a restart logs everyone out (the UI returns
-// to the login page and back to where the user was).
-type sessions struct {
-	mu   sync.Mutex
-	byID map[string]*session
-	idle time.Duration
 }
 
 func randomToken() string {
@@ -41,41 +42,56 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (ss *sessions) create(accountID int64, address, lang string) *session {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if ss.byID == nil {
-		ss.byID = map[string]*session{}
-	}
-	s := &session{token: randomToken(), csrf: randomToken(), accountID: accountID, address: address, lang: lang, lastSeen: time.Now()}
-	ss.byID[s.token] = s
-	return s
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
-// get returns the live session of a token and marks it used.
-func (ss *sessions) get(token string) *session {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s := ss.byID[token]
-	if s == nil {
-		return nil
+func (s *Server) idle() time.Duration {
+	if s.Idle > 0 {
+		return s.Idle
 	}
-	idle := ss.idle
-	if idle <= 0 {
-		idle = DefaultIdle
-	}
-	if time.Since(s.lastSeen) > idle {
-		delete(ss.byID, token)
-		return nil
-	}
-	s.lastSeen = time.Now()
-	return s
+	return DefaultIdle
 }
 
-func (ss *sessions) remove(token string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.byID, token)
+// createSession logs an account in: a new token, stored by its hash. Old
+// idle sessions of everyone are cleared on the way (logins are rare enough).
+func (s *Server) createSession(ctx context.Context, acct *store.Account) (*session, error) {
+	now := time.Now()
+	if _, err := s.Store.DeleteIdleWebSessions(ctx, now.Add(-s.idle())); err != nil {
+		s.log().Warn("web sessions: clearing idle ones", "err", err)
+	}
+	sess := &session{token: randomToken(), csrf: randomToken(), accountID: acct.ID, lang: acct.Language}
+	sess.hash = tokenHash(sess.token)
+	err := s.Store.CreateWebSession(ctx, &store.WebSession{TokenHash: sess.hash, CSRF: sess.csrf, AccountID: acct.ID,
+		Language: acct.Language, CreatedAt: now, LastSeen: now})
+	return sess, err
+}
+
+// loadSession returns the live session of a cookie value, or nil when it
+// is unknown, idle too long or its account suspended. It records the use.
+func (s *Server) loadSession(ctx context.Context, token string) (*session, error) {
+	if token == "" {
+		return nil, nil
+	}
+	hash := tokenHash(token)
+	ws, err := s.Store.WebSession(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if !ws.AccountEnabled || now.Sub(ws.LastSeen) > s.idle() {
+		return nil, s.Store.DeleteWebSession(ctx, hash)
+	}
+	if now.Sub(ws.LastSeen) > touchEvery {
+		if err := s.Store.TouchWebSession(ctx, hash, now); err != nil {
+			return nil, err
+		}
+	}
+	return &session{token: token, hash: hash, csrf: ws.CSRF, accountID: ws.AccountID, lang: ws.Language}, nil
 }
 
 type ctxKey struct{}
@@ -90,10 +106,13 @@ func sessionOf(r *http.Request) *session {
 // constant time). The cookie is SameSite=Lax as a second line.
 func (s *Server) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(cookieName)
 		var sess *session
-		if err == nil {
-			sess = s.sessions.get(c.Value)
+		if c, err := r.Cookie(cookieName); err == nil {
+			var lerr error
+			if sess, lerr = s.loadSession(r.Context(), c.Value); lerr != nil {
+				s.storeFail(w, r, lerr)
+				return
+			}
 		}
 		if sess == nil {
 			s.fail(w, r, http.StatusUnauthorized, "unauthenticated")

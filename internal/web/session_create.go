@@ -36,7 +36,11 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, "internal")
 		return
 	}
-	sess := s.sessions.create(acct.ID, acct.Address(), acct.Language)
+	sess, err := s.createSession(r.Context(), acct)
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
 	setCookie(w, r, sess.token, 0)
 	writeJSON(w, http.StatusOK, map[string]any{"csrf": sess.csrf, "account": accountOf(acct)})
 }
@@ -56,7 +60,10 @@ func accountOf(a *store.Account) accountJSON {
 
 // sessionDelete logs out.
 func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) {
-	s.sessions.remove(sessionOf(r).token)
+	if err := s.Store.DeleteWebSession(r.Context(), sessionOf(r).hash); err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
 	setCookie(w, r, "", -1)
 	w.WriteHeader(http.StatusNoContent)
 }

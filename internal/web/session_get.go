@@ -16,7 +16,7 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 	acct, err := s.Store.Account(r.Context(), sess.accountID)
 	if errors.Is(err, store.ErrNotFound) {
 		// The account was removed while the session lived: logged out.
-		s.sessions.remove(sess.token)
+		s.Store.DeleteWebSession(r.Context(), sess.hash)
 		s.fail(w, r, http.StatusUnauthorized, "unauthenticated")
 		return
 	}

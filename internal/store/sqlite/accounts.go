@@ -131,6 +131,7 @@ func deleteAccountTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	}
 	for _, q := range []string{
 		`DELETE FROM uploads WHERE account_id=?`,
+		`DELETE FROM web_sessions WHERE account_id=?`,
 		`DELETE FROM expunged WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id=?)`,
 		`DELETE FROM message_index WHERE rowid IN (SELECT id FROM messages WHERE account_id=?)`,
 		`DELETE FROM messages WHERE account_id=?`,

@@ -248,6 +248,19 @@ CREATE INDEX messages_mailbox_date_thread ON messages(mailbox_id, internal_date,
 DROP INDEX messages_mailbox_date; -- a prefix of the one above
 -- "Has attachment" searched without words reads only such messages.
 CREATE INDEX messages_account_attachment ON messages(account_id, internal_date, id, mailbox_id) WHERE has_attachment = 1;
+`, `
+-- Webmail sessions (E, X5): kept here so that a restart or another node
+-- does not log users out. token_hash is the SHA-256 of the cookie value.
+CREATE TABLE web_sessions (
+	token_hash TEXT PRIMARY KEY,
+	csrf       TEXT NOT NULL,
+	account_id INTEGER NOT NULL,
+	language   TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	last_seen  INTEGER NOT NULL
+);
+CREATE INDEX web_sessions_account ON web_sessions(account_id);
+CREATE INDEX web_sessions_last_seen ON web_sessions(last_seen);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		pageTests,
 		searchTests,
 		uploadTests,
+		webSessionTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {

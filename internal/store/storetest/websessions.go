@@ -1,0 +1,76 @@
+package storetest
+
+import (
+	"time"
+
+	"postroom/internal/store"
+)
+
+var webSessionTests = []test{
+	{"webSession_roundTripsWithAccountState", testWebSessionRoundTrip},
+	{"webSession_touchLanguageDeleteAndIdle", testWebSessionLifecycle},
+	{"webSession_goesWithItsAccount", testWebSessionAccountDeleted},
+}
+
+func newWebSession(e *env, hash string, acct int64, seen time.Time) *store.WebSession {
+	ws := &store.WebSession{TokenHash: hash, CSRF: "csrf-" + hash, AccountID: acct, Language: "ko", CreatedAt: seen, LastSeen: seen}
+	e.ok(e.s.CreateWebSession(e.ctx, ws), "CreateWebSession")
+	return ws
+}
+
+func testWebSessionRoundTrip(e *env) {
+	a := e.account("alice@example.com")
+	want := newWebSession(e, "h1", a.ID, baseTime)
+	got, err := e.s.WebSession(e.ctx, "h1")
+	e.ok(err, "WebSession")
+	want.AccountEnabled = true
+	if *got != *want {
+		e.Errorf("WebSession: %+v\nwant        %+v", *got, *want)
+	}
+	_, err = e.s.WebSession(e.ctx, "unknown")
+	e.wantErr(err, store.ErrNotFound, "WebSession(unknown)")
+	a.Enabled = false
+	e.ok(e.s.UpdateAccount(e.ctx, a), "UpdateAccount(suspend)")
+	got, err = e.s.WebSession(e.ctx, "h1")
+	e.ok(err, "WebSession(suspended)")
+	if got.AccountEnabled {
+		e.Errorf("a suspended account's session reads AccountEnabled")
+	}
+}
+
+func testWebSessionLifecycle(e *env) {
+	a, b := e.account("alice@example.com"), e.account("bob@example.com")
+	newWebSession(e, "a1", a.ID, baseTime)
+	newWebSession(e, "a2", a.ID, baseTime.Add(time.Hour))
+	newWebSession(e, "b1", b.ID, baseTime)
+	e.ok(e.s.TouchWebSession(e.ctx, "a1", baseTime.Add(2*time.Hour)), "TouchWebSession")
+	e.ok(e.s.SetWebSessionsLanguage(e.ctx, a.ID, "en"), "SetWebSessionsLanguage")
+	for hash, lang := range map[string]string{"a1": "en", "a2": "en", "b1": "ko"} {
+		got, err := e.s.WebSession(e.ctx, hash)
+		e.ok(err, "WebSession")
+		if got.Language != lang {
+			e.Errorf("%s: language %q, want %q", hash, got.Language, lang)
+		}
+	}
+	// idle before baseTime+90m: a2 (1h) and b1 (0h), not a1 (touched at 2h)
+	n, err := e.s.DeleteIdleWebSessions(e.ctx, baseTime.Add(90*time.Minute))
+	e.ok(err, "DeleteIdleWebSessions")
+	if n != 2 {
+		e.Errorf("DeleteIdleWebSessions removed %d, want 2", n)
+	}
+	if _, err := e.s.WebSession(e.ctx, "a1"); err != nil {
+		e.Errorf("the touched session went: %v", err)
+	}
+	e.ok(e.s.DeleteWebSession(e.ctx, "a1"), "DeleteWebSession")
+	_, err = e.s.WebSession(e.ctx, "a1")
+	e.wantErr(err, store.ErrNotFound, "WebSession after DeleteWebSession")
+	e.ok(e.s.DeleteWebSession(e.ctx, "a1"), "DeleteWebSession(again)")
+}
+
+func testWebSessionAccountDeleted(e *env) {
+	a := e.account("alice@example.com")
+	newWebSession(e, "a1", a.ID, baseTime)
+	e.ok(e.s.DeleteAccount(e.ctx, a.ID), "DeleteAccount")
+	_, err := e.s.WebSession(e.ctx, "a1")
+	e.wantErr(err, store.ErrNotFound, "WebSession of a deleted account")
+}
