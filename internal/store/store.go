@@ -48,6 +48,7 @@ type Store interface {
 	QueueStore
 	UploadStore
 	WebSessionStore
+	SecretStore
 	AccessLog
 	BlobRefs
 	io.Closer

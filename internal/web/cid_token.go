@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -18,8 +19,9 @@ import (
 // browsers send no SameSite cookie with the requests of such a document:
 // its cid: images cannot ride on the session. Instead the document names
 // them by a short-lived capability, an HMAC over (account, message,
-// expiry) with a key that lives as long as the process (as do sessions).
-// It grants the inline parts of one message of one account, nothing else.
+// expiry) with the installation's key from the store, so that a token
+// made by one node or before a restart still works. It grants the inline
+// parts of one message of one account, nothing else.
 
 const cidTokenLife = 12 * time.Hour
 
@@ -27,11 +29,18 @@ type cidKey struct {
 	key []byte
 }
 
-// inlineKey returns the process's key, made on first use.
+// inlineKey returns the installation's key, read once. Should the store
+// fail, a key of this process's own keeps images working here (tokens then
+// end with the process).
 func (s *Server) inlineKey() cidKey {
 	s.cidOnce.Do(func() {
-		s.cid.key = make([]byte, 32)
-		rand.Read(s.cid.key)
+		key, err := s.Store.Secret(context.Background(), "webmail-inline", 32)
+		if err != nil {
+			s.log().Error("web: inline image key", "err", err)
+			key = make([]byte, 32)
+			rand.Read(key)
+		}
+		s.cid.key = key
 	})
 	return s.cid
 }

@@ -61,3 +61,14 @@ func TestInlineToken_servesWithoutCookieAndNothingElse(t *testing.T) {
 		}
 	}
 }
+
+// A token made before a restart (or by another node) still opens the image.
+func TestInlineToken_sharedByEveryServerOfTheStore(t *testing.T) {
+	f := newFixture(t)
+	m := f.Put(f.alice.ID, "INBOX", htmlMail)
+	tok := f.srv.inlineKey().token(f.alice.ID, m.ID, time.Now())
+	other := &Server{Store: f.Store, Blobs: f.Blobs, Mail: f.Mail, Events: f.Bus}
+	if acct, id, ok := other.inlineKey().check(tok, time.Now()); !ok || acct != f.alice.ID || id != m.ID {
+		t.Fatalf("another server of the same store refuses the token: %v %d %d", ok, acct, id)
+	}
+}

@@ -261,6 +261,11 @@ CREATE TABLE web_sessions (
 );
 CREATE INDEX web_sessions_account ON web_sessions(account_id);
 CREATE INDEX web_sessions_last_seen ON web_sessions(last_seen);
+-- The installation's own random keys (store.SecretStore).
+CREATE TABLE secrets (
+	name  TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		searchTests,
 		uploadTests,
 		webSessionTests,
+		secretTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
