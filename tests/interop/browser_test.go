@@ -44,6 +44,7 @@ var browserScenarios = []string{
 	"conversation",       // a 3-message thread across Inbox and Sent is one row
 	"search_korean",      // a two-syllable Korean word finds 견적서, with <mark>
 	"new_mail_live",      // mail delivered over SMTP appears without reload
+	"notification",       // notifications on, tab hidden: new mail asks for one
 	"html_sandbox",       // script and onerror in HTML mail never run
 	"session_expiry",     // lost session: login form, then back to the same hash
 	"language_en",        // English UI, kept after reload

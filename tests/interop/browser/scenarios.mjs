@@ -192,6 +192,38 @@ export const scenarios = {
   },
 
   // 7. Mail delivered over SMTP appears without a reload; the title's count goes up.
+  // 7b. With desktop notifications on and the tab in the background, new
+  // Inbox mail raises a notification naming its sender and subject. The
+  // browser's Notification is replaced by a recorder: headless Chromium
+  // shows none, and what is tested is that the webmail asks for one.
+  async notification(s) {
+    const { page } = s;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    await page.evaluate(() => {
+      window.postroomNotes = [];
+      window.Notification = class {
+        constructor(title, opts) { window.postroomNotes.push({ title, body: opts?.body || '' }); }
+        static get permission() { return 'granted'; }
+        static requestPermission() { return Promise.resolve('granted'); }
+      };
+    });
+    s.step('#notify-toggle on');
+    await page.locator('#notify-toggle').click();
+    await s.waitFor('#notify-toggle pressed', async () => (await page.locator('#notify-toggle').getAttribute('aria-pressed')) === 'true');
+    s.step('the tab goes to the background');
+    await page.evaluate(() => Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }));
+    const { subject } = await s.control('/deliver-live', 'POST');
+    s.step(`delivered "${subject}" over SMTP`);
+    const note = await s.waitFor('a desktop notification', async () => (await page.evaluate(() => window.postroomNotes))[0], 15_000);
+    s.note(`notification: ${JSON.stringify(note)}`);
+    assert(note.body.includes(subject), `the notification names "${subject}": ${JSON.stringify(note)}`);
+    s.step('#notify-toggle off; the tab back in front');
+    await page.evaluate(() => Object.defineProperty(document, 'hidden', { configurable: true, get: () => false }));
+    await page.locator('#notify-toggle').click();
+    await s.waitFor('#notify-toggle released', async () => (await page.locator('#notify-toggle').getAttribute('aria-pressed')) === 'false');
+  },
+
   async new_mail_live(s) {
     const { page } = s;
     await s.ensureApp();
