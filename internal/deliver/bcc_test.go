@@ -9,7 +9,9 @@ import (
 	"postroom/internal/store"
 )
 
-const withBcc = "From: alice@example.test\r\nTo: bob@example.test, x@remote.test\r\nBcc: carol@example.test,\r\n secret@remote.test\r\n" +
+// withBcc is complete (Date, Message-ID) as the webmail writes it, so that
+// a queued original is exactly what was written.
+const withBcc = "Date: Thu, 26 Nov 2026 18:00:00 +0900\r\nFrom: alice@example.test\r\nTo: bob@example.test, x@remote.test\r\nBcc: carol@example.test,\r\n secret@remote.test\r\n" +
 	"Subject: plan\r\nMessage-ID: <bcc1@example.test>\r\n\r\nbody\r\n"
 
 func TestSubmit_bccIsRemovedForRecipientsAndKeptInSent(t *testing.T) {

@@ -64,7 +64,8 @@ type SubmitResult struct {
 
 // Submit sends a message: local recipients get it through the delivery
 // pipeline, remote ones are queued for internet delivery, and a copy goes
-// to the sender's Sent mailbox. The header's From must be the sender's own.
+// to the sender's Sent mailbox. The header's From must be the sender's own;
+// a missing Date or Message-ID is added first (complete.go).
 // Recipients get it without its Bcc field; the Sent copy keeps it (see
 // bcc.go). It fails as a whole only when no recipient got the message.
 func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*SubmitResult, error) {
@@ -74,6 +75,7 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 	if err := p.checkFrom(ctx, s.Sender, raw); err != nil {
 		return nil, err
 	}
+	raw = p.completeHeader(ctx, s.Sender, raw)
 	if s.SendAt.After(p.clock()) {
 		// The queue keeps the original (the Sent copy when it goes; the
 		// worker removes Bcc and makes the personal copies).
@@ -230,8 +232,9 @@ func (p *Pipeline) schedule(ctx context.Context, s *Submission, key string, size
 }
 
 // QueuedOriginal returns a message the account queued, as its sender wrote
-// it (Bcc kept, without the trace fields added here): what an undone send
-// gives back as a draft. store.ErrNotFound when it is not the account's.
+// it (Bcc kept, without the trace fields added here, with the Date and
+// Message-ID submission added if it had none): what an undone send gives
+// back as a draft. store.ErrNotFound when it is not the account's.
 func (p *Pipeline) QueuedOriginal(ctx context.Context, sender *store.Account, queueID int64) ([]byte, error) {
 	q, err := p.Store.QueuedMessage(ctx, queueID)
 	if err == nil && q.AccountID != sender.ID {
