@@ -149,3 +149,66 @@ func TestLogin_rules(t *testing.T) {
 		t.Fatalf("correct login from a throttled address: err %v, delayed %v", err, slept)
 	}
 }
+
+// The web login form takes an address or the operator's name: each goes
+// to its own kind of principal, and the operator's name never opens a
+// mail account (nor an address the console).
+func TestWebLogin_addressOrOperator(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d := &store.Domain{Name: "example.test"}
+	s.CreateDomain(ctx, d)
+	hash, _ := HashPassword("pw")
+	if err := s.CreateAccount(ctx, &store.Account{DomainID: d.ID, LocalPart: "boss", PasswordHash: hash, Enabled: true, Admin: true}); err != nil {
+		t.Fatal(err)
+	}
+	opHash, _ := HashPassword("op-pw")
+	if err := s.CreateOperator(ctx, &store.Operator{Name: "operator", PasswordHash: opHash}); err != nil {
+		t.Fatal(err)
+	}
+	a := NewAuthenticator(s, false)
+	var slept time.Duration
+	a.sleep = func(_ context.Context, d time.Duration) { slept += d }
+	loop := &net.TCPAddr{IP: net.ParseIP("127.0.0.1"), Port: 1}
+	remote := &net.TCPAddr{IP: net.ParseIP("198.51.100.7"), Port: 1}
+	cases := []struct {
+		name, login, password string
+		remote                net.Addr
+		tls                   bool
+		want                  error
+		role                  Role
+	}{
+		{"operator", " Operator ", "op-pw", loop, false, nil, RoleOperator},
+		{"operatorWrongPassword", "operator", "pw", loop, false, ErrInvalidCredentials, ""},
+		{"unknownName", "root", "op-pw", loop, false, ErrInvalidCredentials, ""},
+		{"operatorAsAddressIsNoAccount", "operator@example.test", "op-pw", loop, false, ErrInvalidCredentials, ""},
+		{"operatorPlainRemoteRefused", "operator", "op-pw", remote, false, ErrTLSRequired, ""},
+		{"operatorOverTLS", "operator", "op-pw", remote, true, nil, RoleOperator},
+		{"domainAdmin", "boss@example.test", "pw", loop, false, nil, RoleDomainAdmin},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, acct, err := a.WebLogin(ctx, Request{Address: c.login, Password: c.password, Remote: c.remote, TLS: c.tls})
+			if err != c.want {
+				t.Fatalf("err %v, want %v", err, c.want)
+			}
+			if p.Role != c.role {
+				t.Fatalf("role %q, want %q", p.Role, c.role)
+			}
+			if (acct != nil) != (c.role == RoleDomainAdmin) {
+				t.Fatalf("account %v for role %q", acct, c.role)
+			}
+		})
+	}
+	slept = 0
+	for i := 0; i < 6; i++ {
+		a.WebLogin(ctx, Request{Address: "operator", Password: "guess", Remote: loop})
+	}
+	if slept == 0 {
+		t.Fatal("repeated operator login failures were not slowed down")
+	}
+}

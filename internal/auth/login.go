@@ -58,6 +58,8 @@ type Authenticator struct {
 type Store interface {
 	store.AccountStore
 	store.AccessLog
+	// Operator finds a system operator by login name. ErrNotFound.
+	Operator(ctx context.Context, name string) (*store.Operator, error)
 }
 
 // NewAuthenticator returns an Authenticator with a fresh Throttle.
@@ -134,6 +136,57 @@ func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, e
 	a.Throttle.Succeeded(ip, address)
 	a.record(ctx, acct, r, ip, true)
 	return acct, nil
+}
+
+// WebLogin is a login on the web login page, where the same form serves
+// mail users (a full address) and the system operator (a name without
+// "@", as printed at first start). It returns who logged in, and the
+// account when it is a mail user.
+func (a *Authenticator) WebLogin(ctx context.Context, r Request) (Principal, *store.Account, error) {
+	r.Protocol = ProtoWeb
+	if !strings.Contains(r.Address, "@") {
+		op, err := a.loginOperator(ctx, r)
+		if err != nil {
+			return Principal{}, nil, err
+		}
+		return OperatorPrincipal(op), nil, nil
+	}
+	acct, err := a.Login(ctx, r)
+	if err != nil {
+		return Principal{}, nil, err
+	}
+	return AccountPrincipal(acct), acct, nil
+}
+
+// loginOperator checks an operator's password, throttled like an
+// account's. Operators have no access log of their own (the log is per
+// account); failures are logged for the server's operator to see.
+func (a *Authenticator) loginOperator(ctx context.Context, r Request) (*store.Operator, error) {
+	if !a.PlaintextAllowed(r.Remote, r.TLS) {
+		return nil, ErrTLSRequired
+	}
+	ip := remoteIP(r.Remote)
+	name := strings.ToLower(strings.TrimSpace(r.Address))
+	op, err := a.Store.Operator(ctx, name)
+	switch {
+	case err == nil && VerifyPassword(op.PasswordHash, r.Password):
+		a.Throttle.Succeeded(ip, name)
+		slog.Info("operator login", "operator", name, "ip", ip)
+		return op, nil
+	case err == nil:
+	case errors.Is(err, store.ErrNotFound):
+		VerifyPassword(dummyHash, r.Password) // same cost as a real check
+	default:
+		return nil, fmt.Errorf("operator login %s: %w", name, err)
+	}
+	// not the name: a password typed into the wrong field would be logged
+	slog.Warn("console login failed", "ip", ip)
+	d := a.Throttle.Delay(ip, name)
+	a.Throttle.Failed(ip, name)
+	if d > 0 {
+		a.wait(ctx, d)
+	}
+	return nil, ErrInvalidCredentials
 }
 
 // record writes the attempt to the account's access log (S8). A failure to

@@ -12,7 +12,8 @@ type WebSessionStore interface {
 	// CreateWebSession stores a session.
 	CreateWebSession(ctx context.Context, s *WebSession) error
 	// WebSession finds a session by the hash of its cookie value, with its
-	// account's state (AccountEnabled). ErrNotFound.
+	// principal's state (AccountEnabled: the account is enabled, or the
+	// operator still exists). ErrNotFound.
 	WebSession(ctx context.Context, tokenHash string) (*WebSession, error)
 	// TouchWebSession records that the session was used at at.
 	TouchWebSession(ctx context.Context, tokenHash string, at time.Time) error
@@ -26,15 +27,18 @@ type WebSessionStore interface {
 	DeleteIdleWebSessions(ctx context.Context, before time.Time) (int, error)
 }
 
-// WebSession is one logged-in browser of the webmail.
+// WebSession is one logged-in browser of the webmail, or of the system
+// operator's console: exactly one of AccountID and OperatorID is set.
 type WebSession struct {
-	TokenHash string // hex SHA-256 of the cookie value
-	CSRF      string // the token state-changing requests must carry
-	AccountID int64
-	Language  string // of the messages the API answers with
-	CreatedAt time.Time
-	LastSeen  time.Time
+	TokenHash  string // hex SHA-256 of the cookie value
+	CSRF       string // the token state-changing requests must carry
+	AccountID  int64
+	OperatorID int64
+	Language   string // of the messages the API answers with
+	CreatedAt  time.Time
+	LastSeen   time.Time
 	// AccountEnabled is read with the session: a suspended account's
-	// sessions stop at once.
+	// sessions stop at once. For an operator's session it is true while
+	// the operator exists.
 	AccountEnabled bool
 }

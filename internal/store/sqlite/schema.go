@@ -266,6 +266,10 @@ CREATE TABLE secrets (
 	name  TEXT PRIMARY KEY,
 	value BLOB NOT NULL
 );
+`, `
+-- The system operator's console sessions (M, X5): a session belongs to an
+-- account or, with account_id 0, to an operator.
+ALTER TABLE web_sessions ADD COLUMN operator_id INTEGER NOT NULL DEFAULT 0;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -10,6 +10,7 @@ var webSessionTests = []test{
 	{"webSession_roundTripsWithAccountState", testWebSessionRoundTrip},
 	{"webSession_touchLanguageDeleteAndIdle", testWebSessionLifecycle},
 	{"webSession_goesWithItsAccount", testWebSessionAccountDeleted},
+	{"webSession_ofAnOperator", testWebSessionOperator},
 }
 
 func newWebSession(e *env, hash string, acct int64, seen time.Time) *store.WebSession {
@@ -73,4 +74,27 @@ func testWebSessionAccountDeleted(e *env) {
 	e.ok(e.s.DeleteAccount(e.ctx, a.ID), "DeleteAccount")
 	_, err := e.s.WebSession(e.ctx, "a1")
 	e.wantErr(err, store.ErrNotFound, "WebSession of a deleted account")
+}
+
+// An operator's console session has no account: it reads back with its
+// operator, live, and is not confused with the account of the same id.
+func testWebSessionOperator(e *env) {
+	op := &store.Operator{Name: "operator", PasswordHash: "x"}
+	e.ok(e.s.CreateOperator(e.ctx, op), "CreateOperator")
+	a := e.account("alice@example.com")
+	a.Enabled = false
+	e.ok(e.s.UpdateAccount(e.ctx, a), "UpdateAccount(suspend)")
+	ws := &store.WebSession{TokenHash: "o1", CSRF: "c", OperatorID: op.ID, Language: "en", CreatedAt: baseTime, LastSeen: baseTime}
+	e.ok(e.s.CreateWebSession(e.ctx, ws), "CreateWebSession(operator)")
+	got, err := e.s.WebSession(e.ctx, "o1")
+	e.ok(err, "WebSession(operator)")
+	ws.AccountEnabled = true
+	if *got != *ws {
+		e.Errorf("WebSession(operator): %+v\nwant                  %+v", *got, *ws)
+	}
+	// an operator session whose operator does not exist is no session
+	e.ok(e.s.CreateWebSession(e.ctx, &store.WebSession{TokenHash: "o2", CSRF: "c", OperatorID: op.ID + 1000, Language: "en",
+		CreatedAt: baseTime, LastSeen: baseTime}), "CreateWebSession(unknown operator)")
+	_, err = e.s.WebSession(e.ctx, "o2")
+	e.wantErr(err, store.ErrNotFound, "WebSession of an unknown operator")
 }
