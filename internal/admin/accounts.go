@@ -1,0 +1,158 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"postroom/internal/auth"
+	"postroom/internal/message"
+	"postroom/internal/store"
+)
+
+// MinPasswordLength is the shortest password any administrator may set.
+// The domain's password policy (M11) will ask for more, never less.
+const MinPasswordLength = 8
+
+// maxNameLength bounds a display name (it goes into From headers).
+const maxNameLength = 100
+
+// NewAccount is what creating an account takes.
+type NewAccount struct {
+	Address  string // full address; its domain must be hosted here
+	Password string
+	Name     string // display name, optional
+	Quota    int64  // bytes; 0 = unlimited
+	Admin    bool   // domain administrator
+}
+
+// CreateAccount creates a mail account with its standard folders. The
+// operator may create one in any domain, a domain administrator in his
+// own. Language and time zone come from the domain's defaults.
+func (s *Service) CreateAccount(ctx context.Context, p auth.Principal, n NewAccount) (*store.Account, error) {
+	if p.Role != auth.RoleOperator && p.Role != auth.RoleDomainAdmin {
+		return nil, ErrForbidden
+	}
+	address := strings.ToLower(strings.TrimSpace(n.Address))
+	local, domain, ok := message.SplitAddress(address)
+	if !ok || !validLocalPart(local) || !ValidDomainName(domain) {
+		return nil, invalid("email", "invalid_address", n.Address)
+	}
+	name := strings.TrimSpace(n.Name)
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	if err := checkPassword(n.Password); err != nil {
+		return nil, err
+	}
+	if n.Quota < 0 {
+		return nil, invalid("quota", "invalid_quota", fmt.Sprint(n.Quota))
+	}
+	d, err := s.domainFor(ctx, p, domain)
+	if errors.Is(err, ErrNotFound) {
+		return nil, invalid("email", "domain_not_hosted", domain)
+	}
+	if err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	a := &store.Account{DomainID: d.ID, LocalPart: local, DisplayName: name, PasswordHash: hash,
+		QuotaBytes: n.Quota, Enabled: true, ClientAccess: true, Admin: n.Admin}
+	switch err := s.Store.CreateAccount(ctx, a); {
+	case errors.Is(err, store.ErrExists):
+		return nil, invalid("email", "account_exists", address)
+	case errors.Is(err, store.ErrInvalid):
+		return nil, invalid("email", "invalid_address", n.Address)
+	case err != nil:
+		return nil, fmt.Errorf("create %s: %w", address, err)
+	}
+	return a, nil
+}
+
+// Accounts lists a domain's accounts with their usage, for the operator
+// or the domain's administrator.
+func (s *Service) Accounts(ctx context.Context, p auth.Principal, domain string) ([]store.Account, error) {
+	d, err := s.domainFor(ctx, p, domain)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Accounts(ctx, d.ID)
+}
+
+// SetPassword replaces an account's password (the operator, or the
+// administrator of the account's domain).
+func (s *Service) SetPassword(ctx context.Context, p auth.Principal, address, password string) error {
+	a, err := s.account(ctx, p, address)
+	if err != nil {
+		return err
+	}
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	if a.PasswordHash, err = auth.HashPassword(password); err != nil {
+		return err
+	}
+	if err := s.Store.UpdateAccount(ctx, a); err != nil {
+		return fmt.Errorf("update %s: %w", a.Address(), err)
+	}
+	return nil
+}
+
+// account finds an account the principal manages.
+func (s *Service) account(ctx context.Context, p auth.Principal, address string) (*store.Account, error) {
+	_, domain, ok := message.SplitAddress(strings.ToLower(strings.TrimSpace(address)))
+	if !ok {
+		return nil, invalid("email", "invalid_address", address)
+	}
+	if _, err := s.domainFor(ctx, p, domain); err != nil {
+		return nil, err
+	}
+	a, err := s.Store.AccountByAddress(ctx, address)
+	if err != nil {
+		return nil, fmt.Errorf("user %s: %w", address, err)
+	}
+	return a, nil
+}
+
+func checkPassword(pw string) error {
+	switch {
+	case pw == "":
+		return invalid("password", "password_required", "")
+	case utf8.RuneCountInString(pw) < MinPasswordLength:
+		return invalid("password", "password_too_short", "")
+	case strings.ContainsAny(pw, "\x00\r\n"):
+		return invalid("password", "invalid_characters", "")
+	}
+	return nil
+}
+
+func checkName(name string) error {
+	if utf8.RuneCountInString(name) > maxNameLength {
+		return invalid("name", "too_long", "")
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return invalid("name", "invalid_characters", name)
+		}
+	}
+	return nil
+}
+
+// validLocalPart accepts RFC 5321's dot-atom of ASCII atext: what every
+// mail client can type and every server can route.
+func validLocalPart(local string) bool {
+	if local == "" || len(local) > 64 || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for _, r := range local {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".!#$%&'*+-/=?^_`{|}~", r)) {
+			return false
+		}
+	}
+	return true
+}

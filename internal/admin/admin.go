@@ -1,0 +1,97 @@
+// Package admin owns what administrators do: hosted domains, their
+// accounts and administrators, passwords, quotas and DKIM keys. The
+// command line and the operator's console call it (and, with the
+// managements issue, the domain administrator's console and the
+// integration API), so that each rule exists once.
+//
+// Invariants:
+//   - Every call takes the acting auth.Principal and checks it here: the
+//     operator manages every domain, a domain administrator only his own,
+//     a user nothing. Another domain is ErrNotFound to an administrator,
+//     as if it did not exist.
+//   - Values are checked before anything is written; a refused value is
+//     an *InvalidError naming the field, and nothing changed.
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"postroom/internal/auth"
+	"postroom/internal/store"
+)
+
+// Store is what the service reads and writes.
+type Store interface {
+	store.DomainStore
+	store.AccountStore
+}
+
+// Service is the administrators' service. Now may be nil (time.Now).
+type Service struct {
+	Store Store
+	Now   func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// ErrForbidden: the principal may not do this at all (a user calling an
+// administrator's operation, an administrator an operator's).
+var ErrForbidden = errors.New("admin: not allowed")
+
+// ErrNotFound: no such domain or account, or not one the principal may see.
+var ErrNotFound = store.ErrNotFound
+
+// InvalidError is a refused value. Code is stable for programs and
+// translated by adapters ("invalid_address", "password_too_short", ...).
+type InvalidError struct {
+	Field string // the request field: "email", "password", "name", "domain", "quota"
+	Code  string
+	Value string // what was given, when it helps to show it (never a password)
+}
+
+func (e *InvalidError) Error() string {
+	if e.Value != "" {
+		return fmt.Sprintf("%s: %s (%q)", e.Field, e.Code, e.Value)
+	}
+	return e.Field + ": " + e.Code
+}
+
+func invalid(field, code, value string) error {
+	return &InvalidError{Field: field, Code: code, Value: value}
+}
+
+// operatorOnly refuses everyone but the operator.
+func operatorOnly(p auth.Principal) error {
+	if !p.IsOperator() {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// domainFor returns the domain named name if p manages it: the operator
+// any, a domain administrator his own (another is ErrNotFound), a user
+// none (ErrForbidden).
+func (s *Service) domainFor(ctx context.Context, p auth.Principal, name string) (*store.Domain, error) {
+	switch p.Role {
+	case auth.RoleOperator:
+	case auth.RoleDomainAdmin:
+	default:
+		return nil, ErrForbidden
+	}
+	d, err := s.Store.Domain(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("domain %s: %w", name, err)
+	}
+	if !p.IsOperator() && d.ID != p.DomainID {
+		return nil, fmt.Errorf("domain %s: %w", name, ErrNotFound)
+	}
+	return d, nil
+}
