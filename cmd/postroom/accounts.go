@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
+	"postroom/internal/admin"
 	"postroom/internal/auth"
-	"postroom/internal/deliver"
-	"postroom/internal/dkim"
 	"postroom/internal/store"
 )
 
@@ -47,70 +44,45 @@ func ensureOperator(ctx context.Context, d *dataDir) (string, error) {
 	return pw, nil
 }
 
-// addUser creates an account with a hashed password.
-func addUser(ctx context.Context, d *dataDir, address, password, name string, quota int64, admin bool) (*store.Account, error) {
-	local, domainName, ok := deliver.SplitAddress(strings.TrimSpace(address))
-	if !ok {
-		return nil, fmt.Errorf("%q is not an e-mail address (user@domain)", address)
-	}
-	if password == "" {
-		return nil, fmt.Errorf("%w: --password is required", errUsage)
-	}
-	if quota < 0 {
-		return nil, fmt.Errorf("quota must not be negative")
-	}
-	dom, err := d.Store.Domain(ctx, domainName)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("domain %s is not hosted here (postroom domain add %s)", domainName, domainName)
-	}
-	if err != nil {
-		return nil, err
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return nil, err
-	}
-	a := &store.Account{DomainID: dom.ID, LocalPart: local, DisplayName: name, PasswordHash: hash,
-		QuotaBytes: quota, Enabled: true, ClientAccess: true, Admin: admin}
-	switch err := d.Store.CreateAccount(ctx, a); {
-	case errors.Is(err, store.ErrExists):
-		return nil, fmt.Errorf("%s: %w", address, store.ErrExists)
-	case errors.Is(err, store.ErrInvalid):
-		return nil, fmt.Errorf("%q is not a valid user name", local)
-	case err != nil:
-		return nil, err
-	}
-	return a, nil
+// adminService is the administrators' service on the data directory; the
+// command line acts as the operator (auth.CommandLine).
+func adminService(d *dataDir) *admin.Service {
+	return &admin.Service{Store: d.Store}
 }
 
-func addDomain(ctx context.Context, d *dataDir, name string) (*store.Domain, error) {
-	name = strings.ToLower(strings.TrimSpace(name))
-	if !validDomain(name) {
-		return nil, fmt.Errorf("%q is not a domain name", name)
+// adminError words a refused value for the command line: the flag or
+// argument it came from and why.
+func adminError(err error) error {
+	var ie *admin.InvalidError
+	if !errors.As(err, &ie) {
+		return err
 	}
-	dom := &store.Domain{Name: name}
-	if err := d.Store.CreateDomain(ctx, dom); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	switch ie.Code {
+	case "domain_not_hosted":
+		return fmt.Errorf("domain %s is not hosted here (postroom domain add %s)", ie.Value, ie.Value)
+	case "account_exists", "domain_exists":
+		return fmt.Errorf("%s: %w", ie.Value, store.ErrExists)
+	case "invalid_address":
+		return fmt.Errorf("%q is not an e-mail address (user@domain; letters, digits and . _ - + in the user part)", ie.Value)
+	case "invalid_domain":
+		return fmt.Errorf("%q is not a domain name (like example.co.kr)", ie.Value)
 	}
-	// Every domain signs its mail from the start (P5).
-	keys, err := dkim.GenerateKeys(time.Now())
-	if err == nil {
-		err = dkim.AddKeys(ctx, d.Store, dom, keys)
+	flag := "--" + ie.Field
+	why := map[string]string{
+		"password_required":  "is required",
+		"password_too_short": fmt.Sprintf("must be at least %d characters", admin.MinPasswordLength),
+		"invalid_quota":      "must not be negative",
+		"invalid_characters": "contains characters that are not allowed",
+		"too_long":           "is too long",
+	}[ie.Code]
+	if why == "" {
+		why = "is not valid (" + ie.Code + ")"
 	}
-	if err != nil {
-		return nil, fmt.Errorf("dkim keys for %s: %w", name, err)
-	}
-	return dom, nil
+	return fmt.Errorf("%s %s", flag, why)
 }
 
-func validDomain(name string) bool {
-	if len(name) == 0 || len(name) > 253 || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") || strings.Contains(name, "..") {
-		return false
-	}
-	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r > 127) {
-			return false
-		}
-	}
-	return true
+// isCode reports whether err is the admin service's refusal with code.
+func isCode(err error, code string) bool {
+	var ie *admin.InvalidError
+	return errors.As(err, &ie) && ie.Code == code
 }

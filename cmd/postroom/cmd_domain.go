@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
-	"postroom/internal/dkim"
+	"postroom/internal/auth"
 	"postroom/internal/dnsrecords"
-
 	"postroom/internal/store"
 )
 
@@ -27,37 +25,30 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	svc := adminService(d)
 	switch sub := pos[0]; {
 	case sub == "list" && len(pos) == 1:
-		doms, err := d.Store.Domains(ctx)
+		doms, err := svc.Domains(ctx, auth.CommandLine)
 		if err != nil {
 			return err
 		}
 		for _, dom := range doms {
-			accts, err := d.Store.Accounts(ctx, dom.ID)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "%s\t%d accounts\n", dom.Name, len(accts))
+			fmt.Fprintf(out, "%s\t%d accounts\n", dom.Name, dom.Accounts)
 		}
 		return nil
 	case sub == "add" && len(pos) == 2:
-		dom, err := addDomain(ctx, d, pos[1])
+		dom, err := svc.CreateDomain(ctx, auth.CommandLine, pos[1])
 		if err != nil {
-			return err
+			return adminError(err)
 		}
 		fmt.Fprintf(out, "added domain %s\n", dom.Name)
 		return nil
 	case sub == "dns" && len(pos) == 2:
-		dom, err := d.Store.Domain(ctx, pos[1])
-		if err != nil {
-			return fmt.Errorf("%s: %w", pos[1], err)
-		}
-		keys, err := dkim.StoredKeys(ctx, d.Store, dom.ID)
+		dom, err := svc.Domain(ctx, auth.CommandLine, pos[1])
 		if err != nil {
 			return err
 		}
-		records, err := dnsrecords.Records(dom.Name, d.Config.Hostname, keys, time.Now())
+		records, err := svc.DNSRecords(ctx, auth.CommandLine, dom.Name, d.Config.Hostname)
 		if err != nil {
 			return err
 		}
@@ -69,14 +60,10 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return nil
 	case sub == "remove" && len(pos) == 2:
-		dom, err := d.Store.Domain(ctx, pos[1])
-		if err != nil {
-			return fmt.Errorf("%s: %w", pos[1], err)
+		if err := svc.DeleteDomain(ctx, auth.CommandLine, pos[1]); err != nil {
+			return err
 		}
-		if err := d.Store.DeleteDomain(ctx, dom.ID); err != nil {
-			return fmt.Errorf("remove %s: %w", dom.Name, err)
-		}
-		fmt.Fprintf(out, "removed domain %s with its accounts and their mail\n", dom.Name)
+		fmt.Fprintf(out, "removed domain %s with its accounts and their mail\n", pos[1])
 		return nil
 	}
 	return fmt.Errorf("%w: domain add NAME | list | remove NAME | dns NAME", errUsage)

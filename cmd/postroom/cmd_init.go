@@ -2,14 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"postroom/internal/admin"
+	"postroom/internal/auth"
 	"postroom/internal/config"
-	"postroom/internal/store"
 )
 
 // cmdInit creates a data directory with a commented config, the system
@@ -18,13 +18,14 @@ import (
 func cmdInit(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("init")
 	domain := fs.String("domain", "", "first hosted domain")
-	admin := fs.String("admin", "", "address of the domain administrator")
+	adminAddr := fs.String("admin", "", "address of the domain administrator")
 	password := fs.String("password", "", "administrator password")
+	name := fs.String("name", "", "the administrator's display name (e.g. 홍길동)")
 	hostname := fs.String("hostname", "", "server host name (default mail.DOMAIN)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if *domain == "" || *admin == "" || *password == "" {
+	if *domain == "" || *adminAddr == "" || *password == "" {
 		return fmt.Errorf("%w: --domain, --admin and --password are required", errUsage)
 	}
 	dir, err := filepath.Abs(*data)
@@ -61,17 +62,19 @@ func cmdInit(ctx context.Context, args []string, out io.Writer) error {
 	} else {
 		fmt.Fprintf(out, "exists: operator %q\n", OperatorName)
 	}
-	if _, err := addDomain(ctx, d, *domain); errors.Is(err, store.ErrExists) {
+	svc := adminService(d)
+	if dom, err := svc.CreateDomain(ctx, auth.CommandLine, *domain); isCode(err, "domain_exists") {
 		fmt.Fprintf(out, "exists: domain %s\n", *domain)
 	} else if err != nil {
-		return err
+		return adminError(err)
 	} else {
-		fmt.Fprintf(out, "created: domain %s\n", *domain)
+		fmt.Fprintf(out, "created: domain %s\n", dom.Name)
 	}
-	if a, err := addUser(ctx, d, *admin, *password, "", 0, true); errors.Is(err, store.ErrExists) {
-		fmt.Fprintf(out, "exists: administrator %s (password unchanged)\n", *admin)
+	a, err := svc.CreateAccount(ctx, auth.CommandLine, admin.NewAccount{Address: *adminAddr, Password: *password, Name: *name, Admin: true})
+	if isCode(err, "account_exists") {
+		fmt.Fprintf(out, "exists: administrator %s (password unchanged)\n", *adminAddr)
 	} else if err != nil {
-		return err
+		return adminError(err)
 	} else {
 		fmt.Fprintf(out, "created: administrator %s\n", a.Address())
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"postroom/internal/admin"
 	"postroom/internal/auth"
 	"postroom/internal/store"
 )
@@ -16,7 +17,7 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	password := fs.String("password", "", "password")
 	name := fs.String("name", "", "display name")
 	quota := fs.Int64("quota", 0, "quota in bytes (0 = unlimited)")
-	admin := fs.Bool("admin", false, "domain administrator")
+	isAdmin := fs.Bool("admin", false, "domain administrator")
 	clients := fs.Bool("clients", true, `"use mail clients": IMAP, POP3 and SMTP logins (set)`)
 	enabled := fs.Bool("enabled", true, "service on (set)")
 	pop3Delete := fs.String("pop3-delete", "keep", "what a POP3 client's delete does: keep, trash or delete (set)")
@@ -35,18 +36,15 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	defer d.Close()
 	switch sub {
 	case "add":
-		a, err := addUser(ctx, d, arg, *password, *name, *quota, *admin)
+		a, err := adminService(d).CreateAccount(ctx, auth.CommandLine,
+			admin.NewAccount{Address: arg, Password: *password, Name: *name, Quota: *quota, Admin: *isAdmin})
 		if err != nil {
-			return err
+			return adminError(err)
 		}
 		fmt.Fprintf(out, "added user %s\n", a.Address())
 		return nil
 	case "list":
-		dom, err := d.Store.Domain(ctx, arg)
-		if err != nil {
-			return fmt.Errorf("domain %s: %w", arg, err)
-		}
-		accts, err := d.Store.Accounts(ctx, dom.ID)
+		accts, err := adminService(d).Accounts(ctx, auth.CommandLine, arg)
 		if err != nil {
 			return err
 		}
@@ -64,12 +62,11 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	}
 	switch sub {
 	case "passwd":
-		if *password == "" {
-			return fmt.Errorf("%w: --password is required", errUsage)
+		if err := adminService(d).SetPassword(ctx, auth.CommandLine, a.Address(), *password); err != nil {
+			return adminError(err)
 		}
-		if a.PasswordHash, err = auth.HashPassword(*password); err != nil {
-			return err
-		}
+		fmt.Fprintf(out, "%s: %s done\n", a.Address(), sub)
+		return nil
 	case "disable", "enable":
 		a.Enabled = sub == "enable"
 	case "set":
@@ -85,7 +82,7 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 			case "name":
 				a.DisplayName = *name
 			case "admin":
-				a.Admin = *admin
+				a.Admin = *isAdmin
 			case "pop3-delete":
 				a.POP3Delete = *pop3Delete
 			}
