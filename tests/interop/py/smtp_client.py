@@ -108,7 +108,9 @@ def build_message(m):
     body (text), size (pad the body with ASCII lines up to this many bytes),
     raw_headers (bool: put subject/from/to as raw UTF-8 bytes instead of
     RFC 2047 encoded words, as an SMTPUTF8 message does),
-    header_from (override the From header).
+    header_from (override the From header),
+    omit (header names to leave out, e.g. ["Date", "Message-ID"] as the
+    README's example sends).
     """
     charset = m.get("charset", "utf-8")
     subject = m.get("subject", "interop")
@@ -126,10 +128,12 @@ def build_message(m):
         b"To: <" + m["to"].encode("utf-8") + b">",
         b"Subject: " + subj,
         b"Date: " + email.utils.formatdate(localtime=True).encode("ascii"),
-        b"Message-ID: <" + m["message_id"].encode("utf-8") + b">",
+        b"Message-ID: <" + m.get("message_id", "").encode("utf-8") + b">",
         b"MIME-Version: 1.0",
         b"Content-Type: text/plain; charset=" + charset.encode("ascii"),
     ]
+    omit = {name.lower().encode("ascii") + b":" for name in m.get("omit", [])}
+    headers = [h for h in headers if not any(h.lower().startswith(o) for o in omit)]
     eight = any(c > 127 for c in body_bytes)
     headers.append(b"Content-Transfer-Encoding: " + (b"8bit" if eight else b"7bit"))
     msg = b"\r\n".join(headers) + b"\r\n\r\n" + body_bytes
