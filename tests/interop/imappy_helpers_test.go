@@ -247,6 +247,17 @@ func ipEncodeWord(s string) string {
 	return s
 }
 
+// ipDateTimeLayout is IMAP's date-time (RFC 9051 §9, RFC 3501 §9) without
+// its quotes: the day is date-day-fixed, space-padded below 10
+// (" 4-Dec-2026 14:09:44 +0000"), which Go writes as _2.
+const ipDateTimeLayout = "_2-Jan-2006 15:04:05 -0700"
+
+// ipParseDateTime parses an INTERNALDATE as imaplib hands it over (the
+// quotes gone, a leading space kept on days 1 to 9).
+func ipParseDateTime(s string) (time.Time, error) {
+	return time.Parse(ipDateTimeLayout, s)
+}
+
 // ipMessageID returns the Message-ID (without <>) of a raw message.
 func ipMessageID(raw []byte) string {
 	sc := bufio.NewScanner(bytes.NewReader(raw))

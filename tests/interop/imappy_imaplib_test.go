@@ -245,6 +245,7 @@ func TestImaplibFetch(t *testing.T) {
 	user := uniqueAddr("imappy-fetch")
 	s.AddUser(t, user)
 	var sent [][]byte
+	before := time.Now()
 	for i, subject := range []string{"first fetch", "second fetch"} {
 		msg := buildMessage("sender@remote.example", user, uniqueID("imappy-fetch"), subject, 2000*(i+1))
 		ipDeliver(t, s, user, msg)
@@ -275,11 +276,11 @@ func TestImaplibFetch(t *testing.T) {
 		if slices.Contains(m.Flags, `\Seen`) {
 			t.Errorf("message %d: \\Seen before it was read: %v", i+1, m.Flags)
 		}
-		date, err := time.Parse("02-Jan-2006 15:04:05 -0700", strings.TrimSpace(m.InternalDate))
+		date, err := ipParseDateTime(m.InternalDate)
 		if err != nil {
 			t.Errorf("message %d: INTERNALDATE %q: %v", i+1, m.InternalDate, err)
-		} else if d := delivered.Sub(date); d < -time.Minute || d > 5*time.Minute {
-			t.Errorf("message %d: INTERNALDATE %v, delivered at %v", i+1, date, delivered)
+		} else if date.Before(before.Truncate(time.Second)) || date.After(delivered) {
+			t.Errorf("message %d: INTERNALDATE %v, delivered between %v and %v", i+1, date, before, delivered)
 		}
 		hdr := m.Sections["BODY[HEADER]"]
 		if !bytes.HasSuffix(hdr, []byte("\r\n\r\n")) || !bytes.Contains(hdr, []byte("Message-ID: <"+ipMessageID(sent[i])+">")) {
@@ -315,6 +316,36 @@ func TestImaplibFetch(t *testing.T) {
 	uf := r.ok(t, "uidfetch").Messages
 	if len(uf) != 2 || uf[0].UID != meta[0].UID || uf[1].Size != meta[1].Size {
 		t.Errorf("UID FETCH 1:* (RFC822.SIZE): %+v; want UIDs and sizes as FETCH gave (UID is implied)", uf)
+	}
+}
+
+// TestIpParseDateTime_spacePaddedDay: IMAP's INTERNALDATE has a
+// space-padded day below 10 (date-day-fixed, RFC 9051 §9); the tests read it
+// on every day of the month, in any zone, at a leap day and a year's end.
+func TestIpParseDateTime_spacePaddedDay(t *testing.T) {
+	kst := time.FixedZone("", 9*3600)
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+	}{
+		{" 4-Dec-2026 14:09:44 +0000", time.Date(2026, 12, 4, 14, 9, 44, 0, time.UTC)},
+		{" 1-Jan-2027 00:00:00 +0900", time.Date(2026, 12, 31, 15, 0, 0, 0, time.UTC)},
+		{"09-Mar-2026 08:00:00 +0900", time.Date(2026, 3, 9, 8, 0, 0, 0, kst)},
+		{"29-Feb-2028 23:59:59 +0900", time.Date(2028, 2, 29, 23, 59, 59, 0, kst)},
+		{"31-Dec-2026 23:59:30 +0900", time.Date(2026, 12, 31, 14, 59, 30, 0, time.UTC)},
+		{" 1-Jan-2027 01:00:00 +1400", time.Date(2026, 12, 31, 11, 0, 0, 0, time.UTC)},
+		{"31-Dec-2026 23:00:00 -1100", time.Date(2027, 1, 1, 10, 0, 0, 0, time.UTC)},
+		{" 2-Nov-2025 01:30:00 -0330", time.Date(2025, 11, 2, 5, 0, 0, 0, time.UTC)},
+	} {
+		got, err := ipParseDateTime(tc.in)
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("ipParseDateTime(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "2026-12-04 14:09:44", " 4-Dec-2026 14:09:44", "32-Dec-2026 00:00:00 +0000", "29-Feb-2027 00:00:00 +0000"} {
+		if got, err := ipParseDateTime(bad); err == nil {
+			t.Errorf("ipParseDateTime(%q) = %v, want an error", bad, got)
+		}
 	}
 }
 
@@ -509,16 +540,22 @@ func TestImaplibAppend(t *testing.T) {
 	draft := ipMessage(user, "someone@remote.example", draftID, "초안: 견적 요청", "견적을 부탁드립니다.\n")
 	plain := buildMessage("sender@remote.example", user, plainID, "appended", 5000)
 	const date = "14-Jul-2021 02:30:00 +0900"
+	// A day below 10 is space-padded (date-day-fixed): the New Year in
+	// Seoul, still the last day of the old year in UTC.
+	const newYear = " 1-Jan-2027 00:00:00 +0900"
 	b64 := base64.StdEncoding.EncodeToString
 
 	r := runImapPy(t, s.imapPyParams(t, "plain", user),
 		pyOp("draft", "append", "mailbox", "Drafts", "flags", `(\Draft \Seen)`, "date", date, "message_b64", b64(draft)),
+		pyOp("newyear", "append", "mailbox", "Archive", "date", newYear, "message_b64", b64(plain)),
 		pyOp("plain", "append", "mailbox", "INBOX", "message_b64", b64(plain)),
 		pyOp("missing", "append", "mailbox", "Nowhere", "message_b64", b64(plain)),
 		pyOp("sel", "select", "mailbox", "Drafts"),
 		pyOp("fetch", "fetch", "set", "1", "items", "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])"),
 		pyOp("inbox", "select", "mailbox", "INBOX"),
 		pyOp("ifetch", "fetch", "set", "1", "items", "(UID FLAGS BODY.PEEK[])"),
+		pyOp("archive", "select", "mailbox", "Archive"),
+		pyOp("afetch", "fetch", "set", "1", "items", "(INTERNALDATE)"),
 	)
 	requireImapPyOK(t, "append", r)
 	d := r.ok(t, "draft")
@@ -542,8 +579,8 @@ func TestImaplibAppend(t *testing.T) {
 	if !slices.Contains(m.Flags, `\Draft`) || !slices.Contains(m.Flags, `\Seen`) {
 		t.Errorf("appended flags %v, want \\Draft \\Seen", m.Flags)
 	}
-	want, _ := time.Parse("02-Jan-2006 15:04:05 -0700", date)
-	if got, err := time.Parse("02-Jan-2006 15:04:05 -0700", strings.TrimSpace(m.InternalDate)); err != nil || !got.Equal(want) {
+	want, _ := ipParseDateTime(date)
+	if got, err := ipParseDateTime(m.InternalDate); err != nil || !got.Equal(want) {
 		t.Errorf("INTERNALDATE %q (%v), want the appended %s", m.InternalDate, err, date)
 	}
 	if got := m.Sections["BODY[]"]; !bytes.Equal(got, draft) {
@@ -551,6 +588,13 @@ func TestImaplibAppend(t *testing.T) {
 	}
 	if m.Size != int64(len(draft)) {
 		t.Errorf("RFC822.SIZE %d, appended %d bytes", m.Size, len(draft))
+	}
+	r.ok(t, "newyear")
+	wantNY, _ := ipParseDateTime(newYear)
+	if am := r.ok(t, "afetch").Messages; len(am) != 1 {
+		t.Errorf("FETCH in Archive: %+v", am)
+	} else if got, err := ipParseDateTime(am[0].InternalDate); err != nil || !got.Equal(wantNY) {
+		t.Errorf("INTERNALDATE %q (%v), want the appended %q", am[0].InternalDate, err, newYear)
 	}
 	im := r.ok(t, "ifetch").Messages
 	if len(im) != 1 || slices.Contains(im[0].Flags, `\Seen`) || !bytes.Equal(im[0].Sections["BODY[]"], plain) {
