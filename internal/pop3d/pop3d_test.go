@@ -241,9 +241,34 @@ func TestDele_droppedConnectionDeletesNothing(t *testing.T) {
 	c.login()
 	expect(t, c.cmd("DELE 1"), "+OK")
 	c.conn.Close()
-	time.Sleep(100 * time.Millisecond)
+	// The dropped session has ended once its lock is free: the next login
+	// gets in instead of -ERR [IN-USE]. Only then is the inbox looked at.
+	c = h.loginAfterInUse()
+	expect(t, c.cmd("STAT"), "+OK 1 ")
 	if n := h.count(store.RoleInbox); n != 1 {
 		t.Fatalf("inbox %d after a dropped session", n)
+	}
+}
+
+// loginAfterInUse logs in, trying again while the account's previous
+// session has not ended yet (-ERR [IN-USE]).
+func (h *harness) loginAfterInUse() *client {
+	h.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c := h.dial()
+		expect(h.t, c.cmd("USER bob@example.test"), "+OK")
+		r := c.cmd("PASS pw")
+		if strings.HasPrefix(r, "+OK") {
+			return c
+		}
+		if !strings.HasPrefix(r, "-ERR [IN-USE]") {
+			h.t.Fatalf("login after a dropped session: %q", r)
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("still %q after 10 s: the dropped session never ended", r)
+		}
+		c.conn.Close()
+		time.Sleep(10 * time.Millisecond) // a pause between polls, not a wait for the outcome
 	}
 }
 
