@@ -54,7 +54,25 @@ func (s *Service) SaveDraft(ctx context.Context, r AppendRequest, replaceID int6
 	return m, nil
 }
 
-// DeleteDraft removes one of the account's drafts for good.
+// DiscardDraft is the user throwing a draft away: it moves to Trash, like
+// any deleted message, so that a wrong click can be undone there. Only a
+// send (the draft became the sent message) or an explicit permanent delete
+// removes a draft for good (DeleteDraft).
+func (s *Service) DiscardDraft(ctx context.Context, accountID, id int64) error {
+	m, err := s.Draft(ctx, accountID, id)
+	if err != nil {
+		return err
+	}
+	trash, err := s.Store.MailboxByRole(ctx, accountID, store.RoleTrash)
+	if err != nil {
+		return fmt.Errorf("trash mailbox of account %d: %w", accountID, err)
+	}
+	_, _, err = s.Move(ctx, accountID, m.MailboxID, trash.ID, []uint32{m.UID})
+	return err
+}
+
+// DeleteDraft removes one of the account's drafts for good: the draft a
+// send replaced, or a permanent delete asked for by name.
 func (s *Service) DeleteDraft(ctx context.Context, accountID, id int64) error {
 	m, err := s.Draft(ctx, accountID, id)
 	if err != nil {

@@ -119,14 +119,19 @@ func (s *Server) draftSave(w http.ResponseWriter, r *http.Request, replaceID int
 	writeJSON(w, status, draftSaved{ID: m.ID, MessageID: c.msg.MessageID, Invalid: invalid})
 }
 
-// draftDelete discards a draft.
+// draftDelete discards a draft: to Trash (mail.DiscardDraft), or for good
+// with ?permanent=1.
 func (s *Server) draftDelete(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
 	}
-	if err := s.Mail.DeleteDraft(r.Context(), sessionOf(r).accountID, id); err != nil {
+	discard := s.Mail.DiscardDraft
+	if isTrue(r.URL.Query().Get("permanent")) {
+		discard = s.Mail.DeleteDraft
+	}
+	if err := discard(r.Context(), sessionOf(r).accountID, id); err != nil {
 		s.storeFail(w, r, err)
 		return
 	}

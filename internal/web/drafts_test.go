@@ -118,3 +118,37 @@ func TestDrafts_headerInjectionIsRefusedEvenInADraft(t *testing.T) {
 		t.Fatalf("%d drafts", n)
 	}
 }
+
+// Discarding a draft (the compose screen's "throw away", or DELETE
+// through the API) moves it to Trash, where a wrong click can be undone;
+// only ?permanent=1 deletes it for good.
+func TestDrafts_discardMovesToTrashUnlessPermanent(t *testing.T) {
+	f := newMailFixture(t, 0)
+	c := f.login(t, "alice@example.test")
+	save := func(text string) int64 {
+		t.Helper()
+		var saved draftSaved
+		if code := c.do("POST", "/api/v1/drafts", map[string]any{"subject": "임시 " + text, "text": text}, &saved); code != 201 {
+			t.Fatalf("save %d", code)
+		}
+		return saved.ID
+	}
+	kept := save("휴지통으로 갈 초안")
+	if code := c.do("DELETE", pathf("/api/v1/drafts/%d", kept), nil, nil); code != 204 {
+		t.Fatalf("discard %d", code)
+	}
+	if n := len(f.stored(t, f.alice, store.RoleDrafts)); n != 0 {
+		t.Fatalf("%d drafts after discarding", n)
+	}
+	trash := f.stored(t, f.alice, store.RoleTrash)
+	if len(trash) != 1 || !strings.Contains(message.Parse([]byte(trash[0])).Text(), "휴지통으로 갈 초안") {
+		t.Fatalf("Trash after discarding a draft: %d messages", len(trash))
+	}
+	gone := save("완전히 지울 초안")
+	if code := c.do("DELETE", pathf("/api/v1/drafts/%d?permanent=1", gone), nil, nil); code != 204 {
+		t.Fatalf("permanent discard %d", code)
+	}
+	if d, tr := len(f.stored(t, f.alice, store.RoleDrafts)), len(f.stored(t, f.alice, store.RoleTrash)); d != 0 || tr != 1 {
+		t.Fatalf("after a permanent discard: %d drafts, %d in Trash; want 0, 1", d, tr)
+	}
+}

@@ -55,6 +55,7 @@ var browserComposeScenarios = []string{
 	"resend",                 // #tb-resend on a Sent message: same recipients and file
 	"draft_autosave",         // autosave, reload, the draft reopens with its file; \Draft over IMAP
 	"draft_on_leave",         // leaving saves the draft; the next compose starts blank
+	"discard_keeps_draft",    // cancel asks for a saved draft: keep it, or discard it to Trash
 	"session_expiry_compose", // the session ends while writing: log in, the text is back
 	"undo_send",              // #undo-send: back as a draft, never delivered
 	"rich_text",              // bold, colour, bullets reach the received text/html

@@ -195,15 +195,51 @@ export function Compose({ state }) {
     });
   }
 
+  // cancel (취소) never destroys saved work: a message with nothing
+  // written leaves at once; otherwise the user chooses to keep it in
+  // Drafts or to throw it away, and a saved draft thrown away goes to
+  // Trash (DELETE /api/v1/drafts/{id} moves it there).
+  function cancel() {
+    const cur = model.current;
+    if (!cur) return back(0);
+    if (!cur.draftId && !dirty.current && !saving.current) {
+      model.current = null;
+      clearBackup();
+      return back(0);
+    }
+    openDialog({
+      id: 'discard-dialog', title: t('discardTitle'), text: cur.draftId ? t('discardSavedText') : t('discardUnsavedText'),
+      closeLabel: t('keepWriting'),
+      actions: [
+        { id: 'discard-keep', label: t('keepDraft'), kind: 'primary', onClick: keep },
+        { id: 'discard-trash', label: t('discardDraft'), kind: 'danger', onClick: discard },
+      ],
+    });
+  }
+
+  async function keep() {
+    const ok = dirty.current || !model.current?.draftId ? await saveDraft(true) : await (saving.current || true);
+    const cur = model.current;
+    if (!ok || !cur) return; // the error shows; the text stays on screen
+    dirty.current = false;
+    model.current = null;
+    clearBackup();
+    toast(t('draftSavedToast'));
+    back(cur.draftId);
+  }
+
   async function discard() {
+    dirty.current = false;
+    Object.values(xhrs.current).forEach((x) => x.abort());
+    await saving.current; // a save under way would bring the draft back
     const cur = model.current;
     dirty.current = false;
     model.current = null;
     clearBackup();
-    Object.values(xhrs.current).forEach((x) => x.abort());
     if (cur?.draftId) {
       try {
         await del(`/api/v1/drafts/${cur.draftId}`);
+        toast(t('draftDiscarded'));
       } catch (e) {
         report(e);
       }
@@ -266,7 +302,7 @@ export function Compose({ state }) {
       <button id="compose-send" class="primary" disabled=${busy} onClick=${() => send()}>${t('send')}</button>
       <button id="compose-schedule" disabled=${busy} onClick=${schedule}>${t('scheduleSend')}</button>
       <button id="compose-save" onClick=${() => saveDraft(false)}>${t('saveDraft')}</button>
-      <button id="compose-discard" onClick=${discard}>${t('discard')}</button>
+      <button id="compose-discard" onClick=${cancel}>${t('discard')}</button>
       <span id="compose-status" class="status">${status}</span>
     </div>
     ${error && html`<p id="compose-error" class="error notice warn" role="alert">${error}</p>`}

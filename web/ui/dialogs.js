@@ -9,7 +9,8 @@ import { report } from './actions.js';
 
 // openDialog shows a dialog. spec: {id, title, text?, fields?: [{id,
 // label, value?, options?}], okId, danger?, onOK(values) → false keeps it
-// open, body?: vnode, wide?}
+// open, body?: vnode, wide?, actions?: [{id, label, kind?: 'primary' |
+// 'danger', onClick}] (more buttons; each closes the dialog), closeLabel?}
 export function openDialog(spec) {
   store.set({ dialog: spec });
 }
@@ -28,7 +29,7 @@ export function Dialog({ spec }) {
   const [error, setError] = useState('');
   const first = useRef(null);
   useEffect(() => {
-    (first.current || document.getElementById(spec.okId || 'dialog-close'))?.focus();
+    (first.current || document.getElementById(spec.okId || spec.actions?.[0]?.id || 'dialog-close'))?.focus();
   }, [spec]);
   const submit = async (e) => {
     e.preventDefault();
@@ -67,8 +68,10 @@ export function Dialog({ spec }) {
       ${spec.body}
       ${error && html`<p class="error" role="alert">${error}</p>`}
       <div class="dialog-buttons">
+        ${(spec.actions || []).map((a) => html`<button id=${a.id} type="button" class=${a.kind || ''} disabled=${busy}
+          onClick=${() => { closeDialog(); a.onClick(); }}>${a.label}</button>`)}
         ${spec.onOK && html`<button id=${spec.okId} type="submit" class=${spec.danger ? 'danger' : 'primary'} disabled=${busy}>${t('ok')}</button>`}
-        <button id=${spec.onOK ? 'confirm-cancel' : 'dialog-close'} type="button" onClick=${closeDialog}>${spec.onOK ? t('cancel') : t('close')}</button>
+        <button id=${spec.onOK ? 'confirm-cancel' : 'dialog-close'} type="button" onClick=${closeDialog}>${spec.closeLabel || (spec.onOK ? t('cancel') : t('close'))}</button>
       </div>
     </form>
   </div>`;

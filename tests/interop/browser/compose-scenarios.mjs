@@ -197,10 +197,25 @@ async function sentWithUndo(s) {
   await s.waitFor('the compose screen to close', async () => !(await s.page.locator('#compose-form').count()));
 }
 
+// discard throws away what is being written: #compose-discard, and when it
+// asks (something was written or saved), #discard-trash.
 async function discard(s) {
+  const { page } = s;
   s.step('#compose-discard');
-  await s.page.locator('#compose-discard').click();
-  await s.waitFor('the compose screen to close', async () => !(await s.page.locator('#compose-form').count()));
+  await page.locator('#compose-discard').click();
+  const next = await s.waitFor('the compose screen to close or #discard-dialog', async () =>
+    ((await page.locator('#discard-dialog').count()) && 'asked') || (!(await page.locator('#compose-form').count()) && 'closed'));
+  if (next === 'asked') {
+    s.step('#discard-trash');
+    await page.locator('#discard-trash').click();
+  }
+  await s.waitFor('the compose screen to close', async () => !(await page.locator('#compose-form').count()));
+}
+
+async function trashSubjects(s) {
+  const box = (await s.apiMailboxes()).find((b) => b.role === 'trash');
+  assert(box, 'GET /api/v1/mailboxes has no trash folder');
+  return s.apiSubjects(box.id);
 }
 
 // zonedInput is the datetime-local value of date in zone (minutes).
@@ -457,6 +472,7 @@ export const composeScenarios = {
 
     await discard(s);
     await s.waitFor(`no draft "${subject}" left after #compose-discard (API)`, async () => (await draftsOf(s, subject)).length === 0);
+    await s.waitFor(`the discarded draft "${subject}" in Trash (API)`, async () => (await trashSubjects(s)).includes(subject));
     await s.waitFor('the discarded draft to leave the Drafts list', async () => (await s.rowCount(subject)) === 0);
     if ((await s.text('#reader-subject')) === subject) {
       // Reported: compose's discard goes back to #/mail/{drafts}/{id}, whose reader keeps the deleted draft.
@@ -494,6 +510,75 @@ export const composeScenarios = {
     }
     await discard(s);
     assert((await draftsOf(s, subject)).length === 1, `the draft "${subject}" left Drafts when a new blank message was discarded`);
+  },
+
+  // Cancel (#compose-discard) never destroys saved work: a blank message
+  // just leaves; a saved or reopened draft asks, "keep" leaves it in
+  // Drafts, "discard" moves it to Trash (not deleted for good).
+  async discard_keeps_draft(s) {
+    const { page } = s;
+    const subject = `취소 시험 ${tag}`;
+    await freshApp(s);
+    await openCompose(s);
+    s.step('#compose-discard on a blank message: no question');
+    await page.locator('#compose-discard').click();
+    await s.waitFor('the blank compose screen to close at once', async () => !(await page.locator('#compose-form').count()));
+    assert(!(await page.locator('#discard-dialog').count()), 'a blank message asked before leaving');
+
+    await openCompose(s);
+    await page.locator('#compose-subject').fill(subject);
+    await typeBody(s, '저장해 둔 초안입니다.');
+    s.step('#compose-save');
+    await page.locator('#compose-save').click();
+    await s.waitFor(`a draft "${subject}" (API)`, async () => (await draftsOf(s, subject)).length === 1);
+    s.step('#compose-discard on the saved draft');
+    await page.locator('#compose-discard').click();
+    await s.waitFor('#discard-dialog', async () => {
+      if (await page.locator('#discard-dialog').count()) return true;
+      if (!(await page.locator('#compose-form').count())) {
+        const left = (await draftsOf(s, subject)).length;
+        throw new Error(`#compose-discard closed the saved draft without asking; ${left} draft(s) "${subject}" left in Drafts`);
+      }
+      return false;
+    });
+    await s.shot('compose-05-discard-dialog');
+    s.step('#discard-keep');
+    await page.locator('#discard-keep').click();
+    await s.waitFor('the compose screen to close', async () => !(await page.locator('#compose-form').count()));
+    const kept = await s.waitFor(`the draft "${subject}" still in Drafts (API)`, async () => {
+      const d = await draftsOf(s, subject);
+      return d.length === 1 ? d[0] : null;
+    });
+
+    s.step(`reopen the draft ${kept.id}, #compose-discard, #discard-trash`);
+    await page.evaluate((h) => { location.hash = h; }, `#/compose/draft=${kept.id}`);
+    await composeReady(s);
+    await s.waitFor(`#compose-subject "${subject}"`, async () => (await page.locator('#compose-subject').inputValue()) === subject);
+    await page.locator('#compose-discard').click();
+    await page.locator('#discard-dialog').waitFor();
+    await page.locator('#discard-trash').click();
+    await s.waitFor('the compose screen to close', async () => !(await page.locator('#compose-form').count()));
+    await s.waitFor(`no draft "${subject}" in Drafts (API)`, async () => (await draftsOf(s, subject)).length === 0);
+    await s.waitFor(`the discarded draft "${subject}" in Trash (API), not deleted for good`, async () => (await trashSubjects(s)).includes(subject));
+
+    s.step('the question at 390x844');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await openCompose(s);
+      await page.locator('#compose-subject').fill(subject + ' 폰');
+      await page.locator('#compose-discard').click();
+      await page.locator('#discard-dialog').waitFor();
+      await s.shot('compose-05-discard-dialog-phone');
+      for (const id of ['#discard-keep', '#discard-trash', '#dialog-close']) {
+        const box = await page.locator(id).boundingBox();
+        assert(box && box.x >= 0 && box.x + box.width <= 390, `${id} is not within the 390px screen: ${JSON.stringify(box)}`);
+      }
+      s.step('#discard-trash on an unsaved message: nothing to move');
+      await page.locator('#discard-trash').click();
+      await s.waitFor('the compose screen to close', async () => !(await page.locator('#compose-form').count()));
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   },
 
   // #undo-send within the window: the message comes back as a draft and
