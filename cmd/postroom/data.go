@@ -20,9 +20,16 @@ func newFlags(name string) (*flag.FlagSet, *string) {
 	return fs, data
 }
 
+// parsing, when not nil, sees each command's flag set, complete, as the
+// command parses it: the usage test compares the flags with the usage text.
+var parsing func(fs *flag.FlagSet)
+
 // parse parses flags given before, between or after positional arguments
 // and returns the positional ones.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	if parsing != nil {
+		parsing(fs)
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

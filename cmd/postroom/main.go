@@ -11,27 +11,31 @@ import (
 	"os"
 )
 
+// usage is the one description of the command line: README.md's command
+// list is a copy of its command lines, and usage_test.go checks both that
+// and that every flag a command parses is shown here.
 const usage = `postroom — business mail server
 
 Usage:
-  postroom init --data DIR --domain DOMAIN --admin ADDRESS --password PASS [--hostname HOST]
-  postroom serve [--data DIR] [--config FILE]
+  postroom init --domain DOMAIN --admin ADDRESS --password PASS [--name NAME] [--hostname HOST] [--data DIR]
+  postroom serve [--config FILE] [--data DIR]
   postroom domain add|list|remove [NAME] [--data DIR]
-  postroom domain dns NAME [--data DIR]          # the DNS records to publish (MX, SPF, DKIM, DMARC, MTA-STS, SRV ...)
+  postroom domain dns NAME [--data DIR]            # the DNS records to publish (MX, SPF, DKIM, DMARC, MTA-STS ...)
   postroom user add ADDRESS --password PASS [--name NAME] [--quota BYTES] [--admin] [--data DIR]
   postroom user list DOMAIN [--data DIR]
   postroom user passwd ADDRESS --password PASS [--data DIR]
   postroom user disable|enable|remove ADDRESS [--data DIR]
-  postroom user set ADDRESS [--clients=true|false] [--enabled=true|false] [--quota BYTES] [--name NAME] [--admin=true|false] [--pop3-delete keep|trash|delete]
-  postroom user log ADDRESS [--data DIR]
-  postroom mailbox list ADDRESS [--data DIR]
+  postroom user set ADDRESS [--name NAME] [--quota BYTES] [--admin=true|false] [--enabled=true|false]
+                    [--clients=true|false] [--pop3-delete keep|trash|delete] [--data DIR]
+  postroom user log ADDRESS [--data DIR]           # access log: time, protocol, IP, ok/failed
+  postroom mailbox list ADDRESS [--data DIR]       # name, role, messages, unseen
   postroom mailbox add|remove ADDRESS NAME [--data DIR]
   postroom mailbox rename ADDRESS OLD NEW [--data DIR]
-  postroom messages ADDRESS [MAILBOX] [--data DIR]
+  postroom messages ADDRESS [MAILBOX] [--data DIR] # UID, size, Message-ID, subject
   postroom queue list | retry ID | drop ID [--data DIR]
-  postroom reindex [--data DIR]                  # rebuild the search index
-  postroom check [--data DIR]
-  postroom gc [--data DIR]
+  postroom reindex [--data DIR]                    # rebuild the search index
+  postroom check [--data DIR]                      # store and blob consistency
+  postroom gc [--grace DURATION] [--data DIR]      # remove unreferenced message files older than DURATION (1h)
 
 --data defaults to ./data. Commands work while the server runs.
 `
