@@ -73,7 +73,7 @@ func adminError(err error) error {
 		"password_too_short": fmt.Sprintf("must be at least %d characters", admin.MinPasswordLength),
 		"invalid_quota":      "must not be negative",
 		"invalid_characters": "contains characters that are not allowed",
-		"too_long":           "is too long",
+		"name_too_long":      "is too long",
 	}[ie.Code]
 	if why == "" {
 		why = "is not valid (" + ie.Code + ")"

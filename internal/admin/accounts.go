@@ -26,6 +26,9 @@ type NewAccount struct {
 	Name     string // display name, optional
 	Quota    int64  // bytes; 0 = unlimited
 	Admin    bool   // domain administrator
+	// Domain, when set, is the domain the caller is working in (a console
+	// page of that domain): the address must belong to it.
+	Domain string
 }
 
 // CreateAccount creates a mail account with its standard folders. The
@@ -39,6 +42,9 @@ func (s *Service) CreateAccount(ctx context.Context, p auth.Principal, n NewAcco
 	local, domain, ok := message.SplitAddress(address)
 	if !ok || !validLocalPart(local) || !ValidDomainName(domain) {
 		return nil, invalid("email", "invalid_address", n.Address)
+	}
+	if n.Domain != "" && !strings.EqualFold(domain, n.Domain) {
+		return nil, invalid("email", "wrong_domain", n.Address)
 	}
 	name := strings.TrimSpace(n.Name)
 	if err := checkName(name); err != nil {
@@ -133,7 +139,7 @@ func checkPassword(pw string) error {
 
 func checkName(name string) error {
 	if utf8.RuneCountInString(name) > maxNameLength {
-		return invalid("name", "too_long", "")
+		return invalid("name", "name_too_long", "")
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {

@@ -52,7 +52,7 @@ var ErrNotFound = store.ErrNotFound
 // InvalidError is a refused value. Code is stable for programs and
 // translated by adapters ("invalid_address", "password_too_short", ...).
 type InvalidError struct {
-	Field string // the request field: "email", "password", "name", "domain", "quota"
+	Field string // the request field: "email", "password", "name", "quota"
 	Code  string
 	Value string // what was given, when it helps to show it (never a password)
 }

@@ -43,10 +43,10 @@ func TestCreateDomain_operatorOnlyWithDKIMKeys(t *testing.T) {
 		t.Fatalf("no DKIM keys for a new domain: %v %v", keys, err)
 	}
 	_, err = s.CreateDomain(b.Ctx, auth.CommandLine, "new-company.co.kr")
-	wantInvalid(t, err, "domain", "domain_exists")
+	wantInvalid(t, err, "name", "domain_exists")
 	for _, bad := range []string{"", "localhost", "a..b", "-x.test", "x-.test", "has space.test", "a@b.test", strings.Repeat("a", 64) + ".test"} {
 		_, err := s.CreateDomain(b.Ctx, auth.CommandLine, bad)
-		wantInvalid(t, err, "domain", "invalid_domain")
+		wantInvalid(t, err, "name", "invalid_domain")
 	}
 	if _, err := s.CreateDomain(b.Ctx, auth.CommandLine, "회사.한국"); err != nil {
 		t.Fatalf("an IDN domain: %v", err)
@@ -83,6 +83,7 @@ func TestCreateAccount_rulesAndTenancy(t *testing.T) {
 		{"userMayNot", user, NewAccount{Address: "x@example.test", Password: "long-enough"}, "", "", ErrForbidden},
 		{"adminNotInAnotherDomain", boss, NewAccount{Address: "x@other.test", Password: "long-enough"}, "email", "domain_not_hosted", nil},
 		{"notHosted", auth.CommandLine, NewAccount{Address: "x@nowhere.test", Password: "long-enough"}, "email", "domain_not_hosted", nil},
+		{"wrongDomain", auth.CommandLine, NewAccount{Address: "x@other.test", Password: "long-enough", Domain: "example.test"}, "email", "wrong_domain", nil},
 		{"exists", auth.CommandLine, good, "email", "account_exists", nil},
 		{"noAt", auth.CommandLine, NewAccount{Address: "operator", Password: "long-enough"}, "email", "invalid_address", nil},
 		{"space", auth.CommandLine, NewAccount{Address: "a b@example.test", Password: "long-enough"}, "email", "invalid_address", nil},

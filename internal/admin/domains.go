@@ -60,7 +60,7 @@ func (s *Service) CreateDomain(ctx context.Context, p auth.Principal, name strin
 	}
 	name = strings.ToLower(strings.TrimSpace(name))
 	if !ValidDomainName(name) {
-		return nil, invalid("domain", "invalid_domain", name)
+		return nil, invalid("name", "invalid_domain", name)
 	}
 	keys, err := dkim.GenerateKeys(s.now())
 	if err != nil {
@@ -68,7 +68,7 @@ func (s *Service) CreateDomain(ctx context.Context, p auth.Principal, name strin
 	}
 	d := &store.Domain{Name: name}
 	if err := s.Store.CreateDomain(ctx, d); errors.Is(err, store.ErrExists) {
-		return nil, invalid("domain", "domain_exists", name)
+		return nil, invalid("name", "domain_exists", name)
 	} else if err != nil {
 		return nil, fmt.Errorf("domain %s: %w", name, err)
 	}

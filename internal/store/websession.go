@@ -22,6 +22,9 @@ type WebSessionStore interface {
 	// SetWebSessionsLanguage makes every session of the account speak
 	// language (the user changed his setting).
 	SetWebSessionsLanguage(ctx context.Context, accountID int64, language string) error
+	// SetWebSessionLanguage makes one session speak language (the
+	// operator's console, which has no account setting).
+	SetWebSessionLanguage(ctx context.Context, tokenHash, language string) error
 	// DeleteIdleWebSessions removes the sessions last used before before
 	// and returns how many.
 	DeleteIdleWebSessions(ctx context.Context, before time.Time) (int, error)

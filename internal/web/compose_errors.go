@@ -14,6 +14,7 @@ import (
 // value to mark in it, and the size limit of a too_large.
 type fieldError struct {
 	Code    string `json:"code"`
+	Reason  string `json:"reason,omitempty"` // why a value is invalid
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
 	Value   string `json:"value,omitempty"`

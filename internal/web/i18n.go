@@ -35,6 +35,18 @@ var messages = map[string]map[string]string{
 		"invalid_send_at":      "예약 시간이 올바르지 않습니다. 지금부터 1년 안의 시간을 고르세요.",
 		"already_sent":         "이미 발송되어 취소할 수 없습니다.",
 		"send_failed":          "메일을 보내지 못했습니다.",
+		// The consoles (operator_*.go): the admin service's reasons.
+		"forbidden":          "이 작업을 할 권한이 없습니다.",
+		"tls_required":       "암호화되지 않은 연결에서는 로그인할 수 없습니다. https 주소로 접속하세요.",
+		"invalid_domain":     "올바른 도메인 이름이 아닙니다. (예: example.co.kr)",
+		"domain_exists":      "이미 있는 도메인입니다.",
+		"domain_not_hosted":  "이 서버에 없는 도메인입니다.",
+		"account_exists":     "이미 있는 메일 주소입니다.",
+		"wrong_domain":       "이 도메인의 주소가 아닙니다.",
+		"password_required":  "비밀번호를 입력하세요.",
+		"password_too_short": "비밀번호는 8자 이상이어야 합니다.",
+		"invalid_quota":      "용량은 0(무제한) 이상이어야 합니다.",
+		"name_too_long":      "이름이 너무 깁니다.",
 	},
 	"en": {
 		"invalid_credentials": "The e-mail address or password is not correct.",
@@ -64,6 +76,18 @@ var messages = map[string]map[string]string{
 		"invalid_send_at":      "The scheduled time is not valid: choose a time within a year from now.",
 		"already_sent":         "It has already been sent and cannot be cancelled.",
 		"send_failed":          "The message could not be sent.",
+		// The consoles (operator_*.go): the admin service's reasons.
+		"forbidden":          "You are not allowed to do this.",
+		"tls_required":       "Logging in over an unencrypted connection is not allowed. Use the https address.",
+		"invalid_domain":     "This is not a valid domain name (e.g. example.com).",
+		"domain_exists":      "This domain already exists.",
+		"domain_not_hosted":  "This domain is not hosted on this server.",
+		"account_exists":     "This address already exists.",
+		"wrong_domain":       "This address is not in this domain.",
+		"password_required":  "Enter a password.",
+		"password_too_short": "The password must be at least 8 characters long.",
+		"invalid_quota":      "The quota must be 0 (unlimited) or more.",
+		"name_too_long":      "The name is too long.",
 	},
 }
 

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"postroom/internal/admin"
 	"postroom/internal/auth"
 	"postroom/internal/blob"
 	"postroom/internal/deliver"
@@ -47,6 +48,10 @@ type Server struct {
 	MaxMessageSize int64
 	MaxRecipients  int
 	SendDelay      time.Duration
+	// Admin is the administrators' service (the operator's console), and
+	// Hostname the mail server's name its DNS records point at.
+	Admin    *admin.Service
+	Hostname string
 	// Idle ends a webmail session unused this long (DefaultIdle when 0):
 	// the hook of the domain's auto-logout setting (M10).
 	Idle time.Duration
@@ -68,8 +73,8 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range s.routes() {
 		h := r.handler
-		if !r.public {
-			h = s.requireSession(h)
+		if r.access != public {
+			h = s.requireSession(h, r.access)
 		}
 		mux.Handle(r.method+" "+r.path, h)
 	}

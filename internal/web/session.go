@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"postroom/internal/auth"
 	"postroom/internal/store"
 )
 
@@ -29,11 +30,12 @@ const touchEvery = time.Minute
 // in the store (a restart or another node logs nobody out); the cookie
 // holds a random token of which the store keeps only the SHA-256.
 type session struct {
-	token     string // the cookie value: known only while serving its request
-	hash      string
-	csrf      string
-	accountID int64
-	lang      string
+	token      string // the cookie value: known only while serving its request
+	hash       string
+	csrf       string
+	accountID  int64 // a mail user's session
+	operatorID int64 // else the system operator's console
+	lang       string
 }
 
 func randomToken() string {
@@ -54,17 +56,18 @@ func (s *Server) idle() time.Duration {
 	return DefaultIdle
 }
 
-// createSession logs an account in: a new token, stored by its hash. Old
-// idle sessions of everyone are cleared on the way (logins are rare enough).
-func (s *Server) createSession(ctx context.Context, acct *store.Account) (*session, error) {
+// createSession logs a principal in (an account or the operator): a new
+// token, stored by its hash. Old idle sessions of everyone are cleared on
+// the way (logins are rare enough).
+func (s *Server) createSession(ctx context.Context, p auth.Principal, lang string) (*session, error) {
 	now := time.Now()
 	if _, err := s.Store.DeleteIdleWebSessions(ctx, now.Add(-s.idle())); err != nil {
 		s.log().Warn("web sessions: clearing idle ones", "err", err)
 	}
-	sess := &session{token: randomToken(), csrf: randomToken(), accountID: acct.ID, lang: acct.Language}
+	sess := &session{token: randomToken(), csrf: randomToken(), accountID: p.AccountID, operatorID: p.OperatorID, lang: lang}
 	sess.hash = tokenHash(sess.token)
-	err := s.Store.CreateWebSession(ctx, &store.WebSession{TokenHash: sess.hash, CSRF: sess.csrf, AccountID: acct.ID,
-		Language: acct.Language, CreatedAt: now, LastSeen: now})
+	err := s.Store.CreateWebSession(ctx, &store.WebSession{TokenHash: sess.hash, CSRF: sess.csrf, AccountID: p.AccountID,
+		OperatorID: p.OperatorID, Language: lang, CreatedAt: now, LastSeen: now})
 	return sess, err
 }
 
@@ -91,7 +94,7 @@ func (s *Server) loadSession(ctx context.Context, token string) (*session, error
 			return nil, err
 		}
 	}
-	return &session{token: token, hash: hash, csrf: ws.CSRF, accountID: ws.AccountID, lang: ws.Language}, nil
+	return &session{token: token, hash: hash, csrf: ws.CSRF, accountID: ws.AccountID, operatorID: ws.OperatorID, lang: ws.Language}, nil
 }
 
 type ctxKey struct{}
@@ -101,10 +104,21 @@ func sessionOf(r *http.Request) *session {
 	return s
 }
 
-// requireSession admits requests of a logged-in session; state-changing
-// ones must also carry its CSRF token in X-CSRF-Token (compared in
-// constant time). The cookie is SameSite=Lax as a second line.
-func (s *Server) requireSession(next http.Handler) http.Handler {
+// access says who may call a route.
+type access int
+
+const (
+	public       access = iota // no session
+	userOnly                   // a mail account's session (the webmail)
+	operatorOnly               // the system operator's console
+	anySession                 // either
+)
+
+// requireSession admits requests of a logged-in session of the kind the
+// route wants (another kind is 403 forbidden); state-changing ones must
+// also carry its CSRF token in X-CSRF-Token (compared in constant time).
+// The cookie is SameSite=Lax as a second line.
+func (s *Server) requireSession(next http.Handler, want access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var sess *session
 		if c, err := r.Cookie(cookieName); err == nil {
@@ -119,6 +133,10 @@ func (s *Server) requireSession(next http.Handler) http.Handler {
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess))
+		if (want == userOnly && sess.accountID == 0) || (want == operatorOnly && sess.operatorID == 0) {
+			s.fail(w, r, http.StatusForbidden, "forbidden")
+			return
+		}
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
 		default:

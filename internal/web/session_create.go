@@ -10,11 +10,15 @@ import (
 )
 
 type loginRequest struct {
-	Email    string `json:"email"`
+	Email    string `json:"email"` // a full address, or the operator's name
 	Password string `json:"password"`
+	// Language is the login page's language: the operator's console
+	// speaks it (an account speaks its own setting).
+	Language string `json:"language"`
 }
 
-// sessionCreate logs in with the full address and the mail password.
+// sessionCreate logs in with the full address and the mail password, or
+// with the system operator's name and password (the same form).
 func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
 	if err := decode(r, &req); err != nil {
@@ -22,8 +26,7 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	remote, _ := net.ResolveTCPAddr("tcp", r.RemoteAddr)
-	acct, err := s.Auth.Login(r.Context(), auth.Request{Address: req.Email, Password: req.Password, Protocol: auth.ProtoWeb,
-		Remote: remote, TLS: r.TLS != nil})
+	p, acct, err := s.Auth.WebLogin(r.Context(), auth.Request{Address: req.Email, Password: req.Password, Remote: remote, TLS: r.TLS != nil})
 	switch {
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		s.fail(w, r, http.StatusUnauthorized, "invalid_credentials")
@@ -31,18 +34,37 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, auth.ErrSuspended):
 		s.fail(w, r, http.StatusForbidden, "suspended")
 		return
+	case errors.Is(err, auth.ErrTLSRequired):
+		s.fail(w, r, http.StatusForbidden, "tls_required")
+		return
 	case err != nil:
 		s.log().Error("web login", "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "internal")
 		return
 	}
-	sess, err := s.createSession(r.Context(), acct)
+	lang := req.Language
+	if acct != nil {
+		lang = acct.Language
+	} else if messages[lang] == nil {
+		lang = language(r)
+	}
+	sess, err := s.createSession(r.Context(), p, lang)
 	if err != nil {
 		s.storeFail(w, r, err)
 		return
 	}
 	setCookie(w, r, sess.token, 0)
-	writeJSON(w, http.StatusOK, map[string]any{"csrf": sess.csrf, "account": accountOf(acct)})
+	writeJSON(w, http.StatusOK, sessionAnswer(sess, acct))
+}
+
+// sessionAnswer is who is logged in, as POST and GET /api/v1/session
+// answer it: "role" says which screen to show (the webmail for "user" and
+// "admin", the console for "operator").
+func sessionAnswer(sess *session, acct *store.Account) map[string]any {
+	if acct == nil {
+		return map[string]any{"csrf": sess.csrf, "role": auth.RoleOperator, "language": sess.lang}
+	}
+	return map[string]any{"csrf": sess.csrf, "role": auth.AccountPrincipal(acct).Role, "account": accountOf(acct)}
 }
 
 // accountJSON is the logged-in account as the webmail shows it.
@@ -52,10 +74,11 @@ type accountJSON struct {
 	Name     string `json:"name"`
 	Language string `json:"language"`
 	TimeZone string `json:"time_zone"`
+	Admin    bool   `json:"admin"`
 }
 
 func accountOf(a *store.Account) accountJSON {
-	return accountJSON{ID: a.ID, Email: a.Address(), Name: a.DisplayName, Language: a.Language, TimeZone: a.TimeZone}
+	return accountJSON{ID: a.ID, Email: a.Address(), Name: a.DisplayName, Language: a.Language, TimeZone: a.TimeZone, Admin: a.Admin}
 }
 
 // sessionDelete logs out.

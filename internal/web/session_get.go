@@ -13,6 +13,10 @@ import (
 // their own routes. Query: per_page, unread and thread as on the list.
 func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
+	if sess.operatorID != 0 {
+		writeJSON(w, http.StatusOK, sessionAnswer(sess, nil))
+		return
+	}
 	acct, err := s.Store.Account(r.Context(), sess.accountID)
 	if errors.Is(err, store.ErrNotFound) {
 		// The account was removed while the session lived: logged out.
@@ -42,5 +46,31 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 		s.storeFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"csrf": sess.csrf, "account": accountOf(acct), "mailboxes": mbs, "inbox": page})
+	answer := sessionAnswer(sess, acct)
+	answer["mailboxes"], answer["inbox"] = mbs, page
+	writeJSON(w, http.StatusOK, answer)
+}
+
+// sessionUpdate changes this session's language: the operator's console
+// has no account whose setting it could be (an account's language is
+// PATCH /api/v1/account, and applies to all its sessions).
+func (s *Server) sessionUpdate(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Language string `json:"language"`
+	}
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "bad_request")
+		return
+	}
+	if messages[req.Language] == nil {
+		s.fail(w, r, http.StatusBadRequest, "invalid")
+		return
+	}
+	sess := sessionOf(r)
+	if err := s.Store.SetWebSessionLanguage(r.Context(), sess.hash, req.Language); err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
+	sess.lang = req.Language
+	writeJSON(w, http.StatusOK, map[string]string{"language": req.Language})
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"postroom/internal/admin"
 	"postroom/internal/auth"
 	"postroom/internal/store"
 	"postroom/internal/testbed"
@@ -31,7 +32,8 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	b := testbed.New(t)
 	f := &fixture{Bed: b}
-	f.srv = &Server{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Auth: auth.NewAuthenticator(b.Store, false), Events: b.Bus, Log: testbed.Quiet()}
+	f.srv = &Server{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Auth: auth.NewAuthenticator(b.Store, false), Events: b.Bus, Log: testbed.Quiet(),
+		Admin: &admin.Service{Store: b.Store}, Hostname: "mail.example.test"}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	f.alice = b.Account("alice", func(a *store.Account) { a.Language = "ko" })

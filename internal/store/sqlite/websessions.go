@@ -61,6 +61,14 @@ func (s *Store) SetWebSessionsLanguage(ctx context.Context, accountID int64, lan
 	})
 }
 
+// SetWebSessionLanguage implements store.WebSessionStore.
+func (s *Store) SetWebSessionLanguage(ctx context.Context, tokenHash, language string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE web_sessions SET language=? WHERE token_hash=?`, language, tokenHash)
+		return err
+	})
+}
+
 // DeleteIdleWebSessions implements store.WebSessionStore.
 func (s *Store) DeleteIdleWebSessions(ctx context.Context, before time.Time) (int, error) {
 	var n int64

@@ -97,4 +97,9 @@ func testWebSessionOperator(e *env) {
 		CreatedAt: baseTime, LastSeen: baseTime}), "CreateWebSession(unknown operator)")
 	_, err = e.s.WebSession(e.ctx, "o2")
 	e.wantErr(err, store.ErrNotFound, "WebSession of an unknown operator")
+	// its language is its own
+	e.ok(e.s.SetWebSessionLanguage(e.ctx, "o1", "ko"), "SetWebSessionLanguage")
+	if got, err := e.s.WebSession(e.ctx, "o1"); err != nil || got.Language != "ko" {
+		e.Errorf("after SetWebSessionLanguage: %+v, %v", got, err)
+	}
 }

@@ -1,0 +1,33 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"postroom/internal/admin"
+	"postroom/internal/auth"
+)
+
+// principal is who the session acts as in service calls.
+func principal(sess *session) auth.Principal {
+	if sess.operatorID != 0 {
+		return auth.Principal{Role: auth.RoleOperator, OperatorID: sess.operatorID}
+	}
+	return auth.Principal{Role: auth.RoleUser, AccountID: sess.accountID}
+}
+
+// adminFail answers an error of the admin service: a refused value is
+// 400 invalid with the field and the reason (its message says which),
+// a forbidden call 403, anything unknown or another domain's 404.
+func (s *Server) adminFail(w http.ResponseWriter, r *http.Request, err error) {
+	var ie *admin.InvalidError
+	switch {
+	case errors.As(err, &ie):
+		writeJSON(w, http.StatusBadRequest, map[string]fieldError{"error": {Code: "invalid", Reason: ie.Code,
+			Message: localized(r, ie.Code), Field: ie.Field, Value: ie.Value}})
+	case errors.Is(err, admin.ErrForbidden):
+		s.fail(w, r, http.StatusForbidden, "forbidden")
+	default:
+		s.storeFail(w, r, err)
+	}
+}
