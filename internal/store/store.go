@@ -187,8 +187,8 @@ type MessageStore interface {
 	// MessagePage lists a mailbox's messages newest first (by internal date,
 	// then UID) for list views, and counts all that match. With p.Threads it
 	// lists one row per thread instead, the thread's newest message in the
-	// mailbox (among those matching p.UnseenOnly), with ThreadCount set; the
-	// count is then of threads.
+	// mailbox (among those matching p.UnseenOnly), with ThreadCount and
+	// ThreadUnseen set; the count is then of threads.
 	MessagePage(ctx context.Context, accountID, mailboxID int64, p Page) ([]Message, int, error)
 	// ThreadMessages returns every message of the account's thread, in any
 	// mailbox (Trash and Spam too), oldest first (internal date, then id).
@@ -533,6 +533,11 @@ type Message struct {
 	// messages the thread has in the account outside Trash and Spam, plus
 	// those in the listed mailbox (so a Trash row counts its trashed mail).
 	ThreadCount int
+	// ThreadUnseen is set with ThreadCount: how many of the thread's
+	// messages in the listed mailbox are unseen, so that a conversation
+	// whose newest message was read still shows as unread while an older
+	// one is not (IMAP and the webmail count the same unseen messages).
+	ThreadUnseen int
 }
 
 // HasFlag reports whether the message carries flag (case-insensitive for

@@ -34,8 +34,11 @@ type messageJSON struct {
 	Size          int64         `json:"size"`
 	Preview       string        `json:"preview"`
 	HasAttachment bool          `json:"has_attachment"`
-	// ThreadCount is set on the rows of a conversation list (thread=1).
-	ThreadCount int `json:"thread_count,omitempty"`
+	// ThreadCount is set on the rows of a conversation list (thread=1), and
+	// ThreadUnseen there counts the thread's unread messages in the folder:
+	// the row is unread while it is not 0, whatever the newest one's seen.
+	ThreadCount  int `json:"thread_count,omitempty"`
+	ThreadUnseen int `json:"thread_unseen,omitempty"`
 }
 
 func addressesJSON(list []store.Address) []addressJSON {
@@ -50,7 +53,8 @@ func summary(m *store.Message) messageJSON {
 	j := messageJSON{ID: m.ID, MailboxID: m.MailboxID, UID: m.UID, ThreadID: m.ThreadID, Subject: m.Envelope.Subject,
 		To: addressesJSON(m.Envelope.To), Cc: addressesJSON(m.Envelope.Cc), Date: m.Envelope.Date, Received: m.InternalDate,
 		Seen: m.HasFlag(store.FlagSeen), Flagged: m.HasFlag(store.FlagFlagged), Answered: m.HasFlag(store.FlagAnswered),
-		Size: m.Size, Preview: m.Preview, HasAttachment: m.HasAttachment, ThreadCount: m.ThreadCount}
+		Size: m.Size, Preview: m.Preview, HasAttachment: m.HasAttachment, ThreadCount: m.ThreadCount,
+		ThreadUnseen: m.ThreadUnseen}
 	if len(m.Envelope.From) > 0 {
 		j.From = &addressJSON{Name: m.Envelope.From[0].Name, Email: m.Envelope.From[0].Addr}
 	}

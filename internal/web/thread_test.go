@@ -37,8 +37,9 @@ func TestThreads_repliesJoinBySubjectAcrossFolders(t *testing.T) {
 	if r := list.Messages[0]; r.ID != other.ID || r.ThreadCount != 1 {
 		t.Errorf("first row %d (thread_count %d), want %d (1)", r.ID, r.ThreadCount, other.ID)
 	}
-	if r := list.Messages[1]; r.ID != back.ID || r.ThreadID != orig.ID || r.ThreadCount != 3 {
-		t.Errorf("second row %d thread %d (thread_count %d), want %d thread %d (3)", r.ID, r.ThreadID, r.ThreadCount, back.ID, orig.ID)
+	if r := list.Messages[1]; r.ID != back.ID || r.ThreadID != orig.ID || r.ThreadCount != 3 || r.ThreadUnseen != 2 {
+		t.Errorf("second row %d thread %d (thread_count %d, thread_unseen %d), want %d thread %d (3, 2: the Inbox's two)",
+			r.ID, r.ThreadID, r.ThreadCount, r.ThreadUnseen, back.ID, orig.ID)
 	}
 	var thread threadAnswer
 	if code := c.do("GET", fmt.Sprintf("/api/v1/threads/%d", orig.ID), nil, &thread); code != 200 {

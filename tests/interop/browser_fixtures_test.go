@@ -29,6 +29,8 @@ type browserFixtures struct {
 	Move    browserMove    `json:"move"`
 	Cleanup browserCleanup `json:"cleanup"`
 	Thread  browserThread  `json:"thread"`
+	// UnreadThread: three Inbox messages of one thread, all unread.
+	UnreadThread browserThread `json:"unreadThread"`
 }
 
 // browserEUCKR: a message sent in EUC-KR (subject, sender name and body).
@@ -110,7 +112,10 @@ func deliverBrowserFixtures(t *testing.T, s *Server, user, colleague, beaconURL 
 	var inboxIDs []string
 	mx := func(from string, m browserMail) {
 		t.Helper()
-		m.To, m.MessageID, m.Date = "<"+user+">", uniqueID("browser"), next()
+		m.To, m.Date = "<"+user+">", next()
+		if m.MessageID == "" {
+			m.MessageID = uniqueID("browser")
+		}
 		if r := mxSend(t, s, from, []string{user}, m.Bytes()); r.Code != 250 {
 			t.Fatalf("MX delivery of %q: %s", m.Subject, r)
 		}
@@ -169,6 +174,22 @@ new Image().src = '%[2]s/script-img';
 	m = plain("계약서 초안을 검토해 주세요.\n")
 	m.From, m.Subject = utf8Word("법무팀")+" <legal@remote.example>", utf8Word(fx.Move.Subject)
 	mx("legal@remote.example", m)
+
+	// A conversation of three unread Inbox messages (the scenario reads the
+	// newest through the API, leaving the older two unread).
+	fx.UnreadThread = browserThread{Subject: "출장 일정 조율", Count: 3, InInbox: 3}
+	var prev []string
+	for i, body := range []string{"다음 달 출장 일정을 정해야 합니다.\n", "저는 둘째 주가 좋습니다.\n", "그럼 둘째 주 화요일로 하겠습니다.\n"} {
+		m := plain(body)
+		m.From, m.MessageID = "Travel <travel@remote.example>", uniqueID("unread-thread")
+		m.Subject = utf8Word(fx.UnreadThread.Subject)
+		if i > 0 {
+			m.Subject = utf8Word("Re: " + fx.UnreadThread.Subject)
+			m.Headers = fmt.Sprintf("In-Reply-To: <%s>\r\nReferences: <%s>\r\n", prev[len(prev)-1], strings.Join(prev, "> <"))
+		}
+		prev = append(prev, m.MessageID)
+		mx("travel@remote.example", m)
+	}
 
 	// A thread: colleague -> user, user's reply (in the user's Sent),
 	// colleague's answer.

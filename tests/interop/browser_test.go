@@ -42,6 +42,7 @@ var browserScenarios = []string{
 	"folder_drag",        // new Korean folder, drag a row onto it
 	"delete_permanently", // checkbox + shift-click, Trash, delete for good
 	"conversation",       // a 3-message thread across Inbox and Sent is one row
+	"thread_unread",      // a thread with unread older mail is a bold row; opening reads it
 	"search_korean",      // a two-syllable Korean word finds 견적서, with <mark>
 	"new_mail_live",      // mail delivered over SMTP appears without reload
 	"notification",       // notifications on, tab hidden: new mail asks for one

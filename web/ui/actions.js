@@ -298,22 +298,31 @@ export async function openReader(id) {
       }
     }
     store.set({ reader: { id, data, thread, error: null } });
-    if (!data.message.seen) markSeen(id);
+    // what is shown is read: the message, or every message of the
+    // conversation (an older one may be the unread one)
+    const unseen = (thread || [data.message]).filter((m) => !m.seen).map((m) => m.id);
+    if (unseen.length) markSeen(unseen, data.message.thread_id);
   } catch (e) {
     if (S().reader?.id === id) store.set({ reader: { id, data: null, thread: null, error: e.message } });
     report(e);
   }
 }
 
-async function markSeen(id) {
+// markSeen marks messages read; the rows of the list that show them (a
+// conversation's row stands for its thread) follow without a reload.
+async function markSeen(ids, threadID) {
   try {
-    await post('/api/v1/messages/actions', { action: 'read', ids: [id] });
+    await post('/api/v1/messages/actions', { action: 'read', ids });
   } catch (e) {
     report(e);
     return;
   }
-  const messages = S().list.messages.map((m) => (m.id === id ? { ...m, seen: true } : m));
+  const shown = S().prefs.conversation && !S().route.search;
+  const messages = S().list.messages.map((m) => (ids.includes(m.id) || (shown && threadID && m.thread_id === threadID)
+    ? { ...m, seen: true, thread_unseen: 0 } : m));
   store.set({ list: { ...S().list, messages } });
+  const r = S().reader;
+  if (r?.thread) store.set({ reader: { ...r, thread: r.thread.map((m) => (ids.includes(m.id) ? { ...m, seen: true } : m)) } });
   loadMailboxes();
 }
 

@@ -105,7 +105,9 @@ function Row({ m, state, mailbox }) {
     if (mailbox?.role === 'drafts') compose(`draft=${m.id}`);
     else go({ message: m.id });
   };
-  const cls = ['msg-row', m.seen ? '' : 'unread', checked ? 'selected' : '', open ? 'open' : '', m.flagged ? 'flagged' : ''].join(' ');
+  // a conversation's row is unread while any of its messages here is
+  const unread = !m.seen || m.thread_unseen > 0;
+  const cls = ['msg-row', unread ? 'unread' : '', checked ? 'selected' : '', open ? 'open' : '', m.flagged ? 'flagged' : ''].join(' ');
   return html`<li class=${cls} data-id=${m.id} draggable="true" onDragStart=${dragStart} onClick=${click}>
     <input type="checkbox" class="msg-check" checked=${checked} aria-label=${m.subject || t('noSubject')}
       onClick=${(e) => { e.stopPropagation(); toggleSelect(m.id, e.shiftKey); }} />

@@ -48,7 +48,7 @@ export function Reader({ state }) {
     <h1 id="reader-subject">${subject}</h1>
     ${reader.thread
       ? html`<div class="thread">${reader.thread.map((m, i) => html`<${ThreadItem} key=${m.id} m=${m} state=${state}
-          open=${m.id === reader.id || (i === reader.thread.length - 1 && !reader.thread.some((x) => x.id === reader.id))} />`)}</div>`
+          open=${m.id === reader.id || !m.seen || (i === reader.thread.length - 1 && !reader.thread.some((x) => x.id === reader.id))} />`)}</div>`
       : html`<${MessageView} data=${reader.data} state=${state} />`}
   </section>`;
 }

@@ -70,6 +70,9 @@ const threadCount = `(SELECT count(*) FROM messages t WHERE t.account_id=m.accou
 	AND (t.mailbox_id=m.mailbox_id OR t.mailbox_id NOT IN
 		(SELECT id FROM mailboxes WHERE account_id=m.account_id AND role IN ('` + string(store.RoleTrash) + `','` + string(store.RoleSpam) + `'))))`
 
+// threadUnseen counts the unseen messages of row m's thread in its mailbox.
+const threadUnseen = `(SELECT count(*) FROM messages u WHERE u.mailbox_id=m.mailbox_id AND u.thread_id=m.thread_id AND u.seen=0)`
+
 // threadPage is MessagePage with p.Threads: where selects the mailbox's
 // messages (and args fill it); each thread's newest of them is its row.
 //
@@ -90,7 +93,7 @@ func (s *Store) threadPage(ctx context.Context, where string, args []any, limit,
 	for i, id := range ids {
 		in[i] = id
 	}
-	rows, err := queryAll(ctx, s.db, scanThreadRow, `SELECT `+messageCols+`, `+threadCount+` FROM messages m WHERE m.id IN (`+placeholders(len(ids))+`)`, in...)
+	rows, err := queryAll(ctx, s.db, scanThreadRow, `SELECT `+messageCols+`, `+threadCount+`, `+threadUnseen+` FROM messages m WHERE m.id IN (`+placeholders(len(ids))+`)`, in...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list threads: %w", err)
 	}
@@ -131,21 +134,21 @@ func (s *Store) threadHeads(ctx context.Context, where string, args []any, limit
 	return ids, rows.Err()
 }
 
-// withCount scans a message row followed by one more column into n.
-type withCount struct {
+// withCounts scans a message row followed by more columns into counts.
+type withCounts struct {
 	scanner
-	n *int
+	counts []any
 }
 
-func (w withCount) Scan(dest ...any) error { return w.scanner.Scan(append(dest, w.n)...) }
+func (w withCounts) Scan(dest ...any) error { return w.scanner.Scan(append(dest, w.counts...)...) }
 
 func scanThreadRow(row scanner) (*store.Message, error) {
-	var n int
-	m, err := scanMessage(withCount{row, &n})
+	var n, unseen int
+	m, err := scanMessage(withCounts{row, []any{&n, &unseen}})
 	if err != nil {
 		return nil, err
 	}
-	m.ThreadCount = n
+	m.ThreadCount, m.ThreadUnseen = n, unseen
 	return m, nil
 }
 

@@ -13,6 +13,7 @@ var threadViewTests = []test{
 	{"threadPage_oneRowPerThreadNewestFirstCountingThreads", testThreadPage},
 	{"threadPage_countLeavesOutTrashAndSpamButNotTheListedOne", testThreadPageCount},
 	{"threadPage_unseenOnlyListsThreadsWithUnseenMail", testThreadPageUnseen},
+	{"threadPage_rowCountsTheThreadsUnseenMailInTheFolder", testThreadPageThreadUnseen},
 	{"threadMessages_everyFolderOldestFirst", testThreadMessages},
 	{"threadMessages_otherAccountsThreadIsNotFound", testThreadMessagesTenancy},
 }
@@ -94,6 +95,37 @@ func testThreadPageUnseen(e *env) {
 	e.ok(err, "MessagePage unseen threads")
 	if want := fmt.Sprintf("%d:3 ", unseen.ID); total != 1 || rows(got) != want {
 		e.Errorf("unseen threads: total %d, rows %s; want 1, %s", total, rows(got), want)
+	}
+}
+
+// A thread whose newest message was read but an older one was not is
+// still unread in the list; unseen mail of the thread in another folder
+// does not count.
+func testThreadPageThreadUnseen(e *env) {
+	a := e.account("alice@example.com")
+	in, sent := e.inbox(a.ID), e.byRole(a.ID, store.RoleSent)
+	read := func(m *store.NewMessage) *store.NewMessage { m.Flags = []string{store.FlagSeen}; return m }
+	x := e.put(a.ID, in.ID) // unseen, the thread's oldest
+	e.reply(a.ID, in.ID, x.Envelope.MessageID)
+	e.reply(a.ID, sent.ID, x.Envelope.MessageID) // unseen, but in Sent
+	xr := read(e.newMsg(a.ID, in.ID))
+	xr.References = []string{x.Envelope.MessageID}
+	xNewest := e.add(xr)
+	y := e.add(read(e.newMsg(a.ID, in.ID)))
+	got, _, err := e.s.MessagePage(e.ctx, a.ID, in.ID, store.Page{Limit: 10, Threads: true})
+	e.ok(err, "MessagePage threads")
+	var desc string
+	for _, m := range got {
+		desc += fmt.Sprintf("%d:seen=%v,unseen=%d ", m.ID, m.HasFlag(store.FlagSeen), m.ThreadUnseen)
+	}
+	// y is the newest (newMsg dates each message a minute after the last).
+	if want := fmt.Sprintf("%d:seen=true,unseen=0 %d:seen=true,unseen=2 ", y.ID, xNewest.ID); desc != want {
+		e.Errorf("thread rows %s; want %s (the thread's two unseen Inbox messages, not Sent's)", desc, want)
+	}
+	plain, _, err := e.s.MessagePage(e.ctx, a.ID, in.ID, store.Page{Limit: 10})
+	e.ok(err, "MessagePage without threads")
+	if plain[0].ThreadUnseen != 0 {
+		e.Errorf("a plain list row has ThreadUnseen %d", plain[0].ThreadUnseen)
 	}
 }
 

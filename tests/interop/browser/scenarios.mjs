@@ -170,6 +170,46 @@ export const scenarios = {
     await s.waitFor(`the thread as ${inInbox} rows again`, async () => (await s.rowCount(subject)) === inInbox);
   },
 
+  // 5b. A conversation whose newest message was read but older ones were
+  // not is an unread (bold) row, as the folder's count says; opening it
+  // reads the messages it shows.
+  async thread_unread(s) {
+    const { page } = s;
+    const { subject, count } = s.fx.unreadThread;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    const inbox = (await s.apiMailboxes()).find((b) => b.role === 'inbox');
+    const inThread = async () => (await s.api(`/api/v1/mailboxes/${inbox.id}/messages?per_page=200`)).messages
+      .filter((m) => m.subject.endsWith(subject));
+    const unreadHere = async () => (await s.apiMailboxes()).find((b) => b.role === 'inbox').unread;
+    const msgs = await inThread();
+    assert(msgs.length === count && msgs.every((m) => !m.seen), `the fixture thread: ${JSON.stringify(msgs.map((m) => [m.id, m.seen]))}`);
+    s.step(`read the newest message ${msgs[0].id} through the API; the older ${count - 1} stay unread`);
+    await s.apiPost('/api/v1/messages/actions', { action: 'read', ids: [msgs[0].id] });
+    const before = await unreadHere();
+
+    s.step('#tb-conversation on');
+    await page.locator('#tb-conversation').click();
+    try {
+      await s.waitFor('the thread as one row', async () => (await s.rowCount(subject)) === 1);
+      const row = s.row(subject).first();
+      await s.waitFor('the thread\'s row to be .unread (bold): two of its messages are', async () =>
+        /\bunread\b/.test((await row.getAttribute('class')) || ''));
+      await s.shot('08-conversation-unread');
+      s.step('open the thread');
+      await row.locator('.msg-subject').click();
+      await s.waitFor(`${count} .thread-message in #reader`, async () => (await page.locator('#reader .thread-message').count()) === count);
+      await s.waitFor('every message of the thread read (API)', async () => (await inThread()).every((m) => m.seen));
+      await s.waitFor('the row no longer .unread', async () => !/\bunread\b/.test((await row.getAttribute('class')) || ''));
+      await s.waitFor(`the Inbox's unread count to go from ${before} to ${before - (count - 1)}`, async () => (await unreadHere()) === before - (count - 1));
+      await s.waitFor(`.unread-count of the Inbox to read ${before - (count - 1)}`, async () =>
+        Number(((await s.folder('inbox').locator('.unread-count').first().textContent().catch(() => '')) || '0').trim()) === before - (count - 1));
+    } finally {
+      s.step('#tb-conversation off');
+      await page.locator('#tb-conversation').click().catch(() => {});
+    }
+  },
+
   // 6. A two-syllable Korean word finds the word it starts, marked.
   async search_korean(s) {
     const { page } = s;

@@ -73,6 +73,15 @@ export class Scenario {
     return r.json();
   }
 
+  // apiPost sends a state-changing request with the session's CSRF token.
+  async apiPost(p, body) {
+    const { csrf } = await this.api('/api/v1/session?per_page=1');
+    const r = await this.page.request.post(this.cfg.baseURL + p, { headers: { 'X-CSRF-Token': csrf }, data: body });
+    const text = await r.text();
+    if (!r.ok()) throw new Error(`POST ${p}: ${r.status()} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
   async apiMailboxes() { return (await this.api('/api/v1/mailboxes')).mailboxes; }
 
   async apiSubjects(mailboxId) {
