@@ -56,15 +56,17 @@ type Worker struct {
 	// Parallel is how many messages are sent at once.
 	Parallel int
 	Log      *slog.Logger
+	// Now is the worker's clock (time.Now when nil): what is due, retry
+	// times, lifetimes. Tests move it instead of sleeping.
+	Now func() time.Time
 
-	now  func() time.Time
 	wake chan struct{}
 	once sync.Once
 }
 
 func (w *Worker) clock() time.Time {
-	if w.now != nil {
-		return w.now()
+	if w.Now != nil {
+		return w.Now()
 	}
 	return time.Now()
 }

@@ -57,7 +57,7 @@ func newFixture(t testing.TB, configure func(*testbed.SMTPSink)) *fixture {
 	client := &smtpclient.Client{Resolver: f.dns, Hostname: "mail.example.test", Port: f.sink.Port, Timeout: 10 * time.Second}
 	t.Cleanup(client.Close)
 	f.w = &Worker{Store: b.Store, Blobs: b.Blobs, Client: client, Pipeline: f.p, Mail: b.Mail, Hostname: "mail.example.test",
-		Log: testbed.Quiet(), now: func() time.Time { return f.clock }}
+		Log: testbed.Quiet(), Now: func() time.Time { return f.clock }}
 	f.alice = b.Account("alice", func(a *store.Account) { a.Language = "ko" })
 	b.Account("bob", nil)
 	return f

@@ -78,7 +78,7 @@ func (k cidKey) check(tok string, now time.Time) (accountID, messageID int64, ok
 // inlinePart serves GET /api/v1/inline/{token}/{cid}: the cid: images of
 // the sandboxed HTML view.
 func (s *Server) inlinePart(w http.ResponseWriter, r *http.Request) {
-	acct, id, ok := s.inlineKey().check(r.PathValue("token"), time.Now())
+	acct, id, ok := s.inlineKey().check(r.PathValue("token"), s.now())
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return

@@ -36,8 +36,11 @@ func newMailFixture(t *testing.T, delay time.Duration) *mailFixture {
 	p := &deliver.Pipeline{Store: f.Store, Blobs: f.Blobs, Mail: f.Mail, Hostname: "mail.example.test", Log: testbed.Quiet()}
 	client := &smtpclient.Client{Hostname: "mail.example.test", Relay: &smtpclient.Relay{Host: f.sink.Addr, TLS: "none"}, Timeout: 10 * time.Second}
 	t.Cleanup(client.Close)
+	// The worker shares the server's clock: a test moves both to a send's
+	// time instead of sleeping until it. (The pipeline's is the real one:
+	// tests schedule far enough ahead of it.)
 	f.worker = &queue.Worker{Store: f.Store, Blobs: f.Blobs, Client: client, Pipeline: p, Mail: f.Mail, Hostname: "mail.example.test",
-		Log: testbed.Quiet()}
+		Log: testbed.Quiet(), Now: f.clock.Now}
 	f.srv.Pipeline, f.srv.SendDelay, f.srv.MaxMessageSize, f.srv.MaxRecipients = p, delay, testMaxMessage, 20
 	return f
 }

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"postroom/internal/compose"
 	"postroom/internal/message"
@@ -52,7 +51,7 @@ func (s *Server) inlineImage(r *http.Request, accountID int64, used *[]int64) co
 		case len(seg) == 4 && seg[0] == "messages" && seg[2] == "cid":
 			messageID, _ = strconv.ParseInt(seg[1], 10, 64)
 		case len(seg) == 3 && seg[0] == "inline":
-			acct, id, ok := s.inlineKey().check(seg[1], time.Now())
+			acct, id, ok := s.inlineKey().check(seg[1], s.now())
 			if !ok || acct != accountID {
 				return nil, nil
 			}

@@ -111,7 +111,7 @@ func (o *reopened) upload(p *message.Part) *store.Upload {
 		name = "image"
 	}
 	u := &store.Upload{AccountID: o.accountID, BlobKey: key, Size: size, Filename: name, ContentType: p.ContentType,
-		ExpiresAt: time.Now().Add(uploadLife)}
+		ExpiresAt: o.s.now().Add(uploadLife)}
 	if err := o.s.Store.CreateUpload(ctx, u); err != nil {
 		o.err = fmt.Errorf("reopen draft part: %w", err)
 		return nil

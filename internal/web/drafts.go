@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"postroom/internal/compose"
 )
@@ -99,7 +98,7 @@ func (s *Server) draftSave(w http.ResponseWriter, r *http.Request, replaceID int
 	if info := draftInfo(req); info != "" {
 		extra = append(extra, compose.Field{Name: draftHeader, Value: info})
 	}
-	c, err := s.buildMessage(r, acct, req, true, time.Now(), extra)
+	c, err := s.buildMessage(r, acct, req, true, s.now(), extra)
 	if err != nil {
 		s.composeFail(w, r, err)
 		return
@@ -109,7 +108,7 @@ func (s *Server) draftSave(w http.ResponseWriter, r *http.Request, replaceID int
 		s.storeFail(w, r, err)
 		return
 	}
-	if err := s.Store.TouchUploads(r.Context(), acct.ID, c.uploads, time.Now().Add(uploadLife)); err != nil {
+	if err := s.Store.TouchUploads(r.Context(), acct.ID, c.uploads, s.now().Add(uploadLife)); err != nil {
 		s.log().Warn("touch uploads", "err", err)
 	}
 	invalid := c.invalid

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"postroom/internal/message"
 	"postroom/internal/safehtml"
@@ -51,7 +50,7 @@ func (s *Server) messageHTML(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	allow := r.URL.Query().Get("images") == "1"
-	base := "/api/v1/inline/" + s.inlineKey().token(m.AccountID, m.ID, time.Now()) + "/"
+	base := "/api/v1/inline/" + s.inlineKey().token(m.AccountID, m.ID, s.now()) + "/"
 	body, _, ok := sanitized(base, message.Parse(raw), allow)
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")

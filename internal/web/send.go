@@ -39,7 +39,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
+	now := s.now()
 	sendAt := now.Add(s.SendDelay)
 	if req.SendAt != nil {
 		if req.SendAt.Before(now.Add(-time.Minute)) || req.SendAt.After(now.Add(maxSchedule)) {
@@ -195,11 +195,11 @@ func (s *Server) afterSend(r *http.Request, acct *store.Account, req *composeReq
 			s.log().Warn("delete sent draft", "id", req.DraftID, "err", err)
 		}
 	}
-	if err := s.Store.TouchUploads(ctx, acct.ID, c.uploads, time.Now().Add(uploadLife)); err != nil {
+	if err := s.Store.TouchUploads(ctx, acct.ID, c.uploads, s.now().Add(uploadLife)); err != nil {
 		s.log().Warn("touch uploads", "err", err)
 	}
 	if queueID != 0 {
-		s.outbox.add(queueID, outboxEntry{accountID: acct.ID, answered: answered, draftInfo: draftInfo(req), at: time.Now()})
+		s.outbox.add(queueID, outboxEntry{accountID: acct.ID, answered: answered, draftInfo: draftInfo(req), at: s.now()})
 	}
 }
 

@@ -55,6 +55,10 @@ type Server struct {
 	// Idle ends a webmail session unused this long (DefaultIdle when 0):
 	// the hook of the domain's auto-logout setting (M10).
 	Idle time.Duration
+	// Now is the server's clock (time.Now when nil): sessions, uploads,
+	// sending and inline-image tokens read it, so tests move time instead
+	// of sleeping.
+	Now func() time.Time
 
 	outbox  outbox
 	cidOnce sync.Once

@@ -60,7 +60,7 @@ func (s *Server) idle() time.Duration {
 // token, stored by its hash. Old idle sessions of everyone are cleared on
 // the way (logins are rare enough).
 func (s *Server) createSession(ctx context.Context, p auth.Principal, lang string) (*session, error) {
-	now := time.Now()
+	now := s.now()
 	if _, err := s.Store.DeleteIdleWebSessions(ctx, now.Add(-s.idle())); err != nil {
 		s.log().Warn("web sessions: clearing idle ones", "err", err)
 	}
@@ -85,7 +85,7 @@ func (s *Server) loadSession(ctx context.Context, token string) (*session, error
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := s.now()
 	if !ws.AccountEnabled || now.Sub(ws.LastSeen) > s.idle() {
 		return nil, s.Store.DeleteWebSession(ctx, hash)
 	}

@@ -62,10 +62,15 @@ func TestSession_endsOnLogoutIdleAndSuspension(t *testing.T) {
 	if code := c.do("GET", "/api/v1/mailboxes", nil, nil); code != 401 {
 		t.Fatalf("a logged-out cookie: %d", code)
 	}
-	// idle longer than the server's Idle
-	f.srv.Idle = 30 * time.Millisecond
+	// idle longer than the server's Idle (the server's clock moves, no
+	// sleep): a use just within Idle keeps the session, one after is refused
+	f.srv.Idle = 30 * time.Minute
 	c = f.login(t, "alice@example.test")
-	time.Sleep(60 * time.Millisecond)
+	f.clock.Add(f.srv.Idle - time.Second)
+	if code := c.do("GET", "/api/v1/mailboxes", nil, nil); code != 200 {
+		t.Fatalf("a session used within Idle: %d", code)
+	}
+	f.clock.Add(f.srv.Idle + time.Second)
 	if code := c.do("GET", "/api/v1/mailboxes", nil, nil); code != 401 {
 		t.Fatalf("an idle session: %d", code)
 	}

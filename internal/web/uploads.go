@@ -85,7 +85,7 @@ func (s *Server) uploadCreate(w http.ResponseWriter, r *http.Request) {
 		s.storeFail(w, r, err)
 		return
 	}
-	now := time.Now()
+	now := s.now()
 	if _, err := s.Store.DeleteExpiredUploads(ctx, now); err != nil {
 		s.log().Warn("expired uploads", "err", err)
 	}
@@ -136,7 +136,7 @@ func (s *Server) uploadDelete(w http.ResponseWriter, r *http.Request) {
 // readUpload reads one of the account's live uploads.
 func (s *Server) readUpload(r *http.Request, accountID, id int64) (*store.Upload, []byte, error) {
 	u, err := s.Store.Upload(r.Context(), accountID, id)
-	if err == nil && !u.ExpiresAt.After(time.Now()) {
+	if err == nil && !u.ExpiresAt.After(s.now()) {
 		err = store.ErrNotFound
 	}
 	if err != nil {

@@ -27,13 +27,14 @@ type fixture struct {
 	ts    *httptest.Server
 	alice *store.Account
 	bob   *store.Account
+	clock *testClock // the server's clock: the real time until a test moves it
 }
 
 func newFixture(t *testing.T) *fixture {
 	b := testbed.New(t)
-	f := &fixture{Bed: b}
+	f := &fixture{Bed: b, clock: &testClock{}}
 	f.srv = &Server{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Auth: auth.NewAuthenticator(b.Store, false), Events: b.Bus, Log: testbed.Quiet(),
-		Admin: &admin.Service{Store: b.Store}, Hostname: "mail.example.test"}
+		Admin: &admin.Service{Store: b.Store}, Hostname: "mail.example.test", Now: f.clock.Now}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	f.alice = b.Account("alice", func(a *store.Account) { a.Language = "ko" })
