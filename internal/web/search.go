@@ -25,18 +25,26 @@ func (s *Server) searchMessages(w http.ResponseWriter, r *http.Request) {
 		Subject: search.Parse(v.Get("subject")), Body: search.Parse(v.Get("body")),
 		HasAttachment: v.Get("has_attachment") == "1" || v.Get("has_attachment") == "true",
 	}
+	// The days are the user's: they begin at midnight in the account's
+	// time zone, not in UTC (DESIGN: shown in the user's time zone).
+	acct, err := s.Store.Account(r.Context(), sessionOf(r).accountID)
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
+	zone := accountZone(acct)
 	var ok bool
-	if q.Since, ok = parseDay(v.Get("since")); !ok {
+	if q.Since, ok = parseDay(v.Get("since"), zone); !ok {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
-	before, ok := parseDay(v.Get("before"))
+	before, ok := parseDay(v.Get("before"), zone)
 	if !ok {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
 	if !before.IsZero() {
-		q.Before = before.AddDate(0, 0, 1) // the "before" day is included
+		q.Before = before.AddDate(0, 0, 1) // the "before" day is included (midnight after it, in zone)
 	}
 	if mb := v.Get("mailbox"); mb != "" {
 		id, err := strconv.ParseInt(mb, 10, 64)
@@ -73,11 +81,12 @@ func (s *Server) searchMessages(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"messages": hits, "total": res.Total, "by_mailbox": byMailbox, "page": page, "per_page": perPage})
 }
 
-// parseDay reads YYYY-MM-DD (UTC); empty is no limit.
-func parseDay(s string) (time.Time, bool) {
+// parseDay reads YYYY-MM-DD as the midnight that begins that day in zone;
+// empty is no limit.
+func parseDay(s string, zone *time.Location) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, true
 	}
-	t, err := time.Parse("2006-01-02", s)
+	t, err := time.ParseInLocation(time.DateOnly, s, zone)
 	return t, err == nil
 }
