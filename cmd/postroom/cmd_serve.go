@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -55,9 +54,6 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	pw, err := ensureOperator(ctx, d)
 	if err != nil {
 		return err
-	}
-	if pw != "" {
-		fmt.Fprintf(out, "operator login: %s / %s (saved in %s)\n", OperatorName, pw, filepath.Join(cfg.DataDir, operatorFile))
 	}
 	tlsConf, err := cfg.TLSConfig()
 	if err != nil {
@@ -129,6 +125,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	errs := make(chan error, 8)
+	var open []listener
 	for _, l := range []listener{
 		{"smtp", cfg.Listen.SMTP, func(l net.Listener) error { return smtpSrv.Serve(l, smtpd.RoleMX) }},
 		{"submission", cfg.Listen.Submission, func(l net.Listener) error { return smtpSrv.Serve(l, smtpd.RoleSubmission) }},
@@ -149,8 +146,21 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("listen %s on %s: %w", l.name, l.addr, err)
 		}
 		ls = append(ls, nl)
-		fmt.Fprintf(out, "listening: %s %s\n", l.name, nl.Addr())
-		go func() { errs <- l.serve(nl) }()
+		l.addr = nl.Addr().String()
+		open = append(open, l)
+	}
+	// The first lines say where to go and what to type.
+	web := map[string]string{}
+	for _, l := range open {
+		web[l.name] = l.addr
+	}
+	if err := welcome(ctx, out, d, pw, webURL(web["https"], web["http"], cfg.Hostname)); err != nil {
+		closeAll()
+		return err
+	}
+	for i, l := range open {
+		fmt.Fprintf(out, "listening: %s %s\n", l.name, l.addr)
+		go func() { errs <- l.serve(ls[i]) }()
 	}
 	fmt.Fprintln(out, "ready")
 

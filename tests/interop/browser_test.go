@@ -76,6 +76,9 @@ type browserConfig struct {
 	// Compose is what the compose scenarios start from
 	// (browser_compose_test.go); nil for the others.
 	Compose *browserComposeFixtures `json:"compose,omitempty"`
+	// Console is what the first-hour scenarios start from
+	// (first_start_test.go); nil for the others.
+	Console *browserConsoleFixtures `json:"console,omitempty"`
 }
 
 // browserStart skips with -short or when -run selects none of scenarios,

@@ -3,7 +3,7 @@
 
 import { get, post, patch, del, query, setCSRF, APIError } from './api.js';
 import { store, toast } from './store.js';
-import { t, setLocale, folderName } from './i18n.js';
+import { t, setLocale, folderName, currentLang } from './i18n.js';
 
 const S = () => store.state;
 
@@ -53,7 +53,7 @@ let listKey = '';
 // applyRoute loads what the hash names: the folder or search list, and the
 // open message.
 export async function applyRoute() {
-  if (!S().auth) return;
+  if (!S().auth || S().auth.operator) return; // the console routes itself
   const r = parseHash(location.hash);
   if (r.view !== 'mail') {
     // writing and the scheduled view keep the list the user came from
@@ -135,6 +135,13 @@ export async function boot() {
 
 async function started(data) {
   setCSRF(data.csrf);
+  if (data.role === 'operator') {
+    // the system operator has no mailbox: the console (console.js)
+    setLocale(data.language);
+    store.set({ auth: { operator: true }, booting: false, expired: false });
+    updateTitle();
+    return;
+  }
   setLocale(data.account.language, data.account.time_zone);
   store.set({ auth: { account: data.account }, mailboxes: data.mailboxes || [], booting: false, expired: false });
   const r = parseHash(location.hash);
@@ -153,7 +160,7 @@ async function started(data) {
 }
 
 export async function login(email, password) {
-  const data = await post('/api/v1/session', { email, password });
+  const data = await post('/api/v1/session', { email, password, language: currentLang() });
   setCSRF(data.csrf);
   await boot();
 }
@@ -179,6 +186,17 @@ export async function setLanguage(language) {
   if (!S().auth) {
     setLocale(language);
     store.set({});
+    return;
+  }
+  if (S().auth.operator) {
+    try {
+      await patch('/api/v1/session', { language });
+      setLocale(language);
+      store.set({});
+      updateTitle();
+    } catch (e) {
+      report(e);
+    }
     return;
   }
   try {
@@ -475,6 +493,10 @@ export function updateTitle() {
   const { route, auth } = S();
   if (!auth) {
     document.title = t('appName');
+    return;
+  }
+  if (auth.operator) {
+    document.title = t('console') + ' - ' + t('appName');
     return;
   }
   const unread = mailboxByRole('inbox')?.unread || 0;

@@ -18,6 +18,7 @@ import { SearchBox } from './mail-search.js';
 import { Dialog, Help, Toast } from './dialogs.js';
 import { Compose, UndoBar } from './compose.js';
 import { Scheduled } from './scheduled.js';
+import { Console } from './console.js';
 
 function Login({ state }) {
   const [email, setEmail] = useState('');
@@ -43,7 +44,8 @@ function Login({ state }) {
       <h1>${t('loginTitle')}</h1>
       ${state.expired ? html`<p class="notice">${t('sessionExpired')}</p>` : html`<p class="hint">${t('loginHint')}</p>`}
       <label class="field"><span>${t('email')}</span>
-        <input id="login-email" type="email" autocomplete="username" required value=${email} onInput=${(e) => setEmail(e.target.value)} /></label>
+        <input id="login-email" type="text" inputmode="email" autocomplete="username" autocapitalize="off" spellcheck="false" required
+          value=${email} onInput=${(e) => setEmail(e.target.value)} /></label>
       <label class="field"><span>${t('password')}</span>
         <input id="login-password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} /></label>
       <p id="login-error" class="error" role="alert">${error}</p>
@@ -131,7 +133,7 @@ function App() {
   useEffect(() => updateTitle(), [state.auth, state.mailboxes, state.route]);
   if (state.booting) return html`<p class="booting">${t('loading')}</p>`;
   return html`<div id="app" data-ready=${state.auth ? '1' : '0'}>
-    ${state.auth ? html`<${Mail} state=${state} />` : html`<${Login} state=${state} />`}
+    ${!state.auth ? html`<${Login} state=${state} />` : state.auth.operator ? html`<${Console} />` : html`<${Mail} state=${state} />`}
     ${state.dialog && html`<${Dialog} key=${state.dialog.id + state.dialog.title} spec=${state.dialog} />`}
     <${Toast} text=${state.toast} />
   </div>`;
