@@ -31,6 +31,12 @@ type browserFixtures struct {
 	Thread  browserThread  `json:"thread"`
 	// UnreadThread: three Inbox messages of one thread, all unread.
 	UnreadThread browserThread `json:"unreadThread"`
+	// Long: a subject of 30 Hangul syllables, as office mail has them.
+	Long browserLong `json:"long"`
+}
+
+type browserLong struct {
+	Subject string `json:"subject"`
 }
 
 // browserEUCKR: a message sent in EUC-KR (subject, sender name and body).
@@ -174,6 +180,12 @@ new Image().src = '%[2]s/script-img';
 	m = plain("계약서 초안을 검토해 주세요.\n")
 	m.From, m.Subject = utf8Word("법무팀")+" <legal@remote.example>", utf8Word(fx.Move.Subject)
 	mx("legal@remote.example", m)
+
+	// The three-pane list must show this subject whole.
+	fx.Long = browserLong{Subject: "상반기 영업 실적 보고서 검토 및 하반기 판매 전략 수립 관련 팀별 의견 요청"}
+	m = plain("각 팀의 의견을 금요일까지 보내 주세요.\n")
+	m.From, m.Subject = utf8Word("경영기획팀")+" <planning@remote.example>", utf8Word(fx.Long.Subject)
+	mx("planning@remote.example", m)
 
 	// A conversation of three unread Inbox messages (the scenario reads the
 	// newest through the API, leaving the older two unread).

@@ -47,7 +47,8 @@ export function MessageList({ state }) {
   const mailbox = mailboxById(route.mailbox);
   const pages = Math.max(1, Math.ceil(list.total / prefs.perPage));
   const all = list.messages.length > 0 && list.messages.every((m) => selected.has(m.id));
-  return html`<section id="message-list" class=${'list' + (list.loading ? ' loading' : '')} aria-busy=${list.loading}>
+  const width = prefs.listWidth ? { '--list-width': prefs.listWidth + '%' } : null;
+  return html`<section id="message-list" class=${'list' + (list.loading ? ' loading' : '')} aria-busy=${list.loading} style=${width}>
     <div class="list-head">
       <input type="checkbox" id="select-all" title=${t('selectAll')} aria-label=${t('selectAll')} checked=${all}
         onChange=${(e) => selectAll(e.target.checked)} />
@@ -74,7 +75,40 @@ export function MessageList({ state }) {
     <ul class="rows" role="list">
       ${list.messages.map((m) => html`<${Row} key=${m.id} m=${m} state=${state} mailbox=${mailbox} />`)}
     </ul>
+    <${Divider} width=${prefs.listWidth || 50} />
   </section>`;
+}
+
+// Divider is the edge between the list and the reading pane (three panes
+// only): drag it, or focus it and use the arrow keys, to give the list
+// more or less of the width; the choice is remembered.
+function Divider({ width }) {
+  const set = (pct) => store.setPrefs({ listWidth: Math.round(Math.min(70, Math.max(25, pct))) });
+  const down = (e) => {
+    const work = e.currentTarget.closest('.work');
+    if (!work || e.button !== 0) return;
+    e.preventDefault();
+    const el = e.currentTarget;
+    el.classList.add('dragging');
+    const box = work.getBoundingClientRect();
+    const move = (ev) => set(((ev.clientX - box.left) / box.width) * 100);
+    const up = () => {
+      el.classList.remove('dragging');
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
+  const key = (e) => {
+    const d = { ArrowLeft: -2, ArrowRight: 2 }[e.key];
+    if (!d) return;
+    e.preventDefault();
+    set(width + d);
+  };
+  return html`<div id="pane-divider" class="pane-divider" role="separator" aria-orientation="vertical" tabindex="0"
+    aria-label=${t('resizeList')} aria-valuenow=${width} aria-valuemin="25" aria-valuemax="70" title=${t('resizeList')}
+    onPointerDown=${down} onKeyDown=${key}></div>`;
 }
 
 function SearchCounts({ byMailbox }) {

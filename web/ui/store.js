@@ -46,6 +46,7 @@ export const store = {
       layout: saved('layout', 'split'),
       notify: saved('notify', false),
       quoteOriginal: saved('quoteOriginal', true),
+      listWidth: saved('listWidth', 0), // % of the list in three panes; 0: the default
     },
   },
   subs: new Set(),
@@ -55,7 +56,7 @@ export const store = {
   },
   setPrefs(patch) {
     const prefs = { ...this.state.prefs, ...patch };
-    for (const k of ['perPage', 'conversation', 'layout', 'notify', 'quoteOriginal']) if (k in patch) remember(k, prefs[k]);
+    for (const k of ['perPage', 'conversation', 'layout', 'notify', 'quoteOriginal', 'listWidth']) if (k in patch) remember(k, prefs[k]);
     this.set({ prefs });
   },
 };

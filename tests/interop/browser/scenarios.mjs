@@ -362,6 +362,59 @@ export const scenarios = {
     await s.waitFor('html[lang="ko"] after switching back', async () => (await lang()) === 'ko');
   },
 
+  // Three panes at common desktop widths: a subject of 30 Hangul syllables
+  // is shown whole (not cut with an ellipsis), with room for the sender
+  // and the preview; the divider gives the list more or less room.
+  async list_layout(s) {
+    const { page } = s;
+    const { subject } = s.fx.long;
+    await s.ensureApp();
+    if (!(await page.locator('.mail.layout-split').count())) {
+      s.step('#layout-toggle to three panes');
+      await page.locator('#layout-toggle').click();
+      await page.locator('.mail.layout-split').waitFor();
+    }
+    await s.openFolder('inbox');
+    const row = s.row(subject).first();
+    const measure = () => row.evaluate((r) => {
+      const box = (el) => el.getBoundingClientRect();
+      const sub = r.querySelector('.msg-subject');
+      const range = document.createRange();
+      range.selectNodeContents(sub);
+      return {
+        text: range.getBoundingClientRect().width, box: box(sub).width,
+        scroll: sub.scrollWidth, client: sub.clientWidth, right: box(sub).right, rowRight: box(r).right,
+        from: r.querySelector('.msg-from').clientWidth, preview: r.querySelector('.msg-preview').clientWidth,
+        list: box(document.getElementById('message-list')).width, reader: box(document.getElementById('reader')).width,
+      };
+    });
+    try {
+      for (const [w, h] of [[1280, 800], [1440, 900], [1920, 1080]]) {
+        s.step(`${w}x${h}`);
+        await page.setViewportSize({ width: w, height: h });
+        await row.waitFor();
+        const m = await measure();
+        s.note(`${w}px: ${JSON.stringify(m)}`);
+        await s.shot(`09-list-${w}`);
+        assert(m.scroll <= m.client && m.text <= m.box + 0.01 && m.right <= m.rowRight,
+          `at ${w}px the 30-syllable subject is cut: scrollWidth ${m.scroll} > clientWidth ${m.client}, or its text is ${m.text}px in a ${m.box}px box, or it ends at ${m.right} past the row's ${m.rowRight}`);
+        assert(m.from >= 120, `at ${w}px the sender has ${m.from}px`);
+        assert(m.preview >= 200, `at ${w}px the preview has ${m.preview}px`);
+        assert(m.reader >= 400, `at ${w}px the reading pane has ${m.reader}px`);
+      }
+      s.step('#pane-divider: ArrowLeft twice narrows the list');
+      await page.setViewportSize({ width: 1440, height: 900 });
+      const before = (await measure()).list;
+      await page.locator('#pane-divider').focus();
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await s.waitFor(`the list narrower than ${before}px`, async () => (await measure()).list < before - 20);
+    } finally {
+      await page.evaluate(() => localStorage.removeItem('postroom.listWidth'));
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  },
+
   // The inbox on a phone-sized screen: the list shows and nothing is wider than the screen.
   async phone_layout(s) {
     const { page, cfg } = s;
