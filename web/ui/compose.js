@@ -29,6 +29,12 @@ function body(m) {
   return b;
 }
 
+// written is what a message says (recipients, subject, files, text), to
+// tell whether the user wrote anything since the screen opened.
+function written(m) {
+  return JSON.stringify([m.to, m.cc, m.bcc, m.subject.trim(), m.attachments.map((a) => a.key), m.mode === 'text' ? m.text.trim() : m.html]);
+}
+
 // back returns to the list (or the message) the user came from; not to a
 // draft that was just sent or discarded.
 function back(draftId) {
@@ -45,6 +51,7 @@ export function Compose({ state }) {
   const [limit, setLimit] = useState(0);
   const [busy, setBusy] = useState(false);
   const model = useRef(null);
+  const start = useRef(''); // what the screen opened with (written())
   const dirty = useRef(false);
   const saving = useRef(null);
   const xhrs = useRef({});
@@ -54,7 +61,12 @@ export function Compose({ state }) {
   useEffect(() => {
     let live = true;
     setM(null);
-    initial(key).then((x) => live && setM(x), (e) => { report(e); live && setM(blank()); });
+    const opened = (x) => {
+      if (!live) return;
+      start.current = written(x);
+      setM(x);
+    };
+    initial(key).then(opened, (e) => { report(e); opened(blank()); });
     get('/api/v1/uploads').then((d) => live && setLimit(d.max_upload_size), report);
     return () => { live = false; };
   }, [key]);
@@ -202,7 +214,7 @@ export function Compose({ state }) {
   function cancel() {
     const cur = model.current;
     if (!cur) return back(0);
-    if (!cur.draftId && !dirty.current && !saving.current) {
+    if (!cur.draftId && !saving.current && written(cur) === start.current) {
       model.current = null;
       clearBackup();
       return back(0);
