@@ -50,6 +50,7 @@ var browserScenarios = []string{
 	"session_expiry",     // lost session: login form, then back to the same hash
 	"language_en",        // English UI, kept after reload
 	"phone_layout",       // 390x844 inbox
+	"phone_toolbar",      // 390x844: every toolbar action reachable; compose labels on one line
 	"list_layout",        // three panes at 1280/1440/1920: a 30-syllable subject whole
 }
 

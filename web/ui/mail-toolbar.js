@@ -76,48 +76,77 @@ function onOpen(state, kind) {
   compose(`${kind}=${id}`);
 }
 
+// useNarrow follows the phone layout's media query (app.css, 760 px).
+function useNarrow() {
+  const query = '(max-width: 760px)';
+  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const m = window.matchMedia(query);
+    const f = () => setNarrow(m.matches);
+    m.addEventListener('change', f);
+    return () => m.removeEventListener('change', f);
+  }, []);
+  return narrow;
+}
+
+// Toolbar shows every action of E1. On a phone the ones used less move
+// into "more" (추가기능), so that each is reachable without scrolling the
+// bar sideways; ids stay the same wherever a button is.
 export function Toolbar({ state }) {
   const [menu, setMenu] = useState(false);
+  const narrow = useNarrow();
   useEffect(() => {
     if (!menu) return;
     const close = (e) => !e.target.closest('#tb-more, #tb-more-menu') && setMenu(false);
+    const esc = (e) => e.key === 'Escape' && setMenu(false);
     document.addEventListener('click', close);
-    return () => document.removeEventListener('click', close);
+    document.addEventListener('keydown', esc);
+    return () => {
+      document.removeEventListener('click', close);
+      document.removeEventListener('keydown', esc);
+    };
   }, [menu]);
   const mb = mailboxById(state.route.mailbox);
   const inSpam = mb?.role === 'spam';
   const { prefs } = state;
-  const item = (id, label, f) => html`<button id=${id} role="menuitem" onClick=${() => { setMenu(false); f(); }}>${label}</button>`;
+  const a = (id, label, f, more) => ({ id, label, f, ...more });
+  const spam = inSpam ? a('tb-notspam', t('notSpam'), () => run('not-spam')) : a('tb-spam', t('reportSpam'), () => run('report-spam'));
+  const conversation = a('tb-conversation', t('conversation'), () => toggleConversation(state), { pressed: prefs.conversation });
+  const replyAll = a('tb-reply-all', t('replyAll'), () => onOpen(state, 'replyall'));
+  const forward = a('tb-forward', t('forward'), () => onOpen(state, 'forward'));
+  const resend = a('tb-resend', t('resend'), () => onOpen(state, 'resend'));
+  const permanently = a('tb-delete-permanently', t('deletePermanently'), deletePermanently);
+  const moreItems = [
+    a('tb-mark-read', t('markRead'), () => run('read')),
+    a('tb-mark-unread', t('markUnread'), () => run('unread')),
+    a('tb-star', t('star'), () => run('flag')),
+    a('tb-unstar', t('unstar'), () => run('unflag')),
+    a('tb-move', t('move'), moveDialog),
+    a('tb-download', t('download'), download),
+    a('tb-print', t('print'), printMessage),
+    a('tb-source', t('viewSource'), () => (state.reader?.id ? viewSource(state.reader.id) : toast(t('noSelection')))),
+  ];
+  const button = (x) => html`<button id=${x.id} class=${x.pressed ? 'on' : ''} aria-pressed=${x.pressed} onClick=${x.f}>${x.label}</button>`;
+  const item = (x) => html`<button id=${x.id} role=${x.pressed === undefined ? 'menuitem' : 'menuitemcheckbox'} aria-checked=${x.pressed}
+    class=${x.pressed ? 'on' : ''} onClick=${() => { setMenu(false); x.f(); }}>${x.label}</button>`;
+  const menuItems = narrow ? [replyAll, forward, resend, spam, permanently, conversation, null, ...moreItems] : moreItems;
   return html`<div class="toolbar" role="toolbar">
-    <button id="tb-refresh" onClick=${refresh} title=${t('checkMail')}><${Icon} name="refresh" /> <span class="label">${t('checkMail')}</span></button>
+    <button id="tb-refresh" onClick=${refresh} title=${t('checkMail')} aria-label=${t('checkMail')}><${Icon} name="refresh" /> <span class="label">${t('checkMail')}</span></button>
     <button id="tb-unread" class=${prefs.unreadOnly ? 'on' : ''} aria-pressed=${prefs.unreadOnly}
       onClick=${() => { store.setPrefs({ unreadOnly: !prefs.unreadOnly }); store.set({ list: { ...state.list, page: 1 } }); loadList(); }}>${t('unreadOnly')}</button>
     <span class="sep"></span>
-    <button id="tb-reply" onClick=${() => onOpen(state, 'reply')}>${t('reply')}</button>
-    <button id="tb-reply-all" onClick=${() => onOpen(state, 'replyall')}>${t('replyAll')}</button>
-    <button id="tb-forward" onClick=${() => onOpen(state, 'forward')}>${t('forward')}</button>
-    <button id="tb-resend" onClick=${() => onOpen(state, 'resend')}>${t('resend')}</button>
+    ${button(a('tb-reply', t('reply'), () => onOpen(state, 'reply')))}
+    ${!narrow && [replyAll, forward, resend].map(button)}
     <span class="sep"></span>
-    ${inSpam
-      ? html`<button id="tb-notspam" onClick=${() => run('not-spam')}>${t('notSpam')}</button>`
-      : html`<button id="tb-spam" onClick=${() => run('report-spam')}>${t('reportSpam')}</button>`}
+    ${!narrow && button(spam)}
     <button id="tb-delete" onClick=${deleteSelected}>${t('delete')}</button>
-    <button id="tb-delete-permanently" onClick=${deletePermanently}>${t('deletePermanently')}</button>
+    ${!narrow && button(permanently)}
     <span class="menu-wrap">
       <button id="tb-more" aria-haspopup="menu" aria-expanded=${menu} onClick=${() => setMenu(!menu)}>${t('more')} ▾</button>
       ${menu && html`<div id="tb-more-menu" class="menu" role="menu">
-        ${item('tb-mark-read', t('markRead'), () => run('read'))}
-        ${item('tb-mark-unread', t('markUnread'), () => run('unread'))}
-        ${item('tb-star', t('star'), () => run('flag'))}
-        ${item('tb-unstar', t('unstar'), () => run('unflag'))}
-        ${item('tb-move', t('move'), moveDialog)}
-        ${item('tb-download', t('download'), download)}
-        ${item('tb-print', t('print'), printMessage)}
-        ${item('tb-source', t('viewSource'), () => state.reader?.id ? viewSource(state.reader.id) : toast(t('noSelection')))}
+        ${menuItems.map((x) => (x ? item(x) : html`<hr class="menu-sep" />`))}
       </div>`}
     </span>
-    <span class="sep"></span>
-    <button id="tb-conversation" class=${prefs.conversation ? 'on' : ''} aria-pressed=${prefs.conversation}
-      onClick=${() => toggleConversation(state)}>${t('conversation')}</button>
+    ${!narrow && html`<span class="sep"></span>${button(conversation)}`}
   </div>`;
 }

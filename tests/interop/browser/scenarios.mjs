@@ -362,6 +362,65 @@ export const scenarios = {
     await s.waitFor('html[lang="ko"] after switching back', async () => (await lang()) === 'ko');
   },
 
+  // On a phone every toolbar action is on the screen or in "more", none
+  // past the right edge; compose's field labels stay on one line.
+  async phone_toolbar(s) {
+    const { page, cfg } = s;
+    const ids = ['tb-refresh', 'tb-unread', 'tb-reply', 'tb-reply-all', 'tb-forward', 'tb-resend', 'tb-spam', 'tb-delete',
+      'tb-delete-permanently', 'tb-more', 'tb-conversation', 'tb-mark-read', 'tb-mark-unread', 'tb-star', 'tb-unstar', 'tb-move',
+      'tb-download', 'tb-print', 'tb-source'];
+    await s.ensureApp();
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(cfg.baseURL + '/');
+      await page.locator('#app[data-ready="1"]').waitFor({ timeout: 15_000 });
+      await s.openMessage(s.fx.euckr.subject);
+      const onScreen = async (id) => {
+        const l = page.locator('#' + id);
+        if (!(await l.count()) || !(await l.isVisible())) return null;
+        const b = await l.boundingBox();
+        return b && b.x >= 0 && b.y >= 0 && b.x + b.width <= 390 && b.y + b.height <= 844 ? b : false;
+      };
+      const where = {};
+      for (const id of ids) if (await onScreen(id)) where[id] = 'toolbar';
+      const bar = await page.locator('.toolbar').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+      s.note(`in the toolbar: ${Object.keys(where).join(' ')}; .toolbar scrollWidth ${bar.scroll}, clientWidth ${bar.client}`);
+      assert(bar.scroll <= bar.client, `the toolbar scrolls sideways: scrollWidth ${bar.scroll} > clientWidth ${bar.client}`);
+      assert(where['tb-more'], '#tb-more is not on the screen');
+      s.step('#tb-more');
+      await page.locator('#tb-more').click();
+      await page.locator('#tb-more-menu').waitFor();
+      await s.shot('10-phone-toolbar-more');
+      for (const id of ids) if (!where[id] && (await onScreen(id))) where[id] = 'more';
+      const missing = ids.filter((id) => !where[id]);
+      assert(!missing.length, `not reachable on a 390px screen (neither in the toolbar nor in #tb-more-menu): ${missing.join(', ')}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert(width <= 390, `the page is ${width}px wide`);
+      await page.keyboard.press('Escape');
+      await s.waitFor('#tb-more-menu closed by Escape', async () => !(await page.locator('#tb-more-menu').count()));
+
+      s.step('compose at 390x844: the field labels on one line');
+      await page.locator('#compose').click();
+      await page.locator('#compose-to').waitFor();
+      await page.locator('#compose-show-cc').click();
+      await page.locator('#compose-bcc').waitFor();
+      await s.shot('10-phone-compose');
+      const labels = await page.locator('.compose-fields .field-label').evaluateAll((els) => els.map((el) => {
+        const r = document.createRange();
+        r.selectNodeContents(el);
+        const lines = new Set([...r.getClientRects()].map((x) => Math.round(x.top)));
+        return [el.textContent.trim(), lines.size];
+      }));
+      s.note(`labels: ${JSON.stringify(labels)}`);
+      const wrapped = labels.filter(([, n]) => n > 1).map(([text]) => text);
+      assert(labels.length >= 4 && !wrapped.length, `field labels wrap: ${JSON.stringify(wrapped)} (${JSON.stringify(labels)})`);
+      await page.locator('#compose-discard').click();
+      await s.waitFor('the compose screen to close', async () => !(await page.locator('#compose-form').count()));
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  },
+
   // Three panes at common desktop widths: a subject of 30 Hangul syllables
   // is shown whole (not cut with an ellipsis), with room for the sender
   // and the preview; the divider gives the list more or less room.
