@@ -15,9 +15,10 @@ import { chromium } from 'playwright-core';
 import { scenarios as reading } from './scenarios.mjs';
 import { composeScenarios } from './compose-scenarios.mjs';
 import { consoleScenarios } from './console-scenarios.mjs';
+import { dateScenarios } from './date-scenarios.mjs';
 import { Scenario } from './support.mjs';
 
-const scenarios = { ...reading, ...composeScenarios, ...consoleScenarios };
+const scenarios = { ...reading, ...composeScenarios, ...consoleScenarios, ...dateScenarios };
 
 const cfg = JSON.parse(process.env.POSTROOM_BROWSER_CONFIG || 'null');
 if (!cfg) {
