@@ -96,7 +96,7 @@ func TestIdle_deliveryAndOtherSessionsChangesArePushed(t *testing.T) {
 	}
 	wait := func(what string, ch any) {
 		t.Helper()
-		timeout := time.After(2 * time.Second)
+		timeout := time.After(30 * time.Second) // a missing push, not a slow one (speed is not asserted)
 		switch ch := ch.(type) {
 		case chan uint32:
 			select {
