@@ -21,6 +21,10 @@ func TestSIGKILLDurability(t *testing.T) {
 		cycles  = 3
 		clients = 8
 		perConn = 25 // messages per connection before reconnecting
+		// beforeKill: acknowledged messages of a cycle after which the
+		// kill comes (then up to a second later, at a random point): the
+		// kill waits for work done, not for a time, on any machine.
+		beforeKill = 20 * clients
 	)
 	s := newServer(t, serverOptions{listen: []string{"smtp"}})
 	s.MustCLI(t, "domain add", "second.test")
@@ -39,6 +43,7 @@ func TestSIGKILLDurability(t *testing.T) {
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		var cycleAcks atomic.Int64
+		enough := make(chan struct{})
 		for w := 0; w < clients; w++ {
 			wg.Add(1)
 			go func(w int) {
@@ -82,7 +87,9 @@ func TestSIGKILLDurability(t *testing.T) {
 							mu.Lock()
 							acked[id] = to
 							mu.Unlock()
-							cycleAcks.Add(1)
+							if cycleAcks.Add(1) == beforeKill {
+								close(enough)
+							}
 							continue
 						}
 						mu.Lock()
@@ -99,7 +106,12 @@ func TestSIGKILLDurability(t *testing.T) {
 			}(w)
 		}
 
-		time.Sleep(2*time.Second + time.Duration(rand.IntN(1000))*time.Millisecond)
+		select {
+		case <-enough:
+		case <-time.After(2 * time.Minute):
+			t.Errorf("cycle %d: only %d messages acknowledged in 2 minutes", cycle, cycleAcks.Load())
+		}
+		time.Sleep(time.Duration(rand.IntN(1000)) * time.Millisecond) // a random point of the flow, not a wait for an outcome
 		s.Kill(t)
 		close(stop)
 		wg.Wait()

@@ -15,19 +15,27 @@ import (
 )
 
 // relaySink is a receiving SMTP server standing in for the smart host: it
-// records the Message-IDs it accepts and takes its time over each DATA, so
-// that the queue is busy when the server is killed.
+// records the Message-IDs it accepts. It accepts the first pass messages
+// at once; the DATA of later ones is read but not answered until open is
+// called, so that the queue is in the middle of sending when the server is
+// killed, on a fast machine or a slow one.
 type relaySink struct {
-	mu   sync.Mutex
-	seen map[string]int
-	addr string
+	mu      sync.Mutex
+	seen    map[string]int
+	addr    string
+	pass    int           // messages accepted before the gate
+	entered int           // DATA commands begun
+	held    chan struct{} // closed when the first message is held
+	gate    chan struct{} // closed by open
+	once    sync.Once
 }
 
-func startRelaySink(t *testing.T, delay time.Duration) *relaySink {
+func startRelaySink(t *testing.T, pass int) *relaySink {
 	t.Helper()
-	rs := &relaySink{seen: map[string]int{}}
+	rs := &relaySink{seen: map[string]int{}, pass: pass, held: make(chan struct{}), gate: make(chan struct{})}
+	t.Cleanup(rs.open)
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &relaySinkSession{rs: rs, delay: delay}, nil
+		return &relaySinkSession{rs: rs}, nil
 	}))
 	srv.Domain = "relay.example.test"
 	srv.AllowInsecureAuth = true
@@ -41,6 +49,9 @@ func startRelaySink(t *testing.T, delay time.Duration) *relaySink {
 	return rs
 }
 
+// open lets every held and later message through.
+func (rs *relaySink) open() { rs.once.Do(func() { close(rs.gate) }) }
+
 func (rs *relaySink) count() (distinct, total int) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
@@ -52,8 +63,7 @@ func (rs *relaySink) count() (distinct, total int) {
 }
 
 type relaySinkSession struct {
-	rs    *relaySink
-	delay time.Duration
+	rs *relaySink
 }
 
 func (s *relaySinkSession) Mail(string, *smtp.MailOptions) error { return nil }
@@ -66,10 +76,20 @@ func (s *relaySinkSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	time.Sleep(s.delay)
-	s.rs.mu.Lock()
-	s.rs.seen[strings.Trim(h.Get("Message-Id"), "<>")]++
-	s.rs.mu.Unlock()
+	rs := s.rs
+	rs.mu.Lock()
+	rs.entered++
+	if rs.entered == rs.pass+1 {
+		close(rs.held)
+	}
+	wait := rs.entered > rs.pass
+	rs.mu.Unlock()
+	if wait {
+		<-rs.gate
+	}
+	rs.mu.Lock()
+	rs.seen[strings.Trim(h.Get("Message-Id"), "<>")]++
+	rs.mu.Unlock()
 	return nil
 }
 
@@ -78,7 +98,7 @@ func (s *relaySinkSession) Data(r io.Reader) error {
 // smart host; after the restart every message reaches the relay (at most
 // the ones in flight twice) and the queue empties.
 func TestQueueSurvivesSIGKILL(t *testing.T) {
-	sink := startRelaySink(t, 150*time.Millisecond)
+	sink := startRelaySink(t, 3)
 	s := newServer(t, serverOptions{listen: []string{"submission"},
 		tables: fmt.Sprintf("\n[relay]\nhost = %q\ntls = \"none\"\n", sink.addr)})
 	sender := uniqueAddr("queue-kill")
@@ -102,15 +122,19 @@ func TestQueueSurvivesSIGKILL(t *testing.T) {
 		}
 	}
 	c.Close()
-	// Let part of the queue go, then kill in the middle of it.
-	deadline := time.Now().Add(20 * time.Second)
-	for d, _ := sink.count(); d < 3 && time.Now().Before(deadline); d, _ = sink.count() {
-		time.Sleep(20 * time.Millisecond)
+	// Part of the queue has gone and a message is in flight, its DATA
+	// held unanswered at the relay: kill now.
+	select {
+	case <-sink.held:
+	case <-time.After(60 * time.Second):
+		d, _ := sink.count()
+		t.Fatalf("the relay got %d messages in 60 s and none is in flight", d)
 	}
 	s.Kill(t)
 	before, _ := sink.count()
+	sink.open()
 	if before >= n {
-		t.Fatalf("the whole queue went before the kill (%d); make the sink slower", before)
+		t.Fatalf("the whole queue went before the kill (%d)", before)
 	}
 	s.Restart(t)
 	// A message claimed when the process died waits for its lease (15 min)
@@ -123,7 +147,7 @@ func TestQueueSurvivesSIGKILL(t *testing.T) {
 			}
 		}
 	}
-	deadline = time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for d, _ := sink.count(); d < n && time.Now().Before(deadline); d, _ = sink.count() {
 		time.Sleep(50 * time.Millisecond)
 	}
