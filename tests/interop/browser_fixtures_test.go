@@ -33,6 +33,8 @@ type browserFixtures struct {
 	UnreadThread browserThread `json:"unreadThread"`
 	// Long: a subject of 30 Hangul syllables, as office mail has them.
 	Long browserLong `json:"long"`
+	// Keys: two messages handled with the keyboard (deleted, marked, moved).
+	Keys browserCleanup `json:"keys"`
 }
 
 type browserLong struct {
@@ -186,6 +188,13 @@ new Image().src = '%[2]s/script-img';
 	m = plain("각 팀의 의견을 금요일까지 보내 주세요.\n")
 	m.From, m.Subject = utf8Word("경영기획팀")+" <planning@remote.example>", utf8Word(fx.Long.Subject)
 	mx("planning@remote.example", m)
+
+	fx.Keys.Subjects = []string{"단축키로 지울 메일", "단축키로 표시할 메일"}
+	for _, subj := range fx.Keys.Subjects {
+		m := plain("키보드로 처리합니다.\n")
+		m.From, m.Subject = "Keys <keys@remote.example>", utf8Word(subj)
+		mx("keys@remote.example", m)
+	}
 
 	// A conversation of three unread Inbox messages (the scenario reads the
 	// newest through the API, leaving the older two unread).

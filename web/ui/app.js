@@ -9,10 +9,11 @@ import { LangSelect } from './lang-select.js';
 import { store, useStore } from './store.js';
 import { t, setLocale, browserLang } from './i18n.js';
 import { onUnauthenticated } from './api.js';
-import { boot, login, logout, expired, applyRoute, step, go, toggleNotify, updateTitle, toggleSelect, compose } from './actions.js';
+import { boot, login, logout, expired, applyRoute, toggleNotify, updateTitle, compose } from './actions.js';
 import { FolderTree } from './mail-folders.js';
 import { MessageList } from './mail-list.js';
-import { Toolbar, deleteSelected } from './mail-toolbar.js';
+import { Toolbar } from './mail-toolbar.js';
+import { useMailKeys } from './mail-keys.js';
 import { Reader } from './mail-reader.js';
 import { SearchBox } from './mail-search.js';
 import { Dialog, Help, Toast } from './dialogs.js';
@@ -74,34 +75,9 @@ function Header({ state }) {
 }
 
 function Mail({ state }) {
-  const [help, setHelp] = useState(false);
   const stateRef = useRef(state);
   stateRef.current = state;
-  useEffect(() => {
-    const onKey = (e) => {
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.target.closest('input, textarea, select, [contenteditable]') || stateRef.current.dialog || stateRef.current.route.view !== 'mail') return;
-      const s = stateRef.current;
-      switch (e.key) {
-        case 'j': step(1); break;
-        case 'k': step(-1); break;
-        case 'u': go({ message: 0 }); break;
-        case '#': deleteSelected(); break;
-        case 'x': if (s.route.message) toggleSelect(s.route.message, false); break;
-        case '/': document.getElementById('search-input')?.focus(); break;
-        case '?': setHelp(true); break;
-        case 'c': compose(''); break;
-        case 'r': if (s.route.message) compose('reply=' + s.route.message); break;
-        case 'a': if (s.route.message) compose('replyall=' + s.route.message); break;
-        case 'f': if (s.route.message) compose('forward=' + s.route.message); break;
-        case 'Escape': setHelp(false); break;
-        default: return;
-      }
-      e.preventDefault();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  const [help, setHelp] = useMailKeys(stateRef);
   const reading = state.route.message !== 0;
   const cls = ['mail', 'layout-' + state.prefs.layout, reading ? 'reading' : ''].join(' ');
   return html`<div class=${cls}>

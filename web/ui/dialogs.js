@@ -77,9 +77,11 @@ export function Dialog({ spec }) {
   </div>`;
 }
 
+// keys are mail-keys.js's shortcuts, as the help lists them.
 const keys = [
-  ['j', 'keyJ'], ['k', 'keyK'], ['u', 'keyU'], ['x', 'keyX'], ['#', 'keyHash'], ['/', 'keySlash'], ['c', 'keyC'], ['r', 'keyR'], ['a', 'keyA'],
-  ['f', 'keyF'], ['Ctrl+Enter', 'keySend'], ['?', 'keyQuestion'], ['Esc', 'keyEsc'],
+  ['j', 'keyJ'], ['k', 'keyK'], ['o, Enter', 'keyOpen'], ['u', 'keyU'], ['x', 'keyX'], ['Delete, #', 'keyHash'], ['!', 'keySpam'],
+  ['Shift+I', 'keyRead'], ['Shift+U', 'keyUnread'], ['s', 'keyStar'], ['v', 'keyMove'], ['/', 'keySlash'], ['c', 'keyC'], ['r', 'keyR'],
+  ['a', 'keyA'], ['f', 'keyF'], ['Ctrl+Enter', 'keySend'], ['?', 'keyQuestion'], ['Esc', 'keyEsc'],
 ];
 
 export function Help({ onClose }) {

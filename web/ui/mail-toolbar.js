@@ -11,8 +11,21 @@ import { act, targets, refresh, loadList, openReader, mailboxById, roleOrder, co
 import { openDialog, confirm } from './dialogs.js';
 import { viewSource } from './mail-reader.js';
 
-async function run(action, mailbox) {
+export async function run(action, mailbox) {
   await act(action, await targets(), mailbox);
+}
+
+// reportSpam is 스팸신고, or in Spam 스팸 아님.
+export function reportSpam() {
+  return run(mailboxById(store.state.route.mailbox)?.role === 'spam' ? 'not-spam' : 'report-spam');
+}
+
+// toggleStar stars the targets, or takes the star off when all have it.
+export async function toggleStar() {
+  const ids = await targets();
+  const { list, reader } = store.state;
+  const flagged = (id) => list.messages.find((m) => m.id === id)?.flagged ?? (reader?.data?.message.id === id && reader.data.message.flagged);
+  await act(ids.length && ids.every(flagged) ? 'unflag' : 'flag', ids);
 }
 
 export async function deleteSelected() {
@@ -27,7 +40,7 @@ export async function deletePermanently() {
   confirm(t('confirmDeletePermanently', { n: ids.length }), () => act('delete-permanently', ids), t('deletePermanently'));
 }
 
-function moveDialog() {
+export function moveDialog() {
   const here = store.state.route.mailbox;
   const boxes = [...store.state.mailboxes].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   openDialog({
@@ -109,37 +122,45 @@ export function Toolbar({ state }) {
   const mb = mailboxById(state.route.mailbox);
   const inSpam = mb?.role === 'spam';
   const { prefs } = state;
+  // What needs a message is off until one is checked or open; reply,
+  // forward and resend need exactly one; print and source an open one.
+  const none = !state.selected.size && !state.folderSelection && !state.route.message;
+  const notOne = !state.route.message && state.selected.size !== 1;
+  const notOpen = !state.reader?.data;
   const a = (id, label, f, more) => ({ id, label, f, ...more });
-  const spam = inSpam ? a('tb-notspam', t('notSpam'), () => run('not-spam')) : a('tb-spam', t('reportSpam'), () => run('report-spam'));
+  const spam = inSpam ? a('tb-notspam', t('notSpam'), reportSpam, { disabled: none }) : a('tb-spam', t('reportSpam'), reportSpam, { disabled: none });
   const conversation = a('tb-conversation', t('conversation'), () => toggleConversation(state), { pressed: prefs.conversation });
-  const replyAll = a('tb-reply-all', t('replyAll'), () => onOpen(state, 'replyall'));
-  const forward = a('tb-forward', t('forward'), () => onOpen(state, 'forward'));
-  const resend = a('tb-resend', t('resend'), () => onOpen(state, 'resend'));
-  const permanently = a('tb-delete-permanently', t('deletePermanently'), deletePermanently);
+  const reply = a('tb-reply', t('reply'), () => onOpen(state, 'reply'), { disabled: notOne });
+  const replyAll = a('tb-reply-all', t('replyAll'), () => onOpen(state, 'replyall'), { disabled: notOne });
+  const forward = a('tb-forward', t('forward'), () => onOpen(state, 'forward'), { disabled: notOne });
+  const resend = a('tb-resend', t('resend'), () => onOpen(state, 'resend'), { disabled: notOne });
+  const del = a('tb-delete', t('delete'), deleteSelected, { disabled: none });
+  const permanently = a('tb-delete-permanently', t('deletePermanently'), deletePermanently, { disabled: none });
   const moreItems = [
-    a('tb-mark-read', t('markRead'), () => run('read')),
-    a('tb-mark-unread', t('markUnread'), () => run('unread')),
-    a('tb-star', t('star'), () => run('flag')),
-    a('tb-unstar', t('unstar'), () => run('unflag')),
-    a('tb-move', t('move'), moveDialog),
-    a('tb-download', t('download'), download),
-    a('tb-print', t('print'), printMessage),
-    a('tb-source', t('viewSource'), () => (state.reader?.id ? viewSource(state.reader.id) : toast(t('noSelection')))),
+    a('tb-mark-read', t('markRead'), () => run('read'), { disabled: none }),
+    a('tb-mark-unread', t('markUnread'), () => run('unread'), { disabled: none }),
+    a('tb-star', t('star'), () => run('flag'), { disabled: none }),
+    a('tb-unstar', t('unstar'), () => run('unflag'), { disabled: none }),
+    a('tb-move', t('move'), moveDialog, { disabled: none }),
+    a('tb-download', t('download'), download, { disabled: none }),
+    a('tb-print', t('print'), printMessage, { disabled: notOpen }),
+    a('tb-source', t('viewSource'), () => (state.reader?.id ? viewSource(state.reader.id) : toast(t('noSelection'))), { disabled: notOpen }),
   ];
-  const button = (x) => html`<button id=${x.id} class=${x.pressed ? 'on' : ''} aria-pressed=${x.pressed} onClick=${x.f}>${x.label}</button>`;
+  const button = (x) => html`<button id=${x.id} class=${x.pressed ? 'on' : ''} aria-pressed=${x.pressed} disabled=${x.disabled}
+    onClick=${x.f}>${x.label}</button>`;
   const item = (x) => html`<button id=${x.id} role=${x.pressed === undefined ? 'menuitem' : 'menuitemcheckbox'} aria-checked=${x.pressed}
-    class=${x.pressed ? 'on' : ''} onClick=${() => { setMenu(false); x.f(); }}>${x.label}</button>`;
+    class=${x.pressed ? 'on' : ''} disabled=${x.disabled} onClick=${() => { setMenu(false); x.f(); }}>${x.label}</button>`;
   const menuItems = narrow ? [replyAll, forward, resend, spam, permanently, conversation, null, ...moreItems] : moreItems;
   return html`<div class="toolbar" role="toolbar">
     <button id="tb-refresh" onClick=${refresh} title=${t('checkMail')} aria-label=${t('checkMail')}><${Icon} name="refresh" /> <span class="label">${t('checkMail')}</span></button>
     <button id="tb-unread" class=${prefs.unreadOnly ? 'on' : ''} aria-pressed=${prefs.unreadOnly}
       onClick=${() => { store.setPrefs({ unreadOnly: !prefs.unreadOnly }); store.set({ list: { ...state.list, page: 1 } }); loadList(); }}>${t('unreadOnly')}</button>
     <span class="sep"></span>
-    ${button(a('tb-reply', t('reply'), () => onOpen(state, 'reply')))}
+    ${button(reply)}
     ${!narrow && [replyAll, forward, resend].map(button)}
     <span class="sep"></span>
     ${!narrow && button(spam)}
-    <button id="tb-delete" onClick=${deleteSelected}>${t('delete')}</button>
+    ${button(del)}
     ${!narrow && button(permanently)}
     <span class="menu-wrap">
       <button id="tb-more" aria-haspopup="menu" aria-expanded=${menu} onClick=${() => setMenu(!menu)}>${t('more')} ▾</button>

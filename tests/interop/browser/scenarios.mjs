@@ -362,6 +362,74 @@ export const scenarios = {
     await s.waitFor('html[lang="ko"] after switching back', async () => (await lang()) === 'ko');
   },
 
+  // With nothing checked or open the toolbar's message actions are off;
+  // a checked row turns them on. Delete (with the checkbox focused),
+  // Shift+I, Shift+U, s, v, ! and o work in the list, and "?" lists them.
+  async toolbar_keys(s) {
+    const { page, cfg } = s;
+    const [gone, kept] = s.fx.keys.subjects;
+    await s.ensureApp();
+    const boxes = await s.apiMailboxes();
+    const box = (role) => boxes.find((b) => b.role === role);
+    const inbox = box('inbox');
+    s.step('load the Inbox with nothing checked or open');
+    await page.goto(`${cfg.baseURL}/#/mail/${inbox.id}`);
+    await page.locator('#app[data-ready="1"]').waitFor({ timeout: 15_000 });
+    await s.row(gone).waitFor();
+    const disabled = (id) => page.locator('#' + id).isDisabled();
+    const needs = ['tb-reply', 'tb-reply-all', 'tb-forward', 'tb-resend', 'tb-spam', 'tb-delete', 'tb-delete-permanently'];
+    const on = [];
+    for (const id of needs) if (!(await disabled(id))) on.push(id);
+    await page.locator('#tb-more').click();
+    for (const id of ['tb-mark-read', 'tb-mark-unread', 'tb-star', 'tb-move', 'tb-download', 'tb-print', 'tb-source']) if (!(await disabled(id))) on.push(id);
+    await s.shot('11-toolbar-nothing-selected');
+    await page.keyboard.press('Escape');
+    assert(!on.length, `with nothing selected these are still active: ${on.join(', ')}`);
+    assert(!(await disabled('tb-refresh')) && !(await disabled('tb-more')) && !(await disabled('tb-conversation')), 'check mail, more or conversation view is off');
+
+    const api = async (subject) => (await s.api(`/api/v1/search?subject=${encodeURIComponent(subject)}`)).messages.find((m) => m.subject === subject);
+    s.step(`check "${gone}": the actions turn on; Delete`);
+    await s.row(gone).locator('.msg-check').click();
+    await s.waitFor('#tb-delete and #tb-reply on', async () => !(await disabled('tb-delete')) && !(await disabled('tb-reply')));
+    await page.keyboard.press('Delete');
+    await s.waitFor(`"${gone}" to leave the Inbox`, async () => (await s.rowCount(gone)) === 0);
+    await s.waitFor(`"${gone}" in Trash (API)`, async () => (await api(gone))?.mailbox_id === box('trash').id);
+    await s.waitFor('#tb-delete off again', () => disabled('tb-delete'));
+
+    s.step(`check "${kept}": Shift+I, Shift+U, s`);
+    await s.row(kept).locator('.msg-check').click();
+    await page.keyboard.press('Shift+I');
+    await s.waitFor('read (API)', async () => (await api(kept))?.seen === true);
+    await page.keyboard.press('Shift+U');
+    await s.waitFor('unread again (API)', async () => (await api(kept))?.seen === false);
+    await page.keyboard.press('s');
+    await s.waitFor('starred (API)', async () => (await api(kept))?.flagged === true);
+    await page.keyboard.press('v');
+    await page.locator('#move-dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await s.waitFor('#move-dialog closed', async () => !(await page.locator('#move-dialog').count()));
+
+    s.step('? lists the keys');
+    await page.locator('.msg-check').first().focus();
+    await page.keyboard.press('?');
+    const help = await page.locator('#help-overlay').textContent();
+    for (const k of ['Delete', 'Shift+I', 'Shift+U', '!', 'v', 'Enter']) assert(help.includes(k), `#help-overlay does not list ${k}: ${help}`);
+    await s.shot('11-help');
+    await page.keyboard.press('Escape');
+    await s.waitFor('#help-overlay closed', async () => !(await page.locator('#help-overlay').count()));
+
+    s.step(`! on "${kept}" (still checked)`);
+    await page.keyboard.press('!');
+    await s.waitFor(`"${kept}" in Spam (API)`, async () => (await api(kept))?.mailbox_id === box('spam').id);
+    await s.waitFor(`"${kept}" to leave the list, nothing checked`, async () =>
+      (await s.rowCount(kept)) === 0 && !(await page.locator('#message-list .msg-row.selected').count()));
+    s.step('o opens the first message of the list');
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press('o');
+    await s.waitFor('#reader-subject', () => s.text('#reader-subject'));
+    await s.waitFor('#tb-delete on with a message open', async () => !(await disabled('tb-delete')));
+  },
+
   // On a phone every toolbar action is on the screen or in "more", none
   // past the right edge; compose's field labels stay on one line.
   async phone_toolbar(s) {
