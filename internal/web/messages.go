@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"postroom/internal/message"
@@ -148,12 +149,18 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
 			ContentID: trimAngle(p.Header.Get("Content-Id")), Inline: p.Disposition == "inline"})
 	}
 	_, blocked, hasHTML := sanitized("", parsed, false)
+	// The envelope's Reply-To is From when the header is absent (IMAP's
+	// rule, RFC 9051 §7.5.2); the reader shows only one the sender set.
+	replyTo := []addressJSON{}
+	if strings.TrimSpace(parsed.Header.Get("Reply-To")) != "" {
+		replyTo = addressesJSON(m.Envelope.ReplyTo)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"has_html":       hasHTML,
 		"remote_blocked": blocked,
 		"message":        summary(m),
 		"message_id":     m.Envelope.MessageID,
-		"reply_to":       addressesJSON(m.Envelope.ReplyTo),
+		"reply_to":       replyTo,
 		"bcc":            addressesJSON(m.Envelope.Bcc),
 		"text":           parsed.Text(),
 		"attachments":    atts,

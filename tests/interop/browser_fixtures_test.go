@@ -9,11 +9,13 @@ package interop
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +37,18 @@ type browserFixtures struct {
 	Long browserLong `json:"long"`
 	// Keys: two messages handled with the keyboard (deleted, marked, moved).
 	Keys browserCleanup `json:"keys"`
+	// Header: a short message to seven people with two in Cc and a file;
+	// ReplySubject's message has a Reply-To.
+	Header browserHeader `json:"header"`
+}
+
+type browserHeader struct {
+	Subject      string   `json:"subject"`
+	ToNames      []string `json:"toNames"`
+	CcNames      []string `json:"ccNames"`
+	Filename     string   `json:"filename"`
+	ReplySubject string   `json:"replySubject"`
+	ReplyTo      string   `json:"replyTo"`
 }
 
 type browserLong struct {
@@ -188,6 +202,40 @@ new Image().src = '%[2]s/script-img';
 	m = plain("각 팀의 의견을 금요일까지 보내 주세요.\n")
 	m.From, m.Subject = utf8Word("경영기획팀")+" <planning@remote.example>", utf8Word(fx.Long.Subject)
 	mx("planning@remote.example", m)
+
+	// The reading header: To and Cc shown (shortened), the file above the
+	// text; no Reply-To row unless the message has one.
+	fx.Header = browserHeader{Subject: "주간 회의록 공유", ToNames: []string{"홍길동", "김철수", "이영희", "박민수", "최지우", "정하늘"},
+		CcNames: []string{"강감찬", "유관순"}, Filename: "회의록.pdf", ReplySubject: "회신은 영업팀으로", ReplyTo: "sales-team@remote.example"}
+	var to, cc []string
+	to = append(to, "<"+user+">")
+	for i, n := range fx.Header.ToNames {
+		to = append(to, fmt.Sprintf("%s <member%d@remote.example>", utf8Word(n), i))
+	}
+	for i, n := range fx.Header.CcNames {
+		cc = append(cc, fmt.Sprintf("%s <cc%d@remote.example>", utf8Word(n), i))
+	}
+	m = browserMail{From: utf8Word("총무팀") + " <admin@remote.example>", Subject: utf8Word(fx.Header.Subject),
+		ContentType: `multipart/mixed; boundary="hdr"`, Encoding: "7bit",
+		Headers: "Cc: " + strings.Join(cc, ", ") + "\r\n",
+		Body: "--hdr\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" +
+			base64.StdEncoding.EncodeToString([]byte("회의록을 첨부합니다.\n")) + "\n--hdr\nContent-Type: application/pdf\n" +
+			"Content-Disposition: attachment; filename*=UTF-8''" + url.PathEscape(fx.Header.Filename) +
+			"\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--hdr--\n"}
+	mxTo := func(from string, m browserMail, to string) {
+		t.Helper()
+		m.Date, m.MessageID = next(), uniqueID("browser")
+		m.To = to
+		if r := mxSend(t, s, from, []string{user}, m.Bytes()); r.Code != 250 {
+			t.Fatalf("MX delivery of %q: %s", m.Subject, r)
+		}
+		inboxIDs = append(inboxIDs, m.MessageID)
+	}
+	mxTo("admin@remote.example", m, strings.Join(to, ", "))
+	m = plain("문의는 영업팀 주소로 회신해 주세요.\n")
+	m.From, m.Subject = "Kim <kim@remote.example>", utf8Word(fx.Header.ReplySubject)
+	m.Headers = "Reply-To: " + utf8Word("영업팀") + " <" + fx.Header.ReplyTo + ">\r\n"
+	mx("kim@remote.example", m)
 
 	fx.Keys.Subjects = []string{"단축키로 지울 메일", "단축키로 표시할 메일"}
 	for _, subj := range fx.Keys.Subjects {

@@ -36,6 +36,20 @@ function addrs(list) {
   return (list || []).map(addr).join(', ');
 }
 
+// Recipients is one row of the header (받는사람, 참조, 회신 주소): one
+// address in full, up to three names, or two names and "외 N명" with a
+// button that shows every address.
+function Recipients({ id, label, list }) {
+  const [all, setAll] = useState(false);
+  if (!list?.length) return null;
+  const short = !all && list.length > 3;
+  const shown = short ? list.slice(0, 2) : list;
+  return html`<div class="recipients"><span class="k">${t(label)}</span>
+    <span class="v" id=${id} title=${addrs(list)}>${shown.map((a, i) => html`${i ? ', ' : ''}<span class="who" title=${a.email}>${all || !a.name || list.length === 1 ? addr(a) : a.name}</span>`)}
+      ${short && html` <button class="link recipients-more" aria-expanded="false" onClick=${() => setAll(true)}>${t('andMore', { n: list.length - 2 })}</button>`}
+    </span></div>`;
+}
+
 export function Reader({ state }) {
   const { reader } = state;
   if (!reader) return html`<section id="reader" class="reader empty"><p class="empty">${t('noSelection')}</p></section>`;
@@ -84,16 +98,21 @@ function MessageView({ data, state, compact }) {
           ${details ? t('hideDetails') : t('showDetails')}
         </button>
       </div>
-      <div class="recipients"><span class="k">${t('to')}</span> <span id=${compact ? null : 'reader-to'}>${addrs(m.to)}</span></div>
+      <${Recipients} id=${compact ? null : 'reader-to'} label="to" list=${m.to} />
+      <${Recipients} id=${compact ? null : 'reader-cc'} label="cc" list=${m.cc} />
+      <${Recipients} id=${compact ? null : 'reader-bcc'} label="bcc" list=${data.bcc} />
+      <${Recipients} id=${compact ? null : 'reader-reply-to'} label="replyTo" list=${data.reply_to} />
       ${details && html`<dl class="details" aria-label=${t('senderInfo')}>
-        ${m.cc?.length > 0 && html`<dt>${t('cc')}</dt><dd>${addrs(m.cc)}</dd>`}
-        ${data.bcc?.length > 0 && html`<dt>${t('bcc')}</dt><dd>${addrs(data.bcc)}</dd>`}
-        ${data.reply_to?.length > 0 && html`<dt>${t('replyTo')}</dt><dd>${addrs(data.reply_to)}</dd>`}
         <dt>${t('date')}</dt><dd>${longDate(m.date)}</dd>
         <dt>Message-ID</dt><dd class="mono">${data.message_id}</dd>
         <dt>${t('size')}</dt><dd>${size(m.size)}</dd>
       </dl>`}
     </div>
+    ${files.length > 0 && html`<div class="attachments"><h2>${t('attachments')} (${files.length})</h2><ul>
+      ${files.map((a) => html`<li class="attachment">
+        <a class="attachment-link" href=${`/api/v1/messages/${m.id}/attachments/${a.index}`} download=${a.filename || ''}>${a.filename || a.content_type}</a>
+        <span class="att-size">${size(a.size)}</span></li>`)}
+    </ul></div>`}
     ${data.problems?.length > 0 && html`<p class="notice warn">${t('brokenMime')}
       <button id=${compact ? null : 'view-source'} class="link" onClick=${() => viewSource(m.id)}>${t('viewSource')}</button></p>`}
     ${data.has_html && data.remote_blocked > 0 && !images && html`<p class="notice">${t('imagesBlocked', { n: data.remote_blocked })}
@@ -102,11 +121,6 @@ function MessageView({ data, state, compact }) {
       ? html`<iframe id=${compact ? null : 'reader-frame'} class="body-frame" title=${m.subject || t('noSubject')} sandbox=${sandbox}
           referrerpolicy="no-referrer" src=${`/api/v1/messages/${m.id}/html${images ? '?images=1' : ''}`}></iframe>`
       : html`<pre id=${compact ? null : 'reader-text'} class="body-text">${data.text}</pre>`}
-    ${files.length > 0 && html`<div class="attachments"><h2>${t('attachments')} (${files.length})</h2><ul>
-      ${files.map((a) => html`<li class="attachment">
-        <a class="attachment-link" href=${`/api/v1/messages/${m.id}/attachments/${a.index}`} download=${a.filename || ''}>${a.filename || a.content_type}</a>
-        <span class="att-size">${size(a.size)}</span></li>`)}
-    </ul></div>`}
     ${!data.problems?.length && !compact && html`<p class="source-link"><button id="view-source" class="link" onClick=${() => viewSource(m.id)}>${t('viewSource')}</button></p>`}
   </div>`;
 }

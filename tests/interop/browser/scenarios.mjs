@@ -430,6 +430,50 @@ export const scenarios = {
     await s.waitFor('#tb-delete on with a message open', async () => !(await disabled('tb-delete')));
   },
 
+  // The reading header shows To and Cc without "자세히", shortened when
+  // long ("홍길동, 김철수 외 5명", expandable); a Reply-To row only when the
+  // message has one; the attachments right under the header, above the text.
+  async reader_header(s) {
+    const { page } = s;
+    const h = s.fx.header;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    const check = async (w) => {
+      await s.openMessage(h.subject);
+      await page.locator('#reader-text').waitFor();
+      await s.shot(`12-reader-header-${w}`);
+      const to = await s.text('#reader-to');
+      s.note(`#reader-to: ${to}`);
+      const total = h.toNames.length + 1; // and the user
+      assert(to && to.includes(h.toNames[0]) && to.includes(`외 ${total - 2}명`), `#reader-to is "${to}", want the first names and "외 ${total - 2}명"`);
+      const cc = await s.text('#reader-cc');
+      assert(cc && h.ccNames.every((n) => cc.includes(n)), `#reader-cc is "${cc}" without opening the details, want ${h.ccNames.join(', ')}`);
+      assert(!(await page.locator('#reader-reply-to').count()), `a Reply-To row on a message without Reply-To: "${await s.text('#reader-reply-to')}"`);
+      const att = await page.locator('#reader .attachment').first().boundingBox();
+      const body = await page.locator('#reader-text').boundingBox();
+      assert(att && body && att.y + att.height <= body.y, `the attachments (y ${att?.y}) are not above the text (y ${body?.y})`);
+      s.step('#reader-to .recipients-more');
+      await page.locator('#reader-to .recipients-more').click();
+      const all = await s.text('#reader-to');
+      assert(h.toNames.every((n) => all.includes(n)) && all.includes('member5@remote.example'), `the expanded #reader-to is "${all}"`);
+    };
+    await check(1280);
+    await s.openMessage(h.replySubject);
+    const rt = await s.waitFor('#reader-reply-to', () => s.text('#reader-reply-to'));
+    assert(rt.includes(h.replyTo), `#reader-reply-to is "${rt}", want ${h.replyTo}`);
+    s.step('390x844');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await s.row(h.subject).first().waitFor().catch(async () => page.locator('#reader-back').click());
+      if (!(await s.row(h.subject).first().isVisible())) await page.locator('#reader-back').click();
+      await check(390);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert(width <= 390, `the page is ${width}px wide`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  },
+
   // On a phone every toolbar action is on the screen or in "more", none
   // past the right edge; compose's field labels stay on one line.
   async phone_toolbar(s) {
