@@ -99,9 +99,11 @@ func TestSession_bootstrapInOneRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var anon sessionState
+	json.NewDecoder(resp.Body).Decode(&anon)
 	resp.Body.Close()
-	if resp.StatusCode != 401 {
-		t.Fatalf("without a session: %d, want 401", resp.StatusCode)
+	if resp.StatusCode != 200 || anon.Authenticated {
+		t.Fatalf("without a session: %d %+v, want 200 and not authenticated", resp.StatusCode, anon)
 	}
 	for _, s := range []string{"A", "Re: A", "B"} {
 		f.Put(f.alice.ID, "INBOX", "Subject: "+s+"\r\n\r\nx\r\n")

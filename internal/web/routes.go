@@ -16,7 +16,7 @@ func (s *Server) routes() []route {
 	return []route{
 		{"GET", "/healthz", h(s.healthz), public},
 		{"POST", "/api/v1/session", h(s.sessionCreate), public},
-		{"GET", "/api/v1/session", h(s.sessionGet), anySession},
+		{"GET", "/api/v1/session", h(s.sessionGet), maybeSession},
 		{"DELETE", "/api/v1/session", h(s.sessionDelete), anySession},
 		{"PATCH", "/api/v1/session", h(s.sessionUpdate), anySession},
 		{"PATCH", "/api/v1/account", h(s.accountUpdate), userOnly},

@@ -112,6 +112,7 @@ const (
 	userOnly                   // a mail account's session (the webmail)
 	operatorOnly               // the system operator's console
 	anySession                 // either
+	maybeSession               // either, or none: the handler asks sessionOf (GET /api/v1/session)
 )
 
 // requireSession admits requests of a logged-in session of the kind the
@@ -127,6 +128,10 @@ func (s *Server) requireSession(next http.Handler, want access) http.Handler {
 				s.storeFail(w, r, lerr)
 				return
 			}
+		}
+		if sess == nil && want == maybeSession && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			next.ServeHTTP(w, r) // sessionOf(r) is nil
+			return
 		}
 		if sess == nil {
 			s.fail(w, r, http.StatusUnauthorized, "unauthenticated")

@@ -11,8 +11,21 @@ import (
 // trip: the CSRF token (a reload of the page has lost it), the account,
 // the folders and the first page of the Inbox, read by the same code as
 // their own routes. Query: per_page, unread and thread as on the list.
+//
+// Without a live session it answers 200 {"authenticated": false}, not 401:
+// it is how the page asks whether to show the login form, and a first
+// visit is no error (the browser would log a 401 as one). "expired" says
+// a session cookie came whose session is gone (idle, logged out elsewhere).
 func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
+	if sess == nil {
+		_, err := r.Cookie(cookieName)
+		if err == nil {
+			setCookie(w, r, "", -1)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"authenticated": false, "expired": err == nil})
+		return
+	}
 	if sess.operatorID != 0 {
 		writeJSON(w, http.StatusOK, sessionAnswer(sess, nil))
 		return
@@ -21,7 +34,8 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, store.ErrNotFound) {
 		// The account was removed while the session lived: logged out.
 		s.Store.DeleteWebSession(r.Context(), sess.hash)
-		s.fail(w, r, http.StatusUnauthorized, "unauthenticated")
+		setCookie(w, r, "", -1)
+		writeJSON(w, http.StatusOK, map[string]any{"authenticated": false, "expired": true})
 		return
 	}
 	if err != nil {

@@ -38,6 +38,7 @@ const browserRunTimeout = 4 * time.Minute
 // in when it finds the login form.
 var browserScenarios = []string{
 	"login",              // wrong password, then the app
+	"first_visit",        // first visit and after logout: no expired notice, no console error
 	"read_euckr",         // an EUC-KR message reads as Korean
 	"folder_drag",        // new Korean folder, drag a row onto it
 	"delete_permanently", // checkbox + shift-click, Trash, delete for good

@@ -121,11 +121,16 @@ export function setPage(page) {
 // ---- session ----
 
 // boot reads the session, the folders and the first inbox page in one
-// request; without a session the login form shows.
+// request; without a session the login form shows (saying so when a
+// session ended, not on a first visit or after logging out).
 export async function boot() {
   const { prefs } = S();
   try {
     const data = await get('/api/v1/session' + query({ per_page: prefs.perPage, thread: prefs.conversation }));
+    if (!data.authenticated) {
+      store.set({ booting: false, auth: null, expired: S().expired || !!data.expired });
+      return;
+    }
     await started(data);
   } catch (e) {
     store.set({ booting: false, auth: null });

@@ -49,7 +49,8 @@ export async function request(method, path, body) {
   }
   if (!res.ok) {
     const err = data?.error || {};
-    if (res.status === 401 && path !== '/api/v1/session') listeners.forEach((f) => f());
+    // a wrong password at the login form is no ended session
+    if (res.status === 401 && path.split('?')[0] !== '/api/v1/session') listeners.forEach((f) => f());
     throw Object.assign(new APIError(res.status, err.code || 'http_' + res.status, err.message), { field: err.field, value: err.value, limit: err.limit });
   }
   return data;

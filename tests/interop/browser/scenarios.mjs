@@ -32,6 +32,39 @@ export const scenarios = {
     await s.shot('02-inbox');
   },
 
+  // 1b. A first visit and the page after logging out show the login form
+  // with no "session expired" notice and no error in the browser console
+  // (the start-up question "is there a session?" is no failed request).
+  async first_visit(s) {
+    const { page, cfg } = s;
+    const errors = [];
+    const onConsole = (m) => m.type() === 'error' && errors.push(m.text());
+    const onError = (e) => errors.push(`page error: ${e.message}`);
+    page.on('console', onConsole);
+    page.on('pageerror', onError);
+    try {
+      s.step('a first visit: no cookies');
+      await s.context.clearCookies();
+      await page.goto(cfg.baseURL + '/');
+      await page.locator('#login-email').waitFor();
+      await s.waitFor('the login hint', async () => (await page.locator('.login-box .hint').count()) === 1);
+      assert(!(await page.locator('.login-box .notice').count()), `a first visit says: "${await s.text('.login-box .notice')}"`);
+      assert(!errors.length, `console errors on a first visit: ${JSON.stringify(errors)}`);
+
+      await s.login(cfg.password);
+      s.step('#logout');
+      await page.locator('#logout').click();
+      await page.locator('#login-email').waitFor();
+      await s.waitFor('the login hint after logging out', async () => (await page.locator('.login-box .hint').count()) === 1);
+      await s.shot('13-after-logout');
+      assert(!(await page.locator('.login-box .notice').count()), `after logging out the login page says: "${await s.text('.login-box .notice')}"`);
+      assert(!errors.length, `console errors: ${JSON.stringify(errors)}`);
+    } finally {
+      page.off('console', onConsole);
+      page.off('pageerror', onError);
+    }
+  },
+
   // 2. A message sent in EUC-KR reads as Korean.
   async read_euckr(s) {
     const { euckr } = s.fx;
