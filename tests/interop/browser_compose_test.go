@@ -56,6 +56,7 @@ var browserComposeScenarios = []string{
 	"draft_autosave",         // autosave, reload, the draft reopens with its file; \Draft over IMAP
 	"draft_on_leave",         // leaving saves the draft; the next compose starts blank
 	"discard_keeps_draft",    // cancel asks for a saved draft: keep it, or discard it to Trash
+	"address_picker",         // 받는사람 opens the picker; "이름 또는 주소 검색"; a colleague to To
 	"session_expiry_compose", // the session ends while writing: log in, the text is back
 	"undo_send",              // #undo-send: back as a draft, never delivered
 	"rich_text",              // bold, colour, bullets reach the received text/html

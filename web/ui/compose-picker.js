@@ -38,7 +38,7 @@ function Picker({ field, onPick }) {
   return html`<div id="address-picker">
     <div class="tabs" role="tablist">${sources.map((s) => html`<button type="button" role="tab" aria-selected=${tab === s.id}
       class=${'tab' + (tab === s.id ? ' on' : '')} data-source=${s.id} onClick=${() => setTab(s.id)}>${t(s.label)}</button>`)}</div>
-    <input id="picker-filter" type="search" placeholder=${t('search')} value=${filter} onInput=${(e) => setFilter(e.target.value)} />
+    <input id="picker-filter" type="search" placeholder=${t('searchAddresses')} aria-label=${t('searchAddresses')} value=${filter} onInput=${(e) => setFilter(e.target.value)} />
     <ul class="picker-list">
       ${all === null && html`<li class="empty">${t('loading')}</li>`}
       ${all !== null && !shown.length && html`<li class="empty">${t('noAddresses')}</li>`}

@@ -512,6 +512,30 @@ export const composeScenarios = {
     assert((await draftsOf(s, subject)).length === 1, `the draft "${subject}" left Drafts when a new blank message was discarded`);
   },
 
+  // "받는사람" opens the address picker: its filter says what it searches
+  // (names and addresses, not mail); a colleague found by name goes to To.
+  async address_picker(s) {
+    const { page } = s;
+    const { users } = fx(s);
+    await freshApp(s);
+    await openCompose(s);
+    s.step('#compose-to-label');
+    await page.locator('#compose-to-label').click();
+    await page.locator('#address-picker').waitFor();
+    const placeholder = await page.locator('#picker-filter').getAttribute('placeholder');
+    s.note(`#picker-filter placeholder: ${placeholder}`);
+    assert(placeholder === '이름 또는 주소 검색', `#picker-filter placeholder is "${placeholder}", want "이름 또는 주소 검색"`);
+    s.step(`#picker-filter: ${users.colleagueName}`);
+    await page.locator('#picker-filter').fill(users.colleagueName);
+    const item = page.locator(`.picker-item[data-email="${users.colleague}"]`);
+    await item.waitFor();
+    await s.shot('compose-06-picker');
+    await item.locator('input[type=checkbox]').check();
+    await page.locator('#picker-add-to').click();
+    await chip(s, 'to', users.colleague).waitFor();
+    await discard(s);
+  },
+
   // Cancel (#compose-discard) never destroys saved work: a blank message
   // just leaves; a saved or reopened draft asks, "keep" leaves it in
   // Drafts, "discard" moves it to Trash (not deleted for good).
