@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-imap/v2"
 )
 
 // browserDateScenarios are the runner's scenarios of browser/date-scenarios.mjs.
@@ -13,7 +15,8 @@ var browserDateScenarios = []string{
 }
 
 // browserDateMails are the messages list_dates reads, by subject, with the
-// Date each is written with; date-scenarios.mjs expects exactly these.
+// instant each arrived (its IMAP internal date, which the list shows; the
+// Date header says the same); date-scenarios.mjs expects exactly these.
 var browserDateMails = []struct {
 	Subject string
 	Date    time.Time
@@ -34,16 +37,17 @@ var browserDateMails = []struct {
 func TestBrowser_dates(t *testing.T) {
 	dir, node, selected := browserStart(t, browserDateScenarios)
 
-	s := newServer(t, serverOptions{listen: []string{"smtp", "http"}})
+	s := newServer(t, serverOptions{listen: []string{"imap", "http"}})
 	user := uniqueAddr("dates")
 	s.AddUser(t, user, "--name", "정하늘")
+	// APPEND with the internal date: the message arrived at that instant,
+	// whatever the day the test runs.
+	c := igLogin(t, s, "dates", user, nil)
 	for _, m := range browserDateMails {
 		mail := browserMail{From: "Calendar <calendar@remote.example>", To: "<" + user + ">", Subject: m.Subject,
 			MessageID: uniqueID("dates"), Date: m.Date, ContentType: "text/plain; charset=utf-8", Encoding: "8bit",
 			Body: "Written at " + m.Date.Format(time.RFC1123Z) + ".\n"}
-		if r := mxSend(t, s, "calendar@remote.example", []string{user}, mail.Bytes()); r.Code != 250 {
-			t.Fatalf("MX delivery of %q: %s", m.Subject, r)
-		}
+		c.igAppend(t, "INBOX", mail.Bytes(), &imap.AppendOptions{Time: m.Date})
 	}
 
 	shots := filepath.Join(repoRoot, "tests", "interop", "browser", "output", "dates")

@@ -37,6 +37,8 @@ type browserFixtures struct {
 	Long browserLong `json:"long"`
 	// Keys: two messages handled with the keyboard (deleted, marked, moved).
 	Keys browserCleanup `json:"keys"`
+	// Late: its Date header is five days before its arrival.
+	Late browserQuote `json:"late"`
 	// Header: a short message to seven people with two in Cc and a file;
 	// ReplySubject's message has a Reply-To.
 	Header browserHeader `json:"header"`
@@ -236,6 +238,17 @@ new Image().src = '%[2]s/script-img';
 	m.From, m.Subject = "Kim <kim@remote.example>", utf8Word(fx.Header.ReplySubject)
 	m.Headers = "Reply-To: " + utf8Word("영업팀") + " <" + fx.Header.ReplyTo + ">\r\n"
 	mx("kim@remote.example", m)
+
+	// Delivered now but dated five days ago (a slow relay, a wrong clock):
+	// the list is in arrival order and must show arrival dates.
+	fx.Late = browserQuote{Subject: "닷새 늦게 도착한 메일"}
+	m = plain("발송 서버가 늦게 보냈습니다.\n")
+	m.From, m.Subject = "Slow <slow@remote.example>", utf8Word(fx.Late.Subject)
+	m.To, m.MessageID, m.Date = "<"+user+">", uniqueID("late"), next().Add(-5*24*time.Hour)
+	if r := mxSend(t, s, "slow@remote.example", []string{user}, m.Bytes()); r.Code != 250 {
+		t.Fatalf("MX delivery of %q: %s", fx.Late.Subject, r)
+	}
+	inboxIDs = append(inboxIDs, m.MessageID)
 
 	fx.Keys.Subjects = []string{"단축키로 지울 메일", "단축키로 표시할 메일"}
 	for _, subj := range fx.Keys.Subjects {

@@ -4,7 +4,7 @@
 import { html } from './html.js';
 import { Icon } from './icons.js';
 import { store } from './store.js';
-import { t, shortDate, folderName } from './i18n.js';
+import { t, shortDate, longDate, folderName } from './i18n.js';
 import { go, toggleSelect, selectAll, selectFolder, setPage, mailboxById, compose } from './actions.js';
 import { dragType } from './mail-folders.js';
 
@@ -119,6 +119,10 @@ function SearchCounts({ byMailbox }) {
   })}</span>`;
 }
 
+// Row is one message (or conversation). Its date is when the message
+// arrived, the order the list is in; the sender's Date header, which a
+// slow relay or a wrong clock can put anywhere, is in the tooltip and the
+// reading pane.
 function Row({ m, state, mailbox }) {
   const checked = state.selected.has(m.id);
   const open = state.route.message === m.id;
@@ -153,7 +157,7 @@ function Row({ m, state, mailbox }) {
       <span class="msg-preview">${marked(m.preview, m.preview_highlights, 12)}</span>
     </span>
     ${m.has_attachment && html`<span class="msg-clip" title=${t('attachments')}><${Icon} name="clip" /></span>`}
-    <time class="msg-date" datetime=${m.date}>${shortDate(m.date)}</time>
+    <time class="msg-date" datetime=${m.received} title=${t('sentAt', { date: longDate(m.date) })}>${shortDate(m.received)}</time>
   </li>`;
 }
 

@@ -463,6 +463,25 @@ export const scenarios = {
     await s.waitFor('#tb-delete on with a message open', async () => !(await disabled('tb-delete')));
   },
 
+  // The list is in arrival order, so the dates it shows are arrival dates
+  // and read in order, even for a message whose Date header is days old.
+  async arrival_dates(s) {
+    const { page } = s;
+    const { subject } = s.fx.late;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    await s.row(subject).waitFor();
+    const rows = await page.locator('#message-list .msg-row').evaluateAll((els) => els.map((el) => [
+      el.querySelector('.msg-subject').textContent.trim(), el.querySelector('.msg-date').getAttribute('datetime'),
+      el.querySelector('.msg-date').textContent.trim()]));
+    const late = rows.find((r) => r[0] === subject);
+    s.note(`"${subject}" shows ${late[2]} (${late[1]})`);
+    const out = rows.filter((r, i) => i > 0 && new Date(r[1]) > new Date(rows[i - 1][1]));
+    assert(!out.length, `the list's dates are out of order: ${JSON.stringify(out.map((r) => [r[0], r[2]]))} after ${JSON.stringify(rows.map((r) => [r[0], r[2]]))}`);
+    const api = (await s.api(`/api/v1/search?subject=${encodeURIComponent(subject)}`)).messages[0];
+    assert(late[1] && new Date(late[1]).getTime() === new Date(api.received).getTime(), `"${subject}" shows ${late[1]}, want its arrival ${api.received} (Date header ${api.date})`);
+  },
+
   // The reading header shows To and Cc without "자세히", shortened when
   // long ("홍길동, 김철수 외 5명", expandable); a Reply-To row only when the
   // message has one; the attachments right under the header, above the text.
