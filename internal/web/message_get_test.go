@@ -1,7 +1,10 @@
 package web
 
 import (
+	"encoding/base64"
 	"fmt"
+	"mime"
+	"strings"
 	"testing"
 )
 
@@ -22,5 +25,47 @@ func TestMessageGet_replyToOnlyWhenTheMessageHasOne(t *testing.T) {
 	if code := c.do("GET", fmt.Sprintf("/api/v1/messages/%d", with.ID), nil, &got); code != 200 || len(got.ReplyTo) != 1 ||
 		got.ReplyTo[0].Email != "sales@remote.test" || got.ReplyTo[0].Name != "영업팀" {
 		t.Errorf("with Reply-To: %d, reply_to %+v; want 영업팀 <sales@remote.test>", code, got.ReplyTo)
+	}
+}
+
+// A saved message is named after its subject (Korean kept, characters no
+// file system takes replaced), in filename* with an ASCII fallback.
+func TestMessageRaw_downloadIsNamedAfterTheSubject(t *testing.T) {
+	f := newFixture(t)
+	ko := f.Put(f.alice.ID, "INBOX", "Subject: =?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte("2분기 견적서: 최종/수정본?"))+"?=\r\n\r\nx\r\n")
+	en := f.Put(f.alice.ID, "INBOX", "Subject: Quarterly report\r\n\r\nx\r\n")
+	none := f.Put(f.alice.ID, "INBOX", "From: a@remote.test\r\n\r\nx\r\n")
+	c := f.login(t, "alice@example.test")
+	for _, tt := range []struct {
+		id   int64
+		want string
+	}{{ko.ID, "2분기 견적서_ 최종_수정본_.eml"}, {en.ID, "Quarterly report.eml"}, {none.ID, fmt.Sprintf("message-%d.eml", none.ID)}} {
+		resp, err := c.http.Get(fmt.Sprintf("%s/api/v1/messages/%d/raw", f.ts.URL, tt.id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		cd := resp.Header.Get("Content-Disposition")
+		typ, params, err := mime.ParseMediaType(cd)
+		if err != nil || typ != "attachment" || params["filename"] != tt.want {
+			t.Errorf("message %d: Content-Disposition %q (%s %q %v), want the file name %q", tt.id, cd, typ, params["filename"], err, tt.want)
+		}
+		if !strings.Contains(cd, `filename="`) {
+			t.Errorf("message %d: Content-Disposition %q has no ASCII filename fallback", tt.id, cd)
+		}
+	}
+}
+
+func TestFileName_safeOnEverySystem(t *testing.T) {
+	for in, want := range map[string]string{
+		"  견적서   송부  ":           "견적서 송부",
+		"a/b\\c:d*e?f\"g<h>i|j":  "a_b_c_d_e_f_g_h_i_j",
+		"...":                    "",
+		"tab\there\x00":          "tab here",
+		strings.Repeat("가", 150): strings.Repeat("가", maxNameRunes),
+	} {
+		if got := fileName(in); got != want {
+			t.Errorf("fileName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

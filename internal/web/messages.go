@@ -183,7 +183,7 @@ func (s *Server) messageRaw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "message/rfc822")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fmt.Sprintf("message-%d.eml", m.ID)}))
+	w.Header().Set("Content-Disposition", attachmentDisposition(emlName(m.Envelope.Subject, m.ID), fmt.Sprintf("message-%d.eml", m.ID)))
 	w.Write(raw)
 }
 

@@ -64,7 +64,7 @@ async function download() {
   for (const id of ids.slice(0, 20)) {
     const a = document.createElement('a');
     a.href = `/api/v1/messages/${id}/raw`;
-    a.download = `message-${id}.eml`;
+    a.download = ''; // the server names it after the subject (Content-Disposition)
     a.click();
   }
 }

@@ -463,6 +463,22 @@ export const scenarios = {
     await s.waitFor('#tb-delete on with a message open', async () => !(await disabled('tb-delete')));
   },
 
+  // "메일 저장(.eml)" saves the open message under its subject.
+  async download_eml(s) {
+    const { page } = s;
+    const { subject } = s.fx.euckr;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    await s.openMessage(subject);
+    await page.locator('#tb-more').click();
+    const saved = page.waitForEvent('download');
+    await page.locator('#tb-download').click();
+    const d = await saved;
+    s.note(`suggested file name: ${d.suggestedFilename()}`);
+    assert(d.suggestedFilename() === `${subject}.eml`, `the download is named "${d.suggestedFilename()}", want "${subject}.eml"`);
+    await d.cancel().catch(() => {});
+  },
+
   // The list is in arrival order, so the dates it shows are arrival dates
   // and read in order, even for a message whose Date header is days old.
   async arrival_dates(s) {
