@@ -87,7 +87,7 @@ func (s *Service) AppendToRole(ctx context.Context, role store.Role, r AppendReq
 
 // IndexText makes a message's search terms (E2): decoded subject, the
 // names and addresses of senders and recipients, and the body text in
-// whatever charset it came.
+// whatever charset it came; and its has-attachment facet.
 func IndexText(m *message.Message) store.IndexText {
 	env := m.Envelope()
 	addrs := func(lists ...[]store.Address) string {
@@ -105,5 +105,8 @@ func IndexText(m *message.Message) store.IndexText {
 		From:    join(addrs(env.From, env.Sender)),
 		To:      join(addrs(env.To, env.Cc, env.Bcc)),
 		Body:    join(m.Text()),
+		// the paperclip and "has attachment" count files, not the pictures
+		// an HTML body shows by cid: (message.Files)
+		HasAttachment: m.HasAttachment(),
 	}
 }

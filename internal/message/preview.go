@@ -69,15 +69,10 @@ func isInvisible(r rune) bool {
 	return unicode.Is(unicode.Cc, r)
 }
 
-// HasAttachment reports whether any part is an attachment (see
-// Part.IsAttachment).
+// HasAttachment reports whether the message has files to list (Files):
+// an attachment other than a picture its HTML body shows by cid:.
 func (m *Message) HasAttachment() bool {
-	found := false
-	m.Root.Walk(func(p *Part) bool {
-		found = found || p.IsAttachment()
-		return !found
-	})
-	return found
+	return len(m.Files()) > 0
 }
 
 // Attachments lists the attachment parts in message order. The parts

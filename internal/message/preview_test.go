@@ -127,3 +127,40 @@ func TestHasAttachment(t *testing.T) {
 		}
 	}
 }
+
+// A picture the HTML body shows by cid: is drawn in the text, not listed
+// as a file: it alone does not make a paperclip. One the body does not
+// show, or one sent as Content-Disposition: attachment, is a file.
+func TestFiles_embeddedPicturesAreNotFiles(t *testing.T) {
+	related := func(html string, imgHeaders ...string) string {
+		lines := []string{"Content-Type: multipart/related; boundary=r", "", "--r", "Content-Type: text/html; charset=utf-8", "", html,
+			"--r", "Content-Type: image/png; name=logo.png"}
+		lines = append(lines, imgHeaders...)
+		return crlf(append(lines, "Content-Transfer-Encoding: base64", "", "iVBORw0KGgo=", "--r--")...)
+	}
+	tests := []struct {
+		name  string
+		raw   string
+		files int
+	}{
+		{"inline picture shown by cid", related(`<p>안녕</p><img src="cid:logo@x">`, "Content-ID: <logo@x>", "Content-Disposition: inline"), 0},
+		{"cid in upper case, in CSS", related(`<div style="background:url(CID:logo@x)">x</div>`, "Content-ID: <logo@x>"), 0},
+		{"percent-encoded cid", related(`<img src="cid:logo%40x">`, "Content-ID: <logo@x>"), 0},
+		{"picture the body does not show", related(`<p>no image</p>`, "Content-ID: <logo@x>", "Content-Disposition: inline"), 1},
+		{"picture sent as an attachment", related(`<img src="cid:logo@x">`, "Content-ID: <logo@x>", "Content-Disposition: attachment"), 1},
+		{"text only, picture with a cid", crlf("Content-Type: multipart/mixed; boundary=b", "", "--b", "Content-Type: text/plain", "", "cid:logo@x",
+			"--b", "Content-Type: image/png; name=logo.png", "Content-ID: <logo@x>", "", "x", "--b--"), 1},
+	}
+	for _, tt := range tests {
+		m := Parse([]byte(tt.raw))
+		if got := len(m.Files()); got != tt.files {
+			t.Errorf("%s: %d files, want %d", tt.name, got, tt.files)
+		}
+		if m.HasAttachment() != (tt.files > 0) {
+			t.Errorf("%s: HasAttachment = %v, want %v", tt.name, m.HasAttachment(), tt.files > 0)
+		}
+		if len(m.Attachments()) != 1 {
+			t.Errorf("%s: Attachments lists %d parts, want the picture (1): downloads keep their index", tt.name, len(m.Attachments()))
+		}
+	}
+}

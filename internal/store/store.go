@@ -179,7 +179,8 @@ type MessageStore interface {
 	// Expunge removes messages, records them in the expunge log, releases
 	// blob references and usage. It returns the UIDs removed, ascending.
 	Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error)
-	// SetIndex replaces a message's search terms (re-indexing). ErrNotFound.
+	// SetIndex replaces a message's search terms and its has-attachment
+	// facet (re-indexing: old rows get what new ones get). ErrNotFound.
 	SetIndex(ctx context.Context, accountID, messageID int64, idx IndexText) error
 	// Search finds the account's messages matching q, newest first, with the
 	// total and the count per mailbox (E2).
@@ -216,6 +217,9 @@ type IndexText struct {
 	From    string // From and Sender
 	To      string // To, Cc and Bcc
 	Body    string
+	// HasAttachment is the has-attachment facet, for SetIndex to rewrite
+	// Message.HasAttachment (AppendMessage takes NewMessage.HasAttachment).
+	HasAttachment bool
 }
 
 // SearchQuery selects messages for search. Empty queries match anything.

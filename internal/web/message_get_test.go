@@ -69,3 +69,32 @@ func TestFileName_safeOnEverySystem(t *testing.T) {
 		}
 	}
 }
+
+// A message whose only attachment is a picture its HTML shows by cid: has
+// no paperclip in the list, and its picture is marked embedded, not listed
+// as a file; a real file next to it still counts.
+func TestMessages_embeddedPictureIsNoAttachment(t *testing.T) {
+	f := newFixture(t)
+	related := "Subject: logo\r\nContent-Type: multipart/related; boundary=r\r\n\r\n--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+		"<p>안내</p><img src=\"cid:logo@x\">\r\n--r\r\nContent-Type: image/png; name=logo.png\r\nContent-ID: <logo@x>\r\n" +
+		"Content-Disposition: inline; filename=logo.png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r--\r\n"
+	logo := f.Put(f.alice.ID, "INBOX", related)
+	withFile := f.Put(f.alice.ID, "INBOX", "Subject: logo and file\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\n"+
+		strings.Replace(related[len("Subject: logo\r\n"):], "--r--\r\n", "--r--\r\n\r\n", 1)+
+		"--m\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf\r\n\r\n%PDF\r\n--m--\r\n")
+	c := f.login(t, "alice@example.test")
+	var page struct{ Messages []messageJSON }
+	c.do("GET", fmt.Sprintf("/api/v1/mailboxes/%d/messages", c.mailboxID("INBOX")), nil, &page)
+	has := map[int64]bool{}
+	for _, m := range page.Messages {
+		has[m.ID] = m.HasAttachment
+	}
+	if has[logo.ID] || !has[withFile.ID] {
+		t.Errorf("has_attachment: picture only %v, picture and a file %v; want false, true", has[logo.ID], has[withFile.ID])
+	}
+	var got struct{ Attachments []attachmentJSON }
+	c.do("GET", fmt.Sprintf("/api/v1/messages/%d", withFile.ID), nil, &got)
+	if len(got.Attachments) != 2 || !got.Attachments[0].Embedded || got.Attachments[1].Embedded || got.Attachments[1].Filename != "a.pdf" {
+		t.Errorf("attachments %+v; want the picture embedded, a.pdf not", got.Attachments)
+	}
+}

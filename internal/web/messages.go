@@ -132,6 +132,9 @@ type attachmentJSON struct {
 	Size        int    `json:"size"`
 	ContentID   string `json:"content_id,omitempty"`
 	Inline      bool   `json:"inline"`
+	// Embedded: a picture the HTML body shows by cid:, not a file to list
+	// (message.Files; has_attachment does not count it).
+	Embedded bool `json:"embedded"`
 }
 
 // messageGet returns one message for reading: header, text, the HTML
@@ -143,10 +146,14 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parsed := message.Parse(raw)
+	files := map[*message.Part]bool{}
+	for _, p := range parsed.Files() {
+		files[p] = true
+	}
 	var atts []attachmentJSON
 	for i, p := range parsed.Attachments() {
 		atts = append(atts, attachmentJSON{Index: i + 1, Filename: p.Filename(), ContentType: p.ContentType, Size: len(p.Body()),
-			ContentID: trimAngle(p.Header.Get("Content-Id")), Inline: p.Disposition == "inline"})
+			ContentID: trimAngle(p.Header.Get("Content-Id")), Inline: p.Disposition == "inline", Embedded: !files[p]})
 	}
 	_, blocked, hasHTML := sanitized("", parsed, false)
 	// The envelope's Reply-To is From when the header is absent (IMAP's

@@ -39,6 +39,8 @@ type browserFixtures struct {
 	Keys browserCleanup `json:"keys"`
 	// Late: its Date header is five days before its arrival.
 	Late browserQuote `json:"late"`
+	// Logo: HTML mail whose only attachment is the picture it shows by cid:.
+	Logo browserQuote `json:"logo"`
 	// Header: a short message to seven people with two in Cc and a file;
 	// ReplySubject's message has a Reply-To.
 	Header browserHeader `json:"header"`
@@ -249,6 +251,16 @@ new Image().src = '%[2]s/script-img';
 		t.Fatalf("MX delivery of %q: %s", fx.Late.Subject, r)
 	}
 	inboxIDs = append(inboxIDs, m.MessageID)
+
+	// A newsletter with its logo inline (cid:): no paperclip, no file list.
+	fx.Logo = browserQuote{Subject: "로고가 들어간 안내문"}
+	png := "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+	mx("brand@remote.example", browserMail{From: "Brand <brand@remote.example>", Subject: utf8Word(fx.Logo.Subject),
+		ContentType: `multipart/related; boundary="rel"`, Encoding: "7bit",
+		Body: "--rel\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" +
+			base64.StdEncoding.EncodeToString([]byte(`<p>새 로고를 소개합니다.</p><img src="cid:logo@brand" alt="logo">`)) +
+			"\n--rel\nContent-Type: image/png; name=logo.png\nContent-ID: <logo@brand>\nContent-Disposition: inline; filename=logo.png\n" +
+			"Content-Transfer-Encoding: base64\n\n" + png + "\n--rel--\n"})
 
 	fx.Keys.Subjects = []string{"단축키로 지울 메일", "단축키로 표시할 메일"}
 	for _, subj := range fx.Keys.Subjects {

@@ -56,6 +56,7 @@ var browserScenarios = []string{
 	"reader_header",      // To and Cc shown (외 N명), Reply-To only when set, files above the text
 	"arrival_dates",      // the list shows arrival dates, in order, even for an old Date header
 	"download_eml",       // 메일 저장(.eml) names the file after the subject
+	"inline_image",       // a logo shown by cid: is no attachment: no paperclip, no file list
 	"list_layout",        // three panes at 1280/1440/1920: a 30-syllable subject whole
 }
 

@@ -70,7 +70,7 @@ async function originalBody(id, data) {
 }
 
 function refAttachments(id, data) {
-  return (data.attachments || []).filter((a) => !(data.has_html && a.inline && a.content_id))
+  return (data.attachments || []).filter((a) => !a.embedded) // pictures in the text travel with it
     .map((a) => ({ key: `m${id}-${a.index}`, ref: { message: id, index: a.index }, filename: a.filename || a.content_type, size: a.size }));
 }
 

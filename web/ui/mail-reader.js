@@ -88,7 +88,7 @@ function MessageView({ data, state, compact }) {
   const [details, setDetails] = useState(false);
   const m = data.message;
   const images = state.allowImages.has(m.id);
-  const files = (data.attachments || []).filter((a) => !(data.has_html && a.inline && a.content_id));
+  const files = (data.attachments || []).filter((a) => !a.embedded); // pictures in the text are not files
   return html`<div class="message-view">
     <div class=${'sender-panel' + (details ? ' expanded' : '')}>
       <div class="sender-line">

@@ -23,6 +23,9 @@ func (s *Store) SetIndex(ctx context.Context, accountID, messageID int64, idx st
 		if _, err := tx.ExecContext(ctx, `DELETE FROM message_index WHERE rowid=?`, messageID); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_attachment=? WHERE id=?`, idx.HasAttachment, messageID); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body, acct) VALUES (?,?,?,?,?,?)`,
 			messageID, idx.Subject, idx.From, idx.To, idx.Body, acctTerm(accountID))
 		return err

@@ -87,10 +87,21 @@ func testSearch(e *env) {
 	if got := find(store.SearchQuery{Text: search.Parse("견적서")}); len(got) != 1 {
 		e.Errorf("an expunged copy is still found: %v", got)
 	}
-	// Re-indexing replaces the terms; another account cannot.
+	// Re-indexing replaces the terms and the has-attachment facet (a row
+	// stored before the rule changed gets the new answer); another account
+	// cannot.
 	e.ok(e.s.SetIndex(e.ctx, a.ID, invoice.ID, indexed("청구서", "", "", "")), "SetIndex")
 	want("after re-indexing", find(store.SearchQuery{Text: search.Parse("청구")}), invoice.ID)
 	want("old terms gone", find(store.SearchQuery{Text: search.Parse("invoice")}))
+	withFile := indexed("청구서", "", "", "")
+	withFile.HasAttachment = true
+	e.ok(e.s.SetIndex(e.ctx, a.ID, invoice.ID, withFile), "SetIndex with a file")
+	noFile := indexed("2026년 견적서 송부", "", "", "")
+	e.ok(e.s.SetIndex(e.ctx, a.ID, quote.ID, noFile), "SetIndex without files")
+	want("has-attachment facet after re-indexing", find(store.SearchQuery{HasAttachment: true}), invoice.ID)
+	if m, err := e.s.Message(e.ctx, a.ID, quote.ID); err != nil || m.HasAttachment {
+		e.Errorf("after re-indexing without files: HasAttachment %v (%v)", m != nil && m.HasAttachment, err)
+	}
 	e.wantErr(e.s.SetIndex(e.ctx, b.ID, invoice.ID, indexed("x", "", "", "")), store.ErrNotFound, "SetIndex of another account's message")
 	e.consistent()
 }

@@ -463,6 +463,22 @@ export const scenarios = {
     await s.waitFor('#tb-delete on with a message open', async () => !(await disabled('tb-delete')));
   },
 
+  // A message whose only attachment is the logo its HTML shows has no
+  // paperclip and lists no files; one with a real file has both.
+  async inline_image(s) {
+    const { page } = s;
+    const logo = s.fx.logo.subject;
+    const withFile = s.fx.header.subject;
+    await s.ensureApp();
+    await s.openFolder('inbox');
+    await s.row(logo).waitFor();
+    assert((await s.row(withFile).locator('.msg-clip').count()) === 1, `"${withFile}" (a PDF attached) has no paperclip`);
+    assert((await s.row(logo).locator('.msg-clip').count()) === 0, `"${logo}" has a paperclip, but its only attachment is the logo in its text`);
+    await s.openMessage(logo);
+    await page.locator('iframe#reader-frame').waitFor();
+    assert(!(await page.locator('#reader .attachment').count()), `"${logo}" lists the logo as a file: ${await s.text('#reader .attachments')}`);
+  },
+
   // "메일 저장(.eml)" saves the open message under its subject.
   async download_eml(s) {
     const { page } = s;
