@@ -1,6 +1,8 @@
 // Korean and English words of the webmail. The Korean ones are those our
 // users know from the webmail they leave (shared/spec/GLOSSARY.md); keep
-// both catalogues in the same order so a missing key is easy to see.
+// both catalogues in the same order so a missing key is easy to see. An
+// English text with a count is {one, other} (t picks by the count); Korean
+// counts need no plural.
 
 const catalogues = {
   ko: {
@@ -95,24 +97,26 @@ const catalogues = {
     reportSpam: 'Report spam', notSpam: 'Not spam', delete: 'Delete', deletePermanently: 'Delete permanently', more: 'More',
     conversation: 'Conversation view', markRead: 'Mark as read', markUnread: 'Mark as unread', star: 'Star', unstar: 'Remove star',
     move: 'Move', moveTo: 'Move to folder', download: 'Download (.eml)', print: 'Print', viewSource: 'View source', compose: 'Compose',
-    confirmDeletePermanently: 'Delete {n} selected messages permanently? This cannot be undone.',
+    confirmDeletePermanently: { one: 'Delete the selected message permanently? This cannot be undone.', other: 'Delete {n} selected messages permanently? This cannot be undone.' },
     ok: 'OK', cancel: 'Cancel', close: 'Close', selectAll: 'Select all',
-    pageSelected: 'All {n} messages on this page are selected.', selectFolder: 'Select all {n} messages in this folder',
-    folderSelected: 'All {n} messages in this folder are selected.', clearSelection: 'Clear selection',
+    pageSelected: { one: 'The message on this page is selected.', other: 'All {n} messages on this page are selected.' },
+    selectFolder: { one: 'Select the message in this folder', other: 'Select all {n} messages in this folder' },
+    folderSelected: { one: 'The message in this folder is selected.', other: 'All {n} messages in this folder are selected.' }, clearSelection: 'Clear selection',
     noMessages: 'No messages.', noSelection: 'Select a message.', loading: 'Loading…',
-    total: '{n} messages', unread: '{n} unread', perPage: '{n} per page', prev: 'Previous', next: 'Next', page: '{page} / {pages}',
+    total: { one: '{n} message', other: '{n} messages' }, unread: '{n} unread', perPage: '{n} per page', prev: 'Previous', next: 'Next', page: '{page} / {pages}',
     from: 'From', to: 'To', cc: 'Cc', bcc: 'Bcc', date: 'Date', subject: 'Subject', replyTo: 'Reply-To',
     noSubject: '(no subject)', attachments: 'Attachments', showImages: 'Show images',
-    imagesBlocked: '{n} remote images were blocked for your safety.',
+    imagesBlocked: { one: '{n} remote image was blocked for your safety.', other: '{n} remote images were blocked for your safety.' },
     brokenMime: 'This message is malformed; parts of it may not show.',
     senderInfo: 'Sender information', showDetails: 'Details', hideDetails: 'Less', andMore: 'and {n} more',
     search: 'Search mail', searchPlaceholder: 'Search mail', advancedSearch: 'Advanced search', searchResults: 'Results for "{q}"',
     searchResultsPlain: 'Search results', body: 'Body', since: 'From date', before: 'To date', hasAttachment: 'Has attachment',
     allFolders: 'All folders', doSearch: 'Search', clearSearch: 'Close search',
-    moved: 'Moved {n} messages.', deleted: 'Deleted {n} messages.', markedSpam: 'Moved {n} messages to Spam.',
-    markedNotSpam: 'Moved {n} messages to the Inbox.', updated: 'Updated {n} messages.',
+    moved: { one: 'Moved {n} message.', other: 'Moved {n} messages.' }, deleted: { one: 'Deleted {n} message.', other: 'Deleted {n} messages.' },
+    markedSpam: { one: 'Moved {n} message to Spam.', other: 'Moved {n} messages to Spam.' },
+    markedNotSpam: { one: 'Moved {n} message to the Inbox.', other: 'Moved {n} messages to the Inbox.' }, updated: { one: 'Updated {n} message.', other: 'Updated {n} messages.' },
     folderCreated: 'Folder "{name}" created.', folderDeleted: 'Folder deleted.', folderRenamed: 'Folder renamed.',
-    newMail: '{n} new messages', newMailFrom: '{from}: {subject}',
+    newMail: { one: '{n} new message', other: '{n} new messages' }, newMailFrom: '{from}: {subject}',
     keyboard: 'Keyboard shortcuts', keyHelp: 'Keyboard shortcuts',
     keyJ: 'Next message', keyK: 'Previous message', keyU: 'Back to the list', keyHash: 'Delete', keySlash: 'Search', keyQuestion: 'This help',
     keyX: 'Select / unselect', keyEsc: 'Close, clear the selection', keyC: 'Compose', keyR: 'Reply', keyA: 'Reply all', keyF: 'Forward', keySend: 'Send (while writing)',
@@ -180,13 +184,20 @@ export function currentLang() {
 }
 
 // t returns the text of key in the current language, with {name} filled
-// from vars.
+// from vars (numbers written the language's way: 1,234). A text with
+// plural forms ({one, other}: English has them, Korean does not) is
+// chosen by vars.n.
 export function t(key, vars) {
   let s = catalogues[lang][key] ?? catalogues.en[key] ?? key;
+  if (typeof s === 'object') s = s[new Intl.PluralRules(locale()).select(Number(vars?.n))] ?? s.other;
   if (vars) {
-    for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+    for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, typeof v === 'number' ? v.toLocaleString(locale()) : String(v));
   }
   return s;
+}
+
+function locale() {
+  return lang === 'ko' ? 'ko-KR' : 'en-US';
 }
 
 // The browser's language when nobody is logged in.

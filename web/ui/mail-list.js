@@ -52,7 +52,7 @@ export function MessageList({ state }) {
     <div class="list-head">
       <input type="checkbox" id="select-all" title=${t('selectAll')} aria-label=${t('selectAll')} checked=${all}
         onChange=${(e) => selectAll(e.target.checked)} />
-      <span id="list-total">${t('total', { n: list.total.toLocaleString() })}</span>
+      <span id="list-total">${t('total', { n: list.total })}</span>
       ${route.search !== null && list.byMailbox && html`<${SearchCounts} byMailbox=${list.byMailbox} />`}
       <span class="spacer"></span>
       <select id="per-page" aria-label=${t('perPage', { n: '' })} value=${prefs.perPage}
@@ -65,10 +65,10 @@ export function MessageList({ state }) {
     </div>
     ${all && list.total > list.messages.length && route.search === null && html`<p id="select-folder-bar" class="notice select-bar">
       ${state.folderSelection
-        ? html`${t('folderSelected', { n: state.folderSelection.length.toLocaleString() })}
+        ? html`${t('folderSelected', { n: state.folderSelection.length })}
             <button class="link" onClick=${() => selectAll(false)}>${t('clearSelection')}</button>`
         : html`${t('pageSelected', { n: list.messages.length })}
-            <button id="select-folder" class="link" onClick=${selectFolder}>${t('selectFolder', { n: Math.min(list.total, 10000).toLocaleString() })}</button>`}
+            <button id="select-folder" class="link" onClick=${selectFolder}>${t('selectFolder', { n: Math.min(list.total, 10000) })}</button>`}
     </p>`}
     ${list.loading && !list.messages.length && html`<p class="empty">${t('loading')}</p>`}
     ${!list.loading && !list.messages.length && html`<p class="empty">${t('noMessages')}</p>`}

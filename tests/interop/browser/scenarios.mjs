@@ -670,6 +670,31 @@ export const scenarios = {
     }
   },
 
+  // English counts in the singular and the plural: "1 message", not
+  // "1 messages" (Sent holds the user's one reply of the thread fixture).
+  async plural_en(s) {
+    const { page } = s;
+    await s.ensureApp();
+    s.step("select#lang-select -> 'en'");
+    await page.locator('select#lang-select').selectOption('en');
+    try {
+      await s.waitFor('html[lang="en"]', async () => (await page.evaluate(() => document.documentElement.lang)) === 'en');
+      const sent = (await s.apiMailboxes()).find((b) => b.role === 'sent');
+      assert(sent.total === 1, `Sent holds ${sent.total} messages, the scenario wants 1`);
+      await s.openFolder('sent');
+      await s.waitFor('#list-total "1 message"', async () => (await s.text('#list-total')) === '1 message');
+      await s.openFolder('inbox');
+      const total = await s.waitFor('#list-total of the Inbox', async () => {
+        const x = await s.text('#list-total');
+        return /^\d+ messages$/.test(x || '') ? x : null;
+      });
+      s.note(`Inbox: ${total}`);
+    } finally {
+      await page.locator('select#lang-select').selectOption('ko').catch(() => {});
+    }
+    await s.waitFor('html[lang="ko"] again', async () => (await page.evaluate(() => document.documentElement.lang)) === 'ko');
+  },
+
   // The inbox on a phone-sized screen: the list shows and nothing is wider than the screen.
   async phone_layout(s) {
     const { page, cfg } = s;
