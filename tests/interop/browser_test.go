@@ -58,6 +58,7 @@ var browserScenarios = []string{
 	"download_eml",       // 메일 저장(.eml) names the file after the subject
 	"inline_image",       // a logo shown by cid: is no attachment: no paperclip, no file list
 	"plural_en",          // English: "1 message", "N messages"
+	"logout_language",    // the login page after logout keeps the language chosen
 	"list_layout",        // three panes at 1280/1440/1920: a 30-syllable subject whole
 }
 

@@ -166,8 +166,17 @@ const catalogues = {
 let lang = 'ko';
 let zone = 'Asia/Seoul';
 
+// langKey keeps the language last shown in this browser, for the login
+// page after a logout or a closed tab (browserLang).
+const langKey = 'postroom.lang';
+
 export function setLocale(language, timeZone) {
   lang = catalogues[language] ? language : 'ko';
+  try {
+    localStorage.setItem(langKey, lang);
+  } catch {
+    // private mode: the browser's language next time
+  }
   if (timeZone) {
     try {
       new Intl.DateTimeFormat('en', { timeZone });
@@ -200,8 +209,15 @@ function locale() {
   return lang === 'ko' ? 'ko-KR' : 'en-US';
 }
 
-// The browser's language when nobody is logged in.
+// The language when nobody is logged in: the one this browser showed last
+// (the user's choice survives a logout), else the browser's.
 export function browserLang() {
+  try {
+    const last = localStorage.getItem(langKey);
+    if (catalogues[last]) return last;
+  } catch {
+    // private mode
+  }
   return (navigator.language || 'ko').toLowerCase().startsWith('en') ? 'en' : 'ko';
 }
 

@@ -670,6 +670,29 @@ export const scenarios = {
     }
   },
 
+  // The login page after logging out speaks the language the user chose.
+  async logout_language(s) {
+    const { page, cfg } = s;
+    const lang = () => page.evaluate(() => document.documentElement.lang);
+    await s.ensureApp();
+    s.step("select#lang-select -> 'en', then #logout");
+    await page.locator('select#lang-select').selectOption('en');
+    await s.waitFor('html[lang="en"]', async () => (await lang()) === 'en');
+    try {
+      await page.locator('#logout').click();
+      await page.locator('#login-email').waitFor();
+      await s.waitFor('the login page', async () => (await page.locator('.login-box h1').count()) === 1);
+      const title = await s.text('.login-box h1');
+      await s.shot('14-login-after-logout-en');
+      assert((await lang()) === 'en' && title === 'Log in to mail', `after logging out in English the login page is html[lang="${await lang()}"] "${title}"`);
+    } finally {
+      s.step('back to Korean');
+      if (!(await page.locator('#app[data-ready="1"]').count())) await s.login(cfg.password).catch(() => {});
+      await page.locator('select#lang-select').selectOption('ko').catch(() => {});
+    }
+    await s.waitFor('html[lang="ko"] again', async () => (await lang()) === 'ko');
+  },
+
   // English counts in the singular and the plural: "1 message", not
   // "1 messages" (Sent holds the user's one reply of the thread fixture).
   async plural_en(s) {
