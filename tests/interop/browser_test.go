@@ -59,6 +59,7 @@ var browserScenarios = []string{
 	"inline_image",       // a logo shown by cid: is no attachment: no paperclip, no file list
 	"plural_en",          // English: "1 message", "N messages"
 	"logout_language",    // the login page after logout keeps the language chosen
+	"time_zone",          // select#tz-select saves the zone; the dates follow at once
 	"list_layout",        // three panes at 1280/1440/1920: a 30-syllable subject whole
 }
 

@@ -215,6 +215,19 @@ export async function setLanguage(language) {
   }
 }
 
+// setTimeZone saves the user's time zone; the dates on the screen follow.
+export async function setTimeZone(zone) {
+  try {
+    const acct = await patch('/api/v1/account', { time_zone: zone });
+    const account = { ...S().auth.account, ...(acct?.account || acct || {}), time_zone: zone };
+    setLocale(account.language, account.time_zone);
+    store.set({ auth: { ...S().auth, account } });
+  } catch (e) {
+    report(e);
+    store.set({}); // the select shows the zone still in use
+  }
+}
+
 // ---- folders ----
 
 export async function loadMailboxes() {

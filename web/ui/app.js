@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from './vendor/hooks.js';
 import { html } from './html.js';
 import { Icon } from './icons.js';
 import { LangSelect } from './lang-select.js';
+import { ZoneSelect } from './zone-select.js';
 import { store, useStore } from './store.js';
 import { t, setLocale, browserLang } from './i18n.js';
 import { onUnauthenticated } from './api.js';
@@ -69,6 +70,7 @@ function Header({ state }) {
     <button id="notify-toggle" class=${'icon-button' + (prefs.notify ? ' on' : '')} aria-pressed=${prefs.notify}
       title=${t('notifications')} onClick=${toggleNotify}><${Icon} name="bell" /></button>
     <${LangSelect} />
+    <${ZoneSelect} zone=${state.auth.account.time_zone} />
     <span id="user-email" class="user">${state.auth.account.email}</span>
     <button id="logout" class="link" onClick=${logout}>${t('logout')}</button>
   </header>`;

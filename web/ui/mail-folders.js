@@ -5,6 +5,7 @@ import { html } from './html.js';
 import { t, folderName } from './i18n.js';
 import { roleOrder, go, act, targets, createFolder, renameFolder, deleteFolder, logout } from './actions.js';
 import { LangSelect } from './lang-select.js';
+import { ZoneSelect } from './zone-select.js';
 import { openDialog } from './dialogs.js';
 
 export const dragType = 'application/x-postroom-ids';
@@ -34,6 +35,7 @@ export function FolderTree({ state }) {
     <div class="drawer-foot">
       <span class="user">${state.auth.account.email}</span>
       <${LangSelect} id="lang-select-drawer" />
+      <${ZoneSelect} id="tz-select-drawer" zone=${state.auth.account.time_zone} />
       <button class="link" onClick=${logout}>${t('logout')}</button>
     </div>
   </nav>`;

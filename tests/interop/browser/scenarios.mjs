@@ -693,6 +693,57 @@ export const scenarios = {
     await s.waitFor('html[lang="ko"] again', async () => (await lang()) === 'ko');
   },
 
+  // The time zone is chosen beside the language (the browser's own zone
+  // among the choices), saved to the account, and the dates on the screen
+  // are written in it at once.
+  async time_zone(s) {
+    const { page } = s;
+    const { subject } = s.fx.euckr;
+    const zone = 'America/New_York'; // the browser runs in Asia/Seoul
+    await s.ensureApp();
+    const before = (await s.api('/api/v1/session?per_page=1')).account.time_zone;
+    const browser = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const options = await page.locator('select#tz-select option').evaluateAll((os) => os.map((o) => o.value));
+    assert(options.includes(browser) && options.includes(zone), `select#tz-select offers ${JSON.stringify(options)}: no ${browser} (the browser's) or ${zone}`);
+    await s.openFolder('inbox');
+    await s.openMessage(subject);
+    const at = await page.locator('#reader-date').getAttribute('datetime');
+    // i18n.js's longDate, computed by the browser's Intl (node's may lack Korean)
+    const formats = {};
+    for (const tz of [zone, before]) {
+      formats[tz] = await page.evaluate(([iso, timeZone]) => new Intl.DateTimeFormat('ko-KR', {
+        timeZone, year: 'numeric', month: 'long', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit',
+      }).format(new Date(iso)), [at, tz]);
+    }
+    const longDate = (tz) => formats[tz];
+    assert(longDate(zone) !== longDate(before), `${at} reads the same in ${zone} and ${before}`);
+    s.step(`select#tz-select -> ${zone}`);
+    await page.locator('select#tz-select').selectOption(zone);
+    try {
+      await s.waitFor(`#reader-date "${longDate(zone)}" (${at} in ${zone})`, async () => (await s.text('#reader-date')) === longDate(zone));
+      await s.waitFor(`the account's time_zone ${zone} (API)`, async () => (await s.api('/api/v1/session?per_page=1')).account.time_zone === zone);
+      await s.shot('15-time-zone');
+      s.step('reload: the zone stays');
+      await page.reload();
+      await page.locator('#app[data-ready="1"]').waitFor({ timeout: 15_000 });
+      await s.waitFor(`#reader-date in ${zone} after a reload`, async () => (await s.text('#reader-date')) === longDate(zone));
+      assert((await page.locator('select#tz-select').inputValue()) === zone, 'select#tz-select does not show the saved zone');
+      s.step('390x844: the zone in the folder drawer');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator('#nav-toggle').click();
+      await page.locator('select#tz-select-drawer').waitFor({ state: 'visible' });
+      await s.waitFor('the drawer open', async () => (await page.locator('#folders').boundingBox())?.x >= 0);
+      assert((await page.locator('select#tz-select-drawer').inputValue()) === zone, 'select#tz-select-drawer does not show the saved zone');
+      await s.shot('15-time-zone-phone-drawer');
+      await page.setViewportSize({ width: 1280, height: 800 });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      s.step(`select#tz-select -> ${before} (restore)`);
+      await page.locator('select#tz-select').selectOption(before).catch(() => {});
+    }
+    await s.waitFor(`#reader-date in ${before} again`, async () => (await s.text('#reader-date')) === longDate(before));
+  },
+
   // English counts in the singular and the plural: "1 message", not
   // "1 messages" (Sent holds the user's one reply of the thread fixture).
   async plural_en(s) {
