@@ -60,6 +60,7 @@ var browserScenarios = []string{
 	"plural_en",          // English: "1 message", "N messages"
 	"logout_language",    // the login page after logout keeps the language chosen
 	"time_zone",          // select#tz-select saves the zone; the dates follow at once
+	"layout_icon",        // #layout-toggle draws a framed window in both layouts, not ☰
 	"list_layout",        // three panes at 1280/1440/1920: a 30-syllable subject whole
 }
 

@@ -66,6 +66,7 @@ function Header({ state }) {
     <${SearchBox} key=${state.route.search || ''} state=${state} />
     <span class="spacer"></span>
     <button id="layout-toggle" class="icon-button" title=${prefs.layout === 'split' ? t('layoutList') : t('layoutSplit')}
+      aria-label=${prefs.layout === 'split' ? t('layoutList') : t('layoutSplit')}
       onClick=${() => store.setPrefs({ layout: prefs.layout === 'split' ? 'list' : 'split' })}><${Icon} name=${prefs.layout === 'split' ? 'list' : 'split'} /></button>
     <button id="notify-toggle" class=${'icon-button' + (prefs.notify ? ' on' : '')} aria-pressed=${prefs.notify}
       title=${t('notifications')} onClick=${toggleNotify}><${Icon} name="bell" /></button>

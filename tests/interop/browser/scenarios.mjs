@@ -769,6 +769,35 @@ export const scenarios = {
     await s.waitFor('html[lang="ko"] again', async () => (await page.evaluate(() => document.documentElement.lang)) === 'ko');
   },
 
+  // The layout switch draws a window (a frame with panes or rows), not the
+  // three bars of a menu (☰), in both layouts; its label names the layout.
+  async layout_icon(s) {
+    const { page } = s;
+    await s.ensureApp();
+    const icon = () => page.locator('#layout-toggle svg path').evaluate((p) => {
+      const at = (x, y) => p.isPointInFill(new DOMPoint(x, y));
+      // the frame's left and right edges, above, between and below where
+      // a menu icon's bars are; and no bar across the middle of the inside
+      const edge = (xs) => [8, 12, 16].every((y) => xs.some((x) => at(x, y)));
+      return { d: p.getAttribute('d'), left: edge([2.5, 3.5]), right: edge([20.5, 21.5]),
+        inside: at(6, 12), label: p.closest('button').getAttribute('aria-label') };
+    });
+    const seen = [];
+    for (let i = 0; i < 2; i++) {
+      const layout = (await page.locator('.mail.layout-split').count()) ? 'split' : 'list';
+      const got = await icon();
+      s.note(`${layout}: ${JSON.stringify(got)}`);
+      await s.shot(`16-layout-icon-${layout}`);
+      assert(got.left && got.right && !got.inside, `in the ${layout} layout #layout-toggle's icon is no framed window (edges ${got.left}/${got.right}, inside ${got.inside}): it reads as a menu`);
+      assert(got.label, `#layout-toggle has no aria-label in the ${layout} layout`);
+      seen.push(got.d);
+      s.step('#layout-toggle');
+      await page.locator('#layout-toggle').click();
+      await s.waitFor('the other layout', async () => ((await page.locator('.mail.layout-split').count()) ? 'split' : 'list') !== layout);
+    }
+    assert(seen[0] !== seen[1], 'the two layouts show the same icon');
+  },
+
   // The inbox on a phone-sized screen: the list shows and nothing is wider than the screen.
   async phone_layout(s) {
     const { page, cfg } = s;
