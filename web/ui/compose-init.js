@@ -78,7 +78,7 @@ function refAttachments(id, data) {
 // "reply=7", "replyall=7", "forward=7", "resend=7").
 export async function initial(key) {
   const saved = backup(key);
-  if (saved) return saved;
+  if (saved) return { ...saved, restored: true }; // text the user wrote before: Cancel asks
   const p = new URLSearchParams(key);
   const m = blank();
   if (p.get('to')) m.to = [p.get('to')];

@@ -63,7 +63,7 @@ export function Compose({ state }) {
     setM(null);
     const opened = (x) => {
       if (!live) return;
-      start.current = written(x);
+      start.current = x.restored ? '' : written(x);
       setM(x);
     };
     initial(key).then(opened, (e) => { report(e); opened(blank()); });

@@ -627,7 +627,11 @@ export const composeScenarios = {
     await s.waitFor(`#compose-subject "${subject}" after logging in again`, async () => (await page.locator('#compose-subject').inputValue()) === subject);
     await s.waitFor('the text in #compose-editor after logging in again', async () => (await s.text('#compose-editor'))?.includes(text));
     await chip(s, 'to', users.to).waitFor();
-    await discard(s);
+    s.step('#compose-discard on the text brought back: it asks');
+    await page.locator('#compose-discard').click();
+    await page.locator('#discard-dialog').waitFor();
+    await page.locator('#discard-trash').click();
+    await s.waitFor('the compose screen to close', async () => !(await page.locator('#compose-form').count()));
   },
 
   async undo_send(s) {
