@@ -124,7 +124,8 @@ function DomainView({ domain, onChange }) {
   const admins = (users || []).filter((u) => u.admin).length;
   return html`<section id="domain-view" class="console-card" data-domain=${domain.name}>
     <h1>${domain.name}</h1>
-    <p class="muted">${t('domainFacts', { n: domain.accounts, admins: domain.admins, used: size(domain.used_bytes) })}</p>
+    <p id="domain-facts" class="muted">${t('accountsCount', { n: domain.accounts })} · ${t('adminsCount', { n: domain.admins })} ·
+      ${t('usedAmount', { used: size(domain.used_bytes) })}</p>
     ${users !== null && admins === 0 && html`<p id="needs-admin" class="notice warn">${t('needsAdmin')}</p>`}
     <div class="tabs" role="tablist">
       <button type="button" role="tab" id="tab-users" class=${'tab' + (tab === 'users' ? ' on' : '')} aria-selected=${tab === 'users'}

@@ -90,6 +90,14 @@ export const consoleScenarios = {
     assert(adminCell.includes(fx.AdminName), `the administrator's row lacks his name: ${adminCell}`);
     await s.shot('console-03-users');
 
+    s.step('English: the console speaks it, with singular and plural');
+    await page.locator('#lang-select').selectOption('en');
+    await s.waitFor('#domain-facts in English', async () => (await s.text('#domain-facts'))?.replace(/\s+/g, ' ').startsWith('2 accounts · 1 administrator ·'));
+    await page.reload();
+    await s.waitFor('English after a reload (the session keeps it)', async () => (await s.text('#tab-users')) === 'Users');
+    await page.locator('#lang-select').selectOption('ko');
+    await s.waitFor('Korean again', async () => (await s.text('#tab-users')) === '사용자 관리');
+
     s.step('the DNS records tab');
     await page.locator('#tab-dns').click();
     await s.waitFor('#dns-zone with the MX record', async () => (await s.text('#dns-zone'))?.includes(`${fx.Domain}. 3600 IN MX`));

@@ -18,7 +18,22 @@ import { consoleScenarios } from './console-scenarios.mjs';
 import { dateScenarios } from './date-scenarios.mjs';
 import { Scenario } from './support.mjs';
 
-const scenarios = { ...reading, ...composeScenarios, ...consoleScenarios, ...dateScenarios };
+// One name, one scenario: a name in two files would silently run only the
+// last one.
+const files = { 'scenarios.mjs': reading, 'compose-scenarios.mjs': composeScenarios, 'console-scenarios.mjs': consoleScenarios,
+  'date-scenarios.mjs': dateScenarios };
+const scenarios = {};
+const home = {};
+for (const [file, set] of Object.entries(files)) {
+  for (const [name, fn] of Object.entries(set)) {
+    if (home[name]) {
+      console.error(`runner.mjs: the scenario ${name} is in both ${home[name]} and ${file}; rename one`);
+      process.exit(2);
+    }
+    home[name] = file;
+    scenarios[name] = fn;
+  }
+}
 
 const cfg = JSON.parse(process.env.POSTROOM_BROWSER_CONFIG || 'null');
 if (!cfg) {
