@@ -68,15 +68,24 @@ func TestThrottle_delayGrowsAfterFreeFailuresAndFades(t *testing.T) {
 	}
 }
 
-func TestLogin_rules(t *testing.T) {
-	ctx := context.Background()
+// newStore is an empty store hosting example.test.
+func newStore(t *testing.T) (*sqlite.Store, *store.Domain) {
+	t.Helper()
 	s, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
 	d := &store.Domain{Name: "example.test"}
-	s.CreateDomain(ctx, d)
+	if err := s.CreateDomain(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	return s, d
+}
+
+func TestLogin_rules(t *testing.T) {
+	ctx := context.Background()
+	s, d := newStore(t)
 	hash, _ := HashPassword("pw")
 	mk := func(local string, enabled, clients bool) {
 		if err := s.CreateAccount(ctx, &store.Account{DomainID: d.ID, LocalPart: local, PasswordHash: hash, Enabled: enabled, ClientAccess: clients}); err != nil {
@@ -155,13 +164,7 @@ func TestLogin_rules(t *testing.T) {
 // mail account (nor an address the console).
 func TestWebLogin_addressOrOperator(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	d := &store.Domain{Name: "example.test"}
-	s.CreateDomain(ctx, d)
+	s, d := newStore(t)
 	hash, _ := HashPassword("pw")
 	if err := s.CreateAccount(ctx, &store.Account{DomainID: d.ID, LocalPart: "boss", PasswordHash: hash, Enabled: true, Admin: true}); err != nil {
 		t.Fatal(err)
