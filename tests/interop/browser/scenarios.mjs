@@ -324,27 +324,17 @@ export const scenarios = {
     await s.ensureApp();
     await s.openFolder('inbox');
     const titleBefore = await page.title();
-    await s.openMessage(subject);
-    const frame = page.locator('iframe#reader-frame');
-    await frame.waitFor();
-    const sandbox = await frame.getAttribute('sandbox');
-    s.note(`iframe sandbox="${sandbox}"`);
-    assert(sandbox !== null, 'iframe#reader-frame has no sandbox attribute');
-    assert(!sandbox.split(/\s+/).includes('allow-scripts'), `iframe#reader-frame sandbox allows scripts: "${sandbox}"`);
-    const body = page.frameLocator('iframe#reader-frame').locator('body');
-    await s.waitFor(`the frame to show "${visible}"`, async () => ((await body.textContent()) || '').includes(visible));
-
-    // Give a script or an onerror that slipped through time to run.
-    await page.waitForTimeout(1_500);
-    const title = await page.title();
-    assert(!/PWNED/.test(title), `the mail's script changed the tab title: "${title}"`);
-    assert(await page.evaluate(() => window.postroomPwned === undefined), 'the mail set window.postroomPwned on the app');
-    const { hits } = await s.control('/beacon');
-    s.note(`beacon hits: ${JSON.stringify(hits)}`);
-    assert(hits['/selfcheck'] === 1, `the beacon does not count (self-check hits: ${hits['/selfcheck']})`);
-    const ran = badPaths.filter((p) => hits[p]);
-    assert(ran.length === 0, `the mail's script or onerror ran: beacon hits on ${JSON.stringify(ran)}`);
-    s.note(`tab title "${titleBefore}" -> "${title}"`);
+    // every request the page makes is seen here as it is made, before the
+    // beacon could count it
+    const asked = [];
+    const onRequest = (r) => badPaths.includes(new URL(r.url(), 'http://x').pathname) && asked.push(r.url());
+    page.on('request', onRequest);
+    try {
+      await htmlSandboxChecks(s, subject, visible, badPaths, titleBefore);
+    } finally {
+      page.off('request', onRequest);
+    }
+    assert(asked.length === 0, `the mail's script or onerror asked for ${JSON.stringify(asked)}`);
   },
 
   // 10. Losing the session on a message's route: login form, then back there.
@@ -816,3 +806,35 @@ export const scenarios = {
     }
   },
 };
+
+// htmlSandboxChecks opens the hostile HTML message and checks that nothing
+// in it ran (html_sandbox).
+async function htmlSandboxChecks(s, subject, visible, badPaths, titleBefore) {
+  const { page } = s;
+  await s.openMessage(subject);
+  const frame = page.locator('iframe#reader-frame');
+  await frame.waitFor();
+  const sandbox = await frame.getAttribute('sandbox');
+  s.note(`iframe sandbox="${sandbox}"`);
+  assert(sandbox !== null, 'iframe#reader-frame has no sandbox attribute');
+  assert(!sandbox.split(/\s+/).includes('allow-scripts'), `iframe#reader-frame sandbox allows scripts: "${sandbox}"`);
+  const body = page.frameLocator('iframe#reader-frame').locator('body');
+  await s.waitFor(`the frame to show "${visible}"`, async () => ((await body.textContent()) || '').includes(visible));
+
+  // A script or an onerror that slipped through has run by the time the
+  // frame's document and every picture in it have loaded or failed.
+  const readyState = await s.waitFor('the frame document to be complete', async () => {
+    const st = await page.frame({ url: /\/html/ })?.evaluate(() => document.readyState).catch((e) => `error: ${e.message}`);
+    return st === 'complete' ? st : null;
+  }, 15_000);
+  s.note(`frame readyState ${readyState}`);
+  const title = await page.title();
+  assert(!/PWNED/.test(title), `the mail's script changed the tab title: "${title}"`);
+  assert(await page.evaluate(() => window.postroomPwned === undefined), 'the mail set window.postroomPwned on the app');
+  const { hits } = await s.control('/beacon');
+  s.note(`beacon hits: ${JSON.stringify(hits)}`);
+  assert(hits['/selfcheck'] === 1, `the beacon does not count (self-check hits: ${hits['/selfcheck']})`);
+  const ran = badPaths.filter((p) => hits[p]);
+  assert(ran.length === 0, `the mail's script or onerror ran: beacon hits on ${JSON.stringify(ran)}`);
+  s.note(`tab title "${titleBefore}" -> "${title}"`);
+}
