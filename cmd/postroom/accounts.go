@@ -45,7 +45,7 @@ func ensureOperator(ctx context.Context, d *dataDir) (string, error) {
 }
 
 // adminService is the administrators' service on the data directory; the
-// command line acts as the operator (auth.CommandLine).
+// command line acts as the operator (actor.CommandLine).
 func adminService(d *dataDir) *admin.Service {
 	return &admin.Service{Store: d.Store}
 }

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"postroom/internal/auth"
+	"postroom/internal/actor"
 	"postroom/internal/dnsrecords"
 	"postroom/internal/store"
 )
@@ -28,7 +28,7 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 	svc := adminService(d)
 	switch sub := pos[0]; {
 	case sub == "list" && len(pos) == 1:
-		doms, err := svc.Domains(ctx, auth.CommandLine)
+		doms, err := svc.Domains(ctx, actor.CommandLine)
 		if err != nil {
 			return err
 		}
@@ -37,18 +37,18 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return nil
 	case sub == "add" && len(pos) == 2:
-		dom, err := svc.CreateDomain(ctx, auth.CommandLine, pos[1])
+		dom, err := svc.CreateDomain(ctx, actor.CommandLine, pos[1])
 		if err != nil {
 			return adminError(err)
 		}
 		fmt.Fprintf(out, "added domain %s\n", dom.Name)
 		return nil
 	case sub == "dns" && len(pos) == 2:
-		dom, err := svc.Domain(ctx, auth.CommandLine, pos[1])
+		dom, err := svc.Domain(ctx, actor.CommandLine, pos[1])
 		if err != nil {
 			return err
 		}
-		records, err := svc.DNSRecords(ctx, auth.CommandLine, dom.Name, d.Config.Hostname)
+		records, err := svc.DNSRecords(ctx, actor.CommandLine, dom.Name, d.Config.Hostname)
 		if err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return nil
 	case sub == "remove" && len(pos) == 2:
-		if err := svc.DeleteDomain(ctx, auth.CommandLine, pos[1]); err != nil {
+		if err := svc.DeleteDomain(ctx, actor.CommandLine, pos[1]); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "removed domain %s with its accounts and their mail\n", pos[1])

@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"postroom/internal/actor"
 	"postroom/internal/admin"
-	"postroom/internal/auth"
 	"postroom/internal/config"
 )
 
@@ -63,14 +63,14 @@ func cmdInit(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "exists: operator %q\n", OperatorName)
 	}
 	svc := adminService(d)
-	if dom, err := svc.CreateDomain(ctx, auth.CommandLine, *domain); isCode(err, "domain_exists") {
+	if dom, err := svc.CreateDomain(ctx, actor.CommandLine, *domain); isCode(err, "domain_exists") {
 		fmt.Fprintf(out, "exists: domain %s\n", *domain)
 	} else if err != nil {
 		return adminError(err)
 	} else {
 		fmt.Fprintf(out, "created: domain %s\n", dom.Name)
 	}
-	a, err := svc.CreateAccount(ctx, auth.CommandLine, admin.NewAccount{Address: *adminAddr, Password: *password, Name: *name, Admin: true})
+	a, err := svc.CreateAccount(ctx, actor.CommandLine, admin.NewAccount{Address: *adminAddr, Password: *password, Name: *name, Admin: true})
 	if isCode(err, "account_exists") {
 		fmt.Fprintf(out, "exists: administrator %s (password unchanged)\n", *adminAddr)
 	} else if err != nil {

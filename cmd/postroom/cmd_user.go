@@ -7,8 +7,8 @@ import (
 	"io"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/admin"
-	"postroom/internal/auth"
 	"postroom/internal/store"
 )
 
@@ -36,7 +36,7 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	defer d.Close()
 	switch sub {
 	case "add":
-		a, err := adminService(d).CreateAccount(ctx, auth.CommandLine,
+		a, err := adminService(d).CreateAccount(ctx, actor.CommandLine,
 			admin.NewAccount{Address: arg, Password: *password, Name: *name, Quota: *quota, Admin: *isAdmin})
 		if err != nil {
 			return adminError(err)
@@ -44,7 +44,7 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "added user %s\n", a.Address())
 		return nil
 	case "list":
-		accts, err := adminService(d).Accounts(ctx, auth.CommandLine, arg)
+		accts, err := adminService(d).Accounts(ctx, actor.CommandLine, arg)
 		if err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	}
 	switch sub {
 	case "passwd":
-		if err := adminService(d).SetPassword(ctx, auth.CommandLine, a.Address(), *password); err != nil {
+		if err := adminService(d).SetPassword(ctx, actor.CommandLine, a.Address(), *password); err != nil {
 			return adminError(err)
 		}
 		fmt.Fprintf(out, "%s: %s done\n", a.Address(), sub)

@@ -7,7 +7,7 @@ import (
 	"net"
 	"path/filepath"
 
-	"postroom/internal/auth"
+	"postroom/internal/actor"
 )
 
 // welcome prints what whoever started the server needs first: where the
@@ -15,7 +15,7 @@ import (
 // itself only when it was just made), and what to do while no domain
 // exists yet.
 func welcome(ctx context.Context, out io.Writer, d *dataDir, newPassword, url string) error {
-	doms, err := adminService(d).Domains(ctx, auth.CommandLine)
+	doms, err := adminService(d).Domains(ctx, actor.CommandLine)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"postroom/internal/actor"
 	"postroom/internal/auth"
 	"postroom/internal/message"
 	"postroom/internal/store"
@@ -34,8 +35,8 @@ type NewAccount struct {
 // CreateAccount creates a mail account with its standard folders. The
 // operator may create one in any domain, a domain administrator in his
 // own. Language and time zone come from the domain's defaults.
-func (s *Service) CreateAccount(ctx context.Context, p auth.Principal, n NewAccount) (*store.Account, error) {
-	if p.Role != auth.RoleOperator && p.Role != auth.RoleDomainAdmin {
+func (s *Service) CreateAccount(ctx context.Context, p actor.Actor, n NewAccount) (*store.Account, error) {
+	if p.Role != actor.RoleOperator && p.Role != actor.RoleDomainAdmin {
 		return nil, ErrForbidden
 	}
 	address := strings.ToLower(strings.TrimSpace(n.Address))
@@ -82,7 +83,7 @@ func (s *Service) CreateAccount(ctx context.Context, p auth.Principal, n NewAcco
 
 // Accounts lists a domain's accounts with their usage, for the operator
 // or the domain's administrator.
-func (s *Service) Accounts(ctx context.Context, p auth.Principal, domain string) ([]store.Account, error) {
+func (s *Service) Accounts(ctx context.Context, p actor.Actor, domain string) ([]store.Account, error) {
 	d, err := s.domainFor(ctx, p, domain)
 	if err != nil {
 		return nil, err
@@ -92,7 +93,7 @@ func (s *Service) Accounts(ctx context.Context, p auth.Principal, domain string)
 
 // SetPassword replaces an account's password (the operator, or the
 // administrator of the account's domain).
-func (s *Service) SetPassword(ctx context.Context, p auth.Principal, address, password string) error {
+func (s *Service) SetPassword(ctx context.Context, p actor.Actor, address, password string) error {
 	a, err := s.account(ctx, p, address)
 	if err != nil {
 		return err
@@ -109,8 +110,8 @@ func (s *Service) SetPassword(ctx context.Context, p auth.Principal, address, pa
 	return nil
 }
 
-// account finds an account the principal manages.
-func (s *Service) account(ctx context.Context, p auth.Principal, address string) (*store.Account, error) {
+// account finds an account the actor manages.
+func (s *Service) account(ctx context.Context, p actor.Actor, address string) (*store.Account, error) {
 	_, domain, ok := message.SplitAddress(strings.ToLower(strings.TrimSpace(address)))
 	if !ok {
 		return nil, invalid("email", "invalid_address", address)

@@ -5,7 +5,7 @@
 // integration API), so that each rule exists once.
 //
 // Invariants:
-//   - Every call takes the acting auth.Principal and checks it here: the
+//   - Every call takes the acting actor.Actor and checks it here: the
 //     operator manages every domain, a domain administrator only his own,
 //     a user nothing. Another domain is ErrNotFound to an administrator,
 //     as if it did not exist.
@@ -19,7 +19,7 @@ import (
 	"fmt"
 	"time"
 
-	"postroom/internal/auth"
+	"postroom/internal/actor"
 	"postroom/internal/store"
 )
 
@@ -42,11 +42,11 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-// ErrForbidden: the principal may not do this at all (a user calling an
+// ErrForbidden: the actor may not do this at all (a user calling an
 // administrator's operation, an administrator an operator's).
 var ErrForbidden = errors.New("admin: not allowed")
 
-// ErrNotFound: no such domain or account, or not one the principal may see.
+// ErrNotFound: no such domain or account, or not one the actor may see.
 var ErrNotFound = store.ErrNotFound
 
 // InvalidError is a refused value. Code is stable for programs and
@@ -69,7 +69,7 @@ func invalid(field, code, value string) error {
 }
 
 // operatorOnly refuses everyone but the operator.
-func operatorOnly(p auth.Principal) error {
+func operatorOnly(p actor.Actor) error {
 	if !p.IsOperator() {
 		return ErrForbidden
 	}
@@ -79,10 +79,10 @@ func operatorOnly(p auth.Principal) error {
 // domainFor returns the domain named name if p manages it: the operator
 // any, a domain administrator his own (another is ErrNotFound), a user
 // none (ErrForbidden).
-func (s *Service) domainFor(ctx context.Context, p auth.Principal, name string) (*store.Domain, error) {
+func (s *Service) domainFor(ctx context.Context, p actor.Actor, name string) (*store.Domain, error) {
 	switch p.Role {
-	case auth.RoleOperator:
-	case auth.RoleDomainAdmin:
+	case actor.RoleOperator:
+	case actor.RoleDomainAdmin:
 	default:
 		return nil, ErrForbidden
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/auth"
 	"postroom/internal/store"
 	"postroom/internal/testbed"
@@ -27,11 +28,11 @@ func wantInvalid(t *testing.T, err error, field, code string) {
 
 func TestCreateDomain_operatorOnlyWithDKIMKeys(t *testing.T) {
 	s, b := newService(t)
-	admin := auth.AccountPrincipal(b.Account("boss", func(a *store.Account) { a.Admin = true }))
+	admin := actor.User(b.Account("boss", func(a *store.Account) { a.Admin = true }))
 	if _, err := s.CreateDomain(b.Ctx, admin, "other.test"); !errors.Is(err, ErrForbidden) {
 		t.Fatalf("a domain administrator created a domain: %v", err)
 	}
-	d, err := s.CreateDomain(b.Ctx, auth.CommandLine, "  New-Company.CO.KR ")
+	d, err := s.CreateDomain(b.Ctx, actor.CommandLine, "  New-Company.CO.KR ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,25 +43,25 @@ func TestCreateDomain_operatorOnlyWithDKIMKeys(t *testing.T) {
 	if err != nil || len(keys) == 0 {
 		t.Fatalf("no DKIM keys for a new domain: %v %v", keys, err)
 	}
-	_, err = s.CreateDomain(b.Ctx, auth.CommandLine, "new-company.co.kr")
+	_, err = s.CreateDomain(b.Ctx, actor.CommandLine, "new-company.co.kr")
 	wantInvalid(t, err, "name", "domain_exists")
 	for _, bad := range []string{"", "localhost", "a..b", "-x.test", "x-.test", "has space.test", "a@b.test", strings.Repeat("a", 64) + ".test"} {
-		_, err := s.CreateDomain(b.Ctx, auth.CommandLine, bad)
+		_, err := s.CreateDomain(b.Ctx, actor.CommandLine, bad)
 		wantInvalid(t, err, "name", "invalid_domain")
 	}
-	if _, err := s.CreateDomain(b.Ctx, auth.CommandLine, "회사.한국"); err != nil {
+	if _, err := s.CreateDomain(b.Ctx, actor.CommandLine, "회사.한국"); err != nil {
 		t.Fatalf("an IDN domain: %v", err)
 	}
 }
 
 func TestCreateAccount_rulesAndTenancy(t *testing.T) {
 	s, b := newService(t)
-	other, err := s.CreateDomain(b.Ctx, auth.CommandLine, "other.test")
+	other, err := s.CreateDomain(b.Ctx, actor.CommandLine, "other.test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	boss := auth.AccountPrincipal(b.Account("boss", func(a *store.Account) { a.Admin = true }))
-	user := auth.AccountPrincipal(b.Account("user", nil))
+	boss := actor.User(b.Account("boss", func(a *store.Account) { a.Admin = true }))
+	user := actor.User(b.Account("user", nil))
 	good := NewAccount{Address: "Kim.MinJi@Example.test", Password: "long-enough", Name: " 김민지 "}
 
 	a, err := s.CreateAccount(b.Ctx, boss, good)
@@ -75,24 +76,24 @@ func TestCreateAccount_rulesAndTenancy(t *testing.T) {
 	}
 	cases := []struct {
 		name        string
-		p           auth.Principal
+		p           actor.Actor
 		n           NewAccount
 		field, code string
 		err         error
 	}{
 		{"userMayNot", user, NewAccount{Address: "x@example.test", Password: "long-enough"}, "", "", ErrForbidden},
 		{"adminNotInAnotherDomain", boss, NewAccount{Address: "x@other.test", Password: "long-enough"}, "email", "domain_not_hosted", nil},
-		{"notHosted", auth.CommandLine, NewAccount{Address: "x@nowhere.test", Password: "long-enough"}, "email", "domain_not_hosted", nil},
-		{"wrongDomain", auth.CommandLine, NewAccount{Address: "x@other.test", Password: "long-enough", Domain: "example.test"}, "email", "wrong_domain", nil},
-		{"exists", auth.CommandLine, good, "email", "account_exists", nil},
-		{"noAt", auth.CommandLine, NewAccount{Address: "operator", Password: "long-enough"}, "email", "invalid_address", nil},
-		{"space", auth.CommandLine, NewAccount{Address: "a b@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
-		{"hangulLocalPart", auth.CommandLine, NewAccount{Address: "김@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
-		{"dotEnd", auth.CommandLine, NewAccount{Address: "a.@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
-		{"noPassword", auth.CommandLine, NewAccount{Address: "p@example.test"}, "password", "password_required", nil},
-		{"shortPassword", auth.CommandLine, NewAccount{Address: "p@example.test", Password: "1234567"}, "password", "password_too_short", nil},
-		{"negativeQuota", auth.CommandLine, NewAccount{Address: "p@example.test", Password: "long-enough", Quota: -1}, "quota", "invalid_quota", nil},
-		{"nameWithNewline", auth.CommandLine, NewAccount{Address: "p@example.test", Password: "long-enough", Name: "a\r\nBcc: x"}, "name", "invalid_characters", nil},
+		{"notHosted", actor.CommandLine, NewAccount{Address: "x@nowhere.test", Password: "long-enough"}, "email", "domain_not_hosted", nil},
+		{"wrongDomain", actor.CommandLine, NewAccount{Address: "x@other.test", Password: "long-enough", Domain: "example.test"}, "email", "wrong_domain", nil},
+		{"exists", actor.CommandLine, good, "email", "account_exists", nil},
+		{"noAt", actor.CommandLine, NewAccount{Address: "operator", Password: "long-enough"}, "email", "invalid_address", nil},
+		{"space", actor.CommandLine, NewAccount{Address: "a b@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
+		{"hangulLocalPart", actor.CommandLine, NewAccount{Address: "김@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
+		{"dotEnd", actor.CommandLine, NewAccount{Address: "a.@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
+		{"noPassword", actor.CommandLine, NewAccount{Address: "p@example.test"}, "password", "password_required", nil},
+		{"shortPassword", actor.CommandLine, NewAccount{Address: "p@example.test", Password: "1234567"}, "password", "password_too_short", nil},
+		{"negativeQuota", actor.CommandLine, NewAccount{Address: "p@example.test", Password: "long-enough", Quota: -1}, "quota", "invalid_quota", nil},
+		{"nameWithNewline", actor.CommandLine, NewAccount{Address: "p@example.test", Password: "long-enough", Name: "a\r\nBcc: x"}, "name", "invalid_characters", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -109,18 +110,18 @@ func TestCreateAccount_rulesAndTenancy(t *testing.T) {
 	if accts, _ := b.Store.Accounts(b.Ctx, other.ID); len(accts) != 0 {
 		t.Fatalf("refused creations wrote accounts: %+v", accts)
 	}
-	if _, err := s.CreateAccount(b.Ctx, auth.CommandLine, NewAccount{Address: "head@other.test", Password: "long-enough", Admin: true}); err != nil {
+	if _, err := s.CreateAccount(b.Ctx, actor.CommandLine, NewAccount{Address: "head@other.test", Password: "long-enough", Admin: true}); err != nil {
 		t.Fatalf("the operator in another domain: %v", err)
 	}
 }
 
 func TestAccountsAndDomains_scopedToThePrincipal(t *testing.T) {
 	s, b := newService(t)
-	if _, err := s.CreateDomain(b.Ctx, auth.CommandLine, "other.test"); err != nil {
+	if _, err := s.CreateDomain(b.Ctx, actor.CommandLine, "other.test"); err != nil {
 		t.Fatal(err)
 	}
-	boss := auth.AccountPrincipal(b.Account("boss", func(a *store.Account) { a.Admin = true }))
-	user := auth.AccountPrincipal(b.Account("user", nil))
+	boss := actor.User(b.Account("boss", func(a *store.Account) { a.Admin = true }))
+	user := actor.User(b.Account("user", nil))
 	if accts, err := s.Accounts(b.Ctx, boss, "example.test"); err != nil || len(accts) != 2 {
 		t.Fatalf("own domain: %d accounts, %v", len(accts), err)
 	}
@@ -133,7 +134,7 @@ func TestAccountsAndDomains_scopedToThePrincipal(t *testing.T) {
 	if _, err := s.Domains(b.Ctx, boss); !errors.Is(err, ErrForbidden) {
 		t.Fatalf("an administrator listed domains: %v", err)
 	}
-	doms, err := s.Domains(b.Ctx, auth.CommandLine)
+	doms, err := s.Domains(b.Ctx, actor.CommandLine)
 	if err != nil || len(doms) != 2 || doms[0].Name != "example.test" || doms[0].Accounts != 2 || doms[0].Admins != 1 {
 		t.Fatalf("domains %+v, %v", doms, err)
 	}

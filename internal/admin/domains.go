@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"postroom/internal/auth"
+	"postroom/internal/actor"
 	"postroom/internal/dkim"
 	"postroom/internal/dnsrecords"
 	"postroom/internal/store"
@@ -21,7 +21,7 @@ type DomainSummary struct {
 }
 
 // Domains lists every hosted domain (operator only), by name.
-func (s *Service) Domains(ctx context.Context, p auth.Principal) ([]DomainSummary, error) {
+func (s *Service) Domains(ctx context.Context, p actor.Actor) ([]DomainSummary, error) {
 	if err := operatorOnly(p); err != nil {
 		return nil, err
 	}
@@ -47,14 +47,14 @@ func (s *Service) Domains(ctx context.Context, p auth.Principal) ([]DomainSummar
 	return out, nil
 }
 
-// Domain returns one domain the principal manages.
-func (s *Service) Domain(ctx context.Context, p auth.Principal, name string) (*store.Domain, error) {
+// Domain returns one domain the actor manages.
+func (s *Service) Domain(ctx context.Context, p actor.Actor, name string) (*store.Domain, error) {
 	return s.domainFor(ctx, p, name)
 }
 
 // CreateDomain adds a hosted domain (operator only) with its DKIM keys,
 // so that its mail is signed from the start (P5).
-func (s *Service) CreateDomain(ctx context.Context, p auth.Principal, name string) (*store.Domain, error) {
+func (s *Service) CreateDomain(ctx context.Context, p actor.Actor, name string) (*store.Domain, error) {
 	if err := operatorOnly(p); err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (s *Service) CreateDomain(ctx context.Context, p auth.Principal, name strin
 
 // DeleteDomain removes a domain with all its accounts and their mail
 // (operator only).
-func (s *Service) DeleteDomain(ctx context.Context, p auth.Principal, name string) error {
+func (s *Service) DeleteDomain(ctx context.Context, p actor.Actor, name string) error {
 	if err := operatorOnly(p); err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Service) DeleteDomain(ctx context.Context, p auth.Principal, name strin
 // DNSRecords are the records a domain must publish for a mail server
 // named hostname (`postroom domain dns`), for the operator or the
 // domain's administrator.
-func (s *Service) DNSRecords(ctx context.Context, p auth.Principal, name, hostname string) ([]dnsrecords.Record, error) {
+func (s *Service) DNSRecords(ctx context.Context, p actor.Actor, name, hostname string) ([]dnsrecords.Record, error) {
 	d, err := s.domainFor(ctx, p, name)
 	if err != nil {
 		return nil, err

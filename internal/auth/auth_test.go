@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/store"
 	"postroom/internal/store/sqlite"
 )
@@ -183,15 +184,15 @@ func TestWebLogin_addressOrOperator(t *testing.T) {
 		remote                net.Addr
 		tls                   bool
 		want                  error
-		role                  Role
+		role                  actor.Role
 	}{
-		{"operator", " Operator ", "op-pw", loop, false, nil, RoleOperator},
+		{"operator", " Operator ", "op-pw", loop, false, nil, actor.RoleOperator},
 		{"operatorWrongPassword", "operator", "pw", loop, false, ErrInvalidCredentials, ""},
 		{"unknownName", "root", "op-pw", loop, false, ErrInvalidCredentials, ""},
 		{"operatorAsAddressIsNoAccount", "operator@example.test", "op-pw", loop, false, ErrInvalidCredentials, ""},
 		{"operatorPlainRemoteRefused", "operator", "op-pw", remote, false, ErrTLSRequired, ""},
-		{"operatorOverTLS", "operator", "op-pw", remote, true, nil, RoleOperator},
-		{"domainAdmin", "boss@example.test", "pw", loop, false, nil, RoleDomainAdmin},
+		{"operatorOverTLS", "operator", "op-pw", remote, true, nil, actor.RoleOperator},
+		{"domainAdmin", "boss@example.test", "pw", loop, false, nil, actor.RoleDomainAdmin},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -202,7 +203,7 @@ func TestWebLogin_addressOrOperator(t *testing.T) {
 			if p.Role != c.role {
 				t.Fatalf("role %q, want %q", p.Role, c.role)
 			}
-			if (acct != nil) != (c.role == RoleDomainAdmin) {
+			if (acct != nil) != (c.role == actor.RoleDomainAdmin) {
 				t.Fatalf("account %v for role %q", acct, c.role)
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/store"
 )
 
@@ -142,20 +143,20 @@ func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, e
 // mail users (a full address) and the system operator (a name without
 // "@", as printed at first start). It returns who logged in, and the
 // account when it is a mail user.
-func (a *Authenticator) WebLogin(ctx context.Context, r Request) (Principal, *store.Account, error) {
+func (a *Authenticator) WebLogin(ctx context.Context, r Request) (actor.Actor, *store.Account, error) {
 	r.Protocol = ProtoWeb
 	if !strings.Contains(r.Address, "@") {
 		op, err := a.loginOperator(ctx, r)
 		if err != nil {
-			return Principal{}, nil, err
+			return actor.Actor{}, nil, err
 		}
-		return OperatorPrincipal(op), nil, nil
+		return actor.Operator(op), nil, nil
 	}
 	acct, err := a.Login(ctx, r)
 	if err != nil {
-		return Principal{}, nil, err
+		return actor.Actor{}, nil, err
 	}
-	return AccountPrincipal(acct), acct, nil
+	return actor.User(acct), acct, nil
 }
 
 // loginOperator checks an operator's password, throttled like an

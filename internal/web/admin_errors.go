@@ -4,16 +4,16 @@ import (
 	"errors"
 	"net/http"
 
+	"postroom/internal/actor"
 	"postroom/internal/admin"
-	"postroom/internal/auth"
 )
 
-// principal is who the session acts as in service calls.
-func principal(sess *session) auth.Principal {
+// actorOf is who the session acts as in service calls.
+func actorOf(sess *session) actor.Actor {
 	if sess.operatorID != 0 {
-		return auth.Principal{Role: auth.RoleOperator, OperatorID: sess.operatorID}
+		return actor.Actor{Role: actor.RoleOperator, OperatorID: sess.operatorID}
 	}
-	return auth.Principal{Role: auth.RoleUser, AccountID: sess.accountID}
+	return actor.Actor{Role: actor.RoleUser, AccountID: sess.accountID}
 }
 
 // adminFail answers an error of the admin service: a refused value is

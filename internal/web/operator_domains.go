@@ -28,7 +28,7 @@ func domainOf(d admin.DomainSummary) domainJSON {
 
 // operatorDomains lists the hosted domains.
 func (s *Server) operatorDomains(w http.ResponseWriter, r *http.Request) {
-	doms, err := s.Admin.Domains(r.Context(), principal(sessionOf(r)))
+	doms, err := s.Admin.Domains(r.Context(), actorOf(sessionOf(r)))
 	if err != nil {
 		s.adminFail(w, r, err)
 		return
@@ -49,7 +49,7 @@ func (s *Server) operatorDomainCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
-	d, err := s.Admin.CreateDomain(r.Context(), principal(sessionOf(r)), req.Name)
+	d, err := s.Admin.CreateDomain(r.Context(), actorOf(sessionOf(r)), req.Name)
 	if err != nil {
 		s.adminFail(w, r, err)
 		return
@@ -68,7 +68,7 @@ type dnsRecordJSON struct {
 // operatorDNS answers the DNS records of `postroom domain dns`, and the
 // zone-file text to paste.
 func (s *Server) operatorDNS(w http.ResponseWriter, r *http.Request) {
-	recs, err := s.Admin.DNSRecords(r.Context(), principal(sessionOf(r)), r.PathValue("name"), s.Hostname)
+	recs, err := s.Admin.DNSRecords(r.Context(), actorOf(sessionOf(r)), r.PathValue("name"), s.Hostname)
 	if err != nil {
 		s.adminFail(w, r, err)
 		return

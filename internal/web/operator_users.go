@@ -30,7 +30,7 @@ func userOf(a *store.Account) userJSON {
 
 // operatorUsers lists a domain's accounts.
 func (s *Server) operatorUsers(w http.ResponseWriter, r *http.Request) {
-	accts, err := s.Admin.Accounts(r.Context(), principal(sessionOf(r)), r.PathValue("name"))
+	accts, err := s.Admin.Accounts(r.Context(), actorOf(sessionOf(r)), r.PathValue("name"))
 	if err != nil {
 		s.adminFail(w, r, err)
 		return
@@ -72,7 +72,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, forceAdmin b
 	if email != "" && !strings.Contains(email, "@") {
 		email += "@" + domain // the form shows "@domain" after the id
 	}
-	a, err := s.Admin.CreateAccount(r.Context(), principal(sessionOf(r)), admin.NewAccount{Address: email, Password: req.Password,
+	a, err := s.Admin.CreateAccount(r.Context(), actorOf(sessionOf(r)), admin.NewAccount{Address: email, Password: req.Password,
 		Name: req.Name, Quota: req.Quota, Admin: req.Admin || forceAdmin, Domain: domain})
 	if err != nil {
 		s.adminFail(w, r, err)

@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"time"
 
-	"postroom/internal/auth"
+	"postroom/internal/actor"
 	"postroom/internal/store"
 )
 
@@ -56,10 +56,10 @@ func (s *Server) idle() time.Duration {
 	return DefaultIdle
 }
 
-// createSession logs a principal in (an account or the operator): a new
+// createSession logs an actor in (an account or the operator): a new
 // token, stored by its hash. Old idle sessions of everyone are cleared on
 // the way (logins are rare enough).
-func (s *Server) createSession(ctx context.Context, p auth.Principal, lang string) (*session, error) {
+func (s *Server) createSession(ctx context.Context, p actor.Actor, lang string) (*session, error) {
 	now := s.now()
 	if _, err := s.Store.DeleteIdleWebSessions(ctx, now.Add(-s.idle())); err != nil {
 		s.log().Warn("web sessions: clearing idle ones", "err", err)

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 
+	"postroom/internal/actor"
 	"postroom/internal/auth"
 	"postroom/internal/store"
 )
@@ -62,9 +63,9 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 // "admin", the console for "operator").
 func sessionAnswer(sess *session, acct *store.Account) map[string]any {
 	if acct == nil {
-		return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": auth.RoleOperator, "language": sess.lang}
+		return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": actor.RoleOperator, "language": sess.lang}
 	}
-	return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": auth.AccountPrincipal(acct).Role, "account": accountOf(acct)}
+	return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": actor.User(acct).Role, "account": accountOf(acct)}
 }
 
 // accountJSON is the logged-in account as the webmail shows it.
