@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"postroom/internal/actor"
 	"postroom/internal/mail"
 )
 
@@ -49,7 +50,7 @@ func cmdMailbox(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return nil
 	case sub == "add" && len(pos) == 3:
-		mb, err := svc.CreateMailbox(ctx, a.ID, pos[2])
+		mb, err := svc.CreateMailbox(ctx, actor.System(a.ID, "command line"), pos[2])
 		if err != nil {
 			return err
 		}
@@ -61,13 +62,13 @@ func cmdMailbox(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("mailbox %s: %w", pos[2], err)
 		}
 		if sub == "remove" {
-			if err := svc.DeleteMailbox(ctx, a.ID, mb.ID); err != nil {
+			if err := svc.DeleteMailbox(ctx, actor.System(a.ID, "command line"), mb.ID); err != nil {
 				return err
 			}
 			fmt.Fprintf(out, "removed %s and its messages\n", mb.Name)
 			return nil
 		}
-		if err := svc.RenameMailbox(ctx, a.ID, mb.ID, pos[3]); err != nil {
+		if err := svc.RenameMailbox(ctx, actor.System(a.ID, "command line"), mb.ID, pos[3]); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "renamed %s to %s\n", mb.Name, pos[3])

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/blob"
 	"postroom/internal/mail"
 	"postroom/internal/message"
@@ -185,8 +186,8 @@ func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, 
 			return nil, nil
 		}
 	}
-	m, err := p.Mail.AppendToRole(ctx, d.Mailbox, mail.AppendRequest{
-		AccountID: r.Account.ID, BlobKey: key, Size: size, Parsed: parsed, Flags: d.Flags,
+	m, err := p.Mail.AppendToRole(ctx, actor.System(r.Account.ID, "delivery"), d.Mailbox, mail.AppendRequest{
+		BlobKey: key, Size: size, Parsed: parsed, Flags: d.Flags,
 		InternalDate: p.clock(),
 	})
 	switch {

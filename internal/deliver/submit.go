@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/mail"
 	"postroom/internal/message"
 	"postroom/internal/store"
@@ -147,8 +148,8 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 }
 
 func (p *Pipeline) saveSent(ctx context.Context, s *Submission, res *SubmitResult, key string, size int64, parsed *message.Message) {
-	sent, err := p.Mail.AppendToRole(ctx, store.RoleSent, mail.AppendRequest{
-		AccountID: s.Sender.ID, BlobKey: key, Size: size, Parsed: parsed,
+	sent, err := p.Mail.AppendToRole(ctx, actor.User(s.Sender), store.RoleSent, mail.AppendRequest{
+		BlobKey: key, Size: size, Parsed: parsed,
 		Flags: []string{store.FlagSeen}, InternalDate: p.clock(),
 	})
 	switch {

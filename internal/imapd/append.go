@@ -9,6 +9,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"postroom/internal/actor"
 	"postroom/internal/mail"
 	"postroom/internal/message"
 	"postroom/internal/store"
@@ -54,8 +55,8 @@ func (se *session) Append(name string, r imap.LiteralReader, options *imap.Appen
 	if date.IsZero() {
 		date = time.Now()
 	}
-	m, err := se.s.Mail.Append(se.ctx, mail.AppendRequest{
-		AccountID: se.acct.ID, MailboxID: mb.ID, BlobKey: key, Size: size,
+	m, err := se.s.Mail.Append(se.ctx, actor.User(se.acct), mail.AppendRequest{
+		MailboxID: mb.ID, BlobKey: key, Size: size,
 		Parsed: message.Parse(raw), Flags: flags, InternalDate: date,
 	})
 	if err != nil {

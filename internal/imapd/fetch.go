@@ -7,6 +7,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 
+	"postroom/internal/actor"
 	"postroom/internal/message"
 	"postroom/internal/store"
 )
@@ -63,7 +64,7 @@ func (se *session) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options 
 			}
 		}
 		if len(unseen) > 0 {
-			changed, err := se.s.Mail.StoreFlags(se.ctx, se.acct.ID, sel.mailbox.ID, unseen, store.FlagsAdd, []string{store.FlagSeen})
+			changed, err := se.s.Mail.StoreFlags(se.ctx, actor.User(se.acct), sel.mailbox.ID, unseen, store.FlagsAdd, []string{store.FlagSeen})
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 
+	"postroom/internal/actor"
 	"postroom/internal/store"
 )
 
@@ -166,7 +167,7 @@ func (se *session) Create(name string, _ *imap.CreateOptions) error {
 	if strings.EqualFold(name, "INBOX") {
 		return no(imap.ResponseCodeAlreadyExists, "INBOX always exists")
 	}
-	_, err := se.s.Mail.CreateMailbox(se.ctx, se.acct.ID, name)
+	_, err := se.s.Mail.CreateMailbox(se.ctx, actor.User(se.acct), name)
 	return storeError(err)
 }
 
@@ -176,7 +177,7 @@ func (se *session) Delete(name string) error {
 	if err != nil {
 		return err
 	}
-	return storeError(se.s.Mail.DeleteMailbox(se.ctx, se.acct.ID, mb.ID))
+	return storeError(se.s.Mail.DeleteMailbox(se.ctx, actor.User(se.acct), mb.ID))
 }
 
 // Rename implements imapserver.Session.
@@ -185,7 +186,7 @@ func (se *session) Rename(name, newName string, _ *imap.RenameOptions) error {
 	if err != nil {
 		return err
 	}
-	return storeError(se.s.Mail.RenameMailbox(se.ctx, se.acct.ID, mb.ID, strings.TrimSuffix(newName, string(delim))))
+	return storeError(se.s.Mail.RenameMailbox(se.ctx, actor.User(se.acct), mb.ID, strings.TrimSuffix(newName, string(delim))))
 }
 
 // Subscribe implements imapserver.Session.
@@ -199,5 +200,5 @@ func (se *session) subscribe(name string, on bool) error {
 	if err != nil {
 		return err
 	}
-	return storeError(se.s.Mail.SetSubscribed(se.ctx, se.acct.ID, mb.ID, on))
+	return storeError(se.s.Mail.SetSubscribed(se.ctx, actor.User(se.acct), mb.ID, on))
 }

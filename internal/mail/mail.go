@@ -8,10 +8,12 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/events"
 	"postroom/internal/message"
 	"postroom/internal/search"
@@ -28,10 +30,25 @@ type Service struct {
 	Events events.Bus
 }
 
-// AppendRequest is one message to store into one mailbox. The blob must be
-// written and synced already; Parsed is its parse.
+// ErrForbidden: the actor has no mailbox to act on (an operator, say).
+var ErrForbidden = errors.New("mail: not allowed")
+
+// owner is the account whose mail the actor may change: its own, or the
+// one the system acts for. Every method starts here.
+func owner(a actor.Actor) (int64, error) {
+	switch a.Role {
+	case actor.RoleUser, actor.RoleDomainAdmin, actor.RoleSystem:
+		if a.AccountID != 0 {
+			return a.AccountID, nil
+		}
+	}
+	return 0, ErrForbidden
+}
+
+// AppendRequest is one message to store into one of the actor's
+// mailboxes. The blob must be written and synced already; Parsed is its
+// parse.
 type AppendRequest struct {
-	AccountID    int64
 	MailboxID    int64
 	BlobKey      string
 	Size         int64
@@ -42,13 +59,17 @@ type AppendRequest struct {
 }
 
 // Append stores a message and announces it.
-func (s *Service) Append(ctx context.Context, r AppendRequest) (*store.Message, error) {
+func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*store.Message, error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
 	date := r.InternalDate
 	if date.IsZero() {
 		date = time.Now()
 	}
 	nm := &store.NewMessage{
-		AccountID:    r.AccountID,
+		AccountID:    accountID,
 		MailboxID:    r.MailboxID,
 		BlobKey:      r.BlobKey,
 		Size:         r.Size,
@@ -74,15 +95,19 @@ func (s *Service) Append(ctx context.Context, r AppendRequest) (*store.Message, 
 	return m, nil
 }
 
-// AppendToRole stores a message into the account's special mailbox of a
+// AppendToRole stores a message into the actor's special mailbox of a
 // role (the Sent copy of a submitted message, a draft).
-func (s *Service) AppendToRole(ctx context.Context, role store.Role, r AppendRequest) (*store.Message, error) {
-	mb, err := s.Store.MailboxByRole(ctx, r.AccountID, role)
+func (s *Service) AppendToRole(ctx context.Context, a actor.Actor, role store.Role, r AppendRequest) (*store.Message, error) {
+	accountID, err := owner(a)
 	if err != nil {
-		return nil, fmt.Errorf("%s mailbox of account %d: %w", role, r.AccountID, err)
+		return nil, err
+	}
+	mb, err := s.Store.MailboxByRole(ctx, accountID, role)
+	if err != nil {
+		return nil, fmt.Errorf("%s mailbox of account %d: %w", role, accountID, err)
 	}
 	r.MailboxID = mb.ID
-	return s.Append(ctx, r)
+	return s.Append(ctx, a, r)
 }
 
 // IndexText makes a message's search terms (E2): decoded subject, the

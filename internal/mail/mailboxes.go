@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"postroom/internal/actor"
 	"postroom/internal/events"
 	"postroom/internal/store"
 )
@@ -15,7 +16,11 @@ func (s *Service) publish(e events.Event) {
 }
 
 // CreateMailbox creates a user folder (and missing parents).
-func (s *Service) CreateMailbox(ctx context.Context, accountID int64, name string) (*store.Mailbox, error) {
+func (s *Service) CreateMailbox(ctx context.Context, a actor.Actor, name string) (*store.Mailbox, error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
 	mb, err := s.Store.CreateMailbox(ctx, accountID, name)
 	if err != nil {
 		return nil, fmt.Errorf("create mailbox %q: %w", name, err)
@@ -27,13 +32,17 @@ func (s *Service) CreateMailbox(ctx context.Context, accountID int64, name strin
 // RenameMailbox renames a folder with its children. Renaming INBOX moves
 // its messages into a new folder of the new name and leaves INBOX empty
 // (RFC 9051 §6.3.6).
-func (s *Service) RenameMailbox(ctx context.Context, accountID, mailboxID int64, newName string) error {
+func (s *Service) RenameMailbox(ctx context.Context, a actor.Actor, mailboxID int64, newName string) error {
+	accountID, err := owner(a)
+	if err != nil {
+		return err
+	}
 	mb, err := s.Store.Mailbox(ctx, accountID, mailboxID)
 	if err != nil {
 		return fmt.Errorf("rename mailbox %d: %w", mailboxID, err)
 	}
 	if mb.Role == store.RoleInbox {
-		dst, err := s.CreateMailbox(ctx, accountID, newName)
+		dst, err := s.CreateMailbox(ctx, a, newName)
 		if err != nil {
 			return err
 		}
@@ -41,7 +50,7 @@ func (s *Service) RenameMailbox(ctx context.Context, accountID, mailboxID int64,
 		if err != nil {
 			return err
 		}
-		_, _, err = s.Move(ctx, accountID, mb.ID, dst.ID, uids)
+		_, _, err = s.Move(ctx, a, mb.ID, dst.ID, uids)
 		return err
 	}
 	if err := s.Store.RenameMailbox(ctx, accountID, mailboxID, newName); err != nil {
@@ -52,7 +61,11 @@ func (s *Service) RenameMailbox(ctx context.Context, accountID, mailboxID int64,
 }
 
 // DeleteMailbox deletes a user folder and its messages.
-func (s *Service) DeleteMailbox(ctx context.Context, accountID, mailboxID int64) error {
+func (s *Service) DeleteMailbox(ctx context.Context, a actor.Actor, mailboxID int64) error {
+	accountID, err := owner(a)
+	if err != nil {
+		return err
+	}
 	if err := s.Store.DeleteMailbox(ctx, accountID, mailboxID); err != nil {
 		return fmt.Errorf("delete mailbox %d: %w", mailboxID, err)
 	}
@@ -61,7 +74,11 @@ func (s *Service) DeleteMailbox(ctx context.Context, accountID, mailboxID int64)
 }
 
 // SetSubscribed changes a folder's subscription.
-func (s *Service) SetSubscribed(ctx context.Context, accountID, mailboxID int64, on bool) error {
+func (s *Service) SetSubscribed(ctx context.Context, a actor.Actor, mailboxID int64, on bool) error {
+	accountID, err := owner(a)
+	if err != nil {
+		return err
+	}
 	if err := s.Store.SetSubscribed(ctx, accountID, mailboxID, on); err != nil {
 		return fmt.Errorf("subscribe mailbox %d: %w", mailboxID, err)
 	}

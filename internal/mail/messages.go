@@ -4,12 +4,17 @@ import (
 	"context"
 	"fmt"
 
+	"postroom/internal/actor"
 	"postroom/internal/events"
 	"postroom/internal/store"
 )
 
 // StoreFlags changes flags and announces the messages that changed.
-func (s *Service) StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []uint32, op store.FlagOp, flags []string) ([]store.Message, error) {
+func (s *Service) StoreFlags(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32, op store.FlagOp, flags []string) ([]store.Message, error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
 	changed, err := s.Store.StoreFlags(ctx, accountID, mailboxID, uids, op, flags)
 	if err != nil {
 		return nil, fmt.Errorf("store flags in mailbox %d: %w", mailboxID, err)
@@ -26,7 +31,11 @@ func (s *Service) StoreFlags(ctx context.Context, accountID, mailboxID int64, ui
 }
 
 // Copy copies messages into another folder of the account (quota applies).
-func (s *Service) Copy(ctx context.Context, accountID, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error) {
+func (s *Service) Copy(ctx context.Context, a actor.Actor, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, nil, err
+	}
 	src, dst, err = s.Store.CopyMessages(ctx, accountID, srcID, dstID, uids)
 	if err != nil {
 		return nil, nil, fmt.Errorf("copy from mailbox %d to %d: %w", srcID, dstID, err)
@@ -38,7 +47,11 @@ func (s *Service) Copy(ctx context.Context, accountID, srcID, dstID int64, uids 
 }
 
 // Move moves messages into another folder of the account atomically.
-func (s *Service) Move(ctx context.Context, accountID, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error) {
+func (s *Service) Move(ctx context.Context, a actor.Actor, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, nil, err
+	}
 	src, dst, err = s.Store.MoveMessages(ctx, accountID, srcID, dstID, uids)
 	if err != nil {
 		return nil, nil, fmt.Errorf("move from mailbox %d to %d: %w", srcID, dstID, err)
@@ -51,7 +64,11 @@ func (s *Service) Move(ctx context.Context, accountID, srcID, dstID int64, uids 
 }
 
 // Expunge removes messages for good.
-func (s *Service) Expunge(ctx context.Context, accountID, mailboxID int64, uids []uint32) ([]uint32, error) {
+func (s *Service) Expunge(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) ([]uint32, error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
 	removed, err := s.Store.Expunge(ctx, accountID, mailboxID, uids)
 	if err != nil {
 		return nil, fmt.Errorf("expunge mailbox %d: %w", mailboxID, err)
@@ -65,7 +82,11 @@ func (s *Service) Expunge(ctx context.Context, accountID, mailboxID int64, uids 
 // HideFromPOP3 records a POP3 client's delete under the "keep" setting: the
 // messages stay, later POP3 sessions no longer list them. No event: IMAP
 // and the webmail see no change.
-func (s *Service) HideFromPOP3(ctx context.Context, accountID, mailboxID int64, uids []uint32) error {
+func (s *Service) HideFromPOP3(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) error {
+	accountID, err := owner(a)
+	if err != nil {
+		return err
+	}
 	if err := s.Store.HideFromPOP3(ctx, accountID, mailboxID, uids); err != nil {
 		return fmt.Errorf("hide from POP3 in mailbox %d: %w", mailboxID, err)
 	}

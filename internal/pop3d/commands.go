@@ -8,6 +8,7 @@ import (
 
 	"github.com/emersion/go-sasl"
 
+	"postroom/internal/actor"
 	"postroom/internal/auth"
 	"postroom/internal/store"
 )
@@ -210,12 +211,12 @@ func (c *conn) quit() bool {
 		case store.POP3Trash:
 			var trash *store.Mailbox
 			if trash, err = c.s.Store.MailboxByRole(c.ctx, c.acct.ID, store.RoleTrash); err == nil {
-				_, _, err = c.s.Mail.Move(c.ctx, c.acct.ID, c.drop.mailboxID, trash.ID, uids)
+				_, _, err = c.s.Mail.Move(c.ctx, actor.User(c.acct), c.drop.mailboxID, trash.ID, uids)
 			}
 		case store.POP3Delete:
-			_, err = c.s.Mail.Expunge(c.ctx, c.acct.ID, c.drop.mailboxID, uids)
+			_, err = c.s.Mail.Expunge(c.ctx, actor.User(c.acct), c.drop.mailboxID, uids)
 		default:
-			err = c.s.Mail.HideFromPOP3(c.ctx, c.acct.ID, c.drop.mailboxID, uids)
+			err = c.s.Mail.HideFromPOP3(c.ctx, actor.User(c.acct), c.drop.mailboxID, uids)
 		}
 		if err != nil {
 			c.s.log().Error("pop3 update", "user", c.acct.Address(), "err", err)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/auth"
 	"postroom/internal/store"
 	"postroom/internal/testbed"
@@ -277,11 +278,11 @@ func TestUIDL_stableAcrossMoves(t *testing.T) {
 	m := h.deliver("Subject: a\r\n\r\na\r\n")
 	in, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleInbox)
 	arch, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleArchive)
-	_, dst, err := h.Mail.Move(h.ctx, h.acct.ID, in.ID, arch.ID, []uint32{m.UID})
+	_, dst, err := h.Mail.Move(h.ctx, actor.User(h.acct), in.ID, arch.ID, []uint32{m.UID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := h.Mail.Move(h.ctx, h.acct.ID, arch.ID, in.ID, dst); err != nil {
+	if _, _, err := h.Mail.Move(h.ctx, actor.User(h.acct), arch.ID, in.ID, dst); err != nil {
 		t.Fatal(err)
 	}
 	c := h.dial()

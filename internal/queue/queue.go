@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/blob"
 	"postroom/internal/deliver"
 	"postroom/internal/mail"
@@ -349,7 +350,7 @@ func has8bit(b []byte) bool {
 // saveSent stores the sender's Sent copy of a delayed or scheduled message
 // when it first goes.
 func (w *Worker) saveSent(ctx context.Context, q *store.QueuedMessage, raw []byte) {
-	_, err := w.Mail.AppendToRole(ctx, store.RoleSent, mail.AppendRequest{AccountID: q.AccountID, BlobKey: q.BlobKey,
+	_, err := w.Mail.AppendToRole(ctx, actor.System(q.AccountID, "sent copy"), store.RoleSent, mail.AppendRequest{BlobKey: q.BlobKey,
 		Size: q.Size, Parsed: message.Parse(raw), Flags: []string{store.FlagSeen}, InternalDate: w.clock(), IgnoreQuota: true})
 	if err != nil {
 		w.log().Error("queue sent copy", "id", q.ID, "err", err)

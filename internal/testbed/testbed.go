@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"postroom/internal/actor"
 	"postroom/internal/auth"
 	"postroom/internal/blob"
 	"postroom/internal/config"
@@ -110,7 +111,7 @@ func (b *Bed) Put(accountID int64, mailbox string, raw string) *store.Message {
 	if err != nil {
 		b.TB.Fatal(err)
 	}
-	m, err := b.Mail.Append(b.Ctx, mail.AppendRequest{AccountID: accountID, MailboxID: mb.ID, BlobKey: key, Size: size,
+	m, err := b.Mail.Append(b.Ctx, actor.System(accountID, "test"), mail.AppendRequest{MailboxID: mb.ID, BlobKey: key, Size: size,
 		Parsed: message.Parse([]byte(raw))})
 	if err != nil {
 		b.TB.Fatal(err)

@@ -62,6 +62,7 @@ import (
 
 	"golang.org/x/text/encoding/korean"
 
+	"postroom/internal/actor"
 	"postroom/internal/auth"
 	"postroom/internal/blob"
 	"postroom/internal/events"
@@ -294,7 +295,7 @@ func (mb *benchMailbox) generate(ctx context.Context, n int, w io.Writer) (int, 
 		for _, f := range a.folders {
 			m, err := st.MailboxByName(ctx, acct.ID, f.name)
 			if errors.Is(err, store.ErrNotFound) {
-				m, err = svc.CreateMailbox(ctx, acct.ID, f.name)
+				m, err = svc.CreateMailbox(ctx, actor.System(acct.ID, "bench"), f.name)
 			}
 			if err != nil {
 				return 0, fmt.Errorf("mailbox %s: %w", f.name, err)
@@ -325,7 +326,7 @@ func (mb *benchMailbox) generate(ctx context.Context, n int, w io.Writer) (int, 
 					raw, flags, date := benchMessage(j.acct, j.folder, i)
 					key, size, err := mb.blobs.Put(ctx, bytes.NewReader(raw))
 					if err == nil {
-						_, err = svc.Append(ctx, mail.AppendRequest{AccountID: j.accountID, MailboxID: j.mailboxID,
+						_, err = svc.Append(ctx, actor.System(j.accountID, "bench"), mail.AppendRequest{MailboxID: j.mailboxID,
 							BlobKey: key, Size: size, Parsed: message.Parse(raw), Flags: flags, InternalDate: date})
 					}
 					if err != nil {

@@ -40,7 +40,7 @@ type draftJSON struct {
 func (s *Server) draftGet(w http.ResponseWriter, r *http.Request) {
 	id, _ := pathID(r, "id")
 	acct := sessionOf(r).accountID
-	m, err := s.Mail.Draft(r.Context(), acct, id)
+	m, err := s.Mail.Draft(r.Context(), actorOf(sessionOf(r)), id)
 	if err != nil {
 		s.storeFail(w, r, err)
 		return

@@ -89,7 +89,7 @@ func (s *Server) draftSave(w http.ResponseWriter, r *http.Request, replaceID int
 		return
 	}
 	if replaceID != 0 {
-		if _, err := s.Mail.Draft(r.Context(), acct.ID, replaceID); err != nil {
+		if _, err := s.Mail.Draft(r.Context(), actorOf(sessionOf(r)), replaceID); err != nil {
 			s.storeFail(w, r, err) // not a draft of the account: 404 before anything is built
 			return
 		}
@@ -130,7 +130,7 @@ func (s *Server) draftDelete(w http.ResponseWriter, r *http.Request) {
 	if isTrue(r.URL.Query().Get("permanent")) {
 		discard = s.Mail.DeleteDraft
 	}
-	if err := discard(r.Context(), sessionOf(r).accountID, id); err != nil {
+	if err := discard(r.Context(), actorOf(sessionOf(r)), id); err != nil {
 		s.storeFail(w, r, err)
 		return
 	}

@@ -70,7 +70,7 @@ func (s *Server) mailboxCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
-	mb, err := s.Mail.CreateMailbox(r.Context(), sessionOf(r).accountID, req.fullName())
+	mb, err := s.Mail.CreateMailbox(r.Context(), actorOf(sessionOf(r)), req.fullName())
 	if err != nil {
 		s.storeFail(w, r, err)
 		return
@@ -95,7 +95,7 @@ func (s *Server) mailboxUpdate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if err := s.Mail.RenameMailbox(r.Context(), acct, id, req.fullName()); err != nil {
+	if err := s.Mail.RenameMailbox(r.Context(), actorOf(sessionOf(r)), id, req.fullName()); err != nil {
 		s.storeFail(w, r, err)
 		return
 	}
@@ -109,7 +109,7 @@ func (s *Server) mailboxDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
 	}
-	if err := s.Mail.DeleteMailbox(r.Context(), sessionOf(r).accountID, id); err != nil {
+	if err := s.Mail.DeleteMailbox(r.Context(), actorOf(sessionOf(r)), id); err != nil {
 		s.storeFail(w, r, err)
 		return
 	}

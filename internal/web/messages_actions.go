@@ -48,9 +48,9 @@ func (s *Server) messageActions(w http.ResponseWriter, r *http.Request) {
 		case "move", "copy":
 			if _, err = s.Store.Mailbox(ctx, acct, req.Mailbox); err == nil {
 				if req.Action == "move" {
-					_, _, err = s.Mail.Move(ctx, acct, mbID, req.Mailbox, uids)
+					_, _, err = s.Mail.Move(ctx, actorOf(sessionOf(r)), mbID, req.Mailbox, uids)
 				} else {
-					_, _, err = s.Mail.Copy(ctx, acct, mbID, req.Mailbox, uids)
+					_, _, err = s.Mail.Copy(ctx, actorOf(sessionOf(r)), mbID, req.Mailbox, uids)
 				}
 			}
 		case "flag", "unflag", "read", "unread":
@@ -61,19 +61,19 @@ func (s *Server) messageActions(w http.ResponseWriter, r *http.Request) {
 			if req.Action == "unflag" || req.Action == "unread" {
 				op = store.FlagsRemove
 			}
-			_, err = s.Mail.StoreFlags(ctx, acct, mbID, uids, op, []string{flag})
+			_, err = s.Mail.StoreFlags(ctx, actorOf(sessionOf(r)), mbID, uids, op, []string{flag})
 		case "delete-to-trash", "report-spam", "not-spam":
 			target := map[string]store.Role{"delete-to-trash": store.RoleTrash, "report-spam": store.RoleSpam, "not-spam": store.RoleInbox}[req.Action]
 			var dst int64
 			if dst, err = role(target); err == nil {
 				if dst == mbID && req.Action == "delete-to-trash" {
-					_, err = s.Mail.Expunge(ctx, acct, mbID, uids) // deleting in Trash deletes for good
+					_, err = s.Mail.Expunge(ctx, actorOf(sessionOf(r)), mbID, uids) // deleting in Trash deletes for good
 				} else if dst != mbID {
-					_, _, err = s.Mail.Move(ctx, acct, mbID, dst, uids)
+					_, _, err = s.Mail.Move(ctx, actorOf(sessionOf(r)), mbID, dst, uids)
 				}
 			}
 		case "delete-permanently":
-			_, err = s.Mail.Expunge(ctx, acct, mbID, uids)
+			_, err = s.Mail.Expunge(ctx, actorOf(sessionOf(r)), mbID, uids)
 		default:
 			s.fail(w, r, http.StatusBadRequest, "unknown_action")
 			return

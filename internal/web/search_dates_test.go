@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/mail"
 	"postroom/internal/message"
 	"postroom/internal/store"
@@ -37,7 +38,7 @@ func TestSearch_sinceAndBeforeAreDaysInTheUsersZone(t *testing.T) {
 		mb, _ := f.Store.MailboxByName(f.Ctx, a.ID, "INBOX")
 		key, size, err := f.Blobs.Put(f.Ctx, strings.NewReader(raw))
 		if err == nil {
-			_, err = f.Mail.Append(f.Ctx, mail.AppendRequest{AccountID: a.ID, MailboxID: mb.ID, BlobKey: key, Size: size,
+			_, err = f.Mail.Append(f.Ctx, actor.System(a.ID, "test"), mail.AppendRequest{MailboxID: mb.ID, BlobKey: key, Size: size,
 				Parsed: message.Parse([]byte(raw)), InternalDate: at})
 		}
 		if err != nil {

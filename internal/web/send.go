@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/deliver"
 	"postroom/internal/store"
 )
@@ -178,7 +179,7 @@ func (s *Server) afterSend(r *http.Request, acct *store.Account, req *composeReq
 	ctx := r.Context()
 	var answered int64
 	if m := c.reply; m != nil && !m.HasFlag(store.FlagAnswered) {
-		if _, err := s.Mail.StoreFlags(ctx, acct.ID, m.MailboxID, []uint32{m.UID}, store.FlagsAdd, []string{store.FlagAnswered}); err != nil {
+		if _, err := s.Mail.StoreFlags(ctx, actor.User(acct), m.MailboxID, []uint32{m.UID}, store.FlagsAdd, []string{store.FlagAnswered}); err != nil {
 			s.log().Warn("mark answered", "id", m.ID, "err", err)
 		} else {
 			answered = m.ID
@@ -186,12 +187,12 @@ func (s *Server) afterSend(r *http.Request, acct *store.Account, req *composeReq
 	}
 	if m := c.forward; m != nil {
 		// $Forwarded is the keyword IMAP clients use (RFC 5788 registry).
-		if _, err := s.Mail.StoreFlags(ctx, acct.ID, m.MailboxID, []uint32{m.UID}, store.FlagsAdd, []string{"$Forwarded"}); err != nil {
+		if _, err := s.Mail.StoreFlags(ctx, actor.User(acct), m.MailboxID, []uint32{m.UID}, store.FlagsAdd, []string{"$Forwarded"}); err != nil {
 			s.log().Warn("mark forwarded", "id", m.ID, "err", err)
 		}
 	}
 	if req.DraftID != 0 {
-		if err := s.Mail.DeleteDraft(ctx, acct.ID, req.DraftID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := s.Mail.DeleteDraft(ctx, actor.User(acct), req.DraftID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			s.log().Warn("delete sent draft", "id", req.DraftID, "err", err)
 		}
 	}

@@ -104,7 +104,7 @@ func (s *Server) sendCancel(w http.ResponseWriter, r *http.Request) {
 func (s *Server) unanswer(r *http.Request, accountID, messageID int64) {
 	m, err := s.Store.Message(r.Context(), accountID, messageID)
 	if err == nil {
-		_, err = s.Mail.StoreFlags(r.Context(), accountID, m.MailboxID, []uint32{m.UID}, store.FlagsRemove, []string{store.FlagAnswered})
+		_, err = s.Mail.StoreFlags(r.Context(), actorOf(sessionOf(r)), m.MailboxID, []uint32{m.UID}, store.FlagsRemove, []string{store.FlagAnswered})
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.log().Warn("undo answered", "id", messageID, "err", err)
@@ -117,7 +117,7 @@ func (s *Server) storeDraft(r *http.Request, accountID int64, raw []byte, replac
 	if err != nil {
 		return nil, err
 	}
-	return s.Mail.SaveDraft(r.Context(), mail.AppendRequest{AccountID: accountID, BlobKey: key, Size: size,
+	return s.Mail.SaveDraft(r.Context(), actorOf(sessionOf(r)), mail.AppendRequest{BlobKey: key, Size: size,
 		Parsed: message.Parse(raw)}, replaceID)
 }
 
