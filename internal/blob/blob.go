@@ -38,6 +38,8 @@ type Store interface {
 // FS stores blobs as files under a directory: ab/cd/abcd... by key.
 type FS struct {
 	dir string
+	// syncDir replaces the directory fsync in tests.
+	syncDir func(dir string) error
 }
 
 var _ Store = (*FS)(nil)
@@ -92,24 +94,35 @@ func (f *FS) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 	key := hex.EncodeToString(h.Sum(nil))
 	dst := f.path(key)
 	now := time.Now()
-	if err := os.Chtimes(dst, now, now); err == nil {
-		return key, size, nil
+	if err := os.Chtimes(dst, now, now); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+			return "", 0, fmt.Errorf("blob put: %w", err)
+		}
+		if err := os.Rename(tmp.Name(), dst); err != nil {
+			return "", 0, fmt.Errorf("blob put: %w", err)
+		}
 	}
-	dir := filepath.Dir(dst)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", 0, fmt.Errorf("blob put: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return "", 0, fmt.Errorf("blob put: %w", err)
-	}
-	// The rename is durable only once the directories holding it are synced.
-	if err := syncDir(dir); err != nil {
-		return "", 0, fmt.Errorf("blob put: %w", err)
-	}
-	if err := syncDir(filepath.Dir(dir)); err != nil {
+	// Content already there may have been renamed into place by another
+	// Put (or put back by GC) whose directory sync has not happened yet:
+	// either way the entry is durable only once its directories are synced.
+	if err := f.syncPath(dst); err != nil {
 		return "", 0, fmt.Errorf("blob put: %w", err)
 	}
 	return key, size, nil
+}
+
+// syncPath makes the directory entries leading to a blob file durable:
+// its directory and the one above (ab/cd/key: cd in ab, key in cd).
+func (f *FS) syncPath(p string) error {
+	sync := syncDir
+	if f.syncDir != nil {
+		sync = f.syncDir
+	}
+	dir := filepath.Dir(p)
+	if err := sync(dir); err != nil {
+		return err
+	}
+	return sync(filepath.Dir(dir))
 }
 
 func syncDir(dir string) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -109,3 +110,65 @@ func TestGC_concurrentPutOfSameContentSurvives(t *testing.T) {
 		}
 	}
 }
+
+// A Put of content already stored returns only once the directory entry
+// is durable too: the file may have been renamed in by another Put (or put
+// back by GC) that has not synced its directory yet.
+func TestPut_existingContentSyncsItsDirectoryEntry(t *testing.T) {
+	f, err := OpenFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var synced []string
+	f.syncDir = func(dir string) error { synced = append(synced, dir); return nil }
+	key := put(t, f, "the same message")
+	first := synced
+	synced = nil
+	if put(t, f, "the same message") != key {
+		t.Fatal("the same content got another key")
+	}
+	want := filepath.Dir(f.path(key))
+	for _, s := range [][]string{first, synced} {
+		if len(s) != 2 || s[0] != want || s[1] != filepath.Dir(want) {
+			t.Fatalf("synced %v, want %s and its parent (first Put synced %v)", s, want, first)
+		}
+	}
+}
+
+// A blob GC moved aside and then found referenced is put back; when that
+// fails, GC says so and leaves the file in trash/ (never deletes it).
+func TestGC_failedPutBackIsAnErrorAndKeepsTheFile(t *testing.T) {
+	f, err := OpenFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := put(t, f, "referenced after all")
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(f.path(key), old, old); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(f.path(key))
+	calls := 0
+	refs := refFunc(func(key string) bool {
+		calls++
+		if calls == 2 {
+			// a commit took a reference while the file was aside, and the
+			// way back is blocked: its folder is now a file
+			os.RemoveAll(dir)
+			os.WriteFile(dir, []byte("x"), 0o600)
+			return true
+		}
+		return false
+	})
+	_, err = f.GC(context.Background(), refs, time.Hour)
+	if err == nil {
+		t.Fatal("GC could not put a referenced blob back and said nothing")
+	}
+	if _, serr := os.Stat(filepath.Join(f.dir, "trash", key)); serr != nil {
+		t.Fatalf("the referenced blob is gone from trash/ too: %v (GC said %v)", serr, err)
+	}
+}
+
+type refFunc func(key string) bool
+
+func (r refFunc) BlobReferenced(_ context.Context, key string) (bool, error) { return r(key), nil }

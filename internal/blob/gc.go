@@ -59,7 +59,10 @@ func (f *FS) GC(ctx context.Context, refs Referencer, grace time.Duration) (GCRe
 		info, err := os.Stat(aside)
 		used, rerr := refs.BlobReferenced(ctx, key)
 		if err != nil || rerr != nil || used || !info.ModTime().Before(cutoff) {
-			f.restore(key, aside)
+			if perr := f.restore(key, aside); perr != nil {
+				// it stays in trash/, never deleted; check reports it missing
+				return res, fmt.Errorf("blob gc: put %s back: %w", key, perr)
+			}
 			if rerr != nil {
 				return res, fmt.Errorf("blob gc %s: %w", key, rerr)
 			}
@@ -74,11 +77,16 @@ func (f *FS) GC(ctx context.Context, refs Referencer, grace time.Duration) (GCRe
 }
 
 // restore puts a moved-aside blob back unless a Put wrote it again meanwhile
-// (same content, so either copy will do).
-func (f *FS) restore(key, aside string) {
+// (same content, so either copy will do), durably: a rename back that a
+// crash undoes would leave a referenced blob in trash/.
+func (f *FS) restore(key, aside string) error {
+	dst := f.path(key)
 	if f.Exists(key) {
 		os.Remove(aside)
-		return
+		return f.syncPath(dst)
 	}
-	os.Rename(aside, f.path(key))
+	if err := os.Rename(aside, dst); err != nil {
+		return err
+	}
+	return f.syncPath(dst)
 }

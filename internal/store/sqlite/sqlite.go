@@ -6,7 +6,7 @@
 //     process-wide writer lock, so UID and MODSEQ allocation and commit order
 //     agree. Other processes sharing the file (the CLI while the server runs)
 //     are serialised by SQLite's own lock with a busy timeout, and a busy
-//     failure is retried.
+//     failure is retried, waiting without the writer lock.
 //   - Blob reference counts and usage counters change only inside the same
 //     transaction as the rows that reference them.
 package sqlite
@@ -32,14 +32,24 @@ type Store struct {
 	// writer serialises this process's write transactions; a channel and
 	// not a mutex so that a caller whose context ends stops waiting.
 	writer chan struct{}
+	// wait replaces retryWait's timer in tests.
+	wait func(ctx context.Context, d time.Duration) error
 }
 
 var _ store.Store = (*Store)(nil)
 
+// busyTimeout is how long SQLite itself waits for another process's lock
+// before an attempt fails busy (and write retries).
+const busyTimeout = 10 * time.Second
+
 // Open opens (creating if needed) the database file at path and migrates it.
 func Open(path string) (*Store, error) {
+	return open(path, busyTimeout)
+}
+
+func open(path string, busy time.Duration) (*Store, error) {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	// FULL: a commit is on disk before we acknowledge mail (X4).
 	q.Add("_pragma", "synchronous(FULL)")
@@ -100,26 +110,51 @@ func (s *Store) Optimize(ctx context.Context) error {
 func (s *Store) Close() error { return s.db.Close() }
 
 // write runs fn in a write transaction, retrying when another process holds
-// the database lock longer than the busy timeout.
+// the database lock longer than the busy timeout. Between attempts it waits
+// without the process's writer lock, so this process's other writers go on
+// trying, and it stops waiting when ctx ends.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 20; attempt++ {
+		if attempt > 0 {
+			if werr := s.retryWait(ctx, time.Duration(attempt)*50*time.Millisecond); werr != nil {
+				return werr
+			}
+		}
+		if err = s.writeLocked(ctx, fn); !isBusy(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// writeLocked is one attempt under the process-wide writer lock.
+func (s *Store) writeLocked(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	select {
 	case s.writer <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	defer func() { <-s.writer }()
-	var err error
-	for attempt := 0; attempt < 20; attempt++ {
-		if err = ctx.Err(); err != nil {
-			return err
-		}
-		err = s.writeOnce(ctx, fn)
-		if !isBusy(err) {
-			return err
-		}
-		time.Sleep(time.Duration(attempt+1) * 50 * time.Millisecond)
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	return err
+	return s.writeOnce(ctx, fn)
+}
+
+// retryWait waits d before the next attempt, or until ctx ends.
+func (s *Store) retryWait(ctx context.Context, d time.Duration) error {
+	if s.wait != nil {
+		return s.wait(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
