@@ -33,8 +33,11 @@ var (
 	// ErrInvalid is returned for values the store refuses (empty names and the like).
 	ErrInvalid = errors.New("store: invalid value")
 	// ErrTooLate is returned when cancelling a queued message that has
-	// been tried or is being sent.
+	// been tried, is being sent or has gone.
 	ErrTooLate = errors.New("store: already sent or being sent")
+	// ErrCancelled is returned when cancelling a queued message that was
+	// cancelled already.
+	ErrCancelled = errors.New("store: already cancelled")
 )
 
 // Store is the whole storage port. Backends are safe for concurrent use by
@@ -296,12 +299,22 @@ type QueueStore interface {
 	// to any recipient yet (undo send, scheduled send cancelled).
 	// ErrNotFound when it is not the account's (or not queued at all);
 	// ErrTooLate when a recipient was tried or a worker has claimed it
-	// (ClaimDue), so that a message reported cancelled never goes.
+	// (ClaimDue), so that a message reported cancelled never goes. A
+	// delayed or scheduled message (SendAt after CreatedAt) that left the
+	// queue is remembered for QueueGoneKeep, on every node and across
+	// restarts: cancelling it then is ErrTooLate when it went (every
+	// recipient was tried to the end) and ErrCancelled when it was
+	// cancelled; an operator's Dequeue is not remembered.
 	CancelQueued(ctx context.Context, accountID, id int64) error
 	// AccountQueue lists the account's queued messages with all their
 	// recipients, by SendAt then ID (the "scheduled" view).
 	AccountQueue(ctx context.Context, accountID int64) ([]QueuedMessage, error)
 }
+
+// QueueGoneKeep is how long a delayed or scheduled message that left the
+// queue is remembered (CancelQueued): far longer than any undo button is
+// shown, so that a late undo is told "already sent", not "not found".
+const QueueGoneKeep = 30 * 24 * time.Hour
 
 // AccessLog records logins for the user's access log (S8) and the login
 // watch (M12).
@@ -576,7 +589,19 @@ type QueuedMessage struct {
 	// Individually: each recipient gets his own copy with only himself in
 	// To and no Cc (E3-2); the blob is the sender's original.
 	Individually bool
-	Recipients   []QueuedRecipient
+	// Undo is what an undo of this send puts back (S2-4).
+	Undo       QueuedUndo
+	Recipients []QueuedRecipient
+}
+
+// QueuedUndo is what an undo of a delayed or scheduled send puts back,
+// kept on the queue row so that any node, after any restart, can undo it:
+// the message the send marked \Answered (0: none, or it was answered
+// before), and the sender's compose state that the message itself does
+// not carry (the send service's draft field, opaque here).
+type QueuedUndo struct {
+	Answered int64
+	Draft    string
 }
 
 // Recipient states in the queue.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"postroom/internal/store"
@@ -22,9 +23,9 @@ func (s *Store) Enqueue(ctx context.Context, q *store.QueuedMessage) error {
 		if !q.SendAt.IsZero() {
 			sendAt = q.SendAt.UTC().UnixNano()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO outbound (account_id, mail_from, blob_key, size, created_at, send_at, utf8, save_sent, individually)
-			VALUES (?,?,?,?,?,?,?,?,?)`, q.AccountID, q.From, q.BlobKey, q.Size, created, sendAt, boolInt(q.UTF8), boolInt(q.SaveSent),
-			boolInt(q.Individually))
+		res, err := tx.ExecContext(ctx, `INSERT INTO outbound (account_id, mail_from, blob_key, size, created_at, send_at, utf8, save_sent, individually,
+			undo_answered, undo_draft) VALUES (?,?,?,?,?,?,?,?,?,?,?)`, q.AccountID, q.From, q.BlobKey, q.Size, created, sendAt, boolInt(q.UTF8),
+			boolInt(q.SaveSent), boolInt(q.Individually), q.Undo.Answered, q.Undo.Draft)
 		if err != nil {
 			return err
 		}
@@ -47,12 +48,14 @@ func (s *Store) Enqueue(ctx context.Context, q *store.QueuedMessage) error {
 	})
 }
 
-const outboundCols = `id, account_id, mail_from, blob_key, size, created_at, send_at, utf8, warned, save_sent, individually`
+const outboundCols = `id, account_id, mail_from, blob_key, size, created_at, send_at, utf8, warned, save_sent, individually,
+	undo_answered, undo_draft`
 
 func scanOutbound(row scanner) (*store.QueuedMessage, error) {
 	var q store.QueuedMessage
 	var created, sendAt int64
-	if err := row.Scan(&q.ID, &q.AccountID, &q.From, &q.BlobKey, &q.Size, &created, &sendAt, &q.UTF8, &q.Warned, &q.SaveSent, &q.Individually); err != nil {
+	if err := row.Scan(&q.ID, &q.AccountID, &q.From, &q.BlobKey, &q.Size, &created, &sendAt, &q.UTF8, &q.Warned, &q.SaveSent, &q.Individually,
+		&q.Undo.Answered, &q.Undo.Draft); err != nil {
 		return nil, notFound(err)
 	}
 	q.CreatedAt, q.SendAt = fromNanos(created), fromNanos(sendAt)
@@ -149,14 +152,37 @@ func (s *Store) SetRecipientResults(ctx context.Context, messageID int64, result
 		if pending > 0 {
 			return nil
 		}
-		return deleteOutbound(ctx, tx, messageID)
+		return deleteOutbound(ctx, tx, messageID, goneSent)
 	})
 }
 
-func deleteOutbound(ctx context.Context, tx *sql.Tx, id int64) error {
+// Why a message left the queue, as outbound_gone remembers it.
+const (
+	goneSent      = "sent"
+	goneCancelled = "cancelled"
+	goneForgotten = "" // not remembered (the operator's drop)
+)
+
+// deleteOutbound removes a queued message and releases its blob. A
+// delayed or scheduled one of an account is remembered as gone (see
+// store.QueueStore.CancelQueued), and memories older than
+// store.QueueGoneKeep are let go here.
+func deleteOutbound(ctx context.Context, tx *sql.Tx, id int64, outcome string) error {
 	var key string
-	if err := tx.QueryRowContext(ctx, `SELECT blob_key FROM outbound WHERE id=?`, id).Scan(&key); err != nil {
+	var accountID, created, sendAt int64
+	if err := tx.QueryRowContext(ctx, `SELECT blob_key, account_id, created_at, send_at FROM outbound WHERE id=?`, id).Scan(&key, &accountID,
+		&created, &sendAt); err != nil {
 		return notFound(err)
+	}
+	if outcome != goneForgotten && accountID != 0 && sendAt > created {
+		t := now()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbound_gone WHERE gone_at < ?`, t-int64(store.QueueGoneKeep)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO outbound_gone (id, account_id, outcome, gone_at) VALUES (?,?,?,?)`,
+			id, accountID, outcome, t); err != nil {
+			return err
+		}
 	}
 	for _, q := range []string{`DELETE FROM outbound_rcpts WHERE outbound_id=?`, `DELETE FROM outbound WHERE id=?`} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
@@ -198,7 +224,7 @@ func (s *Store) RetryNow(ctx context.Context, id int64) error {
 
 // Dequeue implements store.QueueStore.
 func (s *Store) Dequeue(ctx context.Context, id int64) error {
-	return s.write(ctx, func(tx *sql.Tx) error { return deleteOutbound(ctx, tx, id) })
+	return s.write(ctx, func(tx *sql.Tx) error { return deleteOutbound(ctx, tx, id, goneForgotten) })
 }
 
 // CancelQueued implements store.QueueStore. A claimed recipient is one
@@ -214,12 +240,28 @@ func (s *Store) CancelQueued(ctx context.Context, accountID, id int64) error {
 		case err != nil:
 			return err
 		case owned == 0:
-			return store.ErrNotFound
+			return goneError(ctx, tx, accountID, id)
 		case gone > 0:
 			return store.ErrTooLate
 		}
-		return deleteOutbound(ctx, tx, id)
+		return deleteOutbound(ctx, tx, id, goneCancelled)
 	})
+}
+
+// goneError says why the account's message id is not queued: it went,
+// it was cancelled, or nothing is known of it (another account's too).
+func goneError(ctx context.Context, tx *sql.Tx, accountID, id int64) error {
+	var outcome string
+	err := tx.QueryRowContext(ctx, `SELECT outcome FROM outbound_gone WHERE id=? AND account_id=?`, id, accountID).Scan(&outcome)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return store.ErrNotFound
+	case err != nil:
+		return err
+	case outcome == goneCancelled:
+		return store.ErrCancelled
+	}
+	return store.ErrTooLate
 }
 
 // AccountQueue implements store.QueueStore.

@@ -270,6 +270,21 @@ CREATE TABLE secrets (
 -- The system operator's console sessions (M, X5): a session belongs to an
 -- account or, with account_id 0, to an operator.
 ALTER TABLE web_sessions ADD COLUMN operator_id INTEGER NOT NULL DEFAULT 0;
+`, `
+-- Undo and cancel (S2-4, X5) live in the store, not in a process: what an
+-- undo puts back is on the queue row, and a delayed or scheduled send that
+-- left the queue (sent, or cancelled) is remembered for
+-- store.QueueGoneKeep (outbound ids are never reused: AUTOINCREMENT), so
+-- that a late undo is told so after a restart and on any node.
+ALTER TABLE outbound ADD COLUMN undo_answered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbound ADD COLUMN undo_draft TEXT NOT NULL DEFAULT '';
+CREATE TABLE outbound_gone (
+	id         INTEGER PRIMARY KEY,
+	account_id INTEGER NOT NULL,
+	outcome    TEXT NOT NULL, -- 'sent' or 'cancelled'
+	gone_at    INTEGER NOT NULL
+);
+CREATE INDEX outbound_gone_at ON outbound_gone(gone_at);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

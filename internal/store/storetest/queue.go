@@ -17,6 +17,8 @@ var queueTests = []test{
 	{"queue_resultsFinishMessageAndReleaseBlob", testQueueResults},
 	{"queue_cancelOnlyOwnAndUntried", testQueueCancel},
 	{"queue_cancelRefusedOnceClaimed", testQueueCancelClaimed},
+	{"queue_undoStateRoundTrips", testQueueUndoState},
+	{"queue_cancelAfterItLeftTheQueueIsTooLateOrCancelled", testQueueCancelGone},
 	{"queue_accountQueueListsOnlyTheAccountsBySendAt", testAccountQueue},
 	{"queue_retryNowAndWarned", testQueueRetry},
 }
@@ -250,4 +252,63 @@ func testQueueRetry(e *env) {
 		e.Errorf("Warned %v SaveSent %v, want true and false", got.Warned, got.SaveSent)
 	}
 	e.wantErr(e.s.RetryNow(e.ctx, q.ID+99), store.ErrNotFound, "RetryNow unknown")
+}
+
+// What an undo puts back rides on the queue row (S2-4, X5).
+func testQueueUndoState(e *env) {
+	a := e.account("alice@example.com")
+	q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("x@example.net"), BlobKey: newBlobKey(), Size: 1,
+		CreatedAt: baseTime, SendAt: baseTime.Add(10 * time.Second), Undo: store.QueuedUndo{Answered: 42, Draft: "reply=42; save-sent=0"}}
+	e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
+	got, err := e.s.QueuedMessage(e.ctx, q.ID)
+	e.ok(err, "QueuedMessage")
+	if got.Undo != q.Undo {
+		e.Errorf("QueuedMessage Undo = %+v, want %+v", got.Undo, q.Undo)
+	}
+	list, err := e.s.AccountQueue(e.ctx, a.ID)
+	e.ok(err, "AccountQueue")
+	if len(list) != 1 || list[0].Undo != q.Undo {
+		e.Errorf("AccountQueue = %+v, want its Undo %+v", list, q.Undo)
+	}
+	plain := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("y@example.net"), BlobKey: newBlobKey(), Size: 1}
+	e.ok(e.s.Enqueue(e.ctx, plain), "Enqueue without undo state")
+	if got, _ := e.s.QueuedMessage(e.ctx, plain.ID); got.Undo != (store.QueuedUndo{}) {
+		e.Errorf("Undo of a message enqueued without one = %+v", got.Undo)
+	}
+}
+
+// A delayed or scheduled send that left the queue is remembered: a late
+// undo (after a restart, on another node: the store is all they share)
+// learns that it went, or that it was cancelled already; another account
+// still learns nothing.
+func testQueueCancelGone(e *env) {
+	a, b := e.account("alice@example.com"), e.account("bob@example.com")
+	delayed := func() *store.QueuedMessage {
+		q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("x@example.net", "y@example.net"),
+			BlobKey: newBlobKey(), Size: 1, CreatedAt: time.Now(), SendAt: time.Now().Add(10 * time.Second)}
+		e.ok(e.s.Enqueue(e.ctx, q), "Enqueue")
+		return q
+	}
+	went := delayed()
+	x, y := went.Recipients[0], went.Recipients[1]
+	x.Status, x.Attempts = store.RcptSent, 1
+	y.Status, y.Attempts = store.RcptFailed, 1
+	e.ok(e.s.SetRecipientResults(e.ctx, went.ID, []store.QueuedRecipient{x, y}), "every recipient tried")
+	if _, err := e.s.QueuedMessage(e.ctx, went.ID); !errors.Is(err, store.ErrNotFound) {
+		e.Fatalf("a message with no pending recipient is still queued: %v", err)
+	}
+	e.wantErr(e.s.CancelQueued(e.ctx, a.ID, went.ID), store.ErrTooLate, "CancelQueued of a send that went")
+	e.wantErr(e.s.CancelQueued(e.ctx, b.ID, went.ID), store.ErrNotFound, "CancelQueued of another account's send that went")
+
+	undone := delayed()
+	e.ok(e.s.CancelQueued(e.ctx, a.ID, undone.ID), "CancelQueued")
+	e.wantErr(e.s.CancelQueued(e.ctx, a.ID, undone.ID), store.ErrCancelled, "CancelQueued twice")
+	e.wantErr(e.s.CancelQueued(e.ctx, b.ID, undone.ID), store.ErrNotFound, "CancelQueued of another account's cancelled send")
+
+	dropped := delayed()
+	e.ok(e.s.Dequeue(e.ctx, dropped.ID), "Dequeue")
+	e.wantErr(e.s.CancelQueued(e.ctx, a.ID, dropped.ID), store.ErrNotFound, "CancelQueued of a send the operator dropped")
+	e.wantRefs(went.BlobKey, 0)
+	e.wantRefs(undone.BlobKey, 0)
+	e.consistent()
 }
