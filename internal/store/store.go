@@ -51,6 +51,7 @@ type Store interface {
 	QueueStore
 	UploadStore
 	WebSessionStore
+	EventLog
 	SecretStore
 	AccessLog
 	BlobRefs

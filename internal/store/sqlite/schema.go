@@ -285,6 +285,23 @@ CREATE TABLE outbound_gone (
 	gone_at    INTEGER NOT NULL
 );
 CREATE INDEX outbound_gone_at ON outbound_gone(gone_at);
+`, `
+-- The event log (X5, store.EventLog): every process sharing the database
+-- (the command line while the server runs; later every node) appends the
+-- changes it publishes and follows the others' rows. Trimmed after
+-- minutes: a follower only needs what it has not read yet. AUTOINCREMENT:
+-- an id is never reused, so "id > the last one read" finds every new row.
+CREATE TABLE events (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	node       TEXT NOT NULL,
+	kind       TEXT NOT NULL,
+	account_id INTEGER NOT NULL,
+	mailbox_id INTEGER NOT NULL DEFAULT 0,
+	uids       TEXT NOT NULL DEFAULT '', -- JSON array
+	modseq     INTEGER NOT NULL DEFAULT 0,
+	at         INTEGER NOT NULL
+);
+CREATE INDEX events_at ON events(at);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		searchTests,
 		uploadTests,
 		webSessionTests,
+		eventLogTests,
 		secretTests,
 	}
 	for _, g := range groups {
