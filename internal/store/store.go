@@ -361,6 +361,9 @@ type Domain struct {
 	TimeZone   string // IANA name, default of new accounts
 	QuotaBytes int64  // whole-domain quota; 0 = unlimited
 	CreatedAt  time.Time
+	// UsedBytes is what the domain's accounts store together, filled on
+	// read (maintained with the messages, like Account.Usage).
+	UsedBytes int64
 }
 
 // DKIMKey is a domain's DKIM signing key (RFC 6376), published in DNS

@@ -8,12 +8,12 @@ import (
 	"postroom/internal/store"
 )
 
-const domainCols = `id, name, language, time_zone, quota_bytes, created_at`
+const domainCols = `id, name, language, time_zone, quota_bytes, created_at, used_bytes`
 
 func scanDomain(row scanner) (*store.Domain, error) {
 	var d store.Domain
 	var created int64
-	if err := row.Scan(&d.ID, &d.Name, &d.Language, &d.TimeZone, &d.QuotaBytes, &created); err != nil {
+	if err := row.Scan(&d.ID, &d.Name, &d.Language, &d.TimeZone, &d.QuotaBytes, &created, &d.UsedBytes); err != nil {
 		return nil, notFound(err)
 	}
 	d.CreatedAt = fromNanos(created)

@@ -104,15 +104,19 @@ func testQuotaDomain(e *env) {
 	e.wantRefs(nm.BlobKey, 0)
 	_, _, err = e.sized(b, e.inbox(b.ID).ID, 400, false)
 	e.ok(err, "bob appends the last 400")
+	e.wantDomainUsage(d.ID, 1000)
 	_, _, err = e.sized(a, e.inbox(a.ID).ID, 1, false)
 	e.wantErr(err, store.ErrOverQuota, "alice appends into a full domain")
 	_, _, err = e.sized(b, e.inbox(b.ID).ID, 1, true)
 	e.ok(err, "IgnoreQuota bypasses the domain quota too")
 	_, _, err = e.sized(other, e.inbox(other.ID).ID, 5000, false)
 	e.ok(err, "another domain is not limited by this one")
+	e.wantDomainUsage(d.ID, 1001)
+	e.wantDomainUsage(other.DomainID, 5000)
 	// Expunging frees domain space.
 	_, err = e.s.Expunge(e.ctx, a.ID, e.inbox(a.ID).ID, []uint32{1})
 	e.ok(err, "Expunge")
+	e.wantDomainUsage(d.ID, 401)
 	_, _, err = e.sized(a, e.inbox(a.ID).ID, 599, false)
 	e.ok(err, "append after freeing space")
 }
@@ -195,4 +199,20 @@ func testQuotaDomainFreed(e *env) {
 	_, _, err = e.sized(b, e.inbox(b.ID).ID, 1, false)
 	e.wantErr(err, store.ErrOverQuota, "append into the full domain again")
 	e.consistent()
+}
+
+// wantDomainUsage checks what the domain reports its accounts store, read
+// both by id and by name (a quota check before writing a message reads it).
+func (e *env) wantDomainUsage(domainID, bytes int64) {
+	e.Helper()
+	d, err := e.s.DomainByID(e.ctx, domainID)
+	e.ok(err, "DomainByID")
+	if d.UsedBytes != bytes {
+		e.Errorf("domain %s UsedBytes = %d, want %d", d.Name, d.UsedBytes, bytes)
+	}
+	byName, err := e.s.Domain(e.ctx, d.Name)
+	e.ok(err, "Domain")
+	if byName.UsedBytes != bytes {
+		e.Errorf("Domain(%q).UsedBytes = %d, want %d", d.Name, byName.UsedBytes, bytes)
+	}
 }
