@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"postroom/internal/actor"
@@ -150,14 +151,18 @@ func checkName(name string) error {
 	return nil
 }
 
-// validLocalPart accepts RFC 5321's dot-atom of ASCII atext: what every
-// mail client can type and every server can route.
+// validLocalPart accepts a dot-atom (RFC 5321 §4.1.2): ASCII atext and,
+// as RFC 6531 allows with SMTPUTF8, letters and digits of any script
+// (홍길동@example.co.kr); at most 64 octets.
 func validLocalPart(local string) bool {
 	if local == "" || len(local) > 64 || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
 		return false
 	}
 	for _, r := range local {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".!#$%&'*+-/=?^_`{|}~", r)) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".!#$%&'*+-/=?^_`{|}~", r):
+		case r > 127 && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)):
+		default:
 			return false
 		}
 	}

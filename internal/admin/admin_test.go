@@ -88,7 +88,8 @@ func TestCreateAccount_rulesAndTenancy(t *testing.T) {
 		{"exists", actor.CommandLine, good, "email", "account_exists", nil},
 		{"noAt", actor.CommandLine, NewAccount{Address: "operator", Password: "long-enough"}, "email", "invalid_address", nil},
 		{"space", actor.CommandLine, NewAccount{Address: "a b@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
-		{"hangulLocalPart", actor.CommandLine, NewAccount{Address: "김@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
+		{"ideographicSpace", actor.CommandLine, NewAccount{Address: "김\u3000민지@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
+		{"localPartOver64Octets", actor.CommandLine, NewAccount{Address: strings.Repeat("가", 22) + "@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
 		{"dotEnd", actor.CommandLine, NewAccount{Address: "a.@example.test", Password: "long-enough"}, "email", "invalid_address", nil},
 		{"noPassword", actor.CommandLine, NewAccount{Address: "p@example.test"}, "password", "password_required", nil},
 		{"shortPassword", actor.CommandLine, NewAccount{Address: "p@example.test", Password: "1234567"}, "password", "password_too_short", nil},
@@ -109,6 +110,9 @@ func TestCreateAccount_rulesAndTenancy(t *testing.T) {
 	}
 	if accts, _ := b.Store.Accounts(b.Ctx, other.ID); len(accts) != 0 {
 		t.Fatalf("refused creations wrote accounts: %+v", accts)
+	}
+	if a, err := s.CreateAccount(b.Ctx, actor.CommandLine, NewAccount{Address: "홍길동@example.test", Password: "long-enough"}); err != nil || a.LocalPart != "홍길동" {
+		t.Fatalf("a Korean user name (RFC 6531): %v %v", a, err)
 	}
 	if _, err := s.CreateAccount(b.Ctx, actor.CommandLine, NewAccount{Address: "head@other.test", Password: "long-enough", Admin: true}); err != nil {
 		t.Fatalf("the operator in another domain: %v", err)

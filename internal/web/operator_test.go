@@ -80,7 +80,7 @@ func TestOperator_createsDomainAdministratorAndUsers(t *testing.T) {
 		{map[string]any{"email": "lee", "password": "short"}, "password", "password_too_short"},
 		{map[string]any{"email": "lee@example.test", "password": "long-enough"}, "email", "wrong_domain"},
 		{map[string]any{"email": "kim", "password": "long-enough"}, "email", "account_exists"},
-		{map[string]any{"email": "이순신", "password": "long-enough"}, "email", "invalid_address"},
+		{map[string]any{"email": "lee..sun", "password": "long-enough"}, "email", "invalid_address"},
 	} {
 		var e invalidAnswer
 		code := op.do("POST", "/api/v1/operator/domains/new-company.co.kr/users", c.body, &e)

@@ -123,8 +123,9 @@ func writeTestCert(dir string) (certPath, keyPath string, err error) {
 }
 
 // Tools the interop tests drive. Each is looked up once; when missing, an
-// install from Debian is tried once (the way scripts/test does it), and
-// only when that fails too do the tests that need it skip.
+// install from Debian is tried once (the way scripts/test does it). When
+// that fails too, the tests that need it fail in CI (CI=true: a missing
+// real client must not pass as a skip) and skip on a developer's machine.
 var tools sync.Map // name -> *toolState
 
 type toolState struct {
@@ -158,6 +159,9 @@ func requireTool(tb testing.TB, name, debianPackage string) string {
 		st.path, st.err = exec.LookPath(name)
 	})
 	if st.err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("%s is not installed and could not be installed (%v); CI needs every real client (scripts/test installs it)", name, st.err)
+		}
 		tb.Skipf("%s is not installed and could not be installed (%v); scripts/test installs it", name, st.err)
 	}
 	return st.path
