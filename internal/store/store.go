@@ -189,6 +189,10 @@ type MessageStore interface {
 	// Search finds the account's messages matching q, newest first, with the
 	// total and the count per mailbox (E2).
 	Search(ctx context.Context, accountID int64, q SearchQuery) (*SearchResult, error)
+	// SearchUIDs lists the UIDs of the mailbox's messages matching q
+	// (its text, dates and attachment filter; not its MailboxID or page),
+	// ascending: what an IMAP SEARCH reads instead of every message.
+	SearchUIDs(ctx context.Context, accountID, mailboxID int64, q SearchQuery) ([]uint32, error)
 	// MessagePage lists a mailbox's messages newest first (by internal date,
 	// then UID) for list views, and counts all that match. With p.Threads it
 	// lists one row per thread instead, the thread's newest message in the

@@ -40,33 +40,7 @@ func acctTerm(accountID int64) string {
 
 // Search implements store.MessageStore with the FTS5 index.
 func (s *Store) Search(ctx context.Context, accountID int64, q store.SearchQuery) (*store.SearchResult, error) {
-	match := []string{"acct : " + acctTerm(accountID)}
-	for _, f := range []struct {
-		column string
-		q      search.Query
-	}{{"{subject from_addr to_addr body}", q.Text}, {"from_addr", q.From}, {"to_addr", q.To}, {"subject", q.Subject}, {"body", q.Body}} {
-		if f.q.Empty() {
-			continue
-		}
-		match = append(match, f.column+" : ("+f.q.FTS5()+")")
-	}
-	where := []string{"m.account_id = ?"}
-	args := []any{accountID}
-	from := "messages m"
-	if len(match) > 1 {
-		from = "message_index JOIN messages m ON m.id = message_index.rowid"
-		where = append(where, "message_index MATCH ?")
-		args = append(args, strings.Join(match, " AND "))
-	}
-	if !q.Since.IsZero() {
-		where, args = append(where, "m.internal_date >= ?"), append(args, q.Since.UTC().UnixNano())
-	}
-	if !q.Before.IsZero() {
-		where, args = append(where, "m.internal_date < ?"), append(args, q.Before.UTC().UnixNano())
-	}
-	if q.HasAttachment {
-		where = append(where, "m.has_attachment = 1")
-	}
+	from, where, args := searchFilter(accountID, q)
 	base := ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ")
 	res := &store.SearchResult{ByMailbox: map[int64]int{}}
 	rows, err := s.db.QueryContext(ctx, `SELECT m.mailbox_id, count(*)`+base+` GROUP BY m.mailbox_id`, args...)
@@ -124,4 +98,47 @@ func (s *Store) Search(ctx context.Context, accountID int64, q store.SearchQuery
 		}
 	}
 	return res, nil
+}
+
+// searchFilter is the FROM clause and conditions of a search of the
+// account's messages (m) for q, without q's mailbox and page.
+func searchFilter(accountID int64, q store.SearchQuery) (from string, where []string, args []any) {
+	match := []string{"acct : " + acctTerm(accountID)}
+	for _, f := range []struct {
+		column string
+		q      search.Query
+	}{{"{subject from_addr to_addr body}", q.Text}, {"from_addr", q.From}, {"to_addr", q.To}, {"subject", q.Subject}, {"body", q.Body}} {
+		if f.q.Empty() {
+			continue
+		}
+		match = append(match, f.column+" : ("+f.q.FTS5()+")")
+	}
+	where = []string{"m.account_id = ?"}
+	args = []any{accountID}
+	from = "messages m"
+	if len(match) > 1 {
+		from = "message_index JOIN messages m ON m.id = message_index.rowid"
+		where = append(where, "message_index MATCH ?")
+		args = append(args, strings.Join(match, " AND "))
+	}
+	if !q.Since.IsZero() {
+		where, args = append(where, "m.internal_date >= ?"), append(args, q.Since.UTC().UnixNano())
+	}
+	if !q.Before.IsZero() {
+		where, args = append(where, "m.internal_date < ?"), append(args, q.Before.UTC().UnixNano())
+	}
+	if q.HasAttachment {
+		where = append(where, "m.has_attachment = 1")
+	}
+	return from, where, args
+}
+
+// SearchUIDs implements store.MessageStore with the FTS5 index.
+func (s *Store) SearchUIDs(ctx context.Context, accountID, mailboxID int64, q store.SearchQuery) ([]uint32, error) {
+	from, where, args := searchFilter(accountID, q)
+	where, args = append(where, "m.mailbox_id = ?"), append(args, mailboxID)
+	return queryAll(ctx, s.db, func(row scanner) (*uint32, error) {
+		var uid uint32
+		return &uid, row.Scan(&uid)
+	}, `SELECT m.uid FROM `+from+` WHERE `+strings.Join(where, " AND ")+` ORDER BY m.uid`, args...)
 }

@@ -11,6 +11,7 @@ import (
 
 var searchTests = []test{
 	{"search_findsKoreanSubstringsFieldsAndFollowsMoves", testSearch},
+	{"search_uidsOfOneMailboxAscending", testSearchUIDs},
 }
 
 func indexed(subject, from, to, body string) store.IndexText {
@@ -104,4 +105,44 @@ func testSearch(e *env) {
 	}
 	e.wantErr(e.s.SetIndex(e.ctx, b.ID, invoice.ID, indexed("x", "", "", "")), store.ErrNotFound, "SetIndex of another account's message")
 	e.consistent()
+}
+
+// SearchUIDs answers an IMAP SEARCH: the matching UIDs of one mailbox of
+// the account, ascending, whatever their dates; nothing of other mailboxes
+// or accounts.
+func testSearchUIDs(e *env) {
+	a, b := e.account("alice@example.com"), e.account("bob@example.com")
+	in, arch := e.inbox(a.ID), e.byRole(a.ID, store.RoleArchive)
+	put := func(acct, mb int64, body string, at time.Time) *store.Message {
+		nm := e.newMsg(acct, mb)
+		nm.Index, nm.InternalDate = indexed("주간 보고", "kim@vendor.co.kr", "alice@example.com", body), at
+		return e.add(nm)
+	}
+	first := put(a.ID, in.ID, "전자결재 올렸습니다", baseTime.Add(2*time.Hour)) // newer than the next
+	put(a.ID, in.ID, "결정 재고 확인", baseTime)
+	third := put(a.ID, in.ID, "결재 부탁드립니다", baseTime.Add(time.Hour))
+	put(a.ID, arch.ID, "결재 완료", baseTime)
+	put(b.ID, e.inbox(b.ID).ID, "결재 부탁드립니다", baseTime)
+	body, _ := search.Substring("결재")
+	uids := func(mailboxID int64, q store.SearchQuery) []uint32 {
+		e.Helper()
+		got, err := e.s.SearchUIDs(e.ctx, a.ID, mailboxID, q)
+		e.ok(err, "SearchUIDs")
+		return got
+	}
+	if got := uids(in.ID, store.SearchQuery{Body: body}); fmt.Sprint(got) != fmt.Sprint([]uint32{first.UID, third.UID}) {
+		e.Errorf("SearchUIDs(INBOX, body 결재) = %v, want %v ascending", got, []uint32{first.UID, third.UID})
+	}
+	if got := uids(in.ID, store.SearchQuery{Subject: body}); len(got) != 0 {
+		e.Errorf("SearchUIDs(subject 결재) = %v, want none", got)
+	}
+	if got := uids(in.ID, store.SearchQuery{Body: body, Since: baseTime.Add(90 * time.Minute)}); fmt.Sprint(got) != fmt.Sprint([]uint32{first.UID}) {
+		e.Errorf("SearchUIDs(body 결재, since) = %v, want [%d]", got, first.UID)
+	}
+	if got := uids(in.ID, store.SearchQuery{}); len(got) != 3 {
+		e.Errorf("SearchUIDs(INBOX, everything) = %v, want its 3 messages", got)
+	}
+	if got, err := e.s.SearchUIDs(e.ctx, b.ID, in.ID, store.SearchQuery{Body: body}); err != nil || len(got) != 0 {
+		e.Errorf("bob's SearchUIDs in alice's INBOX = %v, %v; want nothing", got, err)
+	}
 }

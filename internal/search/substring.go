@@ -1,0 +1,33 @@
+package search
+
+// Substring returns the index query that every text containing s as a
+// substring matches: for each run of two or more Hangul, Han, Hiragana or
+// Katakana characters in s, the run's bigrams as one phrase. Such a run of
+// s lies inside a run of the text, so the text's terms hold the same
+// bigrams at consecutive positions (see Tokens). Words of other scripts
+// give no terms: "ello" is inside "hello", whose only term is "hello".
+//
+// ok is false when s has no such run: the index cannot narrow a search for
+// s, and every text must be read. When ok, the index finds a superset of
+// the texts containing s (the bigrams may stand in another order, or only
+// in NFKC form): read those to be exact.
+//
+// This serves substring searches such as IMAP's (RFC 9051 §6.4.4), where
+// Parse serves what a user types in the webmail.
+func Substring(s string) (q Query, ok bool) {
+	var sc scanner
+	sc.scan(s)
+	texts := sc.texts()
+	run := int32(-1)
+	for i, t := range sc.toks {
+		if t.kind != kindBigram {
+			continue
+		}
+		if len(q.Terms) == maxQueryTerms {
+			break // a superset still: fewer terms match more texts
+		}
+		q.Terms = append(q.Terms, Term{Text: texts[i], Adjacent: t.run == run})
+		run = t.run
+	}
+	return q, !q.Empty()
+}
