@@ -1,7 +1,13 @@
 // Package events publishes committed changes (new message, flags, expunge,
-// folder changes) to whoever watches an account: IMAP IDLE, POP3, the
-// webmail's event stream. Events are hints sent after commit; a subscriber
-// that falls behind is told so (Overflow) and must reread from the store.
+// folder changes, an account or a session that changed) to whoever watches
+// an account: IMAP IDLE, POP3, the webmail's event stream. Events are hints
+// sent after commit; a subscriber that falls behind is told so (Overflow)
+// and must reread from the store.
+//
+// Two buses: Local within one process, and Shared (shared.go), which also
+// carries events between the processes of one store (the command line
+// while the server runs; later the nodes of a cluster) through the store's
+// event log.
 //
 // Invariant: publish only after the store transaction committed.
 package events
@@ -16,6 +22,13 @@ const (
 	MessageFlags   Kind = "message.flags"
 	MessageExpunge Kind = "message.expunge"
 	MailboxChange  Kind = "mailbox.change" // created, renamed, deleted
+	// AccountChange: the account was suspended, enabled, removed or its
+	// password or settings changed: whoever holds a login for it checks it
+	// again (the webmail's event stream ends for a suspended account).
+	AccountChange Kind = "account.change"
+	// SessionEnd: one of the account's web sessions ended (logout): each
+	// event stream of the account checks whether it was its own.
+	SessionEnd Kind = "session.end"
 	// Overflow is delivered to a subscriber whose buffer was full: some
 	// events were dropped.
 	Overflow Kind = "overflow"
@@ -77,6 +90,20 @@ func (l *Local) Publish(e Event) {
 			}
 			s.ch <- Event{Kind: Overflow, AccountID: e.AccountID}
 		}
+	}
+}
+
+// overflowAll tells every subscriber that it may have missed events (the
+// event log was trimmed past what a follower had read).
+func (l *Local) overflowAll() {
+	l.mu.Lock()
+	var accounts []int64
+	for id := range l.subs {
+		accounts = append(accounts, id)
+	}
+	l.mu.Unlock()
+	for _, id := range accounts {
+		l.Publish(Event{Kind: Overflow, AccountID: id})
 	}
 }
 
