@@ -6,36 +6,27 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"postroom/internal/actor"
 	"postroom/internal/admin"
-	"postroom/internal/auth"
 	"postroom/internal/store"
 )
-
-// OperatorName is the system operator's login.
-const OperatorName = "operator"
 
 // operatorFile keeps the generated operator password for the operator to
 // read once; it is readable by the server's user only.
 const operatorFile = "operator-password.txt"
 
+// OperatorName is the system operator's login.
+const OperatorName = admin.OperatorName
+
 // ensureOperator creates the system operator with a random password if
-// none exists and returns that password ("" when it existed).
+// none exists, keeps the password in DIR/operator-password.txt for the
+// operator to read, and returns it ("" when an operator existed).
 func ensureOperator(ctx context.Context, d *dataDir) (string, error) {
-	ops, err := d.Store.Operators(ctx)
-	if err != nil || len(ops) > 0 {
+	pw, err := adminService(d).EnsureOperator(ctx, actor.CommandLine)
+	if err != nil || pw == "" {
 		return "", err
-	}
-	pw := auth.RandomPassword(16)
-	hash, err := auth.HashPassword(pw)
-	if err != nil {
-		return "", err
-	}
-	if err := d.Store.CreateOperator(ctx, &store.Operator{Name: OperatorName, PasswordHash: hash}); err != nil {
-		if errors.Is(err, store.ErrExists) {
-			return "", nil // another process was first
-		}
-		return "", fmt.Errorf("create operator: %w", err)
 	}
 	path := filepath.Join(d.Config.DataDir, operatorFile)
 	if err := os.WriteFile(path, []byte(OperatorName+"\n"+pw+"\n"), 0o600); err != nil {
@@ -47,7 +38,7 @@ func ensureOperator(ctx context.Context, d *dataDir) (string, error) {
 // adminService is the administrators' service on the data directory; the
 // command line acts as the operator (actor.CommandLine).
 func adminService(d *dataDir) *admin.Service {
-	return &admin.Service{Store: d.Store}
+	return &admin.Service{Store: d.Store, Blobs: d.Blobs}
 }
 
 // adminError words a refused value for the command line: the flag or
@@ -67,13 +58,14 @@ func adminError(err error) error {
 	case "invalid_domain":
 		return fmt.Errorf("%q is not a domain name (like example.co.kr)", ie.Value)
 	}
-	flag := "--" + ie.Field
+	flag := "--" + strings.ReplaceAll(ie.Field, "_", "-")
 	why := map[string]string{
-		"password_required":  "is required",
-		"password_too_short": fmt.Sprintf("must be at least %d characters", admin.MinPasswordLength),
-		"invalid_quota":      "must not be negative",
-		"invalid_characters": "contains characters that are not allowed",
-		"name_too_long":      "is too long",
+		"password_required":   "is required",
+		"password_too_short":  fmt.Sprintf("must be at least %d characters", admin.MinPasswordLength),
+		"invalid_quota":       "must not be negative",
+		"invalid_pop3_delete": "must be keep, trash or delete",
+		"invalid_characters":  "contains characters that are not allowed",
+		"name_too_long":       "is too long",
 	}[ie.Code]
 	if why == "" {
 		why = "is not valid (" + ie.Code + ")"

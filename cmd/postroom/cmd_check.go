@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/blob"
 )
 
@@ -26,34 +26,17 @@ func cmdCheck(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	problems, err := d.Store.CheckConsistency(ctx)
+	rep, err := adminService(d).Check(ctx, actor.CommandLine)
 	if err != nil {
 		return err
 	}
-	referenced := map[string]bool{}
-	err = d.Store.BlobKeys(ctx, func(key string) error {
-		referenced[key] = true
-		if !d.Blobs.Exists(key) {
-			problems = append(problems, "blob "+key+": referenced but its file is missing")
-		}
-		return nil
-	})
-	if err != nil {
-		return err
+	for _, key := range rep.Collectable {
+		fmt.Fprintf(out, "collectable: blob %s\n", key)
 	}
-	err = d.Blobs.Walk(func(key string, _ time.Time) error {
-		if !referenced[key] {
-			fmt.Fprintf(out, "collectable: blob %s\n", key)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, p := range problems {
+	for _, p := range rep.Problems {
 		fmt.Fprintln(out, "problem:", p)
 	}
-	if len(problems) > 0 {
+	if len(rep.Problems) > 0 {
 		return errProblems
 	}
 	fmt.Fprintln(out, "consistent")
@@ -72,7 +55,7 @@ func cmdGC(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	res, err := d.Blobs.GC(ctx, d.Store, *grace)
+	res, err := adminService(d).CollectGarbage(ctx, actor.CommandLine, *grace)
 	if err != nil {
 		return err
 	}

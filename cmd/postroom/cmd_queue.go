@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"postroom/internal/actor"
 )
 
 // cmdQueue shows and manages the outbound queue for the operator.
@@ -24,9 +26,10 @@ func cmdQueue(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	svc := adminService(d)
 	switch {
 	case pos[0] == "list" && len(pos) == 1:
-		msgs, err := d.Store.Queue(ctx)
+		msgs, err := svc.Queue(ctx, actor.CommandLine)
 		if err != nil {
 			return err
 		}
@@ -50,14 +53,14 @@ func cmdQueue(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("%w: %q is not a queue id", errUsage, pos[1])
 		}
 		if pos[0] == "retry" {
-			if err := d.Store.RetryNow(ctx, id); err != nil {
-				return fmt.Errorf("retry %d: %w", id, err)
+			if err := svc.RetryQueued(ctx, actor.CommandLine, id); err != nil {
+				return err
 			}
 			fmt.Fprintf(out, "message %d will be retried now\n", id)
 			return nil
 		}
-		if err := d.Store.Dequeue(ctx, id); err != nil {
-			return fmt.Errorf("drop %d: %w", id, err)
+		if err := svc.DropQueued(ctx, actor.CommandLine, id); err != nil {
+			return err
 		}
 		fmt.Fprintf(out, "message %d dropped (no bounce is sent)\n", id)
 		return nil

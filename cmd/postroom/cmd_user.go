@@ -9,7 +9,6 @@ import (
 
 	"postroom/internal/actor"
 	"postroom/internal/admin"
-	"postroom/internal/store"
 )
 
 func cmdUser(ctx context.Context, args []string, out io.Writer) error {
@@ -56,45 +55,42 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	default:
 		return fmt.Errorf("%w: unknown user command %q", errUsage, sub)
 	}
-	a, err := d.Store.AccountByAddress(ctx, arg)
+	svc := adminService(d)
+	a, err := svc.Account(ctx, actor.CommandLine, arg)
 	if err != nil {
-		return fmt.Errorf("user %s: %w", arg, err)
+		return adminError(err)
 	}
+	var change admin.AccountChange
 	switch sub {
 	case "passwd":
-		if err := adminService(d).SetPassword(ctx, actor.CommandLine, a.Address(), *password); err != nil {
+		if err := svc.SetPassword(ctx, actor.CommandLine, a.Address(), *password); err != nil {
 			return adminError(err)
 		}
 		fmt.Fprintf(out, "%s: %s done\n", a.Address(), sub)
 		return nil
 	case "disable", "enable":
-		a.Enabled = sub == "enable"
+		on := sub == "enable"
+		change.Enabled = &on
 	case "set":
 		// Only the flags given change.
 		fs.Visit(func(f *flag.Flag) {
 			switch f.Name {
 			case "clients":
-				a.ClientAccess = *clients
+				change.Clients = clients
 			case "enabled":
-				a.Enabled = *enabled
+				change.Enabled = enabled
 			case "quota":
-				a.QuotaBytes = *quota
+				change.Quota = quota
 			case "name":
-				a.DisplayName = *name
+				change.Name = name
 			case "admin":
-				a.Admin = *isAdmin
+				change.Admin = isAdmin
 			case "pop3-delete":
-				a.POP3Delete = *pop3Delete
+				change.POP3Delete = pop3Delete
 			}
 		})
-		if a.QuotaBytes < 0 {
-			return fmt.Errorf("quota must not be negative")
-		}
-		if p := a.POP3Delete; p != store.POP3Keep && p != store.POP3Trash && p != store.POP3Delete {
-			return fmt.Errorf("--pop3-delete must be keep, trash or delete, not %q", p)
-		}
 	case "log":
-		logins, err := d.Store.Logins(ctx, a.ID, 100)
+		logins, err := svc.AccessLog(ctx, actor.CommandLine, a.Address(), 100)
 		if err != nil {
 			return err
 		}
@@ -107,14 +103,14 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return nil
 	case "remove":
-		if err := d.Store.DeleteAccount(ctx, a.ID); err != nil {
-			return fmt.Errorf("remove %s: %w", a.Address(), err)
+		if err := svc.DeleteAccount(ctx, actor.CommandLine, a.Address()); err != nil {
+			return err
 		}
 		fmt.Fprintf(out, "removed user %s and its mail\n", a.Address())
 		return nil
 	}
-	if err := d.Store.UpdateAccount(ctx, a); err != nil {
-		return fmt.Errorf("update %s: %w", a.Address(), err)
+	if _, err := svc.UpdateAccount(ctx, actor.CommandLine, a.Address(), change); err != nil {
+		return adminError(err)
 	}
 	fmt.Fprintf(out, "%s: %s done\n", a.Address(), sub)
 	return nil

@@ -111,7 +111,12 @@ func (s *Service) SetPassword(ctx context.Context, p actor.Actor, address, passw
 	return nil
 }
 
-// account finds an account the actor manages.
+// Account finds an account the actor manages (with its usage): the
+// operator any, a domain administrator one of his domain.
+func (s *Service) Account(ctx context.Context, p actor.Actor, address string) (*store.Account, error) {
+	return s.account(ctx, p, address)
+}
+
 func (s *Service) account(ctx context.Context, p actor.Actor, address string) (*store.Account, error) {
 	_, domain, ok := message.SplitAddress(strings.ToLower(strings.TrimSpace(address)))
 	if !ok {

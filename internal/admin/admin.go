@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"postroom/internal/actor"
+	"postroom/internal/blob"
 	"postroom/internal/store"
 )
 
@@ -27,11 +28,23 @@ import (
 type Store interface {
 	store.DomainStore
 	store.AccountStore
+	store.AccessLog
+	store.QueueStore
+	store.BlobRefs
+}
+
+// Blobs is what the operator's upkeep (check, gc) needs of the blob
+// store: *blob.FS.
+type Blobs interface {
+	Exists(key string) bool
+	Walk(fn func(key string, mod time.Time) error) error
+	GC(ctx context.Context, refs blob.Referencer, grace time.Duration) (blob.GCResult, error)
 }
 
 // Service is the administrators' service. Now may be nil (time.Now).
 type Service struct {
 	Store Store
+	Blobs Blobs
 	Now   func() time.Time
 }
 

@@ -1,0 +1,83 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+
+	"postroom/internal/actor"
+	"postroom/internal/store"
+)
+
+// AccountChange is what an administrator changes of an account; nil
+// fields stay as they are.
+type AccountChange struct {
+	Name       *string
+	Quota      *int64 // bytes; 0 = unlimited
+	Enabled    *bool  // service ON/OFF (M3): OFF refuses every login and incoming mail
+	Clients    *bool  // "use mail clients" (P7)
+	Admin      *bool  // domain administrator
+	POP3Delete *string
+}
+
+// UpdateAccount applies a change to an account the actor manages. Every
+// value is checked before anything is written.
+func (s *Service) UpdateAccount(ctx context.Context, p actor.Actor, address string, c AccountChange) (*store.Account, error) {
+	a, err := s.account(ctx, p, address)
+	if err != nil {
+		return nil, err
+	}
+	if c.Name != nil {
+		if err := checkName(*c.Name); err != nil {
+			return nil, err
+		}
+		a.DisplayName = *c.Name
+	}
+	if c.Quota != nil {
+		if *c.Quota < 0 {
+			return nil, invalid("quota", "invalid_quota", fmt.Sprint(*c.Quota))
+		}
+		a.QuotaBytes = *c.Quota
+	}
+	if c.POP3Delete != nil {
+		switch *c.POP3Delete {
+		case store.POP3Keep, store.POP3Trash, store.POP3Delete:
+		default:
+			return nil, invalid("pop3_delete", "invalid_pop3_delete", *c.POP3Delete)
+		}
+		a.POP3Delete = *c.POP3Delete
+	}
+	if c.Enabled != nil {
+		a.Enabled = *c.Enabled
+	}
+	if c.Clients != nil {
+		a.ClientAccess = *c.Clients
+	}
+	if c.Admin != nil {
+		a.Admin = *c.Admin
+	}
+	if err := s.Store.UpdateAccount(ctx, a); err != nil {
+		return nil, fmt.Errorf("update %s: %w", a.Address(), err)
+	}
+	return a, nil
+}
+
+// DeleteAccount removes an account the actor manages, with all its mail.
+func (s *Service) DeleteAccount(ctx context.Context, p actor.Actor, address string) error {
+	a, err := s.account(ctx, p, address)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteAccount(ctx, a.ID); err != nil {
+		return fmt.Errorf("remove %s: %w", a.Address(), err)
+	}
+	return nil
+}
+
+// AccessLog lists an account's most recent logins, newest first (S8).
+func (s *Service) AccessLog(ctx context.Context, p actor.Actor, address string, limit int) ([]store.Login, error) {
+	a, err := s.account(ctx, p, address)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Logins(ctx, a.ID, limit)
+}
