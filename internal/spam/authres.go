@@ -1,7 +1,8 @@
-// Package spam owns what decides whether inbound mail is wanted: the sender
-// authentication checks (SPF, DKIM, DMARC and iprev, recorded in an
-// Authentication-Results header field, RFC 8601), and the inputs built on
-// them for the spam verdict (block lists, phrases, the Bayesian classifier).
+// Package spam owns what decides whether inbound mail is wanted. Today that
+// is the sender authentication checks (SPF, DKIM, DMARC and iprev, recorded
+// in an Authentication-Results header field, RFC 8601); the verdict built
+// on them (block lists, blocked phrases, the classifier that learns from
+// "report spam") is not here yet.
 //
 // Invariants of the authentication checks (authres*.go, spf*.go,
 // dkimverify*.go, dmarc*.go, iprev*.go):
