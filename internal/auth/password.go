@@ -1,6 +1,8 @@
 // Package auth owns who may log in: password hashing (argon2id), the login
 // checks shared by every protocol (service ON/OFF, the "use mail clients"
-// switch, plain-text logins), and the throttling of failed attempts.
+// switch, plain-text logins), the throttling of failed attempts, and the
+// web sessions that keep a login (session.go), with the hooks where a
+// domain's access rules plug in (access.go).
 package auth
 
 import (
