@@ -129,7 +129,7 @@ func IndexText(m *message.Message) store.IndexText {
 		Subject: join(env.Subject),
 		From:    join(addrs(env.From, env.Sender)),
 		To:      join(addrs(env.To, env.Cc, env.Bcc)),
-		Body:    join(m.Text()),
+		Body:    join(m.TextPrefix(search.MaxIndexedText)), // bounded: see MaxIndexedText
 		// the paperclip and "has attachment" count files, not the pictures
 		// an HTML body shows by cid: (message.Files)
 		HasAttachment: m.HasAttachment(),

@@ -46,6 +46,11 @@ func FuzzParse(f *testing.F) {
 		if r := []rune(m.Preview(50)); len(r) > 50 {
 			t.Fatalf("preview of %d runes", len(r))
 		}
+		for _, n := range []int{1, 7, 64} {
+			if p := m.TextPrefix(n); len(p) > n || !utf8.ValidString(p) {
+				t.Fatalf("TextPrefix(%d) = %q", n, p)
+			}
+		}
 		m.Root.Walk(func(p *Part) bool {
 			_ = p.Body()
 			if s, _ := p.Text(); !utf8.ValidString(s) {

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits that keep a hostile message from costing more than its size.
@@ -124,13 +125,46 @@ func (p *Part) Text() (string, error) {
 	if p.IsMultipart() {
 		return "", ErrNotText
 	}
-	body := p.Body()
+	return p.textPrefix(0, 0), nil
+}
+
+// textPrefix is Text decoded from a prefix of the raw body, about factor
+// times limit bytes (quoted-printable takes three bytes for one) ending at
+// a line, when the body is longer; the whole body when limit is 0.
+func (p *Part) textPrefix(limit, factor int) string {
+	if p.IsMultipart() {
+		return ""
+	}
+	raw := p.RawBody()
+	if want := factor*limit + 1024; limit > 0 && len(raw) > want {
+		raw = raw[:want]
+		// end at a line: a character cut in two would make valid UTF-8
+		// look like another charset, and cut the last base64 group
+		if i := bytes.LastIndexByte(raw, '\n'); i > len(raw)/2 {
+			raw = raw[:i+1]
+		} else {
+			raw = raw[:completeUTF8(raw)]
+		}
+	}
+	body := decodeTransfer(p.Encoding, raw)
 	cs := p.Charset()
 	if cs == "" && p.ContentType == "text/html" {
 		cs = sniffHTMLCharset(body)
 	}
-	s := decodeText(cs, body)
-	return strings.ReplaceAll(s, "\r\n", "\n"), nil
+	return strings.ReplaceAll(decodeText(cs, body), "\r\n", "\n")
+}
+
+// completeUTF8 is the length of b without a UTF-8 sequence cut at its end.
+func completeUTF8(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return i
+			}
+			break
+		}
+	}
+	return len(b)
 }
 
 // Filename returns the attachment's file name decoded to UTF-8: the

@@ -21,8 +21,36 @@ import (
 // Text returns the best plain-text rendering of the body, decoded to UTF-8,
 // with LF line breaks. HTML-only messages are stripped of their markup.
 func (m *Message) Text() string {
-	t, _ := renderText(m.Root, 0)
+	t, _ := renderText(m.Root, 0, 0)
 	return t
+}
+
+// TextPrefix returns the start of Text, at most max bytes of it (cut at a
+// character boundary). Each part is decoded from no more of its raw body
+// than that needs, so memory stays a small multiple of max however large
+// the message: what search indexing and list previews use (an
+// unauthenticated sender controls the size).
+func (m *Message) TextPrefix(max int) string {
+	if max <= 0 {
+		return ""
+	}
+	t, _ := renderText(m.Root, 0, max)
+	return cutUTF8(t, max)
+}
+
+// previewScan is how much body text Preview looks at: enough to find n
+// visible characters after any reasonable run of blank lines.
+const previewScan = 64 << 10
+
+// cutUTF8 returns s cut to at most n bytes without splitting a character.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Preview returns up to n runes of the body's plain text (see Text), with
@@ -35,7 +63,7 @@ func (m *Message) Preview(n int) string {
 	}
 	var b strings.Builder
 	count, space := 0, false
-	for _, r := range m.Text() {
+	for _, r := range m.TextPrefix(max(previewScan, 16*n)) {
 		if count >= n {
 			break
 		}
@@ -100,8 +128,9 @@ const (
 )
 
 // renderText renders p as plain text and tells what kind of source it came
-// from.
-func renderText(p *Part, depth int) (string, textKind) {
+// from. A limit above 0 bounds the text wanted: rendering may return more,
+// but decodes no more of a part than the limit needs.
+func renderText(p *Part, depth, limit int) (string, textKind) {
 	if p == nil || depth > maxDepth {
 		return "", kindNone
 	}
@@ -113,29 +142,32 @@ func renderText(p *Part, depth int) (string, textKind) {
 		for _, c := range p.Children {
 			// An empty text/plain alternative (some mailers send one) does
 			// not hide the HTML.
-			if t, k := renderText(c, depth+1); k > bestKind && strings.TrimSpace(t) != "" {
+			if t, k := renderText(c, depth+1, limit); k > bestKind && strings.TrimSpace(t) != "" {
 				best, bestKind = t, k
 			}
 		}
 		return best, bestKind
 	case p.IsMultipart() || len(p.Children) > 0:
 		var texts []string
-		kind := kindNone
+		kind, size := kindNone, 0
 		for _, c := range p.Children {
-			if t, k := renderText(c, depth+1); k != kindNone {
+			if limit > 0 && size >= limit {
+				break
+			}
+			if t, k := renderText(c, depth+1, limit-size); k != kindNone {
 				if t = strings.TrimSpace(t); t != "" {
 					texts = append(texts, t)
+					size += len(t) + 2
 				}
 				kind = max(kind, k)
 			}
 		}
 		return strings.Join(texts, "\n\n"), kind
 	case p.ContentType == "text/plain":
-		t, _ := p.Text()
-		return t, kindPlain
+		return p.textPrefix(limit, 3), kindPlain
 	case p.ContentType == "text/html":
-		t, _ := p.Text()
-		return htmlToText(t), kindHTML
+		// markup is most of an HTML body: decode more of it for the text
+		return htmlToText(p.textPrefix(limit, 8)), kindHTML
 	}
 	return "", kindNone
 }

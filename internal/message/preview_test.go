@@ -2,7 +2,12 @@ package message
 
 import (
 	"encoding/base64"
+	"mime/quotedprintable"
+	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/korean"
 )
 
 func TestPreviewAndText(t *testing.T) {
@@ -163,4 +168,51 @@ func TestFiles_embeddedPicturesAreNotFiles(t *testing.T) {
 			t.Errorf("%s: Attachments lists %d parts, want the picture (1): downloads keep their index", tt.name, len(m.Attachments()))
 		}
 	}
+}
+
+// TextPrefix is the start of Text, decoded from no more of a large body
+// than it needs: the same characters, in every transfer encoding and
+// charset, cut at a character boundary.
+func TestTextPrefix_isTheStartOfTextWhateverTheEncoding(t *testing.T) {
+	line := "안녕하세요 견적서를 보내드립니다. Quote attached.\r\n"
+	body := strings.Repeat(line, 20000) // ~1.1 MB
+	euckr, err := korean.EUCKR.NewEncoder().String(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{
+		"8bit utf-8":   "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body,
+		"base64 utf-8": "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + wrap76(base64.StdEncoding.EncodeToString([]byte(body))),
+		"qp utf-8":     "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + qpEncode(body),
+		"8bit euc-kr":  "Content-Type: text/plain; charset=euc-kr\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + euckr,
+		"no charset":   "Content-Type: text/plain\r\n\r\n" + body,
+		"html":         "Content-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>" + strings.ReplaceAll(body, "\r\n", "</p><p>") + "</p></body></html>",
+	}
+	for name, raw := range cases {
+		m := Parse([]byte("From: a@b.test\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + raw))
+		full := m.Text()
+		for _, n := range []int{1, 100, 4096, 100000} {
+			got := m.TextPrefix(n)
+			if len(got) > n || !utf8.ValidString(got) || !strings.HasPrefix(full, got) || len(got) < n-4 {
+				t.Errorf("%s: TextPrefix(%d) is %d bytes, not the start of Text (%q...)", name, n, len(got), got[:min(len(got), 40)])
+			}
+		}
+	}
+}
+
+func wrap76(s string) string {
+	var b strings.Builder
+	for len(s) > 76 {
+		b.WriteString(s[:76] + "\r\n")
+		s = s[76:]
+	}
+	return b.String() + s + "\r\n"
+}
+
+func qpEncode(s string) string {
+	var b strings.Builder
+	w := quotedprintable.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.String()
 }

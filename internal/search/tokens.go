@@ -17,10 +17,15 @@ const (
 	maxAddressRunes = 200
 )
 
-// maxTextBytes bounds what one call indexes (and keeps offsets in an int32):
-// far above any message the server accepts, whose bodies are indexed part
-// by part anyway.
-const maxTextBytes = 1 << 30
+// MaxIndexedText is how much text of one field of a message is indexed,
+// in bytes of UTF-8: about 340,000 Korean or a million Latin characters,
+// far more than anyone reads; what follows is not found by search. The
+// cap bounds the memory of indexing a message, whatever its size: each
+// byte of Korean text becomes about 25 bytes of terms while they are made.
+const MaxIndexedText = 1 << 20
+
+// maxTextBytes bounds what one call of Tokens looks at.
+const maxTextBytes = MaxIndexedText
 
 // Tokens returns the index terms of text, in document order and with
 // repeats, because FTS5 matches the chain of bigrams of a Korean word (and
