@@ -1,9 +1,21 @@
-// Package mail is the mailbox service: every change to a user's mailboxes
-// (append now; move, copy, flag, expunge, drafts as the protocols arrive)
-// goes through it, whoever asks (delivery, IMAP, POP3, web), so that
-// parsing, quota, events and tenancy are handled in one place.
+// Package mail is the mailbox service: every operation on a user's
+// mailboxes, whoever asks (delivery, IMAP, POP3, the webmail, the command
+// line), so that parsing, quota, indexing, events, the hooks of later
+// features (read receipts, the learning spam filter) and tenancy are
+// handled in one place. The adapters read through it too: what a message
+// is, which folders an account has, what a search finds.
 //
-// Invariant: an event is published only after the store committed.
+// Files: mail.go (append), append_raw.go (raw bytes in), read.go (reading),
+// messages.go and mailboxes.go (changes), seen.go (the Read hook),
+// trash.go, spam.go, pop3.go (what a user's delete or report means),
+// search.go and criteria.go (searching), inline.go (the webmail's inline
+// image capability), drafts.go.
+//
+// Invariants:
+//   - An event is published, and a hook called, only after the store
+//     committed.
+//   - Every method starts with owner(a) (or checks the actor itself):
+//     nothing reaches another account's mail.
 package mail
 
 import (
@@ -11,9 +23,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"postroom/internal/actor"
+	"postroom/internal/blob"
 	"postroom/internal/events"
 	"postroom/internal/message"
 	"postroom/internal/search"
@@ -27,7 +42,16 @@ const PreviewLength = 200
 // Service is the mailbox service.
 type Service struct {
 	Store  store.Store
+	Blobs  blob.Store
 	Events events.Bus
+	// MaxMessageSize is the largest message AppendRaw stores (config
+	// max_message_size); 0 is no limit.
+	MaxMessageSize int64
+	// Hooks are where later features plug in.
+	Hooks Hooks
+
+	inlineOnce sync.Once
+	inline     []byte // the inline-image key (inline.go)
 }
 
 // ErrForbidden: the actor has no mailbox to act on (an operator, say).
@@ -47,7 +71,7 @@ func owner(a actor.Actor) (int64, error) {
 
 // AppendRequest is one message to store into one of the actor's
 // mailboxes. The blob must be written and synced already; Parsed is its
-// parse.
+// parse (read from the blob when nil, so that no message goes unindexed).
 type AppendRequest struct {
 	MailboxID    int64
 	BlobKey      string
@@ -67,6 +91,13 @@ func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*
 	date := r.InternalDate
 	if date.IsZero() {
 		date = time.Now()
+	}
+	if r.Parsed == nil && s.Blobs != nil {
+		raw, err := s.readBlob(r.BlobKey)
+		if err != nil {
+			return nil, fmt.Errorf("append to mailbox %d: %w", r.MailboxID, err)
+		}
+		r.Parsed = message.Parse(raw)
 	}
 	nm := &store.NewMessage{
 		AccountID:    accountID,
@@ -129,9 +160,22 @@ func IndexText(m *message.Message) store.IndexText {
 		Subject: join(env.Subject),
 		From:    join(addrs(env.From, env.Sender)),
 		To:      join(addrs(env.To, env.Cc, env.Bcc)),
-		Body:    join(m.TextPrefix(search.MaxIndexedText)), // bounded: see MaxIndexedText
+		Body:    indexBody(m),
 		// the paperclip and "has attachment" count files, not the pictures
 		// an HTML body shows by cid: (message.Files)
 		HasAttachment: m.HasAttachment(),
 	}
+}
+
+// indexBody is the terms of the body text, of no more than its first
+// search.MaxIndexedText bytes (the memory of indexing stays bounded); a
+// text that may have been cut is marked with search.CutTerm, so that an
+// exact search reads it rather than trusting its terms.
+func indexBody(m *message.Message) string {
+	text := m.TextPrefix(search.MaxIndexedText)
+	terms := strings.Join(search.Tokens(text), " ")
+	if len(text) > search.MaxIndexedText-utf8.UTFMax {
+		terms += " " + search.CutTerm
+	}
+	return terms
 }

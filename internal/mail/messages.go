@@ -9,9 +9,14 @@ import (
 	"postroom/internal/store"
 )
 
-// StoreFlags changes flags and announces the messages that changed.
+// StoreFlags changes flags and announces the messages that changed. A
+// user setting \Seen is reading: those messages go to the Read hook.
 func (s *Service) StoreFlags(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32, op store.FlagOp, flags []string) ([]store.Message, error) {
 	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
+	unseen, err := s.unseenBefore(ctx, a, accountID, mailboxID, uids, op, flags)
 	if err != nil {
 		return nil, err
 	}
@@ -19,6 +24,7 @@ func (s *Service) StoreFlags(ctx context.Context, a actor.Actor, mailboxID int64
 	if err != nil {
 		return nil, fmt.Errorf("store flags in mailbox %d: %w", mailboxID, err)
 	}
+	defer s.read(ctx, a, op, flags, unseen, changed)
 	if len(changed) > 0 {
 		e := events.Event{Kind: events.MessageFlags, AccountID: accountID, MailboxID: mailboxID}
 		for _, m := range changed {

@@ -1,5 +1,14 @@
 package search
 
+// CutTerm is appended to the terms of a text that was cut at
+// MaxIndexedText, so that a search which must be exact (Substring) knows
+// which texts the index holds only in part and reads those too. Tokens
+// never makes it and Parse never asks for it: '!' separates terms.
+const CutTerm = "!cut"
+
+// Cut is the query that finds the texts marked with CutTerm.
+var Cut = Query{Terms: []Term{{Text: CutTerm}}}
+
 // Substring returns the index query that every text containing s as a
 // substring matches: for each run of two or more Hangul, Han, Hiragana or
 // Katakana characters in s, the run's bigrams as one phrase. Such a run of
@@ -10,7 +19,10 @@ package search
 // ok is false when s has no such run: the index cannot narrow a search for
 // s, and every text must be read. When ok, the index finds a superset of
 // the texts containing s (the bigrams may stand in another order, or only
-// in NFKC form): read those to be exact.
+// in NFKC form) among the texts indexed whole: read those, and the texts
+// marked with CutTerm, to be exact. (One difference remains: a text in
+// which a syllable is followed by a conjoining jamo, which no Korean input
+// method makes, is indexed as NFKC composes the two.)
 //
 // This serves substring searches such as IMAP's (RFC 9051 §6.4.4), where
 // Parse serves what a user types in the webmail.

@@ -59,3 +59,19 @@ func TestSubstring_whatTheIndexCannotNarrow(t *testing.T) {
 		}
 	}
 }
+
+// The mark of a cut text is no term of any text or query.
+func TestCutTerm_isNoTermOfTextOrQuery(t *testing.T) {
+	for _, s := range []string{CutTerm, "cut", "!cut 결재"} {
+		for _, tok := range Tokens(s) {
+			if tok == CutTerm {
+				t.Errorf("Tokens(%q) makes %q", s, CutTerm)
+			}
+		}
+		for _, term := range Parse(s).Terms {
+			if term.Text == CutTerm {
+				t.Errorf("Parse(%q) asks for %q", s, CutTerm)
+			}
+		}
+	}
+}

@@ -27,6 +27,10 @@ import (
 // Password is every test account's password.
 const Password = "pw"
 
+// MaxMessageSize is the largest message the mailbox service of a bed
+// takes (config max_message_size): 1 MiB.
+const MaxMessageSize = 1 << 20
+
 // Bed is one test's storage and services.
 type Bed struct {
 	TB     testing.TB
@@ -54,7 +58,7 @@ func New(tb testing.TB) *Bed {
 	}
 	bus := events.NewLocal()
 	b := &Bed{TB: tb, Ctx: context.Background(), Dir: dir, Store: st, Blobs: blobs, Bus: bus,
-		Mail: &mail.Service{Store: st, Events: bus}, Domain: &store.Domain{Name: "example.test"}}
+		Mail: &mail.Service{Store: st, Blobs: blobs, Events: bus, MaxMessageSize: MaxMessageSize}, Domain: &store.Domain{Name: "example.test"}}
 	if err := st.CreateDomain(b.Ctx, b.Domain); err != nil {
 		tb.Fatal(err)
 	}

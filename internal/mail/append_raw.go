@@ -1,0 +1,102 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"postroom/internal/actor"
+	"postroom/internal/message"
+	"postroom/internal/store"
+)
+
+// Errors of AppendRaw, besides the store's (ErrNotFound for a mailbox that
+// is not the actor's, ErrOverQuota).
+var (
+	// ErrTooBig: the message is over MaxMessageSize.
+	ErrTooBig = errors.New("mail: message too big")
+	// ErrNUL: the message holds NUL characters, which no mail client can
+	// show and RFC 5322 forbids.
+	ErrNUL = errors.New("mail: message contains NUL characters")
+)
+
+// RawMessage is a message as a client sent it (IMAP APPEND, an imported
+// file), to store into one of the actor's mailboxes: by id, or by role
+// when MailboxID is 0.
+type RawMessage struct {
+	MailboxID    int64
+	Role         store.Role
+	Body         io.Reader
+	Flags        []string
+	InternalDate time.Time // zero: now
+}
+
+// AppendRaw stores a message from its bytes: the one place that checks
+// size, NUL characters and quota (the account's and its domain's, before
+// anything is written), writes and syncs the blob, parses and indexes it
+// (Append). It returns only once the message is durable (DESIGN: nothing
+// acknowledged is lost). It reads at most MaxMessageSize+1 bytes of Body;
+// the caller drains what is left if its protocol needs that.
+func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*store.Message, error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
+	var mb *store.Mailbox
+	if r.MailboxID == 0 {
+		mb, err = s.Store.MailboxByRole(ctx, accountID, r.Role)
+	} else {
+		mb, err = s.Store.Mailbox(ctx, accountID, r.MailboxID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("append: mailbox %d (%s): %w", r.MailboxID, r.Role, err)
+	}
+	body := r.Body
+	if s.MaxMessageSize > 0 {
+		body = io.LimitReader(body, s.MaxMessageSize+1)
+	}
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return nil, fmt.Errorf("append: read message: %w", err)
+	}
+	if s.MaxMessageSize > 0 && int64(len(raw)) > s.MaxMessageSize {
+		return nil, fmt.Errorf("%w: over %d bytes", ErrTooBig, s.MaxMessageSize)
+	}
+	if bytes.IndexByte(raw, 0) >= 0 {
+		return nil, ErrNUL
+	}
+	// Refuse before writing a blob that nothing would reference; the
+	// store checks again in the transaction that counts the bytes.
+	if err := s.checkQuota(ctx, accountID, int64(len(raw))); err != nil {
+		return nil, err
+	}
+	key, size, err := s.Blobs.Put(ctx, bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("append: write message: %w", err)
+	}
+	return s.Append(ctx, a, AppendRequest{MailboxID: mb.ID, BlobKey: key, Size: size, Parsed: message.Parse(raw),
+		Flags: r.Flags, InternalDate: r.InternalDate})
+}
+
+// checkQuota returns store.ErrOverQuota when size more bytes would exceed
+// the account's quota or its domain's.
+func (s *Service) checkQuota(ctx context.Context, accountID, size int64) error {
+	acct, err := s.Store.Account(ctx, accountID)
+	if err != nil {
+		return fmt.Errorf("quota of account %d: %w", accountID, err)
+	}
+	if acct.QuotaBytes > 0 && acct.Usage.Bytes+size > acct.QuotaBytes {
+		return fmt.Errorf("account %s: %w", acct.Address(), store.ErrOverQuota)
+	}
+	dom, err := s.Store.DomainByID(ctx, acct.DomainID)
+	if err != nil {
+		return fmt.Errorf("quota of domain %d: %w", acct.DomainID, err)
+	}
+	if dom.QuotaBytes > 0 && dom.UsedBytes+size > dom.QuotaBytes {
+		return fmt.Errorf("domain %s: %w", dom.Name, store.ErrOverQuota)
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+
+	"postroom/internal/actor"
+	"postroom/internal/store"
+)
+
+// POP3 sees INBOX only (P4), without the messages an earlier POP3 client
+// deleted under the "keep" setting; what a POP3 client's delete does is
+// the account's choice (Account.POP3Delete).
+
+// Maildrop is the snapshot of INBOX a POP3 session works on (RFC 1939
+// §5: message numbers do not change during a session).
+type Maildrop struct {
+	MailboxID int64
+	Messages  []store.ListingEntry // UID order, hidden ones left out
+}
+
+// Maildrop reads the actor's POP3 maildrop.
+func (s *Service) Maildrop(ctx context.Context, a actor.Actor) (*Maildrop, error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.Store.MailboxByRole(ctx, accountID, store.RoleInbox)
+	if err != nil {
+		return nil, fmt.Errorf("maildrop of account %d: %w", accountID, err)
+	}
+	list, err := s.Store.Listing(ctx, accountID, in.ID)
+	if err != nil {
+		return nil, fmt.Errorf("maildrop of account %d: %w", accountID, err)
+	}
+	d := &Maildrop{MailboxID: in.ID, Messages: list[:0]}
+	for _, e := range list {
+		if !e.POP3Hidden {
+			d.Messages = append(d.Messages, e)
+		}
+	}
+	return d, nil
+}
+
+// POP3Delete applies a POP3 client's deletions at QUIT (RFC 1939 §6) as
+// the account's setting says, read now (an administrator may have changed
+// it during the session): keep hides them from later POP3 sessions only,
+// trash moves them to Trash, delete removes them.
+func (s *Service) POP3Delete(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) error {
+	accountID, err := owner(a)
+	if err != nil {
+		return err
+	}
+	if len(uids) == 0 {
+		return nil
+	}
+	acct, err := s.Store.Account(ctx, accountID)
+	if err != nil {
+		return fmt.Errorf("POP3 delete: account %d: %w", accountID, err)
+	}
+	switch acct.POP3Delete {
+	case store.POP3Trash:
+		_, err = s.moveToRole(ctx, a, mailboxID, store.RoleTrash, uids, nil)
+	case store.POP3Delete:
+		_, err = s.Expunge(ctx, a, mailboxID, uids)
+	default:
+		err = s.HideFromPOP3(ctx, a, mailboxID, uids)
+	}
+	return err
+}
