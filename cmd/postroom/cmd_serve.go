@@ -61,7 +61,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	bus := events.NewLocal()
 	dns := resolver.New(cfg.DNSServer)
-	mailSvc := &mail.Service{Store: d.Store, Events: bus}
+	mailSvc := &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: bus, MaxMessageSize: cfg.MaxMessageSize}
 	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname,
 		Resolver: dns, Log: log}
 	smtpSrv := &smtpd.Server{
