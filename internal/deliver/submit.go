@@ -52,6 +52,9 @@ type Submission struct {
 	// NoSentCopy keeps no copy in the sender's Sent mailbox (E3-2 "save to
 	// Sent" off).
 	NoSentCopy bool
+	// Undo is what an undo of a delayed or scheduled message puts back,
+	// kept on its queue row (the send service's).
+	Undo store.QueuedUndo
 }
 
 // SubmitResult says what became of a submission.
@@ -219,7 +222,7 @@ func (p *Pipeline) submitIndividually(ctx context.Context, s *Submission, raw []
 // that one id cancels it.
 func (p *Pipeline) schedule(ctx context.Context, s *Submission, key string, size int64) (*SubmitResult, error) {
 	q := &store.QueuedMessage{AccountID: s.Sender.ID, From: s.From, BlobKey: key, Size: size, UTF8: s.UTF8,
-		SendAt: s.SendAt, SaveSent: !s.NoSentCopy, Individually: s.Individually && len(s.Recipients)+len(s.Remote) > 1}
+		SendAt: s.SendAt, SaveSent: !s.NoSentCopy, Individually: s.Individually && len(s.Recipients)+len(s.Remote) > 1, Undo: s.Undo}
 	for _, r := range s.Recipients {
 		q.Recipients = append(q.Recipients, store.QueuedRecipient{Address: r.Address})
 	}
