@@ -3,6 +3,7 @@ package dkim
 import (
 	"context"
 	"errors"
+	"time"
 
 	"postroom/internal/store"
 )
@@ -31,12 +32,18 @@ func AddKeys(ctx context.Context, st store.DomainStore, d *store.Domain, keys []
 	return nil
 }
 
+// SignTimeout bounds the store lookups of one signature: a stuck store
+// then fails the attempt (the queue tries again later) instead of holding
+// a sending worker.
+const SignTimeout = 30 * time.Second
+
 // Signer returns the outbound queue's signing function: the sending
-// domain's keys from the store; mail of a domain not hosted here (a
-// forward) goes unsigned.
-func Signer(st store.DomainStore) func(raw []byte, fromDomain string) ([]byte, error) {
-	return func(raw []byte, fromDomain string) ([]byte, error) {
-		ctx := context.Background()
+// domain's keys from the store, looked up within ctx and SignTimeout;
+// mail of a domain not hosted here (a forward) goes unsigned.
+func Signer(st store.DomainStore) func(ctx context.Context, raw []byte, fromDomain string) ([]byte, error) {
+	return func(ctx context.Context, raw []byte, fromDomain string) ([]byte, error) {
+		ctx, cancel := context.WithTimeout(ctx, SignTimeout)
+		defer cancel()
 		d, err := st.Domain(ctx, fromDomain)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, nil

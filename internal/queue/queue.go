@@ -51,7 +51,7 @@ type Worker struct {
 	Hostname string
 	// Sign returns header fields (DKIM-Signature) to prepend for the
 	// sender's domain; nil or an empty result sends unsigned.
-	Sign      func(raw []byte, fromDomain string) ([]byte, error)
+	Sign      func(ctx context.Context, raw []byte, fromDomain string) ([]byte, error)
 	Lifetime  time.Duration
 	WarnAfter time.Duration
 	// Parallel is how many messages are sent at once.
@@ -273,7 +273,7 @@ func (w *Worker) send(ctx context.Context, q *store.QueuedMessage, domain string
 	}
 	data := raw
 	if w.Sign != nil {
-		if sig, err := w.Sign(raw, domainOf(q.From)); err != nil {
+		if sig, err := w.Sign(ctx, raw, domainOf(q.From)); err != nil {
 			w.log().Error("dkim sign", "id", q.ID, "err", err)
 		} else if len(sig) > 0 {
 			data = append(append([]byte{}, sig...), raw...)

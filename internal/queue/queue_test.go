@@ -123,7 +123,7 @@ func (f *fixture) mailbox(addr string, role store.Role) []string {
 func TestWorker_deliversOverSTARTTLSAndEmptiesTheQueue(t *testing.T) {
 	f := newFixture(t, nil)
 	q := f.enqueue("alice@example.test", "x@remote.test", "y@remote.test")
-	f.w.Sign = func(raw []byte, domain string) ([]byte, error) {
+	f.w.Sign = func(_ context.Context, raw []byte, domain string) ([]byte, error) {
 		return []byte("DKIM-Signature: v=1; d=" + domain + "; test\r\n"), nil
 	}
 	if n := f.run(); n != 1 {
