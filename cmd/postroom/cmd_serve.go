@@ -25,6 +25,7 @@ import (
 	"postroom/internal/pop3d"
 	"postroom/internal/queue"
 	"postroom/internal/resolver"
+	"postroom/internal/send"
 	"postroom/internal/smtpclient"
 	"postroom/internal/smtpd"
 	"postroom/internal/store/sqlite"
@@ -64,8 +65,10 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	mailSvc := &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: bus, MaxMessageSize: cfg.MaxMessageSize}
 	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname,
 		Resolver: dns, Log: log}
+	sendSvc := &send.Service{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Pipeline: pipeline, MaxMessageSize: cfg.MaxMessageSize,
+		MaxRecipients: cfg.MaxRecipients, UndoDelay: time.Duration(cfg.UndoSend), Log: log}
 	smtpSrv := &smtpd.Server{
-		Hostname: cfg.Hostname, Pipeline: pipeline, Auth: auth.NewAuthenticator(d.Store, cfg.AllowPlaintextAuth),
+		Hostname: cfg.Hostname, Deliver: pipeline, Send: sendSvc, Auth: auth.NewAuthenticator(d.Store, cfg.AllowPlaintextAuth),
 		TLS: tlsConf, MaxMessageSize: cfg.MaxMessageSize, MaxRecipients: cfg.MaxRecipients,
 		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Log: log,
 	}

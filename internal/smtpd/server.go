@@ -2,8 +2,9 @@
 // mail for hosted domains (RFC 5321; never relays, no AUTH) and the
 // submission listeners for mail clients (RFC 6409 on 587 with STARTTLS,
 // RFC 8314 implicit TLS on 465) with AUTH PLAIN and LOGIN. It translates
-// the protocol to deliver and auth calls and their errors to replies; it
-// decides no policy of its own.
+// the protocol to calls of the delivery pipeline (MX), the send service
+// (submission) and auth, and their errors to replies; it decides no policy
+// of its own.
 //
 // Invariant: 250 after DATA/BDAT is sent only after deliver returned, that
 // is after the blob was fsynced and the metadata committed (X4).
@@ -23,7 +24,6 @@ import (
 
 	"postroom/internal/auth"
 	"postroom/internal/connlimit"
-	"postroom/internal/deliver"
 )
 
 // Role says what a listener is for.
@@ -47,7 +47,8 @@ const MaxLineLength = 1 << 20
 // Server runs the SMTP listeners.
 type Server struct {
 	Hostname       string
-	Pipeline       *deliver.Pipeline
+	Deliver        Delivery // the MX's
+	Send           Sending  // submission's
 	Auth           *auth.Authenticator
 	TLS            *tls.Config
 	MaxMessageSize int64
@@ -59,6 +60,21 @@ type Server struct {
 	mu       sync.Mutex
 	servers  []*smtp.Server
 	sessions map[*session]struct{}
+
+	baseOnce sync.Once
+	base     context.Context    // the work of every command; ends when Shutdown gives up
+	stop     context.CancelFunc // ends base
+}
+
+// context returns the context of a command's work: it ends after d, or
+// when Shutdown closes what is left.
+func (s *Server) context(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(s.baseContext(), d)
+}
+
+func (s *Server) baseContext() context.Context {
+	s.baseOnce.Do(func() { s.base, s.stop = context.WithCancel(context.Background()) })
+	return s.base
 }
 
 // Serve accepts connections on l for a role until Shutdown. For
@@ -121,6 +137,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		select {
 		case <-done:
 			if ctx.Err() != nil {
+				s.baseContext()
+				s.stop() // the work still in flight ends too
 				for _, srv := range servers {
 					srv.Close()
 				}

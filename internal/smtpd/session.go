@@ -2,19 +2,19 @@ package smtpd
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"io"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"postroom/internal/actor"
 	"postroom/internal/auth"
 	"postroom/internal/deliver"
+	"postroom/internal/send"
 	"postroom/internal/store"
 )
 
@@ -31,12 +31,15 @@ type session struct {
 	busy   bool       // inside a transaction (after MAIL)
 	closed bool
 
-	from   string
-	size   int64 // SIZE= of MAIL (RFC 1870), 0 when not given
-	utf8   bool
-	local  []*deliver.Recipient
-	remote []string
+	from  string
+	size  int64 // SIZE= of MAIL (RFC 1870), 0 when not given
+	utf8  bool
+	local []*deliver.Recipient // the MX's recipients
+	env   *send.Envelope       // submission's sender and recipients
 }
+
+// actor is the authenticated user, who sends on submission.
+func (se *session) actor() actor.Actor { return actor.User(se.user) }
 
 func newSession(s *Server, role Role, c *smtp.Conn) *session {
 	return &session{s: s, role: role, conn: c, id: newID()}
@@ -70,7 +73,7 @@ func (se *session) Reset() {
 	se.mu.Lock()
 	se.busy = false
 	se.mu.Unlock()
-	se.from, se.size, se.utf8, se.local, se.remote = "", 0, false, nil, nil
+	se.from, se.size, se.utf8, se.local, se.env = "", 0, false, nil, nil
 }
 
 // Logout implements smtp.Session.
@@ -99,12 +102,19 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 	if opts != nil && opts.Size > se.s.MaxMessageSize {
 		return reply(deliver.ErrTooBig)
 	}
-	if se.role != RoleMX && !se.s.Pipeline.MaySendAs(context.Background(), se.user, from) {
-		return reply(deliver.ErrNotOwnAddress)
-	}
 	se.from, se.utf8 = from, utf8Opt
 	if opts != nil {
 		se.size = opts.Size
+	}
+	if se.role != RoleMX {
+		ctx, cancel := se.s.context(commandTimeout)
+		defer cancel()
+		env, err := se.s.Send.NewEnvelope(ctx, se.actor(), from)
+		if err != nil {
+			return reply(err)
+		}
+		env.Size, env.UTF8 = se.size, se.utf8
+		se.env = env
 	}
 	se.mu.Lock()
 	se.busy = true
@@ -117,26 +127,17 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if !se.utf8 && !isASCII(to) {
 		return errNeedUTF8
 	}
-	if len(se.local)+len(se.remote) >= se.s.MaxRecipients {
-		return errTooMany
+	ctx, cancel := se.s.context(commandTimeout)
+	defer cancel()
+	if se.env != nil {
+		// Submission: the send service's resolution and limit, as for the
+		// webmail (go-smtp refuses past MaxRecipients first, and says so
+		// in LIMITS RCPTMAX, RFC 9422).
+		return reply(se.s.Send.AddRecipient(ctx, se.actor(), se.env, to))
 	}
-	ctx := context.Background()
-	_, domain, ok := deliver.SplitAddress(to)
-	if !ok {
-		return reply(deliver.ErrBadAddress)
-	}
-	local, err := se.s.Pipeline.IsLocalDomain(ctx, domain)
-	if err != nil {
-		return reply(err)
-	}
-	if !local {
-		if se.role == RoleMX {
-			return reply(deliver.ErrRelayDenied) // RFC 5321 §3.6.2: never an open relay
-		}
-		se.remote = append(se.remote, to)
-		return nil
-	}
-	r, err := se.s.Pipeline.Resolve(ctx, to, se.size)
+	// The MX: hosted addresses only (ErrRelayDenied otherwise, RFC 5321
+	// §3.6.2: never an open relay).
+	r, err := se.s.Deliver.Resolve(ctx, to, se.size)
 	if err != nil {
 		return reply(err)
 	}
@@ -147,7 +148,7 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 // Data implements smtp.Session. It reads the whole message (bounded by the
 // server's size limit) and acknowledges only after delivery committed.
 func (se *session) Data(r io.Reader) error {
-	if len(se.local)+len(se.remote) == 0 {
+	if len(se.local) == 0 && (se.env == nil || se.env.Len() == 0) {
 		io.Copy(io.Discard, r)
 		return errNoRecipients
 	}
@@ -155,27 +156,26 @@ func (se *session) Data(r io.Reader) error {
 	if _, err := io.Copy(&buf, r); err != nil {
 		return err // ErrDataTooLarge is already a 552 5.3.4 reply
 	}
-	// A transaction in flight completes even while shutting down.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// A transaction in flight completes even while shutting down, within
+	// the shutdown's grace.
+	ctx, cancel := se.s.context(dataTimeout)
 	defer cancel()
-	env := deliver.Envelope{
-		From:       se.from,
-		Recipients: se.local,
+	trace := send.Trace{
 		Helo:       se.conn.Hostname(),
 		RemoteAddr: se.conn.Conn().RemoteAddr().String(),
 		Protocol:   se.protocol(),
 		ID:         se.id + "-" + newID()[:6],
 	}
-	if se.role == RoleMX {
-		env.Inbound = true
-		results, err := se.s.Pipeline.Deliver(ctx, &env, buf.Bytes())
-		if err != nil {
-			return reply(err)
-		}
-		return reply(outcome(results))
+	if se.env != nil {
+		return reply(se.s.Send.Submit(ctx, se.actor(), se.env, trace, buf.Bytes()))
 	}
-	_, err := se.s.Pipeline.Submit(ctx, &deliver.Submission{Envelope: env, Sender: se.user, Remote: se.remote, UTF8: se.utf8}, buf.Bytes())
-	return reply(err)
+	env := deliver.Envelope{From: se.from, Recipients: se.local, Helo: trace.Helo, RemoteAddr: trace.RemoteAddr,
+		Protocol: trace.Protocol, ID: trace.ID, Inbound: true}
+	results, err := se.s.Deliver.Deliver(ctx, &env, buf.Bytes())
+	if err != nil {
+		return reply(err)
+	}
+	return reply(outcome(results))
 }
 
 // outcome is the single reply of a transaction: success if any recipient
@@ -237,7 +237,9 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 		return nil, errTLSRequired
 	}
 	login := func(username, password string) error {
-		acct, err := se.s.Auth.Login(context.Background(), auth.Request{
+		ctx, cancel := se.s.context(commandTimeout)
+		defer cancel()
+		acct, err := se.s.Auth.Login(ctx, auth.Request{
 			Address: username, Password: password, Protocol: auth.ProtoSMTP,
 			Remote: se.conn.Conn().RemoteAddr(), TLS: se.tls(),
 		})

@@ -17,6 +17,7 @@ import (
 
 	"postroom/internal/auth"
 	"postroom/internal/deliver"
+	"postroom/internal/send"
 	"postroom/internal/store"
 	"postroom/internal/store/sqlite"
 	"postroom/internal/testbed"
@@ -35,7 +36,9 @@ func start(t *testing.T, mod func(*Server)) *harness {
 	t.Helper()
 	b := testbed.New(t)
 	p := &deliver.Pipeline{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Hostname: "mx.example.test", Log: testbed.Quiet()}
-	srv := &Server{Hostname: "mx.example.test", Pipeline: p, Auth: auth.NewAuthenticator(b.Store, false), TLS: b.TLS("mx.example.test"),
+	sender := &send.Service{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Pipeline: p, MaxMessageSize: 64 << 10, MaxRecipients: 10,
+		Log: testbed.Quiet()}
+	srv := &Server{Hostname: "mx.example.test", Deliver: p, Send: sender, Auth: auth.NewAuthenticator(b.Store, false), TLS: b.TLS("mx.example.test"),
 		MaxMessageSize: 64 << 10, MaxRecipients: 10, MaxConnsPerIP: 20, Log: testbed.Quiet()}
 	if mod != nil {
 		mod(srv)
@@ -112,7 +115,7 @@ func code(err error) string {
 	return "error: " + err.Error()
 }
 
-func send(c *smtp.Client, from string, to []string, msg string, opts *smtp.MailOptions) error {
+func sendMail(c *smtp.Client, from string, to []string, msg string, opts *smtp.MailOptions) error {
 	if err := c.Mail(from, opts); err != nil {
 		return err
 	}
@@ -138,7 +141,7 @@ func TestMX_deliversAndRefuses(t *testing.T) {
 	h.user("off", func(a *store.Account) { a.Enabled = false })
 	h.user("tiny", func(a *store.Account) { a.QuotaBytes = 10 })
 	c := h.dial(RoleMX)
-	if err := send(c, "someone@remote.test", []string{"bob@example.test"}, simple, nil); err != nil {
+	if err := sendMail(c, "someone@remote.test", []string{"bob@example.test"}, simple, nil); err != nil {
 		t.Fatal(err)
 	}
 	if n := h.count("bob@example.test", store.RoleInbox); n != 1 {
@@ -164,7 +167,7 @@ func TestMX_deliversAndRefuses(t *testing.T) {
 	t.Run("oversized_552_5.3.4", func(t *testing.T) {
 		c.Reset()
 		big := "Subject: big\r\n\r\n" + strings.Repeat(strings.Repeat("x", 76)+"\r\n", 1000)
-		if got := code(send(c, "s@remote.test", []string{"bob@example.test"}, big, nil)); got != "552 5.3.4" {
+		if got := code(sendMail(c, "s@remote.test", []string{"bob@example.test"}, big, nil)); got != "552 5.3.4" {
 			t.Fatalf("got %q", got)
 		}
 		c.Reset()
@@ -179,7 +182,7 @@ func TestMX_deliversAndRefuses(t *testing.T) {
 	})
 	t.Run("overQuotaAtDATA_552", func(t *testing.T) {
 		c.Reset()
-		if got := code(send(c, "s@remote.test", []string{"tiny@example.test"}, simple, nil)); got != "552 5.2.2" {
+		if got := code(sendMail(c, "s@remote.test", []string{"tiny@example.test"}, simple, nil)); got != "552 5.2.2" {
 			t.Fatalf("got %q", got)
 		}
 	})
@@ -195,7 +198,7 @@ func TestMX_nonASCIIAddressNeedsSMTPUTF8(t *testing.T) {
 		t.Fatalf("without SMTPUTF8: %q", got)
 	}
 	c.Reset()
-	if err := send(c, "사용자@remote.test", []string{"bob@example.test"}, "Subject: 안녕\r\n\r\n본문\r\n", &smtp.MailOptions{UTF8: true}); err != nil {
+	if err := sendMail(c, "사용자@remote.test", []string{"bob@example.test"}, "Subject: 안녕\r\n\r\n본문\r\n", &smtp.MailOptions{UTF8: true}); err != nil {
 		t.Fatalf("with SMTPUTF8: %v", err)
 	}
 }
@@ -218,11 +221,11 @@ func TestSubmission_authAndSendAs(t *testing.T) {
 	}
 	c.Reset()
 	forged := "From: bob@example.test\r\nSubject: x\r\n\r\nx\r\n"
-	if got := code(send(c, "alice@example.test", []string{"bob@example.test"}, forged, nil)); got != "553 5.7.1" {
+	if got := code(sendMail(c, "alice@example.test", []string{"bob@example.test"}, forged, nil)); got != "553 5.7.1" {
 		t.Fatalf("forged From header: %q", got)
 	}
 	c.Reset()
-	if err := send(c, "alice@example.test", []string{"bob@example.test", "x@remote.test"}, simple, nil); err != nil {
+	if err := sendMail(c, "alice@example.test", []string{"bob@example.test", "x@remote.test"}, simple, nil); err != nil {
 		t.Fatal(err)
 	}
 	if h.count("bob@example.test", store.RoleInbox) != 1 || h.count("alice@example.test", store.RoleSent) != 1 {
@@ -371,5 +374,21 @@ func TestShutdown_inFlightFinishesIdleGets421(t *testing.T) {
 	}
 	if n := h.count("bob@example.test", store.RoleInbox); n != 1 {
 		t.Fatalf("in-flight message not stored: %d", n)
+	}
+}
+
+// A recipient named twice in one transaction gets one copy: submission
+// resolves recipients as the webmail does (internal/send).
+func TestSubmission_aRepeatedRecipientGetsOneCopy(t *testing.T) {
+	h := start(t, nil)
+	c := h.dial(RoleSubmission)
+	if err := c.Auth(sasl.NewPlainClient("", "alice@example.test", testbed.Password)); err != nil {
+		t.Fatal(err)
+	}
+	if err := sendMail(c, "alice@example.test", []string{"bob@example.test", "Bob@Example.test"}, simple, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.count("bob@example.test", store.RoleInbox); n != 1 {
+		t.Fatalf("bob has %d copies", n)
 	}
 }
