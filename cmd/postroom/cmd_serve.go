@@ -74,7 +74,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	imapSrv := &imapd.Server{
-		Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Events: bus, Auth: smtpSrv.Auth, TLS: tlsConf,
+		Mail: mailSvc, Events: bus, Auth: smtpSrv.Auth, TLS: tlsConf,
 		MaxMessageSize: cfg.MaxMessageSize, MaxConnsPerIP: cfg.MaxConnectionsPerIP,
 		MaxConnsPerUser: cfg.MaxConnectionsPerUser, Log: log,
 	}

@@ -1,42 +1,19 @@
 package imapd
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 
-	"postroom/internal/actor"
 	"postroom/internal/message"
 	"postroom/internal/store"
 )
 
-// loadMessages reads the messages of refs from the store: one by one for a
-// few, in one walk of the mailbox for many. Messages expunged meanwhile are
-// absent from the map.
+// loadMessages reads the messages of refs through the mailbox service;
+// messages expunged meanwhile are absent from the map.
 func (se *session) loadMessages(sel *selection, refs []ref) (map[uint32]*store.Message, error) {
-	out := make(map[uint32]*store.Message, len(refs))
-	if len(refs) <= 64 {
-		for _, r := range refs {
-			m, err := se.s.Store.MessageByUID(se.ctx, se.acct.ID, sel.mailbox.ID, r.uid)
-			if err == nil {
-				out[r.uid] = m
-			}
-		}
-		return out, nil
-	}
-	want := make(map[uint32]bool, len(refs))
-	for _, r := range refs {
-		want[r.uid] = true
-	}
-	err := se.s.Store.Messages(se.ctx, se.acct.ID, sel.mailbox.ID, func(m *store.Message) error {
-		if want[m.UID] {
-			out[m.UID] = m
-		}
-		return nil
-	})
-	return out, err
+	return se.s.Mail.MessagesByUID(se.ctx, se.who(), sel.mailbox.ID, refUIDs(refs))
 }
 
 // Fetch implements imapserver.Session (RFC 9051 §6.4.5).
@@ -53,8 +30,9 @@ func (se *session) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options 
 	if err != nil {
 		return err
 	}
-	// Fetching a body section without PEEK sets \Seen (RFC 9051 §6.4.5);
-	// the changed flags are part of the response.
+	// Fetching a body section without PEEK sets \Seen (RFC 9051 §6.4.5):
+	// the user reads it (the mailbox service's Read hook). The changed
+	// flags are part of the response.
 	flagged := map[uint32]bool{}
 	if !sel.readOnly && setsSeen(options) {
 		var unseen []uint32
@@ -64,7 +42,7 @@ func (se *session) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options 
 			}
 		}
 		if len(unseen) > 0 {
-			changed, err := se.s.Mail.StoreFlags(se.ctx, actor.User(se.acct), sel.mailbox.ID, unseen, store.FlagsAdd, []string{store.FlagSeen})
+			changed, err := se.s.Mail.MarkRead(se.ctx, se.who(), sel.mailbox.ID, unseen)
 			if err != nil {
 				return err
 			}
@@ -160,9 +138,9 @@ func writeLiteral(wc io.WriteCloser, b []byte) error {
 }
 
 func (se *session) readBlob(m *store.Message) ([]byte, error) {
-	r, err := se.s.Blobs.Open(m.BlobKey)
+	r, err := se.s.Mail.Open(se.ctx, se.who(), m)
 	if err != nil {
-		return nil, fmt.Errorf("message %d blob %s: %w", m.ID, m.BlobKey, err)
+		return nil, err
 	}
 	defer r.Close()
 	return io.ReadAll(r)

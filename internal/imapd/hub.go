@@ -9,18 +9,27 @@ package imapd
 // so they are idempotent and order does not matter.
 //
 // Lock order: hubs.mu, then hub.mu, then the library's tracker locks.
+// Every read of the mailbox service made here has a deadline (syncTimeout),
+// and those of the event loop end with the hub: hub.mu is held across
+// them, and a stuck read must not hold every session of the mailbox.
 
 import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 
+	"postroom/internal/actor"
 	"postroom/internal/events"
 	"postroom/internal/store"
 )
+
+// syncTimeout bounds one read of the mailbox by a hub, as the library
+// bounds a command (30 seconds).
+const syncTimeout = 30 * time.Second
 
 type hubs struct {
 	mu sync.Mutex
@@ -29,8 +38,12 @@ type hubs struct {
 
 type hub struct {
 	s         *Server
-	accountID int64
+	who       actor.Actor // the account, as its sessions act
 	mailboxID int64
+	// ctx ends when the last session leaves the mailbox: the event loop's
+	// reads stop with it.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	mu      sync.Mutex
 	uids    []uint32
@@ -44,7 +57,7 @@ type hub struct {
 }
 
 // openHub returns the mailbox's hub, creating it on first use.
-func (s *Server) openHub(ctx context.Context, accountID, mailboxID int64) (*hub, error) {
+func (s *Server) openHub(ctx context.Context, who actor.Actor, mailboxID int64) (*hub, error) {
 	s.hubs.mu.Lock()
 	defer s.hubs.mu.Unlock()
 	if h := s.hubs.m[mailboxID]; h != nil {
@@ -52,13 +65,16 @@ func (s *Server) openHub(ctx context.Context, accountID, mailboxID int64) (*hub,
 		return h, nil
 	}
 	// Subscribe before reading, so no change falls between the two.
-	ch, unsubscribe := s.Events.Subscribe(accountID)
-	uids, err := s.Store.MessageUIDs(ctx, accountID, mailboxID, 0)
+	ch, unsubscribe := s.Events.Subscribe(who.AccountID)
+	ctx, cancel := context.WithTimeout(ctx, syncTimeout)
+	defer cancel()
+	uids, err := s.Mail.UIDs(ctx, who, mailboxID, 0)
 	if err != nil {
 		unsubscribe()
 		return nil, err
 	}
-	h := &hub{s: s, accountID: accountID, mailboxID: mailboxID, uids: uids,
+	hctx, hcancel := context.WithCancel(context.Background())
+	h := &hub{s: s, who: who, mailboxID: mailboxID, ctx: hctx, cancel: hcancel, uids: uids,
 		tracker: imapserver.NewMailboxTracker(uint32(len(uids))), flagModSeq: map[uint32]uint64{},
 		refs: 1, done: make(chan struct{})}
 	if s.hubs.m == nil {
@@ -74,13 +90,14 @@ func (s *Server) closeHub(h *hub) {
 	defer s.hubs.mu.Unlock()
 	if h.refs--; h.refs == 0 {
 		delete(s.hubs.m, h.mailboxID)
+		h.cancel()
 		close(h.done)
 	}
 }
 
 func (h *hub) run(ch <-chan events.Event, unsubscribe func()) {
 	defer unsubscribe()
-	ctx := context.Background()
+	ctx := h.ctx
 	for {
 		select {
 		case <-h.done:
@@ -110,13 +127,15 @@ func (h *hub) run(ch <-chan events.Event, unsubscribe func()) {
 // syncNew announces messages committed after the last one known. Commit
 // order equals UID order in the store, so "UID > last" finds them all.
 func (h *hub) syncNew(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, syncTimeout)
+	defer cancel()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var last uint32
 	if n := len(h.uids); n > 0 {
 		last = h.uids[n-1]
 	}
-	fresh, err := h.s.Store.MessageUIDs(ctx, h.accountID, h.mailboxID, last)
+	fresh, err := h.s.Mail.UIDs(ctx, h.who, h.mailboxID, last)
 	if err != nil {
 		return err
 	}
@@ -163,13 +182,17 @@ func (h *hub) flagsChanged(msgs []store.Message, source *imapserver.SessionTrack
 }
 
 func (h *hub) reloadFlags(ctx context.Context, uids []uint32) error {
-	var msgs []store.Message
+	ctx, cancel := context.WithTimeout(ctx, syncTimeout)
+	defer cancel()
+	byUID, err := h.s.Mail.MessagesByUID(ctx, h.who, h.mailboxID, uids)
+	if err != nil {
+		return err
+	}
+	msgs := make([]store.Message, 0, len(byUID))
 	for _, u := range uids {
-		m, err := h.s.Store.MessageByUID(ctx, h.accountID, h.mailboxID, u)
-		if err != nil {
-			continue // expunged meanwhile
+		if m := byUID[u]; m != nil { // else expunged meanwhile
+			msgs = append(msgs, *m)
 		}
-		msgs = append(msgs, *m)
 	}
 	h.flagsChanged(msgs, nil)
 	return nil
@@ -177,7 +200,9 @@ func (h *hub) reloadFlags(ctx context.Context, uids []uint32) error {
 
 // resync compares the view with the store after events were lost.
 func (h *hub) resync(ctx context.Context) error {
-	all, err := h.s.Store.MessageUIDs(ctx, h.accountID, h.mailboxID, 0)
+	ctx, cancel := context.WithTimeout(ctx, syncTimeout)
+	defer cancel()
+	all, err := h.s.Mail.UIDs(ctx, h.who, h.mailboxID, 0)
 	if err != nil {
 		return err
 	}

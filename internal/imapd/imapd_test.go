@@ -34,7 +34,7 @@ func start(t *testing.T) *harness {
 	t.Helper()
 	b := testbed.New(t)
 	h := &harness{Bed: b, t: t, ctx: b.Ctx, st: b.Store}
-	h.srv = &Server{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Events: b.Bus, Auth: auth.NewAuthenticator(b.Store, false),
+	h.srv = &Server{Mail: b.Mail, Events: b.Bus, Auth: auth.NewAuthenticator(b.Store, false),
 		MaxMessageSize: 1 << 20, MaxConnsPerIP: 50, MaxConnsPerUser: 3, Log: testbed.Quiet()}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 
-	"postroom/internal/actor"
 	"postroom/internal/store"
 )
 
@@ -58,7 +57,7 @@ func storeError(err error) error {
 }
 
 func (se *session) mailbox(name string) (*store.Mailbox, error) {
-	mb, err := se.s.Store.MailboxByName(se.ctx, se.acct.ID, name)
+	mb, err := se.s.Mail.MailboxByName(se.ctx, se.who(), name)
 	return mb, storeError(err)
 }
 
@@ -69,7 +68,7 @@ func (se *session) List(w *imapserver.ListWriter, ref string, patterns []string,
 		// The delimiter and root of the reference (RFC 9051 §6.3.9).
 		return w.WriteList(&imap.ListData{Attrs: []imap.MailboxAttr{imap.MailboxAttrNoSelect}, Delim: delim})
 	}
-	mbs, err := se.s.Store.Mailboxes(se.ctx, se.acct.ID)
+	mbs, err := se.s.Mail.Mailboxes(se.ctx, se.who())
 	if err != nil {
 		return err
 	}
@@ -138,7 +137,7 @@ func (se *session) Status(name string, options *imap.StatusOptions) (*imap.Statu
 // status fills every STATUS item, asked or not: the library dereferences
 // whatever the client asked for and panics on nil.
 func (se *session) status(mb *store.Mailbox, _ *imap.StatusOptions) (*imap.StatusData, error) {
-	st, err := se.s.Store.MailboxStatus(se.ctx, se.acct.ID, mb.ID)
+	st, err := se.s.Mail.Status(se.ctx, se.who(), mb.ID)
 	if err != nil {
 		return nil, storeError(err)
 	}
@@ -167,7 +166,7 @@ func (se *session) Create(name string, _ *imap.CreateOptions) error {
 	if strings.EqualFold(name, "INBOX") {
 		return no(imap.ResponseCodeAlreadyExists, "INBOX always exists")
 	}
-	_, err := se.s.Mail.CreateMailbox(se.ctx, actor.User(se.acct), name)
+	_, err := se.s.Mail.CreateMailbox(se.ctx, se.who(), name)
 	return storeError(err)
 }
 
@@ -177,7 +176,7 @@ func (se *session) Delete(name string) error {
 	if err != nil {
 		return err
 	}
-	return storeError(se.s.Mail.DeleteMailbox(se.ctx, actor.User(se.acct), mb.ID))
+	return storeError(se.s.Mail.DeleteMailbox(se.ctx, se.who(), mb.ID))
 }
 
 // Rename implements imapserver.Session.
@@ -186,7 +185,7 @@ func (se *session) Rename(name, newName string, _ *imap.RenameOptions) error {
 	if err != nil {
 		return err
 	}
-	return storeError(se.s.Mail.RenameMailbox(se.ctx, actor.User(se.acct), mb.ID, strings.TrimSuffix(newName, string(delim))))
+	return storeError(se.s.Mail.RenameMailbox(se.ctx, se.who(), mb.ID, strings.TrimSuffix(newName, string(delim))))
 }
 
 // Subscribe implements imapserver.Session.
@@ -200,5 +199,5 @@ func (se *session) subscribe(name string, on bool) error {
 	if err != nil {
 		return err
 	}
-	return storeError(se.s.Mail.SetSubscribed(se.ctx, actor.User(se.acct), mb.ID, on))
+	return storeError(se.s.Mail.SetSubscribed(se.ctx, se.who(), mb.ID, on))
 }

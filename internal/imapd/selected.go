@@ -31,11 +31,11 @@ func (se *session) Select(name string, options *imap.SelectOptions) (*imap.Selec
 	if err != nil {
 		return nil, err
 	}
-	h, err := se.s.openHub(se.ctx, se.acct.ID, mb.ID)
+	h, err := se.s.openHub(se.ctx, se.who(), mb.ID)
 	if err != nil {
 		return nil, storeError(err)
 	}
-	st, err := se.s.Store.MailboxStatus(se.ctx, se.acct.ID, mb.ID)
+	st, err := se.s.Mail.Status(se.ctx, se.who(), mb.ID)
 	if err != nil {
 		se.s.closeHub(h)
 		return nil, storeError(err)

@@ -1,12 +1,13 @@
 // Package imapd is the IMAP adapter: IMAP4rev1 and IMAP4rev2 (RFC 3501,
-// RFC 9051) on go-imap v2's imapserver, backed by the mailbox service and the
-// store. It keeps every selected session in step with changes made
-// elsewhere (other sessions, SMTP delivery, the webmail) through
-// internal/events and the library's MailboxTracker (hub.go).
+// RFC 9051) on go-imap v2's imapserver, backed by the mailbox service
+// (services.go: the interfaces it uses; never the store). It keeps every
+// selected session in step with changes made elsewhere (other sessions,
+// SMTP delivery, the webmail) through internal/events and the library's
+// MailboxTracker (hub.go).
 //
 // Invariants:
 //   - APPEND answers OK only after the blob is fsynced and the metadata
-//     committed (the mail service's Append).
+//     committed (the mail service's AppendRaw).
 //   - Every field the library may ask for is filled (it panics on nil), see
 //     status.go and fetch.go.
 //   - A session's own changes are applied to its mailbox hub before the
@@ -25,22 +26,17 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 
-	"postroom/internal/auth"
-	"postroom/internal/blob"
 	"postroom/internal/connlimit"
-	"postroom/internal/events"
-	"postroom/internal/mail"
-	"postroom/internal/store"
 )
 
 // Server runs the IMAP listeners.
 type Server struct {
-	Store          store.Store
-	Blobs          blob.Store
-	Mail           *mail.Service
-	Events         events.Bus
-	Auth           *auth.Authenticator
-	TLS            *tls.Config
+	Mail   Mailboxes
+	Events Events
+	Auth   Logins
+	TLS    *tls.Config
+	// MaxMessageSize is the APPENDLIMIT announced (RFC 7889); the mailbox
+	// service enforces its own (the same config value).
 	MaxMessageSize int64
 	MaxConnsPerIP  int
 	// MaxConnsPerUser limits simultaneous logged-in sessions per account

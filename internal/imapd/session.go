@@ -11,6 +11,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-sasl"
 
+	"postroom/internal/actor"
 	"postroom/internal/auth"
 	"postroom/internal/store"
 )
@@ -45,6 +46,9 @@ func (s *Server) newSession(c *imapserver.Conn) (imapserver.Session, *imapserver
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// who is the actor of the session's service calls: its logged-in account.
+func (se *session) who() actor.Actor { return actor.User(se.acct) }
 
 // Close implements imapserver.Session.
 func (se *session) Close() error {

@@ -7,7 +7,6 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 
-	"postroom/internal/actor"
 	"postroom/internal/store"
 )
 
@@ -45,7 +44,7 @@ func (se *session) Store(w *imapserver.FetchWriter, numSet imap.NumSet, flags *i
 		return err
 	}
 	refs := sel.resolve(numSet)
-	changed, err := se.s.Mail.StoreFlags(se.ctx, actor.User(se.acct), sel.mailbox.ID, refUIDs(refs), op, list)
+	changed, err := se.s.Mail.StoreFlags(se.ctx, se.who(), sel.mailbox.ID, refUIDs(refs), op, list)
 	if err != nil {
 		return storeError(err)
 	}
@@ -78,7 +77,7 @@ func (se *session) Store(w *imapserver.FetchWriter, numSet imap.NumSet, flags *i
 // target finds the destination of COPY and MOVE: a missing one is
 // NO [TRYCREATE] (RFC 9051 §6.4.7).
 func (se *session) target(name string) (*store.Mailbox, error) {
-	mb, err := se.s.Store.MailboxByName(se.ctx, se.acct.ID, name)
+	mb, err := se.s.Mail.MailboxByName(se.ctx, se.who(), name)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errTryCreate
 	}
@@ -110,7 +109,7 @@ func (se *session) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, error)
 	if err != nil {
 		return nil, err
 	}
-	src, dstUIDs, err := se.s.Mail.Copy(se.ctx, actor.User(se.acct), sel.mailbox.ID, dst.ID, refUIDs(sel.resolve(numSet)))
+	src, dstUIDs, err := se.s.Mail.Copy(se.ctx, se.who(), sel.mailbox.ID, dst.ID, refUIDs(sel.resolve(numSet)))
 	if err != nil {
 		return nil, storeError(err)
 	}
@@ -136,7 +135,7 @@ func (se *session) Move(w *imapserver.MoveWriter, numSet imap.NumSet, dest strin
 	if err != nil {
 		return err
 	}
-	src, dstUIDs, err := se.s.Mail.Move(se.ctx, actor.User(se.acct), sel.mailbox.ID, dst.ID, refUIDs(sel.resolve(numSet)))
+	src, dstUIDs, err := se.s.Mail.Move(se.ctx, se.who(), sel.mailbox.ID, dst.ID, refUIDs(sel.resolve(numSet)))
 	if err != nil {
 		return storeError(err)
 	}
@@ -177,7 +176,7 @@ func (se *session) Expunge(_ *imapserver.ExpungeWriter, uids *imap.UIDSet) error
 	if len(deleted) == 0 {
 		return nil
 	}
-	removed, err := se.s.Mail.Expunge(se.ctx, actor.User(se.acct), sel.mailbox.ID, deleted)
+	removed, err := se.s.Mail.Expunge(se.ctx, se.who(), sel.mailbox.ID, deleted)
 	if err != nil {
 		return storeError(err)
 	}
