@@ -99,8 +99,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	webSrv := &web.Server{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Auth: smtpSrv.Auth, Events: bus, Log: log, HTTPSAddr: cfg.Listen.HTTPS,
-		Pipeline: pipeline, MaxMessageSize: cfg.MaxMessageSize, MaxRecipients: cfg.MaxRecipients, SendDelay: time.Duration(cfg.UndoSend),
-		Admin: adminService(d), Hostname: cfg.Hostname}
+		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname}
 	httpSrv := &http.Server{Handler: webSrv.Handler(), ReadHeaderTimeout: 30 * time.Second}
 	serveHTTPS := func(l net.Listener) error {
 		err := httpSrv.Serve(tls.NewListener(l, tlsConf))

@@ -6,7 +6,7 @@ import (
 	"net/http"
 
 	"postroom/internal/compose"
-	"postroom/internal/store"
+	"postroom/internal/send"
 )
 
 // fieldError is the error answer of the writing routes: the code and
@@ -53,37 +53,30 @@ func trimZero(f float64) string {
 	return s
 }
 
-// refError is a reference in the request (an upload, a message, an
-// attachment index) that is not the account's: answered 404 with its field.
-type refError struct {
-	field string
-	err   error
-}
-
-func (e *refError) Error() string { return e.field + ": " + e.err.Error() }
-func (e *refError) Unwrap() error { return e.err }
-
-// composeFail answers the errors of building a message from a request.
+// composeFail answers the errors of the writing routes: a field the user
+// can fix (compose.Error, send.Error: 400, or 404 for a reference that is
+// not the account's, 413 over a size limit, with the field), else as the
+// store's.
 func (s *Server) composeFail(w http.ResponseWriter, r *http.Request, err error) {
 	var ce *compose.Error
-	var re *refError
-	var tl *tooLarge
+	var se *send.Error
 	switch {
 	case errors.As(err, &ce):
 		s.failField(w, r, http.StatusBadRequest, ce.Code, ce.Field, ce.Value)
-	case errors.As(err, &tl):
-		s.failTooLarge(w, r, tl.field, tl.limit)
-	case errors.As(err, &re) && errors.Is(err, store.ErrNotFound):
-		s.failField(w, r, http.StatusNotFound, "not_found", re.field, "")
+	case errors.As(err, &se) && se.Code == send.CodeTooLarge:
+		s.failTooLarge(w, r, se.Field, se.Limit)
+	case errors.As(err, &se) && se.Code == send.CodeNotFound:
+		s.failField(w, r, http.StatusNotFound, se.Code, se.Field, "")
+	case errors.As(err, &se):
+		s.failField(w, r, http.StatusBadRequest, se.Code, se.Field, se.Value)
 	default:
 		s.storeFail(w, r, err)
 	}
 }
 
-// tooLarge is a request or message over a size limit.
-type tooLarge struct {
-	field string
-	limit int64
+// isComposeError reports whether err names a field of the request.
+func isComposeError(err error) bool {
+	var ce *compose.Error
+	var se *send.Error
+	return errors.As(err, &ce) || errors.As(err, &se)
 }
-
-func (e *tooLarge) Error() string { return fmt.Sprintf("%s: larger than %d bytes", e.field, e.limit) }

@@ -12,6 +12,7 @@ import (
 
 	"postroom/internal/deliver"
 	"postroom/internal/queue"
+	"postroom/internal/send"
 	"postroom/internal/smtpclient"
 	"postroom/internal/store"
 	"postroom/internal/testbed"
@@ -36,12 +37,13 @@ func newMailFixture(t *testing.T, delay time.Duration) *mailFixture {
 	p := &deliver.Pipeline{Store: f.Store, Blobs: f.Blobs, Mail: f.Mail, Hostname: "mail.example.test", Log: testbed.Quiet()}
 	client := &smtpclient.Client{Hostname: "mail.example.test", Relay: &smtpclient.Relay{Host: f.sink.Addr, TLS: "none"}, Timeout: 10 * time.Second}
 	t.Cleanup(client.Close)
-	// The worker shares the server's clock: a test moves both to a send's
-	// time instead of sleeping until it. (The pipeline's is the real one:
-	// tests schedule far enough ahead of it.)
+	// The worker and the send service share the server's clock: a test
+	// moves them to a send's time instead of sleeping until it. (The
+	// pipeline's is the real one: tests schedule far enough ahead of it.)
 	f.worker = &queue.Worker{Store: f.Store, Blobs: f.Blobs, Client: client, Pipeline: p, Mail: f.Mail, Hostname: "mail.example.test",
 		Log: testbed.Quiet(), Now: f.clock.Now}
-	f.srv.Pipeline, f.srv.SendDelay, f.srv.MaxMessageSize, f.srv.MaxRecipients = p, delay, testMaxMessage, 20
+	f.srv.Send = &send.Service{Store: f.Store, Blobs: f.Blobs, Mail: f.Mail, Pipeline: p, MaxMessageSize: testMaxMessage,
+		MaxRecipients: 20, UndoDelay: delay, Now: f.clock.Now, Log: testbed.Quiet()}
 	return f
 }
 
@@ -72,6 +74,16 @@ func (f *mailFixture) stored(t *testing.T, a *store.Account, role store.Role) []
 		return nil
 	})
 	return out
+}
+
+// usage counts the blobs the store references: what a write leaves.
+func (f *mailFixture) usage(t *testing.T) int {
+	t.Helper()
+	n := 0
+	if err := f.Store.BlobKeys(f.Ctx, func(string) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func (f *mailFixture) queueLen(t *testing.T) int {

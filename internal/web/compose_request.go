@@ -2,7 +2,8 @@ package web
 
 // The body of POST /api/v1/send, POST /api/v1/drafts and PUT
 // /api/v1/drafts/{id}: one shape, so that a draft the UI reopens can be
-// sent as it is.
+// sent as it is. It becomes a send.Request; the webmail's own image URLs
+// become the references they name (compose_images.go).
 
 import (
 	"bytes"
@@ -11,7 +12,7 @@ import (
 	"net/http"
 	"time"
 
-	"postroom/internal/store"
+	"postroom/internal/send"
 )
 
 type composeRequest struct {
@@ -33,19 +34,13 @@ type composeRequest struct {
 	DraftID int64      `json:"draft_id"`
 }
 
-func (c *composeRequest) saveSent() bool { return c.SaveSent == nil || *c.SaveSent }
-
 // addressInput is a recipient as the UI sends it: "Name <a@b>" or bare,
 // or {"name": ..., "email": ...} as the API answers addresses.
-type addressInput struct {
-	text        string // the string form
-	name, email string // the object form
-	object      bool
-}
+type addressInput send.Address
 
 func (a *addressInput) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		return json.Unmarshal(b, &a.text)
+		return json.Unmarshal(b, &a.Text)
 	}
 	var o struct {
 		Name  string `json:"name"`
@@ -54,7 +49,7 @@ func (a *addressInput) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &o); err != nil {
 		return err
 	}
-	a.name, a.email, a.object = o.Name, o.Email, true
+	a.Name, a.Email, a.Split = o.Name, o.Email, true
 	return nil
 }
 
@@ -86,26 +81,40 @@ func (a *attachmentRef) UnmarshalJSON(b []byte) error {
 }
 
 // decodeCompose reads a compose request, bounded by the message size (an
-// HTML body with pasted pictures is large), and the session's account. ok
-// is false when the answer was given.
-func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (*composeRequest, *store.Account, bool) {
+// HTML body with pasted pictures is large). ok is false when the answer
+// was given.
+func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (*send.Request, bool) {
 	var req composeRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.maxMessage()))
+	limit := s.Send.Limits().MaxMessageSize
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&req)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		s.failTooLarge(w, r, "", s.maxMessage())
-		return nil, nil, false
+		s.failTooLarge(w, r, "", limit)
+		return nil, false
 	case err != nil:
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
-		return nil, nil, false
+		return nil, false
 	}
-	acct, err := s.Store.Account(r.Context(), sessionOf(r).accountID)
-	if err != nil {
-		s.storeFail(w, r, err)
-		return nil, nil, false
+	out := &send.Request{Subject: req.Subject, HTML: req.HTML, Text: req.Text, SendIndividually: req.SendIndividually,
+		NoSentCopy: req.SaveSent != nil && !*req.SaveSent, ReadReceipt: req.ReadReceipt, InReplyTo: req.InReplyTo,
+		ForwardOf: req.ForwardOf, ForwardAsAttachment: req.ForwardAsAttachment, DraftID: req.DraftID,
+		Image: s.imageRef(r, sessionOf(r).accountID)}
+	for _, l := range []struct {
+		in  []addressInput
+		out *[]send.Address
+	}{{req.To, &out.To}, {req.Cc, &out.Cc}, {req.Bcc, &out.Bcc}} {
+		for _, a := range l.in {
+			*l.out = append(*l.out, send.Address(a))
+		}
 	}
-	return &req, acct, true
+	for _, a := range req.Attachments {
+		out.Attachments = append(out.Attachments, send.FileRef(a))
+	}
+	if req.SendAt != nil {
+		out.SendAt = *req.SendAt
+	}
+	return out, true
 }

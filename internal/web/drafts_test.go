@@ -12,6 +12,67 @@ import (
 
 var uploadURL = regexp.MustCompile(`/api/v1/uploads/(\d+)`)
 
+// Reading a draft changes nothing (GET is safe, RFC 9110 §9.2.1): its file
+// is named as the draft's attachment and its picture by the draft's part,
+// both of which a send can use, and no upload is made. Reopening it for
+// the editor is the POST that makes them uploads.
+func TestDrafts_getChangesNothingReopenMakesUploads(t *testing.T) {
+	f := newMailFixture(t, 0)
+	c := f.login(t, "alice@example.test")
+	pdf, png := []byte("%PDF-1.7 견적"), []byte("\x89PNG\r\n\x1a\nimage-bytes")
+	file, img := c.upload("견적서.pdf", "application/pdf", pdf), c.upload("그림.png", "image/png", png)
+	var saved draftSaved
+	if code := c.do("POST", "/api/v1/drafts", map[string]any{"to": []string{"bob@example.test"}, "subject": "초안",
+		"html": pathf(`<p>그림</p><img src="/api/v1/uploads/%d">`, img.ID), "attachments": []int64{file.ID}}, &saved); code != 201 {
+		t.Fatalf("save %d", code)
+	}
+	var uploads struct{ Uploads []uploadJSON }
+	c.do("GET", "/api/v1/uploads", nil, &uploads)
+	before, usage := len(uploads.Uploads), f.usage(t)
+	var d draftJSON
+	for range 2 {
+		if code := c.do("GET", pathf("/api/v1/drafts/%d", saved.ID), nil, &d); code != 200 {
+			t.Fatalf("GET %d", code)
+		}
+	}
+	c.do("GET", "/api/v1/uploads", nil, &uploads)
+	if len(uploads.Uploads) != before || f.usage(t) != usage {
+		t.Fatalf("GET made uploads: %d, were %d", len(uploads.Uploads), before)
+	}
+	if len(d.Attachments) != 1 || d.Attachments[0].Message != saved.ID || d.Attachments[0].Index == 0 || d.Attachments[0].ID != 0 ||
+		d.Attachments[0].Filename != "견적서.pdf" || d.Attachments[0].Size != int64(len(pdf)) {
+		t.Fatalf("attachments %+v", d.Attachments)
+	}
+	cid := regexp.MustCompile(pathf(`/api/v1/messages/%d/cid/[^"]+`, saved.ID)).FindString(d.HTML)
+	if _, body, _ := c.get(cid); cid == "" || !bytes.Equal(body, png) {
+		t.Fatalf("the picture is not shown from the draft: %s", d.HTML)
+	}
+	code, _, bad := c.send(map[string]any{"to": []string{"carol@example.test"}, "subject": "그대로", "html": d.HTML,
+		"attachments": []any{map[string]int64{"message": d.Attachments[0].Message, "index": int64(d.Attachments[0].Index)}}})
+	if code != 202 {
+		t.Fatalf("send what GET named: %d %+v", code, bad)
+	}
+	if got := f.stored(t, f.carol, store.RoleInbox); len(got) != 1 || len(message.Parse([]byte(got[0])).Attachments()) != 2 {
+		t.Fatalf("carol got %d messages", len(got))
+	}
+	var r draftJSON
+	if code := c.do("POST", pathf("/api/v1/drafts/%d/reopen", saved.ID), nil, &r); code != 200 {
+		t.Fatalf("reopen %d", code)
+	}
+	c.do("GET", "/api/v1/uploads", nil, &uploads)
+	if len(uploads.Uploads) != before+2 || len(r.Attachments) != 1 || r.Attachments[0].ID == 0 || r.Attachments[0].Expires == nil ||
+		!uploadURL.MatchString(r.HTML) {
+		t.Fatalf("reopened %+v with %d uploads, were %d", r, len(uploads.Uploads), before)
+	}
+	bob := f.login(t, "bob@example.test")
+	if code := bob.do("POST", pathf("/api/v1/drafts/%d/reopen", saved.ID), nil, nil); code != 404 {
+		t.Fatalf("bob reopening alice's draft: %d", code)
+	}
+	if code := c.doCSRF("POST", pathf("/api/v1/drafts/%d/reopen", saved.ID), nil, nil, ""); code != 403 {
+		t.Fatalf("reopen without the CSRF token: %d", code)
+	}
+}
+
 // A draft is a real message in Drafts (what IMAP serves), reopens with
 // its recipients, options, attachments and inline image as uploads usable
 // at once, is replaced by a save, and goes away when it is sent.
@@ -37,7 +98,7 @@ func TestDrafts_roundTripWithAttachmentsThenSend(t *testing.T) {
 		t.Fatalf("stored draft %+v %v", m, err)
 	}
 	var d draftJSON
-	if code := c.do("GET", pathf("/api/v1/drafts/%d", saved.ID), nil, &d); code != 200 {
+	if code := c.do("POST", pathf("/api/v1/drafts/%d/reopen", saved.ID), nil, &d); code != 200 {
 		t.Fatalf("reopen %d", code)
 	}
 	if d.Subject != "Re: 회의" || len(d.To) != 1 || d.To[0].Email != "bob@example.test" || len(d.Cc) != 1 || len(d.Bcc) != 1 ||
@@ -89,7 +150,7 @@ func TestDrafts_roundTripWithAttachmentsThenSend(t *testing.T) {
 	if len(atts) != 2 || atts[1].Filename() != "2026년_4분기_견적서.pdf" || !bytes.Equal(atts[1].Body(), pdf) || !bytes.Equal(atts[0].Body(), png) {
 		t.Fatalf("received attachments %d", len(atts))
 	}
-	if p.Header.Get("In-Reply-To") != "<m1@example.test>" || strings.Contains(got[0], draftHeader) {
+	if p.Header.Get("In-Reply-To") != "<m1@example.test>" || strings.Contains(got[0], "X-Postroom-Draft") {
 		t.Fatalf("received header:\n%s", got[0][:strings.Index(got[0], "\r\n\r\n")])
 	}
 	if m, _ := f.Store.Message(f.Ctx, f.alice.ID, orig.ID); !m.HasFlag(store.FlagAnswered) {

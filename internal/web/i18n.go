@@ -34,6 +34,7 @@ var messages = map[string]map[string]string{
 		"too_large":            "크기가 너무 큽니다. 최대 %s까지 보낼 수 있습니다.",
 		"invalid_send_at":      "예약 시간이 올바르지 않습니다. 지금부터 1년 안의 시간을 고르세요.",
 		"already_sent":         "이미 발송되어 취소할 수 없습니다.",
+		"already_cancelled":    "이미 취소되어 임시보관함에 있습니다.",
 		"send_failed":          "메일을 보내지 못했습니다.",
 		// The consoles (operator_*.go): the admin service's reasons.
 		"forbidden":          "이 작업을 할 권한이 없습니다.",
@@ -75,6 +76,7 @@ var messages = map[string]map[string]string{
 		"too_large":            "Too large: at most %s can be sent.",
 		"invalid_send_at":      "The scheduled time is not valid: choose a time within a year from now.",
 		"already_sent":         "It has already been sent and cannot be cancelled.",
+		"already_cancelled":    "It was cancelled already and is in Drafts.",
 		"send_failed":          "The message could not be sent.",
 		// The consoles (operator_*.go): the admin service's reasons.
 		"forbidden":          "You are not allowed to do this.",

@@ -46,6 +46,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/send/{id}", h(s.sendCancel), userOnly},
 		{"POST", "/api/v1/drafts", h(s.draftCreate), userOnly},
 		{"GET", "/api/v1/drafts/{id}", h(s.draftGet), userOnly},
+		{"POST", "/api/v1/drafts/{id}/reopen", h(s.draftReopen), userOnly},
 		{"PUT", "/api/v1/drafts/{id}", h(s.draftUpdate), userOnly},
 		{"DELETE", "/api/v1/drafts/{id}", h(s.draftDelete), userOnly},
 		// The system operator's console (operator_*.go).

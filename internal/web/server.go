@@ -23,7 +23,6 @@ import (
 	"postroom/internal/admin"
 	"postroom/internal/auth"
 	"postroom/internal/blob"
-	"postroom/internal/deliver"
 	"postroom/internal/events"
 	"postroom/internal/mail"
 	"postroom/internal/store"
@@ -40,14 +39,8 @@ type Server struct {
 	// HTTPSAddr, when set, is where plain-HTTP requests from other hosts
 	// than loopback are redirected ("host:port" of the https listener).
 	HTTPSAddr string
-	// Writing mail (send.go, drafts.go, uploads.go): the pipeline that
-	// sends, the largest message (config max_message_size), the most
-	// recipients of one message, and how long a send waits so that it can
-	// be undone (config undo_send; 0 sends at once).
-	Pipeline       *deliver.Pipeline
-	MaxMessageSize int64
-	MaxRecipients  int
-	SendDelay      time.Duration
+	// Send is writing mail: uploads, drafts, sending, undo (deps_send.go).
+	Send Sending
 	// Admin is the administrators' service (the operator's console), and
 	// Hostname the mail server's name its DNS records point at.
 	Admin    *admin.Service
@@ -60,7 +53,6 @@ type Server struct {
 	// of sleeping.
 	Now func() time.Time
 
-	outbox  outbox
 	cidOnce sync.Once
 	cid     cidKey
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"postroom/internal/send"
 )
 
 func TestUpload_limitIsExposedAndAFileOverItIsRefused413(t *testing.T) {
@@ -73,20 +75,20 @@ func TestSend_messageOverTheLimitIs413(t *testing.T) {
 	}
 }
 
-// An upload lives uploadLife on the server's clock: a message may still
+// An upload lives send.UploadLife on the server's clock: a message may still
 // attach it a second before, not a second after (the clock moves, no sleep).
 func TestUpload_expiresAfterItsLife(t *testing.T) {
 	f := newMailFixture(t, 0)
-	f.srv.Idle = 3 * uploadLife // the session outlives the uploads
+	f.srv.Idle = 3 * send.UploadLife // the session outlives the uploads
 	c := f.login(t, "alice@example.test")
 	start := f.clock.Now()
 	kept := c.upload("남길 파일.txt", "text/plain", []byte("kept"))
-	f.clock.Set(start.Add(uploadLife - time.Second))
+	f.clock.Set(start.Add(send.UploadLife - time.Second))
 	if code, _, bad := c.send(map[string]any{"to": []string{"bob@example.test"}, "subject": "in time", "attachments": []int64{kept.ID}}); code != 202 {
 		t.Fatalf("an upload a second before its end: %d %+v", code, bad)
 	}
 	gone := c.upload("지난 파일.txt", "text/plain", []byte("gone"))
-	f.clock.Set(f.clock.Now().Add(uploadLife + time.Second))
+	f.clock.Set(f.clock.Now().Add(send.UploadLife + time.Second))
 	if code, _, bad := c.send(map[string]any{"to": []string{"bob@example.test"}, "subject": "too late", "attachments": []int64{gone.ID}}); code != 404 || bad.Code != "not_found" {
 		t.Fatalf("an upload a second after its end: %d %+v, want 404 not_found", code, bad)
 	}

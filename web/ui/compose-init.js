@@ -1,7 +1,7 @@
 // What a compose screen starts with: blank (with the signature), a draft,
 // or a reply, reply all, forward or resend built from the original.
 
-import { get } from './api.js';
+import { get, post } from './api.js';
 import { t, longDate } from './i18n.js';
 import { store } from './store.js';
 
@@ -121,8 +121,10 @@ export async function initial(key) {
   return m;
 }
 
+// fromDraft reopens a draft for editing: its files come back as uploads
+// (a POST: reopening writes them), usable after the draft is replaced.
 async function fromDraft(id) {
-  const d = await get(`/api/v1/drafts/${id}`);
+  const d = await post(`/api/v1/drafts/${id}/reopen`);
   return {
     ...blank(), to: d.to.map(addrText), cc: d.cc.map(addrText), bcc: d.bcc.map(addrText), showCc: d.cc.length + d.bcc.length > 0,
     subject: d.subject, html: d.html || `<div>${esc(d.text || '').replace(/\r?\n/g, '<br>')}</div>`,
