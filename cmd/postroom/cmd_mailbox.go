@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"postroom/internal/actor"
-	"postroom/internal/mail"
 )
 
 // cmdMailbox lists and changes an account's folders through the mailbox
@@ -30,7 +29,7 @@ func cmdMailbox(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("user %s: %w", addr, err)
 	}
-	svc := &mail.Service{Store: d.Store}
+	svc := d.mailService() // publishes: a server running beside sees the change
 	switch {
 	case sub == "list" && len(pos) == 2:
 		mbs, err := d.Store.Mailboxes(ctx, a.ID)

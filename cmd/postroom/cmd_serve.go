@@ -19,7 +19,6 @@ import (
 	"postroom/internal/blob"
 	"postroom/internal/deliver"
 	"postroom/internal/dkim"
-	"postroom/internal/events"
 	"postroom/internal/imapd"
 	"postroom/internal/mail"
 	"postroom/internal/pop3d"
@@ -60,7 +59,17 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	bus := events.NewLocal()
+	// Events travel through the store's event log: what the command line
+	// changes while the server runs reaches IMAP IDLE and the webmail's
+	// event streams (and, later, what another node changes). The follower
+	// starts before "ready": nothing committed after it is missed.
+	bus := d.events()
+	bus.Log = log
+	followCtx, stopFollow := context.WithCancel(ctx)
+	defer stopFollow()
+	if _, err := bus.Follow(followCtx); err != nil {
+		return fmt.Errorf("event log: %w", err)
+	}
 	dns := resolver.New(cfg.DNSServer)
 	mailSvc := &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: bus, MaxMessageSize: cfg.MaxMessageSize}
 	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname,
@@ -98,9 +107,12 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Log: log,
 	}
 
-	webSrv := &web.Server{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Auth: smtpSrv.Auth, Events: bus, Log: log, HTTPSAddr: cfg.Listen.HTTPS,
+	sessions := &auth.Sessions{Store: d.Store, Auth: smtpSrv.Auth, Events: bus, Log: log}
+	webSrv := &web.Server{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Sessions: sessions, Accounts: adminService(d), Events: bus, Log: log,
+		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
 		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname}
 	httpSrv := &http.Server{Handler: webSrv.Handler(), ReadHeaderTimeout: 30 * time.Second}
+	httpSrv.RegisterOnShutdown(webSrv.EndStreams) // the event streams would hold the shutdown
 	serveHTTPS := func(l net.Listener) error {
 		err := httpSrv.Serve(tls.NewListener(l, tlsConf))
 		if errors.Is(err, http.ErrServerClosed) {

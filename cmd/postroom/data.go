@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"postroom/internal/blob"
 	"postroom/internal/config"
+	"postroom/internal/events"
+	"postroom/internal/mail"
 	"postroom/internal/store/sqlite"
 )
 
@@ -48,6 +52,8 @@ type dataDir struct {
 	Config config.Config
 	Store  *sqlite.Store
 	Blobs  *blob.FS
+
+	bus *events.Shared // events(); flushed by Close
 }
 
 // openData opens the data directory's config (or defaults), database and
@@ -84,4 +90,36 @@ func openData(dir, configPath string) (*dataDir, error) {
 	return &dataDir{Config: cfg, Store: st, Blobs: blobs}, nil
 }
 
-func (d *dataDir) Close() error { return d.Store.Close() }
+// flushTimeout bounds how long Close waits for the events of a command to
+// reach the event log.
+const flushTimeout = 10 * time.Second
+
+// Close writes the events still on their way to the event log, then
+// closes the database.
+func (d *dataDir) Close() error {
+	if d.bus != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+		defer cancel()
+		if err := d.bus.Flush(ctx); err != nil {
+			fmt.Fprintf(os.Stderr, "postroom: events not yet written to the event log: %v\n", err)
+		}
+	}
+	return d.Store.Close()
+}
+
+// events is this process's event bus over the store's event log: what a
+// command changes reaches its own subscribers and the running server's
+// (IMAP IDLE, the webmail's event stream); the server also follows it.
+func (d *dataDir) events() *events.Shared {
+	if d.bus == nil {
+		d.bus = events.NewShared(d.Store, "")
+	}
+	return d.bus
+}
+
+// mailService is the mailbox service on the data directory, publishing
+// through events(): every command that changes mail calls it, so that a
+// server running beside it sees the change.
+func (d *dataDir) mailService() *mail.Service {
+	return &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: d.events(), MaxMessageSize: d.Config.MaxMessageSize}
+}

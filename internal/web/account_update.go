@@ -1,13 +1,10 @@
 package web
 
 import (
-	"fmt"
+	"errors"
 	"net/http"
-	"time"
 
-	// The zone names are validated and used the same way on every host,
-	// with or without /usr/share/zoneinfo (minimal containers lack it).
-	_ "time/tzdata"
+	"postroom/internal/admin"
 )
 
 type accountRequest struct {
@@ -16,48 +13,23 @@ type accountRequest struct {
 }
 
 // accountUpdate saves the user's own settings (language, time zone) and
-// answers the account. A new language applies at once to the account's
-// sessions, so the next error message is already in it.
+// answers the account. A session speaks its account's language as it is
+// at each request, so the next error message is already in the new one.
 func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 	var req accountRequest
 	if err := decode(r, &req); err != nil {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
-	// The languages are those the catalogues speak (i18n.go).
-	if (req.Language != nil && messages[*req.Language] == nil) || (req.TimeZone != nil && !validZone(*req.TimeZone)) {
+	acct, err := s.Accounts.SetLocale(r.Context(), sessionOf(r).actor, admin.Locale{Language: req.Language, TimeZone: req.TimeZone})
+	var ie *admin.InvalidError
+	switch {
+	case errors.As(err, &ie):
 		s.fail(w, r, http.StatusBadRequest, "invalid")
 		return
-	}
-	sess := sessionOf(r)
-	acct, err := s.Store.Account(r.Context(), sess.accountID)
-	if err != nil {
-		s.storeFail(w, r, err)
-		return
-	}
-	if req.Language != nil {
-		acct.Language = *req.Language
-	}
-	if req.TimeZone != nil {
-		acct.TimeZone = *req.TimeZone
-	}
-	if err := s.Store.SetAccountLocale(r.Context(), acct.ID, acct.Language, acct.TimeZone); err != nil {
-		s.storeFail(w, r, fmt.Errorf("account %d settings: %w", acct.ID, err))
-		return
-	}
-	if err := s.Store.SetWebSessionsLanguage(r.Context(), acct.ID, acct.Language); err != nil {
-		s.storeFail(w, r, err)
+	case err != nil:
+		s.adminFail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, accountOf(acct))
-}
-
-// validZone accepts IANA zone names and "UTC"; not "" or "Local", which
-// LoadLocation also accepts but which mean the server's zone, not a place.
-func validZone(name string) bool {
-	if name == "" || name == "Local" {
-		return false
-	}
-	_, err := time.LoadLocation(name)
-	return err == nil
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -20,9 +19,9 @@ type addressEntry struct {
 }
 
 // addresses answers the compose screen's autocomplete and address picker
-// (E3): the user's recent recipients, then every account of his own domain
-// (never another domain's: X1). Personal and shared contacts, groups and
-// the org chart will join as further sources.
+// (E3): the user's recent recipients, then the directory of his colleagues
+// (the admin service's: his own domain only, X1). Personal and shared
+// contacts, groups and the org chart will join as further sources.
 func (s *Server) addresses(w http.ResponseWriter, r *http.Request) {
 	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
@@ -30,13 +29,8 @@ func (s *Server) addresses(w http.ResponseWriter, r *http.Request) {
 		limit = 10
 	}
 	limit = min(limit, 1000)
-	ctx, acctID := r.Context(), sessionOf(r).accountID
-	acct, err := s.Store.Account(ctx, acctID)
-	if err != nil {
-		s.storeFail(w, r, err)
-		return
-	}
-	seen := map[string]bool{strings.ToLower(acct.Address()): true}
+	ctx, sess := r.Context(), sessionOf(r)
+	seen := map[string]bool{strings.ToLower(sess.account.Address()): true}
 	var out []addressEntry
 	add := func(name, email, source string) {
 		key := strings.ToLower(email)
@@ -49,8 +43,8 @@ func (s *Server) addresses(w http.ResponseWriter, r *http.Request) {
 		seen[key] = true
 		out = append(out, addressEntry{Name: name, Email: email, Source: source})
 	}
-	if sent, err := s.Store.MailboxByRole(ctx, acctID, store.RoleSent); err == nil {
-		msgs, _, err := s.Store.MessagePage(ctx, acctID, sent.ID, store.Page{Limit: recentScan})
+	if sent, err := s.Mail.MailboxByRole(ctx, sess.actor, store.RoleSent); err == nil {
+		msgs, _, err := s.Mail.Page(ctx, sess.actor, sent.ID, store.Page{Limit: recentScan})
 		if err != nil {
 			s.storeFail(w, r, err)
 			return
@@ -63,16 +57,13 @@ func (s *Server) addresses(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	directory, err := s.Store.Accounts(ctx, acct.DomainID)
+	directory, err := s.Accounts.Directory(ctx, sess.actor)
 	if err != nil {
-		s.storeFail(w, r, err)
+		s.adminFail(w, r, err)
 		return
 	}
-	sort.SliceStable(directory, func(i, j int) bool { return directory[i].DisplayName < directory[j].DisplayName })
-	for _, a := range directory {
-		if a.Enabled {
-			add(a.DisplayName, a.Address(), "directory")
-		}
+	for _, e := range directory {
+		add(e.Name, e.Address, "directory")
 	}
 	if out == nil {
 		out = []addressEntry{}

@@ -1,39 +1,103 @@
 package web
 
+// The event stream (E7): the account's committed changes as server-sent
+// events, so new mail appears without reloading.
+//
+// Invariant: a stream lives only as long as its session. It checks the
+// session again (auth.Sessions.Check, which is no use of it) when the
+// account's sessions change (session.end: a logout, here or on another
+// node; account.change: suspended, removed) and at every heartbeat (a
+// change nobody announced, the idle time); it ends when the session has
+// ended and when the server shuts down (EndStreams), which would
+// otherwise wait its whole grace period for the open streams.
+
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
+
+	"postroom/internal/auth"
+	"postroom/internal/events"
 )
 
-// heartbeat keeps idle event streams open through proxies.
+// heartbeat keeps idle event streams open through proxies, and is how
+// often a stream checks its session without news.
 const heartbeat = 25 * time.Second
 
+// streams ends the event streams at shutdown.
+type streams struct {
+	once, closeOnce sync.Once
+	stop            chan struct{}
+}
+
+func (st *streams) stopping() <-chan struct{} {
+	st.once.Do(func() { st.stop = make(chan struct{}) })
+	return st.stop
+}
+
+// EndStreams ends every event stream, and refuses new ones, at once: the
+// browsers reconnect to the server that comes next. Call it when the HTTP
+// server shuts down (http.Server.RegisterOnShutdown).
+func (s *Server) EndStreams() {
+	s.streams.stopping()
+	s.streams.closeOnce.Do(func() { close(s.streams.stop) })
+}
+
+func (s *Server) heartbeat() time.Duration {
+	if s.beat > 0 {
+		return s.beat
+	}
+	return heartbeat
+}
+
 // eventStream sends the account's committed changes as server-sent
-// events, so new mail appears without reloading (E7).
+// events, until the session or the server ends.
 func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		s.fail(w, r, http.StatusInternalServerError, "internal")
 		return
 	}
-	ch, cancel := s.Events.Subscribe(sessionOf(r).accountID)
+	stop := s.streams.stopping()
+	select {
+	case <-stop:
+		s.fail(w, r, http.StatusServiceUnavailable, "internal")
+		return
+	default:
+	}
+	sess := sessionOf(r)
+	ch, cancel := s.Events.Subscribe(sess.accountID)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, ": connected\n\n")
 	flusher.Flush()
-	tick := time.NewTicker(heartbeat)
+	tick := time.NewTicker(s.heartbeat())
 	defer tick.Stop()
+	from := clientOf(r)
 	for {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-stop:
+			return
 		case <-tick.C:
+			if !s.sessionLive(r, sess, from) {
+				return
+			}
 			fmt.Fprint(w, ": ping\n\n")
 		case e := <-ch:
+			switch e.Kind {
+			case events.SessionEnd, events.AccountChange:
+				if !s.sessionLive(r, sess, from) {
+					return
+				}
+				continue // news for the server, not the page
+			}
 			data, _ := json.Marshal(map[string]any{"kind": e.Kind, "mailbox_id": e.MailboxID, "uids": e.UIDs})
 			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Kind, data)
 		}
@@ -41,12 +105,19 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// healthz answers load balancers: the store answers.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Store.Domains(r.Context()); err != nil {
-		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
-		return
+// sessionLive reports whether the stream's session may go on. The page
+// learns that it has ended when it reconnects (401: the login form). A
+// store that does not answer ends nothing.
+func (s *Server) sessionLive(r *http.Request, sess *session, from auth.Client) bool {
+	err := s.Sessions.Check(r.Context(), sess.auth, from)
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, auth.ErrNoSession), errors.Is(err, auth.ErrAccessDenied):
+		return false
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ok")
+	if r.Context().Err() == nil {
+		s.log().Warn("event stream: checking the session", "account", sess.accountID, "err", err)
+	}
+	return true
 }

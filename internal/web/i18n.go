@@ -10,6 +10,7 @@ var messages = map[string]map[string]string{
 	"ko": {
 		"invalid_credentials": "메일 주소 또는 비밀번호가 올바르지 않습니다.",
 		"suspended":           "사용이 중지된 계정입니다. 메일 관리자에게 문의하세요.",
+		"access_denied":       "접속 허용 규칙에 따라 지금 이곳에서는 접속할 수 없습니다. 메일 관리자에게 문의하세요.",
 		"unauthenticated":     "로그인이 필요합니다.",
 		"csrf":                "보안 토큰이 없거나 올바르지 않습니다. 페이지를 새로 고친 후 다시 시도하세요.",
 		"not_found":           "찾을 수 없습니다.",
@@ -52,6 +53,7 @@ var messages = map[string]map[string]string{
 	"en": {
 		"invalid_credentials": "The e-mail address or password is not correct.",
 		"suspended":           "This account is suspended. Contact your mail administrator.",
+		"access_denied":       "Your organisation's access rules do not allow a login from here at this time. Contact your mail administrator.",
 		"unauthenticated":     "Please log in.",
 		"csrf":                "The security token is missing or wrong. Reload the page and try again.",
 		"not_found":           "Not found.",

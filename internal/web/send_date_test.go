@@ -22,7 +22,7 @@ func TestSend_dateIsTheSendersDayAtYearEndAndLeapDay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f.srv.Idle = 5 * 366 * 24 * time.Hour // the sessions outlive the clock's jumps
+	f.sessions.Idle = 5 * 366 * 24 * time.Hour // the sessions outlive the clock's jumps
 	alice, bob := f.login(t, "alice@example.test"), f.login(t, "bob@example.test")
 	cases := []struct {
 		who     *client

@@ -11,6 +11,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -21,9 +22,7 @@ import (
 	"time"
 
 	"postroom/internal/admin"
-	"postroom/internal/auth"
 	"postroom/internal/blob"
-	"postroom/internal/events"
 	"postroom/internal/mail"
 	"postroom/internal/store"
 )
@@ -33,9 +32,14 @@ type Server struct {
 	Store  store.Store
 	Blobs  blob.Store
 	Mail   *mail.Service
-	Auth   *auth.Authenticator
-	Events events.Bus
+	Events Events
 	Log    *slog.Logger
+	// Sessions and Accounts (deps_session.go) serve the sessions, the
+	// user's own settings and the address directory. Ready, when set,
+	// tells /healthz whether the store answers.
+	Sessions Sessions
+	Accounts Accounts
+	Ready    func(context.Context) error
 	// HTTPSAddr, when set, is where plain-HTTP requests from other hosts
 	// than loopback are redirected ("host:port" of the https listener).
 	HTTPSAddr string
@@ -45,14 +49,13 @@ type Server struct {
 	// Hostname the mail server's name its DNS records point at.
 	Admin    *admin.Service
 	Hostname string
-	// Idle ends a webmail session unused this long (DefaultIdle when 0):
-	// the hook of the domain's auto-logout setting (M10).
-	Idle time.Duration
 	// Now is the server's clock (time.Now when nil): sessions, uploads,
 	// sending and inline-image tokens read it, so tests move time instead
 	// of sleeping.
 	Now func() time.Time
 
+	streams streams       // events.go
+	beat    time.Duration // the event streams' heartbeat when set (tests)
 	cidOnce sync.Once
 	cid     cidKey
 }

@@ -2,99 +2,45 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
+	"net"
 	"net/http"
-	"time"
 
 	"postroom/internal/actor"
+	"postroom/internal/auth"
 	"postroom/internal/store"
 )
 
 // cookieName names the session cookie.
 const cookieName = "postroom_session"
 
-// DefaultIdle ends a session unused for this long; the domain's auto-logout
-// setting (M10) will shorten it through Server.Idle.
-const DefaultIdle = 8 * time.Hour
-
-// touchEvery bounds the writes that record a session's use: at most one a
-// minute per session, not one per request.
-const touchEvery = time.Minute
-
-// session is one logged-in browser, as read for one request. Sessions live
-// in the store (a restart or another node logs nobody out); the cookie
-// holds a random token of which the store keeps only the SHA-256.
+// session is one logged-in browser, as the sessions service (auth.Sessions)
+// read it for this request: the web only carries its token in a cookie
+// and checks the CSRF token; idle time, suspension and the access rules
+// are the service's.
 type session struct {
-	token      string // the cookie value: known only while serving its request
-	hash       string
+	auth       *auth.Session
 	csrf       string
 	accountID  int64 // a mail user's session
 	operatorID int64 // else the system operator's console
 	lang       string
+	actor      actor.Actor    // who the session acts as in service calls
+	account    *store.Account // the user's account as read now (nil: the operator)
 }
 
-func randomToken() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
+func newSession(a *auth.Session) *session {
+	return &session{auth: a, csrf: a.CSRF, accountID: a.Actor.AccountID, operatorID: a.Actor.OperatorID, lang: a.Language,
+		actor: a.Actor, account: a.Account}
 }
 
-func tokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-func (s *Server) idle() time.Duration {
-	if s.Idle > 0 {
-		return s.Idle
+// clientOf is where a request comes from, for the access rules.
+func clientOf(r *http.Request) auth.Client {
+	c := auth.Client{TLS: r.TLS != nil}
+	if addr, err := net.ResolveTCPAddr("tcp", r.RemoteAddr); err == nil {
+		c.Remote = addr
 	}
-	return DefaultIdle
-}
-
-// createSession logs an actor in (an account or the operator): a new
-// token, stored by its hash. Old idle sessions of everyone are cleared on
-// the way (logins are rare enough).
-func (s *Server) createSession(ctx context.Context, p actor.Actor, lang string) (*session, error) {
-	now := s.now()
-	if _, err := s.Store.DeleteIdleWebSessions(ctx, now.Add(-s.idle())); err != nil {
-		s.log().Warn("web sessions: clearing idle ones", "err", err)
-	}
-	sess := &session{token: randomToken(), csrf: randomToken(), accountID: p.AccountID, operatorID: p.OperatorID, lang: lang}
-	sess.hash = tokenHash(sess.token)
-	err := s.Store.CreateWebSession(ctx, &store.WebSession{TokenHash: sess.hash, CSRF: sess.csrf, AccountID: p.AccountID,
-		OperatorID: p.OperatorID, Language: lang, CreatedAt: now, LastSeen: now})
-	return sess, err
-}
-
-// loadSession returns the live session of a cookie value, or nil when it
-// is unknown, idle too long or its account suspended. It records the use.
-func (s *Server) loadSession(ctx context.Context, token string) (*session, error) {
-	if token == "" {
-		return nil, nil
-	}
-	hash := tokenHash(token)
-	ws, err := s.Store.WebSession(ctx, hash)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	if !ws.AccountEnabled || now.Sub(ws.LastSeen) > s.idle() {
-		return nil, s.Store.DeleteWebSession(ctx, hash)
-	}
-	if now.Sub(ws.LastSeen) > touchEvery {
-		if err := s.Store.TouchWebSession(ctx, hash, now); err != nil {
-			return nil, err
-		}
-	}
-	return &session{token: token, hash: hash, csrf: ws.CSRF, accountID: ws.AccountID, operatorID: ws.OperatorID, lang: ws.Language}, nil
+	return c
 }
 
 type ctxKey struct{}
@@ -118,14 +64,22 @@ const (
 // requireSession admits requests of a logged-in session of the kind the
 // route wants (another kind is 403 forbidden); state-changing ones must
 // also carry its CSRF token in X-CSRF-Token (compared in constant time).
-// The cookie is SameSite=Lax as a second line.
+// The cookie is SameSite=Lax as a second line. A use the access rules
+// refuse is 403 access_denied.
 func (s *Server) requireSession(next http.Handler, want access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var sess *session
 		if c, err := r.Cookie(cookieName); err == nil {
-			var lerr error
-			if sess, lerr = s.loadSession(r.Context(), c.Value); lerr != nil {
-				s.storeFail(w, r, lerr)
+			a, err := s.Sessions.Load(r.Context(), c.Value, clientOf(r))
+			switch {
+			case err == nil:
+				sess = newSession(a)
+			case errors.Is(err, auth.ErrNoSession):
+			case errors.Is(err, auth.ErrAccessDenied):
+				s.fail(w, r, http.StatusForbidden, "access_denied")
+				return
+			default:
+				s.storeFail(w, r, err)
 				return
 			}
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 
 	"postroom/internal/actor"
@@ -26,8 +25,14 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
-	remote, _ := net.ResolveTCPAddr("tcp", r.RemoteAddr)
-	p, acct, err := s.Auth.WebLogin(r.Context(), auth.Request{Address: req.Email, Password: req.Password, Remote: remote, TLS: r.TLS != nil})
+	// the console speaks the login page's language (else the browser's);
+	// an account speaks its own setting
+	lang := req.Language
+	if messages[lang] == nil {
+		lang = language(r)
+	}
+	c := clientOf(r)
+	a, err := s.Sessions.Login(r.Context(), auth.Request{Address: req.Email, Password: req.Password, Remote: c.Remote, TLS: c.TLS}, lang)
 	switch {
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		s.fail(w, r, http.StatusUnauthorized, "invalid_credentials")
@@ -38,34 +43,26 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, auth.ErrTLSRequired):
 		s.fail(w, r, http.StatusForbidden, "tls_required")
 		return
+	case errors.Is(err, auth.ErrAccessDenied):
+		s.fail(w, r, http.StatusForbidden, "access_denied")
+		return
 	case err != nil:
 		s.log().Error("web login", "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "internal")
 		return
 	}
-	lang := req.Language
-	if acct != nil {
-		lang = acct.Language
-	} else if messages[lang] == nil {
-		lang = language(r)
-	}
-	sess, err := s.createSession(r.Context(), p, lang)
-	if err != nil {
-		s.storeFail(w, r, err)
-		return
-	}
-	setCookie(w, r, sess.token, 0)
-	writeJSON(w, http.StatusOK, sessionAnswer(sess, acct))
+	setCookie(w, r, a.Token, 0)
+	writeJSON(w, http.StatusOK, sessionAnswer(newSession(a)))
 }
 
 // sessionAnswer is who is logged in, as POST and GET /api/v1/session
 // answer it: "role" says which screen to show (the webmail for "user" and
 // "admin", the console for "operator").
-func sessionAnswer(sess *session, acct *store.Account) map[string]any {
-	if acct == nil {
+func sessionAnswer(sess *session) map[string]any {
+	if sess.account == nil {
 		return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": actor.RoleOperator, "language": sess.lang}
 	}
-	return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": actor.User(acct).Role, "account": accountOf(acct)}
+	return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": sess.actor.Role, "account": accountOf(sess.account)}
 }
 
 // accountJSON is the logged-in account as the webmail shows it.
@@ -82,9 +79,10 @@ func accountOf(a *store.Account) accountJSON {
 	return accountJSON{ID: a.ID, Email: a.Address(), Name: a.DisplayName, Language: a.Language, TimeZone: a.TimeZone, Admin: a.Admin}
 }
 
-// sessionDelete logs out.
+// sessionDelete logs out. The account's event streams hear of it and the
+// one of this session ends (events.go).
 func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) {
-	if err := s.Store.DeleteWebSession(r.Context(), sessionOf(r).hash); err != nil {
+	if err := s.Sessions.Logout(r.Context(), sessionOf(r).auth); err != nil {
 		s.storeFail(w, r, err)
 		return
 	}

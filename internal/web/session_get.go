@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"postroom/internal/store"
@@ -26,22 +25,11 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"authenticated": false, "expired": err == nil})
 		return
 	}
-	if sess.operatorID != 0 {
-		writeJSON(w, http.StatusOK, sessionAnswer(sess, nil))
+	if sess.account == nil {
+		writeJSON(w, http.StatusOK, sessionAnswer(sess))
 		return
 	}
-	acct, err := s.Store.Account(r.Context(), sess.accountID)
-	if errors.Is(err, store.ErrNotFound) {
-		// The account was removed while the session lived: logged out.
-		s.Store.DeleteWebSession(r.Context(), sess.hash)
-		setCookie(w, r, "", -1)
-		writeJSON(w, http.StatusOK, map[string]any{"authenticated": false, "expired": true})
-		return
-	}
-	if err != nil {
-		s.storeFail(w, r, err)
-		return
-	}
+	acct := sess.account
 	mbs, err := s.mailboxes(r.Context(), acct.ID)
 	if err != nil {
 		s.storeFail(w, r, err)
@@ -60,7 +48,7 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 		s.storeFail(w, r, err)
 		return
 	}
-	answer := sessionAnswer(sess, acct)
+	answer := sessionAnswer(sess)
 	answer["mailboxes"], answer["inbox"] = mbs, page
 	writeJSON(w, http.StatusOK, answer)
 }
@@ -81,10 +69,12 @@ func (s *Server) sessionUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess := sessionOf(r)
-	if err := s.Store.SetWebSessionLanguage(r.Context(), sess.hash, req.Language); err != nil {
+	if err := s.Sessions.SetLanguage(r.Context(), sess.auth, req.Language); err != nil {
 		s.storeFail(w, r, err)
 		return
 	}
-	sess.lang = req.Language
+	if sess.account == nil {
+		sess.lang = req.Language
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"language": req.Language})
 }

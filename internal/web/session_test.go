@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -25,6 +27,12 @@ func cookieValue(t *testing.T, c *client) string {
 	return ""
 }
 
+// hashOf is what the store keeps of a cookie value.
+func hashOf(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
 // A restart (a new server over the same store), or another node, keeps
 // users logged in; the store holds only the hash of the cookie value.
 func TestSession_survivesRestartAndStoresOnlyAHash(t *testing.T) {
@@ -34,11 +42,12 @@ func TestSession_survivesRestartAndStoresOnlyAHash(t *testing.T) {
 	if _, err := f.Store.WebSession(f.Ctx, token); err == nil {
 		t.Fatal("the cookie value itself is stored")
 	}
-	if _, err := f.Store.WebSession(f.Ctx, tokenHash(token)); err != nil {
+	if _, err := f.Store.WebSession(f.Ctx, hashOf(token)); err != nil {
 		t.Fatalf("the session is not in the store: %v", err)
 	}
 	f.ts.Close()
-	again := &Server{Store: f.Store, Blobs: f.Blobs, Mail: f.Mail, Auth: auth.NewAuthenticator(f.Store, false), Events: f.Bus, Log: testbed.Quiet()}
+	again := &Server{Store: f.Store, Blobs: f.Blobs, Mail: f.Mail, Sessions: &auth.Sessions{Store: f.Store, Auth: auth.NewAuthenticator(f.Store, false)},
+		Events: f.Bus, Log: testbed.Quiet()}
 	f.ts = httptest.NewServer(again.Handler())
 	t.Cleanup(f.ts.Close)
 	// the jar is keyed by host: move the cookie to the new port
@@ -62,23 +71,23 @@ func TestSession_endsOnLogoutIdleAndSuspension(t *testing.T) {
 	if code := c.do("GET", "/api/v1/mailboxes", nil, nil); code != 401 {
 		t.Fatalf("a logged-out cookie: %d", code)
 	}
-	// idle longer than the server's Idle (the server's clock moves, no
+	// idle longer than the sessions' Idle (the server's clock moves, no
 	// sleep): a use just within Idle keeps the session, one after is refused
-	f.srv.Idle = 30 * time.Minute
+	f.sessions.Idle = 30 * time.Minute
 	c = f.login(t, "alice@example.test")
-	f.clock.Add(f.srv.Idle - time.Second)
+	f.clock.Add(f.sessions.Idle - time.Second)
 	if code := c.do("GET", "/api/v1/mailboxes", nil, nil); code != 200 {
 		t.Fatalf("a session used within Idle: %d", code)
 	}
-	f.clock.Add(f.srv.Idle + time.Second)
+	f.clock.Add(f.sessions.Idle + time.Second)
 	if code := c.do("GET", "/api/v1/mailboxes", nil, nil); code != 401 {
 		t.Fatalf("an idle session: %d", code)
 	}
-	if _, err := f.Store.WebSession(f.Ctx, tokenHash(cookieValue(t, c))); err == nil {
+	if _, err := f.Store.WebSession(f.Ctx, hashOf(cookieValue(t, c))); err == nil {
 		t.Fatal("the idle session stays in the store")
 	}
 	// suspension ends the account's sessions at their next request
-	f.srv.Idle = 0
+	f.sessions.Idle = 0
 	c = f.login(t, "alice@example.test")
 	a, _ := f.Store.Account(f.Ctx, f.alice.ID)
 	a.Enabled = false
@@ -88,7 +97,7 @@ func TestSession_endsOnLogoutIdleAndSuspension(t *testing.T) {
 	if code := c.do("GET", "/api/v1/mailboxes", nil, nil); code != 401 {
 		t.Fatalf("a suspended account's session: %d", code)
 	}
-	if _, err := f.Store.WebSession(f.Ctx, tokenHash(cookieValue(t, c))); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.Store.WebSession(f.Ctx, hashOf(cookieValue(t, c))); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("the suspended account's session stays: %v", err)
 	}
 }

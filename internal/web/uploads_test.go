@@ -79,7 +79,7 @@ func TestSend_messageOverTheLimitIs413(t *testing.T) {
 // attach it a second before, not a second after (the clock moves, no sleep).
 func TestUpload_expiresAfterItsLife(t *testing.T) {
 	f := newMailFixture(t, 0)
-	f.srv.Idle = 3 * send.UploadLife // the session outlives the uploads
+	f.sessions.Idle = 3 * send.UploadLife // the session outlives the uploads
 	c := f.login(t, "alice@example.test")
 	start := f.clock.Now()
 	kept := c.upload("남길 파일.txt", "text/plain", []byte("kept"))

@@ -28,13 +28,17 @@ type fixture struct {
 	alice *store.Account
 	bob   *store.Account
 	clock *testClock // the server's clock: the real time until a test moves it
+	// sessions is the server's sessions service (its Idle, its policy)
+	sessions *auth.Sessions
 }
 
 func newFixture(t *testing.T) *fixture {
 	b := testbed.New(t)
 	f := &fixture{Bed: b, clock: &testClock{}}
-	f.srv = &Server{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Auth: auth.NewAuthenticator(b.Store, false), Events: b.Bus, Log: testbed.Quiet(),
-		Admin: &admin.Service{Store: b.Store}, Hostname: "mail.example.test", Now: f.clock.Now}
+	f.sessions = &auth.Sessions{Store: b.Store, Auth: auth.NewAuthenticator(b.Store, false), Events: b.Bus, Now: f.clock.Now, Log: testbed.Quiet()}
+	adm := &admin.Service{Store: b.Store}
+	f.srv = &Server{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Sessions: f.sessions, Accounts: adm, Events: b.Bus, Log: testbed.Quiet(),
+		Admin: adm, Hostname: "mail.example.test", Now: f.clock.Now}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	f.alice = b.Account("alice", func(a *store.Account) { a.Language = "ko" })
