@@ -103,7 +103,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	go func() { worker.Run(queueCtx); close(queueDone) }()
 
 	pop3Srv := &pop3d.Server{
-		Hostname: cfg.Hostname, Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Auth: smtpSrv.Auth, TLS: tlsConf,
+		Hostname: cfg.Hostname, Mail: mailSvc, Auth: smtpSrv.Auth, TLS: tlsConf,
 		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Log: log,
 	}
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"postroom/internal/actor"
 	"postroom/internal/store"
 	"postroom/internal/testbed"
 )
@@ -22,7 +23,7 @@ func BenchmarkMaildrop(b *testing.B) {
 	in, _ := bed.Store.MailboxByRole(bed.Ctx, acct.ID, store.RoleInbox)
 	b.Run("listing", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			d, err := loadMaildrop(bed.Ctx, bed.Store, acct.ID)
+			d, err := loadMaildrop(bed.Ctx, bed.Mail, actor.User(acct))
 			if err != nil || len(d.msgs) != n {
 				b.Fatal(err, len(d.msgs))
 			}

@@ -3,6 +3,7 @@ package pop3d
 import (
 	"encoding/base64"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 
@@ -10,7 +11,6 @@ import (
 
 	"postroom/internal/actor"
 	"postroom/internal/auth"
-	"postroom/internal/store"
 )
 
 // USER and PASS (RFC 1939 §7).
@@ -95,7 +95,7 @@ func (c *conn) login(user, password string) {
 		c.err("[IN-USE] Another POP3 session of this account is open; close it and try again")
 		return
 	}
-	drop, err := loadMaildrop(c.ctx, c.s.Store, acct.ID)
+	drop, err := loadMaildrop(c.ctx, c.s.Mail, actor.User(acct))
 	if err != nil {
 		c.s.unlock(acct.ID)
 		c.s.log().Error("pop3 maildrop", "user", acct.Address(), "err", err)
@@ -162,17 +162,18 @@ func (c *conn) top(arg string) {
 	c.send(n, count)
 }
 
-// send streams a message (RETR) or its header and first lines (TOP) from
-// the blob store.
+// send streams a message (RETR) or its header and first lines (TOP) as
+// stored. The message is found by id: one moved out of INBOX meanwhile
+// (by IMAP) is still the message the client numbered.
 func (c *conn) send(arg string, lines int) {
 	it, msg := c.drop.get(arg)
 	if it == nil {
 		c.err("%s", msg)
 		return
 	}
-	r, err := c.s.Blobs.Open(it.blobKey)
+	r, err := c.open(it)
 	if err != nil {
-		c.s.log().Error("pop3 retr", "user", c.acct.Address(), "blob", it.blobKey, "err", err)
+		c.s.log().Error("pop3 retr", "user", c.acct.Address(), "message", it.id, "err", err)
 		c.err("[SYS/TEMP] Cannot read this message now")
 		return
 	}
@@ -185,6 +186,14 @@ func (c *conn) send(arg string, lines int) {
 	if err := c.writeDotStuffed(r, lines); err != nil {
 		c.nc.Close() // half a message was sent: end the session
 	}
+}
+
+func (c *conn) open(it *item) (io.ReadSeekCloser, error) {
+	m, err := c.s.Mail.Message(c.ctx, actor.User(c.acct), it.id)
+	if err != nil {
+		return nil, err
+	}
+	return c.s.Mail.Open(c.ctx, actor.User(c.acct), m)
 }
 
 func (c *conn) dele(arg string) {
@@ -206,19 +215,9 @@ func (c *conn) quit() bool {
 	}
 	uids := c.drop.deletedUIDs()
 	if len(uids) > 0 {
-		var err error
-		switch c.acct.POP3Delete {
-		case store.POP3Trash:
-			var trash *store.Mailbox
-			if trash, err = c.s.Store.MailboxByRole(c.ctx, c.acct.ID, store.RoleTrash); err == nil {
-				_, _, err = c.s.Mail.Move(c.ctx, actor.User(c.acct), c.drop.mailboxID, trash.ID, uids)
-			}
-		case store.POP3Delete:
-			_, err = c.s.Mail.Expunge(c.ctx, actor.User(c.acct), c.drop.mailboxID, uids)
-		default:
-			err = c.s.Mail.HideFromPOP3(c.ctx, actor.User(c.acct), c.drop.mailboxID, uids)
-		}
-		if err != nil {
+		// keep, trash or delete: the account's setting, applied by the
+		// mailbox service
+		if err := c.s.Mail.POP3Delete(c.ctx, actor.User(c.acct), c.drop.mailboxID, uids); err != nil {
 			c.s.log().Error("pop3 update", "user", c.acct.Address(), "err", err)
 			c.err("[SYS/TEMP] Some messages could not be deleted")
 			return true

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strconv"
 
-	"postroom/internal/store"
+	"postroom/internal/actor"
 )
 
 // maildrop is the snapshot of INBOX a session works on (RFC 1939 §5:
@@ -18,24 +18,19 @@ type item struct {
 	id      int64 // row id: the UIDL
 	uid     uint32
 	size    int64
-	blobKey string
 	deleted bool
 }
 
-func loadMaildrop(ctx context.Context, st store.Store, accountID int64) (*maildrop, error) {
-	in, err := st.MailboxByRole(ctx, accountID, store.RoleInbox)
+// loadMaildrop takes the snapshot: what the maildrop holds (INBOX, less
+// what earlier POP3 sessions hid) is the mailbox service's rule.
+func loadMaildrop(ctx context.Context, m Mailboxes, a actor.Actor) (*maildrop, error) {
+	md, err := m.Maildrop(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	d := &maildrop{mailboxID: in.ID}
-	list, err := st.Listing(ctx, accountID, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range list {
-		if !e.POP3Hidden {
-			d.msgs = append(d.msgs, item{id: e.ID, uid: e.UID, size: e.Size, blobKey: e.BlobKey})
-		}
+	d := &maildrop{mailboxID: md.MailboxID, msgs: make([]item, 0, len(md.Messages))}
+	for _, e := range md.Messages {
+		d.msgs = append(d.msgs, item{id: e.ID, uid: e.UID, size: e.Size})
 	}
 	return d, nil
 }

@@ -31,7 +31,7 @@ func start(t *testing.T) *harness {
 	t.Helper()
 	b := testbed.New(t)
 	h := &harness{Bed: b, t: t, ctx: b.Ctx, st: b.Store}
-	h.srv = &Server{Hostname: "mx.example.test", Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Auth: auth.NewAuthenticator(b.Store, false),
+	h.srv = &Server{Hostname: "mx.example.test", Mail: b.Mail, Auth: auth.NewAuthenticator(b.Store, false),
 		TLS: b.TLS("mx.example.test"), MaxConnsPerIP: 20, Log: testbed.Quiet()}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -2,7 +2,8 @@
 // STLS, RFC 5034 SASL PLAIN), our own since no maintained Go library fits.
 // POP3 sees INBOX only, as a snapshot taken at login (P4); what a client's
 // DELE does at QUIT follows the account's setting: keep (hide from later
-// POP3 sessions), move to Trash, or delete.
+// POP3 sessions), move to Trash, or delete. Both rules are the mailbox
+// service's (services.go: the interfaces POP3 uses; never the store).
 //
 // Invariants:
 //   - Nothing changes in the store before QUIT in the TRANSACTION state
@@ -20,20 +21,14 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"postroom/internal/auth"
-	"postroom/internal/blob"
 	"postroom/internal/connlimit"
-	"postroom/internal/mail"
-	"postroom/internal/store"
 )
 
 // Server runs the POP3 listeners.
 type Server struct {
 	Hostname      string
-	Store         store.Store
-	Blobs         blob.Store
-	Mail          *mail.Service
-	Auth          *auth.Authenticator
+	Mail          Mailboxes
+	Auth          Logins
 	TLS           *tls.Config
 	MaxConnsPerIP int
 	Log           *slog.Logger
