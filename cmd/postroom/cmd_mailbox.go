@@ -25,49 +25,45 @@ func cmdMailbox(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	a, err := d.Store.AccountByAddress(ctx, addr)
+	who, err := adminService(d).ActFor(ctx, actor.CommandLine, addr)
 	if err != nil {
-		return fmt.Errorf("user %s: %w", addr, err)
+		return adminError(err)
 	}
 	svc := d.mailService() // publishes: a server running beside sees the change
 	switch {
 	case sub == "list" && len(pos) == 2:
-		mbs, err := d.Store.Mailboxes(ctx, a.ID)
+		folders, err := svc.Folders(ctx, who)
 		if err != nil {
 			return err
 		}
-		for _, mb := range mbs {
-			st, err := d.Store.MailboxStatus(ctx, a.ID, mb.ID)
-			if err != nil {
-				return err
-			}
-			role := string(mb.Role)
+		for _, f := range folders {
+			role := string(f.Role)
 			if role == "" {
 				role = "-"
 			}
-			fmt.Fprintf(out, "%s\t%s\t%d\t%d\n", mb.Name, role, st.Messages, st.Unseen)
+			fmt.Fprintf(out, "%s\t%s\t%d\t%d\n", f.Name, role, f.Status.Messages, f.Status.Unseen)
 		}
 		return nil
 	case sub == "add" && len(pos) == 3:
-		mb, err := svc.CreateMailbox(ctx, actor.System(a.ID, "command line"), pos[2])
+		mb, err := svc.CreateMailbox(ctx, who, pos[2])
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "added %s\n", mb.Name)
 		return nil
 	case (sub == "remove" && len(pos) == 3) || (sub == "rename" && len(pos) == 4):
-		mb, err := d.Store.MailboxByName(ctx, a.ID, pos[2])
+		mb, err := svc.MailboxByName(ctx, who, pos[2])
 		if err != nil {
 			return fmt.Errorf("mailbox %s: %w", pos[2], err)
 		}
 		if sub == "remove" {
-			if err := svc.DeleteMailbox(ctx, actor.System(a.ID, "command line"), mb.ID); err != nil {
+			if err := svc.DeleteMailbox(ctx, who, mb.ID); err != nil {
 				return err
 			}
 			fmt.Fprintf(out, "removed %s and its messages\n", mb.Name)
 			return nil
 		}
-		if err := svc.RenameMailbox(ctx, actor.System(a.ID, "command line"), mb.ID, pos[3]); err != nil {
+		if err := svc.RenameMailbox(ctx, who, mb.ID, pos[3]); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "renamed %s to %s\n", mb.Name, pos[3])

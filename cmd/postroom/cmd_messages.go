@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"postroom/internal/store"
+	"postroom/internal/actor"
 )
 
 // cmdMessages lists a mailbox: UID, size, Message-ID and subject per line.
@@ -28,17 +28,32 @@ func cmdMessages(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	a, err := d.Store.AccountByAddress(ctx, pos[0])
+	who, err := adminService(d).ActFor(ctx, actor.CommandLine, pos[0])
 	if err != nil {
-		return fmt.Errorf("user %s: %w", pos[0], err)
+		return adminError(err)
 	}
-	mb, err := d.Store.MailboxByName(ctx, a.ID, mailbox)
+	svc := d.mailService()
+	mb, err := svc.MailboxByName(ctx, who, mailbox)
 	if err != nil {
 		return fmt.Errorf("mailbox %s: %w", mailbox, err)
 	}
-	oneLine := strings.NewReplacer("\t", " ", "\r", " ", "\n", " ")
-	return d.Store.Messages(ctx, a.ID, mb.ID, func(m *store.Message) error {
-		_, err := fmt.Fprintf(out, "%d\t%d\t%s\t%s\n", m.UID, m.Size, oneLine.Replace(m.Envelope.MessageID), oneLine.Replace(m.Envelope.Subject))
+	uids, err := svc.UIDs(ctx, who, mb.ID, 0)
+	if err != nil {
 		return err
-	})
+	}
+	oneLine := strings.NewReplacer("\t", " ", "\r", " ", "\n", " ")
+	for len(uids) > 0 {
+		chunk := uids[:min(len(uids), 500)]
+		uids = uids[len(chunk):]
+		msgs, err := svc.MessagesByUID(ctx, who, mb.ID, chunk)
+		if err != nil {
+			return err
+		}
+		for _, uid := range chunk {
+			if m := msgs[uid]; m != nil { // expunged meanwhile: gone
+				fmt.Fprintf(out, "%d\t%d\t%s\t%s\n", m.UID, m.Size, oneLine.Replace(m.Envelope.MessageID), oneLine.Replace(m.Envelope.Subject))
+			}
+		}
+	}
+	return nil
 }

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"postroom/internal/mail"
-	"postroom/internal/message"
-	"postroom/internal/store"
+	"postroom/internal/actor"
 )
 
 // cmdReindex rebuilds the search terms of every message (after an upgrade
@@ -22,43 +20,28 @@ func cmdReindex(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	doms, err := d.Store.Domains(ctx)
+	svc, mailSvc := adminService(d), d.mailService()
+	doms, err := svc.Domains(ctx, actor.CommandLine)
 	if err != nil {
 		return err
 	}
 	total := 0
 	for _, dom := range doms {
-		accts, err := d.Store.Accounts(ctx, dom.ID)
+		accts, err := svc.Accounts(ctx, actor.CommandLine, dom.Name)
 		if err != nil {
 			return err
 		}
 		for _, a := range accts {
-			mbs, err := d.Store.Mailboxes(ctx, a.ID)
+			who, err := svc.ActFor(ctx, actor.CommandLine, a.Address())
 			if err != nil {
 				return err
 			}
-			for _, mb := range mbs {
-				var msgs []*store.Message
-				if err := d.Store.Messages(ctx, a.ID, mb.ID, func(m *store.Message) error { msgs = append(msgs, m); return nil }); err != nil {
-					return err
-				}
-				for _, m := range msgs {
-					r, err := d.Blobs.Open(m.BlobKey)
-					if err != nil {
-						return fmt.Errorf("message %d: %w", m.ID, err)
-					}
-					raw, err := io.ReadAll(r)
-					r.Close()
-					if err != nil {
-						return err
-					}
-					if err := d.Store.SetIndex(ctx, a.ID, m.ID, mail.IndexText(message.Parse(raw))); err != nil {
-						return fmt.Errorf("message %d: %w", m.ID, err)
-					}
-					total++
-				}
+			n, err := mailSvc.Reindex(ctx, who)
+			total += n
+			if err != nil {
+				return fmt.Errorf("%s: %w", a.Address(), err)
 			}
-			fmt.Fprintf(out, "%s: indexed\n", a.Address())
+			fmt.Fprintf(out, "%s: %d messages indexed\n", a.Address(), n)
 		}
 	}
 	fmt.Fprintf(out, "%d messages indexed\n", total)

@@ -23,7 +23,7 @@ func TestReindex(t *testing.T) {
 		}
 	}
 	out := s.MustCLI(t, "reindex")
-	if !strings.Contains(out, user+": indexed") || !strings.Contains(out, "\n2 messages indexed") {
+	if !strings.Contains(out, user+": 2 messages indexed\n") || !strings.Contains(out, "\n2 messages indexed") {
 		t.Fatalf("reindex output (want both messages):\n%s", out)
 	}
 	if check := s.MustCLI(t, "check"); !strings.Contains(check, "consistent") {
