@@ -108,7 +108,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	sessions := &auth.Sessions{Store: d.Store, Auth: smtpSrv.Auth, Events: bus, Log: log}
-	webSrv := &web.Server{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Sessions: sessions, Accounts: adminService(d), Events: bus, Log: log,
+	webSrv := &web.Server{Mail: mailSvc, Sessions: sessions, Accounts: adminService(d), Events: bus, Log: log,
 		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
 		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname}
 	httpSrv := &http.Server{Handler: webSrv.Handler(), ReadHeaderTimeout: 30 * time.Second}

@@ -273,7 +273,7 @@ func (mb *benchMailbox) generate(ctx context.Context, n int, w io.Writer) (int, 
 	if err := st.CreateDomain(ctx, domain); err != nil {
 		return 0, err
 	}
-	svc := &mail.Service{Store: st, Events: events.NewLocal()}
+	svc := &mail.Service{Store: st, Blobs: mb.blobs, Events: events.NewLocal()}
 	type job struct {
 		acct      benchAccount
 		folder    benchFolder

@@ -139,7 +139,7 @@ func newWebBenchTarget(b *testing.B, n int) *webBenchTarget {
 	}
 	b.Cleanup(func() { mb.store.Close() })
 	bus := events.NewLocal()
-	srv := &web.Server{Store: mb.store, Blobs: mb.blobs, Mail: &mail.Service{Store: mb.store, Events: bus},
+	srv := &web.Server{Mail: &mail.Service{Store: mb.store, Blobs: mb.blobs, Events: bus},
 		Sessions: &auth.Sessions{Store: mb.store, Auth: auth.NewAuthenticator(mb.store, false), Events: bus}, Events: bus, Log: testbed.Quiet(),
 		Ready: func(ctx context.Context) error { _, err := mb.store.Domains(ctx); return err }}
 	t := &webBenchTarget{n: n, mb: mb, ts: httptest.NewServer(srv.Handler())}

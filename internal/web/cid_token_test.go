@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"postroom/internal/actor"
+	"postroom/internal/mail"
+	"postroom/internal/store"
 )
 
 // The sandboxed HTML document gets no cookies: its cid: images must load
@@ -44,11 +48,19 @@ func TestInlineToken_servesWithoutCookieAndNothingElse(t *testing.T) {
 	bad := []byte(tok)
 	bad[len(bad)-3] ^= 1
 	// the message id of another message with this token's MAC
-	a, _ := base64.RawURLEncoding.DecodeString(f.srv.inlineKey().token(f.alice.ID, other.ID, time.Now()))
+	token := func(acct *store.Account, id int64, now time.Time) string {
+		t.Helper()
+		tok, err := f.Mail.InlineToken(f.Ctx, actor.User(acct), id, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	a, _ := base64.RawURLEncoding.DecodeString(token(f.alice, other.ID, time.Now()))
 	b, _ := base64.RawURLEncoding.DecodeString(tok)
 	forged := base64.RawURLEncoding.EncodeToString(append(a[:24:24], b[24:]...))
-	expired := f.srv.inlineKey().token(f.alice.ID, m.ID, time.Now().Add(-13*time.Hour))
-	bobs := f.srv.inlineKey().token(f.bob.ID, m.ID, time.Now())
+	expired := token(f.alice, m.ID, time.Now().Add(-13*time.Hour))
+	bobs := token(f.bob, m.ID, time.Now())
 	for name, p := range map[string]string{
 		"tampered":        "/api/v1/inline/" + string(bad) + "/logo@x",
 		"expired":         "/api/v1/inline/" + expired + "/logo@x",
@@ -66,9 +78,12 @@ func TestInlineToken_servesWithoutCookieAndNothingElse(t *testing.T) {
 func TestInlineToken_sharedByEveryServerOfTheStore(t *testing.T) {
 	f := newFixture(t)
 	m := f.Put(f.alice.ID, "INBOX", htmlMail)
-	tok := f.srv.inlineKey().token(f.alice.ID, m.ID, time.Now())
-	other := &Server{Store: f.Store, Blobs: f.Blobs, Mail: f.Mail, Events: f.Bus}
-	if acct, id, ok := other.inlineKey().check(tok, time.Now()); !ok || acct != f.alice.ID || id != m.ID {
+	tok, err := f.Mail.InlineToken(f.Ctx, actor.User(f.alice), m.ID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := &Server{Mail: &mail.Service{Store: f.Store, Blobs: f.Blobs}, Events: f.Bus}
+	if acct, id, ok := other.inlineGrant(f.Ctx, tok); !ok || acct != f.alice.ID || id != m.ID {
 		t.Fatalf("another server of the same store refuses the token: %v %d %d", ok, acct, id)
 	}
 }

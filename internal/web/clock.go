@@ -1,10 +1,6 @@
 package web
 
-import (
-	"time"
-
-	"postroom/internal/store"
-)
+import "time"
 
 // now is the server's clock: Server.Now when set (tests), else the real one.
 func (s *Server) now() time.Time {
@@ -12,12 +8,4 @@ func (s *Server) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
-}
-
-// accountZone is the account's time zone: dates it types are read in it.
-func accountZone(a *store.Account) *time.Location {
-	if loc, err := time.LoadLocation(a.TimeZone); err == nil {
-		return loc
-	}
-	return time.UTC
 }

@@ -48,7 +48,7 @@ func (s *Server) imageRef(r *http.Request, accountID int64) func(src string) *se
 			id, _ := strconv.ParseInt(seg[1], 10, 64)
 			return &send.ImageRef{Message: id, CID: seg[3]}
 		case len(seg) == 3 && seg[0] == "inline" && seg[2] != "":
-			acct, id, ok := s.inlineKey().check(seg[1], s.now())
+			acct, id, ok := s.inlineGrant(r.Context(), seg[1])
 			if !ok || acct != accountID {
 				return nil
 			}

@@ -16,7 +16,7 @@ func (s *Server) mailboxIDs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unread := r.URL.Query().Get("unread")
-	msgs, total, err := s.Store.MessagePage(r.Context(), sessionOf(r).accountID, id,
+	msgs, total, err := s.Mail.Page(r.Context(), sessionOf(r).actor, id,
 		store.Page{Limit: maxActionIDs, UnseenOnly: unread == "1" || unread == "true"})
 	if err != nil {
 		s.storeFail(w, r, err)

@@ -2,10 +2,10 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 
+	"postroom/internal/actor"
 	"postroom/internal/store"
 )
 
@@ -22,7 +22,7 @@ type mailboxJSON struct {
 
 // mailboxList lists the account's folders with their counts.
 func (s *Server) mailboxList(w http.ResponseWriter, r *http.Request) {
-	out, err := s.mailboxes(r.Context(), sessionOf(r).accountID)
+	out, err := s.mailboxes(r.Context(), sessionOf(r).actor)
 	if err != nil {
 		s.storeFail(w, r, err)
 		return
@@ -30,18 +30,15 @@ func (s *Server) mailboxList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"mailboxes": out})
 }
 
-// mailboxes reads the account's folders with their counts.
-func (s *Server) mailboxes(ctx context.Context, acct int64) ([]mailboxJSON, error) {
-	mbs, err := s.Store.Mailboxes(ctx, acct)
+// mailboxes reads the actor's folders with their counts.
+func (s *Server) mailboxes(ctx context.Context, a actor.Actor) ([]mailboxJSON, error) {
+	folders, err := s.Mail.Folders(ctx, a)
 	if err != nil {
-		return nil, fmt.Errorf("list mailboxes: %w", err)
+		return nil, err
 	}
-	out := make([]mailboxJSON, 0, len(mbs))
-	for _, mb := range mbs {
-		st, err := s.Store.MailboxStatus(ctx, acct, mb.ID)
-		if err != nil {
-			return nil, fmt.Errorf("status of mailbox %d: %w", mb.ID, err)
-		}
+	out := make([]mailboxJSON, 0, len(folders))
+	for _, mb := range folders {
+		st := mb.Status
 		j := mailboxJSON{ID: mb.ID, Name: mb.Name, Role: string(mb.Role), Total: st.Messages, Unread: st.Unseen, Size: st.Size, Subscribed: mb.Subscribed}
 		if i := strings.LastIndex(mb.Name, store.MailboxDelimiter); i > 0 {
 			j.Parent = mb.Name[:i]
@@ -70,7 +67,7 @@ func (s *Server) mailboxCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
-	mb, err := s.Mail.CreateMailbox(r.Context(), actorOf(sessionOf(r)), req.fullName())
+	mb, err := s.Mail.CreateMailbox(r.Context(), sessionOf(r).actor, req.fullName())
 	if err != nil {
 		s.storeFail(w, r, err)
 		return
@@ -86,16 +83,15 @@ func (s *Server) mailboxUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
-	acct := sessionOf(r).accountID
 	if req.Parent == "" {
 		// A rename keeps the folder where it is unless a parent is given.
-		if mb, err := s.Store.Mailbox(r.Context(), acct, id); err == nil {
+		if mb, err := s.Mail.Mailbox(r.Context(), sessionOf(r).actor, id); err == nil {
 			if i := strings.LastIndex(mb.Name, store.MailboxDelimiter); i > 0 {
 				req.Parent = mb.Name[:i]
 			}
 		}
 	}
-	if err := s.Mail.RenameMailbox(r.Context(), actorOf(sessionOf(r)), id, req.fullName()); err != nil {
+	if err := s.Mail.RenameMailbox(r.Context(), sessionOf(r).actor, id, req.fullName()); err != nil {
 		s.storeFail(w, r, err)
 		return
 	}
@@ -109,7 +105,7 @@ func (s *Server) mailboxDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
 	}
-	if err := s.Mail.DeleteMailbox(r.Context(), actorOf(sessionOf(r)), id); err != nil {
+	if err := s.Mail.DeleteMailbox(r.Context(), sessionOf(r).actor, id); err != nil {
 		s.storeFail(w, r, err)
 		return
 	}

@@ -50,7 +50,12 @@ func (s *Server) messageHTML(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	allow := r.URL.Query().Get("images") == "1"
-	base := "/api/v1/inline/" + s.inlineKey().token(m.AccountID, m.ID, s.now()) + "/"
+	tok, err := s.inlineToken(r, m.ID)
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
+	base := "/api/v1/inline/" + tok + "/"
 	body, _, ok := sanitized(base, message.Parse(raw), allow)
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")

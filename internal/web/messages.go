@@ -105,10 +105,10 @@ func (s *Server) messagePage(r *http.Request, mailboxID int64, q url.Values) (*p
 	if perPage <= 0 || perPage > 200 {
 		perPage = 50
 	}
-	msgs, total, err := s.Store.MessagePage(r.Context(), sessionOf(r).accountID, mailboxID,
+	msgs, total, err := s.Mail.Page(r.Context(), sessionOf(r).actor, mailboxID,
 		store.Page{Offset: (page - 1) * perPage, Limit: perPage, UnseenOnly: isTrue(q.Get("unread")), Threads: isTrue(q.Get("thread"))})
 	if err != nil {
-		return nil, fmt.Errorf("list mailbox %d: %w", mailboxID, err)
+		return nil, err
 	}
 	return &pageJSON{Messages: summaries(msgs), Total: total, Page: page, PerPage: perPage}, nil
 }
@@ -122,7 +122,7 @@ func (s *Server) loadMessage(r *http.Request) (*store.Message, []byte, error) {
 	if !ok {
 		return nil, nil, store.ErrNotFound
 	}
-	return s.readMessage(r, sessionOf(r).accountID, id)
+	return s.Mail.Load(r.Context(), sessionOf(r).actor, id)
 }
 
 type attachmentJSON struct {

@@ -17,72 +17,66 @@ type actionRequest struct {
 }
 
 // messageActions applies one action to many messages, grouped by folder.
+// What an action means (delete in Trash or Spam is for good, report spam
+// trains the filter, read is the user reading) is the mailbox service's.
 func (s *Server) messageActions(w http.ResponseWriter, r *http.Request) {
 	var req actionRequest
 	if err := decode(r, &req); err != nil || len(req.IDs) == 0 || len(req.IDs) > maxActionIDs {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
-	ctx, acct := r.Context(), sessionOf(r).accountID
+	switch req.Action {
+	case "move", "copy", "flag", "unflag", "read", "unread", "delete-to-trash", "report-spam", "not-spam", "delete-permanently":
+	default:
+		s.fail(w, r, http.StatusBadRequest, "unknown_action")
+		return
+	}
+	ctx, who := r.Context(), sessionOf(r).actor
 	byMailbox := map[int64][]uint32{}
 	for _, id := range req.IDs {
-		m, err := s.Store.Message(ctx, acct, id)
+		m, err := s.Mail.Message(ctx, who, id)
 		if err != nil {
 			s.storeFail(w, r, err) // another account's id is 404 too
 			return
 		}
 		byMailbox[m.MailboxID] = append(byMailbox[m.MailboxID], m.UID)
 	}
-	role := func(rl store.Role) (int64, error) {
-		mb, err := s.Store.MailboxByRole(ctx, acct, rl)
-		if err != nil {
-			return 0, err
+	if req.Action == "move" || req.Action == "copy" {
+		if _, err := s.Mail.Mailbox(ctx, who, req.Mailbox); err != nil {
+			s.storeFail(w, r, err)
+			return
 		}
-		return mb.ID, nil
 	}
 	done := 0
 	for mbID, uids := range byMailbox {
 		var err error
-		n := len(uids)
 		switch req.Action {
-		case "move", "copy":
-			if _, err = s.Store.Mailbox(ctx, acct, req.Mailbox); err == nil {
-				if req.Action == "move" {
-					_, _, err = s.Mail.Move(ctx, actorOf(sessionOf(r)), mbID, req.Mailbox, uids)
-				} else {
-					_, _, err = s.Mail.Copy(ctx, actorOf(sessionOf(r)), mbID, req.Mailbox, uids)
-				}
-			}
-		case "flag", "unflag", "read", "unread":
-			flag, op := store.FlagFlagged, store.FlagsAdd
-			if req.Action == "read" || req.Action == "unread" {
-				flag = store.FlagSeen
-			}
-			if req.Action == "unflag" || req.Action == "unread" {
-				op = store.FlagsRemove
-			}
-			_, err = s.Mail.StoreFlags(ctx, actorOf(sessionOf(r)), mbID, uids, op, []string{flag})
-		case "delete-to-trash", "report-spam", "not-spam":
-			target := map[string]store.Role{"delete-to-trash": store.RoleTrash, "report-spam": store.RoleSpam, "not-spam": store.RoleInbox}[req.Action]
-			var dst int64
-			if dst, err = role(target); err == nil {
-				if dst == mbID && req.Action == "delete-to-trash" {
-					_, err = s.Mail.Expunge(ctx, actorOf(sessionOf(r)), mbID, uids) // deleting in Trash deletes for good
-				} else if dst != mbID {
-					_, _, err = s.Mail.Move(ctx, actorOf(sessionOf(r)), mbID, dst, uids)
-				}
-			}
+		case "move":
+			_, _, err = s.Mail.Move(ctx, who, mbID, req.Mailbox, uids)
+		case "copy":
+			_, _, err = s.Mail.Copy(ctx, who, mbID, req.Mailbox, uids)
+		case "read":
+			_, err = s.Mail.MarkRead(ctx, who, mbID, uids)
+		case "unread":
+			_, err = s.Mail.StoreFlags(ctx, who, mbID, uids, store.FlagsRemove, []string{store.FlagSeen})
+		case "flag":
+			_, err = s.Mail.StoreFlags(ctx, who, mbID, uids, store.FlagsAdd, []string{store.FlagFlagged})
+		case "unflag":
+			_, err = s.Mail.StoreFlags(ctx, who, mbID, uids, store.FlagsRemove, []string{store.FlagFlagged})
+		case "delete-to-trash":
+			_, err = s.Mail.Delete(ctx, who, mbID, uids)
+		case "report-spam":
+			_, err = s.Mail.ReportSpam(ctx, who, mbID, uids)
+		case "not-spam":
+			_, err = s.Mail.NotSpam(ctx, who, mbID, uids)
 		case "delete-permanently":
-			_, err = s.Mail.Expunge(ctx, actorOf(sessionOf(r)), mbID, uids)
-		default:
-			s.fail(w, r, http.StatusBadRequest, "unknown_action")
-			return
+			_, err = s.Mail.Expunge(ctx, who, mbID, uids)
 		}
 		if err != nil {
 			s.storeFail(w, r, err)
 			return
 		}
-		done += n
+		done += len(uids)
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"done": done})
 }

@@ -1,10 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
+	"postroom/internal/mail"
 	"postroom/internal/search"
 	"postroom/internal/store"
 )
@@ -25,27 +26,6 @@ func (s *Server) searchMessages(w http.ResponseWriter, r *http.Request) {
 		Subject: search.Parse(v.Get("subject")), Body: search.Parse(v.Get("body")),
 		HasAttachment: v.Get("has_attachment") == "1" || v.Get("has_attachment") == "true",
 	}
-	// The days are the user's: they begin at midnight in the account's
-	// time zone, not in UTC (DESIGN: shown in the user's time zone).
-	acct, err := s.Store.Account(r.Context(), sessionOf(r).accountID)
-	if err != nil {
-		s.storeFail(w, r, err)
-		return
-	}
-	zone := accountZone(acct)
-	var ok bool
-	if q.Since, ok = parseDay(v.Get("since"), zone); !ok {
-		s.fail(w, r, http.StatusBadRequest, "bad_request")
-		return
-	}
-	before, ok := parseDay(v.Get("before"), zone)
-	if !ok {
-		s.fail(w, r, http.StatusBadRequest, "bad_request")
-		return
-	}
-	if !before.IsZero() {
-		q.Before = before.AddDate(0, 0, 1) // the "before" day is included (midnight after it, in zone)
-	}
 	if mb := v.Get("mailbox"); mb != "" {
 		id, err := strconv.ParseInt(mb, 10, 64)
 		if err != nil {
@@ -61,7 +41,13 @@ func (s *Server) searchMessages(w http.ResponseWriter, r *http.Request) {
 		perPage = 50
 	}
 	q.Offset, q.Limit = (page-1)*perPage, perPage
-	res, err := s.Store.Search(r.Context(), sessionOf(r).accountID, q)
+	// since and before are the user's days, both included (the service
+	// reads them in the account's time zone)
+	res, err := s.Mail.Search(r.Context(), sessionOf(r).actor, mail.SearchRequest{Query: q, Since: v.Get("since"), Until: v.Get("before")})
+	if errors.Is(err, mail.ErrInvalid) {
+		s.fail(w, r, http.StatusBadRequest, "bad_request")
+		return
+	}
 	if err != nil {
 		s.storeFail(w, r, err)
 		return
@@ -79,14 +65,4 @@ func (s *Server) searchMessages(w http.ResponseWriter, r *http.Request) {
 		byMailbox[strconv.FormatInt(id, 10)] = n
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": hits, "total": res.Total, "by_mailbox": byMailbox, "page": page, "per_page": perPage})
-}
-
-// parseDay reads YYYY-MM-DD as the midnight that begins that day in zone;
-// empty is no limit.
-func parseDay(s string, zone *time.Location) (time.Time, bool) {
-	if s == "" {
-		return time.Time{}, true
-	}
-	t, err := time.ParseInLocation(time.DateOnly, s, zone)
-	return t, err == nil
 }

@@ -1,12 +1,13 @@
 // Package web is the HTTP adapter: the JSON API under /api/v1 that the
 // webmail (and any integration) uses, sessions with CSRF protection, the
 // event stream, and /healthz. It decides no mail policy: it translates
-// requests into mail, deliver and auth calls for the logged-in account.
+// requests into calls of the services (deps_*.go: the interfaces it uses;
+// never the store) for the logged-in session.
 //
 // Invariants:
-//   - Every /api/v1 handler but login runs for a session's account, and
-//     every store call is scoped by that account: another account's id is
-//     404, revealing nothing.
+//   - Every /api/v1 handler but login runs for a session, and every
+//     service call names the session's actor: the service answers another
+//     account's id with not found, which is 404, revealing nothing.
 //   - Every state-changing request carries the session's CSRF token.
 package web
 
@@ -18,20 +19,16 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"postroom/internal/admin"
-	"postroom/internal/blob"
-	"postroom/internal/mail"
 	"postroom/internal/store"
 )
 
 // Server serves HTTP.
 type Server struct {
-	Store  store.Store
-	Blobs  blob.Store
-	Mail   *mail.Service
+	// Mail is reading and filing mail (deps_mail.go).
+	Mail   Mailboxes
 	Events Events
 	Log    *slog.Logger
 	// Sessions and Accounts (deps_session.go) serve the sessions, the
@@ -56,8 +53,6 @@ type Server struct {
 
 	streams streams       // events.go
 	beat    time.Duration // the event streams' heartbeat when set (tests)
-	cidOnce sync.Once
-	cid     cidKey
 }
 
 func (s *Server) log() *slog.Logger {

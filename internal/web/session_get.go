@@ -29,8 +29,7 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, sessionAnswer(sess))
 		return
 	}
-	acct := sess.account
-	mbs, err := s.mailboxes(r.Context(), acct.ID)
+	mbs, err := s.mailboxes(r.Context(), sess.actor)
 	if err != nil {
 		s.storeFail(w, r, err)
 		return

@@ -46,7 +46,7 @@ func TestSession_survivesRestartAndStoresOnlyAHash(t *testing.T) {
 		t.Fatalf("the session is not in the store: %v", err)
 	}
 	f.ts.Close()
-	again := &Server{Store: f.Store, Blobs: f.Blobs, Mail: f.Mail, Sessions: &auth.Sessions{Store: f.Store, Auth: auth.NewAuthenticator(f.Store, false)},
+	again := &Server{Mail: f.Mail, Sessions: &auth.Sessions{Store: f.Store, Auth: auth.NewAuthenticator(f.Store, false)},
 		Events: f.Bus, Log: testbed.Quiet()}
 	f.ts = httptest.NewServer(again.Handler())
 	t.Cleanup(f.ts.Close)

@@ -11,7 +11,7 @@ func (s *Server) threadGet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
 	}
-	msgs, err := s.Store.ThreadMessages(r.Context(), sessionOf(r).accountID, id)
+	msgs, err := s.Mail.Thread(r.Context(), sessionOf(r).actor, id)
 	if err != nil {
 		s.storeFail(w, r, err)
 		return

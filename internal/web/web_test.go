@@ -37,7 +37,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{Bed: b, clock: &testClock{}}
 	f.sessions = &auth.Sessions{Store: b.Store, Auth: auth.NewAuthenticator(b.Store, false), Events: b.Bus, Now: f.clock.Now, Log: testbed.Quiet()}
 	adm := &admin.Service{Store: b.Store}
-	f.srv = &Server{Store: b.Store, Blobs: b.Blobs, Mail: b.Mail, Sessions: f.sessions, Accounts: adm, Events: b.Bus, Log: testbed.Quiet(),
+	f.srv = &Server{Mail: b.Mail, Sessions: f.sessions, Accounts: adm, Events: b.Bus, Log: testbed.Quiet(),
 		Admin: adm, Hostname: "mail.example.test", Now: f.clock.Now}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
