@@ -21,7 +21,6 @@ import (
 	"strconv"
 	"time"
 
-	"postroom/internal/admin"
 	"postroom/internal/store"
 )
 
@@ -44,7 +43,7 @@ type Server struct {
 	Send Sending
 	// Admin is the administrators' service (the operator's console), and
 	// Hostname the mail server's name its DNS records point at.
-	Admin    *admin.Service
+	Admin    Administration
 	Hostname string
 	// Now is the server's clock (time.Now when nil): sessions, uploads,
 	// sending and inline-image tokens read it, so tests move time instead
