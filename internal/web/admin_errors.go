@@ -8,13 +8,10 @@ import (
 	"postroom/internal/admin"
 )
 
-// actorOf is who the session acts as in service calls.
-func actorOf(sess *session) actor.Actor {
-	if sess.operatorID != 0 {
-		return actor.Actor{Role: actor.RoleOperator, OperatorID: sess.operatorID}
-	}
-	return actor.Actor{Role: actor.RoleUser, AccountID: sess.accountID}
-}
+// actorOf is who the session acts as in service calls, as the sessions
+// service resolved it: a domain administrator with his domain, the
+// operator with his name.
+func actorOf(sess *session) actor.Actor { return sess.actor }
 
 // adminFail answers an error of the admin service: a refused value is
 // 400 invalid with the field and the reason (its message says which),
