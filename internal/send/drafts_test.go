@@ -84,7 +84,7 @@ func TestDraft_readChangesNothingReopenMakesUploads(t *testing.T) {
 // nothing of it is kept.
 func TestCreateUpload_overTheLimitKeepsNothing(t *testing.T) {
 	f := newFixture(t, 0)
-	limit := f.svc.Limits().MaxUploadSize
+	limit := f.svc.Limits(f.Ctx, f.asAlice).MaxUploadSize
 	_, err := f.svc.CreateUpload(f.Ctx, f.asAlice, bytes.NewReader(make([]byte, limit+1)), "big.bin", "")
 	var e *Error
 	if !errors.As(err, &e) || e.Code != CodeTooLarge || e.Field != "file" || e.Limit != limit {

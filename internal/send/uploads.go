@@ -31,8 +31,9 @@ type Limits struct {
 	MaxUploadSize  int64 // all the files of one message together
 }
 
-// Limits returns the limits.
-func (s *Service) Limits() Limits {
+// Limits returns the limits the actor's messages have (the server's for
+// now: the place where a domain's own limits will plug in).
+func (s *Service) Limits(ctx context.Context, a actor.Actor) Limits {
 	return Limits{MaxMessageSize: s.maxMessage(), MaxUploadSize: s.maxUpload()}
 }
 

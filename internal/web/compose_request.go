@@ -85,7 +85,7 @@ func (a *attachmentRef) UnmarshalJSON(b []byte) error {
 // was given.
 func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (*send.Request, bool) {
 	var req composeRequest
-	limit := s.Send.Limits().MaxMessageSize
+	limit := s.Send.Limits(r.Context(), actorOf(sessionOf(r))).MaxMessageSize
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&req)

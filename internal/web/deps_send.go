@@ -14,7 +14,7 @@ import (
 // a send that waits. Every rule is the service's; the handlers translate
 // JSON and the webmail's URLs.
 type Sending interface {
-	Limits() send.Limits
+	Limits(ctx context.Context, a actor.Actor) send.Limits
 	Send(ctx context.Context, a actor.Actor, req *send.Request) (*send.Sent, error)
 	Undo(ctx context.Context, a actor.Actor, queueID int64) (draftID int64, err error)
 	Scheduled(ctx context.Context, a actor.Actor) ([]send.Scheduled, error)

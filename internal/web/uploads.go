@@ -39,14 +39,14 @@ func (s *Server) uploadList(w http.ResponseWriter, r *http.Request) {
 	for i := range list {
 		out = append(out, uploadOf(&list[i]))
 	}
-	l := s.Send.Limits()
+	l := s.Send.Limits(r.Context(), actorOf(sessionOf(r)))
 	writeJSON(w, http.StatusOK, map[string]any{"max_upload_size": l.MaxUploadSize, "max_message_size": l.MaxMessageSize, "uploads": out})
 }
 
 // uploadCreate stores the request body as an upload: POST
 // /api/v1/uploads?filename=..., Content-Type the file's type.
 func (s *Server) uploadCreate(w http.ResponseWriter, r *http.Request) {
-	limit := s.Send.Limits().MaxUploadSize
+	limit := s.Send.Limits(r.Context(), actorOf(sessionOf(r))).MaxUploadSize
 	if r.ContentLength > limit {
 		s.failTooLarge(w, r, "file", limit) // refused before reading a byte
 		return
