@@ -9,7 +9,7 @@
 //   - APPEND answers OK only after the blob is fsynced and the metadata
 //     committed (the mail service's AppendRaw).
 //   - Every field the library may ask for is filled (it panics on nil), see
-//     status.go and fetch.go.
+//     status in mailboxes.go, and fetch.go.
 //   - A session's own changes are applied to its mailbox hub before the
 //     command completes, so their untagged responses precede the tagged OK.
 package imapd
