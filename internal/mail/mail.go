@@ -9,7 +9,7 @@
 // messages.go and mailboxes.go (changes), seen.go (the Read hook),
 // trash.go, spam.go, pop3.go (what a user's delete or report means),
 // search.go and criteria.go (searching), inline.go (the webmail's inline
-// image capability), drafts.go.
+// image capability), drafts.go, reindex.go.
 //
 // Invariants:
 //   - An event is published, and a hook called, only after the store
