@@ -214,8 +214,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // hourly is the server's maintenance: every hour it removes unreferenced
-// message files and refreshes the embedded database's planner statistics
-// as folders grow.
+// message files, refreshes the embedded database's planner statistics as
+// folders grow, and forgets expired rate-limit counters.
 func hourly(ctx context.Context, blobs *blob.FS, st *sqlite.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -234,6 +234,10 @@ func hourly(ctx context.Context, blobs *blob.FS, st *sqlite.Store, log *slog.Log
 		}
 		if err := st.Optimize(ctx); err != nil {
 			log.Error("store optimize", "err", err)
+		}
+		// no rate limit looks back a day
+		if _, err := st.TrimHits(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+			log.Error("rate-limit counters", "err", err)
 		}
 	}
 }

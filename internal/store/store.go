@@ -52,6 +52,7 @@ type Store interface {
 	UploadStore
 	WebSessionStore
 	EventLog
+	LimitStore
 	SecretStore
 	AccessLog
 	BlobRefs

@@ -302,6 +302,16 @@ CREATE TABLE events (
 	at         INTEGER NOT NULL
 );
 CREATE INDEX events_at ON events(at);
+`, `
+-- Rate-limit counters shared by every process (store.LimitStore): one row
+-- per recorded hit (or batch of hits) of a key.
+CREATE TABLE limit_hits (
+	key TEXT NOT NULL,
+	at  INTEGER NOT NULL,
+	n   INTEGER NOT NULL
+);
+CREATE INDEX limit_hits_key_at ON limit_hits(key, at);
+CREATE INDEX limit_hits_at ON limit_hits(at);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

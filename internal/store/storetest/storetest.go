@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		webSessionTests,
 		eventLogTests,
 		secretTests,
+		limitTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {

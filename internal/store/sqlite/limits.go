@@ -1,0 +1,61 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// AddHits implements store.LimitStore.
+func (s *Store) AddHits(ctx context.Context, key string, n int, at, since time.Time) (int, error) {
+	var hits int
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		// the key's own expired rows go now: a busy key stays small
+		if _, err := tx.ExecContext(ctx, `DELETE FROM limit_hits WHERE key=? AND at<?`, key, since.UTC().UnixNano()); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO limit_hits (key, at, n) VALUES (?,?,?)`, key, at.UTC().UnixNano(), n); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM limit_hits WHERE key=? AND at>=?`,
+			key, since.UTC().UnixNano()).Scan(&hits)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("limit %s: %w", key, err)
+	}
+	return hits, nil
+}
+
+// Hits implements store.LimitStore.
+func (s *Store) Hits(ctx context.Context, key string, since time.Time) (int, error) {
+	var hits int
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM limit_hits WHERE key=? AND at>=?`,
+		key, since.UTC().UnixNano()).Scan(&hits)
+	if err != nil {
+		return 0, fmt.Errorf("limit %s: %w", key, err)
+	}
+	return hits, nil
+}
+
+// ClearHits implements store.LimitStore.
+func (s *Store) ClearHits(ctx context.Context, key string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM limit_hits WHERE key=?`, key)
+		return err
+	})
+}
+
+// TrimHits implements store.LimitStore.
+func (s *Store) TrimHits(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM limit_hits WHERE at<?`, before.UTC().UnixNano())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
