@@ -12,7 +12,9 @@ import (
 type LimitStore interface {
 	// AddHits records n hits of key at at and returns the key's hits at
 	// or after since, these included. Hits older than since may be
-	// forgotten on the way.
+	// forgotten on the way. A negative n takes back hits recorded at the
+	// same at (a reservation that turned out not to count): they leave
+	// the window together.
 	AddHits(ctx context.Context, key string, n int, at, since time.Time) (int, error)
 	// Hits returns the key's hits at or after since.
 	Hits(ctx context.Context, key string, since time.Time) (int, error)

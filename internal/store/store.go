@@ -329,6 +329,10 @@ type AccessLog interface {
 	RecordLogin(ctx context.Context, l *Login) error
 	// Logins lists the account's most recent logins, newest first.
 	Logins(ctx context.Context, accountID int64, limit int) ([]Login, error)
+	// LoginAddresses lists the distinct addresses (Login.IP) of the
+	// account's successful logins at or after since, the most recently
+	// used first, at most limit: the addresses its owner logs in from.
+	LoginAddresses(ctx context.Context, accountID int64, since time.Time, limit int) ([]string, error)
 }
 
 // Login is one entry of the access log.

@@ -40,6 +40,10 @@ type WebSession struct {
 	Language   string // of the messages the API answers with
 	CreatedAt  time.Time
 	LastSeen   time.Time
+	// Credential is a fingerprint of the principal's password as it was
+	// when the session began (auth.Sessions compares it with the current
+	// one at every use: a changed password ends the session).
+	Credential string
 	// AccountEnabled is read with the session: a suspended account's
 	// sessions stop at once. For an operator's session it is true while
 	// the operator exists.

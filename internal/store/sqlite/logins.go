@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"postroom/internal/store"
 )
@@ -39,4 +40,13 @@ func scanLogin(row scanner) (*store.Login, error) {
 func (s *Store) Logins(ctx context.Context, accountID int64, limit int) ([]store.Login, error) {
 	return queryAll(ctx, s.db, scanLogin, `SELECT id, account_id, time, protocol, ip, success FROM logins
 		WHERE account_id=? ORDER BY time DESC, id DESC LIMIT ?`, accountID, limit)
+}
+
+// LoginAddresses implements store.AccessLog.
+func (s *Store) LoginAddresses(ctx context.Context, accountID int64, since time.Time, limit int) ([]string, error) {
+	return queryAll(ctx, s.db, func(row scanner) (*string, error) {
+		var ip string
+		return &ip, row.Scan(&ip)
+	}, `SELECT ip FROM logins WHERE account_id=? AND success=1 AND time>=? AND ip<>''
+		GROUP BY ip ORDER BY max(time) DESC LIMIT ?`, accountID, since.UTC().UnixNano(), limit)
 }

@@ -312,6 +312,13 @@ CREATE TABLE limit_hits (
 );
 CREATE INDEX limit_hits_key_at ON limit_hits(key, at);
 CREATE INDEX limit_hits_at ON limit_hits(at);
+`, `
+-- Login protection (issue 13): a web session remembers a fingerprint of
+-- its principal's password, so that a changed password ends it (sessions
+-- from before have none and end at their next use); the addresses an
+-- account's owner logs in from are read from the access log.
+ALTER TABLE web_sessions ADD COLUMN credential TEXT NOT NULL DEFAULT '';
+CREATE INDEX logins_account_success ON logins(account_id, success, time, ip);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -11,9 +11,9 @@ import (
 // CreateWebSession implements store.WebSessionStore.
 func (s *Store) CreateWebSession(ctx context.Context, ws *store.WebSession) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO web_sessions (token_hash, csrf, account_id, operator_id, language, created_at, last_seen)
-			VALUES (?,?,?,?,?,?,?)`, ws.TokenHash, ws.CSRF, ws.AccountID, ws.OperatorID, ws.Language,
-			ws.CreatedAt.UTC().UnixNano(), ws.LastSeen.UTC().UnixNano())
+		_, err := tx.ExecContext(ctx, `INSERT INTO web_sessions (token_hash, csrf, account_id, operator_id, language, created_at, last_seen, credential)
+			VALUES (?,?,?,?,?,?,?,?)`, ws.TokenHash, ws.CSRF, ws.AccountID, ws.OperatorID, ws.Language,
+			ws.CreatedAt.UTC().UnixNano(), ws.LastSeen.UTC().UnixNano(), ws.Credential)
 		return err
 	})
 }
@@ -24,12 +24,12 @@ func (s *Store) WebSession(ctx context.Context, tokenHash string) (*store.WebSes
 	var created, seen int64
 	// A session whose account or operator is gone is not found.
 	err := s.db.QueryRowContext(ctx, `SELECT w.token_hash, w.csrf, w.account_id, w.operator_id, w.language, w.created_at,
-			w.last_seen, CASE WHEN w.operator_id <> 0 THEN 1 ELSE a.enabled END
+			w.last_seen, w.credential, CASE WHEN w.operator_id <> 0 THEN 1 ELSE a.enabled END
 		FROM web_sessions w
 		LEFT JOIN accounts a ON w.operator_id = 0 AND a.id = w.account_id
 		LEFT JOIN operators o ON w.operator_id <> 0 AND o.id = w.operator_id
 		WHERE w.token_hash=? AND (a.id IS NOT NULL OR o.id IS NOT NULL)`, tokenHash).
-		Scan(&ws.TokenHash, &ws.CSRF, &ws.AccountID, &ws.OperatorID, &ws.Language, &created, &seen, &ws.AccountEnabled)
+		Scan(&ws.TokenHash, &ws.CSRF, &ws.AccountID, &ws.OperatorID, &ws.Language, &created, &seen, &ws.Credential, &ws.AccountEnabled)
 	if err != nil {
 		return nil, notFound(err)
 	}

@@ -8,6 +8,7 @@ import (
 var limitTests = []test{
 	{"limits_slidingWindowPerKey", testLimitsWindow},
 	{"limits_concurrentHitsAllCount", testLimitsConcurrent},
+	{"limits_negativeHitsTakeBack", testLimitsTakeBack},
 }
 
 func testLimitsWindow(e *env) {
@@ -76,5 +77,30 @@ func testLimitsConcurrent(e *env) {
 	wg.Wait()
 	if got, err := e.s.Hits(e.ctx, "login-account:kim@example.com", baseTime.Add(-time.Hour)); err != nil || got != workers*each {
 		e.Errorf("%d concurrent hits counted as %d (%v)", workers*each, got, err)
+	}
+}
+
+// A reservation taken back (n < 0 at the same time) no longer counts, and
+// the pair leaves the window together.
+func testLimitsTakeBack(e *env) {
+	const key = "login-account:lee@example.com"
+	t0, t1 := baseTime, baseTime.Add(time.Second)
+	since := t0.Add(-time.Minute)
+	for i, h := range []struct {
+		at   time.Time
+		n    int
+		want int
+	}{{t0, 1, 1}, {t1, 1, 2}, {t1, -1, 1}} {
+		got, err := e.s.AddHits(e.ctx, key, h.n, h.at, since)
+		e.ok(err, "AddHits")
+		if got != h.want {
+			e.Errorf("AddHits #%d (%d) = %d, want %d", i, h.n, got, h.want)
+		}
+	}
+	if got, err := e.s.Hits(e.ctx, key, t0.Add(500*time.Millisecond)); err != nil || got != 0 {
+		e.Errorf("once the first hit left the window: %d, %v (want 0: the second was taken back)", got, err)
+	}
+	if got, err := e.s.Hits(e.ctx, key, since); err != nil || got != 1 {
+		e.Errorf("the whole window: %d, %v (want 1)", got, err)
 	}
 }

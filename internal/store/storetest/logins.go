@@ -9,6 +9,7 @@ import (
 
 var loginTests = []test{
 	{"accessLog_newestFirstAndScopedToAccount", testAccessLog},
+	{"accessLog_loginAddressesAreRecentSuccesses", testLoginAddresses},
 	{"messageUIDs_listsUIDsAfter", testMessageUIDs},
 }
 
@@ -35,6 +36,40 @@ func testAccessLog(e *env) {
 	e.ok(err, "Logins b")
 	if len(gb) != 1 || gb[0].IP != "2001:db8::1" || gb[0].Time.IsZero() {
 		e.Errorf("bob's logins: %+v", gb)
+	}
+}
+
+// LoginAddresses are where the owner logs in from: successful logins
+// only, since the given time, each address once, the most recent first.
+func testLoginAddresses(e *env) {
+	a, b := e.account("alice@example.com"), e.account("bob@example.com")
+	base := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	for i, l := range []store.Login{
+		{IP: "192.0.2.1", Success: true},     // 0: before since
+		{IP: "192.0.2.2", Success: true},     // 1
+		{IP: "198.51.100.9", Success: false}, // 2: a failure
+		{IP: "2001:db8::7", Success: true},   // 3
+		{IP: "192.0.2.2", Success: true},     // 4: again, the most recent
+		{IP: "", Success: true},              // 5: no address known
+	} {
+		l.AccountID, l.Protocol, l.Time = a.ID, "imap", base.Add(time.Duration(i)*time.Hour)
+		e.ok(e.s.RecordLogin(e.ctx, &l), "RecordLogin")
+	}
+	e.ok(e.s.RecordLogin(e.ctx, &store.Login{AccountID: b.ID, Protocol: "web", IP: "203.0.113.5", Success: true, Time: base.Add(3 * time.Hour)}), "RecordLogin b")
+	got, err := e.s.LoginAddresses(e.ctx, a.ID, base.Add(time.Hour), 10)
+	e.ok(err, "LoginAddresses")
+	if want := []string{"192.0.2.2", "2001:db8::7"}; !slices.Equal(got, want) {
+		e.Errorf("LoginAddresses = %q, want %q", got, want)
+	}
+	got, err = e.s.LoginAddresses(e.ctx, a.ID, base, 1)
+	e.ok(err, "LoginAddresses(limit 1)")
+	if want := []string{"192.0.2.2"}; !slices.Equal(got, want) {
+		e.Errorf("LoginAddresses(limit 1) = %q, want %q", got, want)
+	}
+	got, err = e.s.LoginAddresses(e.ctx, a.ID, base.Add(5*time.Hour), 10)
+	e.ok(err, "LoginAddresses(later)")
+	if len(got) != 0 {
+		e.Errorf("LoginAddresses after the last success = %q, want none", got)
 	}
 }
 

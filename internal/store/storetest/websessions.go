@@ -14,7 +14,8 @@ var webSessionTests = []test{
 }
 
 func newWebSession(e *env, hash string, acct int64, seen time.Time) *store.WebSession {
-	ws := &store.WebSession{TokenHash: hash, CSRF: "csrf-" + hash, AccountID: acct, Language: "ko", CreatedAt: seen, LastSeen: seen}
+	ws := &store.WebSession{TokenHash: hash, CSRF: "csrf-" + hash, AccountID: acct, Language: "ko", CreatedAt: seen, LastSeen: seen,
+		Credential: "cred-" + hash}
 	e.ok(e.s.CreateWebSession(e.ctx, ws), "CreateWebSession")
 	return ws
 }
