@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"postroom/internal/actor"
@@ -46,26 +47,55 @@ type Request struct {
 }
 
 // Authenticator checks logins against the store. One is shared by every
-// protocol adapter so that throttling sees all attempts.
+// protocol adapter, so that the limits see every attempt (limits.go) and
+// the password checks of all protocols share one bounded set of slots
+// (hashes.go). Store is required; the other fields may be left zero.
 type Authenticator struct {
 	Store              Store
-	Throttle           *Throttle
 	AllowPlaintextAuth bool
-	// sleep is replaced in tests.
-	sleep func(context.Context, time.Duration)
+	// Limits are the budgets of failed logins (zero fields: DefaultLimits).
+	Limits Limits
+	// MaxHashes is how many password checks run at once
+	// (0: DefaultMaxHashes()); HashWait how long an attempt waits for one
+	// (0: DefaultHashWait) before ErrBusy.
+	MaxHashes int
+	HashWait  time.Duration
+	Now       func() time.Time // nil: time.Now
+	Log       *slog.Logger     // nil: slog.Default()
+
+	slotsOnce sync.Once
+	slots     chan struct{}
+	// verify replaces VerifyPassword in tests (to hold a slot).
+	verify func(hash, password string) bool
 }
 
-// Store is what logins read and write.
+// Store is what logins read and write: accounts, the access log (where
+// the owner logs in from) and the limits' counters.
 type Store interface {
 	store.AccountStore
 	store.AccessLog
+	store.LimitStore
 	// Operator finds a system operator by login name. ErrNotFound.
 	Operator(ctx context.Context, name string) (*store.Operator, error)
 }
 
-// NewAuthenticator returns an Authenticator with a fresh Throttle.
+// NewAuthenticator returns an Authenticator with the house limits.
 func NewAuthenticator(s Store, allowPlaintext bool) *Authenticator {
-	return &Authenticator{Store: s, Throttle: NewThrottle(), AllowPlaintextAuth: allowPlaintext}
+	return &Authenticator{Store: s, AllowPlaintextAuth: allowPlaintext}
+}
+
+func (a *Authenticator) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+func (a *Authenticator) log() *slog.Logger {
+	if a.Log != nil {
+		return a.Log
+	}
+	return slog.Default()
 }
 
 // PlaintextAllowed reports whether a password may be sent on this connection:
@@ -94,36 +124,49 @@ func remoteIP(addr net.Addr) net.IP {
 	return net.ParseIP(host)
 }
 
-// Login checks one attempt. A failed attempt is answered only after the
-// throttle's delay, which grows with the recent failures from the address
-// and against the account; a correct password is never delayed, so an
-// office behind one NAT address is not punished for one user's typos.
+// Login checks one attempt. Before its password is checked, the attempt
+// must fit in the budgets of failed logins (ErrTooManyFailures) and get a
+// password check slot (ErrBusy); a wrong password spends the budgets, a
+// correct one does not (limits.go). A nonexistent address costs the same
+// as a real one (a check against a dummy hash, the same budgets), so
+// that neither the answer nor its time tells whether it exists.
 func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, error) {
 	if !a.PlaintextAllowed(r.Remote, r.TLS) {
 		return nil, ErrTLSRequired
 	}
 	ip := remoteIP(r.Remote)
 	address := strings.ToLower(strings.TrimSpace(r.Address))
-	fail := func() (*store.Account, error) {
-		d := a.Throttle.Delay(ip, address)
-		a.Throttle.Failed(ip, address)
-		if d > 0 {
-			a.wait(ctx, d)
+	acct, err := a.Store.AccountByAddress(ctx, address)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		acct = nil
+	case err != nil:
+		return nil, fmt.Errorf("login %s: %w", address, err)
+	}
+	known := false
+	hash := dummyHash
+	if acct != nil {
+		if known, err = a.known(ctx, acct.ID, ip); err != nil {
+			return nil, fmt.Errorf("login %s: %w", address, err)
+		}
+		hash = acct.PasswordHash
+	}
+	res, err := a.reserve(ctx, a.Limits.withDefaults().budgets(address, ip, known))
+	if err != nil {
+		return nil, err
+	}
+	ok, err := a.checkPassword(ctx, hash, r.Password)
+	if err != nil {
+		res.takeBack(ctx)
+		return nil, err
+	}
+	if !ok || acct == nil {
+		if acct != nil {
+			a.record(ctx, acct, r, ip, false)
 		}
 		return nil, ErrInvalidCredentials
 	}
-	acct, err := a.Store.AccountByAddress(ctx, address)
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("login %s: %w", address, err)
-		}
-		VerifyPassword(dummyHash, r.Password) // same cost as a real check
-		return fail()
-	}
-	if !VerifyPassword(acct.PasswordHash, r.Password) {
-		a.record(ctx, acct, r, ip, false)
-		return fail()
-	}
+	res.succeeded(ctx)
 	// Only a correct password learns why the account cannot log in; the
 	// access log records the refusal.
 	if !acct.Enabled {
@@ -134,7 +177,6 @@ func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, e
 		a.record(ctx, acct, r, ip, false)
 		return nil, ErrClientAccessOff
 	}
-	a.Throttle.Succeeded(ip, address)
 	a.record(ctx, acct, r, ip, true)
 	return acct, nil
 }
@@ -144,24 +186,33 @@ func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, e
 // "@", as printed at first start). It returns who logged in, and the
 // account when it is a mail user.
 func (a *Authenticator) WebLogin(ctx context.Context, r Request) (actor.Actor, *store.Account, error) {
+	p, acct, _, err := a.webLogin(ctx, r)
+	return p, acct, err
+}
+
+// webLogin is WebLogin that also returns the password hash it checked
+// (a session keeps its fingerprint: session.go).
+func (a *Authenticator) webLogin(ctx context.Context, r Request) (actor.Actor, *store.Account, string, error) {
 	r.Protocol = ProtoWeb
 	if !strings.Contains(r.Address, "@") {
 		op, err := a.loginOperator(ctx, r)
 		if err != nil {
-			return actor.Actor{}, nil, err
+			return actor.Actor{}, nil, "", err
 		}
-		return actor.Operator(op), nil, nil
+		return actor.Operator(op), nil, op.PasswordHash, nil
 	}
 	acct, err := a.Login(ctx, r)
 	if err != nil {
-		return actor.Actor{}, nil, err
+		return actor.Actor{}, nil, "", err
 	}
-	return actor.User(acct), acct, nil
+	return actor.User(acct), acct, acct.PasswordHash, nil
 }
 
-// loginOperator checks an operator's password, throttled like an
-// account's. Operators have no access log of their own (the log is per
-// account); failures are logged for the server's operator to see.
+// loginOperator checks an operator's password, within the same limits
+// as an account's. Operators have no access log of their own (the log is
+// per account), so no address is known for them: the command line, which
+// no limit applies to, is the operator's way in while his console's
+// budget is spent. Failures are logged for the server's operator to see.
 func (a *Authenticator) loginOperator(ctx context.Context, r Request) (*store.Operator, error) {
 	if !a.PlaintextAllowed(r.Remote, r.TLS) {
 		return nil, ErrTLSRequired
@@ -169,48 +220,42 @@ func (a *Authenticator) loginOperator(ctx context.Context, r Request) (*store.Op
 	ip := remoteIP(r.Remote)
 	name := strings.ToLower(strings.TrimSpace(r.Address))
 	op, err := a.Store.Operator(ctx, name)
+	hash := dummyHash
 	switch {
-	case err == nil && VerifyPassword(op.PasswordHash, r.Password):
-		a.Throttle.Succeeded(ip, name)
-		slog.Info("operator login", "operator", name, "ip", ip)
-		return op, nil
 	case err == nil:
+		hash = op.PasswordHash
 	case errors.Is(err, store.ErrNotFound):
-		VerifyPassword(dummyHash, r.Password) // same cost as a real check
+		op = nil
 	default:
 		return nil, fmt.Errorf("operator login %s: %w", name, err)
 	}
-	// not the name: a password typed into the wrong field would be logged
-	slog.Warn("console login failed", "ip", ip)
-	d := a.Throttle.Delay(ip, name)
-	a.Throttle.Failed(ip, name)
-	if d > 0 {
-		a.wait(ctx, d)
+	res, err := a.reserve(ctx, a.Limits.withDefaults().budgets(name, ip, false))
+	if err != nil {
+		return nil, err
 	}
+	ok, err := a.checkPassword(ctx, hash, r.Password)
+	if err != nil {
+		res.takeBack(ctx)
+		return nil, err
+	}
+	if ok && op != nil {
+		res.succeeded(ctx)
+		a.log().Info("operator login", "operator", name, "ip", ip)
+		return op, nil
+	}
+	// not the name: a password typed into the wrong field would be logged
+	a.log().Warn("console login failed", "ip", ip)
 	return nil, ErrInvalidCredentials
 }
 
 // record writes the attempt to the account's access log (S8). A failure to
 // record does not refuse the login.
 func (a *Authenticator) record(ctx context.Context, acct *store.Account, r Request, ip net.IP, ok bool) {
-	l := &store.Login{AccountID: acct.ID, Protocol: string(r.Protocol), Success: ok}
+	l := &store.Login{AccountID: acct.ID, Time: a.now(), Protocol: string(r.Protocol), Success: ok}
 	if ip != nil {
 		l.IP = ip.String()
 	}
 	if err := a.Store.RecordLogin(ctx, l); err != nil {
 		slog.Error("record login", "account", acct.Address(), "err", err)
-	}
-}
-
-func (a *Authenticator) wait(ctx context.Context, d time.Duration) {
-	if a.sleep != nil {
-		a.sleep(ctx, d)
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
 	}
 }

@@ -1,8 +1,10 @@
 // Package auth owns who may log in: password hashing (argon2id), the login
 // checks shared by every protocol (service ON/OFF, the "use mail clients"
-// switch, plain-text logins), the throttling of failed attempts, and the
-// web sessions that keep a login (session.go), with the hooks where a
-// domain's access rules plug in (access.go).
+// switch, plain-text logins), the budgets of failed attempts (limits.go),
+// the bounded password checks (hashes.go), whether a protocol session's
+// login still holds (recheck.go), and the web sessions that keep a login
+// (session.go), with the hooks where a domain's access rules plug in
+// (access.go).
 package auth
 
 import (

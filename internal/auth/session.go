@@ -11,6 +11,10 @@ package auth
 //   - Every use reads the session with its account: a suspended or
 //     removed account's sessions end at their next use, and a session
 //     speaks its account's language as it is now.
+//   - A session keeps a fingerprint of the password it was opened with
+//     (credential): once the account's or the operator's password
+//     changes, from whatever process, every session opened before ends
+//     at its next use, and the event streams at once (AccountChange).
 //   - The access policy is asked at login and at every use.
 
 import (
@@ -135,7 +139,7 @@ func (s *Sessions) admit(ctx context.Context, a actor.Actor, c Client, login boo
 // it; an account speaks its own setting. Idle sessions of everyone are
 // cleared on the way (logins are rare enough).
 func (s *Sessions) Login(ctx context.Context, r Request, language string) (*Session, error) {
-	a, acct, err := s.Auth.WebLogin(ctx, r)
+	a, acct, hash, err := s.Auth.webLogin(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +161,7 @@ func (s *Sessions) Login(ctx context.Context, r Request, language string) (*Sess
 		CreatedAt: now, LastSeen: now}
 	sess.hash = tokenHash(sess.Token)
 	err = s.Store.CreateWebSession(ctx, &store.WebSession{TokenHash: sess.hash, CSRF: sess.CSRF, AccountID: a.AccountID,
-		OperatorID: a.OperatorID, Language: language, CreatedAt: now, LastSeen: now})
+		OperatorID: a.OperatorID, Language: language, CreatedAt: now, LastSeen: now, Credential: credential(hash)})
 	if err != nil {
 		return nil, fmt.Errorf("start a session for %s: %w", a.Name, err)
 	}
@@ -205,8 +209,12 @@ func (s *Sessions) read(ctx context.Context, hash string, c Client) (*Session, e
 	}
 	sess := &Session{CSRF: ws.CSRF, Language: ws.Language, CreatedAt: ws.CreatedAt, LastSeen: ws.LastSeen, hash: hash}
 	if ws.OperatorID != 0 {
-		if sess.Actor, err = s.operator(ctx, ws.OperatorID); err != nil {
+		var opHash string
+		if sess.Actor, opHash, err = s.operator(ctx, ws.OperatorID); err != nil {
 			return nil, err
+		}
+		if ws.Credential != credential(opHash) {
+			return nil, s.end(ctx, hash, 0) // the operator's password changed
 		}
 	} else {
 		acct, err := s.Store.Account(ctx, ws.AccountID)
@@ -219,6 +227,9 @@ func (s *Sessions) read(ctx context.Context, hash string, c Client) (*Session, e
 		if !acct.Enabled {
 			return nil, s.end(ctx, hash, acct.ID) // suspended (M3)
 		}
+		if ws.Credential != credential(acct.PasswordHash) {
+			return nil, s.end(ctx, hash, acct.ID) // its password changed
+		}
 		sess.Actor, sess.Account, sess.Language = actor.User(acct), acct, acct.Language
 	}
 	if s.now().Sub(ws.LastSeen) > s.idle(ctx, sess.Actor) {
@@ -230,18 +241,19 @@ func (s *Sessions) read(ctx context.Context, hash string, c Client) (*Session, e
 	return sess, nil
 }
 
-// operator is the actor of an operator's session.
-func (s *Sessions) operator(ctx context.Context, id int64) (actor.Actor, error) {
+// operator is the actor of an operator's session, with the operator's
+// password hash.
+func (s *Sessions) operator(ctx context.Context, id int64) (actor.Actor, string, error) {
 	ops, err := s.Store.Operators(ctx)
 	if err != nil {
-		return actor.Actor{}, fmt.Errorf("read the operator of a session: %w", err)
+		return actor.Actor{}, "", fmt.Errorf("read the operator of a session: %w", err)
 	}
 	for i := range ops {
 		if ops[i].ID == id {
-			return actor.Operator(&ops[i]), nil
+			return actor.Operator(&ops[i]), ops[i].PasswordHash, nil
 		}
 	}
-	return actor.Actor{}, ErrNoSession
+	return actor.Actor{}, "", ErrNoSession
 }
 
 // end removes a session that has ended and answers ErrNoSession.
@@ -287,6 +299,14 @@ func randomToken() string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// credential is the fingerprint a session keeps of the password hash it
+// was opened with. The store holds the hash itself beside it; the
+// fingerprint only tells whether it is still the same.
+func credential(passwordHash string) string {
+	sum := sha256.Sum256([]byte("postroom web session credential\x00" + passwordHash))
+	return hex.EncodeToString(sum[:16])
 }
 
 func tokenHash(token string) string {

@@ -70,7 +70,6 @@ func newSessions(t *testing.T) *sessionsFixture {
 		t.Fatal(err)
 	}
 	a := NewAuthenticator(st, false)
-	a.sleep = func(context.Context, time.Duration) {}
 	f.s = &Sessions{Store: st, Auth: a, Events: f.bus, Now: f.clock.Now}
 	return f
 }
@@ -217,6 +216,64 @@ func TestSessions_suspensionRemovalAndLogoutEndSessionsAndAreAnnounced(t *testin
 	}
 	if _, err := f.load(t, s3.Token); !errors.Is(err, ErrNoSession) {
 		t.Fatalf("a removed account's session: %v", err)
+	}
+}
+
+// A changed password ends every session opened with the old one at its
+// next use (and announces it, so that
+// the event streams end at once); a session opened with the new one
+// lives. A session from before sessions kept a credential ends too.
+func TestSessions_aChangedPasswordEndsEverySessionOpenedBefore(t *testing.T) {
+	f := newSessions(t)
+	ch, cancel := f.bus.Subscribe(f.alice.ID)
+	defer cancel()
+	s1, s2, op := f.login(t, "alice@example.test"), f.login(t, "alice@example.test"), f.login(t, "operator")
+	bossSess := f.login(t, "boss@example.test")
+	a, _ := f.st.Account(f.ctx, f.alice.ID)
+	a.DisplayName = "앨리스" // not a password change
+	if err := f.st.UpdateAccount(f.ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.load(t, s1.Token); err != nil {
+		t.Fatalf("after a name change: %v", err)
+	}
+	hash, _ := HashPassword("new-pw")
+	a.PasswordHash = hash
+	if err := f.st.UpdateAccount(f.ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.load(t, s1.Token); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("a session after its password changed: %v", err)
+	}
+	if err := f.s.Check(f.ctx, s2, Client{}); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("the event stream's check after the password changed: %v", err)
+	}
+	for range 2 {
+		if e := <-ch; e.Kind != events.SessionEnd {
+			t.Fatalf("announced %+v", e)
+		}
+	}
+	if _, err := f.load(t, bossSess.Token); err != nil {
+		t.Fatalf("another account's session: %v", err)
+	}
+	s3, err := f.s.Login(f.ctx, Request{Address: "alice@example.test", Password: "new-pw", Remote: loopback}, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.load(t, s3.Token); err != nil {
+		t.Fatalf("a session opened with the new password: %v", err)
+	}
+	if _, err := f.load(t, op.Token); err != nil {
+		t.Fatalf("the operator's session (his password is the same): %v", err)
+	}
+	// a session stored before sessions kept a credential
+	now := f.clock.Now()
+	if err := f.st.CreateWebSession(f.ctx, &store.WebSession{TokenHash: tokenHash("old-token"), CSRF: "c", AccountID: f.boss.ID,
+		Language: "en", CreatedAt: now, LastSeen: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.load(t, "old-token"); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("a session without a credential: %v", err)
 	}
 }
 
