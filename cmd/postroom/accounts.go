@@ -36,9 +36,12 @@ func ensureOperator(ctx context.Context, d *dataDir) (string, error) {
 }
 
 // adminService is the administrators' service on the data directory; the
-// command line acts as the operator (actor.CommandLine).
+// command line acts as the operator (actor.CommandLine). It publishes
+// through events(): a server running beside hears of every account
+// changed, suspended, removed or given a new password, and ends the
+// logins that no longer hold (serve's own service shares serve's bus).
 func adminService(d *dataDir) *admin.Service {
-	return &admin.Service{Store: d.Store, Blobs: d.Blobs}
+	return &admin.Service{Store: d.Store, Blobs: d.Blobs, Events: d.events()}
 }
 
 // adminError words a refused value for the command line: the flag or

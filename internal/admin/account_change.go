@@ -58,6 +58,7 @@ func (s *Service) UpdateAccount(ctx context.Context, p actor.Actor, address stri
 	if err := s.Store.UpdateAccount(ctx, a); err != nil {
 		return nil, fmt.Errorf("update %s: %w", a.Address(), err)
 	}
+	s.accountChanged(a.ID)
 	return a, nil
 }
 
@@ -70,6 +71,7 @@ func (s *Service) DeleteAccount(ctx context.Context, p actor.Actor, address stri
 	if err := s.Store.DeleteAccount(ctx, a.ID); err != nil {
 		return fmt.Errorf("remove %s: %w", a.Address(), err)
 	}
+	s.accountChanged(a.ID)
 	return nil
 }
 

@@ -93,7 +93,8 @@ func (s *Service) Accounts(ctx context.Context, p actor.Actor, domain string) ([
 }
 
 // SetPassword replaces an account's password (the operator, or the
-// administrator of the account's domain).
+// administrator of the account's domain). Every login made with the old
+// one ends: web sessions at once, mail clients at their next command.
 func (s *Service) SetPassword(ctx context.Context, p actor.Actor, address, password string) error {
 	a, err := s.account(ctx, p, address)
 	if err != nil {
@@ -108,6 +109,7 @@ func (s *Service) SetPassword(ctx context.Context, p actor.Actor, address, passw
 	if err := s.Store.UpdateAccount(ctx, a); err != nil {
 		return fmt.Errorf("update %s: %w", a.Address(), err)
 	}
+	s.accountChanged(a.ID)
 	return nil
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"postroom/internal/actor"
 	"postroom/internal/blob"
+	"postroom/internal/events"
 	"postroom/internal/store"
 )
 
@@ -41,11 +42,30 @@ type Blobs interface {
 	GC(ctx context.Context, refs blob.Referencer, grace time.Duration) (blob.GCResult, error)
 }
 
-// Service is the administrators' service. Now may be nil (time.Now).
+// Service is the administrators' service. Now may be nil (time.Now);
+// Events nil announces nothing (a command that changes no account).
 type Service struct {
 	Store Store
 	Blobs Blobs
-	Now   func() time.Time
+	// Events hears of every account changed, suspended, removed or given
+	// a new password (events.AccountChange, after commit): whoever holds
+	// a login for it checks it again (the webmail's event streams, IMAP
+	// IDLE), in this process and, through the event log, in the server.
+	Events Publisher
+	Now    func() time.Time
+}
+
+// Publisher is where the service announces committed changes (an
+// events.Bus).
+type Publisher interface {
+	Publish(e events.Event)
+}
+
+// accountChanged announces that the account changed (after commit).
+func (s *Service) accountChanged(accountID int64) {
+	if s.Events != nil {
+		s.Events.Publish(events.Event{Kind: events.AccountChange, AccountID: accountID})
+	}
 }
 
 func (s *Service) now() time.Time {

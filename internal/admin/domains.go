@@ -88,8 +88,15 @@ func (s *Service) DeleteDomain(ctx context.Context, p actor.Actor, name string) 
 	if err != nil {
 		return fmt.Errorf("domain %s: %w", name, err)
 	}
+	accounts, err := s.Store.Accounts(ctx, d.ID)
+	if err != nil {
+		return fmt.Errorf("the accounts of %s: %w", d.Name, err)
+	}
 	if err := s.Store.DeleteDomain(ctx, d.ID); err != nil {
 		return fmt.Errorf("remove %s: %w", d.Name, err)
+	}
+	for _, a := range accounts {
+		s.accountChanged(a.ID)
 	}
 	return nil
 }
