@@ -21,11 +21,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
 // ErrNotFound is returned by Open for an unknown key.
 var ErrNotFound = errors.New("blob: not found")
+
+// ErrFull is wrapped in the error of a Put that failed for want of room:
+// the disk or a filesystem quota is full (a backend's own "no space"
+// maps to it). The file was not stored; the caller's answer is a
+// temporary failure, not a bug.
+var ErrFull = errors.New("blob: storage full")
 
 // Store is the port for blob backends (the filesystem now, S3 later).
 type Store interface {
@@ -75,6 +82,14 @@ func (f *FS) path(key string) string {
 // modification time is refreshed so that GC's grace period protects it until
 // the caller's metadata commits.
 func (f *FS) Put(ctx context.Context, r io.Reader) (string, int64, error) {
+	key, size, err := f.put(ctx, r)
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		err = fmt.Errorf("%w: %w", ErrFull, err)
+	}
+	return key, size, err
+}
+
+func (f *FS) put(ctx context.Context, r io.Reader) (string, int64, error) {
 	tmp, err := os.CreateTemp(filepath.Join(f.dir, "tmp"), "put-*")
 	if err != nil {
 		return "", 0, fmt.Errorf("blob put: %w", err)

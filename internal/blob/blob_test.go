@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -172,3 +175,20 @@ func TestGC_failedPutBackIsAnErrorAndKeepsTheFile(t *testing.T) {
 type refFunc func(key string) bool
 
 func (r refFunc) BlobReferenced(_ context.Context, key string) (bool, error) { return r(key), nil }
+
+// A Put that fails for want of room (ENOSPC, a filesystem quota) says so
+// with ErrFull, so that every protocol can answer with a temporary failure
+// rather than an internal error; other failures do not.
+func TestPut_noSpaceIsErrFull(t *testing.T) {
+	for _, c := range []struct {
+		errno syscall.Errno
+		full  bool
+	}{{syscall.ENOSPC, true}, {syscall.EDQUOT, true}, {syscall.EIO, false}} {
+		f, _ := OpenFS(t.TempDir())
+		f.syncDir = func(dir string) error { return &fs.PathError{Op: "sync", Path: dir, Err: c.errno} }
+		_, _, err := f.Put(context.Background(), strings.NewReader("message"))
+		if err == nil || errors.Is(err, ErrFull) != c.full || !errors.Is(err, c.errno) {
+			t.Errorf("Put failing with %v: %v (ErrFull %v, want %v)", c.errno, err, errors.Is(err, ErrFull), c.full)
+		}
+	}
+}

@@ -38,6 +38,10 @@ var (
 	// ErrCancelled is returned when cancelling a queued message that was
 	// cancelled already.
 	ErrCancelled = errors.New("store: already cancelled")
+	// ErrFull is wrapped in the error of a change that failed for want of
+	// room (the disk holding the database is full): nothing was changed,
+	// and the caller's answer is a temporary failure, not a bug.
+	ErrFull = errors.New("store: storage full")
 )
 
 // Store is the whole storage port. Backends are safe for concurrent use by

@@ -122,7 +122,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 			}
 		}
 		if err = s.writeLocked(ctx, fn); !isBusy(err) {
-			return err
+			return full(err)
 		}
 	}
 	return err
@@ -176,6 +176,16 @@ func isBusy(err error) bool {
 		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 	}
 	return false
+}
+
+// full marks a write that failed because the disk is full (SQLITE_FULL)
+// with store.ErrFull.
+func full(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
+		return fmt.Errorf("%w: %w", store.ErrFull, err)
+	}
+	return err
 }
 
 func isUnique(err error) bool {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"postroom/internal/store"
 )
 
 // While another process holds the database, a write retries; between
@@ -73,5 +75,26 @@ func TestWrite_retriesWaitWithoutTheWriterLockAndEndWithTheContext(t *testing.T)
 		return err
 	}); err != nil {
 		t.Fatalf("write after the other process let go: %v", err)
+	}
+}
+
+// A write that fails because the disk is full says so with store.ErrFull
+// (SQLite's max_page_count stands in for the disk), so that the adapters
+// answer with a temporary failure rather than an internal error.
+func TestWrite_diskFullIsErrFull(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.write(context.Background(), func(tx *sql.Tx) error {
+		if _, err := tx.Exec(`PRAGMA max_page_count = 1`); err != nil { // at least the pages it has
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO secrets (name, value) VALUES ('big', zeroblob(1000000))`)
+		return err
+	})
+	if !errors.Is(err, store.ErrFull) {
+		t.Fatalf("write beyond the room left: %v, want store.ErrFull", err)
 	}
 }
