@@ -40,7 +40,7 @@ func (se *session) Append(name string, r imap.LiteralReader, options *imap.Appen
 	}
 	if se.selected != nil && se.selected.mailbox.ID == mb.ID {
 		if err := se.selected.hub.syncNew(se.ctx); err != nil {
-			return nil, err
+			return nil, storeError(err)
 		}
 	}
 	return &imap.AppendData{UID: imap.UID(m.UID), UIDValidity: mb.UIDValidity}, nil

@@ -28,7 +28,7 @@ func (se *session) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options 
 	refs := sel.resolve(numSet)
 	msgs, err := se.loadMessages(sel, refs)
 	if err != nil {
-		return err
+		return storeError(err)
 	}
 	// Fetching a body section without PEEK sets \Seen (RFC 9051 §6.4.5):
 	// the user reads it (the mailbox service's Read hook). The changed
@@ -44,7 +44,7 @@ func (se *session) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options 
 		if len(unseen) > 0 {
 			changed, err := se.s.Mail.MarkRead(se.ctx, se.who(), sel.mailbox.ID, unseen)
 			if err != nil {
-				return err
+				return storeError(err)
 			}
 			sel.hub.flagsChanged(changed, sel.tracker)
 			for i := range changed {
@@ -102,7 +102,7 @@ func (se *session) fetchOne(w *imapserver.FetchResponseWriter, m *store.Message,
 	if needsBody(o) {
 		raw, err := se.readBlob(m)
 		if err != nil {
-			return err
+			return storeError(err)
 		}
 		parsed := message.Parse(raw)
 		if o.BodyStructure != nil {

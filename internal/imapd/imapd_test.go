@@ -32,7 +32,17 @@ type harness struct {
 
 func start(t *testing.T) *harness {
 	t.Helper()
+	return startWith(t, nil)
+}
+
+// startWith is start with the bed's services changed by configure before
+// the server starts.
+func startWith(t *testing.T, configure func(*testbed.Bed)) *harness {
+	t.Helper()
 	b := testbed.New(t)
+	if configure != nil {
+		configure(b)
+	}
 	h := &harness{Bed: b, t: t, ctx: b.Ctx, st: b.Store}
 	h.srv = &Server{Mail: b.Mail, Events: b.Bus, Auth: auth.NewAuthenticator(b.Store, false),
 		MaxMessageSize: 1 << 20, MaxConnsPerIP: 50, MaxConnsPerUser: 3, Log: testbed.Quiet()}

@@ -1,12 +1,14 @@
 package imapd
 
 import (
+	"context"
 	"errors"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 
+	"postroom/internal/mail"
 	"postroom/internal/store"
 )
 
@@ -33,13 +35,29 @@ var (
 	errOverQuota  = no(imap.ResponseCodeOverQuota, "Mailbox full: the account's quota is exceeded")
 	errReadOnly   = no(imap.ResponseCodeCannot, "Mailbox is read-only (EXAMINE)")
 	errNoSelected = &imap.Error{Type: imap.StatusResponseTypeBad, Text: "No mailbox selected"}
+	// errStorageFull and errBusy are the server's trouble, not the client's:
+	// temporary, worth retrying (RFC 5530 §3 UNAVAILABLE).
+	errStorageFull = no(imap.ResponseCodeUnavailable, "The server is out of storage space; try again later")
+	errBusy        = no(imap.ResponseCodeUnavailable, "The server is busy; try again later")
 )
 
-// storeError translates store errors into responses with RFC 5530 codes.
+// storeError translates the errors of the mailbox service (and the store
+// errors it passes on) into responses with RFC 5530 codes. What is left
+// (a missing message file, say) is the server's own bug: the library logs
+// it and answers NO [SERVERBUG].
 func storeError(err error) error {
+	var ie *imap.Error
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &ie):
+		return err
+	case errors.Is(err, mail.ErrStorageFull), errors.Is(err, store.ErrFull):
+		// The server's disk, not the user's quota (that is OVERQUOTA): a
+		// temporary failure the client may retry (RFC 5530 UNAVAILABLE).
+		return errStorageFull
+	case errors.Is(err, context.DeadlineExceeded):
+		return errBusy
 	case errors.Is(err, store.ErrNotFound):
 		return errNoMailbox
 	case errors.Is(err, store.ErrExists):
@@ -70,7 +88,7 @@ func (se *session) List(w *imapserver.ListWriter, ref string, patterns []string,
 	}
 	mbs, err := se.s.Mail.Mailboxes(se.ctx, se.who())
 	if err != nil {
-		return err
+		return storeError(err)
 	}
 	children := map[string]bool{}
 	for _, mb := range mbs {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -98,13 +99,28 @@ func (se *session) Authenticate(mech string) (sasl.Server, error) {
 	if mech != sasl.Plain {
 		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "Unsupported SASL mechanism; use PLAIN"}
 	}
-	return sasl.NewPlainServer(func(identity, username, password string) error {
+	return plainServer{sasl.NewPlainServer(func(identity, username, password string) error {
 		if identity != "" && identity != username {
 			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeAuthorizationFailed,
 				Text: "Logging in as another user is not supported"}
 		}
 		return se.Login(username, password)
-	}), nil
+	})}, nil
+}
+
+// plainServer answers a PLAIN response that is not three NUL-separated
+// fields (go-sasl's "invalid response") as the client's error it is
+// (RFC 9051 §6.2.2: BAD for invalid arguments), not as the library's
+// NO [SERVERBUG]. Login's own answers pass through.
+type plainServer struct{ sasl.Server }
+
+func (p plainServer) Next(response []byte) ([]byte, bool, error) {
+	challenge, done, err := p.Server.Next(response)
+	if ie := (*imap.Error)(nil); err != nil && !errors.As(err, &ie) {
+		err = &imap.Error{Type: imap.StatusResponseTypeBad, Code: imap.ResponseCodeClientBug,
+			Text: "Malformed PLAIN response: want authorization identity, user name and password separated by NUL"}
+	}
+	return challenge, done, err
 }
 
 // Unauthenticate implements imapserver.SessionUnauthenticate (RFC 8437).
@@ -117,15 +133,45 @@ func (se *session) Unauthenticate() error {
 	return nil
 }
 
-// AppendLimit implements imapserver.SessionAppendLimit (RFC 7889). It is
-// the largest literal the library lets through, not our message limit: the
-// library refuses a larger APPEND without reading its literal, and with
-// LITERAL+ the message's lines would then be read as commands (a message
-// synced by mbsync could run commands in the user's session). So every
-// literal reaches Append, which reads it and refuses what is over
-// MaxMessageSize with NO [TOOBIG]. STATUS APPENDLIMIT tells the real limit.
+// AppendLimit implements imapserver.SessionAppendLimit (RFC 7889). The
+// library asks it two things with one method: the APPENDLIMIT= of
+// CAPABILITY, which is the real limit (max_message_size), and the size
+// above which APPEND refuses a literal without reading it. That second one
+// must not be our limit: with LITERAL+ the client sends the literal
+// whatever the answer, and the library would read its lines as commands
+// (a message synced by mbsync could run commands in the user's session).
+// So inside the library's APPEND (told apart by the call stack: the
+// library offers no other way) the answer is the largest literal it can
+// take; Append reads every literal to its end and refuses what is over
+// MaxMessageSize with NO [TOOBIG]. A literal over 4 GiB - 1 is still
+// refused unread by the library (its limit is a uint32).
 func (se *session) AppendLimit() uint32 {
-	return 1<<32 - 1
+	if inLibraryAppend() || se.s.MaxMessageSize <= 0 {
+		return 1<<32 - 1
+	}
+	return uint32(min(se.s.MaxMessageSize, 1<<32-1))
+}
+
+// libraryAppend is the function of go-imap's imapserver that handles
+// APPEND (v2.0.0-beta.8); TestAppendLimit_isMaxMessageSize and
+// TestAppend_overLimitLiteralPlusIsReadNotRun fail if a new version
+// renames it.
+const libraryAppend = "github.com/emersion/go-imap/v2/imapserver.(*Conn).handleAppend"
+
+// inLibraryAppend reports whether AppendLimit was called by the library's
+// APPEND handler.
+func inLibraryAppend() bool {
+	var pcs [4]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if f.Function == libraryAppend {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // Namespace implements imapserver.SessionNamespace (RFC 2342): one personal
@@ -163,6 +209,10 @@ func loginError(err error) error {
 		return no(imap.ResponseCodeContactAdmin, "Mail client access is turned off for this account (Settings > Mail server information > Use mail clients)")
 	case errors.Is(err, auth.ErrTLSRequired):
 		return no(imap.ResponseCodePrivacyRequired, "Use STARTTLS or port 993 before sending a password")
+	case errors.Is(err, auth.ErrTooManyFailures):
+		return no(imap.ResponseCodeUnavailable, "Too many failed logins for this account or from your address; try again later")
+	case errors.Is(err, auth.ErrBusy):
+		return no(imap.ResponseCodeUnavailable, "Too many logins at once; try again in a few seconds")
 	}
 	return no(imap.ResponseCodeUnavailable, "Temporary problem, try again later")
 }

@@ -54,7 +54,7 @@ func (se *session) Store(w *imapserver.FetchWriter, numSet imap.NumSet, flags *i
 	}
 	msgs, err := se.loadMessages(sel, refs)
 	if err != nil {
-		return err
+		return storeError(err)
 	}
 	_, byUID := numSet.(imap.UIDSet)
 	for _, r := range refs {
@@ -115,7 +115,7 @@ func (se *session) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, error)
 	}
 	if dst.ID == sel.mailbox.ID {
 		if err := sel.hub.syncNew(se.ctx); err != nil {
-			return nil, err
+			return nil, storeError(err)
 		}
 	}
 	return copyData(dst, src, dstUIDs), nil
@@ -146,7 +146,7 @@ func (se *session) Move(w *imapserver.MoveWriter, numSet imap.NumSet, dest strin
 	}
 	sel.hub.expunged(src)
 	if dst.ID == sel.mailbox.ID {
-		return sel.hub.syncNew(se.ctx)
+		return storeError(sel.hub.syncNew(se.ctx))
 	}
 	return nil
 }
@@ -165,7 +165,7 @@ func (se *session) Expunge(_ *imapserver.ExpungeWriter, uids *imap.UIDSet) error
 	refs := sel.resolve(set)
 	msgs, err := se.loadMessages(sel, refs)
 	if err != nil {
-		return err
+		return storeError(err)
 	}
 	var deleted []uint32
 	for _, r := range refs {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"postroom/internal/actor"
+	"postroom/internal/blob"
 	"postroom/internal/message"
 	"postroom/internal/store"
 )
@@ -21,6 +22,10 @@ var (
 	// ErrNUL: the message holds NUL characters, which no mail client can
 	// show and RFC 5322 forbids.
 	ErrNUL = errors.New("mail: message contains NUL characters")
+	// ErrStorageFull: the server has no room left to store the message
+	// (its disk, or a filesystem quota, is full). The server's trouble,
+	// not the account's quota: adapters answer with a temporary failure.
+	ErrStorageFull = errors.New("mail: the server's storage is full")
 )
 
 // RawMessage is a message as a client sent it (IMAP APPEND, an imported
@@ -75,10 +80,20 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 	}
 	key, size, err := s.Blobs.Put(ctx, bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("append: write message: %w", err)
+		return nil, fmt.Errorf("append: write message: %w", storageFull(err))
 	}
-	return s.Append(ctx, a, AppendRequest{MailboxID: mb.ID, BlobKey: key, Size: size, Parsed: message.Parse(raw),
+	m, err := s.Append(ctx, a, AppendRequest{MailboxID: mb.ID, BlobKey: key, Size: size, Parsed: message.Parse(raw),
 		Flags: r.Flags, InternalDate: r.InternalDate})
+	return m, storageFull(err)
+}
+
+// storageFull marks an error of the message files or of the database that
+// ran out of room with ErrStorageFull.
+func storageFull(err error) error {
+	if err != nil && (errors.Is(err, blob.ErrFull) || errors.Is(err, store.ErrFull)) {
+		return fmt.Errorf("%w: %w", ErrStorageFull, err)
+	}
+	return err
 }
 
 // checkQuota returns store.ErrOverQuota when size more bytes would exceed
