@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -79,7 +80,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	smtpSrv := &smtpd.Server{
 		Hostname: cfg.Hostname, Deliver: pipeline, Send: sendSvc, Auth: auth.NewAuthenticator(d.Store, cfg.AllowPlaintextAuth),
 		TLS: tlsConf, MaxMessageSize: cfg.MaxMessageSize, MaxRecipients: cfg.MaxRecipients,
-		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Log: log,
+		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Spool: filepath.Join(cfg.DataDir, "spool"), Log: log,
 	}
 
 	imapSrv := &imapd.Server{

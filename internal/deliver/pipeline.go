@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -152,24 +153,26 @@ func (p *Pipeline) bounceRejected(ctx context.Context, from string, raw []byte, 
 	}
 }
 
-// storeBlob prepends the trace headers, checks for loops and writes the
-// message once.
+// storeBlob writes the message once, below the trace fields it adds, and
+// returns its key and size and its parse. The parse is of the message
+// below the trace fields (they are ours: nothing reads them back from the
+// parse), so that adding them costs no copy of the message: the blob is
+// written from the two pieces (issue 13: a message costs about its size
+// in memory, not several times it).
 func (p *Pipeline) storeBlob(ctx context.Context, env *Envelope, raw []byte) (string, int64, *message.Message, error) {
-	raw = canonicalLineEnds(raw)
+	raw = p.storedForm(raw, env.Inbound)
+	parsed := message.Parse(raw)
+	// RFC 5321 §6.3: our own Received field counts too.
+	if len(parsed.Header.Values("Received"))+1 > MaxReceived {
+		return "", 0, nil, ErrLoop
+	}
 	var authHeader string
 	if env.Inbound && p.Resolver != nil {
-		raw = dropForgedAuthResults(raw, p.Hostname)
 		env.Auth = spam.Check(ctx, p.Resolver, spam.AuthInput{RemoteIP: remoteIP(env.RemoteAddr), Helo: env.Helo, MailFrom: env.From, Raw: raw})
 		authHeader = env.Auth.Header(p.Hostname)
 	}
 	trace := p.traceHeaders(env, authHeader)
-	full := make([]byte, 0, len(trace)+len(raw))
-	full = append(append(full, trace...), raw...)
-	parsed := message.Parse(full)
-	if len(parsed.Header.Values("Received")) > MaxReceived {
-		return "", 0, nil, ErrLoop
-	}
-	key, size, err := p.Blobs.Put(ctx, bytes.NewReader(full))
+	key, size, err := p.Blobs.Put(ctx, io.MultiReader(bytes.NewReader(trace), bytes.NewReader(raw)))
 	if err != nil {
 		return "", 0, nil, temporary(fmt.Errorf("store message: %w", err))
 	}
@@ -199,32 +202,4 @@ func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, 
 		return nil, temporary(err)
 	}
 	return m, nil
-}
-
-// canonicalLineEnds turns bare LF and bare CR into CRLF, the form RFC 5322
-// requires and IMAP clients expect, so stored messages are uniform.
-func canonicalLineEnds(b []byte) []byte {
-	bare := false
-	for i, c := range b {
-		if c == '\n' && (i == 0 || b[i-1] != '\r') || c == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
-			bare = true
-			break
-		}
-	}
-	if !bare {
-		return b
-	}
-	out := make([]byte, 0, len(b)+len(b)/40)
-	for i := 0; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '\r' && i+1 < len(b) && b[i+1] == '\n':
-			out = append(out, '\r', '\n')
-			i++
-		case c == '\r' || c == '\n':
-			out = append(out, '\r', '\n')
-		default:
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -44,47 +44,28 @@ func sanitize(s string) string {
 	}, s)
 }
 
-// dropForgedAuthResults removes Authentication-Results fields that claim to
-// come from us (our authserv-id): only ours may say what we checked
-// (RFC 8601 §5).
-func dropForgedAuthResults(raw []byte, authservID string) []byte {
-	return editHeader(raw, func(field []byte) bool { return !forgedAuthResults(field, authservID) })
-}
-
 // editHeader returns raw without the header fields keep refuses (each
-// field with its folded lines); raw itself when nothing is removed.
+// field with its folded lines); raw itself, not a copy, when nothing is
+// removed. keep sees every field, in order.
 func editHeader(raw []byte, keep func(field []byte) bool) []byte {
-	var out []byte
-	changed := false
-	for pos := 0; pos < len(raw); {
-		end := pos
-		for {
-			nl := bytes.IndexByte(raw[end:], '\n')
-			if nl < 0 {
-				end = len(raw)
-				break
+	var out []byte // nil until a field is left out
+	pos := 0
+	body := eachField(raw, func(field []byte) bool {
+		switch {
+		case keep(field):
+			if out != nil {
+				out = append(out, field...)
 			}
-			end += nl + 1
-			if end >= len(raw) || (raw[end] != ' ' && raw[end] != '\t') {
-				break
-			}
+		case out == nil:
+			out = append(make([]byte, 0, len(raw)-len(field)), raw[:pos]...)
 		}
-		field := raw[pos:end]
-		if len(bytes.TrimSpace(field)) == 0 { // the blank line: the body follows
-			out = append(out, raw[pos:]...)
-			break
-		}
-		if keep(field) {
-			out = append(out, field...)
-		} else {
-			changed = true
-		}
-		pos = end
-	}
-	if !changed {
+		pos += len(field)
+		return true
+	})
+	if out == nil {
 		return raw
 	}
-	return out
+	return append(out, raw[body:]...)
 }
 
 // fieldName returns a header field's name.

@@ -54,9 +54,17 @@ type Server struct {
 	MaxMessageSize int64
 	MaxRecipients  int
 	MaxConnsPerIP  int
-	Log            *slog.Logger
+	// Spool is the directory where messages wait while they arrive
+	// (spool.go); the system's temporary directory when empty.
+	Spool string
+	// MaxInFlight bounds the memory that received messages being
+	// delivered hold at once (spool.go: deliver.MemoryCost of each); what
+	// two messages of MaxMessageSize cost when 0.
+	MaxInFlight int64
+	Log         *slog.Logger
 
 	closing  atomic.Bool
+	inFlight byteBudget
 	mu       sync.Mutex
 	servers  []*smtp.Server
 	sessions map[*session]struct{}

@@ -1,7 +1,6 @@
 package smtpd
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"io"
@@ -146,20 +145,27 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 // Data implements smtp.Session. It reads the whole message (bounded by the
-// server's size limit) and acknowledges only after delivery committed.
+// server's size limit; spool.go) and acknowledges only after delivery
+// committed.
 func (se *session) Data(r io.Reader) error {
 	if len(se.local) == 0 && (se.env == nil || se.env.Len() == 0) {
 		io.Copy(io.Discard, r)
 		return errNoRecipients
 	}
-	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, r); err != nil {
-		return err // ErrDataTooLarge is already a 552 5.3.4 reply
+	sp, err := se.s.spool(r)
+	if err != nil {
+		return err
 	}
+	defer sp.Close()
 	// A transaction in flight completes even while shutting down, within
 	// the shutdown's grace.
 	ctx, cancel := se.s.context(dataTimeout)
 	defer cancel()
+	raw, release, err := se.s.load(ctx, sp)
+	if err != nil {
+		return err
+	}
+	defer release()
 	trace := send.Trace{
 		Helo:       se.conn.Hostname(),
 		RemoteAddr: se.conn.Conn().RemoteAddr().String(),
@@ -167,11 +173,11 @@ func (se *session) Data(r io.Reader) error {
 		ID:         se.id + "-" + newID()[:6],
 	}
 	if se.env != nil {
-		return reply(se.s.Send.Submit(ctx, se.actor(), se.env, trace, buf.Bytes()))
+		return reply(se.s.Send.Submit(ctx, se.actor(), se.env, trace, raw))
 	}
 	env := deliver.Envelope{From: se.from, Recipients: se.local, Helo: trace.Helo, RemoteAddr: trace.RemoteAddr,
 		Protocol: trace.Protocol, ID: trace.ID, Inbound: true}
-	results, err := se.s.Deliver.Deliver(ctx, &env, buf.Bytes())
+	results, err := se.s.Deliver.Deliver(ctx, &env, raw)
 	if err != nil {
 		return reply(err)
 	}

@@ -1,0 +1,158 @@
+package smtpd
+
+// Receiving a message's content (DATA, BDAT). It goes to a spool file as it
+// arrives, so that a slow or large transfer costs no memory while it lasts
+// (50 connections per address may be sending at once), and is then read
+// into memory once, at its exact size: a growing buffer would hold up to
+// three times the message while it doubles (issue 13). Messages are held
+// in memory for delivery within a budget (MaxInFlight, counted with
+// deliver.MemoryCost); past it they wait in the spool for their turn, so
+// that memory stays bounded however many clients send at once.
+//
+// Invariant: every byte counted in the budget is given back when the
+// transaction's delivery returns (the release func of load).
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"postroom/internal/deliver"
+)
+
+// spoolDir is where messages wait while they arrive.
+func (s *Server) spoolDir() string {
+	if s.Spool != "" {
+		return s.Spool
+	}
+	return os.TempDir()
+}
+
+// spooled is a message's content in its spool file.
+type spooled struct {
+	f        *os.File
+	size     int64
+	unlinked bool
+}
+
+// spool reads a message's content from r into a spool file. Its errors are
+// replies: the client's message too big (552 5.3.4), a spool that cannot
+// be written (451 4.3.0: a full disk must never lose an acknowledged
+// message).
+func (s *Server) spool(r io.Reader) (*spooled, error) {
+	dir := s.spoolDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, reply(fmt.Errorf("spool: %w", err))
+	}
+	f, err := os.CreateTemp(dir, "data-*")
+	if err != nil {
+		return nil, reply(fmt.Errorf("spool: %w", err))
+	}
+	// Unlinked at once where the system allows it (the file lives while it
+	// is open, and a crash leaves nothing behind); otherwise by Close.
+	sp := &spooled{f: f, unlinked: os.Remove(f.Name()) == nil}
+	w := &spoolWriter{f: f}
+	sp.size, err = io.Copy(w, r)
+	if w.err != nil {
+		err = reply(fmt.Errorf("spool: %w", w.err))
+	}
+	// Otherwise smtp.ErrDataTooLarge is already 552 5.3.4, and any other
+	// error is the connection's: nobody reads the reply.
+	if err != nil {
+		sp.Close()
+		return nil, err
+	}
+	return sp, nil
+}
+
+// Close removes the spool file.
+func (sp *spooled) Close() {
+	sp.f.Close()
+	if !sp.unlinked {
+		os.Remove(sp.f.Name())
+	}
+}
+
+// load reads the message into memory once the server's budget has room
+// for what delivering it may cost (deliver.MemoryCost), and holds that
+// room until release is called. Errors are replies (451 4.3.0: no room
+// before ctx ended, or the spool unreadable).
+func (s *Server) load(ctx context.Context, sp *spooled) (raw []byte, release func(), err error) {
+	release, err = s.inFlight.acquire(ctx, deliver.MemoryCost(sp.size), s.maxInFlight())
+	if err != nil {
+		return nil, nil, reply(fmt.Errorf("waiting to deliver %d bytes: %w", sp.size, err))
+	}
+	raw = make([]byte, sp.size)
+	if _, err := sp.f.ReadAt(raw, 0); err != nil && sp.size > 0 {
+		release()
+		return nil, nil, reply(fmt.Errorf("spool: %w", err))
+	}
+	return raw, release, nil
+}
+
+// maxInFlight is the budget: what two messages of the largest size cost.
+func (s *Server) maxInFlight() int64 {
+	if s.MaxInFlight > 0 {
+		return s.MaxInFlight
+	}
+	return 2 * deliver.MemoryCost(max(s.MaxMessageSize, 1<<20))
+}
+
+// byteBudget counts the bytes of memory that messages being delivered hold.
+type byteBudget struct {
+	mu   sync.Mutex
+	used int64
+	wake chan struct{} // closed and replaced when bytes are given back
+}
+
+// acquire waits until n bytes (at most limit: a message costing more than
+// the whole budget waits for all of it) fit, or ctx ends.
+func (b *byteBudget) acquire(ctx context.Context, n, limit int64) (release func(), err error) {
+	n = min(n, limit)
+	for {
+		b.mu.Lock()
+		if b.used+n <= limit {
+			b.used += n
+			b.mu.Unlock()
+			var once sync.Once
+			return func() { once.Do(func() { b.give(n) }) }, nil
+		}
+		if b.wake == nil {
+			b.wake = make(chan struct{})
+		}
+		wake := b.wake
+		b.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (b *byteBudget) give(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+	if b.wake != nil {
+		close(b.wake)
+		b.wake = nil
+	}
+}
+
+// spoolWriter writes to the spool file and remembers its own failure, to
+// tell a full disk (451) from a client that went away.
+type spoolWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *spoolWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
