@@ -43,7 +43,7 @@ func (s *Server) newSession(c *imapserver.Conn) (imapserver.Session, *imapserver
 	ctx, cancel := context.WithCancel(context.Background())
 	se := &session{s: s, conn: c, ctx: ctx, stop: cancel}
 	s.track(se, true)
-	return se, nil, nil
+	return loginChecked{se}, nil, nil // every command checks the login first (login_check.go)
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

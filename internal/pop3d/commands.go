@@ -118,6 +118,10 @@ func loginError(err error) string {
 		return "[AUTH] Mail client access is turned off for this account (Settings > Mail server information > Use mail clients)"
 	case errors.Is(err, auth.ErrTLSRequired):
 		return "[AUTH] Use STLS or port 995 before sending a password"
+	case errors.Is(err, auth.ErrTooManyFailures):
+		return "[SYS/TEMP] Too many failed logins for this account or from your address; try again later"
+	case errors.Is(err, auth.ErrBusy):
+		return "[SYS/TEMP] Too many logins at once; try again in a few seconds"
 	}
 	return "[SYS/TEMP] Temporary problem, try again later"
 }

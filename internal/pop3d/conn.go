@@ -153,6 +153,11 @@ func (c *conn) command(line string) (quit bool) {
 		c.err("[SYS/TEMP] Server shutting down")
 		return true
 	}
+	if c.state == stateTransaction {
+		if run, quit := c.loginHolds(); !run {
+			return quit // login_check.go
+		}
+	}
 	switch verb {
 	case "QUIT":
 		return c.quit()

@@ -24,9 +24,11 @@ type Mailboxes interface {
 	POP3Delete(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) error
 }
 
-// Logins is what POP3 asks of the authentication service.
+// Logins is what POP3 asks of the authentication service: a login, and
+// before every command whether it still holds (login_check.go).
 type Logins interface {
 	Login(ctx context.Context, r auth.Request) (*store.Account, error)
+	Recheck(ctx context.Context, acct *store.Account, p auth.Protocol) error
 	PlaintextAllowed(remote net.Addr, tls bool) bool
 }
 

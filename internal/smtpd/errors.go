@@ -39,6 +39,11 @@ func reply(err error) error {
 		return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Mail client access is turned off for this account (Settings > Mail server information)"}
 	case errors.Is(err, auth.ErrTLSRequired):
 		return errTLSRequired
+	case errors.Is(err, auth.ErrTooManyFailures):
+		// RFC 4954 §6: a temporary authentication failure
+		return &smtp.SMTPError{Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many failed logins for this account or from your address; try again later"}
+	case errors.Is(err, auth.ErrBusy):
+		return &smtp.SMTPError{Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many logins at once; try again in a few seconds"}
 	}
 	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary local problem, please try again later"}
 }

@@ -89,6 +89,9 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 	if se.role != RoleMX && se.user == nil {
 		return errAuthRequired
 	}
+	if err := se.loginHolds(); err != nil {
+		return err // login_check.go
+	}
 	utf8Opt := opts != nil && opts.UTF8
 	if !utf8Opt && !isASCII(from) {
 		return errNeedUTF8
@@ -123,6 +126,9 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 
 // Rcpt implements smtp.Session.
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if err := se.loginHolds(); err != nil {
+		return err
+	}
 	if !se.utf8 && !isASCII(to) {
 		return errNeedUTF8
 	}
@@ -148,6 +154,9 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 // server's size limit; spool.go) and acknowledges only after delivery
 // committed.
 func (se *session) Data(r io.Reader) error {
+	if err := se.loginHolds(); err != nil {
+		return err
+	}
 	if len(se.local) == 0 && (se.env == nil || se.env.Len() == 0) {
 		io.Copy(io.Discard, r)
 		return errNoRecipients

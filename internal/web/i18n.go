@@ -10,6 +10,8 @@ var messages = map[string]map[string]string{
 	"ko": {
 		"invalid_credentials": "메일 주소 또는 비밀번호가 올바르지 않습니다.",
 		"suspended":           "사용이 중지된 계정입니다. 메일 관리자에게 문의하세요.",
+		"too_many_failures":   "로그인 실패가 너무 많아 지금은 로그인할 수 없습니다. 잠시 후 다시 시도하거나 평소 접속하던 곳에서 로그인하세요.",
+		"busy":                "로그인 요청이 몰려 있습니다. 몇 초 후 다시 시도하세요.",
 		"access_denied":       "접속 허용 규칙에 따라 지금 이곳에서는 접속할 수 없습니다. 메일 관리자에게 문의하세요.",
 		"unauthenticated":     "로그인이 필요합니다.",
 		"csrf":                "보안 토큰이 없거나 올바르지 않습니다. 페이지를 새로 고친 후 다시 시도하세요.",
@@ -53,6 +55,8 @@ var messages = map[string]map[string]string{
 	"en": {
 		"invalid_credentials": "The e-mail address or password is not correct.",
 		"suspended":           "This account is suspended. Contact your mail administrator.",
+		"too_many_failures":   "Too many failed logins: logging in is paused for now. Try again later, or log in from where you usually do.",
+		"busy":                "Too many logins at once. Please try again in a few seconds.",
 		"access_denied":       "Your organisation's access rules do not allow a login from here at this time. Contact your mail administrator.",
 		"unauthenticated":     "Please log in.",
 		"csrf":                "The security token is missing or wrong. Reload the page and try again.",

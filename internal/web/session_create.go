@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"postroom/internal/actor"
 	"postroom/internal/auth"
@@ -46,6 +48,14 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, auth.ErrAccessDenied):
 		s.fail(w, r, http.StatusForbidden, "access_denied")
 		return
+	case errors.Is(err, auth.ErrTooManyFailures):
+		retryAfter(w, auth.RetryAfter(err))
+		s.fail(w, r, http.StatusTooManyRequests, "too_many_failures")
+		return
+	case errors.Is(err, auth.ErrBusy):
+		retryAfter(w, auth.RetryAfter(err))
+		s.fail(w, r, http.StatusServiceUnavailable, "busy")
+		return
 	case err != nil:
 		s.log().Error("web login", "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "internal")
@@ -88,4 +98,12 @@ func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	setCookie(w, r, "", -1)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// retryAfter tells the client when to try again (RFC 9110 §10.2.3), in
+// whole seconds.
+func retryAfter(w http.ResponseWriter, d time.Duration) {
+	if d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
 }
