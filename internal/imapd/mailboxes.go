@@ -66,6 +66,8 @@ func storeError(err error) error {
 		return no(imap.ResponseCodeCannot, "Special folders (Inbox, Sent, Drafts, Trash, Spam, Archive) cannot be deleted or renamed")
 	case errors.Is(err, store.ErrHasChildren):
 		return no(imap.ResponseCodeHasChildren, "Mailbox has subfolders; delete them first")
+	case errors.Is(err, mail.ErrFolderName):
+		return no(imap.ResponseCodeCannot, "Folder names are UTF-8 and have no level that is only dots (. or ..)")
 	case errors.Is(err, store.ErrInvalid):
 		return no(imap.ResponseCodeCannot, "Invalid mailbox name")
 	case errors.Is(err, store.ErrOverQuota):

@@ -6,10 +6,11 @@
 // is, which folders an account has, what a search finds.
 //
 // Files: mail.go (append), append_raw.go (raw bytes in), read.go (reading),
-// messages.go and mailboxes.go (changes), seen.go (the Read hook),
-// trash.go, spam.go, pop3.go (what a user's delete or report means),
-// search.go and criteria.go (searching), inline.go (the webmail's inline
-// image capability), drafts.go, reindex.go.
+// messages.go and mailboxes.go (changes), folder_name.go (what a folder
+// may be called), seen.go (the Read hook), trash.go, spam.go, pop3.go
+// (what a user's delete or report means), search.go and criteria.go
+// (searching), inline.go (the webmail's inline image capability),
+// drafts.go, reindex.go.
 //
 // Invariants:
 //   - An event is published, and a hook called, only after the store

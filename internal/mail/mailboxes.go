@@ -15,10 +15,14 @@ func (s *Service) publish(e events.Event) {
 	}
 }
 
-// CreateMailbox creates a user folder (and missing parents).
+// CreateMailbox creates a user folder (and missing parents) whose name
+// FolderName allows.
 func (s *Service) CreateMailbox(ctx context.Context, a actor.Actor, name string) (*store.Mailbox, error) {
 	accountID, err := owner(a)
 	if err != nil {
+		return nil, err
+	}
+	if name, err = FolderName(name); err != nil {
 		return nil, err
 	}
 	mb, err := s.Store.CreateMailbox(ctx, accountID, name)
@@ -29,12 +33,15 @@ func (s *Service) CreateMailbox(ctx context.Context, a actor.Actor, name string)
 	return mb, nil
 }
 
-// RenameMailbox renames a folder with its children. Renaming INBOX moves
-// its messages into a new folder of the new name and leaves INBOX empty
-// (RFC 9051 §6.3.6).
+// RenameMailbox renames a folder with its children, to a name FolderName
+// allows. Renaming INBOX moves its messages into a new folder of the new
+// name and leaves INBOX empty (RFC 9051 §6.3.6).
 func (s *Service) RenameMailbox(ctx context.Context, a actor.Actor, mailboxID int64, newName string) error {
 	accountID, err := owner(a)
 	if err != nil {
+		return err
+	}
+	if newName, err = FolderName(newName); err != nil {
 		return err
 	}
 	mb, err := s.Store.Mailbox(ctx, accountID, mailboxID)

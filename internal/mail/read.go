@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -64,17 +65,22 @@ func (s *Service) Mailbox(ctx context.Context, a actor.Actor, id int64) (*store.
 }
 
 // MailboxByName finds one of the actor's mailboxes by its full name
-// (INBOX in any case).
+// (INBOX in any case), as given or in its NFC form (FolderName).
 func (s *Service) MailboxByName(ctx context.Context, a actor.Actor, name string) (*store.Mailbox, error) {
 	accountID, err := owner(a)
 	if err != nil {
 		return nil, err
 	}
-	mb, err := s.Store.MailboxByName(ctx, accountID, name)
-	if err != nil {
-		return nil, fmt.Errorf("mailbox %q: %w", name, err)
+	for _, n := range lookupNames(name) {
+		mb, err := s.Store.MailboxByName(ctx, accountID, n)
+		if err == nil {
+			return mb, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("mailbox %q: %w", name, err)
+		}
 	}
-	return mb, nil
+	return nil, fmt.Errorf("mailbox %q: %w", name, store.ErrNotFound)
 }
 
 // MailboxByRole finds the actor's special mailbox of a role.
