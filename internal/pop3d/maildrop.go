@@ -15,7 +15,8 @@ type maildrop struct {
 }
 
 type item struct {
-	id      int64 // row id: the UIDL
+	id      int64 // the message, wherever it is by RETR time
+	uidl    string
 	uid     uint32
 	size    int64
 	deleted bool
@@ -30,7 +31,7 @@ func loadMaildrop(ctx context.Context, m Mailboxes, a actor.Actor) (*maildrop, e
 	}
 	d := &maildrop{mailboxID: md.MailboxID, msgs: make([]item, 0, len(md.Messages))}
 	for _, e := range md.Messages {
-		d.msgs = append(d.msgs, item{id: e.ID, uid: e.UID, size: e.Size})
+		d.msgs = append(d.msgs, item{id: e.ID, uidl: e.UIDL, uid: e.UID, size: e.Size})
 	}
 	return d, nil
 }
@@ -77,4 +78,7 @@ func (d *maildrop) deletedUIDs() []uint32 {
 	return out
 }
 
-func uidl(it *item) string { return strconv.FormatInt(it.id, 10) }
+// uidl is the message's unique-id (RFC 1939 §7): the store's opaque one
+// (store.NewUIDL), or for mail stored before opaque UIDLs the decimal id
+// its clients already know. Never the UID (a move changes it).
+func uidl(it *item) string { return it.uidl }

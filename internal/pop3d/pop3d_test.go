@@ -175,7 +175,7 @@ func TestTransaction_commands(t *testing.T) {
 	if l := c.multi(); len(l) != 2 || l[0] != fmt.Sprintf("1 %d", first.Size) {
 		t.Fatalf("LIST %q", l)
 	}
-	expect(t, c.cmd("UIDL 1"), fmt.Sprintf("+OK 1 %d", first.ID))
+	expect(t, c.cmd("UIDL 1"), "+OK 1 "+h.uidl(first))
 	expect(t, c.cmd("RETR 1"), fmt.Sprintf("+OK %d octets", first.Size))
 	if body := c.multi(); strings.Join(body, "\n") != "Subject: one\n\nline1\n.leading dot\nline3" {
 		t.Fatalf("RETR %q", body)
@@ -273,9 +273,31 @@ func (h *harness) loginAfterInUse() *client {
 	}
 }
 
+// uidl is the UIDL the store gave m.
+func (h *harness) uidl(m *store.Message) string {
+	h.t.Helper()
+	list, err := h.st.Listing(h.ctx, m.AccountID, m.MailboxID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, e := range list {
+		if e.ID == m.ID {
+			return e.UIDL
+		}
+	}
+	h.t.Fatalf("message %d is not in mailbox %d", m.ID, m.MailboxID)
+	return ""
+}
+
+// A message's UIDL survives a move out of INBOX and back (by IMAP or the
+// webmail): a "leave a copy on the server" client never downloads it twice.
 func TestUIDL_stableAcrossMoves(t *testing.T) {
 	h := start(t)
 	m := h.deliver("Subject: a\r\n\r\na\r\n")
+	c := h.dial()
+	c.login()
+	before := c.cmd("UIDL 1")
+	expect(t, c.cmd("QUIT"), "+OK")
 	in, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleInbox)
 	arch, _ := h.st.MailboxByRole(h.ctx, h.acct.ID, store.RoleArchive)
 	_, dst, err := h.Mail.Move(h.ctx, actor.User(h.acct), in.ID, arch.ID, []uint32{m.UID})
@@ -285,9 +307,37 @@ func TestUIDL_stableAcrossMoves(t *testing.T) {
 	if _, _, err := h.Mail.Move(h.ctx, actor.User(h.acct), arch.ID, in.ID, dst); err != nil {
 		t.Fatal(err)
 	}
+	c = h.dial()
+	c.login()
+	expect(t, c.cmd("UIDL 1"), before)
+}
+
+// UIDLs are opaque (RFC 1939 §7 asks only that they be unique): not the
+// global, sequential message id, which would tell each user how much mail
+// the server takes in for every account.
+func TestUIDL_isNotTheMessageID(t *testing.T) {
+	h := start(t)
+	other := h.Account("alice", nil)
+	var mine []*store.Message
+	for i := range 3 {
+		h.Put(other.ID, "INBOX", "Subject: hers\r\n\r\nx\r\n")
+		mine = append(mine, h.deliver(fmt.Sprintf("Subject: %d\r\n\r\nx\r\n", i)))
+	}
 	c := h.dial()
 	c.login()
-	expect(t, c.cmd("UIDL 1"), fmt.Sprintf("+OK 1 %d", m.ID))
+	expect(t, c.cmd("UIDL"), "+OK")
+	lines := c.multi()
+	seen := map[string]bool{}
+	for i, l := range lines {
+		_, u, _ := strings.Cut(l, " ")
+		if u == fmt.Sprint(mine[i].ID) || u == fmt.Sprint(mine[i].UID) || seen[u] || u == "" {
+			t.Errorf("UIDL line %q: message id %d, UID %d; want an opaque unique-id", l, mine[i].ID, mine[i].UID)
+		}
+		seen[u] = true
+	}
+	if len(lines) != 3 {
+		t.Fatalf("UIDL listed %q, want 3 messages", lines)
+	}
 }
 
 func TestSTLS_upgradesThenLogin(t *testing.T) {

@@ -259,6 +259,9 @@ type ListingEntry struct {
 	Size       int64
 	BlobKey    string
 	POP3Hidden bool
+	// UIDL is the message's POP3 unique-id (NewUIDL): kept when the
+	// message moves, new for a copy.
+	UIDL string
 }
 
 // Page selects part of a mailbox for a list view.

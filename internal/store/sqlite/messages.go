@@ -145,10 +145,11 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 			return fmt.Errorf("thread of new message: %w", err)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
-			flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject, pop3_uidl)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			nm.AccountID, nm.MailboxID, uid, modseq, nm.BlobKey, nm.Size, date, strings.Join(flags, " "),
 			hasFlag(flags, store.FlagSeen), hasFlag(flags, store.FlagDeleted),
-			string(env), nm.Envelope.MessageID, thread, nm.Preview, boolInt(nm.HasAttachment), base)
+			string(env), nm.Envelope.MessageID, thread, nm.Preview, boolInt(nm.HasAttachment), base, store.NewUIDL())
 		if err != nil {
 			return err
 		}
@@ -370,9 +371,9 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 				}
 			} else {
 				res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
-					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject)
+					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject, pop3_uidl)
 					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment,
-					base_subject FROM messages WHERE id=?`, dstID, uid, modseq, m.ID)
+					base_subject, ? FROM messages WHERE id=?`, dstID, uid, modseq, store.NewUIDL(), m.ID)
 				if err != nil {
 					return err
 				}
@@ -472,8 +473,8 @@ func (s *Store) Listing(ctx context.Context, accountID, mailboxID int64) ([]stor
 	}
 	return queryAll(ctx, s.db, func(row scanner) (*store.ListingEntry, error) {
 		var e store.ListingEntry
-		return &e, row.Scan(&e.ID, &e.UID, &e.Size, &e.BlobKey, &e.POP3Hidden)
-	}, `SELECT id, uid, size, blob_key, pop3_hidden FROM messages WHERE mailbox_id=? ORDER BY uid`, mailboxID)
+		return &e, row.Scan(&e.ID, &e.UID, &e.Size, &e.BlobKey, &e.POP3Hidden, &e.UIDL)
+	}, `SELECT id, uid, size, blob_key, pop3_hidden, pop3_uidl FROM messages WHERE mailbox_id=? ORDER BY uid`, mailboxID)
 }
 
 // HideFromPOP3 implements store.MessageStore.

@@ -113,3 +113,57 @@ func TestMigrate_oldIndexRowsCarryTheirAccount(t *testing.T) {
 		}
 	}
 }
+
+// Messages stored before opaque UIDLs keep the UIDL their POP3 clients
+// already know, their id (a new one would make every "leave a copy on the
+// server" client download the whole mailbox again), also after a move;
+// messages stored after the upgrade get an opaque one.
+func TestMigrate_oldMessagesKeepTheirUIDL(t *testing.T) {
+	uidlVersion := len(migrations) - 1
+	for i, m := range migrations {
+		if strings.Contains(m, "ADD COLUMN pop3_uidl") {
+			uidlVersion = i
+		}
+	}
+	s := openAt(t, uidlVersion, // the migrations before pop3_uidl
+		`INSERT INTO domains (id, name, language, time_zone, created_at) VALUES (1, 'example.test', 'ko', 'Asia/Seoul', 0)`,
+		`INSERT INTO accounts (id, domain_id, local_part, created_at) VALUES (1, 1, 'alice', 0)`,
+		`INSERT INTO mailboxes (id, account_id, name, role, uid_validity, uid_next, created_at)
+		 VALUES (1, 1, 'INBOX', 'inbox', 1, 3, 0), (2, 1, 'Archive', 'archive', 1, 1, 0)`,
+		`INSERT INTO messages (id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, envelope, thread_id)
+		 VALUES (17, 1, 1, 1, 1, 'k1', 1, 1, '{}', 17), (4242, 1, 1, 2, 1, 'k2', 1, 1, '{}', 4242)`,
+		`INSERT INTO blobs (key, refs) VALUES ('k1', 1), ('k2', 1)`)
+	ctx := context.Background()
+	uidls := func(mailboxID int64) map[int64]string {
+		list, err := s.Listing(ctx, 1, mailboxID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int64]string{}
+		for _, e := range list {
+			out[e.ID] = e.UIDL
+		}
+		return out
+	}
+	if got := uidls(1); got[17] != "17" || got[4242] != "4242" {
+		t.Fatalf("UIDLs after the upgrade: %v, want 17 and 4242 as before", got)
+	}
+	_, dst, err := s.MoveMessages(ctx, 1, 1, 2, []uint32{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.MoveMessages(ctx, 1, 2, 1, dst); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.AppendMessage(ctx, &store.NewMessage{AccountID: 1, MailboxID: 1, BlobKey: "k3", Size: 1, InternalDate: time.Unix(2, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := uidls(1)
+	if got[4242] != "4242" {
+		t.Errorf("UIDL of an old message moved out and back: %q, want 4242", got[4242])
+	}
+	if u := got[m.ID]; u == "" || u == fmt.Sprint(m.ID) {
+		t.Errorf("UIDL of a message stored after the upgrade: %q, want an opaque one", u)
+	}
+}

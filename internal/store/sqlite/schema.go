@@ -319,6 +319,15 @@ CREATE INDEX limit_hits_at ON limit_hits(at);
 -- account's owner logs in from are read from the access log.
 ALTER TABLE web_sessions ADD COLUMN credential TEXT NOT NULL DEFAULT '';
 CREATE INDEX logins_account_success ON logins(account_id, success, time, ip);
+`, `
+-- POP3 UIDLs (issue 13): a message's UIDL was its row id, global and
+-- sequential, which told every POP3 user how much mail the server takes
+-- in for everyone. A message stored from now on gets an opaque random one
+-- (store.NewUIDL); a message stored before keeps the one its POP3 clients
+-- already know, its id, so that "leave a copy on the server" downloads
+-- nothing twice.
+ALTER TABLE messages ADD COLUMN pop3_uidl TEXT NOT NULL DEFAULT '';
+UPDATE messages SET pop3_uidl = CAST(id AS TEXT);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {
