@@ -34,8 +34,9 @@ type Config struct {
 	MaxMessageSize int64 `toml:"max_message_size"`
 	// MaxRecipients is the most recipients of one SMTP transaction.
 	MaxRecipients int `toml:"max_recipients"`
-	// MaxConnectionsPerIP limits simultaneous connections per remote
-	// address for each protocol.
+	// MaxConnectionsPerIP limits simultaneous SMTP, IMAP and POP3
+	// connections per remote address and listener (HTTP.MaxConnectionsPerIP
+	// the web's).
 	MaxConnectionsPerIP int `toml:"max_connections_per_ip"`
 	// QueueLifetime is how long outbound mail is retried before it bounces.
 	QueueLifetime Duration `toml:"queue_lifetime"`
@@ -50,6 +51,35 @@ type Config struct {
 	Listen                Listen `toml:"listen"`
 	TLS                   TLS    `toml:"tls"`
 	Relay                 Relay  `toml:"relay"`
+	HTTP                  HTTP   `toml:"http"`
+}
+
+// HTTP bounds what one web client may take of the server (issue 13): how
+// long it may take to send a request, how many connections it may hold,
+// how large a JSON body may be.
+type HTTP struct {
+	// HeaderTimeout: the request line and header fields must arrive
+	// within it (a client that trickles them is cut off).
+	HeaderTimeout Duration `toml:"header_timeout"`
+	// ReadTimeout: a whole request, body included, must arrive within it
+	// (uploads are the largest); not the event stream, which has no body.
+	ReadTimeout Duration `toml:"read_timeout"`
+	// IdleTimeout: a keep-alive connection without a request is closed
+	// after it.
+	IdleTimeout Duration `toml:"idle_timeout"`
+	// MaxConnectionsPerIP limits simultaneous HTTP and HTTPS connections
+	// per remote address, each listener apart. It is higher than the
+	// other protocols' limit: an office behind one address opens a few
+	// per browser. A connection waiting for a request gives way to a new
+	// one beyond it.
+	MaxConnectionsPerIP int `toml:"max_connections_per_ip"`
+	// MaxEventStreamsPerUser limits the event streams (one per open
+	// webmail tab) an account holds at once on a server.
+	MaxEventStreamsPerUser int `toml:"max_event_streams_per_user"`
+	// MaxJSONSize is the largest JSON request body, in bytes (and never
+	// more than MaxMessageSize): a message being written with its HTML;
+	// files and pictures go as uploads.
+	MaxJSONSize int64 `toml:"max_json_size"`
 }
 
 // Relay is an optional smart host: when Host is set, all outbound mail goes
@@ -93,6 +123,14 @@ func Default(dataDir string) Config {
 		QueueLifetime:         Duration(5 * 24 * time.Hour),
 		UndoSend:              Duration(10 * time.Second),
 		MaxConnectionsPerUser: 20,
+		HTTP: HTTP{
+			HeaderTimeout:          Duration(20 * time.Second),
+			ReadTimeout:            Duration(10 * time.Minute),
+			IdleTimeout:            Duration(2 * time.Minute),
+			MaxConnectionsPerIP:    200,
+			MaxEventStreamsPerUser: 10,
+			MaxJSONSize:            4 << 20,
+		},
 		Listen: Listen{
 			SMTP:        "127.0.0.1:2525",
 			Submission:  "127.0.0.1:2587",
@@ -170,6 +208,23 @@ func (c Config) Validate() error {
 		default:
 			errs = append(errs, fmt.Errorf("relay.tls %q: want none, starttls or tls", c.Relay.TLS))
 		}
+	}
+	for _, d := range []struct {
+		key string
+		v   Duration
+	}{{"header_timeout", c.HTTP.HeaderTimeout}, {"read_timeout", c.HTTP.ReadTimeout}, {"idle_timeout", c.HTTP.IdleTimeout}} {
+		if d.v < Duration(time.Second) {
+			errs = append(errs, fmt.Errorf("http.%s %s: at least 1s", d.key, time.Duration(d.v)))
+		}
+	}
+	if c.HTTP.MaxConnectionsPerIP < 0 {
+		errs = append(errs, errors.New("http.max_connections_per_ip: 0 (no limit) or more"))
+	}
+	if c.HTTP.MaxEventStreamsPerUser < 1 {
+		errs = append(errs, errors.New("http.max_event_streams_per_user: at least 1"))
+	}
+	if c.HTTP.MaxJSONSize < 64<<10 {
+		errs = append(errs, fmt.Errorf("http.max_json_size %d: at least 65536", c.HTTP.MaxJSONSize))
 	}
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		errs = append(errs, errors.New("tls: set both cert and key, or neither"))

@@ -46,6 +46,10 @@ func TestLoad_badInputIsAClearError(t *testing.T) {
 		"badLifetime": "queue_lifetime = \"soon\"\n",
 		"relayNoPort": "[relay]\nhost = \"smtp.example.net\"\n",
 		"relayBadTLS": "[relay]\nhost = \"smtp.example.net:587\"\ntls = \"maybe\"\n",
+		// the web's limits (issue 13): no timeout is no protection
+		"httpNoIdleTimeout": "[http]\nidle_timeout = \"0s\"\n",
+		"httpTinyJSON":      "[http]\nmax_json_size = 100\n",
+		"httpNoStreams":     "[http]\nmax_event_streams_per_user = 0\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "c.toml")

@@ -32,7 +32,8 @@ max_message_size = %d
 # Most recipients of one message.
 max_recipients = %d
 
-# Simultaneous connections per remote address, per protocol.
+# Simultaneous SMTP, IMAP and POP3 connections per remote address and
+# listener ([http] below has its own).
 max_connections_per_ip = %d
 
 # How long mail to the internet is retried before it is returned to the
@@ -78,9 +79,23 @@ host = ""
 username = ""
 password = ""
 tls = %s   # "none", "starttls" or "tls"
+
+# What one web client may take of the server (the http and https listeners).
+[http]
+header_timeout = %s  # the request line and header fields must arrive within it
+read_timeout = %s    # a whole request with its body (uploads); not the event stream
+idle_timeout = %s    # a keep-alive connection without a request is closed
+# Connections per remote address and listener: an office behind one
+# address opens a few per browser; one waiting for a request gives way to a
+# new one beyond this.
+max_connections_per_ip = %d
+max_event_streams_per_user = %d  # open webmail tabs with live new mail, per account
+max_json_size = %d  # largest JSON body (a message being written); files go as uploads
 `, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser,
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
-		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), q(d.Relay.TLS))
+		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), q(d.Relay.TLS),
+		q(time.Duration(d.HTTP.HeaderTimeout).String()), q(time.Duration(d.HTTP.ReadTimeout).String()),
+		q(time.Duration(d.HTTP.IdleTimeout).String()), d.HTTP.MaxConnectionsPerIP, d.HTTP.MaxEventStreamsPerUser, d.HTTP.MaxJSONSize)
 }
 
 func q(s string) string { return strconv.Quote(s) }
