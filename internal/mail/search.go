@@ -26,13 +26,19 @@ type SearchRequest struct {
 }
 
 // Search finds the actor's messages with the index, newest first, with
-// the total and the count per mailbox.
+// the total and the count per mailbox. A search in a folder that is not
+// the actor's is store.ErrNotFound, as for every other id.
 func (s *Service) Search(ctx context.Context, a actor.Actor, r SearchRequest) (*store.SearchResult, error) {
 	accountID, err := owner(a)
 	if err != nil {
 		return nil, err
 	}
 	q := r.Query
+	if q.MailboxID != 0 {
+		if _, err := s.Store.Mailbox(ctx, accountID, q.MailboxID); err != nil {
+			return nil, fmt.Errorf("search: mailbox %d: %w", q.MailboxID, err)
+		}
+	}
 	if r.Since != "" || r.Until != "" {
 		acct, err := s.Store.Account(ctx, accountID)
 		if err != nil {

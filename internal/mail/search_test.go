@@ -212,6 +212,22 @@ func TestSearch_badDayIsInvalid(t *testing.T) {
 	}
 }
 
+// A search in another account's folder is not found, as that folder is
+// for every other call (it used to answer an empty result).
+func TestSearch_anotherAccountsMailboxIsNotFound(t *testing.T) {
+	b := testbed.New(t)
+	alice, bob := b.Account("alice", nil), b.Account("bob", nil)
+	m := b.Put(alice.ID, "INBOX", "Subject: 견적서\r\n\r\n견적서\r\n")
+	_, err := b.Mail.Search(b.Ctx, actor.User(bob), mail.SearchRequest{Query: store.SearchQuery{MailboxID: m.MailboxID, Text: search.Parse("견적서")}})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("bob searching alice's INBOX: %v, want ErrNotFound", err)
+	}
+	res, err := b.Mail.Search(b.Ctx, actor.User(alice), mail.SearchRequest{Query: store.SearchQuery{MailboxID: m.MailboxID, Text: search.Parse("견적서")}})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("alice's own search: %+v, %v", res, err)
+	}
+}
+
 // setDate gives a message another internal date, by storing it again.
 func setDate(b *testbed.Bed, accountID int64, m *store.Message, at time.Time) error {
 	raw, err := b.Mail.Bytes(b.Ctx, actor.System(accountID, "test"), m)

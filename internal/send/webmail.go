@@ -45,6 +45,11 @@ func (s *Service) Send(ctx context.Context, a actor.Actor, req *Request) (*Sent,
 			sendAt = req.SendAt
 		}
 	}
+	if req.DraftID != 0 { // it goes once sent: it must be the actor's draft
+		if _, err := s.Mail.Draft(ctx, a, req.DraftID); err != nil {
+			return nil, refError("draft_id", err)
+		}
+	}
 	c, err := s.build(ctx, a, acct, req, false, sendAt, nil)
 	if err != nil {
 		return nil, err

@@ -34,10 +34,15 @@ func TestCompose_anotherAccountsReferencesAre404(t *testing.T) {
 		{"her message's inline part", map[string]any{"to": to, "html": pathf(`<img src="/api/v1/messages/%d/cid/x">`, withFile.ID)}, "html"},
 		{"reply to her message", map[string]any{"to": to, "in_reply_to": withFile.ID}, "in_reply_to"},
 		{"forward her message", map[string]any{"to": to, "forward_of": withFile.ID, "forward_as_attachment": true}, "forward_of"},
+		// a send "from" her draft (was sent, and her draft left alone)
+		{"her draft", map[string]any{"to": to, "draft_id": draft.ID}, "draft_id"},
 	} {
 		code, _, bad := bob.send(tc.body)
 		if code != 404 || bad.Code != "not_found" || bad.Field != tc.field {
 			t.Errorf("send with %s: %d %+v", tc.name, code, bad)
+		}
+		if tc.field == "draft_id" {
+			continue // for sending only
 		}
 		var e errorAnswer
 		if code := bob.do("POST", "/api/v1/drafts", tc.body, &e); code != 404 || e.Error.Field != tc.field {

@@ -273,6 +273,10 @@ func TestTenancy_anotherAccountsIDsAre404(t *testing.T) {
 		{"GET", fmt.Sprintf("/api/v1/messages/%d/raw", m.ID)},
 		{"GET", fmt.Sprintf("/api/v1/messages/%d/attachments/1", m.ID)},
 		{"GET", fmt.Sprintf("/api/v1/mailboxes/%d/messages", aliceInbox.ID)},
+		// a search in her folder (was 200 with nothing found: the folder's
+		// existence showed through)
+		{"GET", fmt.Sprintf("/api/v1/search?q=secret&mailbox=%d", aliceInbox.ID)},
+		{"GET", fmt.Sprintf("/api/v1/search?mailbox=%d", aliceInbox.ID)},
 		{"DELETE", fmt.Sprintf("/api/v1/mailboxes/%d", aliceInbox.ID)},
 		{"PATCH", fmt.Sprintf("/api/v1/mailboxes/%d", aliceInbox.ID)},
 	} {
