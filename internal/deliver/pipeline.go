@@ -53,6 +53,7 @@ type Pipeline struct {
 	Resolver resolver.Resolver
 	Log      *slog.Logger
 	now      func() time.Time
+	sleep    func(context.Context, time.Duration) // pause's, in tests
 }
 
 // Envelope is what the SMTP transaction (or another entry point) says about
@@ -120,19 +121,54 @@ func (p *Pipeline) Deliver(ctx context.Context, env *Envelope, raw []byte) ([]Re
 	if err != nil {
 		return nil, err
 	}
+	results := p.deliverAll(ctx, env, parsed, key, size)
+	p.bounceRejected(ctx, env.From, raw, results, false)
+	return results, nil
+}
+
+// deliverAll stores the message for every recipient of env, one Result
+// each. An account gets one copy however many of the recipients reach it
+// (issue 13, item 7: RCPT TO one address a thousand times, or in every
+// case, is one copy; so is postmaster@ beside the administrator's own
+// address); the repeats share its result. A recipient that reaches several
+// accounts (postmaster@) succeeds when any of them got the message.
+func (p *Pipeline) deliverAll(ctx context.Context, env *Envelope, parsed *message.Message, key string, size int64) []Result {
+	type outcome struct {
+		m   *store.Message
+		err error
+	}
+	done := map[int64]outcome{}
 	results := make([]Result, 0, len(env.Recipients))
 	for _, r := range env.Recipients {
 		res := Result{Recipient: r}
-		res.Message, res.Err = p.deliverOne(ctx, env, r, parsed, key, size)
-		if res.Err != nil {
-			p.log().Info("delivery refused", "id", env.ID, "rcpt", r.Address, "err", res.Err)
-		} else {
-			p.log().Info("delivered", "id", env.ID, "rcpt", r.Address, "size", size)
+		ok := false
+		for _, one := range r.accounts() {
+			o, seen := done[one.Account.ID]
+			if !seen {
+				o.m, o.err = p.deliverOne(ctx, env, one, parsed, key, size)
+				done[one.Account.ID] = o
+				if o.err != nil {
+					p.log().Info("delivery refused", "id", env.ID, "rcpt", r.Address, "account", one.Account.Address(), "err", o.err)
+				} else {
+					p.log().Info("delivered", "id", env.ID, "rcpt", r.Address, "account", one.Account.Address(), "size", size)
+				}
+			}
+			switch {
+			case o.err == nil:
+				ok = true
+				if res.Message == nil {
+					res.Message = o.m
+				}
+			case res.Err == nil:
+				res.Err = o.err
+			}
+		}
+		if ok {
+			res.Err = nil
 		}
 		results = append(results, res)
 	}
-	p.bounceRejected(ctx, env.From, raw, results, false)
-	return results, nil
+	return results
 }
 
 // bounceRejected hands the recipients that failed to the Bounce hook when

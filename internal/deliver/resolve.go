@@ -1,6 +1,7 @@
 package deliver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -8,10 +9,23 @@ import (
 	"postroom/internal/store"
 )
 
-// Recipient is a resolved local recipient.
+// Recipient is a resolved local recipient: an address and the accounts
+// it reaches, its own, or for postmaster@ a hosted domain that has no
+// account of that name, the domain's administrators (RFC 5321 §4.5.1):
+// Account is the first of them, Also the others.
 type Recipient struct {
 	Address string // as given in RCPT TO
 	Account *store.Account
+	Also    []*store.Account
+}
+
+// accounts are the accounts the recipient reaches, each on its own.
+func (r *Recipient) accounts() []*Recipient {
+	out := []*Recipient{{Address: r.Address, Account: r.Account}}
+	for _, a := range r.Also {
+		out = append(out, &Recipient{Address: r.Address, Account: a})
+	}
+	return out
 }
 
 // SplitAddress splits local@domain; the domain is lower-cased. ok is false
@@ -58,17 +72,76 @@ func (p *Pipeline) Resolve(ctx context.Context, addr string, size int64) (*Recip
 		return nil, ErrRelayDenied
 	}
 	acct, err := p.Store.AccountByAddress(ctx, addr)
+	if errors.Is(err, store.ErrNotFound) && isPostmaster(addr) {
+		return p.postmaster(ctx, addr, domain, size)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrUnknownRecipient
 	}
 	if err != nil {
 		return nil, temporary(err)
 	}
-	if !acct.Enabled {
-		return nil, ErrSuspended
-	}
-	if acct.QuotaBytes > 0 && acct.Usage.Bytes+max(size, 1) > acct.QuotaBytes {
-		return nil, ErrOverQuota
+	if err := canReceive(acct, size); err != nil {
+		return nil, err
 	}
 	return &Recipient{Address: addr, Account: acct}, nil
+}
+
+// canReceive refuses a suspended account and one a message of size bytes
+// would take over its quota.
+func canReceive(acct *store.Account, size int64) error {
+	if !acct.Enabled {
+		return ErrSuspended
+	}
+	if acct.QuotaBytes > 0 && acct.Usage.Bytes+max(size, 1) > acct.QuotaBytes {
+		return ErrOverQuota
+	}
+	return nil
+}
+
+// isPostmaster reports whether addr's local part is postmaster, in any
+// case (RFC 5321 §4.5.1).
+func isPostmaster(addr string) bool {
+	local, _, _ := SplitAddress(addr)
+	return strings.EqualFold(local, "postmaster")
+}
+
+// postmaster resolves postmaster@domain, when no account has that name, to
+// the domain's administrators who can receive the message: RFC 5321
+// §4.5.1 requires the address on every domain a server receives mail for.
+// A domain without one is refused as an unknown recipient; when every one
+// is suspended or full, the first's refusal.
+func (p *Pipeline) postmaster(ctx context.Context, addr, domain string, size int64) (*Recipient, error) {
+	d, err := p.Store.Domain(ctx, domain)
+	if err != nil {
+		return nil, temporary(err)
+	}
+	accts, err := p.Store.Accounts(ctx, d.ID)
+	if err != nil {
+		return nil, temporary(err)
+	}
+	var r *Recipient
+	var refused error
+	for i := range accts {
+		a := &accts[i]
+		if !a.Admin {
+			continue
+		}
+		if err := canReceive(a, size); err != nil {
+			refused = cmp.Or(refused, err)
+			continue
+		}
+		if r == nil {
+			r = &Recipient{Address: addr, Account: a}
+		} else {
+			r.Also = append(r.Also, a)
+		}
+	}
+	switch {
+	case r != nil:
+		return r, nil
+	case refused != nil:
+		return nil, refused
+	}
+	return nil, ErrUnknownRecipient
 }

@@ -97,15 +97,12 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 	if err != nil {
 		return nil, err
 	}
-	res := &SubmitResult{}
+	res := &SubmitResult{Local: p.deliverAll(ctx, &s.Envelope, parsed, key, size)}
 	var firstErr error
 	delivered := 0
-	for _, r := range s.Recipients {
-		m, err := p.deliverOne(ctx, &s.Envelope, r, parsed, key, size)
-		res.Local = append(res.Local, Result{Recipient: r, Message: m, Err: err})
-		if err != nil {
-			p.log().Info("delivery refused", "id", s.ID, "rcpt", r.Address, "err", err)
-			firstErr = cmp.Or(firstErr, err)
+	for _, r := range res.Local {
+		if r.Err != nil {
+			firstErr = cmp.Or(firstErr, r.Err)
 		} else {
 			delivered++
 		}

@@ -8,7 +8,6 @@ package smtpd
 
 import (
 	"errors"
-	"net"
 
 	"github.com/emersion/go-smtp"
 
@@ -34,30 +33,9 @@ func (se *session) loginHolds() error {
 	case errors.Is(err, auth.ErrLoginEnded):
 		se.s.log().Info("smtp login ended", "id", se.id, "user", se.user.Address(), "why", err)
 		se.user = nil
-		closeAfterReply(se.conn.Conn())
-		return errLoginEnded
+		return se.endWith(errLoginEnded)
 	default:
 		se.s.log().Error("smtp recheck", "id", se.id, "user", se.user.Address(), "err", err)
 		return reply(err)
-	}
-}
-
-// closeAfterReply shuts the reading side of c's TCP connection: go-smtp
-// writes the reply, then its next read ends the connection (the library
-// closes by itself only after its own 421s).
-func closeAfterReply(c net.Conn) {
-	for c != nil {
-		switch x := c.(type) {
-		case interface{ CloseRead() error }:
-			x.CloseRead()
-			return
-		case interface{ NetConn() net.Conn }: // *tls.Conn
-			c = x.NetConn()
-		case interface{ Unwrap() net.Conn }: // connlimit's
-			c = x.Unwrap()
-		default:
-			c.Close() // no half-close: the reply is lost, the session ends all the same
-			return
-		}
 	}
 }

@@ -10,9 +10,10 @@ import (
 )
 
 // Delivery is the delivery pipeline as the MX uses it (internal/deliver):
-// mail from the internet for hosted addresses only.
+// mail from the internet for hosted addresses only; remote is the client's
+// "host:port".
 type Delivery interface {
-	Resolve(ctx context.Context, addr string, size int64) (*deliver.Recipient, error)
+	ResolveInbound(ctx context.Context, remote, addr string, size int64) (*deliver.Recipient, error)
 	Deliver(ctx context.Context, env *deliver.Envelope, raw []byte) ([]deliver.Result, error)
 }
 

@@ -3,8 +3,11 @@ package smtpd
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"io"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/emersion/go-sasl"
@@ -60,6 +63,26 @@ func (se *session) rejectIfIdle() {
 	}
 	se.closed = true
 	se.conn.Reject()
+}
+
+// endWith answers err's reply (a 421: RFC 5321 §3.8, the server closes
+// the channel) and closes the connection. go-smtp closes only after its own
+// 421s; half-closing the reading side is not enough on Linux, where a
+// client that goes on sending is still read. The reply go-smtp then
+// writes for the returned error goes nowhere.
+func (se *session) endWith(err error) error {
+	var e *smtp.SMTPError
+	if !errors.As(reply(err), &e) {
+		return err
+	}
+	se.mu.Lock()
+	se.closed = true
+	se.mu.Unlock()
+	c := se.conn.Conn()
+	c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "%d %d.%d.%d %s\r\n", e.Code, e.EnhancedCode[0], e.EnhancedCode[1], e.EnhancedCode[2], e.Message)
+	se.conn.Close()
+	return e
 }
 
 func (se *session) tls() bool {
@@ -141,8 +164,14 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 		return reply(se.s.Send.AddRecipient(ctx, se.actor(), se.env, to))
 	}
 	// The MX: hosted addresses only (ErrRelayDenied otherwise, RFC 5321
-	// §3.6.2: never an open relay).
-	r, err := se.s.Deliver.Resolve(ctx, to, se.size)
+	// §3.6.2: never an open relay); unknown ones counted per source
+	// address, until its RCPTs are answered 421 (deliver/unknown.go).
+	remote := se.conn.Conn().RemoteAddr().String()
+	r, err := se.s.Deliver.ResolveInbound(ctx, remote, to, se.size)
+	if errors.Is(err, deliver.ErrTooManyUnknown) {
+		se.s.log().Info("smtp closed: too many unknown recipients", "id", se.id, "remote", remote)
+		return se.endWith(err)
+	}
 	if err != nil {
 		return reply(err)
 	}
