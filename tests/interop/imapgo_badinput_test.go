@@ -33,18 +33,21 @@ func TestIMAPGoBadInput(t *testing.T) {
 	want("LOGIN after the refusals", pre.cmd("LOGIN "+igQuote(user)+" "+igQuote(testPassword)), "OK", "")
 
 	r := igLoginRaw(t, s, "bad", user)
-	// The capability's APPENDLIMIT is the largest literal the server reads
-	// (it must read every LITERAL+ literal, see below); the message limit
-	// itself is STATUS APPENDLIMIT (RFC 7889 §3.2).
+	// The capability's APPENDLIMIT and STATUS APPENDLIMIT are both the
+	// message limit, max_message_size (RFC 7889 §3.1, §3.2); the server
+	// still reads every LITERAL+ literal over it (see below).
 	caps := r.cmd("CAPABILITY")
-	if !igAnyContains(caps.Untagged, "APPENDLIMIT=") {
-		t.Errorf("CAPABILITY lists no APPENDLIMIT=N: %q", caps.Untagged)
+	if want := fmt.Sprintf("APPENDLIMIT=%d", igMaxMessageSize); !igAnyContains(caps.Untagged, want) {
+		t.Errorf("CAPABILITY lists no %s: %q", want, caps.Untagged)
 	}
 	limit := int64(-1)
 	for _, line := range r.cmd("STATUS INBOX (APPENDLIMIT)").Untagged {
 		if _, v, ok := strings.Cut(strings.ToUpper(line), "APPENDLIMIT "); ok {
 			limit, _ = strconv.ParseInt(strings.TrimRight(v, ")"), 10, 64)
 		}
+	}
+	if limit != igMaxMessageSize {
+		t.Errorf("STATUS INBOX (APPENDLIMIT): %d, want %d", limit, igMaxMessageSize)
 	}
 
 	// Authenticated, nothing selected.

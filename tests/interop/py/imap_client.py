@@ -42,7 +42,10 @@ Operations ({"op": NAME, "id": optional label copied to the result, ...})
   copy | move  set, mailbox, [uid]   -> codes (e.g. COPYUID)
   expunge                            -> expunged (sequence numbers)
   append    mailbox, [flags], [date] (IMAP date-time string, without quotes),
-            message_b64              -> codes (e.g. APPENDUID)
+            message_b64, or message_size (a plain-text message of that many
+            octets, made here: no huge argument) -> codes (e.g. APPENDUID)
+  authenticate  mechanism, response_b64 (the client's answer to the
+            server's continuation, whatever the mechanism would say)
   enable    capability               -> enabled
   uid_expunge  set                   -> expunged
   raw       cmd, args (list of strings sent as they are), [untagged]
@@ -434,8 +437,19 @@ def op_uid_expunge(m, op, r):
     return typ, data
 
 
+def generated_message(size):
+    """A plain-text message of exactly size octets, in 1000-octet lines."""
+    head = b"Subject: generated\r\n\r\n"
+    line = b"x" * 998 + b"\r\n"
+    body = line * ((size - len(head)) // len(line))
+    return head + body + b"y" * (size - len(head) - len(body))
+
+
 def op_append(m, op, r):
-    msg = base64.b64decode(op["message_b64"])
+    if "message_size" in op:
+        msg = generated_message(op["message_size"])
+    else:
+        msg = base64.b64decode(op["message_b64"])
     flags = op.get("flags") or None
     date = op.get("date")
     if date:
@@ -460,6 +474,11 @@ def op_raw(m, op, r):
     if op.get("untagged"):
         data = m._untagged_response(typ, data, op["untagged"].upper())[1]
     return typ, data
+
+
+def op_authenticate(m, op, r):
+    response = base64.b64decode(op["response_b64"])
+    return m.authenticate(op["mechanism"], lambda challenge: response)
 
 
 def op_enable(m, op, r):
@@ -490,6 +509,7 @@ OPS = {
     "enable": op_enable,
     "uid_expunge": op_uid_expunge,
     "raw": op_raw,
+    "authenticate": op_authenticate,
     "close": lambda m, op, r: m.close(),
     "unselect": lambda m, op, r: m.unselect(),
     "logout": lambda m, op, r: m.logout(),
