@@ -18,7 +18,7 @@ type accountRequest struct {
 func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 	var req accountRequest
 	if err := decode(r, &req); err != nil {
-		s.fail(w, r, http.StatusBadRequest, "bad_request")
+		s.failDecode(w, r, err)
 		return
 	}
 	acct, err := s.Accounts.SetLocale(r.Context(), sessionOf(r).actor, admin.Locale{Language: req.Language, TimeZone: req.TimeZone})

@@ -80,22 +80,16 @@ func (a *attachmentRef) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// decodeCompose reads a compose request, bounded by the message size (an
-// HTML body with pasted pictures is large). ok is false when the answer
-// was given.
+// decodeCompose reads a compose request, bounded by max_json_size (and
+// the message size): a request costs memory in proportion to it, several
+// times over while the HTML is sanitised and the message built, so the
+// bound is far below the message size; files and pasted pictures come as
+// uploads. ok is false when the answer was given.
 func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (*send.Request, bool) {
 	var req composeRequest
-	limit := s.Send.Limits(r.Context(), actorOf(sessionOf(r))).MaxMessageSize
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&req)
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		s.failTooLarge(w, r, "", limit)
-		return nil, false
-	case err != nil:
-		s.fail(w, r, http.StatusBadRequest, "bad_request")
+	limit := min(s.maxJSON(), s.Send.Limits(r.Context(), actorOf(sessionOf(r))).MaxMessageSize)
+	if err := decodeLimit(w, r, &req, limit); err != nil {
+		s.failDecode(w, r, err)
 		return nil, false
 	}
 	out := &send.Request{Subject: req.Subject, HTML: req.HTML, Text: req.Text, SendIndividually: req.SendIndividually,

@@ -27,10 +27,36 @@ import (
 // often a stream checks its session without news.
 const heartbeat = 25 * time.Second
 
-// streams ends the event streams at shutdown.
+// streams ends the event streams at shutdown, and counts each account's.
 type streams struct {
 	once, closeOnce sync.Once
 	stop            chan struct{}
+
+	mu   sync.Mutex
+	open map[int64]int // account id -> streams open on this server
+}
+
+// claim counts a new stream of the account; false when it holds max
+// already.
+func (st *streams) claim(accountID int64, max int) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.open[accountID] >= max {
+		return false
+	}
+	if st.open == nil {
+		st.open = map[int64]int{}
+	}
+	st.open[accountID]++
+	return true
+}
+
+func (st *streams) release(accountID int64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.open[accountID]--; st.open[accountID] <= 0 {
+		delete(st.open, accountID)
+	}
 }
 
 func (st *streams) stopping() <-chan struct{} {
@@ -54,7 +80,10 @@ func (s *Server) heartbeat() time.Duration {
 }
 
 // eventStream sends the account's committed changes as server-sent
-// events, until the session or the server ends.
+// events, until the session or the server ends. A stream is one
+// connection held for as long as a tab is open: an account holds at most
+// max_event_streams_per_user at once (429 beyond), and a stream is the
+// one request that http.read_timeout does not end.
 func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
@@ -69,6 +98,13 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) {
 	default:
 	}
 	sess := sessionOf(r)
+	if !s.streams.claim(sess.accountID, s.maxStreams()) {
+		s.fail(w, r, http.StatusTooManyRequests, "too_many_streams")
+		return
+	}
+	defer s.streams.release(sess.accountID)
+	// No body to read: the read deadline only ended the stream early.
+	http.NewResponseController(w).SetReadDeadline(time.Time{})
 	ch, cancel := s.Events.Subscribe(sess.accountID)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/event-stream")

@@ -3,6 +3,8 @@ package web
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -17,7 +19,11 @@ import (
 type stream struct {
 	lines <-chan string
 	ended <-chan struct{}
+	body  io.Closer
 }
+
+// close ends the stream from the client's side.
+func (s *stream) close() { s.body.Close() }
 
 func openStream(t *testing.T, c *client, base string) *stream {
 	t.Helper()
@@ -45,7 +51,7 @@ func openStream(t *testing.T, c *client, base string) *stream {
 			lines <- l
 		}
 	}()
-	return &stream{lines: lines, ended: ended}
+	return &stream{lines: lines, ended: ended, body: resp.Body}
 }
 
 // waitEnd waits for the server to end the stream: 30 s tells one that
@@ -175,5 +181,47 @@ func TestEventStream_endsAtShutdown(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("a stream asked for during shutdown: %d, want 503", resp.StatusCode)
+	}
+}
+
+// An account holds at most max_event_streams_per_user streams at once:
+// one more is 429 too_many_streams (each is a connection held while a tab
+// is open), another account is not affected, and a closed stream makes
+// room.
+func TestEvents_streamsPerAccountAreLimited(t *testing.T) {
+	f := newFixture(t)
+	f.srv.MaxStreamsPerAccount = 2
+	alice := f.login(t, "alice@example.test")
+	first := openStream(t, alice, f.ts.URL)
+	openStream(t, alice, f.ts.URL)
+	third := func() (int, string) {
+		req, _ := http.NewRequest("GET", f.ts.URL+"/api/v1/events", nil)
+		resp, err := alice.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e errorAnswer
+		if resp.StatusCode != 200 {
+			json.NewDecoder(resp.Body).Decode(&e)
+		}
+		return resp.StatusCode, e.Error.Code
+	}
+	if code, e := third(); code != 429 || e != "too_many_streams" {
+		t.Fatalf("a third stream: %d %s, want 429 too_many_streams", code, e)
+	}
+	openStream(t, f.login(t, "bob@example.test"), f.ts.URL)
+	first.close()
+	// the server learns of the close when its next write fails or its
+	// read of the connection ends: wait until a new stream is admitted
+	for i := 0; ; i++ {
+		code, _ := third()
+		if code == 200 {
+			break
+		}
+		if i == 200 {
+			t.Fatalf("a closed stream made no room: %d", code)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -24,6 +24,12 @@ var messages = map[string]map[string]string{
 		"over_quota":          "메일함 용량이 가득 찼습니다.",
 		"unknown_action":      "알 수 없는 작업입니다.",
 		"internal":            "일시적인 오류가 발생했습니다. 잠시 후 다시 시도하세요.",
+		// What a client may send and hold (decode.go, events.go).
+		"cross_origin":           "다른 사이트에서 보낸 요청은 처리하지 않습니다. 웹메일 주소로 직접 접속하세요.",
+		"unsupported_media_type": "요청 본문은 JSON(application/json)이어야 합니다.",
+		"request_timeout":        "요청이 제시간에 도착하지 않았습니다. 다시 시도하세요.",
+		"too_many_streams":       "메일 화면이 너무 많이 열려 있습니다. 쓰지 않는 창이나 탭을 닫으세요.",
+		"storage_full":           "서버의 저장 공간이 부족해 저장하지 못했습니다. 메일 관리자에게 알려 주세요.",
 		// Writing mail (send.go, drafts.go, uploads.go).
 		"header_injection":     "제목이나 주소에는 줄바꿈을 넣을 수 없습니다.",
 		"invalid_address":      "올바른 메일 주소가 아닙니다.",
@@ -69,6 +75,12 @@ var messages = map[string]map[string]string{
 		"over_quota":          "The mailbox is full.",
 		"unknown_action":      "Unknown action.",
 		"internal":            "A temporary error occurred. Please try again shortly.",
+		// What a client may send and hold (decode.go, events.go).
+		"cross_origin":           "Requests sent from another site are refused. Open the webmail's address directly.",
+		"unsupported_media_type": "The request body must be JSON (application/json).",
+		"request_timeout":        "The request did not arrive in time. Please try again.",
+		"too_many_streams":       "The webmail is open in too many windows or tabs. Close the ones you do not use.",
+		"storage_full":           "The server is out of storage space and could not save this. Please tell your mail administrator.",
 		// Writing mail (send.go, drafts.go, uploads.go).
 		"header_injection":     "Line breaks are not allowed in a subject or an address.",
 		"invalid_address":      "This is not a valid e-mail address.",

@@ -63,7 +63,11 @@ func (m mailboxRequest) fullName() string {
 // mailboxCreate adds a (nested) folder.
 func (s *Server) mailboxCreate(w http.ResponseWriter, r *http.Request) {
 	var req mailboxRequest
-	if err := decode(r, &req); err != nil || strings.Contains(req.Name, store.MailboxDelimiter) {
+	if err := decode(r, &req); err != nil {
+		s.failDecode(w, r, err)
+		return
+	}
+	if strings.Contains(req.Name, store.MailboxDelimiter) {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
@@ -79,7 +83,11 @@ func (s *Server) mailboxCreate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) mailboxUpdate(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
 	var req mailboxRequest
-	if err := decode(r, &req); err != nil || !ok || strings.Contains(req.Name, store.MailboxDelimiter) {
+	if err := decode(r, &req); err != nil {
+		s.failDecode(w, r, err)
+		return
+	}
+	if !ok || strings.Contains(req.Name, store.MailboxDelimiter) {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}

@@ -21,7 +21,11 @@ type actionRequest struct {
 // trains the filter, read is the user reading) is the mailbox service's.
 func (s *Server) messageActions(w http.ResponseWriter, r *http.Request) {
 	var req actionRequest
-	if err := decode(r, &req); err != nil || len(req.IDs) == 0 || len(req.IDs) > maxActionIDs {
+	if err := decode(r, &req); err != nil {
+		s.failDecode(w, r, err)
+		return
+	}
+	if len(req.IDs) == 0 || len(req.IDs) > maxActionIDs {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}

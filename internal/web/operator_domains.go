@@ -46,7 +46,7 @@ func (s *Server) operatorDomainCreate(w http.ResponseWriter, r *http.Request) {
 		Name string `json:"name"`
 	}
 	if err := decode(r, &req); err != nil {
-		s.fail(w, r, http.StatusBadRequest, "bad_request")
+		s.failDecode(w, r, err)
 		return
 	}
 	d, err := s.Admin.CreateDomain(r.Context(), actorOf(sessionOf(r)), req.Name)

@@ -64,7 +64,7 @@ func (s *Server) operatorAdminCreate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, forceAdmin bool) {
 	var req userCreateRequest
 	if err := decode(r, &req); err != nil {
-		s.fail(w, r, http.StatusBadRequest, "bad_request")
+		s.failDecode(w, r, err)
 		return
 	}
 	domain := r.PathValue("name")

@@ -8,7 +8,11 @@
 //   - Every /api/v1 handler but login runs for a session, and every
 //     service call names the session's actor: the service answers another
 //     account's id with not found, which is 404, revealing nothing.
-//   - Every state-changing request carries the session's CSRF token.
+//   - Every state-changing request carries the session's CSRF token, and
+//     none comes from another site (Sec-Fetch-Site, else Origin), login
+//     included; a JSON body is application/json (a page elsewhere can
+//     only post forms and text/plain without asking), one value with
+//     nothing after it, at most its route's size (decode.go).
 package web
 
 import (
@@ -18,9 +22,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
+	"postroom/internal/blob"
+	"postroom/internal/config"
 	"postroom/internal/store"
 )
 
@@ -49,6 +56,12 @@ type Server struct {
 	// sending and inline-image tokens read it, so tests move time instead
 	// of sleeping.
 	Now func() time.Time
+	// MaxJSONSize is the largest body of the writing routes (config
+	// http.max_json_size; never more than the message size limit), and
+	// MaxStreamsPerAccount the event streams an account may hold at once
+	// (http.max_event_streams_per_user). The config's defaults when 0.
+	MaxJSONSize          int64
+	MaxStreamsPerAccount int
 
 	streams streams       // events.go
 	beat    time.Duration // the event streams' heartbeat when set (tests)
@@ -59,6 +72,20 @@ func (s *Server) log() *slog.Logger {
 		return s.Log
 	}
 	return slog.Default()
+}
+
+func (s *Server) maxJSON() int64 {
+	if s.MaxJSONSize > 0 {
+		return s.MaxJSONSize
+	}
+	return config.Default("").HTTP.MaxJSONSize
+}
+
+func (s *Server) maxStreams() int {
+	if s.MaxStreamsPerAccount > 0 {
+		return s.MaxStreamsPerAccount
+	}
+	return config.Default("").HTTP.MaxEventStreamsPerUser
 }
 
 // Handler returns the routes of routes.go behind their middleware.
@@ -72,7 +99,20 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(r.method+" "+r.path, h)
 	}
 	mux.Handle("GET /", s.static())
-	return s.redirectPlain(securityHeaders(mux))
+	return s.redirectPlain(securityHeaders(s.sameOrigin(mux)))
+}
+
+// sameOrigin refuses a state-changing request that a page of another
+// site made the browser send (Sec-Fetch-Site, else Origin against Host):
+// 403 cross_origin, before any handler, login included (a forged login
+// would put the victim in the attacker's account). Programs that send
+// neither header are not browsers and pass.
+func (s *Server) sameOrigin(next http.Handler) http.Handler {
+	c := http.NewCrossOriginProtection()
+	c.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden, "cross_origin")
+	}))
+	return c.Handler(next)
 }
 
 // redirectPlain sends plain-HTTP requests from other hosts to HTTPS: a
@@ -102,6 +142,12 @@ func isLoopback(remote string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// hsts is the Strict-Transport-Security of HTTPS answers (RFC 6797): a
+// year, this host only (other names of the domain may not serve HTTPS).
+// A browser ignores it over a certificate it had to be told to accept
+// (§8.1), so the self-signed certificate of a first run locks nobody out.
+const hsts = "max-age=31536000"
+
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -109,6 +155,9 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", hsts)
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -145,6 +194,12 @@ func (s *Server) storeFail(w http.ResponseWriter, r *http.Request, err error) {
 		s.fail(w, r, http.StatusBadRequest, "invalid")
 	case errors.Is(err, store.ErrOverQuota):
 		s.fail(w, r, http.StatusInsufficientStorage, "over_quota")
+	case errors.Is(err, os.ErrDeadlineExceeded): // the body did not come in time (http.read_timeout)
+		w.Header().Set("Connection", "close")
+		s.fail(w, r, http.StatusRequestTimeout, "request_timeout")
+	case diskFull(err):
+		s.log().Error("web: out of storage", "path", r.URL.Path, "err", err)
+		s.fail(w, r, http.StatusInsufficientStorage, "storage_full")
 	default:
 		s.log().Error("web", "path", r.URL.Path, "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "internal")
@@ -156,8 +211,9 @@ func pathID(r *http.Request, name string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+// diskFull reports whether err is the server's storage that is full (the
+// message files' disk or quota, the database's): 507, as RFC 4918 §11.5
+// has it, not an internal error; the account's quota is over_quota.
+func diskFull(err error) bool {
+	return errors.Is(err, blob.ErrFull) || errors.Is(err, store.ErrFull)
 }

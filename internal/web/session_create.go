@@ -24,7 +24,7 @@ type loginRequest struct {
 func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
 	if err := decode(r, &req); err != nil {
-		s.fail(w, r, http.StatusBadRequest, "bad_request")
+		s.failDecode(w, r, err)
 		return
 	}
 	// the console speaks the login page's language (else the browser's);

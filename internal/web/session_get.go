@@ -60,7 +60,7 @@ func (s *Server) sessionUpdate(w http.ResponseWriter, r *http.Request) {
 		Language string `json:"language"`
 	}
 	if err := decode(r, &req); err != nil {
-		s.fail(w, r, http.StatusBadRequest, "bad_request")
+		s.failDecode(w, r, err)
 		return
 	}
 	if messages[req.Language] == nil {

@@ -115,6 +115,7 @@ func (c *client) mailboxID(name string) int64 {
 func TestSession_loginErrorsAreTranslatedAndCookieIsSafe(t *testing.T) {
 	f := newFixture(t)
 	req, _ := http.NewRequest("POST", f.ts.URL+"/api/v1/session", strings.NewReader(`{"email":"alice@example.test","password":"wrong"}`))
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept-Language", "ko-KR,ko;q=0.9")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -16,12 +16,13 @@ import { scenarios as reading } from './scenarios.mjs';
 import { composeScenarios } from './compose-scenarios.mjs';
 import { consoleScenarios } from './console-scenarios.mjs';
 import { dateScenarios } from './date-scenarios.mjs';
+import { securityScenarios } from './security-scenarios.mjs';
 import { Scenario } from './support.mjs';
 
 // One name, one scenario: a name in two files would silently run only the
 // last one.
 const files = { 'scenarios.mjs': reading, 'compose-scenarios.mjs': composeScenarios, 'console-scenarios.mjs': consoleScenarios,
-  'date-scenarios.mjs': dateScenarios };
+  'date-scenarios.mjs': dateScenarios, 'security-scenarios.mjs': securityScenarios };
 const scenarios = {};
 const home = {};
 for (const [file, set] of Object.entries(files)) {
