@@ -18,6 +18,7 @@ import (
 
 	"postroom/internal/auth"
 	"postroom/internal/blob"
+	"postroom/internal/connlimit"
 	"postroom/internal/deliver"
 	"postroom/internal/dkim"
 	"postroom/internal/imapd"
@@ -76,7 +77,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname,
 		Resolver: dns, Log: log}
 	sendSvc := &send.Service{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Pipeline: pipeline, MaxMessageSize: cfg.MaxMessageSize,
-		MaxRecipients: cfg.MaxRecipients, UndoDelay: time.Duration(cfg.UndoSend), Log: log}
+		MaxRecipients: cfg.MaxRecipients, UndoDelay: time.Duration(cfg.UndoSend), InternalRecipients: cfg.AllowInternalRecipients, Log: log}
 	smtpSrv := &smtpd.Server{
 		Hostname: cfg.Hostname, Deliver: pipeline, Send: sendSvc, Auth: auth.NewAuthenticator(d.Store, cfg.AllowPlaintextAuth),
 		TLS: tlsConf, MaxMessageSize: cfg.MaxMessageSize, MaxRecipients: cfg.MaxRecipients,
@@ -111,18 +112,36 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	sessions := &auth.Sessions{Store: d.Store, Auth: smtpSrv.Auth, Events: bus, Log: log}
 	webSrv := &web.Server{Mail: mailSvc, Sessions: sessions, Accounts: adminService(d), Events: bus, Log: log,
 		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
-		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname}
-	httpSrv := &http.Server{Handler: webSrv.Handler(), ReadHeaderTimeout: 30 * time.Second}
+		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname,
+		MaxJSONSize: cfg.HTTP.MaxJSONSize, MaxStreamsPerAccount: cfg.HTTP.MaxEventStreamsPerUser}
+	// A slow client is cut off: the header, a whole request (the event
+	// stream lifts its read deadline), a keep-alive connection between
+	// requests each have their time (config [http]).
+	httpSrv := &http.Server{Handler: webSrv.Handler(), ReadHeaderTimeout: time.Duration(cfg.HTTP.HeaderTimeout),
+		ReadTimeout: time.Duration(cfg.HTTP.ReadTimeout), IdleTimeout: time.Duration(cfg.HTTP.IdleTimeout),
+		ConnState: connlimit.HTTPConnState}
 	httpSrv.RegisterOnShutdown(webSrv.EndStreams) // the event streams would hold the shutdown
+	// Every listener's connections count against one budget, sized from
+	// the open-file limit once the listeners are open (below), so that a
+	// flood of connections never takes the descriptors of the sessions
+	// already served, the database and the message files. HTTP
+	// connections waiting for a request give way to newcomers.
+	var budget *connlimit.Budget
+	webListener := func(l net.Listener, refusal string) net.Listener {
+		cl := connlimit.New(l, cfg.HTTP.MaxConnectionsPerIP, refusal)
+		cl.Budget, cl.Shed, cl.Log = budget, true, log
+		return cl
+	}
 	serveHTTPS := func(l net.Listener) error {
-		err := httpSrv.Serve(tls.NewListener(l, tlsConf))
+		err := httpSrv.Serve(tls.NewListener(webListener(l, ""), tlsConf))
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
 		}
 		return err
 	}
 	serveHTTP := func(l net.Listener) error {
-		err := httpSrv.Serve(l)
+		err := httpSrv.Serve(webListener(l, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\n"+
+			"Content-Length: 0\r\nConnection: close\r\n\r\n"))
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
 		}
@@ -163,6 +182,12 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		ls = append(ls, nl)
 		l.addr = nl.Addr().String()
 		open = append(open, l)
+	}
+	budget, limit, reserve := connlimit.DescriptorBudget()
+	smtpSrv.Budget, imapSrv.Budget, pop3Srv.Budget = budget, budget, budget
+	log.Info("connections", "budget", budget.Max(), "open_file_limit", limit, "reserve", reserve)
+	if budget.Max() > 0 && budget.Max() < 1000 {
+		log.Warn("few connections allowed: raise the open-file limit (ulimit -n, LimitNOFILE=)", "budget", budget.Max())
 	}
 	// The first lines say where to go and what to type.
 	web := map[string]string{}

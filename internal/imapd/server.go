@@ -39,6 +39,8 @@ type Server struct {
 	// service enforces its own (the same config value).
 	MaxMessageSize int64
 	MaxConnsPerIP  int
+	// Budget is the connections all listeners share (nil: no limit).
+	Budget *connlimit.Budget
 	// MaxConnsPerUser limits simultaneous logged-in sessions per account
 	// (phones and desktop clients open several each).
 	MaxConnsPerUser int
@@ -109,7 +111,9 @@ func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
 	}
 	s.servers = append(s.servers, srv)
 	s.mu.Unlock()
-	l = connlimit.New(l, s.MaxConnsPerIP, "* BYE [UNAVAILABLE] Too many connections from your address\r\n")
+	cl := connlimit.New(l, s.MaxConnsPerIP, "* BYE [UNAVAILABLE] Too many connections from your address\r\n")
+	cl.Budget, cl.Busy, cl.Log = s.Budget, "* BYE [UNAVAILABLE] Server too busy, try again later\r\n", s.Log // RFC 5530 §3
+	l = cl
 	if implicitTLS {
 		l = tls.NewListener(l, s.TLS)
 	}

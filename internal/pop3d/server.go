@@ -31,7 +31,9 @@ type Server struct {
 	Auth          Logins
 	TLS           *tls.Config
 	MaxConnsPerIP int
-	Log           *slog.Logger
+	// Budget is the connections all listeners share (nil: no limit).
+	Budget *connlimit.Budget
+	Log    *slog.Logger
 
 	closing   atomic.Bool
 	mu        sync.Mutex
@@ -51,7 +53,11 @@ func (s *Server) log() *slog.Logger {
 // Serve accepts connections on l until Shutdown; implicitTLS wraps them in
 // TLS first (the pop3s listener), otherwise STLS is offered.
 func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
-	l = connlimit.New(l, s.MaxConnsPerIP, "-ERR [SYS/TEMP] Too many connections from your address\r\n")
+	// Accept waits out a shortage of descriptors (connlimit): an error
+	// it returns is the listener's end.
+	cl := connlimit.New(l, s.MaxConnsPerIP, "-ERR [SYS/TEMP] Too many connections from your address\r\n")
+	cl.Budget, cl.Busy, cl.Log = s.Budget, "-ERR [SYS/TEMP] Server too busy, try again later\r\n", s.Log // RFC 3206 §4
+	l = cl
 	if implicitTLS {
 		l = tls.NewListener(l, s.TLS)
 	}

@@ -54,6 +54,8 @@ type Server struct {
 	MaxMessageSize int64
 	MaxRecipients  int
 	MaxConnsPerIP  int
+	// Budget is the connections all listeners share (nil: no limit).
+	Budget *connlimit.Budget
 	// Spool is the directory where messages wait while they arrive
 	// (spool.go); the system's temporary directory when empty.
 	Spool string
@@ -109,7 +111,9 @@ func (s *Server) Serve(l net.Listener, role Role) error {
 	}
 	s.servers = append(s.servers, srv)
 	s.mu.Unlock()
-	l = connlimit.New(l, s.MaxConnsPerIP, "421 4.7.0 Too many connections from your address, try again later\r\n")
+	cl := connlimit.New(l, s.MaxConnsPerIP, "421 4.7.0 Too many connections from your address, try again later\r\n")
+	cl.Budget, cl.Busy, cl.Log = s.Budget, "421 4.3.2 Too busy, try again later\r\n", s.Log // RFC 3463 §3.5
+	l = cl
 	if role == RoleSubmissions {
 		l = tls.NewListener(l, s.TLS)
 	}

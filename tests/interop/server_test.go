@@ -50,6 +50,9 @@ type serverOptions struct {
 	// directory, as after the README's first command (no domain, the
 	// operator made by serve itself).
 	fresh bool
+	// nofile, when set, is the open-file limit (`ulimit -n`, soft and
+	// hard) the process runs under.
+	nofile int
 }
 
 // Server is one data directory and the `postroom serve` process running on
@@ -66,6 +69,7 @@ type Server struct {
 	exitErr error
 	log     lockedBuffer // stdout and stderr of every process started
 	starts  int
+	nofile  int // serverOptions.nofile
 }
 
 type lockedBuffer struct {
@@ -108,6 +112,7 @@ func setupServer(base string, opts serverOptions) (*Server, error) {
 		Base:   base,
 		Data:   filepath.Join(base, "data"),
 		Config: filepath.Join(base, "interop.toml"),
+		nofile: opts.nofile,
 	}
 	if !opts.fresh {
 		res := runCLI(context.Background(), "init", "--data", s.Data, "--domain", testDomain,
@@ -174,6 +179,10 @@ func (s *Server) start() error {
 	s.starts++
 	fmt.Fprintf(&s.log, "=== interop: start #%d\n", s.starts)
 	cmd := exec.Command(binPath, "serve", "--data", s.Data, "--config", s.Config)
+	if s.nofile > 0 { // the shell sets the limit and becomes the server (same pid)
+		cmd = exec.Command("bash", "-c", fmt.Sprintf(`ulimit -n %d && exec "$@"`, s.nofile), "bash",
+			binPath, "serve", "--data", s.Data, "--config", s.Config)
+	}
 	cmd.Dir = s.Base
 	cmd.Stderr = &s.log
 	// If the test binary dies, the server must not outlive it.
