@@ -65,6 +65,7 @@ type Authenticator struct {
 
 	slotsOnce sync.Once
 	slots     chan struct{}
+	use       hashUse
 	// verify replaces VerifyPassword in tests (to hold a slot).
 	verify func(hash, password string) bool
 }
