@@ -62,7 +62,9 @@ func lpVmRSS(t *testing.T, pid int) int64 {
 func lpWebLogin(base, src, email, password string) (int, string, error) {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) { return d.DialContext(ctx, network, addr) }}}
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		}}}
 	body := fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)
 	resp, err := client.Post(base+"/api/v1/session", "application/json", strings.NewReader(body))
 	if err != nil {
