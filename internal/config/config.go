@@ -34,6 +34,11 @@ type Config struct {
 	MaxMessageSize int64 `toml:"max_message_size"`
 	// MaxRecipients is the most recipients of one SMTP transaction.
 	MaxRecipients int `toml:"max_recipients"`
+	// AllowInternalRecipients lets users send to address literals
+	// ([192.0.2.1]) and names that are not on the internet (localhost, a
+	// single label, .local, .internal ...): for a site whose smart host
+	// knows its own names. Off, they are refused (550 5.1.2).
+	AllowInternalRecipients bool `toml:"allow_internal_recipients"`
 	// MaxConnectionsPerIP limits simultaneous SMTP, IMAP and POP3
 	// connections per remote address and listener (HTTP.MaxConnectionsPerIP
 	// the web's).

@@ -32,6 +32,11 @@ max_message_size = %d
 # Most recipients of one message.
 max_recipients = %d
 
+# Mail clients and the webmail may send to address literals ([192.0.2.1])
+# and to names that are not on the internet (localhost, one label, .local,
+# .internal ...) only if this is true: for a smart host that knows them.
+allow_internal_recipients = false
+
 # Simultaneous SMTP, IMAP and POP3 connections per remote address and
 # listener ([http] below has its own).
 max_connections_per_ip = %d

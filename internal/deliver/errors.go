@@ -39,6 +39,7 @@ var (
 	ErrTooBig           = refusal(552, 5, 3, 4, "Message too big for system")
 	ErrRelayDenied      = refusal(554, 5, 7, 1, "Relay access denied: we do not accept mail for this domain")
 	ErrNotOwnAddress    = refusal(553, 5, 7, 1, "Sender address not owned by the authenticated user")
+	ErrNoFrom           = refusal(554, 5, 6, 0, "Message has no From field naming its author (RFC 5322 §3.6)")
 	ErrNUL              = refusal(554, 5, 6, 0, "Message contains NUL characters")
 	ErrBadAddress       = refusal(501, 5, 1, 3, "Bad address syntax")
 	ErrTemporary        = refusal(451, 4, 3, 0, "Temporary local problem, please try again later")

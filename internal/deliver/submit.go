@@ -23,15 +23,32 @@ func (p *Pipeline) MaySendAs(ctx context.Context, sender *store.Account, addr st
 	return strings.EqualFold(addr, sender.Address())
 }
 
-// checkFrom refuses a message whose From header names an address that is
-// not the sender's, before anything is written.
+// originators are the header fields that say who wrote or sent a message
+// (RFC 5322 §3.6.2) and who resent it (§3.6.6): a submitted message may
+// name in them only addresses its sender may send as.
+var originators = []string{"From", "Sender", "Resent-From", "Resent-Sender"}
+
+// checkFrom refuses, before anything is written, a message without a From
+// field naming its author (RFC 5322 §3.6: the field is required) and one
+// whose originator fields name an address that is not the sender's.
 func (p *Pipeline) checkFrom(ctx context.Context, sender *store.Account, raw []byte) error {
-	for _, from := range message.Parse(raw).Envelope().From {
-		if !p.MaySendAs(ctx, sender, from.Addr) {
-			e := *ErrNotOwnAddress
-			e.Message = fmt.Sprintf("From: <%s> is not an address of %s", from.Addr, sender.Address())
-			return &e
+	h := message.Parse(raw).Header
+	author := false
+	for _, name := range originators {
+		for _, a := range h.Addresses(name) {
+			if a.Addr == "" { // a group's name: no mailbox
+				continue
+			}
+			author = author || name == "From"
+			if !p.MaySendAs(ctx, sender, a.Addr) {
+				e := *ErrNotOwnAddress
+				e.Message = fmt.Sprintf("%s: <%s> is not an address of %s", name, a.Addr, sender.Address())
+				return &e
+			}
 		}
+	}
+	if !author {
+		return ErrNoFrom
 	}
 	return nil
 }

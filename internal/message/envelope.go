@@ -58,6 +58,11 @@ func (h Header) Envelope() store.Envelope {
 	return env
 }
 
+// Addresses parses every field called name as one address list, best
+// effort (address.go): a group without members is an entry with its name
+// and no address.
+func (h Header) Addresses(name string) []store.Address { return h.addresses(name) }
+
 // addresses parses every field called name as one address list.
 func (h Header) addresses(name string) []store.Address {
 	var out []store.Address

@@ -69,7 +69,7 @@ func (e *Envelope) mine(a actor.Actor) error {
 // AddRecipient adds one recipient: a hosted address must exist and be able
 // to receive a message of env.Size (deliver's refusals:
 // ErrUnknownRecipient, ErrSuspended, ErrOverQuota), any other goes to the
-// internet. An address given twice is one recipient (one copy); past the
+// internet, if its domain is on it (ErrNotPublic). An address given twice is one recipient (one copy); past the
 // limit it is ErrTooManyRecipients.
 func (s *Service) AddRecipient(ctx context.Context, a actor.Actor, env *Envelope, addr string) error {
 	if err := env.mine(a); err != nil {
@@ -91,6 +91,9 @@ func (s *Service) AddRecipient(ctx context.Context, a actor.Actor, env *Envelope
 		e := *deliver.ErrTemporary
 		e.Err = fmt.Errorf("recipient %s: %w", addr, err)
 		return &e
+	}
+	if !local && !s.InternalRecipients && !publicName(domain) {
+		return ErrNotPublic // recipient_domain.go
 	}
 	if local {
 		r, err := s.Pipeline.Resolve(ctx, addr, env.Size)

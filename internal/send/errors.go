@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"postroom/internal/compose"
 	"postroom/internal/deliver"
 	"postroom/internal/store"
 )
@@ -74,6 +75,8 @@ func recipientCode(err error) string {
 		return CodeRecipientDisabled
 	case errors.Is(err, deliver.ErrOverQuota):
 		return CodeRecipientOverQuota
+	case errors.Is(err, ErrNotPublic):
+		return compose.CodeInvalidAddress // the compose screen's own words for it
 	}
 	return ""
 }

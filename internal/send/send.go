@@ -52,6 +52,10 @@ type Service struct {
 	// max_message_size and max_recipients; the config's defaults when 0).
 	MaxMessageSize int64
 	MaxRecipients  int
+	// InternalRecipients lets users send to address literals and names
+	// that are not on the internet (config allow_internal_recipients;
+	// recipient_domain.go).
+	InternalRecipients bool
 	// UndoDelay is how long a message sent from the webmail waits so that
 	// it can be undone (config undo_send; 0 sends at once).
 	UndoDelay time.Duration

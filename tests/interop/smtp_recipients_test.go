@@ -134,3 +134,52 @@ func TestPythonMX_unknownRecipientsEndIn421(t *testing.T) {
 		t.Errorf("bob has %d messages", n)
 	}
 }
+
+// smtplib submits what a mail client must not: an originator field naming
+// someone else (Sender:, Resent-From:: 553 5.7.1; it was accepted), no
+// From at all (554 5.6.0; accepted), recipients at an address literal or a
+// name that is not on the internet (550 5.1.2; queued for delivery).
+func TestPythonSubmission_originatorsAndRecipientDomains(t *testing.T) {
+	s := sharedServer(t)
+	alice, bob := uniqueAddr("sub-orig-alice"), uniqueAddr("sub-orig-bob")
+	s.AddUser(t, alice)
+	s.AddUser(t, bob)
+	submit := func(to string, msg map[string]any) pyResult {
+		p := s.pyParams(t, "submission", "starttls")
+		p["user"], p["password"], p["from"], p["to"], p["message"] = alice, testPassword, alice, []string{to}, msg
+		return runPython(t, "send", p)
+	}
+	for _, c := range []struct {
+		name    string
+		headers []string
+		omit    []string
+		code    int
+		enh     string
+	}{
+		{"sender_of_another_domain", []string{"Sender: <ceo@elsewhere.example>"}, nil, 553, "5.7.1"},
+		{"sender_of_a_colleague", []string{"Sender: <" + bob + ">"}, nil, 553, "5.7.1"},
+		{"resent_from_another", []string{"Resent-From: <ceo@elsewhere.example>"}, nil, 553, "5.7.1"},
+		{"no_from", nil, []string{"From"}, 554, "5.6.0"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			id := uniqueID("sub-orig")
+			msg := pyMessage(alice, bob, id, c.name)
+			msg["extra_headers"], msg["omit"] = c.headers, c.omit
+			requirePyRefused(t, c.name, submit(bob, msg), c.code, c.enh, "data")
+			if m := s.FindMessage(t, bob, "", id); m != nil {
+				t.Errorf("refused message delivered: %+v", m)
+			}
+		})
+	}
+	for _, to := range []string{"x@[127.0.0.1]", "x@localhost", "x@intranet", "x@printer.local", "x@127.0.0.1"} {
+		t.Run("recipient "+to, func(t *testing.T) {
+			requirePyRefused(t, "recipient "+to, submit(to, pyMessage(alice, to, uniqueID("sub-internal"), "internal")), 550, "5.1.2", "rcpt")
+		})
+	}
+	// What a mail client writes for itself is fine.
+	id := uniqueID("sub-orig-own")
+	msg := pyMessage(alice, bob, id, "own")
+	msg["extra_headers"] = []string{"Sender: <" + alice + ">", "Resent-From: <" + alice + ">"}
+	requirePyOK(t, "own originator fields", submit(bob, msg))
+	s.RequireMessage(t, bob, "", id)
+}

@@ -110,7 +110,8 @@ def build_message(m):
     RFC 2047 encoded words, as an SMTPUTF8 message does),
     header_from (override the From header),
     omit (header names to leave out, e.g. ["Date", "Message-ID"] as the
-    README's example sends).
+    README's example sends),
+    extra_headers (whole header lines to add, e.g. ["Sender: <x@y>"]).
     """
     charset = m.get("charset", "utf-8")
     subject = m.get("subject", "interop")
@@ -132,8 +133,9 @@ def build_message(m):
         b"MIME-Version: 1.0",
         b"Content-Type: text/plain; charset=" + charset.encode("ascii"),
     ]
-    omit = {name.lower().encode("ascii") + b":" for name in m.get("omit", [])}
+    omit = {name.lower().encode("ascii") + b":" for name in m.get("omit") or []}
     headers = [h for h in headers if not any(h.lower().startswith(o) for o in omit)]
+    headers += [h.encode("utf-8") for h in m.get("extra_headers") or []]
     eight = any(c > 127 for c in body_bytes)
     headers.append(b"Content-Transfer-Encoding: " + (b"8bit" if eight else b"7bit"))
     msg = b"\r\n".join(headers) + b"\r\n\r\n" + body_bytes
