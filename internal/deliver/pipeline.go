@@ -8,6 +8,11 @@
 // Invariants:
 //   - The blob is written and fsynced once per message, whatever the number
 //     of recipients (deduplication), before any metadata commits.
+//   - An account gets one copy of a message, however many of its
+//     recipients reach it (deliverAll).
+//   - Deliver copies the message it is given at most once (stored.go:
+//     MemoryCost); Submit once more when it completes the header or
+//     removes Bcc.
 //   - Deliver returns success for a recipient only after its metadata
 //     transaction committed (X4).
 package deliver
