@@ -182,7 +182,8 @@ for step, call in (("stat", p.stat), ("quit", p.quit)):
     try:
         out(step=step, ok=True, resp=str(call()))
     except poplib.error_proto as e:
-        out(step=step, ok=False, resp=e.args[0].decode())
+        r = e.args[0]
+        out(step=step, ok=False, resp=r.decode() if isinstance(r, bytes) else r)
     except Exception as e:
         out(step=step, ok=False, resp="connection: " + repr(e))
 `
