@@ -193,19 +193,24 @@ func (r *reservation) takeBack(ctx context.Context) {
 	r.taken = 0
 }
 
-// succeeded takes the reservation back after a correct password, and
-// clears the failures of a known address (its owner's typos are
-// forgiven); the account's and the address's other failures stay: one
-// success must not reset a guesser's budget.
+// succeeded takes the reservation back after a correct password: from
+// the address's and the account's budgets alone (one success must not
+// reset a guesser's budget), while a known address's budget is cleared
+// with it (its owner's typos are forgiven).
 func (r *reservation) succeeded(ctx context.Context) {
-	r.takeBack(ctx)
-	for _, b := range r.budgets {
+	ctx = context.WithoutCancel(ctx)
+	for _, b := range r.budgets[:r.taken] {
+		var err error
 		if b.known {
-			if err := r.a.Store.ClearHits(context.WithoutCancel(ctx), b.key); err != nil {
-				r.a.log().Warn("login limits: clearing a known address's failures", "key", b.key, "err", err)
-			}
+			err = r.a.Store.ClearHits(ctx, b.key)
+		} else {
+			_, err = r.a.Store.AddHits(ctx, b.key, -1, r.at, r.since)
+		}
+		if err != nil {
+			r.a.log().Warn("login limits: taking back a reservation", "key", b.key, "err", err)
 		}
 	}
+	r.taken = 0
 }
 
 // retryError is a temporary refusal with the time after which trying
