@@ -83,7 +83,8 @@ type HTTP struct {
 	MaxEventStreamsPerUser int `toml:"max_event_streams_per_user"`
 	// MaxJSONSize is the largest JSON request body, in bytes (and never
 	// more than MaxMessageSize): a message being written with its HTML;
-	// files and pictures go as uploads.
+	// files and pictures go as uploads. Bodies weighing twice it are built
+	// at once (about 20 times their size in memory), the others wait.
 	MaxJSONSize int64 `toml:"max_json_size"`
 }
 
@@ -134,7 +135,7 @@ func Default(dataDir string) Config {
 			IdleTimeout:            Duration(2 * time.Minute),
 			MaxConnectionsPerIP:    200,
 			MaxEventStreamsPerUser: 10,
-			MaxJSONSize:            4 << 20,
+			MaxJSONSize:            2 << 20,
 		},
 		Listen: Listen{
 			SMTP:        "127.0.0.1:2525",

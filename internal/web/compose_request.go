@@ -81,16 +81,29 @@ func (a *attachmentRef) UnmarshalJSON(b []byte) error {
 }
 
 // decodeCompose reads a compose request, bounded by max_json_size (and
-// the message size): a request costs memory in proportion to it, several
+// the message size): a request costs memory in proportion to it, many
 // times over while the HTML is sanitised and the message built, so the
 // bound is far below the message size; files and pasted pictures come as
-// uploads. ok is false when the answer was given.
-func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (*send.Request, bool) {
+// uploads. The body, once read, waits its turn at the gate
+// (compose_gate.go); call done when the message is built and stored. ok
+// is false when the answer was given.
+func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (_ *send.Request, done func(), ok bool) {
 	var req composeRequest
 	limit := min(s.maxJSON(), s.Send.Limits(r.Context(), actorOf(sessionOf(r))).MaxMessageSize)
-	if err := decodeLimit(w, r, &req, limit); err != nil {
+	raw, err := readBody(w, r, limit)
+	if err != nil {
 		s.failDecode(w, r, err)
-		return nil, false
+		return nil, nil, false
+	}
+	n, capacity := int64(len(raw)), 2*s.maxJSON()
+	if s.building.acquire(r.Context(), n, capacity) != nil {
+		return nil, nil, false // the client has gone
+	}
+	done = func() { s.building.release(n, capacity) }
+	if err := unmarshal(raw, &req); err != nil {
+		done()
+		s.failDecode(w, r, err)
+		return nil, nil, false
 	}
 	out := &send.Request{Subject: req.Subject, HTML: req.HTML, Text: req.Text, SendIndividually: req.SendIndividually,
 		NoSentCopy: req.SaveSent != nil && !*req.SaveSent, ReadReceipt: req.ReadReceipt, InReplyTo: req.InReplyTo,
@@ -110,5 +123,5 @@ func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (*send.Re
 	if req.SendAt != nil {
 		out.SendAt = *req.SendAt
 	}
-	return out, true
+	return out, done, true
 }

@@ -9,6 +9,7 @@ package web
 // a bound, not to what the client chose to send.
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -32,27 +33,43 @@ func decode(r *http.Request, v any) error {
 	return decodeLimit(nil, r, v, maxSmallJSON)
 }
 
-// decodeLimit reads the request's JSON body into v: refused before
-// reading a byte when it is not JSON or announces more than limit; else
-// read up to limit (a *http.MaxBytesError beyond).
+// decodeLimit reads the request's JSON body into v (readBody, then
+// unmarshal).
 func decodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	raw, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	return unmarshal(raw, v)
+}
+
+// readBody reads the request's JSON body whole: refused before reading a
+// byte when it is not JSON or announces more than limit; else read up to
+// limit (a *http.MaxBytesError beyond) into a buffer of the announced
+// size.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
-		return errNotJSON
+		return nil, errNotJSON
 	}
 	if r.ContentLength > limit {
-		return &http.MaxBytesError{Limit: limit}
+		return nil, &http.MaxBytesError{Limit: limit}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	var b bytes.Buffer
+	b.Grow(int(max(r.ContentLength, 0)) + bytes.MinRead)
+	_, err = b.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	return b.Bytes(), err
+}
+
+// unmarshal reads one JSON value from raw into v, with nothing after it
+// but white space; unknown fields are an error.
+func unmarshal(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) || errors.Is(err, os.ErrDeadlineExceeded) {
-			return err
-		}
 		return errTrailing
 	}
 	return nil

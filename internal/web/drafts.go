@@ -31,11 +31,12 @@ func (s *Server) draftUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) draftSave(w http.ResponseWriter, r *http.Request, replaceID int64, status int) {
-	req, ok := s.decodeCompose(w, r)
+	req, done, ok := s.decodeCompose(w, r)
 	if !ok {
 		return
 	}
 	saved, err := s.Send.SaveDraft(r.Context(), actorOf(sessionOf(r)), req, replaceID)
+	done()
 	if err != nil {
 		s.composeFail(w, r, err)
 		return

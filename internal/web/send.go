@@ -24,12 +24,13 @@ type sendAnswer struct {
 }
 
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
-	req, ok := s.decodeCompose(w, r)
+	req, done, ok := s.decodeCompose(w, r)
 	if !ok {
 		return
 	}
 	req.RemoteAddr = r.RemoteAddr
 	sent, err := s.Send.Send(r.Context(), actorOf(sessionOf(r)), req)
+	done()
 	if err != nil {
 		s.sendFail(w, r, err)
 		return

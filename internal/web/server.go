@@ -63,8 +63,9 @@ type Server struct {
 	MaxJSONSize          int64
 	MaxStreamsPerAccount int
 
-	streams streams       // events.go
-	beat    time.Duration // the event streams' heartbeat when set (tests)
+	streams  streams       // events.go
+	building gate          // compose_gate.go
+	beat     time.Duration // the event streams' heartbeat when set (tests)
 }
 
 func (s *Server) log() *slog.Logger {
