@@ -19,11 +19,13 @@ func TestAuth_spentBudgetIs454(t *testing.T) {
 		if got := code(c.Auth(sasl.NewPlainClient("", "alice@example.test", "wrong"))); got != "535 5.7.8" {
 			t.Fatalf("failure %d: %q", i+1, got)
 		}
+		c.Quit() // no session left open for the shutdown to reject
 	}
 	c := h.dial(RoleSubmissions)
 	if got := code(c.Auth(sasl.NewPlainClient("", "alice@example.test", testbed.Password))); got != "454 4.7.0" {
 		t.Fatalf("the right password once the budget is spent: %q, want 454 4.7.0", got)
 	}
+	c.Quit()
 }
 
 // A session whose account's password changed, or that was suspended,
