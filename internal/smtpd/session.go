@@ -53,16 +53,20 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
-// rejectIfIdle answers 421 and closes the connection when no transaction
-// is in flight (called while shutting down).
+// rejectIfIdle ends the session when no transaction is in flight (called
+// while shutting down, again at every tick until the session is gone). It
+// does not write the reply itself: go-smtp's writer belongs to the
+// connection's goroutine. A read deadline in the past wakes that goroutine
+// from its wait for the next command, and go-smtp answers 421 4.4.2 and
+// closes; a session busy with a command at that moment sets its own
+// deadline again, and the next tick wakes it.
 func (se *session) rejectIfIdle() {
 	se.mu.Lock()
 	defer se.mu.Unlock()
 	if se.busy || se.closed {
 		return
 	}
-	se.closed = true
-	se.conn.Reject()
+	se.conn.Conn().SetReadDeadline(time.Now())
 }
 
 // endWith answers err's reply (a 421: RFC 5321 §3.8, the server closes
