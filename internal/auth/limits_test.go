@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"postroom/internal/store"
+	"postroom/internal/testbed/clock"
 )
 
 // limitsFixture is an Authenticator on a store hosting kim@example.test
@@ -20,7 +21,7 @@ type limitsFixture struct {
 	ctx    context.Context
 	st     Store
 	a      *Authenticator
-	clock  *clock
+	clock  *clock.Fake
 	checks atomic.Int64
 	kim    *store.Account
 }
@@ -28,7 +29,7 @@ type limitsFixture struct {
 func newLimits(t *testing.T) *limitsFixture {
 	t.Helper()
 	st, d := newStore(t)
-	f := &limitsFixture{ctx: context.Background(), st: st, clock: &clock{at: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}}
+	f := &limitsFixture{ctx: context.Background(), st: st, clock: clock.At(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
 	hash, _ := HashPassword("right-pw")
 	f.kim = &store.Account{DomainID: d.ID, LocalPart: "kim", PasswordHash: hash, Enabled: true, ClientAccess: true}
 	if err := st.CreateAccount(f.ctx, f.kim); err != nil {

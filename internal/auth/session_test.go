@@ -13,30 +13,14 @@ import (
 	"postroom/internal/events"
 	"postroom/internal/store"
 	"postroom/internal/store/sqlite"
+	"postroom/internal/testbed/clock"
 )
-
-type clock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.at
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = c.at.Add(d)
-}
 
 type sessionsFixture struct {
 	ctx   context.Context
 	st    *sqlite.Store
 	s     *Sessions
-	clock *clock
+	clock *clock.Fake
 	bus   *events.Local
 	alice *store.Account
 	boss  *store.Account // a domain administrator
@@ -50,7 +34,7 @@ var (
 func newSessions(t *testing.T) *sessionsFixture {
 	t.Helper()
 	st, d := newStore(t)
-	f := &sessionsFixture{ctx: context.Background(), st: st, clock: &clock{at: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+	f := &sessionsFixture{ctx: context.Background(), st: st, clock: clock.At(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
 		bus: events.NewLocal()}
 	hash, _ := HashPassword("pw")
 	mk := func(local, lang string, admin bool) *store.Account {

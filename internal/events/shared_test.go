@@ -3,11 +3,11 @@ package events
 import (
 	"context"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"postroom/internal/store/sqlite"
+	"postroom/internal/testbed/clock"
 )
 
 // twoProcesses opens the same database twice, as the server and a command
@@ -144,37 +144,20 @@ func TestShared_flushWritesEverythingInOrder(t *testing.T) {
 	}
 }
 
-type fakeClock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.at
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = c.at.Add(d)
-}
-
 // A follower that could not read the log for longer than half the
 // retention may have lost rows to the trim: its subscribers get Overflow
 // (they reread the store), then the events that remain. Old rows are
 // trimmed.
 func TestShared_followerThatFellBehindTellsOverflowAndTrims(t *testing.T) {
 	a, b, follow := twoProcesses(t)
-	clock := &fakeClock{at: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	a.Now, b.Now, b.Retention = clock.Now, clock.Now, time.Minute
+	clk := clock.At(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	a.Now, b.Now, b.Retention = clk.Now, clk.Now, time.Minute
 	a.Publish(Event{Kind: MessageNew, AccountID: 1}) // to be trimmed
 	a.Flush(context.Background())
 	follow()
 	ch, cancel := b.Subscribe(1)
 	defer cancel()
-	clock.Add(time.Hour) // as if the follower had stalled for an hour
+	clk.Add(time.Hour) // as if the follower had stalled for an hour
 	a.Publish(Event{Kind: MailboxChange, AccountID: 1, MailboxID: 9})
 	if got := wait(t, ch, "after the stall"); got.Kind != Overflow {
 		t.Fatalf("after a stall past the retention: %+v, want overflow first", got)

@@ -1,7 +1,6 @@
 package send
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"postroom/internal/smtpclient"
 	"postroom/internal/store"
 	"postroom/internal/testbed"
+	"postroom/internal/testbed/clock"
 )
 
 // fixture is the send service over a test bed, with the queue worker (run
@@ -22,7 +22,7 @@ type fixture struct {
 	svc          *Service
 	worker       *queue.Worker
 	sink         *testbed.SMTPSink
-	clock        *clock
+	clock        *clock.Fake
 	alice, bob   *store.Account
 	asAlice, asB actor.Actor
 }
@@ -30,7 +30,7 @@ type fixture struct {
 func newFixture(t *testing.T, undoDelay time.Duration) *fixture {
 	t.Helper()
 	b := testbed.New(t)
-	f := &fixture{Bed: b, clock: &clock{at: time.Now()}}
+	f := &fixture{Bed: b, clock: clock.At(time.Now())}
 	f.alice = b.Account("alice", func(a *store.Account) { a.DisplayName = "앨리스" })
 	f.bob = b.Account("bob", nil)
 	f.asAlice, f.asB = actor.User(f.alice), actor.User(f.bob)
@@ -95,22 +95,4 @@ func to(addrs ...string) []Address {
 		out[i] = Address{Text: a}
 	}
 	return out
-}
-
-// clock is a test clock that stands still.
-type clock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.at
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = c.at.Add(d)
 }
