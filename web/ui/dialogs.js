@@ -2,7 +2,7 @@
 // that folder, confirm and move dialogs share one accessible component.
 
 import { html } from './html.js';
-import { useEffect, useRef, useState } from './vendor/hooks.js';
+import { useLayoutEffect, useRef, useState } from './vendor/hooks.js';
 import { store } from './store.js';
 import { t } from './i18n.js';
 import { report } from './actions.js';
@@ -19,6 +19,16 @@ export function closeDialog() {
   store.set({ dialog: null });
 }
 
+// Esc closes the open dialog wherever the focus is: a key pressed as the
+// dialog appears, before its first field has the focus, must not be lost
+// (the mail screen's own keys are off while a dialog is open).
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape' || !store.state.dialog) return;
+  e.stopPropagation();
+  e.preventDefault();
+  closeDialog();
+}, true);
+
 export function confirm(text, onOK, title) {
   openDialog({ id: 'confirm-dialog', title: title || t('ok'), text, okId: 'confirm-ok', danger: true, onOK });
 }
@@ -28,7 +38,8 @@ export function Dialog({ spec }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const first = useRef(null);
-  useEffect(() => {
+  // before the browser paints, so that the first key typed lands in it
+  useLayoutEffect(() => {
     (first.current || document.getElementById(spec.okId || spec.actions?.[0]?.id || 'dialog-close'))?.focus();
   }, [spec]);
   const submit = async (e) => {
@@ -46,13 +57,7 @@ export function Dialog({ spec }) {
       setBusy(false);
     }
   };
-  const onKey = (e) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      closeDialog();
-    }
-  };
-  return html`<div class="backdrop" onClick=${(e) => e.target === e.currentTarget && closeDialog()} onKeyDown=${onKey}>
+  return html`<div class="backdrop" onClick=${(e) => e.target === e.currentTarget && closeDialog()}>
     <form id=${spec.id} class=${'dialog' + (spec.wide ? ' wide' : '')} role="dialog" aria-modal="true" aria-labelledby="dialog-title" onSubmit=${submit}>
       <h2 id="dialog-title">${spec.title}</h2>
       ${spec.text && html`<p>${spec.text}</p>`}

@@ -429,6 +429,9 @@ export const scenarios = {
     await s.waitFor('starred (API)', async () => (await api(kept))?.flagged === true);
     await page.keyboard.press('v');
     await page.locator('#move-dialog').waitFor();
+    // Esc closes it even with the focus outside it (as when pressed
+    // before the dialog's first button has the focus)
+    await page.evaluate(() => document.activeElement?.blur());
     await page.keyboard.press('Escape');
     await s.waitFor('#move-dialog closed', async () => !(await page.locator('#move-dialog').count()));
 
@@ -538,8 +541,14 @@ export const scenarios = {
     s.step('390x844');
     await page.setViewportSize({ width: 390, height: 844 });
     try {
-      await s.row(h.subject).first().waitFor().catch(async () => page.locator('#reader-back').click());
-      if (!(await s.row(h.subject).first().isVisible())) await page.locator('#reader-back').click();
+      // one pane at a time: the open message, or the list
+      const back = page.locator('#reader-back');
+      const row = s.row(h.subject).first();
+      const shown = await s.waitFor('#reader-back or the list at 390px', async () =>
+        ((await back.isVisible()) && 'reader') || ((await row.isVisible()) && 'list'));
+      s.note(`at 390px: ${shown}`);
+      if (shown === 'reader') await back.click();
+      await row.waitFor();
       await check(390);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert(width <= 390, `the page is ${width}px wide`);
