@@ -110,7 +110,12 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	sessions := &auth.Sessions{Store: d.Store, Auth: smtpSrv.Auth, Events: bus, Log: log}
-	webSrv := &web.Server{Mail: mailSvc, Sessions: sessions, Accounts: adminService(d), Events: bus, Log: log,
+	// one key for every node and restart: links keep their ids
+	idKey, err := d.Store.Secret(ctx, "web-ids", 32)
+	if err != nil {
+		return fmt.Errorf("the web API's id key: %w", err)
+	}
+	webSrv := &web.Server{IDKey: idKey, Mail: mailSvc, Sessions: sessions, Accounts: adminService(d), Events: bus, Log: log,
 		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
 		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname,
 		MaxJSONSize: cfg.HTTP.MaxJSONSize, MaxStreamsPerAccount: cfg.HTTP.MaxEventStreamsPerUser}

@@ -31,5 +31,5 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 		s.adminFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, accountOf(acct))
+	writeJSON(w, http.StatusOK, s.accountOf(acct))
 }

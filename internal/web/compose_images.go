@@ -42,11 +42,10 @@ func (s *Server) imageRef(r *http.Request, accountID int64) func(src string) *se
 		}
 		switch {
 		case len(seg) == 2 && seg[0] == "uploads":
-			id, _ := strconv.ParseInt(seg[1], 10, 64)
+			id := s.imageID(idUpload, seg[1])
 			return &send.ImageRef{Upload: id} // 0 names no upload: not_found
 		case len(seg) == 4 && seg[0] == "messages" && seg[2] == "cid" && seg[3] != "":
-			id, _ := strconv.ParseInt(seg[1], 10, 64)
-			return &send.ImageRef{Message: id, CID: seg[3]}
+			return &send.ImageRef{Message: s.imageID(idMessage, seg[1]), CID: seg[3]}
 		case len(seg) == 3 && seg[0] == "inline" && seg[2] != "":
 			acct, id, ok := s.inlineGrant(r.Context(), seg[1])
 			if !ok || acct != accountID {
@@ -58,10 +57,21 @@ func (s *Server) imageRef(r *http.Request, accountID int64) func(src string) *se
 	}
 }
 
-// imageURL is the URL the editor shows a draft's picture from.
-func imageURL(ref send.ImageRef) string {
-	if ref.CID == "" {
-		return "/api/v1/uploads/" + strconv.FormatInt(ref.Upload, 10)
+// imageID is the store id an image URL names; 0 (found by nobody) when
+// it names none.
+func (s *Server) imageID(kind idKind, seg string) int64 {
+	ext, err := strconv.ParseInt(seg, 10, 64)
+	if err != nil {
+		return 0
 	}
-	return "/api/v1/messages/" + strconv.FormatInt(ref.Message, 10) + "/cid/" + url.PathEscape(ref.CID)
+	id, _ := s.inID(kind, ext)
+	return id
+}
+
+// imageURL is the URL the editor shows a draft's picture from.
+func (s *Server) imageURL(ref send.ImageRef) string {
+	if ref.CID == "" {
+		return "/api/v1/uploads/" + strconv.FormatInt(s.outID(idUpload, ref.Upload), 10)
+	}
+	return "/api/v1/messages/" + strconv.FormatInt(s.outID(idMessage, ref.Message), 10) + "/cid/" + url.PathEscape(ref.CID)
 }

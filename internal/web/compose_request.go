@@ -105,6 +105,11 @@ func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (_ *send.
 		s.failDecode(w, r, err)
 		return nil, nil, false
 	}
+	if !s.composeIDsIn(&req) {
+		done()
+		s.fail(w, r, http.StatusNotFound, "not_found")
+		return nil, nil, false
+	}
 	out := &send.Request{Subject: req.Subject, HTML: req.HTML, Text: req.Text, SendIndividually: req.SendIndividually,
 		NoSentCopy: req.SaveSent != nil && !*req.SaveSent, ReadReceipt: req.ReadReceipt, InReplyTo: req.InReplyTo,
 		ForwardOf: req.ForwardOf, ForwardAsAttachment: req.ForwardAsAttachment, DraftID: req.DraftID,
@@ -124,4 +129,25 @@ func (s *Server) decodeCompose(w http.ResponseWriter, r *http.Request) (_ *send.
 		out.SendAt = *req.SendAt
 	}
 	return out, done, true
+}
+
+// composeIDsIn turns the API's ids of a compose request into the store's
+// (0, none, stays 0); false when one names nothing.
+func (s *Server) composeIDsIn(req *composeRequest) bool {
+	ok := true
+	in := func(kind idKind, v *int64) {
+		if *v == 0 {
+			return
+		}
+		id, good := s.inID(kind, *v)
+		*v, ok = id, ok && good
+	}
+	in(idMessage, &req.InReplyTo)
+	in(idMessage, &req.ForwardOf)
+	in(idMessage, &req.DraftID)
+	for i := range req.Attachments {
+		in(idUpload, &req.Attachments[i].Upload)
+		in(idMessage, &req.Attachments[i].Message)
+	}
+	return ok
 }

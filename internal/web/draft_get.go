@@ -46,24 +46,24 @@ type draftFileJSON struct {
 }
 
 func (s *Server) draftGet(w http.ResponseWriter, r *http.Request) {
-	id, _ := pathID(r, "id")
-	d, err := s.Send.Draft(r.Context(), actorOf(sessionOf(r)), id, imageURL)
+	id, _ := s.pathID(r, idMessage, "id")
+	d, err := s.Send.Draft(r.Context(), actorOf(sessionOf(r)), id, s.imageURL)
 	if err != nil {
 		s.storeFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, draftOf(d))
+	writeJSON(w, http.StatusOK, s.draftOf(d))
 }
 
-func draftOf(d *send.OpenDraft) draftJSON {
-	out := draftJSON{ID: d.ID, MessageID: d.MessageID, Date: d.Date, To: addressesJSON(d.To), Cc: addressesJSON(d.Cc),
+func (s *Server) draftOf(d *send.OpenDraft) draftJSON {
+	out := draftJSON{ID: s.outID(idMessage, d.ID), MessageID: d.MessageID, Date: d.Date, To: addressesJSON(d.To), Cc: addressesJSON(d.Cc),
 		Bcc: addressesJSON(d.Bcc), Subject: d.Subject, HTML: d.HTML, Text: d.Text, Attachments: []draftFileJSON{},
-		InReplyTo: d.InReplyTo, ForwardOf: d.ForwardOf, SendIndividually: d.Individually, SaveSent: d.SaveSent,
+		InReplyTo: s.outID(idMessage, d.InReplyTo), ForwardOf: s.outID(idMessage, d.ForwardOf), SendIndividually: d.Individually, SaveSent: d.SaveSent,
 		ReadReceipt: d.ReadReceipt}
 	for _, f := range d.Files {
-		j := draftFileJSON{Message: d.ID, Index: f.Index, Filename: f.Filename, Size: f.Size, ContentType: f.ContentType}
+		j := draftFileJSON{Message: s.outID(idMessage, d.ID), Index: f.Index, Filename: f.Filename, Size: f.Size, ContentType: f.ContentType}
 		if u := f.Upload; u != nil {
-			j = draftFileJSON{ID: u.ID, Filename: u.Filename, Size: u.Size, ContentType: u.ContentType, Expires: &u.ExpiresAt}
+			j = draftFileJSON{ID: s.outID(idUpload, u.ID), Filename: u.Filename, Size: u.Size, ContentType: u.ContentType, Expires: &u.ExpiresAt}
 		}
 		out.Attachments = append(out.Attachments, j)
 	}

@@ -8,15 +8,15 @@ package web
 import "net/http"
 
 func (s *Server) draftReopen(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idMessage, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
 	}
-	d, err := s.Send.ReopenDraft(r.Context(), actorOf(sessionOf(r)), id, imageURL)
+	d, err := s.Send.ReopenDraft(r.Context(), actorOf(sessionOf(r)), id, s.imageURL)
 	if err != nil {
 		s.storeFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, draftOf(d))
+	writeJSON(w, http.StatusOK, s.draftOf(d))
 }

@@ -22,7 +22,7 @@ func (s *Server) draftCreate(w http.ResponseWriter, r *http.Request) {
 
 // draftUpdate replaces a draft: the answer names the new message.
 func (s *Server) draftUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idMessage, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
@@ -45,12 +45,12 @@ func (s *Server) draftSave(w http.ResponseWriter, r *http.Request, replaceID int
 	for _, ce := range saved.Invalid {
 		invalid = append(invalid, fieldError{Code: ce.Code, Message: localized(r, ce.Code), Field: ce.Field, Value: ce.Value})
 	}
-	writeJSON(w, status, draftSaved{ID: saved.ID, MessageID: saved.MessageID, Invalid: invalid})
+	writeJSON(w, status, draftSaved{ID: s.outID(idMessage, saved.ID), MessageID: saved.MessageID, Invalid: invalid})
 }
 
 // draftDelete discards a draft: to Trash, or for good with ?permanent=1.
 func (s *Server) draftDelete(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idMessage, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return

@@ -134,7 +134,7 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) {
 				}
 				continue // news for the server, not the page
 			}
-			data, _ := json.Marshal(map[string]any{"kind": e.Kind, "mailbox_id": e.MailboxID, "uids": e.UIDs})
+			data, _ := json.Marshal(map[string]any{"kind": e.Kind, "mailbox_id": s.outID(idMailbox, e.MailboxID), "uids": e.UIDs})
 			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Kind, data)
 		}
 		flusher.Flush()

@@ -10,7 +10,7 @@ import (
 // first, of at most one action request's worth (maxActionIDs), so that the
 // selection goes back in one POST /api/v1/messages/actions.
 func (s *Server) mailboxIDs(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idMailbox, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
@@ -24,7 +24,7 @@ func (s *Server) mailboxIDs(w http.ResponseWriter, r *http.Request) {
 	}
 	ids := make([]int64, len(msgs))
 	for i := range msgs {
-		ids[i] = msgs[i].ID
+		ids[i] = s.outID(idMessage, msgs[i].ID)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ids": ids, "total": total, "truncated": total > len(ids)})
 }

@@ -39,7 +39,7 @@ func (s *Server) mailboxes(ctx context.Context, a actor.Actor) ([]mailboxJSON, e
 	out := make([]mailboxJSON, 0, len(folders))
 	for _, mb := range folders {
 		st := mb.Status
-		j := mailboxJSON{ID: mb.ID, Name: mb.Name, Role: string(mb.Role), Total: st.Messages, Unread: st.Unseen, Size: st.Size, Subscribed: mb.Subscribed}
+		j := mailboxJSON{ID: s.outID(idMailbox, mb.ID), Name: mb.Name, Role: string(mb.Role), Total: st.Messages, Unread: st.Unseen, Size: st.Size, Subscribed: mb.Subscribed}
 		if i := strings.LastIndex(mb.Name, store.MailboxDelimiter); i > 0 {
 			j.Parent = mb.Name[:i]
 		}
@@ -76,18 +76,22 @@ func (s *Server) mailboxCreate(w http.ResponseWriter, r *http.Request) {
 		s.storeFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, mailboxJSON{ID: mb.ID, Name: mb.Name, Subscribed: mb.Subscribed})
+	writeJSON(w, http.StatusCreated, mailboxJSON{ID: s.outID(idMailbox, mb.ID), Name: mb.Name, Subscribed: mb.Subscribed})
 }
 
 // mailboxUpdate renames a folder (children follow).
 func (s *Server) mailboxUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idMailbox, "id")
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "not_found")
+		return
+	}
 	var req mailboxRequest
 	if err := decode(r, &req); err != nil {
 		s.failDecode(w, r, err)
 		return
 	}
-	if !ok || strings.Contains(req.Name, store.MailboxDelimiter) {
+	if strings.Contains(req.Name, store.MailboxDelimiter) {
 		s.fail(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
@@ -108,7 +112,7 @@ func (s *Server) mailboxUpdate(w http.ResponseWriter, r *http.Request) {
 
 // mailboxDelete deletes a user folder and its messages.
 func (s *Server) mailboxDelete(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idMailbox, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return

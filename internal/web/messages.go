@@ -50,8 +50,9 @@ func addressesJSON(list []store.Address) []addressJSON {
 	return out
 }
 
-func summary(m *store.Message) messageJSON {
-	j := messageJSON{ID: m.ID, MailboxID: m.MailboxID, UID: m.UID, ThreadID: m.ThreadID, Subject: m.Envelope.Subject,
+func (s *Server) summary(m *store.Message) messageJSON {
+	j := messageJSON{ID: s.outID(idMessage, m.ID), MailboxID: s.outID(idMailbox, m.MailboxID), UID: m.UID,
+		ThreadID: s.outID(idThread, m.ThreadID), Subject: m.Envelope.Subject,
 		To: addressesJSON(m.Envelope.To), Cc: addressesJSON(m.Envelope.Cc), Date: m.Envelope.Date, Received: m.InternalDate,
 		Seen: m.HasFlag(store.FlagSeen), Flagged: m.HasFlag(store.FlagFlagged), Answered: m.HasFlag(store.FlagAnswered),
 		Size: m.Size, Preview: m.Preview, HasAttachment: m.HasAttachment, ThreadCount: m.ThreadCount,
@@ -65,10 +66,10 @@ func summary(m *store.Message) messageJSON {
 	return j
 }
 
-func summaries(msgs []store.Message) []messageJSON {
+func (s *Server) summaries(msgs []store.Message) []messageJSON {
 	out := make([]messageJSON, 0, len(msgs))
 	for i := range msgs {
-		out = append(out, summary(&msgs[i]))
+		out = append(out, s.summary(&msgs[i]))
 	}
 	return out
 }
@@ -83,7 +84,7 @@ type pageJSON struct {
 
 // messageList lists a folder newest first, a page at a time.
 func (s *Server) messageList(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idMailbox, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
@@ -110,7 +111,7 @@ func (s *Server) messagePage(r *http.Request, mailboxID int64, q url.Values) (*p
 	if err != nil {
 		return nil, err
 	}
-	return &pageJSON{Messages: summaries(msgs), Total: total, Page: page, PerPage: perPage}, nil
+	return &pageJSON{Messages: s.summaries(msgs), Total: total, Page: page, PerPage: perPage}, nil
 }
 
 // isTrue reads a query flag: "1" or "true".
@@ -118,7 +119,7 @@ func isTrue(v string) bool { return v == "1" || v == "true" }
 
 // loadMessage reads one of the session account's messages and its bytes.
 func (s *Server) loadMessage(r *http.Request) (*store.Message, []byte, error) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idMessage, "id")
 	if !ok {
 		return nil, nil, store.ErrNotFound
 	}
@@ -165,7 +166,7 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"has_html":       hasHTML,
 		"remote_blocked": blocked,
-		"message":        summary(m),
+		"message":        s.summary(m),
 		"message_id":     m.Envelope.MessageID,
 		"reply_to":       replyTo,
 		"bcc":            addressesJSON(m.Envelope.Bcc),
@@ -190,7 +191,8 @@ func (s *Server) messageRaw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "message/rfc822")
-	w.Header().Set("Content-Disposition", attachmentDisposition(emlName(m.Envelope.Subject, m.ID), fmt.Sprintf("message-%d.eml", m.ID)))
+	id := s.outID(idMessage, m.ID)
+	w.Header().Set("Content-Disposition", attachmentDisposition(emlName(m.Envelope.Subject, id), fmt.Sprintf("message-%d.eml", id)))
 	w.Write(raw)
 }
 

@@ -35,9 +35,19 @@ func (s *Server) messageActions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "unknown_action")
 		return
 	}
+	ids, ok := s.inIDs(idMessage, req.IDs)
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "not_found")
+		return
+	}
+	dest, ok := s.inID(idMailbox, req.Mailbox)
+	if !ok && (req.Action == "move" || req.Action == "copy") {
+		s.fail(w, r, http.StatusNotFound, "not_found")
+		return
+	}
 	ctx, who := r.Context(), sessionOf(r).actor
 	byMailbox := map[int64][]uint32{}
-	for _, id := range req.IDs {
+	for _, id := range ids {
 		m, err := s.Mail.Message(ctx, who, id)
 		if err != nil {
 			s.storeFail(w, r, err) // another account's id is 404 too
@@ -46,7 +56,7 @@ func (s *Server) messageActions(w http.ResponseWriter, r *http.Request) {
 		byMailbox[m.MailboxID] = append(byMailbox[m.MailboxID], m.UID)
 	}
 	if req.Action == "move" || req.Action == "copy" {
-		if _, err := s.Mail.Mailbox(ctx, who, req.Mailbox); err != nil {
+		if _, err := s.Mail.Mailbox(ctx, who, dest); err != nil {
 			s.storeFail(w, r, err)
 			return
 		}
@@ -56,9 +66,9 @@ func (s *Server) messageActions(w http.ResponseWriter, r *http.Request) {
 		var err error
 		switch req.Action {
 		case "move":
-			_, _, err = s.Mail.Move(ctx, who, mbID, req.Mailbox, uids)
+			_, _, err = s.Mail.Move(ctx, who, mbID, dest, uids)
 		case "copy":
-			_, _, err = s.Mail.Copy(ctx, who, mbID, req.Mailbox, uids)
+			_, _, err = s.Mail.Copy(ctx, who, mbID, dest, uids)
 		case "read":
 			_, err = s.Mail.MarkRead(ctx, who, mbID, uids)
 		case "unread":

@@ -23,8 +23,8 @@ type userJSON struct {
 	Created    time.Time `json:"created"`
 }
 
-func userOf(a *store.Account) userJSON {
-	return userJSON{ID: a.ID, Email: a.Address(), Name: a.DisplayName, Admin: a.Admin, Enabled: a.Enabled, Clients: a.ClientAccess,
+func (s *Server) userOf(a *store.Account) userJSON {
+	return userJSON{ID: s.outID(idAccount, a.ID), Email: a.Address(), Name: a.DisplayName, Admin: a.Admin, Enabled: a.Enabled, Clients: a.ClientAccess,
 		QuotaBytes: a.QuotaBytes, UsedBytes: a.Usage.Bytes, Messages: a.Usage.Messages, Created: a.CreatedAt.UTC()}
 }
 
@@ -37,7 +37,7 @@ func (s *Server) operatorUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]userJSON, len(accts))
 	for i := range accts {
-		out[i] = userOf(&accts[i])
+		out[i] = s.userOf(&accts[i])
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"users": out})
 }
@@ -78,5 +78,5 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, forceAdmin b
 		s.adminFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, userOf(a))
+	writeJSON(w, http.StatusCreated, s.userOf(a))
 }

@@ -27,9 +27,14 @@ func (s *Server) searchMessages(w http.ResponseWriter, r *http.Request) {
 		HasAttachment: v.Get("has_attachment") == "1" || v.Get("has_attachment") == "true",
 	}
 	if mb := v.Get("mailbox"); mb != "" {
-		id, err := strconv.ParseInt(mb, 10, 64)
+		ext, err := strconv.ParseInt(mb, 10, 64)
 		if err != nil {
 			s.fail(w, r, http.StatusBadRequest, "bad_request")
+			return
+		}
+		id, ok := s.inID(idMailbox, ext)
+		if !ok {
+			s.fail(w, r, http.StatusNotFound, "not_found")
 			return
 		}
 		q.MailboxID = id
@@ -56,13 +61,13 @@ func (s *Server) searchMessages(w http.ResponseWriter, r *http.Request) {
 	marks.Terms = append(append(marks.Terms, q.Subject.Terms...), q.Body.Terms...)
 	hits := make([]searchHit, 0, len(res.Messages))
 	for i := range res.Messages {
-		m := summary(&res.Messages[i])
+		m := s.summary(&res.Messages[i])
 		hits = append(hits, searchHit{messageJSON: m, SubjectHighlights: search.Highlight(m.Subject, marks),
 			PreviewHighlights: search.Highlight(m.Preview, marks)})
 	}
 	byMailbox := map[string]int{}
 	for id, n := range res.ByMailbox {
-		byMailbox[strconv.FormatInt(id, 10)] = n
+		byMailbox[strconv.FormatInt(s.outID(idMailbox, id), 10)] = n
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": hits, "total": res.Total, "by_mailbox": byMailbox, "page": page, "per_page": perPage})
 }

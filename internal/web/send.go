@@ -37,8 +37,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := sendAnswer{Status: "sent", SendAt: sent.SendAt, MessageID: sent.MessageID}
 	if sent.QueueID != 0 {
-		answer = sendAnswer{ID: sent.QueueID, Status: "scheduled", SendAt: sent.SendAt, MessageID: sent.MessageID,
-			Cancel: "DELETE /api/v1/send/" + strconv.FormatInt(sent.QueueID, 10)}
+		id := s.outID(idQueue, sent.QueueID)
+		answer = sendAnswer{ID: id, Status: "scheduled", SendAt: sent.SendAt, MessageID: sent.MessageID,
+			Cancel: "DELETE /api/v1/send/" + strconv.FormatInt(id, 10)}
 	}
 	writeJSON(w, http.StatusAccepted, answer)
 }

@@ -17,7 +17,7 @@ import (
 
 // sendCancel undoes a waiting send and answers the draft it became.
 func (s *Server) sendCancel(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idQueue, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
@@ -31,7 +31,7 @@ func (s *Server) sendCancel(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.storeFail(w, r, err)
 	default:
-		writeJSON(w, http.StatusOK, map[string]int64{"draft_id": draftID})
+		writeJSON(w, http.StatusOK, map[string]int64{"draft_id": s.outID(idMessage, draftID)})
 	}
 }
 
@@ -57,9 +57,10 @@ func (s *Server) sendScheduled(w http.ResponseWriter, r *http.Request) {
 	out := []scheduledJSON{}
 	for _, q := range list {
 		env := q.Envelope
-		out = append(out, scheduledJSON{ID: q.ID, SendAt: q.SendAt, Created: q.Created, Subject: env.Subject,
+		id := s.outID(idQueue, q.ID)
+		out = append(out, scheduledJSON{ID: id, SendAt: q.SendAt, Created: q.Created, Subject: env.Subject,
 			To: addressesJSON(env.To), Cc: addressesJSON(env.Cc), Bcc: addressesJSON(env.Bcc), Individually: q.Individually,
-			Cancel: "DELETE /api/v1/send/" + strconv.FormatInt(q.ID, 10)})
+			Cancel: "DELETE /api/v1/send/" + strconv.FormatInt(id, 10)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"scheduled": out})
 }

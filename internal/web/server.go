@@ -19,11 +19,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"time"
 
 	"postroom/internal/blob"
@@ -63,6 +63,11 @@ type Server struct {
 	MaxJSONSize          int64
 	MaxStreamsPerAccount int
 
+	// IDKey is the key of the API's opaque ids (ids.go: the store's secret
+	// "web-ids"); without one, ids are the store's own.
+	IDKey []byte
+
+	ids      *idCodec      // from IDKey, by Handler
 	streams  streams       // events.go
 	building gate          // compose_gate.go
 	beat     time.Duration // the event streams' heartbeat when set (tests)
@@ -91,6 +96,13 @@ func (s *Server) maxStreams() int {
 
 // Handler returns the routes of routes.go behind their middleware.
 func (s *Server) Handler() http.Handler {
+	if s.IDKey != nil {
+		c, err := newIDCodec(s.IDKey)
+		if err != nil {
+			panic(fmt.Sprintf("web: the id key: %v", err)) // the wiring's mistake, found at start
+		}
+		s.ids = c
+	}
 	mux := http.NewServeMux()
 	for _, r := range s.routes() {
 		h := r.handler
@@ -205,11 +217,6 @@ func (s *Server) storeFail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log().Error("web", "path", r.URL.Path, "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "internal")
 	}
-}
-
-func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
 }
 
 // diskFull reports whether err is the server's storage that is full (the

@@ -62,17 +62,17 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setCookie(w, r, a.Token, 0)
-	writeJSON(w, http.StatusOK, sessionAnswer(newSession(a)))
+	writeJSON(w, http.StatusOK, s.sessionAnswer(newSession(a)))
 }
 
 // sessionAnswer is who is logged in, as POST and GET /api/v1/session
 // answer it: "role" says which screen to show (the webmail for "user" and
 // "admin", the console for "operator").
-func sessionAnswer(sess *session) map[string]any {
+func (s *Server) sessionAnswer(sess *session) map[string]any {
 	if sess.account == nil {
 		return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": actor.RoleOperator, "language": sess.lang}
 	}
-	return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": sess.actor.Role, "account": accountOf(sess.account)}
+	return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": sess.actor.Role, "account": s.accountOf(sess.account)}
 }
 
 // accountJSON is the logged-in account as the webmail shows it.
@@ -85,8 +85,8 @@ type accountJSON struct {
 	Admin    bool   `json:"admin"`
 }
 
-func accountOf(a *store.Account) accountJSON {
-	return accountJSON{ID: a.ID, Email: a.Address(), Name: a.DisplayName, Language: a.Language, TimeZone: a.TimeZone, Admin: a.Admin}
+func (s *Server) accountOf(a *store.Account) accountJSON {
+	return accountJSON{ID: s.outID(idAccount, a.ID), Email: a.Address(), Name: a.DisplayName, Language: a.Language, TimeZone: a.TimeZone, Admin: a.Admin}
 }
 
 // sessionDelete logs out. The account's event streams hear of it and the

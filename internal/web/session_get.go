@@ -26,7 +26,7 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sess.account == nil {
-		writeJSON(w, http.StatusOK, sessionAnswer(sess))
+		writeJSON(w, http.StatusOK, s.sessionAnswer(sess))
 		return
 	}
 	mbs, err := s.mailboxes(r.Context(), sess.actor)
@@ -37,7 +37,7 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 	var inbox int64
 	for _, mb := range mbs {
 		if mb.Role == string(store.RoleInbox) {
-			inbox = mb.ID
+			inbox, _ = s.inID(idMailbox, mb.ID)
 		}
 	}
 	q := r.URL.Query()
@@ -47,7 +47,7 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 		s.storeFail(w, r, err)
 		return
 	}
-	answer := sessionAnswer(sess)
+	answer := s.sessionAnswer(sess)
 	answer["mailboxes"], answer["inbox"] = mbs, page
 	writeJSON(w, http.StatusOK, answer)
 }

@@ -6,7 +6,7 @@ import "net/http"
 // account, whatever its folder (Trash and Spam too: each says its
 // mailbox_id), oldest first. Another account's thread is 404.
 func (s *Server) threadGet(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idThread, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
@@ -16,5 +16,5 @@ func (s *Server) threadGet(w http.ResponseWriter, r *http.Request) {
 		s.storeFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": summaries(msgs)})
+	writeJSON(w, http.StatusOK, map[string]any{"messages": s.summaries(msgs)})
 }

@@ -23,8 +23,8 @@ type uploadJSON struct {
 	Expires     time.Time `json:"expires"`
 }
 
-func uploadOf(u *store.Upload) uploadJSON {
-	return uploadJSON{ID: u.ID, Filename: u.Filename, Size: u.Size, ContentType: u.ContentType, Expires: u.ExpiresAt}
+func (s *Server) uploadOf(u *store.Upload) uploadJSON {
+	return uploadJSON{ID: s.outID(idUpload, u.ID), Filename: u.Filename, Size: u.Size, ContentType: u.ContentType, Expires: u.ExpiresAt}
 }
 
 // uploadList answers the limits (for refusing a file before sending it)
@@ -37,7 +37,7 @@ func (s *Server) uploadList(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]uploadJSON, 0, len(list))
 	for i := range list {
-		out = append(out, uploadOf(&list[i]))
+		out = append(out, s.uploadOf(&list[i]))
 	}
 	l := s.Send.Limits(r.Context(), actorOf(sessionOf(r)))
 	writeJSON(w, http.StatusOK, map[string]any{"max_upload_size": l.MaxUploadSize, "max_message_size": l.MaxMessageSize, "uploads": out})
@@ -60,14 +60,14 @@ func (s *Server) uploadCreate(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.composeFail(w, r, err)
 	default:
-		writeJSON(w, http.StatusCreated, uploadOf(u))
+		writeJSON(w, http.StatusCreated, s.uploadOf(u))
 	}
 }
 
 // uploadGet serves an upload's bytes: the editor shows pasted and dropped
 // images from here. Only raster images are served as what they are.
 func (s *Server) uploadGet(w http.ResponseWriter, r *http.Request) {
-	id, _ := pathID(r, "id")
+	id, _ := s.pathID(r, idUpload, "id")
 	u, data, err := s.Send.Upload(r.Context(), actorOf(sessionOf(r)), id)
 	if err != nil {
 		s.storeFail(w, r, err)
@@ -87,7 +87,7 @@ func (s *Server) uploadGet(w http.ResponseWriter, r *http.Request) {
 
 // uploadDelete removes an upload (the user took the file off the message).
 func (s *Server) uploadDelete(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.pathID(r, idUpload, "id")
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "not_found")
 		return
