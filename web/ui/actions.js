@@ -4,6 +4,7 @@
 import { get, post, patch, del, query, setCSRF, APIError } from './api.js';
 import { store, toast } from './store.js';
 import { t, setLocale, folderName, currentLang } from './i18n.js';
+import { loadSettings, leaveGuard, firstFolder } from './settings-state.js';
 
 const S = () => store.state;
 
@@ -30,12 +31,14 @@ export function parseHash(hash) {
   }
   if (parts[0] === 'compose') return { view: 'compose', compose: h.slice('compose'.length + 1) };
   if (parts[0] === 'scheduled') return { view: 'scheduled' };
+  if (parts[0] === 'settings') return { view: 'settings', section: parts[1] || '' };
   return { view: 'mail', mailbox: 0, message: 0, search: null };
 }
 
 export function hashFor(route) {
   if (route.view === 'compose') return '#/compose' + (route.compose ? '/' + route.compose : '');
   if (route.view === 'scheduled') return '#/scheduled';
+  if (route.view === 'settings') return '#/settings' + (route.section ? '/' + route.section : '');
   if (route.search !== null && route.search !== undefined) {
     return `#/search/${route.search}` + (route.message ? `/${route.message}` : '');
   }
@@ -49,15 +52,19 @@ export function go(route) {
 }
 
 let listKey = '';
+let shownHash = ''; // the hash on screen, to go back to when leaving is refused
 
 // applyRoute loads what the hash names: the folder or search list, and the
 // open message.
 export async function applyRoute() {
   if (!S().auth || S().auth.operator) return; // the console routes itself
+  // a Settings form with unsaved changes asks before it is left
+  if (shownHash && !leaveGuard(shownHash, location.hash)) return;
+  shownHash = location.hash;
   const r = parseHash(location.hash);
   if (r.view !== 'mail') {
-    // writing and the scheduled view keep the list the user came from
-    store.set({ route: { ...S().route, view: r.view, compose: r.compose || '' }, navOpen: false });
+    // writing, the scheduled view and Settings keep the list the user came from
+    store.set({ route: { ...S().route, view: r.view, compose: r.compose || '', section: r.section || '' }, navOpen: false });
     updateTitle();
     return;
   }
@@ -148,10 +155,18 @@ async function started(data) {
     return;
   }
   setLocale(data.account.language, data.account.time_zone);
+  // the account's settings decide the first screen: its folder, layout and page size
+  const asked = S().prefs.perPage;
+  await loadSettings();
   store.set({ auth: { account: data.account }, mailboxes: data.mailboxes || [], booting: false, expired: false });
   const r = parseHash(location.hash);
   const inbox = mailboxByRole('inbox');
-  if (data.inbox && inbox && !r.search && (r.mailbox === inbox.id || !r.mailbox)) {
+  const first = firstFolder(S().mailboxes);
+  if (r.view === 'mail' && !r.mailbox && !r.search && first && first !== inbox) {
+    history.replaceState(null, '', hashFor({ view: 'mail', mailbox: first.id, message: 0, search: null }));
+  }
+  const samePage = (data.inbox?.per_page ?? asked) === S().prefs.perPage;
+  if (data.inbox && inbox && samePage && !r.search && (r.mailbox === inbox.id || (!r.mailbox && first === inbox))) {
     // the first screen comes from the same answer as the session
     store.set({ route: { view: 'mail', mailbox: inbox.id, message: 0, search: null } });
     if (r.view === 'mail' && !r.mailbox) history.replaceState(null, '', hashFor({ view: 'mail', mailbox: inbox.id, message: r.message, search: null }));
@@ -519,10 +534,12 @@ export function updateTitle() {
   }
   const unread = mailboxByRole('inbox')?.unread || 0;
   const mb = mailboxById(route.mailbox);
-  const where = route.view === 'compose' ? t('compose') : route.view === 'scheduled' ? t('scheduled')
+  const where = route.view === 'compose' ? t('compose') : route.view === 'scheduled' ? t('scheduled') : route.view === 'settings' ? t('settings')
     : route.search !== null ? t('searchResultsPlain') : mb ? folderName(mb) : '';
   document.title = (unread ? `(${unread}) ` : '') + (where ? where + ' - ' : '') + t('appName');
 }
+
+store.reportError = (e) => report(e);
 
 export function report(e) {
   if (e instanceof APIError && e.status === 401) return;

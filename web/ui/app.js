@@ -21,6 +21,7 @@ import { Dialog, Help, Toast } from './dialogs.js';
 import { Compose, UndoBar } from './compose.js';
 import { Scheduled } from './scheduled.js';
 import { Console } from './console.js';
+import { Settings } from './settings.js';
 
 function Login({ state }) {
   const [email, setEmail] = useState('');
@@ -61,7 +62,8 @@ function Header({ state }) {
   return html`<header class="top">
     <button id="nav-toggle" class="icon-button" aria-label=${t('folders')} onClick=${() => store.set({ navOpen: !state.navOpen })}>☰</button>
     <strong class="brand">Postroom</strong>
-    <nav class="apps"><a class="on" href="#/">${t('mail')}</a></nav>
+    <nav class="apps"><a class=${state.route.view === 'settings' ? '' : 'on'} href="#/">${t('mail')}</a>
+      <a id="settings-link" class=${state.route.view === 'settings' ? 'on' : ''} href="#/settings">${t('settings')}</a></nav>
     <button id="compose" class="primary compose-button" onClick=${() => compose('')}>${t('compose')}</button>
     <${SearchBox} key=${state.route.search || ''} state=${state} />
     <span class="spacer"></span>
@@ -82,7 +84,7 @@ function Mail({ state }) {
   stateRef.current = state;
   const [help, setHelp] = useMailKeys(stateRef);
   const reading = state.route.message !== 0;
-  const cls = ['mail', 'layout-' + state.prefs.layout, reading ? 'reading' : ''].join(' ');
+  const cls = ['mail', 'layout-' + state.prefs.layout, reading ? 'reading' : '', 'view-' + state.route.view].join(' ');
   return html`<div class=${cls}>
     <${Header} state=${state} />
     ${state.offline && html`<p class="banner">${t('offline')}</p>`}
@@ -92,6 +94,7 @@ function Mail({ state }) {
       <div class="content">
         ${state.route.view === 'compose' && html`<${Compose} state=${state} />`}
         ${state.route.view === 'scheduled' && html`<${Scheduled} />`}
+        ${state.route.view === 'settings' && html`<${Settings} state=${state} />`}
         ${state.route.view === 'mail' && html`<${Toolbar} state=${state} />
         <div class="work">
           <${MessageList} state=${state} />

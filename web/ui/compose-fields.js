@@ -125,12 +125,18 @@ function exec(cmd, value) {
 // Editor is a contenteditable area: the browser keeps the HTML and the
 // caret; the model reads it on input. Images pasted or dropped are
 // uploaded and shown from the upload URL (sent inline, as cid: parts).
-export function Editor({ model, onHTML, onText, onMode, uploadImage }) {
+// Settings reuses it for the signature and the out-of-office reply: idp
+// gives its elements ids of their own ("signature" → #signature-editor,
+// #signature-font ...; compose keeps #compose-editor, #editor-font ...);
+// without uploadImage it takes no pictures, without onMode no plain text.
+export function Editor({ model, onHTML, onText, onMode, uploadImage, idp, label }) {
   const ref = useRef(null);
+  const id = (name) => (idp ? `${idp}-${name === 'compose-editor' ? 'editor' : name.replace(/^editor-/, '')}` : name);
   useEffect(() => {
     if (ref.current && model.mode === 'html') ref.current.innerHTML = model.html;
   }, [model.mode]);
   const images = async (files) => {
+    if (!uploadImage) return;
     for (const f of files) {
       if (!f.type.startsWith('image/')) continue;
       const up = await uploadImage(f);
@@ -157,30 +163,30 @@ export function Editor({ model, onHTML, onText, onMode, uploadImage }) {
   if (model.mode === 'text') {
     return html`<div class="editor">
       <div class="editor-bar"><span class="spacer"></span>
-        <button type="button" id="editor-mode" onClick=${toHTML}>${t('richText')}</button></div>
-      <textarea id="compose-text" class="editor-text" value=${model.text} onInput=${(e) => onText(e.target.value)}></textarea>
+        <button type="button" id=${id('editor-mode')} onClick=${toHTML}>${t('richText')}</button></div>
+      <textarea id=${id('compose-text')} class="editor-text" value=${model.text} onInput=${(e) => onText(e.target.value)}></textarea>
     </div>`;
   }
   const keep = (e) => e.preventDefault(); // keep the selection in the text
   return html`<div class="editor">
     <div class="editor-bar" role="toolbar" aria-label=${t('formatting')}>
-      <select id="editor-font" aria-label=${t('font')} onChange=${(e) => { exec('fontName', e.target.value); e.target.selectedIndex = 0; }}>
+      <select id=${id('editor-font')} aria-label=${t('font')} onChange=${(e) => { exec('fontName', e.target.value); e.target.selectedIndex = 0; }}>
         <option value="">${t('font')}</option>
         ${fonts.map((f) => html`<option value=${f}>${f.split(',')[0]}</option>`)}
       </select>
-      <select id="editor-size" aria-label=${t('fontSize')} onChange=${(e) => { exec('fontSize', e.target.value); e.target.selectedIndex = 0; }}>
+      <select id=${id('editor-size')} aria-label=${t('fontSize')} onChange=${(e) => { exec('fontSize', e.target.value); e.target.selectedIndex = 0; }}>
         <option value="">${t('fontSize')}</option>
         ${sizes.map(([v, k]) => html`<option value=${v}>${t('size_' + k)}</option>`)}
       </select>
-      <input id="editor-color" type="color" title=${t('color')} aria-label=${t('color')} onInput=${(e) => exec('foreColor', e.target.value)} />
+      <input id=${id('editor-color')} type="color" title=${t('color')} aria-label=${t('color')} onInput=${(e) => exec('foreColor', e.target.value)} />
       ${buttons.map(([cmd, label, key]) => html`<button type="button" class=${'fmt fmt-' + cmd} data-cmd=${cmd} title=${t(key)} aria-label=${t(key)}
         onMouseDown=${keep} onClick=${() => exec(cmd)}>${label}</button>`)}
       <button type="button" data-cmd="createLink" title=${t('link')} aria-label=${t('link')} onMouseDown=${keep} onClick=${link}><${Icon} name="link" /></button>
-      <label class="fmt image-pick" title=${t('insertImage')}><${Icon} name="image" /><input type="file" accept="image/*" hidden onChange=${(e) => { images([...e.target.files]); e.target.value = ''; }} /></label>
+      ${uploadImage && html`<label class="fmt image-pick" title=${t('insertImage')}><${Icon} name="image" /><input type="file" accept="image/*" hidden onChange=${(e) => { images([...e.target.files]); e.target.value = ''; }} /></label>`}
       <span class="spacer"></span>
-      <button type="button" id="editor-mode" onClick=${toText}>${t('plainText')}</button>
+      ${onMode && html`<button type="button" id=${id('editor-mode')} onClick=${toText}>${t('plainText')}</button>`}
     </div>
-    <div id="compose-editor" ref=${ref} class="editor-area" contenteditable="true" role="textbox" aria-multiline="true" aria-label=${t('body')}
+    <div id=${id('compose-editor')} ref=${ref} class="editor-area" contenteditable="true" role="textbox" aria-multiline="true" aria-label=${label || t('body')}
       onInput=${(e) => onHTML(e.currentTarget.innerHTML)}
       onPaste=${(e) => { const f = [...e.clipboardData.files]; if (f.length) { e.preventDefault(); images(f); } }}
       onDrop=${(e) => { const f = [...(e.dataTransfer?.files || [])].filter((x) => x.type.startsWith('image/')); if (f.length) { e.preventDefault(); e.stopPropagation(); images(f); } }}></div>

@@ -4,20 +4,25 @@
 import { get, post } from './api.js';
 import { t, longDate } from './i18n.js';
 import { store } from './store.js';
+import { setting } from './settings-state.js';
 
 const backupKey = 'postroom.compose';
 
-// signature is the user's signature from Settings; until Settings has one
-// it is empty, and nothing is inserted.
-function signature() {
-  const sig = store.state.auth?.account?.signature || '';
-  return sig ? `<div><br></div><div class="signature">${sig}</div>` : '';
+// signature is the user's signature from Settings (S2-12), inserted on a
+// new message ("new") or a reply or forward ("reply") as the settings say;
+// the server keeps it sanitised, as it keeps every HTML it is given.
+function signature(kind) {
+  const sig = setting('signature', undefined, null);
+  const on = kind === 'new' ? sig?.on_new : kind === 'reply' ? sig?.on_reply : false;
+  return on && sig.html ? `<div><br></div><div class="signature">${sig.html}</div>` : '';
 }
 
-export function blank() {
+// blank is a new message with the account's defaults (S2: save sent
+// mail, read receipts) and, for kind "new" or "reply", the signature.
+export function blank(kind = 'new') {
   return {
-    to: [], cc: [], bcc: [], subject: '', html: '<div><br></div>' + signature(), text: '', mode: 'html',
-    attachments: [], sendIndividually: false, saveSent: true, readReceipt: false,
+    to: [], cc: [], bcc: [], subject: '', html: '<div><br></div>' + signature(kind), text: '', mode: 'html',
+    attachments: [], sendIndividually: false, saveSent: setting('mail', 'save_sent', true), readReceipt: setting('mail', 'read_receipts', false),
     inReplyTo: 0, forwardOf: 0, forwardAsAttachment: false, draftId: 0, showCc: false,
   };
 }
@@ -80,10 +85,10 @@ export async function initial(key) {
   const saved = backup(key);
   if (saved) return { ...saved, restored: true }; // text the user wrote before: Cancel asks
   const p = new URLSearchParams(key);
-  const m = blank();
-  if (p.get('to')) m.to = [p.get('to')];
   if (p.get('draft')) return fromDraft(Number(p.get('draft')));
   const kind = ['reply', 'replyall', 'forward', 'resend'].find((k) => p.get(k));
+  const m = blank(!kind ? 'new' : kind === 'resend' ? 'none' : 'reply');
+  if (p.get('to')) m.to = [p.get('to')];
   if (!kind) return m;
   const id = Number(p.get(kind));
   const data = await get(`/api/v1/messages/${id}`);
@@ -126,7 +131,7 @@ export async function initial(key) {
 async function fromDraft(id) {
   const d = await post(`/api/v1/drafts/${id}/reopen`);
   return {
-    ...blank(), to: d.to.map(addrText), cc: d.cc.map(addrText), bcc: d.bcc.map(addrText), showCc: d.cc.length + d.bcc.length > 0,
+    ...blank('none'), to: d.to.map(addrText), cc: d.cc.map(addrText), bcc: d.bcc.map(addrText), showCc: d.cc.length + d.bcc.length > 0,
     subject: d.subject, html: d.html || `<div>${esc(d.text || '').replace(/\r?\n/g, '<br>')}</div>`,
     attachments: (d.attachments || []).map((a) => ({ key: `u${a.id}`, id: a.id, filename: a.filename, size: a.size })),
     sendIndividually: d.send_individually, saveSent: d.save_sent, readReceipt: d.read_receipt,

@@ -34,6 +34,7 @@ export function FolderTree({ state }) {
     <ul class="folder-list">${user.map((mb) => html`<${Folder} key=${mb.id} mb=${mb} state=${state} user />`)}</ul>
     <div class="drawer-foot">
       <span class="user">${state.auth.account.email}</span>
+      <a id="settings-link-drawer" class="button-like" href="#/settings">${t('settings')}</a>
       <${LangSelect} id="lang-select-drawer" />
       <${ZoneSelect} id="tz-select-drawer" zone=${state.auth.account.time_zone} />
       <button class="link" onClick=${logout}>${t('logout')}</button>

@@ -57,7 +57,7 @@ export function MessageList({ state }) {
       <span class="spacer"></span>
       <select id="per-page" aria-label=${t('perPage', { n: '' })} value=${prefs.perPage}
         onChange=${(e) => { store.setPrefs({ perPage: Number(e.target.value) }); setPage(1); }}>
-        ${[20, 50, 100, 200].map((n) => html`<option value=${n}>${t('perPage', { n })}</option>`)}
+        ${[...new Set([20, 30, 50, 100, 200, prefs.perPage])].sort((x, y) => x - y).map((n) => html`<option value=${n}>${t('perPage', { n })}</option>`)}
       </select>
       <button id="page-prev" class="icon-button" disabled=${list.page <= 1} title=${t('prev')} aria-label=${t('prev')} onClick=${() => setPage(list.page - 1)}>‹</button>
       <span class="page-no">${t('page', { page: list.page, pages })}</span>

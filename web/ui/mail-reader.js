@@ -10,6 +10,7 @@ import { t, longDate, size, shortDate } from './i18n.js';
 import { get } from './api.js';
 import { go, report } from './actions.js';
 import { openDialog } from './dialogs.js';
+import { setting } from './settings-state.js';
 
 // sandbox is the iframe's sandbox: no scripts, an opaque origin, no forms;
 // links open in a new window outside the sandbox. It matches
@@ -85,7 +86,8 @@ function ThreadItem({ m, state, open: initiallyOpen }) {
 }
 
 function MessageView({ data, state, compact }) {
-  const [details, setDetails] = useState(false);
+  // 발송 정보 보기 (S2-5): the details open as the settings say
+  const [details, setDetails] = useState(() => !!setting('mail', 'expand_send_info', false));
   const m = data.message;
   const images = state.allowImages.has(m.id);
   const files = (data.attachments || []).filter((a) => !a.embedded); // pictures in the text are not files

@@ -39,6 +39,7 @@ export const store = {
     toast: '',
     offline: false,
     navOpen: false,
+    settings: null, // the account's settings (settings-state.js), once read
     prefs: {
       perPage: saved('perPage', 50),
       unreadOnly: false,
@@ -54,10 +55,16 @@ export const store = {
     this.state = { ...this.state, ...(typeof patch === 'function' ? patch(this.state) : patch) };
     this.subs.forEach((f) => f());
   },
-  setPrefs(patch) {
+  // setPrefs changes preferences. The account's own (page size, layout,
+  // include the original, desktop notifications: its settings, S1/S2)
+  // are saved to it through saveAccountPrefs (settings-state.js) unless
+  // they come from it (fromAccount); the browser keeps the rest, and the
+  // account's as they were last, for the first screen before they load.
+  setPrefs(patch, fromAccount) {
     const prefs = { ...this.state.prefs, ...patch };
     for (const k of ['perPage', 'conversation', 'layout', 'notify', 'quoteOriginal', 'listWidth']) if (k in patch) remember(k, prefs[k]);
     this.set({ prefs });
+    if (!fromAccount) this.saveAccountPrefs?.(patch);
   },
 };
 
