@@ -27,6 +27,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 
 	"postroom/internal/connlimit"
+	"postroom/internal/quickack"
 )
 
 // Server runs the IMAP listeners.
@@ -111,7 +112,7 @@ func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
 	}
 	s.servers = append(s.servers, srv)
 	s.mu.Unlock()
-	cl := connlimit.New(l, s.MaxConnsPerIP, "* BYE [UNAVAILABLE] Too many connections from your address\r\n")
+	cl := connlimit.New(quickack.Listener(l), s.MaxConnsPerIP, "* BYE [UNAVAILABLE] Too many connections from your address\r\n")
 	cl.Budget, cl.Busy, cl.Log = s.Budget, "* BYE [UNAVAILABLE] Server too busy, try again later\r\n", s.Log // RFC 5530 §3
 	l = cl
 	if implicitTLS {

@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 
 	"postroom/internal/connlimit"
+	"postroom/internal/quickack"
 )
 
 // Server runs the POP3 listeners.
@@ -55,7 +56,7 @@ func (s *Server) log() *slog.Logger {
 func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
 	// Accept waits out a shortage of descriptors (connlimit): an error
 	// it returns is the listener's end.
-	cl := connlimit.New(l, s.MaxConnsPerIP, "-ERR [SYS/TEMP] Too many connections from your address\r\n")
+	cl := connlimit.New(quickack.Listener(l), s.MaxConnsPerIP, "-ERR [SYS/TEMP] Too many connections from your address\r\n")
 	cl.Budget, cl.Busy, cl.Log = s.Budget, "-ERR [SYS/TEMP] Server too busy, try again later\r\n", s.Log // RFC 3206 §4
 	l = cl
 	if implicitTLS {

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package quickack
+
+import "syscall"
+
+func ackNow(syscall.RawConn) {}
