@@ -39,7 +39,7 @@ func TestHashPassword_argon2idRoundTrip(t *testing.T) {
 }
 
 // newStore is an empty store hosting example.test.
-func newStore(t *testing.T) (*sqlite.Store, *store.Domain) {
+func newStore(t testing.TB) (*sqlite.Store, *store.Domain) {
 	t.Helper()
 	s, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
 	if err != nil {

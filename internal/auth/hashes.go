@@ -106,8 +106,21 @@ func (a *Authenticator) hashSlots() chan struct{} {
 
 // checkPassword verifies password against hash in one of the slots:
 // ErrBusy when none frees up within HashWait, ctx's error when the
-// client went away meanwhile.
+// client went away meanwhile. A password found correct for this hash
+// lately needs no slot (verified.go).
 func (a *Authenticator) checkPassword(ctx context.Context, hash, password string) (bool, error) {
+	if a.verified.has(hash, password, a.now()) {
+		return true, nil
+	}
+	ok, err := a.hashCheck(ctx, hash, password)
+	if ok {
+		a.verified.add(hash, password, a.now())
+	}
+	return ok, err
+}
+
+// hashCheck is the argon2id check, in a slot.
+func (a *Authenticator) hashCheck(ctx context.Context, hash, password string) (bool, error) {
 	slots := a.hashSlots()
 	select {
 	case slots <- struct{}{}:

@@ -26,7 +26,7 @@ type limitsFixture struct {
 	kim    *store.Account
 }
 
-func newLimits(t *testing.T) *limitsFixture {
+func newLimits(t testing.TB) *limitsFixture {
 	t.Helper()
 	st, d := newStore(t)
 	f := &limitsFixture{ctx: context.Background(), st: st, clock: clock.At(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}

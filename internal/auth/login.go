@@ -66,6 +66,7 @@ type Authenticator struct {
 	slotsOnce sync.Once
 	slots     chan struct{}
 	use       hashUse
+	verified  verified // correct passwords remembered (verified.go)
 	// verify replaces VerifyPassword in tests (to hold a slot).
 	verify func(hash, password string) bool
 }
