@@ -22,12 +22,14 @@ import { Compose, UndoBar } from './compose.js';
 import { Scheduled } from './scheduled.js';
 import { Console } from './console.js';
 import { Settings } from './settings.js';
+import { ForgotPassword, ResetPassword, resetToken } from './settings-reset.js';
 
 function Login({ state }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [forgot, setForgot] = useState(false);
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -41,6 +43,7 @@ function Login({ state }) {
       setBusy(false);
     }
   };
+  if (forgot) return html`<${ForgotPassword} email=${email} onBack=${() => setForgot(false)} />`;
   return html`<main class="login">
     <form class="login-box" onSubmit=${submit}>
       <div class="login-top"><strong class="brand">Postroom</strong><${LangSelect} /></div>
@@ -53,6 +56,7 @@ function Login({ state }) {
         <input id="login-password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} /></label>
       <p id="login-error" class="error" role="alert">${error}</p>
       <button id="login-submit" class="primary" type="submit" disabled=${busy}>${busy ? t('loggingIn') : t('login')}</button>
+      <p class="login-more"><button id="login-forgot" type="button" class="link" onClick=${() => setForgot(true)}>${t('forgotLink')}</button></p>
     </form>
   </main>`;
 }
@@ -115,7 +119,7 @@ function App() {
   useEffect(() => updateTitle(), [state.auth, state.mailboxes, state.route]);
   if (state.booting) return html`<p class="booting">${t('loading')}</p>`;
   return html`<div id="app" data-ready=${state.auth ? '1' : '0'}>
-    ${!state.auth ? html`<${Login} state=${state} />` : state.auth.operator ? html`<${Console} />` : html`<${Mail} state=${state} />`}
+    ${!state.auth ? (resetToken() ? html`<${ResetPassword} token=${resetToken()} />` : html`<${Login} state=${state} />`) : state.auth.operator ? html`<${Console} />` : html`<${Mail} state=${state} />`}
     ${state.dialog && html`<${Dialog} key=${state.dialog.id + state.dialog.title} spec=${state.dialog} />`}
     <${Toast} text=${state.toast} />
   </div>`;

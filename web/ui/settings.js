@@ -3,7 +3,7 @@
 // file of its own (settings-*.js) and saves through the API.
 
 import { html } from './html.js';
-import { useEffect } from './vendor/hooks.js';
+import { useEffect, useState } from './vendor/hooks.js';
 import { t } from './i18n.js';
 import { loadSettings } from './settings-state.js';
 import { General } from './settings-general.js';
@@ -33,8 +33,13 @@ const needsSettings = new Set(['general', 'mail', 'spam']);
 export function Settings({ state }) {
   const found = sections.find(([id]) => id === state.route.section) || sections[0];
   const [id, , Body] = found;
+  const [failed, setFailed] = useState(false);
+  const load = async () => {
+    setFailed(false);
+    if (!(await loadSettings())) setFailed(true);
+  };
   useEffect(() => {
-    if (!state.settings) loadSettings();
+    if (!state.settings) load();
   }, []);
   const go = (to) => {
     location.hash = '#/settings/' + to;
@@ -50,7 +55,8 @@ export function Settings({ state }) {
     </nav>
     <div class="settings-main">
       ${needsSettings.has(id) && !state.settings
-        ? html`<p class="empty">${t('loading')}</p>`
+        ? (failed ? html`<p id="settings-load-error" class="error" role="alert">${t('loadFailed')} <button type="button" class="link" onClick=${load}>${t('retry')}</button></p>`
+          : html`<p class="empty">${t('loading')}</p>`)
         : html`<${Body} key=${id} state=${state} />`}
     </div>
   </div>`;
