@@ -91,6 +91,9 @@ type browserConfig struct {
 	// Console is what the first-hour scenarios start from
 	// (first_start_test.go); nil for the others.
 	Console *browserConsoleFixtures `json:"console,omitempty"`
+	// Settings is what the Settings scenarios start from
+	// (browser_settings_test.go); nil for the others.
+	Settings *browserSettingsFixtures `json:"settings,omitempty"`
 }
 
 // browserStart skips with -short or when -run selects none of scenarios,
