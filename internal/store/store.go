@@ -58,8 +58,11 @@ type Store interface {
 	EventLog
 	LimitStore
 	SecretStore
+	SettingsStore
+	PasswordResetStore
 	AccessLog
 	BlobRefs
+	AutoReplyStore
 	io.Closer
 }
 

@@ -328,6 +328,38 @@ CREATE INDEX logins_account_success ON logins(account_id, success, time, ip);
 -- nothing twice.
 ALTER TABLE messages ADD COLUMN pop3_uidl TEXT NOT NULL DEFAULT '';
 UPDATE messages SET pop3_uidl = CAST(id AS TEXT);
+`, `
+-- Out-of-office replies (S2, RFC 3834 §2): the last time an account
+-- answered a sender, so that a sender hears it once per period whatever
+-- restarts and nodes. No foreign key: an account's deletion leaves its
+-- rows, which only ever say "replied".
+CREATE TABLE auto_replies (
+	account_id INTEGER NOT NULL,
+	sender     TEXT NOT NULL,
+	at         INTEGER NOT NULL,
+	PRIMARY KEY (account_id, sender)
+);
+`, `
+-- A user's own settings (S1-S8, internal/settings): one JSON document per
+-- account, changed by compare-and-swap on version so that two tabs saving
+-- different fields both keep theirs. Display name, language and time
+-- zone stay in accounts. The one-time tokens of "forgot password" (S1)
+-- keep only the SHA-256 of the token. Both go with their account.
+CREATE TABLE account_settings (
+	account_id INTEGER PRIMARY KEY,
+	doc        TEXT NOT NULL,
+	version    INTEGER NOT NULL
+);
+CREATE TABLE password_resets (
+	token_hash TEXT PRIMARY KEY,
+	account_id INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL
+);
+CREATE INDEX password_resets_account ON password_resets(account_id);
+CREATE TRIGGER account_settings_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM account_settings WHERE account_id = OLD.id;
+	DELETE FROM password_resets WHERE account_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

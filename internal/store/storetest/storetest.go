@@ -57,6 +57,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		eventLogTests,
 		secretTests,
 		limitTests,
+		settingsTests,
+		autoReplyTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
