@@ -1,0 +1,103 @@
+package storetest
+
+import (
+	"errors"
+	"time"
+
+	"postroom/internal/store"
+)
+
+var settingsTests = []test{
+	{"settings_savedWithAccountFields", testSettingsSave},
+	{"settings_staleVersionConflicts", testSettingsConflict},
+	{"settings_goWithTheAccount", testSettingsAccountDeleted},
+	{"passwordReset_onceAndExpires", testPasswordReset},
+}
+
+func testSettingsSave(e *env) {
+	a := e.account("alice@example.com")
+	st, err := e.s.AccountSettings(e.ctx, a.ID)
+	e.ok(err, "AccountSettings")
+	if st.Doc != nil || st.Version != 0 || st.Language != a.Language || st.TimeZone != a.TimeZone {
+		e.Fatalf("never saved: %+v", st)
+	}
+	st.Doc, st.DisplayName, st.Language, st.TimeZone = []byte(`{"x":1}`), "앨리스", "en", "UTC"
+	e.ok(e.s.SaveAccountSettings(e.ctx, st), "SaveAccountSettings")
+	if st.Version != 1 {
+		e.Errorf("version after the first save: %d", st.Version)
+	}
+	got, err := e.s.AccountSettings(e.ctx, a.ID)
+	e.ok(err, "AccountSettings")
+	if string(got.Doc) != `{"x":1}` || got.Version != 1 || got.DisplayName != "앨리스" || got.Language != "en" || got.TimeZone != "UTC" {
+		e.Errorf("read back: %+v", got)
+	}
+	acct, err := e.s.Account(e.ctx, a.ID)
+	e.ok(err, "Account")
+	if acct.DisplayName != "앨리스" || acct.Language != "en" || acct.TimeZone != "UTC" {
+		e.Errorf("the account's row: %q %q %q", acct.DisplayName, acct.Language, acct.TimeZone)
+	}
+	if _, err := e.s.AccountSettings(e.ctx, a.ID+1000); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("unknown account: %v", err)
+	}
+}
+
+func testSettingsConflict(e *env) {
+	a := e.account("alice@example.com")
+	first, err := e.s.AccountSettings(e.ctx, a.ID)
+	e.ok(err, "AccountSettings")
+	second := *first
+	first.Doc, first.DisplayName = []byte(`{"a":1}`), "first"
+	e.ok(e.s.SaveAccountSettings(e.ctx, first), "first save")
+	second.Doc, second.DisplayName = []byte(`{"b":2}`), "second"
+	if err := e.s.SaveAccountSettings(e.ctx, &second); !errors.Is(err, store.ErrConflict) {
+		e.Fatalf("a save from a stale version: %v, want ErrConflict", err)
+	}
+	got, _ := e.s.AccountSettings(e.ctx, a.ID)
+	if string(got.Doc) != `{"a":1}` || got.DisplayName != "first" {
+		e.Errorf("the refused save wrote: %+v", got)
+	}
+}
+
+func testSettingsAccountDeleted(e *env) {
+	a := e.account("alice@example.com")
+	st, _ := e.s.AccountSettings(e.ctx, a.ID)
+	st.Doc = []byte(`{"recovery_email":"old@remote.test"}`)
+	e.ok(e.s.SaveAccountSettings(e.ctx, st), "save")
+	e.ok(e.s.CreatePasswordReset(e.ctx, "h1", a.ID, baseTime.Add(time.Hour)), "CreatePasswordReset")
+	e.ok(e.s.DeleteAccount(e.ctx, a.ID), "DeleteAccount")
+	b := e.account("bob@example.com") // may reuse the id
+	got, err := e.s.AccountSettings(e.ctx, b.ID)
+	e.ok(err, "AccountSettings")
+	if got.Doc != nil || got.Version != 0 {
+		e.Errorf("a new account found a removed one's settings: %+v", got)
+	}
+	if _, err := e.s.PasswordReset(e.ctx, "h1", baseTime); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("a removed account's reset token: %v", err)
+	}
+}
+
+func testPasswordReset(e *env) {
+	a := e.account("alice@example.com")
+	exp := time.Now().Add(30 * time.Minute)
+	e.ok(e.s.CreatePasswordReset(e.ctx, "t1", a.ID, exp), "create t1")
+	e.ok(e.s.CreatePasswordReset(e.ctx, "t2", a.ID, exp), "create t2")
+	now := exp.Add(-time.Minute)
+	if id, err := e.s.PasswordReset(e.ctx, "t1", now); err != nil || id != a.ID {
+		e.Fatalf("PasswordReset: %d %v", id, err)
+	}
+	if _, err := e.s.PasswordReset(e.ctx, "t1", exp); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("at expiry: %v", err)
+	}
+	if _, err := e.s.UsePasswordReset(e.ctx, "t1", exp.Add(time.Second)); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("used after expiry: %v", err)
+	}
+	if id, err := e.s.UsePasswordReset(e.ctx, "t1", now); err != nil || id != a.ID {
+		e.Fatalf("UsePasswordReset: %d %v", id, err)
+	}
+	if _, err := e.s.UsePasswordReset(e.ctx, "t1", now); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("second use: %v", err)
+	}
+	if _, err := e.s.UsePasswordReset(e.ctx, "t2", now); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("the account's other token survived a use: %v", err)
+	}
+}
