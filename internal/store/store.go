@@ -61,6 +61,7 @@ type Store interface {
 	SettingsStore
 	PasswordResetStore
 	AccessLog
+	ClientPolicyStore
 	BlobRefs
 	AutoReplyStore
 	io.Closer

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		concurrencyTests,
 		contextTests,
 		loginTests,
+		clientPolicyTests,
 		pop3Tests,
 		dkimTests,
 		idTests,
