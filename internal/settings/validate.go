@@ -221,7 +221,7 @@ func address(field, v string) (string, error) {
 		return "", invalid(field, "required")
 	}
 	a, err := compose.ParseAddress(field, v)
-	if err != nil || a.Name != "" || a.Addr != v {
+	if err != nil || a.Name != "" || !strings.EqualFold(a.Addr, v) {
 		return "", invalid(field, "invalid_address")
 	}
 	// one form to compare with the user's own addresses; every server we

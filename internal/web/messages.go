@@ -104,7 +104,7 @@ func (s *Server) messagePage(r *http.Request, mailboxID int64, q url.Values) (*p
 	perPage, _ := strconv.Atoi(q.Get("per_page"))
 	page = max(page, 1)
 	if perPage <= 0 || perPage > 200 {
-		perPage = 50
+		perPage = s.defaultPerPage(r)
 	}
 	msgs, total, err := s.Mail.Page(r.Context(), sessionOf(r).actor, mailboxID,
 		store.Page{Offset: (page - 1) * perPage, Limit: perPage, UnseenOnly: isTrue(q.Get("unread")), Threads: isTrue(q.Get("thread"))})

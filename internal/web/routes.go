@@ -20,6 +20,8 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/session", h(s.sessionDelete), anySession},
 		{"PATCH", "/api/v1/session", h(s.sessionUpdate), anySession},
 		{"PATCH", "/api/v1/account", h(s.accountUpdate), userOnly},
+		{"GET", "/api/v1/settings", h(s.settingsGet), userOnly},
+		{"PATCH", "/api/v1/settings", h(s.settingsPatch), userOnly},
 		{"GET", "/api/v1/mailboxes", h(s.mailboxList), userOnly},
 		{"POST", "/api/v1/mailboxes", h(s.mailboxCreate), userOnly},
 		{"PATCH", "/api/v1/mailboxes/{id}", h(s.mailboxUpdate), userOnly},

@@ -43,7 +43,7 @@ func (s *Server) searchMessages(w http.ResponseWriter, r *http.Request) {
 	perPage, _ := strconv.Atoi(v.Get("per_page"))
 	page = max(page, 1)
 	if perPage <= 0 || perPage > 200 {
-		perPage = 50
+		perPage = s.defaultPerPage(r)
 	}
 	q.Offset, q.Limit = (page-1)*perPage, perPage
 	// since and before are the user's days, both included (the service

@@ -63,6 +63,10 @@ type Server struct {
 	MaxJSONSize          int64
 	MaxStreamsPerAccount int
 
+	// Settings is the user's settings (settings.go); without it the
+	// settings routes are 404 and lists have the default page size.
+	Settings UserSettings
+
 	// IDKey is the key of the API's opaque ids (ids.go: the store's secret
 	// "web-ids"); without one, ids are the store's own.
 	IDKey []byte
