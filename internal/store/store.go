@@ -64,6 +64,8 @@ type Store interface {
 	ClientPolicyStore
 	BlobRefs
 	AutoReplyStore
+	FilterStore
+	JobStore
 	io.Closer
 }
 

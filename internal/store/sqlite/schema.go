@@ -360,6 +360,44 @@ CREATE TRIGGER account_settings_gone AFTER DELETE ON accounts BEGIN
 	DELETE FROM account_settings WHERE account_id = OLD.id;
 	DELETE FROM password_resets WHERE account_id = OLD.id;
 END;
+`, `
+-- Filter rules (S4, internal/filters): an account's rules in the order
+-- they run, each an opaque JSON rule. Background jobs (internal/jobs):
+-- whose, what, how far, how it ended; heartbeat is the runner's last
+-- sign of life, so that a restart (or another node) can tell an
+-- interrupted job from a running one. Both go with their account.
+CREATE TABLE filters (
+	id         INTEGER PRIMARY KEY,
+	account_id INTEGER NOT NULL,
+	position   INTEGER NOT NULL,
+	name       TEXT NOT NULL,
+	enabled    INTEGER NOT NULL,
+	rule       TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+CREATE INDEX filters_account ON filters(account_id, position);
+CREATE TABLE jobs (
+	id          INTEGER PRIMARY KEY,
+	account_id  INTEGER NOT NULL,
+	domain_id   INTEGER NOT NULL,
+	kind        TEXT NOT NULL,
+	state       TEXT NOT NULL,
+	params      TEXT NOT NULL,
+	done        INTEGER NOT NULL,
+	total       INTEGER NOT NULL,
+	result      TEXT NOT NULL,
+	error       TEXT NOT NULL,
+	created_at  INTEGER NOT NULL,
+	heartbeat   INTEGER NOT NULL,
+	finished_at INTEGER NOT NULL
+);
+CREATE INDEX jobs_state ON jobs(state, heartbeat);
+CREATE INDEX jobs_finished ON jobs(finished_at);
+CREATE TRIGGER filters_jobs_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM filters WHERE account_id = OLD.id;
+	DELETE FROM jobs WHERE account_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

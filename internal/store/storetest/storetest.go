@@ -60,6 +60,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		limitTests,
 		settingsTests,
 		autoReplyTests,
+		filterTests,
+		jobTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
