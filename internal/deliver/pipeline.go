@@ -31,6 +31,7 @@ import (
 	"postroom/internal/mail"
 	"postroom/internal/message"
 	"postroom/internal/resolver"
+	"postroom/internal/settings"
 	"postroom/internal/spam"
 	"postroom/internal/store"
 )
@@ -56,6 +57,9 @@ type Pipeline struct {
 	// Resolver answers the inbound SPF, DKIM, DMARC and iprev checks of
 	// mail from the internet (Envelope.Inbound); nil skips them.
 	Resolver resolver.Resolver
+	// Settings reads an account's settings for forwarding, out-of-office
+	// and the personal spam lists (settings.Service.ForAccount); nil: none.
+	Settings AccountSettings
 	Log      *slog.Logger
 	now      func() time.Time
 	sleep    func(context.Context, time.Duration) // pause's, in tests
@@ -87,6 +91,11 @@ type Delivery struct {
 	Mailbox   store.Role // where it is stored; RoleInbox by default
 	Flags     []string
 	Discard   bool // a step decided the message is not stored (and not an error)
+	// BlobKey and Size are the stored message (trace fields included),
+	// for steps that send it on.
+	BlobKey string
+	Size    int64
+	set     *settings.Settings // the account's, read once by the first step (settings.go)
 }
 
 // Step is one stage of per-recipient processing. Returning an *Error refuses
@@ -146,6 +155,11 @@ func (p *Pipeline) deliverAll(ctx context.Context, env *Envelope, parsed *messag
 	results := make([]Result, 0, len(env.Recipients))
 	for _, r := range env.Recipients {
 		res := Result{Recipient: r}
+		if r.SRS != "" { // a reply to a forwarded message (srs.go)
+			res.Err = p.relaySRS(ctx, env, r, key, size)
+			results = append(results, res)
+			continue
+		}
 		ok := false
 		for _, one := range r.accounts() {
 			o, seen := done[one.Account.ID]
@@ -221,7 +235,7 @@ func (p *Pipeline) storeBlob(ctx context.Context, env *Envelope, raw []byte) (st
 }
 
 func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, parsed *message.Message, key string, size int64) (*store.Message, error) {
-	d := &Delivery{Envelope: env, Recipient: r, Parsed: parsed, Mailbox: store.RoleInbox}
+	d := &Delivery{Envelope: env, Recipient: r, Parsed: parsed, Mailbox: store.RoleInbox, BlobKey: key, Size: size}
 	for _, step := range p.Steps {
 		if err := step(ctx, d); err != nil {
 			return nil, err

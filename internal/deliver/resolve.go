@@ -17,6 +17,9 @@ type Recipient struct {
 	Address string // as given in RCPT TO
 	Account *store.Account
 	Also    []*store.Account
+	// SRS is, for an SRS address of a message forwarded from here, the
+	// original sender it goes back to (srs.go); Account is then nil.
+	SRS string
 }
 
 // accounts are the accounts the recipient reaches, each on its own.
@@ -70,6 +73,9 @@ func (p *Pipeline) Resolve(ctx context.Context, addr string, size int64) (*Recip
 	}
 	if !local {
 		return nil, ErrRelayDenied
+	}
+	if r := p.resolveSRS(ctx, addr); r != nil {
+		return r, nil
 	}
 	acct, err := p.Store.AccountByAddress(ctx, addr)
 	if errors.Is(err, store.ErrNotFound) && isPostmaster(addr) {
