@@ -59,6 +59,8 @@ type Service struct {
 	// UndoDelay is how long a message sent from the webmail waits so that
 	// it can be undone (config undo_send; 0 sends at once).
 	UndoDelay time.Duration
+	// Prefs reads the sender's own delay and "save sent" (prefs.go).
+	Prefs Prefs
 	// Now is the service's clock (time.Now when nil): undo and schedule
 	// times, uploads' lives. Tests move it instead of sleeping.
 	Now func() time.Time

@@ -36,7 +36,8 @@ func (s *Service) Send(ctx context.Context, a actor.Actor, req *Request) (*Sent,
 		return nil, err
 	}
 	now := s.now()
-	sendAt := now.Add(s.UndoDelay)
+	prefs := s.prefs(ctx, acct.ID)
+	sendAt := now.Add(prefs.Delay)
 	if !req.SendAt.IsZero() {
 		if req.SendAt.Before(now.Add(-time.Minute)) || req.SendAt.After(now.Add(MaxSchedule)) {
 			return nil, &Error{Code: CodeInvalidSendAt, Field: "send_at", Value: req.SendAt.Format(time.RFC3339)}
@@ -59,7 +60,8 @@ func (s *Service) Send(ctx context.Context, a actor.Actor, req *Request) (*Sent,
 		return nil, err
 	}
 	sub := env.submission(Trace{Helo: "webmail", RemoteAddr: req.RemoteAddr, Protocol: "HTTP", ID: "web-" + randomID()})
-	sub.Individually, sub.NoSentCopy = req.SendIndividually, req.NoSentCopy
+	// the compose screen's "save to Sent" is per message, the setting its default
+	sub.Individually, sub.NoSentCopy = req.SendIndividually, req.NoSentCopy || !prefs.SaveSent
 	if sendAt.After(now) {
 		sub.SendAt = sendAt
 		sub.Undo = store.QueuedUndo{Answered: c.answers(), Draft: draftState(req)}
