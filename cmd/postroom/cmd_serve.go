@@ -27,6 +27,7 @@ import (
 	"postroom/internal/queue"
 	"postroom/internal/resolver"
 	"postroom/internal/send"
+	"postroom/internal/settings"
 	"postroom/internal/smtpclient"
 	"postroom/internal/smtpd"
 	"postroom/internal/store/sqlite"
@@ -76,8 +77,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	mailSvc := &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: bus, MaxMessageSize: cfg.MaxMessageSize}
 	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname,
 		Resolver: dns, Log: log}
+	// each user's settings; the config's undo_send is the default delay
+	settingsSvc := &settings.Service{Store: d.Store, Defaults: settings.Defaults{SendDelay: time.Duration(cfg.UndoSend)}, Log: log}
 	sendSvc := &send.Service{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Pipeline: pipeline, MaxMessageSize: cfg.MaxMessageSize,
-		MaxRecipients: cfg.MaxRecipients, UndoDelay: time.Duration(cfg.UndoSend), InternalRecipients: cfg.AllowInternalRecipients, Log: log}
+		MaxRecipients: cfg.MaxRecipients, UndoDelay: time.Duration(cfg.UndoSend), InternalRecipients: cfg.AllowInternalRecipients, Log: log,
+		Prefs: sendPrefs(settingsSvc)}
 	smtpSrv := &smtpd.Server{
 		Hostname: cfg.Hostname, Deliver: pipeline, Send: sendSvc, Auth: auth.NewAuthenticator(d.Store, cfg.AllowPlaintextAuth),
 		TLS: tlsConf, MaxMessageSize: cfg.MaxMessageSize, MaxRecipients: cfg.MaxRecipients,
@@ -117,7 +121,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	webSrv := &web.Server{IDKey: idKey, Mail: mailSvc, Sessions: sessions, Accounts: adminService(d), Events: bus, Log: log,
 		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
-		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname,
+		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname, Settings: settingsSvc,
 		MaxJSONSize: cfg.HTTP.MaxJSONSize, MaxStreamsPerAccount: cfg.HTTP.MaxEventStreamsPerUser}
 	// A slow client is cut off: the header, a whole request (the event
 	// stream lifts its read deadline), a keep-alive connection between
