@@ -60,6 +60,7 @@ type Store interface {
 	SecretStore
 	SettingsStore
 	PasswordResetStore
+	PasswordStore
 	AccessLog
 	ClientPolicyStore
 	BlobRefs

@@ -12,6 +12,7 @@ var settingsTests = []test{
 	{"settings_staleVersionConflicts", testSettingsConflict},
 	{"settings_goWithTheAccount", testSettingsAccountDeleted},
 	{"passwordReset_onceAndExpires", testPasswordReset},
+	{"setAccountPassword_endsOtherSessions", testSetAccountPassword},
 }
 
 func testSettingsSave(e *env) {
@@ -99,5 +100,33 @@ func testPasswordReset(e *env) {
 	}
 	if _, err := e.s.UsePasswordReset(e.ctx, "t2", now); !errors.Is(err, store.ErrNotFound) {
 		e.Errorf("the account's other token survived a use: %v", err)
+	}
+}
+
+func testSetAccountPassword(e *env) {
+	a := e.account("alice@example.com")
+	b := e.account("bob@example.com")
+	for _, ws := range []store.WebSession{{TokenHash: "keep", AccountID: a.ID}, {TokenHash: "other", AccountID: a.ID}, {TokenHash: "bobs", AccountID: b.ID}} {
+		ws.CSRF, ws.Language, ws.CreatedAt, ws.LastSeen, ws.Credential = "c", "ko", baseTime, baseTime, "old"
+		e.ok(e.s.CreateWebSession(e.ctx, &ws), "CreateWebSession")
+	}
+	a.DisplayName = "kept"
+	e.ok(e.s.UpdateAccount(e.ctx, a), "UpdateAccount")
+	e.ok(e.s.SetAccountPassword(e.ctx, a.ID, "newhash", "keep", "new"), "SetAccountPassword")
+	got, _ := e.s.Account(e.ctx, a.ID)
+	if got.PasswordHash != "newhash" || got.DisplayName != "kept" {
+		e.Errorf("account after: %q %q", got.PasswordHash, got.DisplayName)
+	}
+	if ws, err := e.s.WebSession(e.ctx, "keep"); err != nil || ws.Credential != "new" {
+		e.Errorf("the kept session: %+v %v", ws, err)
+	}
+	if _, err := e.s.WebSession(e.ctx, "other"); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("the other session survived: %v", err)
+	}
+	if _, err := e.s.WebSession(e.ctx, "bobs"); err != nil {
+		e.Errorf("another account's session ended: %v", err)
+	}
+	if err := e.s.SetAccountPassword(e.ctx, a.ID+1000, "h", "", ""); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("unknown account: %v", err)
 	}
 }

@@ -1,0 +1,21 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+)
+
+// SetAccountPassword implements store.PasswordStore.
+func (s *Store) SetAccountPassword(ctx context.Context, accountID int64, hash, keepSession, credential string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash=? WHERE id=?`, hash, accountID)
+		if err := affectedOne(res, err); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE account_id=? AND token_hash<>?`, accountID, keepSession); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE web_sessions SET credential=? WHERE account_id=? AND token_hash=?`, credential, accountID, keepSession)
+		return err
+	})
+}
