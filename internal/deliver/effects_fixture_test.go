@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -167,5 +166,3 @@ func mailFrom(from, to, subject, extra string) string {
 	return "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: <orig-1@remote.test>\r\n" + extra +
 		"\r\nHello there\r\n"
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

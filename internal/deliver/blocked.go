@@ -1,0 +1,117 @@
+package deliver
+
+// Personal spam (S5). An account's blocked senders (an address, or a
+// whole domain written "@example.com" or "example.com", which also covers
+// its subdomains) and blocked phrases (in the subject or the text, any
+// case, Korean included) mark a message as spam, as does the system's
+// verdict; spam.method says which apply ("personal", "system", "both").
+// spam.action says what becomes of it: "move" stores it in Spam,
+// "delete" accepts it and stores nothing (the sender, possibly a forger,
+// learns nothing; the log says what was dropped).
+//
+// The system's verdict today is DMARC's (internal/spam): a message whose
+// author domain fails DMARC and publishes quarantine or reject.
+
+import (
+	"context"
+	"strings"
+
+	"postroom/internal/message"
+	"postroom/internal/search"
+	"postroom/internal/settings"
+	"postroom/internal/spam"
+	"postroom/internal/store"
+)
+
+// Blocked is the Step of the personal spam settings; it runs first.
+func (p *Pipeline) Blocked(ctx context.Context, d *Delivery) error {
+	set, ok := p.settingsOf(ctx, d)
+	if !ok {
+		return nil
+	}
+	why := spamReason(set.Spam, d)
+	if why == "" {
+		return nil
+	}
+	if set.Spam.Action == "delete" {
+		p.log().Info("spam discarded", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "from", d.Envelope.From, "why", why)
+		d.Discard = true
+		return nil
+	}
+	p.log().Info("spam kept in Spam", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "why", why)
+	d.Mailbox = store.RoleSpam
+	return nil
+}
+
+// spamReason says why the message is spam for these settings; "" when
+// it is not.
+func spamReason(s settings.Spam, d *Delivery) string {
+	personal := s.Method != "system"
+	system := s.Method != "personal"
+	if system && systemSpam(d.Envelope.Auth) {
+		return "dmarc"
+	}
+	if !personal {
+		return ""
+	}
+	senders := []string{d.Envelope.From}
+	for _, a := range d.Parsed.Header.Addresses("From") {
+		senders = append(senders, a.Addr)
+	}
+	for _, addr := range senders {
+		if b := blockedSender(s.BlockedSenders, addr); b != "" {
+			return "blocked sender " + b
+		}
+	}
+	if b := blockedPhrase(s.BlockedPhrases, d.Parsed); b != "" {
+		return "blocked phrase"
+	}
+	return ""
+}
+
+// systemSpam is the system's verdict.
+func systemSpam(a *spam.AuthResults) bool {
+	return a != nil && a.DMARC == spam.Fail && (a.DMARCPolicy == "quarantine" || a.DMARCPolicy == "reject")
+}
+
+// blockedSender returns the entry of list that blocks addr; "" for none.
+func blockedSender(list []string, addr string) string {
+	_, domain, ok := SplitAddress(addr)
+	if !ok {
+		return ""
+	}
+	for _, e := range list {
+		e = strings.ToLower(strings.TrimSpace(e))
+		switch {
+		case e == "":
+		case strings.Contains(strings.TrimPrefix(e, "@"), "@"):
+			if strings.EqualFold(e, addr) {
+				return e
+			}
+		default:
+			dom := strings.TrimPrefix(e, "@")
+			if domain == dom || strings.HasSuffix(domain, "."+dom) {
+				return e
+			}
+		}
+	}
+	return ""
+}
+
+// blockedPhrase returns the phrase of list found in the subject or the
+// text (the first search.MaxIndexedText bytes, as search reads it);
+// compared in lower case.
+func blockedPhrase(list []string, m *message.Message) string {
+	if len(list) == 0 {
+		return ""
+	}
+	subject := strings.ToLower(m.Header.Decoded("Subject"))
+	text := strings.ToLower(m.TextPrefix(search.MaxIndexedText))
+	for _, ph := range list {
+		ph = strings.ToLower(strings.TrimSpace(ph))
+		if ph != "" && (strings.Contains(subject, ph) || strings.Contains(text, ph)) {
+			return ph
+		}
+	}
+	return ""
+}
