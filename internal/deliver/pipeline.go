@@ -89,6 +89,9 @@ type Delivery struct {
 	Recipient *Recipient
 	Parsed    *message.Message
 	Mailbox   store.Role // where it is stored; RoleInbox by default
+	// MailboxID is the folder a filter rule chose; it wins over Mailbox,
+	// which stays the fallback (filters.go).
+	MailboxID int64
 	Flags     []string
 	Discard   bool // a step decided the message is not stored (and not an error)
 	// BlobKey and Size are the stored message (trace fields included),
@@ -244,7 +247,7 @@ func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, 
 			return nil, nil
 		}
 	}
-	m, err := p.Mail.AppendToRole(ctx, actor.System(r.Account.ID, "delivery"), d.Mailbox, mail.AppendRequest{
+	m, err := p.appendFiled(ctx, actor.System(r.Account.ID, "delivery"), d, mail.AppendRequest{
 		BlobKey: key, Size: size, Parsed: parsed, Flags: d.Flags,
 		InternalDate: p.clock(),
 	})

@@ -1,0 +1,176 @@
+package filters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"postroom/internal/actor"
+	"postroom/internal/jobs"
+	"postroom/internal/message"
+	"postroom/internal/store"
+)
+
+// Mailboxes is the mailbox service as the rules use it (*mail.Service):
+// checking that a folder is the actor's, and reading and filing the mail
+// of a folder a rule is applied to.
+type Mailboxes interface {
+	Mailbox(ctx context.Context, a actor.Actor, id int64) (*store.Mailbox, error)
+	UIDs(ctx context.Context, a actor.Actor, mailboxID int64, after uint32) ([]uint32, error)
+	MessagesByUID(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) (map[uint32]*store.Message, error)
+	Bytes(ctx context.Context, a actor.Actor, m *store.Message) ([]byte, error)
+	Move(ctx context.Context, a actor.Actor, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error)
+	StoreFlags(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32, op store.FlagOp, flags []string) ([]store.Message, error)
+	Delete(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) (int, error)
+}
+
+// JobApply is the kind of the job Apply starts.
+const JobApply = "filter_apply"
+
+// ApplyBatch is how many messages the apply job reads and files at once:
+// one progress step.
+const ApplyBatch = 100
+
+// ApplyResult is what an apply job reports when it is done.
+type ApplyResult struct {
+	Matched    int `json:"matched"`
+	Moved      int `json:"moved"`
+	MarkedRead int `json:"marked_read"`
+	Deleted    int `json:"deleted"`
+}
+
+// ForDelivery decides what accountID's rules do with an incoming
+// message: the server's own call (delivery), no actor.
+func (s *Service) ForDelivery(ctx context.Context, accountID int64, m Message) (Decision, error) {
+	rules, err := s.forAccount(ctx, accountID)
+	if err != nil {
+		return Decision{}, fmt.Errorf("filters of account %d: %w", accountID, err)
+	}
+	return Decide(rules, m), nil
+}
+
+// Apply runs the actor's rule id over the mail of one of its folders as
+// a background job, which it returns (follow it with the jobs runner).
+// The rule applies even while switched off (the user asked for it).
+// Existing mail is moved, marked read and deleted (to Trash, as the
+// user's delete; in Trash or Spam for good) but never forwarded:
+// sending a folder's old mail elsewhere by one click cannot be undone,
+// and is not what "apply to received mail" promises (S4). The changes
+// are the server's (actor.System): marking read by a rule is no one
+// reading, so read receipts do not go.
+func (s *Service) Apply(ctx context.Context, a actor.Actor, id, mailboxID int64) (*store.Job, error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.Get(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Mail.Mailbox(ctx, a, mailboxID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, invalid("mailbox", "not_found")
+		}
+		return nil, err
+	}
+	if s.Jobs == nil {
+		return nil, errors.New("filters: no job runner")
+	}
+	f.Enabled = true
+	sys := actor.System(accountID, "filter rule")
+	params := map[string]int64{"filter": id, "mailbox": mailboxID}
+	return s.Jobs.Submit(ctx, a, JobApply, params, func(ctx context.Context, p *jobs.Progress) (any, error) {
+		return s.apply(ctx, sys, f, mailboxID, p)
+	})
+}
+
+func (s *Service) apply(ctx context.Context, sys actor.Actor, f Filter, mailboxID int64, p *jobs.Progress) (*ApplyResult, error) {
+	uids, err := s.Mail.UIDs(ctx, sys, mailboxID, 0)
+	if err != nil {
+		return nil, fmt.Errorf("the folder's messages: %w", err)
+	}
+	if err := p.SetTotal(ctx, int64(len(uids))); err != nil {
+		return nil, err
+	}
+	var res ApplyResult
+	for len(uids) > 0 {
+		batch := uids[:min(ApplyBatch, len(uids))]
+		uids = uids[len(batch):]
+		if err := s.applyBatch(ctx, sys, f, mailboxID, batch, &res); err != nil {
+			return nil, err
+		}
+		if err := p.Step(ctx, int64(len(batch))); err != nil {
+			return nil, err
+		}
+	}
+	s.log().Info("filter applied", "account", sys.AccountID, "filter", f.ID, "mailbox", mailboxID,
+		"matched", res.Matched, "moved", res.Moved, "deleted", res.Deleted)
+	return &res, nil
+}
+
+// applyBatch files one batch: marks read first (in the folder the
+// messages are in), then deletes or moves.
+func (s *Service) applyBatch(ctx context.Context, sys actor.Actor, f Filter, mailboxID int64, uids []uint32, res *ApplyResult) error {
+	msgs, err := s.Mail.MessagesByUID(ctx, sys, mailboxID, uids)
+	if err != nil {
+		return err
+	}
+	var read, del []uint32
+	moves := map[int64][]uint32{}
+	for _, uid := range uids {
+		m := msgs[uid]
+		if m == nil {
+			continue // gone meanwhile
+		}
+		var bodyErr error
+		d := Decide([]Filter{f}, Message{Envelope: &m.Envelope, Body: func() string {
+			raw, err := s.Mail.Bytes(ctx, sys, m)
+			if err != nil {
+				bodyErr = err
+				return ""
+			}
+			return message.Parse(raw).TextPrefix(maxBody)
+		}})
+		if bodyErr != nil {
+			return fmt.Errorf("message %d: %w", m.ID, bodyErr)
+		}
+		if len(d.Matched) == 0 {
+			continue
+		}
+		res.Matched++
+		if d.MarkRead && !m.HasFlag(store.FlagSeen) {
+			read = append(read, uid)
+		}
+		switch {
+		case d.Delete:
+			del = append(del, uid)
+		case d.MailboxID != 0 && d.MailboxID != mailboxID:
+			moves[d.MailboxID] = append(moves[d.MailboxID], uid)
+		}
+	}
+	if len(read) > 0 {
+		changed, err := s.Mail.StoreFlags(ctx, sys, mailboxID, read, store.FlagsAdd, []string{store.FlagSeen})
+		if err != nil {
+			return err
+		}
+		res.MarkedRead += len(changed)
+	}
+	if len(del) > 0 {
+		n, err := s.Mail.Delete(ctx, sys, mailboxID, del)
+		if err != nil {
+			return err
+		}
+		res.Deleted += n
+	}
+	for dst, list := range moves {
+		src, _, err := s.Mail.Move(ctx, sys, mailboxID, dst, list)
+		if errors.Is(err, store.ErrNotFound) {
+			return errors.New("the rule's folder is gone") // the job's error, shown to the user
+		}
+		if err != nil {
+			return err
+		}
+		res.Moved += len(src)
+	}
+	return nil
+}
