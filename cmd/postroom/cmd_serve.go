@@ -79,6 +79,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		Resolver: dns, Log: log}
 	// each user's settings; the config's undo_send is the default delay
 	settingsSvc := &settings.Service{Store: d.Store, Defaults: settings.Defaults{SendDelay: time.Duration(cfg.UndoSend)}, Log: log}
+	// what a user's settings do to his incoming mail (S2, S5): spam first
+	// (neither answered nor forwarded), the forward last (it may leave
+	// nothing to store); filter rules belong between Blocked and Vacation
+	pipeline.Settings = settingsSvc
+	pipeline.Steps = append(pipeline.Steps, pipeline.Blocked, pipeline.Vacation, pipeline.Forward)
 	sendSvc := &send.Service{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Pipeline: pipeline, MaxMessageSize: cfg.MaxMessageSize,
 		MaxRecipients: cfg.MaxRecipients, UndoDelay: time.Duration(cfg.UndoSend), InternalRecipients: cfg.AllowInternalRecipients, Log: log,
 		Prefs: sendPrefs(settingsSvc)}
@@ -216,6 +221,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	gcCtx, stopGC := context.WithCancel(ctx)
 	defer stopGC()
 	go hourly(gcCtx, d.Blobs, d.Store, log)
+	go purgeSpamHourly(gcCtx, pipeline, log)
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
