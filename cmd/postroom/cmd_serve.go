@@ -135,6 +135,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		ReadTimeout: time.Duration(cfg.HTTP.ReadTimeout), IdleTimeout: time.Duration(cfg.HTTP.IdleTimeout),
 		ConnState: connlimit.HTTPConnState}
 	httpSrv.RegisterOnShutdown(webSrv.EndStreams) // the event streams would hold the shutdown
+	// Settings > Mail server information and Access log (S6, P4, P7, S8).
+	webSrv.Clients = &auth.Clients{Store: d.Store, Events: bus, Servers: auth.Endpoints(cfg.Hostname, cfg.Listen)}
+	webSrv.Logins = &auth.LoginLog{Store: d.Store}
 	// Every listener's connections count against one budget, sized from
 	// the open-file limit once the listeners are open (below), so that a
 	// flood of connections never takes the descriptors of the sessions

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"postroom/internal/actor"
@@ -40,6 +41,10 @@ type Mailboxes interface {
 	Expunge(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) ([]uint32, error)
 	ReportSpam(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) (int, error)
 	NotSpam(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) (int, error)
+	// Settings > Folder management (folders_*.go)
+	FolderStats(ctx context.Context, a actor.Actor) (*mail.FolderStats, error)
+	Export(ctx context.Context, a actor.Actor, mailboxID int64, f mail.ExportFormat, w io.Writer) error
+	Purge(ctx context.Context, a actor.Actor, mailboxID int64, r mail.PurgeRequest, now time.Time) (int, error)
 }
 
 var _ Mailboxes = (*mail.Service)(nil)

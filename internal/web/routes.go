@@ -28,6 +28,15 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/mailboxes/{id}", h(s.mailboxDelete), userOnly},
 		{"GET", "/api/v1/mailboxes/{id}/messages", h(s.messageList), userOnly},
 		{"GET", "/api/v1/mailboxes/{id}/ids", h(s.mailboxIDs), userOnly},
+		// Settings: folder management, mail server information, access log
+		// (folders_*.go, client_setup*.go, access_log.go).
+		{"GET", "/api/v1/mailboxes/stats", h(s.folderStats), userOnly},
+		{"GET", "/api/v1/mailboxes/{id}/export", h(s.folderExport), userOnly},
+		{"POST", "/api/v1/mailboxes/{id}/purge", h(s.folderPurge), userOnly},
+		{"GET", "/api/v1/client-setup", h(s.clientSetupGet), userOnly},
+		{"PATCH", "/api/v1/client-setup", h(s.clientSetupPatch), userOnly},
+		{"GET", "/api/v1/client-setup/apple.mobileconfig", h(s.appleProfile), userOnly},
+		{"GET", "/api/v1/access-log", h(s.accessLog), userOnly},
 		{"GET", "/api/v1/messages/{id}", h(s.messageGet), userOnly},
 		{"GET", "/api/v1/messages/{id}/raw", h(s.messageRaw), userOnly},
 		{"GET", "/api/v1/messages/{id}/html", h(s.messageHTML), userOnly},

@@ -52,6 +52,10 @@ type Server struct {
 	// Hostname the mail server's name its DNS records point at.
 	Admin    Administration
 	Hostname string
+	// Clients and Logins are the user's mail clients and access log
+	// (deps_clients.go: client_setup.go, access_log.go).
+	Clients Clients
+	Logins  LoginLog
 	// Now is the server's clock (time.Now when nil): sessions, uploads,
 	// sending and inline-image tokens read it, so tests move time instead
 	// of sleeping.
