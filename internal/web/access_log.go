@@ -24,7 +24,7 @@ func (s *Server) accessLog(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			s.failInvalid(w, r, "page", "invalid")
+			s.failFieldReason(w, r, "page", "invalid")
 			return
 		}
 		page = n

@@ -78,7 +78,7 @@ func (s *Server) clientSetupPatch(w http.ResponseWriter, r *http.Request) {
 func (s *Server) clientsFail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, auth.ErrInvalidPOP3Delete):
-		s.failInvalid(w, r, "pop3_delete", "invalid_pop3_delete")
+		s.failFieldReason(w, r, "pop3_delete", "invalid_pop3_delete")
 	case errors.Is(err, auth.ErrNotAUser):
 		s.fail(w, r, http.StatusForbidden, "forbidden")
 	default:

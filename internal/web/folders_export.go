@@ -28,7 +28,7 @@ func (s *Server) folderExport(w http.ResponseWriter, r *http.Request) {
 	}
 	ctype, ok := exportTypes[format]
 	if !ok {
-		s.failInvalid(w, r, "format", "invalid_export_format")
+		s.failFieldReason(w, r, "format", "invalid_export_format")
 		return
 	}
 	a := sessionOf(r).actor

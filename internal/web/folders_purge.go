@@ -35,7 +35,7 @@ func (s *Server) folderPurge(w http.ResponseWriter, r *http.Request) {
 		if req.All {
 			field = "all"
 		}
-		s.failInvalid(w, r, field, "invalid_purge")
+		s.failFieldReason(w, r, field, "invalid_purge")
 		return
 	case err != nil:
 		s.storeFail(w, r, err)
@@ -44,9 +44,9 @@ func (s *Server) folderPurge(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]int{"count": n})
 }
 
-// failInvalid answers 400 invalid naming the request's field at fault and
+// failFieldReason answers 400 invalid naming the request's field at fault and
 // why (reason, translated in message).
-func (s *Server) failInvalid(w http.ResponseWriter, r *http.Request, field, reason string) {
+func (s *Server) failFieldReason(w http.ResponseWriter, r *http.Request, field, reason string) {
 	writeJSON(w, http.StatusBadRequest, map[string]fieldError{"error": {Code: "invalid", Reason: reason,
 		Message: localized(r, reason), Field: field}})
 }
