@@ -128,6 +128,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
 		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname, Settings: settingsSvc,
 		MaxJSONSize: cfg.HTTP.MaxJSONSize, MaxStreamsPerAccount: cfg.HTTP.MaxEventStreamsPerUser}
+	webSrv.Passwords = &auth.Passwords{Store: d.Store, Sessions: sessions, Reset: auth.ResetConfig{Mail: worker.SendSystem,
+		Recovery: recoveryOf(settingsSvc), Link: resetLink(cfg.Hostname, cfg.Listen.HTTPS)}}
 	// A slow client is cut off: the header, a whole request (the event
 	// stream lifts its read deadline), a keep-alive connection between
 	// requests each have their time (config [http]).

@@ -70,6 +70,9 @@ type Server struct {
 	// Settings is the user's settings (settings.go); without it the
 	// settings routes are 404 and lists have the default page size.
 	Settings UserSettings
+	// Passwords is the user's password change and "forgot password"
+	// (account_password.go, password_reset.go); without it they are 404.
+	Passwords Passwords
 
 	// IDKey is the key of the API's opaque ids (ids.go: the store's secret
 	// "web-ids"); without one, ids are the store's own.

@@ -61,7 +61,7 @@ func (s *Server) settingsPatch(w http.ResponseWriter, r *http.Request) {
 // settingsFail answers an error of the settings service.
 func (s *Server) settingsFail(w http.ResponseWriter, r *http.Request, err error) {
 	if ie, ok := settings.IsInvalid(err); ok {
-		s.failInvalid(w, r, ie.Field, ie.Reason)
+		s.failSetting(w, r, ie.Field, ie.Reason)
 		return
 	}
 	if errors.Is(err, settings.ErrForbidden) {
@@ -71,9 +71,9 @@ func (s *Server) settingsFail(w http.ResponseWriter, r *http.Request, err error)
 	s.storeFail(w, r, err)
 }
 
-// failInvalid answers 400 invalid for one field, with a message that
+// failSetting answers 400 invalid for one field, with a message that
 // says why when there is one for the reason.
-func (s *Server) failInvalid(w http.ResponseWriter, r *http.Request, field, reason string) {
+func (s *Server) failSetting(w http.ResponseWriter, r *http.Request, field, reason string) {
 	msg := settingsMessages[language(r)][reason]
 	if msg == "" {
 		msg = localized(r, "invalid")
@@ -109,7 +109,7 @@ var settingsMessages = map[string]map[string]string{
 		"unknown_field":   "알 수 없는 설정 항목입니다.",
 		"type":            "값의 형식이 올바르지 않습니다.",
 		"wrong_password":  "현재 비밀번호가 올바르지 않습니다.",
-		"too_short":       "비밀번호는 10자 이상이어야 합니다.",
+		"too_short":       "비밀번호는 %d자 이상이어야 합니다.",
 		"same_as_address": "메일 주소를 비밀번호로 쓸 수 없습니다.",
 		"same_as_old":     "지금 쓰는 비밀번호와 다른 비밀번호를 입력하세요.",
 		"invalid_token":   "비밀번호 재설정 링크가 만료되었거나 이미 사용되었습니다. 다시 요청하세요.",
@@ -126,7 +126,7 @@ var settingsMessages = map[string]map[string]string{
 		"unknown_field":   "Unknown setting.",
 		"type":            "The value has the wrong type.",
 		"wrong_password":  "The current password is not correct.",
-		"too_short":       "A password has at least 10 characters.",
+		"too_short":       "A password has at least %d characters.",
 		"same_as_address": "Your e-mail address cannot be your password.",
 		"same_as_old":     "Choose a password different from the current one.",
 		"invalid_token":   "This password reset link has expired or was used already. Ask for a new one.",
