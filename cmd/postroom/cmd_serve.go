@@ -21,7 +21,9 @@ import (
 	"postroom/internal/connlimit"
 	"postroom/internal/deliver"
 	"postroom/internal/dkim"
+	"postroom/internal/filters"
 	"postroom/internal/imapd"
+	"postroom/internal/jobs"
 	"postroom/internal/mail"
 	"postroom/internal/pop3d"
 	"postroom/internal/queue"
@@ -83,7 +85,16 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	// (neither answered nor forwarded), the forward last (it may leave
 	// nothing to store); filter rules belong between Blocked and Vacation
 	pipeline.Settings = settingsSvc
-	pipeline.Steps = append(pipeline.Steps, pipeline.Blocked, pipeline.Vacation, pipeline.Forward)
+	// filter rules (S4) and the background jobs that apply them to mail
+	// already received; a rule's move wins over the Spam folder
+	// (deliver/filters.go); jobs a previous run left are failed
+	jobRunner := &jobs.Runner{Store: d.Store, Log: log}
+	if err := jobRunner.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: %w", err)
+	}
+	defer jobRunner.Close()
+	filterSvc := &filters.Service{Store: d.Store, Mail: mailSvc, Jobs: jobRunner, Log: log}
+	pipeline.Steps = append(pipeline.Steps, pipeline.Blocked, pipeline.Filters(filterSvc), pipeline.Vacation, pipeline.Forward)
 	sendSvc := &send.Service{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Pipeline: pipeline, MaxMessageSize: cfg.MaxMessageSize,
 		MaxRecipients: cfg.MaxRecipients, UndoDelay: time.Duration(cfg.UndoSend), InternalRecipients: cfg.AllowInternalRecipients, Log: log,
 		Prefs: sendPrefs(settingsSvc)}
@@ -140,6 +151,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	// Settings > Mail server information and Access log (S6, P4, P7, S8).
 	webSrv.Clients = &auth.Clients{Store: d.Store, Events: bus, Servers: auth.Endpoints(cfg.Hostname, cfg.Listen)}
 	webSrv.Logins = &auth.LoginLog{Store: d.Store}
+	webSrv.Filters, webSrv.Jobs = filterSvc, jobRunner // Settings > Filter rules (S4)
 	// Every listener's connections count against one budget, sized from
 	// the open-file limit once the listeners are open (below), so that a
 	// flood of connections never takes the descriptors of the sessions
