@@ -97,17 +97,15 @@ func (p *Pipeline) queueForward(ctx context.Context, d *Delivery, local, remote 
 	if err != nil {
 		return err
 	}
-	utf8 := !isASCII(d.Envelope.From)
 	enqueue := func(from string, rcpts []string) error {
 		if len(rcpts) == 0 {
 			return nil
 		}
-		q := &store.QueuedMessage{AccountID: acct.ID, From: from, BlobKey: key, Size: size, UTF8: utf8, CreatedAt: p.clock()}
+		q := &store.QueuedMessage{AccountID: acct.ID, From: from, BlobKey: key, Size: size, UTF8: !isASCII(from), CreatedAt: p.clock()}
 		for _, r := range rcpts {
 			q.Recipients = append(q.Recipients, store.QueuedRecipient{Address: r})
-			utf8 = utf8 || !isASCII(r)
+			q.UTF8 = q.UTF8 || !isASCII(r)
 		}
-		q.UTF8 = utf8
 		if err := p.Store.Enqueue(ctx, q); err != nil {
 			return fmt.Errorf("queue forward to %v: %w", rcpts, err)
 		}

@@ -1,6 +1,8 @@
 package deliver_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -115,6 +117,10 @@ func TestForward_bounceToSRSReachesOriginalSender(t *testing.T) {
 			t.Fatalf("resolve %s: %v, want unknown recipient", bad, err)
 		}
 	}
+	// the MX's RCPT resolution (smtpd) takes it
+	if r, err := e.p.ResolveInbound(e.ctx, "192.0.2.9:25", srs, 0); err != nil || r.SRS != "sender@remote.test" {
+		t.Fatalf("MX RCPT TO %s: %+v, %v", srs, r, err)
+	}
 	dsn := "From: MAILER-DAEMON@remote.test\r\nTo: " + srs + "\r\nSubject: Undelivered\r\nAuto-Submitted: auto-replied\r\n\r\nbounced\r\n"
 	e.deliver("", dsn, strings.ToLower(srs)) // remote MTAs may change the case
 	e.runQueue()
@@ -137,5 +143,28 @@ func TestForward_srsExpires(t *testing.T) {
 	e.clock.Add(deliver.SRSLifetime + 48*3600e9)
 	if _, err := e.p.Resolve(e.ctx, srs, 0); err != deliver.ErrUnknownRecipient {
 		t.Fatalf("expired: %v", err)
+	}
+}
+
+// failingQueue is a store whose outbound queue refuses everything.
+type failingQueue struct{ store.Store }
+
+func (failingQueue) Enqueue(context.Context, *store.QueuedMessage) error {
+	return errors.New("queue unavailable")
+}
+
+// A forward that cannot be queued leaves the message in the Inbox even
+// without "keep a copy": the sender heard 250, nothing is lost.
+func TestForward_failedQueueKeepsTheMessage(t *testing.T) {
+	e := newEffects(t)
+	bob := e.account("bob", forwardTo(false, "bob.home@remote.test", "carol@example.test"))
+	e.account("carol", nil)
+	e.p.Store = failingQueue{e.bed.Store}
+	res := e.deliver("sender@remote.test", fwdMsg, "bob@example.test")
+	if res[0].Err != nil || res[0].Message == nil {
+		t.Fatalf("result %+v", res[0])
+	}
+	if got := e.mailbox(bob, store.RoleInbox); len(got) != 1 || !strings.HasSuffix(got[0], fwdMsg) {
+		t.Fatalf("bob has %d", len(got))
 	}
 }

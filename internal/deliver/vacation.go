@@ -168,7 +168,7 @@ func (p *Pipeline) vacationReply(set settings.Settings, acct *store.Account, to 
 	if id := strings.Trim(strings.TrimSpace(orig.Header.Get("Message-ID")), "<>"); id != "" && !strings.ContainsAny(id, "<>\r\n") {
 		refs := ""
 		for _, r := range orig.References() {
-			refs += "<" + r + "> "
+			refs += "<" + r + ">\r\n "
 		}
 		fmt.Fprintf(&b, "In-Reply-To: <%s>\r\nReferences: %s<%s>\r\n", id, refs, id)
 	}

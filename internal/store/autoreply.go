@@ -12,6 +12,7 @@ type AutoReplyStore interface {
 	// ClaimAutoReply records that accountID answers sender (compared
 	// case-insensitively) at at, unless it answered that sender at or
 	// after since; it reports whether the caller may answer. Two callers
-	// claiming at once: one gets true.
+	// claiming at once: one gets true. An account's log is deleted with
+	// the account.
 	ClaimAutoReply(ctx context.Context, accountID int64, sender string, at, since time.Time) (bool, error)
 }

@@ -398,6 +398,12 @@ CREATE TRIGGER filters_jobs_gone AFTER DELETE ON accounts BEGIN
 	DELETE FROM filters WHERE account_id = OLD.id;
 	DELETE FROM jobs WHERE account_id = OLD.id;
 END;
+`, `
+-- An account's out-of-office reply log goes with it (its id may be taken
+-- again, and the new account has answered no one).
+CREATE TRIGGER auto_replies_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM auto_replies WHERE account_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -8,6 +8,23 @@ import (
 var autoReplyTests = []test{
 	{"autoReply_oncePerSenderPerPeriod", testAutoReplyPeriod},
 	{"autoReply_concurrentClaimsOneWins", testAutoReplyConcurrent},
+	{"autoReply_goesWithTheAccount", testAutoReplyAccountDeleted},
+}
+
+func testAutoReplyAccountDeleted(e *env) {
+	a := e.account("away@example.com")
+	claim := func() bool {
+		ok, err := e.s.ClaimAutoReply(e.ctx, a.ID, "x@remote.test", baseTime, baseTime.Add(-time.Hour))
+		e.ok(err, "ClaimAutoReply")
+		return ok
+	}
+	if !claim() || claim() {
+		e.Fatalf("first claim refused or second allowed")
+	}
+	e.ok(e.s.DeleteAccount(e.ctx, a.ID), "DeleteAccount")
+	if !claim() {
+		e.Errorf("the deleted account's log is still there")
+	}
 }
 
 func testAutoReplyPeriod(e *env) {
