@@ -96,9 +96,9 @@ func TestSwaksMX_filterRulesActOnDelivery(t *testing.T) {
 		return id
 	}
 	quoteID := send("kim@partner.co.kr", "견적 요청드립니다") // rules 1 and 2: moved and read
-	adID := send("promo@shop.example", "[광고] 특가")       // rule 3: not stored
-	orderA := send("buyer@shop.example", "주문 1")        // rule 4 before rule 5: Archive
-	plainID := send("friend@else.example", "안녕")        // no rule: Inbox, unread
+	adID := send("promo@shop.example", "[광고] 특가")     // rule 3: not stored
+	orderA := send("buyer@shop.example", "주문 1")      // rule 4 before rule 5: Archive
+	plainID := send("friend@else.example", "안녕")      // no rule: Inbox, unread
 	order := []int64{partner, quote, ads, ordersB, ordersA}
 	var list struct{ Filters []struct{ ID int64 } }
 	if code := web.filterCall(t, "POST", "/api/v1/filters/order", map[string]any{"ids": order}, &list); code != 200 || len(list.Filters) != 5 || list.Filters[3].ID != ordersB {
