@@ -177,7 +177,7 @@ function JobProgress({ job, onDone }) {
         if (!live) return;
         setJ({ ...job, ...next });
         if (next.state === 'done' || next.state === 'failed') {
-          if (next.state === 'done') toast(t('filterApplied', { n: next.done ?? 0 }));
+          if (next.state === 'done') toast(t('filterApplied', { n: next.result?.matched ?? next.done ?? 0 }));
           loadMailboxes();
           timer = setTimeout(() => live && onDone(), 4000);
           return;

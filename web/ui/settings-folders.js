@@ -11,6 +11,7 @@ import { post, query } from './api.js';
 import { toast } from './store.js';
 import { roleOrder, createFolder, renameFolder, deleteFolder, loadMailboxes, report } from './actions.js';
 import { openDialog } from './dialogs.js';
+import { UsageBar } from './settings-general.js';
 
 function ordered(mailboxes) {
   const system = roleOrder.map((r) => mailboxes.find((m) => m.role === r)).filter(Boolean);
@@ -116,6 +117,7 @@ export function Folders({ state }) {
   const total = rows.reduce((a, m) => ({ n: a.n + (m.total || 0), size: a.size + (m.size || 0) }), { n: 0, size: 0 });
   return html`<div id="settings-folders" class="settings-form">
     <h2>${t('setFolders')}</h2>
+    <div class="folders-usage"><span class="settings-label">${t('usage')}</span><${UsageBar} state=${state} /></div>
     <${AddFolder} user=${rows.filter((m) => !m.role)} />
     <table id="folders-table" class="settings-table folders-table">
       <thead><tr><th>${t('folderName')}</th><th class="num">${t('messagesCount')}</th><th class="num">${t('size')}</th><th>${t('backup')}</th><th>${t('manage')}</th></tr></thead>

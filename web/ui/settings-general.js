@@ -5,24 +5,23 @@
 import { html } from './html.js';
 import { useEffect, useState } from './vendor/hooks.js';
 import { t, size, longDate } from './i18n.js';
-import { toggleNotify } from './actions.js';
+import { toggleNotify, report } from './actions.js';
+import { get } from './api.js';
 import { LangSelect } from './lang-select.js';
 import { ZoneSelect } from './zone-select.js';
 import { useSettingsForm, FieldError, SaveBar, Row } from './settings-form.js';
 
 const pick = (s) => ({ name: s.name ?? '', recovery_email: s.recovery_email ?? '' });
 
-// usage is what the account uses and may use: the settings' usage when
-// the server gives it, else the folders' sizes added up.
-function usage(state) {
-  const u = state.settings?.usage || {};
-  const used = u.used_bytes ?? state.mailboxes.reduce((n, m) => n + (m.size || 0), 0);
-  const quota = u.quota_bytes ?? state.auth.account.quota_bytes ?? 0;
-  return { used, quota };
-}
-
+// UsageBar is what the account uses against its quota (GET
+// /api/v1/mailboxes/stats: the folders' bytes and the quota, 0 for none);
+// the folders' sizes count until it answers, and follow new mail.
 export function UsageBar({ state }) {
-  const { used, quota } = usage(state);
+  const [quota, setQuota] = useState(0);
+  useEffect(() => {
+    get('/api/v1/mailboxes/stats').then((d) => setQuota(d.quota || 0), report);
+  }, []);
+  const used = state.mailboxes.reduce((n, m) => n + (m.size || 0), 0);
   const pct = quota > 0 ? Math.min(100, Math.round((used / quota) * 1000) / 10) : 0;
   return html`<div id="usage" class="usage" data-used=${used} data-quota=${quota}>
     <div class="usage-bar" role="progressbar" aria-label=${t('usage')} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}>
