@@ -73,6 +73,10 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 	if bytes.IndexByte(raw, 0) >= 0 {
 		return nil, ErrNUL
 	}
+	parsed := message.Parse(raw)
+	if m, err := s.sentCopy(ctx, accountID, mb, parsed); m != nil || err != nil {
+		return m, err // submission kept this message in Sent already (sent_copy.go)
+	}
 	// Refuse before writing a blob that nothing would reference; the
 	// store checks again in the transaction that counts the bytes.
 	if err := s.checkQuota(ctx, accountID, int64(len(raw))); err != nil {
@@ -82,7 +86,7 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 	if err != nil {
 		return nil, fmt.Errorf("append: write message: %w", storageFull(err))
 	}
-	m, err := s.Append(ctx, a, AppendRequest{MailboxID: mb.ID, BlobKey: key, Size: size, Parsed: message.Parse(raw),
+	m, err := s.Append(ctx, a, AppendRequest{MailboxID: mb.ID, BlobKey: key, Size: size, Parsed: parsed,
 		Flags: r.Flags, InternalDate: r.InternalDate})
 	return m, storageFull(err)
 }

@@ -123,7 +123,11 @@ func (s *Service) Submit(ctx context.Context, a actor.Actor, env *Envelope, trac
 	if env.Len() == 0 {
 		return errNoRecipients
 	}
-	_, err := s.Pipeline.Submit(ctx, env.submission(trace), raw)
+	sub := env.submission(trace)
+	// "save sent mail" off: no server copy; on, a client's own copy of
+	// the same message is not stored twice (mail.SentCopyWindow)
+	sub.NoSentCopy = !s.prefs(ctx, a.AccountID).SaveSent
+	_, err := s.Pipeline.Submit(ctx, sub, raw)
 	return err
 }
 

@@ -61,6 +61,7 @@ type Store interface {
 	SettingsStore
 	PasswordResetStore
 	PasswordStore
+	SentCopyStore
 	AccessLog
 	ClientPolicyStore
 	BlobRefs

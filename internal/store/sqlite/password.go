@@ -3,6 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
+
+	"postroom/internal/store"
 )
 
 // SetAccountPassword implements store.PasswordStore.
@@ -18,4 +21,11 @@ func (s *Store) SetAccountPassword(ctx context.Context, accountID int64, hash, k
 		_, err = tx.ExecContext(ctx, `UPDATE web_sessions SET credential=? WHERE account_id=? AND token_hash=?`, credential, accountID, keepSession)
 		return err
 	})
+}
+
+// SentCopy implements store.SentCopyStore.
+func (s *Store) SentCopy(ctx context.Context, accountID, mailboxID int64, messageID string, since time.Time) (*store.Message, error) {
+	return scanMessage(s.db.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages
+		WHERE account_id=? AND message_id=? AND mailbox_id=? AND internal_date>=? ORDER BY internal_date DESC, uid DESC LIMIT 1`,
+		accountID, messageID, mailboxID, since.UTC().UnixNano()))
 }

@@ -13,6 +13,7 @@ var settingsTests = []test{
 	{"settings_goWithTheAccount", testSettingsAccountDeleted},
 	{"passwordReset_onceAndExpires", testPasswordReset},
 	{"setAccountPassword_endsOtherSessions", testSetAccountPassword},
+	{"sentCopy_byMessageIDInOneMailbox", testSentCopy},
 }
 
 func testSettingsSave(e *env) {
@@ -128,5 +129,36 @@ func testSetAccountPassword(e *env) {
 	}
 	if err := e.s.SetAccountPassword(e.ctx, a.ID+1000, "h", "", ""); !errors.Is(err, store.ErrNotFound) {
 		e.Errorf("unknown account: %v", err)
+	}
+}
+
+func testSentCopy(e *env) {
+	a := e.account("alice@example.com")
+	b := e.account("bob@example.com")
+	sent, err := e.s.MailboxByRole(e.ctx, a.ID, store.RoleSent)
+	e.ok(err, "Sent")
+	inbox, err := e.s.MailboxByRole(e.ctx, a.ID, store.RoleInbox)
+	e.ok(err, "INBOX")
+	nm := e.newMsg(a.ID, sent.ID)
+	m := e.add(nm)
+	id := nm.Envelope.MessageID
+	got, err := e.s.SentCopy(e.ctx, a.ID, sent.ID, id, nm.InternalDate.Add(-time.Hour))
+	if err != nil || got.ID != m.ID {
+		e.Fatalf("SentCopy: %+v %v", got, err)
+	}
+	for _, c := range []struct {
+		what             string
+		account, mailbox int64
+		messageID        string
+		since            time.Time
+	}{
+		{"another Message-ID", a.ID, sent.ID, "<other@example.net>", nm.InternalDate.Add(-time.Hour)},
+		{"older than since", a.ID, sent.ID, id, nm.InternalDate.Add(time.Second)},
+		{"another mailbox", a.ID, inbox.ID, id, nm.InternalDate.Add(-time.Hour)},
+		{"another account", b.ID, sent.ID, id, nm.InternalDate.Add(-time.Hour)},
+	} {
+		if _, err := e.s.SentCopy(e.ctx, c.account, c.mailbox, c.messageID, c.since); !errors.Is(err, store.ErrNotFound) {
+			e.Errorf("%s: %v, want ErrNotFound", c.what, err)
+		}
 	}
 }
