@@ -156,3 +156,32 @@ func TestLoginLog_pagesOfOwnLoginsNewestFirst(t *testing.T) {
 		t.Fatalf("the operator's own log: %v", err)
 	}
 }
+
+// The mobile webmail is the webmail: the switch does not refuse it, and
+// the access log names it.
+func TestLogin_mobileWebIsNotAMailClient(t *testing.T) {
+	ctx := context.Background()
+	s, d := newStore(t)
+	hash, _ := HashPassword("pw")
+	acct := &store.Account{DomainID: d.ID, LocalPart: "kim", PasswordHash: hash, Enabled: true, ClientAccess: false}
+	if err := s.CreateAccount(ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	au := NewAuthenticator(s, false)
+	loopback := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}
+	_, got, err := au.WebLogin(ctx, Request{Address: "kim@example.test", Password: "pw", Protocol: ProtoMobile, Remote: loopback})
+	if err != nil {
+		t.Fatalf("mobile web login with clients off: %v", err)
+	}
+	if err := au.Recheck(ctx, got, ProtoMobile); err != nil {
+		t.Fatalf("mobile web session with clients off: %v", err)
+	}
+	// whatever protocol a caller names, a web login is web or mobile
+	if _, _, err := au.WebLogin(ctx, Request{Address: "kim@example.test", Password: "pw", Protocol: ProtoIMAP, Remote: loopback}); err != nil {
+		t.Fatalf("web login named IMAP: %v", err)
+	}
+	log, _ := s.Logins(ctx, acct.ID, 10)
+	if len(log) != 2 || log[0].Protocol != "web" || log[1].Protocol != "mobile" || !log[1].Success {
+		t.Fatalf("access log %+v", log)
+	}
+}

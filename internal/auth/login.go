@@ -35,7 +35,14 @@ const (
 	ProtoIMAP Protocol = "imap"
 	ProtoPOP3 Protocol = "pop3"
 	ProtoWeb  Protocol = "web"
+	// ProtoMobile is the webmail on a phone or tablet: a web login that
+	// the access log shows apart (S8), under the same rules as ProtoWeb.
+	ProtoMobile Protocol = "mobile"
 )
+
+// Web reports whether p is the webmail's, on a computer or a phone: not
+// a mail client, so the "use mail clients" switch does not apply.
+func (p Protocol) Web() bool { return p == ProtoWeb || p == ProtoMobile }
 
 // Request is one login attempt.
 type Request struct {
@@ -175,7 +182,7 @@ func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, e
 		a.record(ctx, acct, r, ip, false)
 		return nil, ErrSuspended
 	}
-	if r.Protocol != ProtoWeb && !acct.ClientAccess {
+	if !r.Protocol.Web() && !acct.ClientAccess {
 		a.record(ctx, acct, r, ip, false)
 		return nil, ErrClientAccessOff
 	}
@@ -195,7 +202,9 @@ func (a *Authenticator) WebLogin(ctx context.Context, r Request) (actor.Actor, *
 // webLogin is WebLogin that also returns the password hash it checked
 // (a session keeps its fingerprint: session.go).
 func (a *Authenticator) webLogin(ctx context.Context, r Request) (actor.Actor, *store.Account, string, error) {
-	r.Protocol = ProtoWeb
+	if r.Protocol != ProtoMobile {
+		r.Protocol = ProtoWeb
+	}
 	if !strings.Contains(r.Address, "@") {
 		op, err := a.loginOperator(ctx, r)
 		if err != nil {

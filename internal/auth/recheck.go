@@ -36,7 +36,7 @@ func (a *Authenticator) Recheck(ctx context.Context, acct *store.Account, p Prot
 		return fmt.Errorf("recheck the login of %s: %w", acct.Address(), err)
 	case !now.Enabled:
 		return fmt.Errorf("%w: %w", ErrLoginEnded, ErrSuspended)
-	case p != ProtoWeb && !now.ClientAccess:
+	case !p.Web() && !now.ClientAccess:
 		return fmt.Errorf("%w: %w", ErrLoginEnded, ErrClientAccessOff)
 	case now.PasswordHash != acct.PasswordHash:
 		return fmt.Errorf("%w: the password of %s was changed", ErrLoginEnded, acct.Address())

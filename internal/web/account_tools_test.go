@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,7 +235,16 @@ func TestSettingsAccessLog_ownLoginsNewestFirst(t *testing.T) {
 		}
 	}
 	bc := f.login(t, "bob@example.test")
-	if code := bc.do("GET", "/api/v1/access-log", nil, &out); code != 200 || len(out.Logins) != 1 || out.Logins[0].Protocol != "web" {
+	// a phone's browser logs in as the mobile webmail
+	req, _ := http.NewRequest("POST", f.ts.URL+"/api/v1/session", strings.NewReader(`{"email":"bob@example.test","password":"pw"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("mobile login: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	if code := bc.do("GET", "/api/v1/access-log", nil, &out); code != 200 || len(out.Logins) != 2 || out.Logins[0].Protocol != "mobile" || out.Logins[1].Protocol != "web" {
 		t.Fatalf("bob's log %d %+v", code, out)
 	}
 	var e map[string]fieldError

@@ -34,7 +34,8 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 		lang = language(r)
 	}
 	c := clientOf(r)
-	a, err := s.Sessions.Login(r.Context(), auth.Request{Address: req.Email, Password: req.Password, Remote: c.Remote, TLS: c.TLS}, lang)
+	a, err := s.Sessions.Login(r.Context(), auth.Request{Address: req.Email, Password: req.Password, Remote: c.Remote, TLS: c.TLS,
+		Protocol: loginPath(r)}, lang)
 	switch {
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		s.fail(w, r, http.StatusUnauthorized, "invalid_credentials")
