@@ -5,10 +5,13 @@ package mail
 // open one by one) or as an mbox (what Thunderbird and Apple Mail import
 // whole). Each message is written exactly as stored.
 //
-// Invariant: memory stays flat whatever the folder holds. Messages are
+// Invariant: memory does not grow with the messages' size. Messages are
 // walked a page at a time (store.Messages) and copied from their file to
-// the writer through a fixed buffer; what grows with the folder is one
-// 8-byte hash per .zip entry name (export_names.go).
+// the writer through a fixed buffer. The mbox holds nothing per message.
+// The .zip holds, per message, what the format writes at its end: the
+// entry's header for the central directory (archive/zip keeps it until
+// Close, about 250 bytes with the name) and a hash of the name
+// (export_names.go): some 12 MiB for a folder of 50,000 messages.
 
 import (
 	"archive/zip"
