@@ -540,6 +540,14 @@ export const settingsScenarios = {
     await p.locator('#login-password').fill(cfg.password);
     await p.locator('#login-submit').click();
     await s.waitFor('#login-error after the old password', async () => ((await s.text('#login-error')) || '').length > 0);
+    s.step('#login-forgot: the request is taken, and the page says only that');
+    await p.locator('#login-forgot').click();
+    await p.locator('#forgot-email').fill(cfg.email);
+    const asked = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/password-reset');
+    await p.locator('#forgot-submit').click();
+    assert((await asked).status() === 202, 'POST /api/v1/password-reset did not answer 202');
+    await p.locator('#forgot-sent').waitFor();
+    await p.locator('#forgot-back').click();
     await s.login(fresh);
     await p.locator('#app[data-ready="1"]').waitFor({ timeout: 15_000 });
     // Back to the test's password, for a run of a single scenario after
