@@ -137,12 +137,18 @@ func TestPatch_invalidNamesTheFieldAndSavesNothing(t *testing.T) {
 func TestPatch_htmlIsSanitised(t *testing.T) {
 	s, b := newService(t)
 	p := actor.User(b.Account("alice", nil))
-	got, err := s.Patch(b.Ctx, p, []byte(`{"signature":{"html":"<b>김</b><script>alert(1)</script><img src=x onerror=alert(2)>"}}`))
+	got, err := s.Patch(b.Ctx, p, []byte(`{"signature":{"html":"<b>김</b><script>alert(1)</script><img src=x onerror=alert(2)><p style=\"color:red\">A <a href=\"https://x.example/\">link</a></p><table><tr><td>1</td></tr></table><img src=\"https://x.example/logo.png\">"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if h := got.Signature.HTML; !strings.Contains(h, "<b>김</b>") || strings.Contains(h, "script") || strings.Contains(h, "onerror") {
 		t.Errorf("signature: %q", h)
+	}
+	// every save checks the whole document again: a stored signature
+	// must come out of it unchanged
+	again, err := s.Patch(b.Ctx, p, []byte(`{"name":"x"}`))
+	if err != nil || again.Signature.HTML != got.Signature.HTML {
+		t.Errorf("a later save changed the signature: %q → %q (%v)", got.Signature.HTML, again.Signature.HTML, err)
 	}
 }
 
