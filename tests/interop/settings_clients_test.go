@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // call sends a request with the session's CSRF token and decodes the
@@ -144,5 +145,36 @@ func TestSettingsClients_switchAndPOP3DeleteWithRealClients(t *testing.T) {
 		if got := r.ok(t, "stat").Count; got != n-1 {
 			t.Errorf("%s: a new POP3 session lists %d messages, want %d", mode, got, n-1)
 		}
+	}
+}
+
+// Turning mail clients off over the API ends an IMAP session in IDLE at
+// once (BYE without a command of its own): the change is announced to
+// the sessions, not only read at the next login.
+func TestSettingsClients_switchOffEndsIMAPIdle(t *testing.T) {
+	s := newServer(t, serverOptions{listen: []string{"smtp", "imap", "http"}})
+	user := uniqueAddr("clients-idle")
+	s.AddUser(t, user)
+	idler := igLogin(t, s, "idler", user, nil)
+	idler.igSelect(t, "INBOX")
+	idle, err := idler.Idle()
+	if err != nil {
+		t.Fatalf("IDLE: %v", err)
+	}
+	defer idle.Close()
+	web := webLogin(t, "http://"+s.Addr(t, "http"), user)
+	if code := web.call(t, "PATCH", "/api/v1/client-setup", `{"clients_allowed": false}`, nil); code != 200 {
+		t.Fatalf("PATCH: %d", code)
+	}
+	select {
+	case <-idler.Closed():
+	case <-time.After(igPushWait):
+		t.Fatalf("a session in IDLE was still open %v after mail clients were turned off", igPushWait)
+	}
+	if !strings.Contains(idler.log.String(), "* BYE") {
+		t.Errorf("the session in IDLE was not told BYE:\n%s", tail(idler.log.String(), 10))
+	}
+	if code, _ := web.get("/api/v1/mailboxes"); code != 200 {
+		t.Errorf("the web session after the switch: %d", code)
 	}
 }
