@@ -35,6 +35,7 @@ var browserSettingsScenarios = []string{
 	"settings_language_zone", // 기본 설정: English and another zone apply at once to the menu and a date
 	"settings_field_error",   // a 400 invalid from PATCH /api/v1/settings shows beside its field; nothing saved
 	"settings_filter_moves",  // 메일분류 규칙: a rule made in the UI moves mail delivered over SMTP afterwards
+	"settings_mail_screen",   // the mail screen reads first folder, layout and page size from the account
 	"settings_signature",     // 서명: on new mail only, then on replies only, as compose opens
 	"settings_send_delay",    // 발송 후 대기: 5 s is the undo window; undone, nothing arrives
 	"settings_export_zip",    // 메일함관리: ZIP download holds one .eml per message of the folder

@@ -338,6 +338,39 @@ export const settingsScenarios = {
     if (ids.length) await api(s, 'POST', '/api/v1/messages/actions', { action: 'move', ids, mailbox: inbox });
   },
 
+  // 메일 설정 read by the mail screen from the account, not the browser:
+  // after a reload with the browser's remembered preferences cleared, the
+  // first folder, the layout and the page size are the saved ones.
+  async settings_mail_screen(s) {
+    const { page: p, cfg } = s;
+    const folder = `첫화면-${tag}`;
+    await s.ensureApp();
+    await api(s, 'POST', '/api/v1/mailboxes', { name: folder });
+    const mb = await mailboxByName(s, folder);
+    assert(mb, `no folder "${folder}" after POST /api/v1/mailboxes`);
+    try {
+      await section(s, 'mail');
+      await p.locator('#settings-first-folder').selectOption(String(mb.id));
+      await p.locator('#settings-layout-list').check();
+      await p.locator('#settings-per-page').selectOption('20');
+      await saveOK(s);
+      const m = (await settings(s)).mail;
+      assert(m.first_folder === String(mb.id) && m.layout === 'list' && m.per_page === 20, `GET /api/v1/settings mail: ${JSON.stringify(m)}`);
+      s.step('reload at / with the browser\'s preferences cleared');
+      await p.evaluate(() => { for (const k of ['layout', 'perPage', 'quoteOriginal', 'notify']) localStorage.removeItem('postroom.' + k); });
+      await p.goto(cfg.baseURL + '/');
+      await p.locator('#app[data-ready="1"]').waitFor({ timeout: 15_000 });
+      await s.waitFor(`the first folder "${folder}" selected`, async () => (await p.locator(`.folder.selected[data-mailbox-id="${mb.id}"]`).count()) === 1);
+      assert(await p.locator('.mail.layout-list').count(), 'the mail screen is not in the list-only layout');
+      assert((await p.locator('#per-page').inputValue()) === '20', `#per-page is ${await p.locator('#per-page').inputValue()}, want 20`);
+      await s.shot('settings-10-first-folder');
+    } finally {
+      await api(s, 'PATCH', '/api/v1/settings', { mail: { first_folder: 'inbox', layout: 'split', per_page: 50 } }).catch((e) => s.note(`restore: ${e.message}`));
+      await p.goto(cfg.baseURL + '/');
+      await s.ensureApp();
+    }
+  },
+
   // 서명: on new mail only, then on replies only, as compose opens them.
   async settings_signature(s) {
     const { page: p } = s;
