@@ -3,7 +3,10 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -254,4 +257,44 @@ func TestSettingsAccessLog_ownLoginsNewestFirst(t *testing.T) {
 	if code := c.do("GET", "/api/v1/access-log?page=2", nil, &out); code != 200 || len(out.Logins) != 0 {
 		t.Fatalf("page 2 %d %+v", code, out)
 	}
+}
+
+// An export that fails once the download started is cut off, not ended
+// as if whole: the client sees the connection break, and what it got is
+// no valid archive.
+func TestSettingsFolders_exportFailureAbortsTheDownload(t *testing.T) {
+	f := newFixture(t)
+	c := f.login(t, "alice@example.test")
+	// the first message is larger than the server's write buffer: the
+	// answer has started when the second fails
+	f.Put(f.alice.ID, "INBOX", "Subject: one\r\n\r\n"+randomLines(2000))
+	lost := f.Put(f.alice.ID, "INBOX", "Subject: lost\r\n\r\nits file is gone\r\n")
+	f.Put(f.alice.ID, "INBOX", "Subject: three\r\n\r\n3\r\n")
+	k := lost.BlobKey
+	if err := os.Remove(filepath.Join(f.Dir, "blobs", k[:2], k[2:4], k)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.http.Get(f.ts.URL + pathf("/api/v1/mailboxes/%d/export?format=zip", c.mailboxID("INBOX")))
+	if err != nil {
+		t.Fatalf("the answer did not start: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil {
+		t.Fatalf("the download of a failed export ended normally (%d, %d bytes)", resp.StatusCode, len(body))
+	}
+	if _, zerr := zip.NewReader(bytes.NewReader(body), int64(len(body))); zerr == nil {
+		t.Fatal("a cut-off export reads as a whole archive")
+	}
+}
+
+// randomLines is n lines of random hex: text that does not compress.
+func randomLines(n int) string {
+	var b strings.Builder
+	line := make([]byte, 38)
+	for range n {
+		rand.Read(line)
+		fmt.Fprintf(&b, "%x\r\n", line)
+	}
+	return b.String()
 }
