@@ -38,6 +38,7 @@ var browserSettingsScenarios = []string{
 	"settings_mail_screen",   // the mail screen reads first folder, layout and page size from the account
 	"settings_signature",     // 서명: on new mail only, then on replies only, as compose opens
 	"settings_send_delay",    // 발송 후 대기: 5 s is the undo window; undone, nothing arrives
+	"settings_spam_blocked",  // 스팸관리 설정: a blocked sender's and a blocked phrase's mail over SMTP goes to Spam
 	"settings_export_zip",    // 메일함관리: ZIP download holds one .eml per message of the folder
 	"settings_phone",         // 390x844: no section scrolls sideways
 	"settings_password",      // 비밀번호 변경: the old password stops working on the web, IMAP and SMTP

@@ -457,6 +457,41 @@ export const settingsScenarios = {
     }
   },
 
+  // 스팸관리 설정: a sender blocked in the UI has his next mail, delivered
+  // over SMTP, put in Spam; a blocked phrase does the same.
+  async settings_spam_blocked(s) {
+    const { page: p } = s;
+    const sender = `blocked-${tag}@remote.example`;
+    const phrase = `특가대출${tag}`;
+    await s.ensureApp();
+    await section(s, 'spam');
+    try {
+      await p.locator('#settings-spam-action-move').check();
+      await p.locator('#settings-blocked-senders-input').fill(sender);
+      await p.locator('#settings-blocked-senders-add').click();
+      await p.locator('#settings-blocked-phrases-input').fill(phrase);
+      await p.locator('#settings-blocked-phrases-add').click();
+      await s.shot('settings-11-spam');
+      await saveOK(s);
+      const sp = (await settings(s)).spam;
+      assert(sp.blocked_senders.includes(sender) && sp.blocked_phrases.includes(phrase), `GET /api/v1/settings spam: ${JSON.stringify(sp)}`);
+      const spamBox = (await s.apiMailboxes()).find((m) => m.role === 'spam');
+      const inbox = await inboxId(s);
+      const bySender = `차단 주소 시험 ${tag}`;
+      const byPhrase = `이번 주 ${phrase} 안내`;
+      await s.control(`/deliver?from=${enc(sender)}&subject=${enc(bySender)}`, 'POST');
+      await s.control(`/deliver?from=${enc(`someone-${tag}@remote.example`)}&subject=${enc(byPhrase)}`, 'POST');
+      await s.waitFor(`"${bySender}" and "${byPhrase}" in Spam (API)`, async () => {
+        const got = await subjectsIn(s, spamBox.id);
+        return got.includes(bySender) && got.includes(byPhrase);
+      }, 15_000, 250);
+      const inInbox = await subjectsIn(s, inbox);
+      assert(!inInbox.includes(bySender) && !inInbox.includes(byPhrase), 'blocked mail is also in the Inbox');
+    } finally {
+      await api(s, 'PATCH', '/api/v1/settings', { spam: { blocked_senders: [], blocked_phrases: [] } }).catch((e) => s.note(`restore: ${e.message}`));
+    }
+  },
+
   // 메일함관리: the Inbox's count matches the API, and its ZIP download is
   // one .eml per message, each a message with its Message-ID, named so
   // that Windows can save it; MBOX starts with a "From " line.
