@@ -298,3 +298,19 @@ func randomLines(n int) string {
 	}
 	return b.String()
 }
+
+// An export that fails before a byte went out is answered with an error
+// (the exports write through a buffer of a few KiB).
+func TestSettingsFolders_exportFailureBeforeAnyByteIsAnError(t *testing.T) {
+	f := newFixture(t)
+	c := f.login(t, "alice@example.test")
+	lost := f.Put(f.alice.ID, "INBOX", "Subject: lost\r\n\r\nits file is gone\r\n")
+	k := lost.BlobKey
+	if err := os.Remove(filepath.Join(f.Dir, "blobs", k[:2], k[2:4], k)); err != nil {
+		t.Fatal(err)
+	}
+	code, body, h := c.get(pathf("/api/v1/mailboxes/%d/export?format=mbox", c.mailboxID("INBOX")))
+	if code != 500 || h.Get("Content-Disposition") != "" || !strings.Contains(string(body), `"internal"`) {
+		t.Fatalf("%d %v %s", code, h, body)
+	}
+}

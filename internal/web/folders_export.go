@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"strings"
 
@@ -46,8 +47,28 @@ func (s *Server) folderExport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", attachmentDisposition(name+"."+string(format), "mailbox."+string(format)))
-	if err := s.Mail.Export(r.Context(), a, id, format, w); err != nil {
-		s.log().Error("web: export cut short", "mailbox", id, "format", format, "err", err)
+	out := &countingWriter{w: w}
+	if err := s.Mail.Export(r.Context(), a, id, format, out); err != nil {
+		if out.n == 0 {
+			// nothing sent yet (the exports write through a buffer): an
+			// error answer can still be given
+			w.Header().Del("Content-Disposition")
+			s.storeFail(w, r, err)
+			return
+		}
+		s.log().Error("web: export cut short", "mailbox", id, "format", format, "written", out.n, "err", err)
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// countingWriter counts what went to the client.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
