@@ -16,7 +16,7 @@ const DefaultPerPage = 50
 // defaults fills a Settings with every default; the account's own fields
 // (name, language, time zone) are read from its row afterwards.
 func (d Defaults) settings() Settings {
-	delay := min(max(int(d.SendDelay/time.Second), 0), MaxSendDelaySeconds)
+	delay := d.sendDelaySeconds()
 	return Settings{
 		Mail: Mail{FirstFolder: "inbox", Layout: "split", PerPage: DefaultPerPage, SendDelaySeconds: delay,
 			ExpandSendInfo: false, IncludeOriginal: true, SaveSent: true, ReadReceipts: false, AutoAddContacts: false},
@@ -26,3 +26,10 @@ func (d Defaults) settings() Settings {
 		Spam:       Spam{Method: "both", Action: "move", KeepDays: 30, BlockedSenders: []string{}, BlockedPhrases: []string{}},
 	}
 }
+
+// sendDelaySeconds is the config's undo_send in whole seconds.
+func (d Defaults) sendDelaySeconds() int { return max(int(d.SendDelay/time.Second), 0) }
+
+// maxSendDelay is the longest delay a user may set: MaxSendDelaySeconds,
+// or the installation's default when the config sets a longer one.
+func (d Defaults) maxSendDelay() int { return max(MaxSendDelaySeconds, d.sendDelaySeconds()) }

@@ -120,7 +120,7 @@ func (s *Service) Patch(ctx context.Context, a actor.Actor, patch []byte) (Setti
 			return Settings{}, err
 		}
 		set.normalize()
-		if err := validate(&set, own); err != nil {
+		if err := validate(&set, own, s.Defaults.maxSendDelay()); err != nil {
 			return Settings{}, err
 		}
 		if st.Doc, err = json.Marshal(documentOf(set)); err != nil {

@@ -188,3 +188,17 @@ func TestPatch_concurrentPatchesOfDifferentFieldsAllSurvive(t *testing.T) {
 		t.Errorf("a concurrent change was lost: %+v", got)
 	}
 }
+
+// The config's undo_send is the default delay even when it is longer
+// than a user may choose; saving other fields keeps it.
+func TestDefaults_aLongConfigDelayStaysTheDefault(t *testing.T) {
+	s, b := newService(t)
+	s.Defaults.SendDelay = 15 * time.Minute
+	p := actor.User(b.Account("alice", nil))
+	got, err := s.Patch(b.Ctx, p, []byte(`{"mail":{"layout":"list"}}`))
+	if err != nil || got.Mail.SendDelaySeconds != 900 {
+		t.Fatalf("default 900 s: %d %v", got.Mail.SendDelaySeconds, err)
+	}
+	_, err = s.Patch(b.Ctx, p, []byte(`{"mail":{"send_delay_seconds":901}}`))
+	wantInvalid(t, err, "mail.send_delay_seconds", "range")
+}

@@ -18,7 +18,7 @@ import (
 const (
 	MinPerPage          = 10
 	MaxPerPage          = 200 // the message list's own cap
-	MaxSendDelaySeconds = 600
+	MaxSendDelaySeconds = 600 // or the config's undo_send when longer
 	MinKeepDays         = 1
 	MaxKeepDays         = 365
 	MaxForwards         = 10
@@ -59,7 +59,10 @@ func IsInvalid(err error) (*InvalidError, bool) {
 // validate checks every field of s, cleaning what has a canonical form
 // (addresses lower-cased, HTML sanitised), and refuses the first bad one.
 // own lists the account's own addresses (lower-case).
-func validate(s *Settings, own []string) error {
+func validate(s *Settings, own []string, maxDelay int) error {
+	if s.Mail.SendDelaySeconds < 0 || s.Mail.SendDelaySeconds > maxDelay {
+		return invalid("mail.send_delay_seconds", "range")
+	}
 	checks := []func(*Settings, []string) error{validateMail, validateForwarding, validateVacation,
 		validateSignature, validateSpam, validateAccount}
 	for _, c := range checks {
@@ -80,9 +83,6 @@ func validateMail(s *Settings, _ []string) error {
 	}
 	if m.PerPage < MinPerPage || m.PerPage > MaxPerPage {
 		return invalid("mail.per_page", "range")
-	}
-	if m.SendDelaySeconds < 0 || m.SendDelaySeconds > MaxSendDelaySeconds {
-		return invalid("mail.send_delay_seconds", "range")
 	}
 	return nil
 }
