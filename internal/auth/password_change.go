@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"postroom/internal/events"
 	"postroom/internal/store"
@@ -33,6 +34,8 @@ type Passwords struct {
 	Sessions *Sessions // its Authenticator's budgets and clock, its events
 	Policies PasswordPolicies
 	Reset    ResetConfig
+
+	pending sync.WaitGroup // reset links being sent (password_reset.go)
 }
 
 // Change sets the session's account's password to newPassword once

@@ -6,9 +6,9 @@ package auth
 //
 // Invariants:
 //   - The answer to a request is the same whether or not the address
-//     exists, is enabled or has a recovery address (RequestReset returns
-//     nil for all; only the budgets below refuse, and they count every
-//     request alike).
+//     exists, is enabled or has a recovery address, and comes as soon
+//     (RequestReset returns nil for all before looking the address up;
+//     only the budgets refuse, and they count every request alike).
 //   - Only the SHA-256 of a token is stored; using it removes every token
 //     of the account, so a link works once, even when two uses race.
 //   - A reset ends every web session of the account, and protocol
@@ -73,8 +73,9 @@ func (c ResetConfig) withDefaults() ResetConfig {
 
 // RequestReset mails a reset link for address to its account's recovery
 // address, when there is one. Its answer does not tell whether there
-// is: nil in every case but a spent budget (an error wrapping
-// ErrTooManyFailures, with its wait) or a failing store.
+// is, by what it says or by when: nil in every case but a spent budget
+// (an error wrapping ErrTooManyFailures, with its wait) or a failing
+// store, and the link is made and sent after it returns (Wait).
 func (p *Passwords) RequestReset(ctx context.Context, address string, c Client) error {
 	cfg := p.Reset.withDefaults()
 	auth := p.Sessions.Auth
@@ -99,6 +100,29 @@ func (p *Passwords) RequestReset(ctx context.Context, address string, c Client) 
 			return fmt.Errorf("password reset budgets: %w", err)
 		}
 	}
+	// The rest runs after the answer, so that its time (a lookup, or a
+	// token, a message and an fsync) does not tell whether the address
+	// has an account; a failure is the server's log's, not the asker's.
+	p.pending.Add(1)
+	go func() {
+		defer p.pending.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := p.mailLink(ctx, address, now, cfg.TTL); err != nil {
+			p.Sessions.log().Error("password reset link not sent", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Wait returns once the reset links asked for so far are handed to the
+// outbound queue (tests; a server may let them go at shutdown: the user
+// asks again).
+func (p *Passwords) Wait() { p.pending.Wait() }
+
+// mailLink sends a reset link for address to its account's recovery
+// address, when it has an enabled account with one.
+func (p *Passwords) mailLink(ctx context.Context, address string, now time.Time, ttl time.Duration) error {
 	acct, err := p.Store.AccountByAddress(ctx, address)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !acct.Enabled) {
 		return nil
@@ -115,10 +139,10 @@ func (p *Passwords) RequestReset(ctx context.Context, address string, c Client) 
 		return nil
 	}
 	token := randomToken()
-	if err := p.Store.CreatePasswordReset(ctx, tokenHash(token), acct.ID, now.Add(cfg.TTL)); err != nil {
+	if err := p.Store.CreatePasswordReset(ctx, tokenHash(token), acct.ID, now.Add(ttl)); err != nil {
 		return fmt.Errorf("password reset for %s: %w", address, err)
 	}
-	raw, err := resetMessage(acct, to, p.Reset.Link(token), cfg.TTL, now)
+	raw, err := resetMessage(acct, to, p.Reset.Link(token), ttl, now)
 	if err != nil {
 		return fmt.Errorf("password reset for %s: %w", address, err)
 	}
