@@ -49,6 +49,14 @@ const Interrupted = "interrupted"
 // interrupted meanwhile (or ended otherwise): the job function stops.
 var ErrGivenUp = errors.New("jobs: the job was given up")
 
+// ErrBusy is returned by Submit when the account already has
+// MaxPerAccount jobs queued or running here: one user cannot fill the
+// workers' queue for everyone.
+var ErrBusy = errors.New("jobs: too many jobs of this account")
+
+// DefaultMaxPerAccount bounds the unfinished jobs of one account.
+const DefaultMaxPerAccount = 3
+
 // Func is a job's work. It reports progress through p and returns the
 // job's result (JSON-encoded into the job) or an error (its text is the
 // job's error, shown to the user: no secrets in it).
@@ -64,6 +72,9 @@ type Runner struct {
 	Workers int
 	// Heartbeat and Lease: see the package comment.
 	Heartbeat, Lease time.Duration
+	// MaxPerAccount bounds the unfinished jobs of one account on this
+	// runner (DefaultMaxPerAccount when 0).
+	MaxPerAccount int
 	// Progressed, when set, is called after each step's progress was
 	// stored (tests follow a job with it).
 	Progressed func(j store.Job)
@@ -75,6 +86,7 @@ type Runner struct {
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	waiting map[int64]chan struct{}
+	active  map[int64]int // unfinished jobs by account
 }
 
 func (r *Runner) now() time.Time {
@@ -114,6 +126,7 @@ func (r *Runner) init() {
 		r.sem = make(chan struct{}, n)
 		r.base, r.stop = context.WithCancel(context.Background())
 		r.waiting = map[int64]chan struct{}{}
+		r.active = map[int64]int{}
 	})
 }
 
@@ -155,10 +168,29 @@ func (r *Runner) Submit(ctx context.Context, a actor.Actor, kind string, params 
 	if err != nil {
 		return nil, fmt.Errorf("%s job: params: %w", kind, err)
 	}
+	limit := r.MaxPerAccount
+	if limit <= 0 {
+		limit = DefaultMaxPerAccount
+	}
+	r.mu.Lock()
+	if r.active[a.AccountID] >= limit {
+		r.mu.Unlock()
+		return nil, ErrBusy
+	}
+	r.active[a.AccountID]++
+	r.mu.Unlock()
+	release := func() {
+		r.mu.Lock()
+		if r.active[a.AccountID]--; r.active[a.AccountID] <= 0 {
+			delete(r.active, a.AccountID)
+		}
+		r.mu.Unlock()
+	}
 	at := r.now()
 	j := &store.Job{AccountID: a.AccountID, DomainID: a.DomainID, Kind: kind, State: store.JobQueued,
 		Params: raw, CreatedAt: at, Heartbeat: at}
 	if err := r.Store.CreateJob(ctx, j); err != nil {
+		release()
 		return nil, err
 	}
 	done := make(chan struct{})
@@ -169,6 +201,7 @@ func (r *Runner) Submit(ctx context.Context, a actor.Actor, kind string, params 
 	go func() {
 		defer r.wg.Done()
 		defer func() {
+			release() // before done: a Wait that returned sees the place free
 			r.mu.Lock()
 			delete(r.waiting, j.ID)
 			r.mu.Unlock()

@@ -138,16 +138,23 @@ func TestRestart_interruptedJobsFail(t *testing.T) {
 func TestGivenUp_runnerStops(t *testing.T) {
 	r, b, c := newRunner(t)
 	alice := actor.User(b.Account("alice", nil))
-	step := make(chan struct{})
+	step, started := make(chan struct{}), make(chan struct{})
 	j, _ := r.Submit(b.Ctx, alice, "k", nil, func(ctx context.Context, p *Progress) (any, error) {
+		close(started)
 		<-step
 		return nil, p.Step(ctx, 1)
 	})
+	var once sync.Once
+	release := func() { once.Do(func() { close(step) }) }
+	defer release() // a failed check must not leave the job blocked
+	// The clock moves only once the runner stored "running": a write after
+	// the move would carry a fresh heartbeat.
+	<-started
 	c.Add(DefaultLease + time.Minute)
 	if got, _ := r.Get(b.Ctx, alice, j.ID); got.State != store.JobFailed {
 		t.Fatalf("stale job read as %+v", got)
 	}
-	close(step)
+	release()
 	r.Wait(b.Ctx, j.ID)
 	if got, _ := b.Store.Job(b.Ctx, j.ID); got.State != store.JobFailed || got.Error != Interrupted || got.Done != 0 {
 		t.Errorf("after its runner's next step: %+v", got)
@@ -171,5 +178,38 @@ func TestClose_runningJobsEndInterrupted(t *testing.T) {
 	}
 	if _, err := r.Submit(b.Ctx, alice, "k", nil, nil); err == nil {
 		t.Errorf("Submit after Close accepted")
+	}
+}
+
+// One account holds at most MaxPerAccount unfinished jobs; another
+// account is not held up, and a finished job frees its place.
+func TestSubmit_perAccountBound(t *testing.T) {
+	r, b, _ := newRunner(t)
+	r.MaxPerAccount = 2
+	alice := actor.User(b.Account("alice", nil))
+	bob := actor.User(b.Account("bob", nil))
+	hold := make(chan struct{})
+	wait := func(ctx context.Context, p *Progress) (any, error) { <-hold; return nil, nil }
+	var ids []int64
+	for range 2 {
+		j, err := r.Submit(b.Ctx, alice, "k", nil, wait)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, j.ID)
+	}
+	if _, err := r.Submit(b.Ctx, alice, "k", nil, wait); !errors.Is(err, ErrBusy) {
+		t.Errorf("a third job of alice: %v", err)
+	}
+	jb, err := r.Submit(b.Ctx, bob, "k", nil, func(context.Context, *Progress) (any, error) { return nil, nil })
+	if err != nil {
+		t.Errorf("bob held up by alice: %v", err)
+	}
+	close(hold)
+	for _, id := range append(ids, jb.ID) {
+		r.Wait(b.Ctx, id)
+	}
+	if _, err := r.Submit(b.Ctx, alice, "k", nil, func(context.Context, *Progress) (any, error) { return nil, nil }); err != nil {
+		t.Errorf("after alice's jobs ended: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"postroom/internal/actor"
 	"postroom/internal/filters"
+	"postroom/internal/jobs"
 	"postroom/internal/store"
 )
 
@@ -202,6 +203,11 @@ func (s *Server) filterFail(w http.ResponseWriter, r *http.Request, err error) {
 		s.fail(w, r, http.StatusForbidden, "forbidden")
 		return
 	}
+	if errors.Is(err, jobs.ErrBusy) {
+		writeJSON(w, http.StatusTooManyRequests, map[string]apiError{"error": {Code: "too_many_jobs",
+			Message: filterMessages[language(r)]["too_many_jobs"]}})
+		return
+	}
 	s.storeFail(w, r, err)
 }
 
@@ -227,6 +233,7 @@ var filterMessages = map[string]map[string]string{
 		"own_address":        "자신의 메일 주소로는 전달할 수 없습니다.",
 		"invalid_characters": "사용할 수 없는 문자가 들어 있습니다.",
 		"not_each_once":      "순서에는 모든 규칙이 한 번씩 들어 있어야 합니다. 새로 고친 후 다시 시도하세요.",
+		"too_many_jobs":      "이미 진행 중인 작업이 있습니다. 끝난 후 다시 시도하세요.",
 	},
 	"en": {
 		"required":           "Enter a value. A rule needs at least one condition and one action.",
@@ -239,5 +246,6 @@ var filterMessages = map[string]map[string]string{
 		"own_address":        "You cannot forward to your own address.",
 		"invalid_characters": "It contains characters that cannot be used.",
 		"not_each_once":      "The order must name every rule once. Reload and try again.",
+		"too_many_jobs":      "Other jobs of yours are still running. Try again when they are done.",
 	},
 }

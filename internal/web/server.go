@@ -52,6 +52,11 @@ type Server struct {
 	// Hostname the mail server's name its DNS records point at.
 	Admin    Administration
 	Hostname string
+	// Filters is the user's filter rules and Jobs the background jobs
+	// that apply them (filters.go, jobs.go); without them those routes
+	// are 404.
+	Filters Filters
+	Jobs    Jobs
 	// Clients and Logins are the user's mail clients and access log
 	// (deps_clients.go: client_setup.go, access_log.go).
 	Clients Clients
