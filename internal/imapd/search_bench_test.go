@@ -68,6 +68,59 @@ func BenchmarkSearchBodyKorean(b *testing.B) {
 	b.ReportMetric(float64(want), "hits")
 }
 
+// BenchmarkSearchSubject times UID SEARCH CHARSET UTF-8 SUBJECT 결재 and
+// FROM kim7@ over the same 10,000 messages (subjects and senders encoded
+// in RFC 2047):
+//
+//	go test -run '^$' -bench SearchSubject -benchtime 20x ./internal/imapd/
+func BenchmarkSearchSubject(b *testing.B) {
+	const n = 10000
+	h := startBench(b)
+	subjects, senders := 0, 0
+	for i := 0; i < n; i++ {
+		raw, _ := benchMessage(i)
+		if i%89 == 0 {
+			subjects++
+		}
+		if i%40 == 7 {
+			senders++
+		}
+		h.Put(h.acct.ID, "INBOX", raw)
+	}
+	c, err := imapclient.DialInsecure(h.addr, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login("bob@example.test", "pw").Wait(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	for _, k := range []struct {
+		name string
+		c    imap.SearchCriteria
+		want int
+	}{
+		{"SUBJECT", imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: "결재"}}}, subjects},
+		{"FROM", imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "From", Value: "kim7@"}}}, senders},
+	} {
+		b.Run(k.name, func(b *testing.B) {
+			for b.Loop() {
+				data, err := c.UIDSearch(&k.c, nil).Wait()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if got := len(data.AllUIDs()); got != k.want {
+					b.Fatalf("SEARCH %s found %d messages, want %d", k.name, got, k.want)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/search")
+		})
+	}
+}
+
 // benchMessage is message i of the corpus, and whether its body holds 결재.
 func benchMessage(i int) (string, bool) {
 	r := rand.New(rand.NewPCG(uint64(i), 12))

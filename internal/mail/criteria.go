@@ -184,6 +184,12 @@ func (cr *Criteria) match(c *candidate) bool {
 		return false
 	}
 	for _, h := range cr.Header {
+		if found, known := envelopeMatch(&m.Envelope, h); known {
+			if !found {
+				return false
+			}
+			continue
+		}
 		c.load()
 		values := c.parsed.Header.Values(h.Key)
 		found := false
@@ -220,6 +226,45 @@ func (cr *Criteria) match(c *candidate) bool {
 		}
 	}
 	return true
+}
+
+// envelopeMatch answers a header key from the envelope the row keeps,
+// without reading the message (issue 21: SEARCH SUBJECT over 10,000
+// messages parsed every one of them). Subject is the decoded field, as
+// the message would give it. An address field matches when the value is
+// part of one of its addresses written "Name <address>" (or the bare
+// address), as Dovecot matches them; a field with no address is not
+// there. known is false for the keys the envelope cannot answer (other
+// fields, and an empty value, which asks whether the field exists at all).
+func envelopeMatch(env *store.Envelope, h HeaderMatch) (found, known bool) {
+	if h.Value == "" {
+		return false, false
+	}
+	var list []store.Address
+	switch strings.ToLower(h.Key) {
+	case "subject":
+		return contains(env.Subject, h.Value), true
+	case "from":
+		list = env.From
+	case "to":
+		list = env.To
+	case "cc":
+		list = env.Cc
+	case "bcc":
+		list = env.Bcc
+	default:
+		return false, false
+	}
+	for _, a := range list {
+		text := a.Addr
+		if a.Name != "" {
+			text = a.Name + " <" + a.Addr + ">"
+		}
+		if contains(text, h.Value) {
+			return true, true
+		}
+	}
+	return false, true
 }
 
 func headerContains(h message.Header, s string) bool {

@@ -260,3 +260,48 @@ func TestSearchMailbox_findsWordsPastTheIndexedPartOfALongBody(t *testing.T) {
 		t.Errorf("BODY 결재 = %v, want [%d %d] (the long body's word is past the indexed part)", got, long.UID, short.UID)
 	}
 }
+
+// SEARCH SUBJECT, FROM, TO, CC and BCC are answered from the envelope the
+// row keeps, reading no message, and exactly as the header would: the
+// decoded subject (EUC-KR in RFC 2047 here), an address's name or
+// address or "Name <address>". Another field reads the messages.
+func TestSearchMailbox_headerKeysReadNoMessage(t *testing.T) {
+	b := testbed.New(t)
+	bob := b.Account("bob", nil)
+	in := inbox(t, b, bob)
+	hit := b.Put(bob.ID, "INBOX", "From: =?EUC-KR?B?wOXAzrDm?= <kim@remote.example>\r\nTo: Bob <bob@example.test>\r\n"+
+		"Cc: lee@remote.example\r\nSubject: =?EUC-KR?B?wNu+98DPwaQgsOHA5w==?=\r\nX-Team: sales\r\n\r\nbody\r\n")
+	b.Put(bob.ID, "INBOX", "From: park@remote.example\r\nTo: bob@example.test\r\nSubject: weekly report\r\nX-Team: dev\r\n\r\nbody\r\n")
+	counting := &countingBlobs{Store: b.Blobs}
+	b.Mail.Blobs = counting
+	uids := allUIDs(t, b, bob, in.ID)
+	for _, c := range []struct {
+		key, value string
+		want       []uint32
+	}{
+		{"SUBJECT", "결재", []uint32{hit.UID}},       // "작업일정 결재" decoded from EUC-KR
+		{"Subject", "REPORT", []uint32{uids[1]}},   // case folds
+		{"FROM", "장인경", []uint32{hit.UID}},         // the decoded name
+		{"FROM", "장인경 <kim@", []uint32{hit.UID}},   // name and address together
+		{"FROM", "park@remote", []uint32{uids[1]}}, // the address
+		{"TO", "Bob <bob", []uint32{hit.UID}},
+		{"CC", "lee@", []uint32{hit.UID}},
+		{"CC", "park", nil}, // no Cc at all
+		{"BCC", "bob", nil},
+	} {
+		got, err := b.Mail.SearchMailbox(b.Ctx, actor.User(bob), in.ID, uids, &mail.Criteria{Header: []mail.HeaderMatch{{Key: c.key, Value: c.value}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s %q = %v, want %v", c.key, c.value, got, c.want)
+		}
+	}
+	if n := counting.opens.Load(); n != 0 {
+		t.Errorf("the header searches read %d messages, want none", n)
+	}
+	got, err := b.Mail.SearchMailbox(b.Ctx, actor.User(bob), in.ID, uids, &mail.Criteria{Header: []mail.HeaderMatch{{Key: "X-Team", Value: "sales"}}})
+	if err != nil || !slices.Equal(got, []uint32{hit.UID}) || counting.opens.Load() != 2 {
+		t.Errorf("HEADER X-Team sales = %v (%v) after reading %d messages, want [%d] after 2", got, err, counting.opens.Load(), hit.UID)
+	}
+}
