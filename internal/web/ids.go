@@ -113,15 +113,6 @@ func (c *idCodec) decode(kind idKind, ext int64) (int64, bool) {
 // outID is the API's number for a store id.
 func (s *Server) outID(kind idKind, id int64) int64 { return s.ids.encode(kind, id) }
 
-// outIDs is outID of each.
-func (s *Server) outIDs(kind idKind, ids []int64) []int64 {
-	out := make([]int64, len(ids))
-	for i, id := range ids {
-		out[i] = s.ids.encode(kind, id)
-	}
-	return out
-}
-
 // inID is the store id of an API number; false when it is none.
 func (s *Server) inID(kind idKind, ext int64) (int64, bool) { return s.ids.decode(kind, ext) }
 
