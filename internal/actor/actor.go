@@ -30,6 +30,16 @@ type Actor struct {
 // IsOperator reports whether a manages the whole installation.
 func (a Actor) IsOperator() bool { return a.Role == RoleOperator }
 
+// OwnAccount is the account the actor acts on as itself: a user's or a
+// domain administrator's own (its settings, rules, mail clients). The
+// operator and the system have none: false.
+func (a Actor) OwnAccount() (int64, bool) {
+	if (a.Role == RoleUser || a.Role == RoleDomainAdmin) && a.AccountID != 0 {
+		return a.AccountID, true
+	}
+	return 0, false
+}
+
 // User is a logged-in account: a domain administrator when its
 // administrator flag is on, else a user. Either acts on its own mail.
 func User(acct *store.Account) Actor {

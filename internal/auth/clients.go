@@ -104,8 +104,8 @@ type Clients struct {
 
 // own is the account the actor may see the clients of: his own.
 func own(a actor.Actor) (int64, error) {
-	if (a.Role == actor.RoleUser || a.Role == actor.RoleDomainAdmin) && a.AccountID != 0 {
-		return a.AccountID, nil
+	if id, ok := a.OwnAccount(); ok {
+		return id, nil
 	}
 	return 0, ErrNotAUser
 }

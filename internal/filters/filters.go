@@ -121,8 +121,8 @@ func (s *Service) log() *slog.Logger {
 
 // owner is the account whose rules the actor changes: a user's own.
 func owner(a actor.Actor) (int64, error) {
-	if (a.Role == actor.RoleUser || a.Role == actor.RoleDomainAdmin) && a.AccountID != 0 {
-		return a.AccountID, nil
+	if id, ok := a.OwnAccount(); ok {
+		return id, nil
 	}
 	return 0, ErrForbidden
 }
