@@ -27,7 +27,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -133,18 +132,7 @@ func TestBrowser_compose(t *testing.T) {
 	fx := deliverBrowserComposeFixtures(t, s, user, u)
 	control := startBrowserComposeControl(t, s)
 
-	// Beside browserOutputDir's screenshots, which that function clears.
-	shots := filepath.Join(repoRoot, "tests", "interop", "browser", "output", "compose")
-	if base := os.Getenv("POSTROOM_TEST_OUTPUT"); base != "" {
-		shots = filepath.Join(base, "browser", "compose")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatalf("screenshot folder: %v", err)
-	}
-	old, _ := filepath.Glob(filepath.Join(shots, "*.png"))
-	for _, f := range old {
-		os.Remove(f)
-	}
+	shots := browserOutputDir(t, "compose")
 	t.Logf("screenshots: %s", shots)
 
 	runBrowserScenarios(t, node, dir, browserConfig{

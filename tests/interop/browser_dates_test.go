@@ -1,8 +1,6 @@
 package interop
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -50,17 +48,7 @@ func TestBrowser_dates(t *testing.T) {
 		c.igAppend(t, "INBOX", mail.Bytes(), &imap.AppendOptions{Time: m.Date})
 	}
 
-	shots := filepath.Join(repoRoot, "tests", "interop", "browser", "output", "dates")
-	if base := os.Getenv("POSTROOM_TEST_OUTPUT"); base != "" {
-		shots = filepath.Join(base, "browser", "dates")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatalf("screenshot folder: %v", err)
-	}
-	old, _ := filepath.Glob(filepath.Join(shots, "*.png"))
-	for _, f := range old {
-		os.Remove(f)
-	}
+	shots := browserOutputDir(t, "dates")
 
 	runBrowserScenarios(t, node, dir, browserConfig{
 		BaseURL:   "http://" + s.Addr(t, "http"),

@@ -20,8 +20,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -66,17 +64,7 @@ func TestBrowser_settings(t *testing.T) {
 	fx := deliverBrowserSettingsFixtures(t, s, user, colleague)
 	control := startBrowserSettingsControl(t, s, user)
 
-	shots := filepath.Join(repoRoot, "tests", "interop", "browser", "output", "settings")
-	if base := os.Getenv("POSTROOM_TEST_OUTPUT"); base != "" {
-		shots = filepath.Join(base, "browser", "settings")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatalf("screenshot folder: %v", err)
-	}
-	old, _ := filepath.Glob(filepath.Join(shots, "*"))
-	for _, f := range old {
-		os.Remove(f)
-	}
+	shots := browserOutputDir(t, "settings")
 	t.Logf("screenshots: %s", shots)
 
 	runBrowserScenarios(t, node, dir, browserConfig{

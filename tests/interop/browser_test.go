@@ -125,7 +125,7 @@ func TestBrowser_webmail(t *testing.T) {
 	fx := deliverBrowserFixtures(t, s, user, colleague, beacon.URL)
 	control := startBrowserControl(t, s, user, beacon)
 
-	shots := browserOutputDir(t)
+	shots := browserOutputDir(t, "")
 	t.Logf("screenshots: %s", shots)
 
 	cfg := browserConfig{
@@ -218,13 +218,14 @@ func browserSelectedScenarios(all []string) []string {
 }
 
 // browserOutputDir is where screenshots go: $POSTROOM_TEST_OUTPUT/browser
-// when set, else tests/interop/browser/output (ignored by git). Old
+// when set, else tests/interop/browser/output (ignored by git), with sub
+// a folder of its own for one suite ("" for the main one). Old
 // screenshots are removed first so that none is mistaken for this run's.
-func browserOutputDir(t *testing.T) string {
+func browserOutputDir(t *testing.T, sub string) string {
 	t.Helper()
-	dir := filepath.Join(repoRoot, "tests", "interop", "browser", "output")
+	dir := filepath.Join(repoRoot, "tests", "interop", "browser", "output", sub)
 	if base := os.Getenv("POSTROOM_TEST_OUTPUT"); base != "" {
-		dir = filepath.Join(base, "browser")
+		dir = filepath.Join(base, "browser", sub)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatalf("screenshot folder: %v", err)

@@ -103,7 +103,7 @@ func TestBrowser_firstHour(t *testing.T) {
 	fs := startFresh(t)
 	fx := &browserConsoleFixtures{Operator: "operator", OperatorPassword: fs.password, Domain: "first-company.co.kr",
 		Admin: "boss", AdminName: "홍길동", User: "kim.minji", UserName: "김민지", Password: testPassword}
-	shots := browserOutputDir(t)
+	shots := browserOutputDir(t, "")
 	cfg := browserConfig{
 		BaseURL:   strings.TrimSuffix(fs.url, "/"),
 		Chromium:  browserChromium,

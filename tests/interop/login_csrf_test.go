@@ -113,7 +113,7 @@ func TestBrowser_loginCSRF(t *testing.T) {
 		BaseURL:   base,
 		Email:     attacker, // who the page tries to log in
 		Chromium:  browserChromium,
-		Shots:     browserOutputDir(t),
+		Shots:     browserOutputDir(t, ""),
 		Control:   browserAttackPage(t, base, attacker, testPassword),
 		Scenarios: selected,
 	})
