@@ -25,7 +25,9 @@ var csvHeaderFields = map[string]string{
 	"e-mail 3 address": "email3", "email 3 address": "email3", "e-mail 3 - value": "email3",
 	"전자 메일 3 주소": "email3", "이메일3": "email3", "이메일 3": "email3",
 	// Telephones.
-	"mobile phone": "phone_mobile", "mobile": "phone_mobile", "phone 1 - value": "phone_mobile",
+	"mobile phone": "phone_mobile", "mobile": "phone_mobile",
+	// Google lists numbers as "Phone N - Value", each with its own kind.
+	"phone 1 - value": "gphone1", "phone 2 - value": "gphone2", "phone 3 - value": "gphone3",
 	"휴대폰": "phone_mobile", "휴대 전화": "phone_mobile", "휴대전화": "phone_mobile", "핸드폰": "phone_mobile",
 	"business phone": "phone_work", "work phone": "phone_work", "회사 전화": "phone_work", "회사전화": "phone_work",
 	"home phone": "phone_home", "집 전화": "phone_home", "집전화": "phone_home",
@@ -49,12 +51,15 @@ var csvHeaderFields = map[string]string{
 }
 
 // csvEmailLabelHeaders are the columns in which Google names the kind of
-// each address ("* Work"); Outlook's "E-mail Type" is "SMTP", not a
+// each address and telephone number ("* Work"); Outlook's "E-mail Type" is "SMTP", not a
 // label, and is left out on purpose.
 var csvEmailLabelHeaders = map[string]string{
 	"e-mail 1 - type": "email", "e-mail 1 - label": "email",
 	"e-mail 2 - type": "email2", "e-mail 2 - label": "email2",
 	"e-mail 3 - type": "email3", "e-mail 3 - label": "email3",
+	"phone 1 - type": "gphone1", "phone 1 - label": "gphone1",
+	"phone 2 - type": "gphone2", "phone 2 - label": "gphone2",
+	"phone 3 - type": "gphone3", "phone 3 - label": "gphone3",
 }
 
 // csvNormHeader makes header names comparable: case, surrounding and

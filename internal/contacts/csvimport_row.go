@@ -80,6 +80,17 @@ func (m *csvHeaderMap) contact(rec []string) (c Contact, groups []string, reason
 			c.Phones = append(c.Phones, Phone{Number: n, Label: p.label})
 		}
 	}
+	for _, f := range []string{"gphone1", "gphone2", "gphone3"} {
+		label := "mobile" // Google's kind left empty: most numbers are phones'
+		if i, ok := m.label[f]; ok && i < len(rec) && csvCleanLabel(rec[i]) != "" {
+			label = csvPhoneLabel(csvCleanLabel(rec[i]))
+		}
+		for _, n := range strings.Split(m.get(rec, f), ":::") {
+			if n = strings.TrimSpace(n); n != "" {
+				c.Phones = append(c.Phones, Phone{Number: n, Label: label})
+			}
+		}
+	}
 	c.Company = m.get(rec, "company")
 	c.Department = m.get(rec, "department")
 	c.Position = m.get(rec, "position")
@@ -153,6 +164,23 @@ func csvPlausibleEmail(a string) bool {
 // address) into "Work".
 func csvCleanLabel(s string) string {
 	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "*"))
+}
+
+// csvPhoneLabel is our label for a kind of number Google names ("Mobile",
+// "Work Fax", "직장"): the four we know, else the kind as written.
+func csvPhoneLabel(kind string) string {
+	k := strings.ToLower(kind)
+	switch {
+	case strings.Contains(k, "fax") || strings.Contains(k, "팩스"):
+		return "fax"
+	case k == "mobile" || k == "cell" || k == "휴대전화" || k == "휴대폰":
+		return "mobile"
+	case k == "work" || k == "직장" || k == "회사":
+		return "work"
+	case k == "home" || k == "집":
+		return "home"
+	}
+	return kind
 }
 
 // csvSplitGroups splits a group cell: Outlook and spreadsheets separate

@@ -51,7 +51,8 @@ var googleHeaderOld = strings.Split("Name,Given Name,Additional Name,Family Name
 var googleHeaderNew = strings.Split("First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,"+
 	"Phonetic Last Name,Name Prefix,Name Suffix,Nickname,File As,Organization Name,Organization Title,"+
 	"Organization Department,Birthday,Notes,Photo,Labels,E-mail 1 - Label,E-mail 1 - Value,"+
-	"Phone 1 - Label,Phone 1 - Value,Address 1 - Label,Address 1 - Formatted", ",")
+	"Phone 1 - Label,Phone 1 - Value,Phone 2 - Label,Phone 2 - Value,Phone 3 - Label,Phone 3 - Value,"+
+	"Address 1 - Label,Address 1 - Formatted", ",")
 
 var mailplugHeader = []string{"이름", "이메일", "회사명", "부서", "직급", "휴대폰"}
 
@@ -228,12 +229,16 @@ func TestParseCSV(t *testing.T) {
 					map[string]string{"First Name": "민수", "Last Name": "박", "Organization Name": "가나다",
 						"Organization Title": "대리", "Organization Department": "개발팀", "Birthday": "--07-04",
 						"Labels": "* myContacts ::: 동창", "E-mail 1 - Label": "* Home", "E-mail 1 - Value": "minsu@example.kr",
-						"Phone 1 - Label": "Mobile", "Phone 1 - Value": "010-9999-0000", "Address 1 - Formatted": "부산시 해운대구"},
+						"Phone 1 - Label": "Mobile", "Phone 1 - Value": "010-9999-0000",
+						"Phone 2 - Label": "Work Fax", "Phone 2 - Value": "02-111-2222 ::: 02-111-3333",
+						"Phone 3 - Label": "* Pager", "Phone 3 - Value": "012-345",
+						"Address 1 - Formatted": "부산시 해운대구"},
 				)
 			},
 			format: "google", encoding: "utf-8",
 			contacts: []Contact{{Name: "박민수", Emails: []Email{{"minsu@example.kr", "Home"}},
-				Phones: []Phone{{"010-9999-0000", "mobile"}}, Company: "가나다", Department: "개발팀", Position: "대리",
+				Phones:  []Phone{{"010-9999-0000", "mobile"}, {"02-111-2222", "fax"}, {"02-111-3333", "fax"}, {"012-345", "Pager"}},
+				Company: "가나다", Department: "개발팀", Position: "대리",
 				Address: "부산시 해운대구", Birthday: "--07-04"}},
 			lines:  []int{2},
 			groups: [][]string{{"동창"}},
