@@ -42,17 +42,7 @@ func BenchmarkSearchBodyKorean(b *testing.B) {
 		}
 		h.Put(h.acct.ID, "INBOX", raw)
 	}
-	c, err := imapclient.DialInsecure(h.addr, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login("bob@example.test", "pw").Wait(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
-		b.Fatal(err)
-	}
+	c := benchInbox(b, h.addr)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		data, err := c.UIDSearch(&imap.SearchCriteria{Body: []string{"결재"}}, nil).Wait()
@@ -87,17 +77,7 @@ func BenchmarkSearchSubject(b *testing.B) {
 		}
 		h.Put(h.acct.ID, "INBOX", raw)
 	}
-	c, err := imapclient.DialInsecure(h.addr, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login("bob@example.test", "pw").Wait(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
-		b.Fatal(err)
-	}
+	c := benchInbox(b, h.addr)
 	for _, k := range []struct {
 		name string
 		c    imap.SearchCriteria
@@ -197,4 +177,22 @@ func startBench(tb testing.TB) *benchHarness {
 		srv.Shutdown(ctx)
 	})
 	return &benchHarness{Bed: b, addr: l.Addr().String(), acct: b.Account("bob", nil)}
+}
+
+// benchInbox is a go-imap client logged in as bob with INBOX selected,
+// closed when the benchmark ends.
+func benchInbox(b *testing.B, addr string) *imapclient.Client {
+	b.Helper()
+	c, err := imapclient.DialInsecure(addr, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	if err := c.Login("bob@example.test", "pw").Wait(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	return c
 }
