@@ -65,7 +65,7 @@ func TestClients_switchOffRefusesClientsNotTheWeb(t *testing.T) {
 	case <-time.After(5 * time.Second): // a failsafe: Publish is synchronous
 		t.Fatal("no AccountChange event")
 	}
-	for _, p := range []Protocol{ProtoIMAP, ProtoPOP3, ProtoSMTP} {
+	for _, p := range []Protocol{ProtoIMAP, ProtoPOP3, ProtoSMTP, ProtoCardDAV} {
 		if _, err := au.Login(ctx, Request{Address: "kim@example.test", Password: "pw", Protocol: p, Remote: loopback}); !errors.Is(err, ErrClientAccessOff) {
 			t.Errorf("%s login with clients off: %v", p, err)
 		}

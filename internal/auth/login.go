@@ -38,6 +38,10 @@ const (
 	// ProtoMobile is the webmail on a phone or tablet: a web login that
 	// the access log shows apart (S8), under the same rules as ProtoWeb.
 	ProtoMobile Protocol = "mobile"
+	// ProtoCardDAV is a phone's or a desktop's address book syncing over
+	// CardDAV (C1): a mail client for every rule (the "use mail clients"
+	// switch applies, as to IMAP), shown apart in the access log.
+	ProtoCardDAV Protocol = "carddav"
 )
 
 // Web reports whether p is the webmail's, on a computer or a phone: not
