@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"postroom/internal/actor"
@@ -81,11 +82,17 @@ func (b *Bed) TLS(hostname string) *tls.Config {
 	return conf
 }
 
+// passwordHash is Password's hash, made once per test binary: argon2id
+// at the production cost takes a second under the race detector, and
+// every account of every test has the same password (a shared salt is
+// harmless here; logins still verify it the production way).
+var passwordHash = sync.OnceValues(func() (string, error) { return auth.HashPassword(Password) })
+
 // Account creates local@example.test, enabled, mail clients on, with
 // Password; mod may change it before it is stored.
 func (b *Bed) Account(local string, mod func(*store.Account)) *store.Account {
 	b.TB.Helper()
-	hash, err := auth.HashPassword(Password)
+	hash, err := passwordHash()
 	if err != nil {
 		b.TB.Fatal(err)
 	}
