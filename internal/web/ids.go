@@ -33,6 +33,9 @@ const (
 	idDomain
 	idFilter
 	idJob
+	idContact
+	idContactGroup
+	idContactFolder
 )
 
 const (

@@ -72,6 +72,12 @@ type Server struct {
 	MaxJSONSize          int64
 	MaxStreamsPerAccount int
 
+	// Contacts is the address books (contacts*.go, addresses.go); without
+	// it those routes are 404. DAV, when set, serves CardDAV under /dav/
+	// and /.well-known/carddav (its own login: HTTP Basic, as IMAP).
+	Contacts Contacts
+	DAV      http.Handler
+
 	// Settings is the user's settings (settings.go); without it the
 	// settings routes are 404 and lists have the default page size.
 	Settings UserSettings
@@ -128,7 +134,11 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(r.method+" "+r.path, h)
 	}
 	mux.Handle("GET /", s.static())
-	return s.redirectPlain(securityHeaders(s.sameOrigin(mux)))
+	var h http.Handler = mux
+	if s.DAV != nil {
+		h = s.withDAV(mux)
+	}
+	return s.redirectPlain(securityHeaders(s.sameOrigin(h)))
 }
 
 // sameOrigin refuses a state-changing request that a page of another
