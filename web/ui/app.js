@@ -22,6 +22,7 @@ import { Compose, UndoBar } from './compose.js';
 import { Scheduled } from './scheduled.js';
 import { Console } from './console.js';
 import { Settings } from './settings.js';
+import { Contacts } from './contacts.js';
 import { ForgotPassword, ResetPassword, resetToken } from './settings-reset.js';
 
 function Login({ state }) {
@@ -66,7 +67,8 @@ function Header({ state }) {
   return html`<header class="top">
     <button id="nav-toggle" class="icon-button" aria-label=${t('folders')} onClick=${() => store.set({ navOpen: !state.navOpen })}>☰</button>
     <strong class="brand">Postroom</strong>
-    <nav class="apps"><a class=${state.route.view === 'settings' ? '' : 'on'} href="#/">${t('mail')}</a>
+    <nav class="apps"><a class=${['settings', 'contacts'].includes(state.route.view) ? '' : 'on'} href="#/">${t('mail')}</a>
+      <a id="contacts-link" class=${state.route.view === 'contacts' ? 'on' : ''} href="#/contacts">${t('contacts')}</a>
       <a id="settings-link" class=${state.route.view === 'settings' ? 'on' : ''} href="#/settings">${t('settings')}</a></nav>
     <button id="compose" class="primary compose-button" onClick=${() => compose('')}>${t('compose')}</button>
     <${SearchBox} key=${state.route.search || ''} state=${state} />
@@ -93,9 +95,9 @@ function Mail({ state }) {
     <${Header} state=${state} />
     ${state.offline && html`<p class="banner">${t('offline')}</p>`}
     <div class="panes">
-      <${FolderTree} state=${state} />
+      ${state.route.view === 'contacts' ? html`<${Contacts} state=${state} />` : html`<${FolderTree} state=${state} />`}
       ${state.navOpen && html`<div class="nav-backdrop" onClick=${() => store.set({ navOpen: false })}></div>`}
-      <div class="content">
+      ${state.route.view !== 'contacts' && html`<div class="content">
         ${state.route.view === 'compose' && html`<${Compose} state=${state} />`}
         ${state.route.view === 'scheduled' && html`<${Scheduled} />`}
         ${state.route.view === 'settings' && html`<${Settings} state=${state} />`}
@@ -104,7 +106,7 @@ function Mail({ state }) {
           <${MessageList} state=${state} />
           <${Reader} state=${state} />
         </div>`}
-      </div>
+      </div>`}
     </div>
     ${help && html`<${Help} onClose=${() => setHelp(false)} />`}
     ${state.undo && html`<${UndoBar} undo=${state.undo} />`}
@@ -114,7 +116,14 @@ function Mail({ state }) {
 function App() {
   const state = useStore();
   useEffect(() => {
-    boot(); // after useStore has subscribed, so that its answer renders
+    // after useStore has subscribed, so that its answer renders; booting
+    // sends a hash it does not know to the Inbox, so #/contacts is put back
+    const wanted = contactsHash() ? location.hash : '';
+    boot().then(() => {
+      if (!wanted || !store.state.auth || store.state.auth.operator) return;
+      history.replaceState(null, '', wanted);
+      route();
+    });
   }, []);
   useEffect(() => updateTitle(), [state.auth, state.mailboxes, state.route]);
   if (state.booting) return html`<p class="booting">${t('loading')}</p>`;
@@ -125,7 +134,19 @@ function App() {
   </div>`;
 }
 
+// #/contacts is the Contacts screen (contacts.js). The mail routes of
+// actions.js do not know it (applyRoute would send it to the Inbox), so
+// the shell shows it and gives every other hash to applyRoute.
+function contactsHash() {
+  return /^#\/contacts(\/|$)/.test(location.hash);
+}
+
+function route() {
+  if (!contactsHash()) return applyRoute();
+  if (store.state.auth && !store.state.auth.operator) store.set({ route: { ...store.state.route, view: 'contacts' }, navOpen: false });
+}
+
 setLocale(browserLang());
 onUnauthenticated(expired);
-window.addEventListener('hashchange', applyRoute);
+window.addEventListener('hashchange', route);
 render(html`<${App} />`, document.getElementById('root'));

@@ -45,6 +45,11 @@ export function split(text) {
   return out;
 }
 
+// sourceLabel names where an autocomplete suggestion comes from; the
+// server lists contacts first, then recent recipients and the directory,
+// and the list keeps its order.
+const sourceLabel = { personal: 'sourcePersonal', shared: 'sourceShared', recent: 'sourceRecent', directory: 'sourceDirectory' };
+
 export function RecipientField({ field, label, values, onChange, bad, onPick }) {
   const [text, setText] = useState('');
   const [suggest, setSuggest] = useState([]);
@@ -102,7 +107,7 @@ export function RecipientField({ field, label, values, onChange, bad, onPick }) 
       ${suggest.map((a, i) => html`<li class=${'ac-item' + (i === active ? ' active' : '')} role="option" data-email=${a.email}
         onMouseDown=${(e) => { e.preventDefault(); pick(a); }}>
         <strong>${a.name || a.email}</strong> ${a.name && html`<span>${a.email}</span>`}
-        <small>${t(a.source === 'directory' ? 'sourceDirectory' : 'sourceRecent')}</small></li>`)}
+        <small>${t(sourceLabel[a.source] || 'sourceRecent')}</small></li>`)}
     </ul>`}
   </div>`;
 }
