@@ -16,7 +16,11 @@ import (
 // saved, trashed, restored or deleted, a group changed) raises the book's
 // version by one inside the same transaction and stamps the changed
 // contacts with it, so a CardDAV client's ctag and ETags change exactly
-// when something it can see did.
+// when something it can see did. One call is one change (a batch of
+// SaveContacts shares one version); a call that changes nothing leaves
+// the version as it was. A group's change stamps the contacts whose
+// memberships it changed (every member when it is renamed); a folder's
+// deletion, the contacts it held.
 type ContactStore interface {
 	// Contacts lists one page of the book's contacts matching q, ordered
 	// by SortKey then ID, and how many match in all.
@@ -32,7 +36,9 @@ type ContactStore interface {
 	// group memberships. An update whose Version is not 0 and differs from
 	// the stored one fails with ErrConflict; a UID already used by another
 	// contact of the book is ErrExists; a folder or group not of the book
-	// is ErrInvalid. On any error nothing is written.
+	// is ErrInvalid, and so is an empty UID. An ID not of the book, or a
+	// book that does not exist (its domain gone, or its account not of
+	// its domain), is ErrNotFound. On any error nothing is written.
 	SaveContacts(ctx context.Context, book ContactBook, rows []*ContactRow) error
 	// TrashContacts moves contacts of the book to its trash (Deleted set;
 	// their group memberships are kept for a restore) and RestoreContacts
@@ -55,7 +61,7 @@ type ContactStore interface {
 	ContactGroup(ctx context.Context, book ContactBook, id int64) (*ContactGroup, error)
 	// CreateContactGroup stores g with its Members and sets g.ID; an
 	// existing name in the book is ErrExists, a member not of the book
-	// ErrInvalid.
+	// (or an empty name) ErrInvalid.
 	CreateContactGroup(ctx context.Context, g *ContactGroup) error
 	// UpdateContactGroup saves g's Name and replaces its members (trashed
 	// members stay members). ErrNotFound, ErrExists, ErrInvalid as above.
@@ -67,7 +73,7 @@ type ContactStore interface {
 	// with the number of its contacts not in the trash.
 	ContactFolders(ctx context.Context, accountID int64) ([]ContactFolder, error)
 	// CreateContactFolder stores f and sets f.ID; an existing name of the
-	// account is ErrExists.
+	// account is ErrExists, an empty one ErrInvalid.
 	CreateContactFolder(ctx context.Context, f *ContactFolder) error
 	// RenameContactFolder renames one folder of the account. ErrNotFound,
 	// ErrExists.

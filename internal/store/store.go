@@ -68,6 +68,7 @@ type Store interface {
 	AutoReplyStore
 	FilterStore
 	JobStore
+	ContactStore
 	io.Closer
 }
 

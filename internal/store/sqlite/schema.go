@@ -404,6 +404,80 @@ END;
 CREATE TRIGGER auto_replies_gone AFTER DELETE ON accounts BEGIN
 	DELETE FROM auto_replies WHERE account_id = OLD.id;
 END;
+`, `
+-- Address books (C1-C4, store.ContactStore): a book is (domain_id,
+-- account_id), account_id 0 being the domain's shared book. A contact is
+-- an opaque JSON document (internal/contacts' shape) beside the columns
+-- it is sorted, found and scoped by. contact_books holds each book's
+-- change counter (CardDAV's ctag); a contact's version is the counter at
+-- its last change. trashed is 0 or 1 so that the list index can seek on
+-- it; deleted_at says when. Folders are an account's only.
+CREATE TABLE contact_books (
+	domain_id  INTEGER NOT NULL,
+	account_id INTEGER NOT NULL,
+	version    INTEGER NOT NULL,
+	PRIMARY KEY (domain_id, account_id)
+);
+CREATE TABLE contact_folders (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	account_id INTEGER NOT NULL,
+	name       TEXT NOT NULL,
+	UNIQUE (account_id, name)
+);
+CREATE TABLE contacts (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	domain_id  INTEGER NOT NULL,
+	account_id INTEGER NOT NULL,
+	folder_id  INTEGER REFERENCES contact_folders(id),
+	uid        TEXT NOT NULL,
+	name       TEXT NOT NULL,
+	sort_key   TEXT NOT NULL,
+	search     TEXT NOT NULL,
+	data       TEXT NOT NULL,
+	version    INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
+	trashed    INTEGER NOT NULL DEFAULT 0,
+	deleted_at INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (domain_id, account_id, uid)
+);
+-- A page of a book and its count, searched or not, are read from this
+-- index alone (search is in it: checking each row in the table made a
+-- search of 10,000 contacts ten times slower), then the page's rows.
+CREATE INDEX contacts_book_sort ON contacts(domain_id, account_id, trashed, sort_key, id, search);
+CREATE INDEX contacts_folder ON contacts(folder_id, trashed, sort_key, id) WHERE folder_id IS NOT NULL;
+CREATE TABLE contact_groups (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	domain_id  INTEGER NOT NULL,
+	account_id INTEGER NOT NULL,
+	name       TEXT NOT NULL,
+	UNIQUE (domain_id, account_id, name)
+);
+CREATE TABLE contact_group_members (
+	group_id   INTEGER NOT NULL REFERENCES contact_groups(id),
+	contact_id INTEGER NOT NULL REFERENCES contacts(id),
+	PRIMARY KEY (group_id, contact_id)
+) WITHOUT ROWID;
+CREATE INDEX contact_group_members_contact ON contact_group_members(contact_id, group_id);
+-- An account's personal book, its groups and folders go with it; a
+-- domain's shared book with the domain (its accounts' went first). Ids
+-- of accounts and domains may be taken again: the newcomer starts empty.
+CREATE TRIGGER contacts_account_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM contact_group_members WHERE contact_id IN
+		(SELECT id FROM contacts WHERE domain_id = OLD.domain_id AND account_id = OLD.id);
+	DELETE FROM contact_group_members WHERE group_id IN
+		(SELECT id FROM contact_groups WHERE domain_id = OLD.domain_id AND account_id = OLD.id);
+	DELETE FROM contacts WHERE domain_id = OLD.domain_id AND account_id = OLD.id;
+	DELETE FROM contact_groups WHERE domain_id = OLD.domain_id AND account_id = OLD.id;
+	DELETE FROM contact_folders WHERE account_id = OLD.id;
+	DELETE FROM contact_books WHERE domain_id = OLD.domain_id AND account_id = OLD.id;
+END;
+CREATE TRIGGER contacts_domain_gone AFTER DELETE ON domains BEGIN
+	DELETE FROM contact_group_members WHERE contact_id IN (SELECT id FROM contacts WHERE domain_id = OLD.id);
+	DELETE FROM contact_group_members WHERE group_id IN (SELECT id FROM contact_groups WHERE domain_id = OLD.id);
+	DELETE FROM contacts WHERE domain_id = OLD.id;
+	DELETE FROM contact_groups WHERE domain_id = OLD.id;
+	DELETE FROM contact_books WHERE domain_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

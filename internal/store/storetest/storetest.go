@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		autoReplyTests,
 		filterTests,
 		jobTests,
+		contactTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
