@@ -17,6 +17,7 @@ import (
 
 	"postroom/internal/admin"
 	"postroom/internal/auth"
+	"postroom/internal/contacts"
 	"postroom/internal/store"
 	"postroom/internal/testbed"
 )
@@ -38,7 +39,8 @@ func newFixture(t *testing.T) *fixture {
 	f.sessions = &auth.Sessions{Store: b.Store, Auth: auth.NewAuthenticator(b.Store, false), Events: b.Bus, Now: f.clock.Now, Log: testbed.Quiet()}
 	adm := &admin.Service{Store: b.Store}
 	f.srv = &Server{Mail: b.Mail, Sessions: f.sessions, Accounts: adm, Events: b.Bus, Log: testbed.Quiet(),
-		Admin: adm, Hostname: "mail.example.test", Now: f.clock.Now}
+		Admin: adm, Hostname: "mail.example.test", Now: f.clock.Now,
+		Contacts: &contacts.Service{Store: b.Store, Sent: b.Mail, Directory: adm, Log: testbed.Quiet()}}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	f.alice = b.Account("alice", func(a *store.Account) { a.Language = "ko" })
