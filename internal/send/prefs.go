@@ -15,6 +15,9 @@ type Prefs func(ctx context.Context, accountID int64) (SenderPrefs, error)
 type SenderPrefs struct {
 	Delay    time.Duration
 	SaveSent bool
+	// AddRecipients adds the recipients a webmail send names that the
+	// sender has in no address book to his personal one (S2-9).
+	AddRecipients bool
 }
 
 // prefs reads the account's preferences; when they cannot be read the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"postroom/internal/actor"
+	"postroom/internal/contacts"
 	"postroom/internal/settings"
 	"postroom/internal/store"
 )
@@ -17,7 +18,8 @@ func (f *fixture) withSettings() *settings.Service {
 	set := &settings.Service{Store: f.Store, Defaults: settings.Defaults{SendDelay: f.svc.UndoDelay}}
 	f.svc.Prefs = func(ctx context.Context, accountID int64) (SenderPrefs, error) {
 		s, err := set.ForAccount(ctx, accountID)
-		return SenderPrefs{Delay: time.Duration(s.Mail.SendDelaySeconds) * time.Second, SaveSent: s.Mail.SaveSent}, err
+		return SenderPrefs{Delay: time.Duration(s.Mail.SendDelaySeconds) * time.Second, SaveSent: s.Mail.SaveSent,
+			AddRecipients: s.Mail.AutoAddContacts}, err
 	}
 	return set
 }
@@ -100,5 +102,28 @@ func TestPrefs_displayNameIsTheFrom(t *testing.T) {
 	d := f.mailbox(t, f.alice, store.RoleDrafts)
 	if len(d) != 1 || !strings.Contains(d[0].Header.Decoded("From"), "앨리스 (영업팀)") {
 		t.Fatalf("draft From: %q", d[0].Header.Decoded("From"))
+	}
+}
+
+// "Add unknown recipients to contacts" (S2-9): on for alice, her send
+// adds the recipients she has in no book; bob's (off) adds nothing.
+func TestPrefs_autoAddContacts(t *testing.T) {
+	f := newFixture(t, 0)
+	set := f.withSettings()
+	book := &contacts.Service{Store: f.Store}
+	f.svc.Contacts = book
+	f.patch(t, set, f.alice, `{"mail":{"auto_add_contacts":true}}`)
+	if _, err := f.svc.Send(f.Ctx, f.asAlice, &Request{To: to("이순신 <lee@remote.test>"), Cc: to("bob@example.test"), Subject: "a", Text: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := book.List(f.Ctx, f.asAlice, contacts.Query{})
+	if err != nil || p.Total != 2 || p.Contacts[0].Name != "이순신" || p.Contacts[1].Emails[0].Address != "bob@example.test" {
+		t.Fatalf("alice's contacts after her send: %+v %v", p, err)
+	}
+	if _, err := f.svc.Send(f.Ctx, f.asB, &Request{To: to("lee@remote.test"), Subject: "b", Text: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := book.List(f.Ctx, f.asB, contacts.Query{}); err != nil || p.Total != 0 {
+		t.Fatalf("bob's contacts (setting off): %+v %v", p, err)
 	}
 }

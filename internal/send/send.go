@@ -61,10 +61,18 @@ type Service struct {
 	UndoDelay time.Duration
 	// Prefs reads the sender's own delay and "save sent" (prefs.go).
 	Prefs Prefs
+	// Contacts adds unknown recipients to the sender's address book when
+	// his settings ask for it (internal/contacts); nil: never.
+	Contacts ContactAdder
 	// Now is the service's clock (time.Now when nil): undo and schedule
 	// times, uploads' lives. Tests move it instead of sleeping.
 	Now func() time.Time
 	Log *slog.Logger
+}
+
+// ContactAdder is the contacts service's "add unknown recipients".
+type ContactAdder interface {
+	AutoAdd(ctx context.Context, a actor.Actor, self string, rcpts []store.Address) (int, error)
 }
 
 func (s *Service) now() time.Time {

@@ -8,6 +8,7 @@ package send
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"postroom/internal/actor"
@@ -70,7 +71,7 @@ func (s *Service) Send(ctx context.Context, a actor.Actor, req *Request) (*Sent,
 	if err != nil {
 		return nil, err
 	}
-	s.afterSend(ctx, a, acct, req, c)
+	s.afterSend(ctx, a, acct, req, c, prefs)
 	if res.SendAt.IsZero() {
 		return &Sent{SendAt: now, MessageID: c.msg.MessageID}, nil
 	}
@@ -108,7 +109,7 @@ func (s *Service) envelope(ctx context.Context, a actor.Actor, acct *store.Accou
 // original is marked answered or forwarded, the draft it came from goes
 // (it became the sent message), and the uploads it used are kept for an
 // undo. None of it undoes the send: a failure is logged.
-func (s *Service) afterSend(ctx context.Context, a actor.Actor, acct *store.Account, req *Request, c *composed) {
+func (s *Service) afterSend(ctx context.Context, a actor.Actor, acct *store.Account, req *Request, c *composed, prefs SenderPrefs) {
 	if m := c.reply; m != nil && !m.HasFlag(store.FlagAnswered) {
 		if _, err := s.Mail.StoreFlags(ctx, a, m.MailboxID, []uint32{m.UID}, store.FlagsAdd, []string{store.FlagAnswered}); err != nil {
 			s.log().Warn("mark answered", "id", m.ID, "err", err)
@@ -126,4 +127,11 @@ func (s *Service) afterSend(ctx context.Context, a actor.Actor, acct *store.Acco
 		}
 	}
 	s.keepUploads(ctx, acct.ID, c.uploads)
+	if prefs.AddRecipients && s.Contacts != nil {
+		// the message is on its way: a failure here costs a contact, not the send
+		all := append(append(slices.Clip(c.to), c.cc...), c.bcc...)
+		if _, err := s.Contacts.AutoAdd(ctx, a, acct.Address(), all); err != nil {
+			s.log().Warn("send: add recipients to contacts", "account", acct.ID, "err", err)
+		}
+	}
 }
