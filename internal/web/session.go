@@ -59,6 +59,7 @@ const (
 	operatorOnly               // the system operator's console
 	anySession                 // either
 	maybeSession               // either, or none: the handler asks sessionOf (GET /api/v1/session)
+	adminOnly                  // a domain administrator's session (the domain console); the admin service checks again
 )
 
 // requireSession admits requests of a logged-in session of the kind the
@@ -92,7 +93,8 @@ func (s *Server) requireSession(next http.Handler, want access) http.Handler {
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess))
-		if (want == userOnly && sess.accountID == 0) || (want == operatorOnly && sess.operatorID == 0) {
+		if (want == userOnly && sess.accountID == 0) || (want == operatorOnly && sess.operatorID == 0) ||
+			(want == adminOnly && sess.actor.Role != actor.RoleDomainAdmin) {
 			s.fail(w, r, http.StatusForbidden, "forbidden")
 			return
 		}
