@@ -18,7 +18,9 @@ import (
 
 	"postroom/internal/auth"
 	"postroom/internal/blob"
+	"postroom/internal/carddav"
 	"postroom/internal/connlimit"
+	"postroom/internal/contacts"
 	"postroom/internal/deliver"
 	"postroom/internal/dkim"
 	"postroom/internal/filters"
@@ -94,10 +96,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer jobRunner.Close()
 	filterSvc := &filters.Service{Store: d.Store, Mail: mailSvc, Jobs: jobRunner, Log: log}
+	contactsSvc := &contacts.Service{Store: d.Store, Sent: mailSvc, Directory: adminService(d), Log: log}
 	pipeline.Steps = append(pipeline.Steps, pipeline.Blocked, pipeline.Filters(filterSvc), pipeline.Vacation, pipeline.Forward)
 	sendSvc := &send.Service{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Pipeline: pipeline, MaxMessageSize: cfg.MaxMessageSize,
 		MaxRecipients: cfg.MaxRecipients, UndoDelay: time.Duration(cfg.UndoSend), InternalRecipients: cfg.AllowInternalRecipients, Log: log,
-		Prefs: sendPrefs(settingsSvc)}
+		Prefs: sendPrefs(settingsSvc), Contacts: contactsSvc}
 	smtpSrv := &smtpd.Server{
 		Hostname: cfg.Hostname, Deliver: pipeline, Send: sendSvc, Auth: auth.NewAuthenticator(d.Store, cfg.AllowPlaintextAuth),
 		TLS: tlsConf, MaxMessageSize: cfg.MaxMessageSize, MaxRecipients: cfg.MaxRecipients,
@@ -152,6 +155,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	webSrv.Clients = &auth.Clients{Store: d.Store, Events: bus, Servers: auth.Endpoints(cfg.Hostname, cfg.Listen)}
 	webSrv.Logins = &auth.LoginLog{Store: d.Store}
 	webSrv.Filters, webSrv.Jobs = filterSvc, jobRunner // Settings > Filter rules (S4)
+	webSrv.Contacts = contactsSvc                      // Contacts (C1–C4), and their CardDAV sync
+	webSrv.DAV = &carddav.Handler{Contacts: contactsSvc, Auth: smtpSrv.Auth, Log: log}
 	// Every listener's connections count against one budget, sized from
 	// the open-file limit once the listeners are open (below), so that a
 	// flood of connections never takes the descriptors of the sessions
