@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"postroom/internal/actor"
 	"postroom/internal/store"
@@ -315,6 +316,7 @@ func (s *Service) Delete(ctx context.Context, a actor.Actor, ids ...int64) error
 
 func (s *Service) each(ctx context.Context, a actor.Actor, ids []int64, do func(context.Context, store.ContactBook, []int64) error) error {
 	byBook := map[Book][]int64{}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	for _, id := range ids {
 		b, _, err := s.find(ctx, a, id)
 		if err != nil {
