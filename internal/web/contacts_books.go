@@ -180,12 +180,13 @@ func (s *Server) contactFolderDelete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// withDAV sends CardDAV's paths to s.DAV and everything else to next.
-// They cannot be mux patterns: "/dav/" for every method and "GET /" (the
+// withDAV sends CardDAV's paths to s.DAV (when set: it is read at each
+// request, like the other services) and everything else to next. They
+// cannot be mux patterns: "/dav/" for every method and "GET /" (the
 // webmail's files) would conflict.
 func (s *Server) withDAV(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/dav/") || r.URL.Path == "/dav" || strings.HasPrefix(r.URL.Path, "/.well-known/carddav") {
+		if s.DAV != nil && strings.HasPrefix(r.URL.Path, "/dav/") || r.URL.Path == "/dav" || strings.HasPrefix(r.URL.Path, "/.well-known/carddav") {
 			s.DAV.ServeHTTP(w, r)
 			return
 		}

@@ -241,3 +241,24 @@ func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+// CardDAV's paths reach Server.DAV even when it is set after Handler was
+// built (serve wires it that way); the rest of the site does not.
+func TestContacts_davMountedAtRequestTime(t *testing.T) {
+	f := newFixture(t)
+	f.srv.DAV = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(207) })
+	for path, want := range map[string]int{"/dav/": 207, "/dav/addressbooks/a@b/personal/": 207, "/.well-known/carddav": 207, "/davx": 200, "/": 200} {
+		req, _ := http.NewRequest("PROPFIND", f.ts.URL+path, nil)
+		if want == 200 {
+			req.Method = "GET"
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s %s: %d, want %d", req.Method, path, resp.StatusCode, want)
+		}
+	}
+}

@@ -134,11 +134,7 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(r.method+" "+r.path, h)
 	}
 	mux.Handle("GET /", s.static())
-	var h http.Handler = mux
-	if s.DAV != nil {
-		h = s.withDAV(mux)
-	}
-	return s.redirectPlain(securityHeaders(s.sameOrigin(h)))
+	return s.redirectPlain(securityHeaders(s.sameOrigin(s.withDAV(mux))))
 }
 
 // sameOrigin refuses a state-changing request that a page of another
