@@ -10,7 +10,7 @@
 import { html } from './html.js';
 import { useEffect, useRef, useState } from './vendor/hooks.js';
 import { t } from './i18n.js';
-import { toast } from './store.js';
+import { store, toast } from './store.js';
 import { report } from './actions.js';
 import { confirm } from './dialogs.js';
 import * as api from './contacts-api.js';
@@ -58,6 +58,7 @@ export function Contacts({ state }) {
   useEffect(() => { loadList(); }, [where, q, page]);
 
   const open = (w) => {
+    store.set({ navOpen: false }); // the drawer on a phone closes on a choice
     setWhere({ ...home, ...w });
     setPage(1);
     setSelected(new Set());
