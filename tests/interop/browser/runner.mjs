@@ -18,12 +18,14 @@ import { consoleScenarios } from './console-scenarios.mjs';
 import { dateScenarios } from './date-scenarios.mjs';
 import { securityScenarios } from './security-scenarios.mjs';
 import { settingsScenarios } from './settings-scenarios.mjs';
+import { contactsScenarios } from './contacts-scenarios.mjs';
 import { Scenario } from './support.mjs';
 
 // One name, one scenario: a name in two files would silently run only the
 // last one.
 const files = { 'scenarios.mjs': reading, 'compose-scenarios.mjs': composeScenarios, 'console-scenarios.mjs': consoleScenarios,
-  'date-scenarios.mjs': dateScenarios, 'security-scenarios.mjs': securityScenarios, 'settings-scenarios.mjs': settingsScenarios };
+  'date-scenarios.mjs': dateScenarios, 'security-scenarios.mjs': securityScenarios, 'settings-scenarios.mjs': settingsScenarios,
+  'contacts-scenarios.mjs': contactsScenarios };
 const scenarios = {};
 const home = {};
 for (const [file, set] of Object.entries(files)) {
