@@ -32,6 +32,7 @@ type Store interface {
 	store.AccessLog
 	store.QueueStore
 	store.BlobRefs
+	store.DepartmentStore
 }
 
 // Blobs is what the operator's upkeep (check, gc) needs of the blob

@@ -69,6 +69,7 @@ type Store interface {
 	FilterStore
 	JobStore
 	ContactStore
+	DepartmentStore
 	io.Closer
 }
 

@@ -478,6 +478,29 @@ CREATE TRIGGER contacts_domain_gone AFTER DELETE ON domains BEGIN
 	DELETE FROM contact_groups WHERE domain_id = OLD.id;
 	DELETE FROM contact_books WHERE domain_id = OLD.id;
 END;
+`, `
+-- A domain's organisation (M6): departments as a tree, and where each
+-- account sits (department 0: none). Both go with their domain or account.
+CREATE TABLE departments (
+	id        INTEGER PRIMARY KEY,
+	domain_id INTEGER NOT NULL,
+	parent_id INTEGER NOT NULL DEFAULT 0,
+	name      TEXT NOT NULL
+);
+CREATE INDEX departments_domain ON departments(domain_id, parent_id, name);
+CREATE TABLE account_orgs (
+	account_id    INTEGER PRIMARY KEY,
+	department_id INTEGER NOT NULL DEFAULT 0,
+	position      TEXT NOT NULL DEFAULT '',
+	phone         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX account_orgs_department ON account_orgs(department_id);
+CREATE TRIGGER account_orgs_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM account_orgs WHERE account_id = OLD.id;
+END;
+CREATE TRIGGER departments_domain_gone AFTER DELETE ON domains BEGIN
+	DELETE FROM departments WHERE domain_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

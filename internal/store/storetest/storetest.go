@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		filterTests,
 		jobTests,
 		contactTests,
+		departmentTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
