@@ -8,6 +8,7 @@ package carddav
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -163,10 +164,15 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, rc *reqCtx, p d
 		in.UID = p.uid
 	}
 	in.ID, in.Book, in.Version, in.Folder, in.Groups = 0, p.book, 0, 0, nil
-	switch err := h.Contacts.Create(rc.ctx, rc.actor, &in); {
-	case errors.Is(err, contacts.ErrExists):
-		uidConflict(w, rc, p, in.UID)
-		return
+	err := h.Contacts.Create(rc.ctx, rc.actor, &in)
+	if errors.Is(err, contacts.ErrExists) {
+		var restored bool
+		if restored, err = h.restore(rc, p.book, &in); err == nil && !restored {
+			uidConflict(w, rc, p, in.UID)
+			return
+		}
+	}
+	switch {
 	case errors.Is(err, contacts.ErrInvalid):
 		davError(w, http.StatusBadRequest, "<card:valid-address-data/>")
 		return
@@ -184,6 +190,30 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, rc *reqCtx, p d
 		w.Header().Set("Location", at.href())
 	}
 	h.stored(w, at, &in, body, http.StatusCreated)
+}
+
+// restore handles a new card whose UID is a card's in the trash (deleted
+// in the webmail, or by another device, while this client still had
+// it): the client says the card exists with this content, so it comes
+// out of the trash with it. Otherwise every later sync of the client
+// would fail on the UID. false when the UID is a live card's (a real
+// conflict).
+func (h *Handler) restore(rc *reqCtx, b contacts.Book, in *contacts.Contact) (bool, error) {
+	old, err := h.Contacts.ByUID(rc.ctx, rc.actor, b, in.UID)
+	if errors.Is(err, contacts.ErrNotFound) || err == nil && old.Deleted.IsZero() {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("card %s of %s: %w", in.UID, b, err)
+	}
+	if err := h.Contacts.Restore(rc.ctx, rc.actor, old.ID); err != nil {
+		return false, fmt.Errorf("restore card %s of %s: %w", in.UID, b, err)
+	}
+	in.ID, in.Folder, in.Groups, in.Version = old.ID, old.Folder, old.Groups, 0
+	if err := h.Contacts.Update(rc.ctx, rc.actor, in); err != nil {
+		return false, fmt.Errorf("update restored card %s of %s: %w", in.UID, b, err)
+	}
+	return true, nil
 }
 
 // stored answers a successful PUT. RFC 6352 §6.3.2.3: the ETag only when

@@ -278,3 +278,36 @@ func TestCtagAndETagFollowChanges(t *testing.T) {
 		t.Errorf("empty book's ctag %q", before)
 	}
 }
+
+// A card deleted (to the trash) in the webmail while a client still had
+// it: the client's next PUT of it, even If-None-Match: * as a new card,
+// brings it back with the client's content instead of failing on its
+// UID at every sync from then on.
+func TestPut_cardInTheTrashComesBack(t *testing.T) {
+	e := newEnv(t)
+	c := e.book.add(t, actorOf(kim), contacts.Personal, contacts.Contact{Name: "Old", UID: "t-1", Folder: 7})
+	if err := e.book.Trash(t.Context(), actorOf(kim), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	href := kimPersonal + "t-1.vcf"
+	e.do(kim, http.MethodPut, href, hdr("If-Match", `"2"`), "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:New\r\nUID:t-1\r\nEND:VCARD\r\n").want(t, http.StatusPreconditionFailed)
+	e.do(kim, http.MethodPut, href, hdr("If-None-Match", "*"), "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:New\r\nUID:t-1\r\nEND:VCARD\r\n").want(t, http.StatusCreated)
+	got, err := e.book.ByUID(t.Context(), actorOf(kim), contacts.Personal, "t-1")
+	if err != nil || got.ID != c.ID || !got.Deleted.IsZero() || got.Name != "New" || got.Folder != 7 {
+		t.Fatalf("after the PUT: %+v %v", got, err)
+	}
+	// The same through another name (the card's UID decides).
+	if err := e.book.Trash(t.Context(), actorOf(kim), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	r := e.do(kim, http.MethodPut, kimPersonal+"other-name.vcf", vcardHdr, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Newer\r\nUID:t-1\r\nEND:VCARD\r\n").want(t, http.StatusCreated)
+	if r.header.Get("Location") != href {
+		t.Errorf("Location %q", r.header.Get("Location"))
+	}
+	// A user cannot bring back a card of the shared book.
+	s := e.book.add(t, actorOf(boss), contacts.Shared, contacts.Contact{Name: "Shared", UID: "t-2"})
+	if err := e.book.Trash(t.Context(), actorOf(boss), s.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.do(kim, http.MethodPut, kimShared+"t-2.vcf", vcardHdr, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Back\r\nUID:t-2\r\nEND:VCARD\r\n").want(t, http.StatusForbidden)
+}

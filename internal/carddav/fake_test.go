@@ -186,6 +186,27 @@ func (f *fakeContacts) Trash(ctx context.Context, a actor.Actor, ids ...int64) e
 	return nil
 }
 
+func (f *fakeContacts) Restore(ctx context.Context, a actor.Actor, ids ...int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range ids {
+		c, ok := f.cards[id]
+		if !ok {
+			return contacts.ErrNotFound
+		}
+		k := f.keys[id]
+		if mine, err := keyOf(a, k.book); err != nil || mine != k {
+			return contacts.ErrNotFound
+		}
+		if !f.CanWrite(a, k.book) {
+			return contacts.ErrForbidden
+		}
+		c.Version = f.bump(k)
+		c.Deleted = time.Time{}
+	}
+	return nil
+}
+
 func (f *fakeContacts) BookVersion(ctx context.Context, a actor.Actor, b contacts.Book) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -58,6 +58,7 @@ type Contacts interface {
 	Create(ctx context.Context, a actor.Actor, c *contacts.Contact) error
 	Update(ctx context.Context, a actor.Actor, c *contacts.Contact) error
 	Trash(ctx context.Context, a actor.Actor, ids ...int64) error
+	Restore(ctx context.Context, a actor.Actor, ids ...int64) error
 	BookVersion(ctx context.Context, a actor.Actor, book contacts.Book) (int64, error)
 	CanWrite(a actor.Actor, book contacts.Book) bool
 }

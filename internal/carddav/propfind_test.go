@@ -87,10 +87,14 @@ func TestPropfind_sharedBookForAdministratorAndEnglish(t *testing.T) {
 		t.Errorf("shared privileges for the administrator: %q", p)
 	}
 	r = e.do(lee, "PROPFIND", "/dav/addressbooks/lee@example.test/shared/", map[string]string{"Depth": "0"},
-		`<propfind xmlns="DAV:"><prop><displayname/></prop></propfind>`)
+		`<propfind xmlns="DAV:"><prop><displayname/><owner/></prop></propfind>`)
 	ms, _ = r.multistatus(t)
 	if n := ms["/dav/addressbooks/lee@example.test/shared/"].get(t, dav("displayname")).text; n != "Shared contacts" {
 		t.Errorf("lee's shared displayname %q", n)
+	}
+	// The domain's book has no owner among the principals.
+	if o := ms["/dav/addressbooks/lee@example.test/shared/"].props[dav("owner")]; o.status != "404" {
+		t.Errorf("the shared book's owner: %+v", o)
 	}
 }
 

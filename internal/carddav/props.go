@@ -174,7 +174,8 @@ func (h *Handler) prop(rc *reqCtx, r *resource, n xml.Name) (string, bool, error
 		}
 		return privileges("read", "read-current-user-privilege-set"), true, nil
 	case dav("owner"):
-		if k == kPrincipal || k == kHome || k == kBook || k == kCard {
+		// The shared book is the domain's, no principal we serve: none.
+		if k == kPrincipal || k == kHome || (k == kBook || k == kCard) && r.p.book == contacts.Personal {
 			return hrefEl(principalHref(rc.address)), true, nil
 		}
 	case dav("principal-URL"):
