@@ -263,3 +263,16 @@ func treeOrder(ds []store.Department) []store.Department {
 	walk(0, 0)
 	return out
 }
+
+// AccountByID is an account the actor manages, by id (the console's
+// and the integration API's handle): another domain's is ErrNotFound.
+func (s *Service) AccountByID(ctx context.Context, p actor.Actor, id int64) (*store.Account, error) {
+	a, err := s.Store.Account(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("user %d: %w", id, err)
+	}
+	if _, err := s.domainFor(ctx, p, a.Domain); err != nil {
+		return nil, err
+	}
+	return a, nil
+}

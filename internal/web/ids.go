@@ -36,6 +36,7 @@ const (
 	idContact
 	idContactGroup
 	idContactFolder
+	idDepartment
 )
 
 const (

@@ -90,6 +90,13 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/drafts/{id}/reopen", h(s.draftReopen), userOnly},
 		{"PUT", "/api/v1/drafts/{id}", h(s.draftUpdate), userOnly},
 		{"DELETE", "/api/v1/drafts/{id}", h(s.draftDelete), userOnly},
+		// The domain console: organisation and accounts (admin_departments.go).
+		{"GET", "/api/v1/org", h(s.withOrg(s.orgChart)), userOnly},
+		{"GET", "/api/v1/admin/departments", h(s.withOrg(s.departmentList)), adminOnly},
+		{"POST", "/api/v1/admin/departments", h(s.withOrg(s.departmentCreate)), adminOnly},
+		{"PUT", "/api/v1/admin/departments/{id}", h(s.withOrg(s.departmentUpdate)), adminOnly},
+		{"DELETE", "/api/v1/admin/departments/{id}", h(s.withOrg(s.departmentDelete)), adminOnly},
+		{"PATCH", "/api/v1/admin/users/{id}", h(s.withOrg(s.adminUserPatch)), adminOnly},
 		// The system operator's console (operator_*.go).
 		{"GET", "/api/v1/operator/domains", h(s.operatorDomains), operatorOnly},
 		{"POST", "/api/v1/operator/domains", h(s.operatorDomainCreate), operatorOnly},

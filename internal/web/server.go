@@ -77,6 +77,10 @@ type Server struct {
 	// and /.well-known/carddav (its own login: HTTP Basic, as IMAP).
 	Contacts Contacts
 	DAV      http.Handler
+	// Org is the domain's organisation and its accounts as the domain
+	// console changes them (admin_departments.go); without it those
+	// routes are 404.
+	Org Organisation
 
 	// Settings is the user's settings (settings.go); without it the
 	// settings routes are 404 and lists have the default page size.
