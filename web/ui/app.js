@@ -36,7 +36,9 @@ function Login({ state }) {
     setBusy(true);
     setError('');
     try {
+      const wanted = contactsHash() ? location.hash : '';
       await login(email.trim(), password);
+      backTo(wanted);
     } catch (err) {
       setError(err.message);
       setPassword('');
@@ -119,11 +121,7 @@ function App() {
     // after useStore has subscribed, so that its answer renders; booting
     // sends a hash it does not know to the Inbox, so #/contacts is put back
     const wanted = contactsHash() ? location.hash : '';
-    boot().then(() => {
-      if (!wanted || !store.state.auth || store.state.auth.operator) return;
-      history.replaceState(null, '', wanted);
-      route();
-    });
+    boot().then(() => backTo(wanted));
   }, []);
   useEffect(() => updateTitle(), [state.auth, state.mailboxes, state.route]);
   if (state.booting) return html`<p class="booting">${t('loading')}</p>`;
@@ -139,6 +137,14 @@ function App() {
 // the shell shows it and gives every other hash to applyRoute.
 function contactsHash() {
   return /^#\/contacts(\/|$)/.test(location.hash);
+}
+
+// backTo shows the Contacts address wanted again once logged in (the
+// boot that a load or a login runs sends it to the Inbox).
+function backTo(wanted) {
+  if (!wanted || !store.state.auth || store.state.auth.operator) return;
+  history.replaceState(null, '', wanted);
+  route();
 }
 
 function route() {
