@@ -35,18 +35,22 @@ import (
 // run; none depends on another having passed (each makes what it needs
 // over the API when an earlier one did not).
 var browserContactsScenarios = []string{
-	"contacts_import_cp949",    // 가져오기: a CP949 Korean Outlook CSV, preview with its columns and a bad line, import, 가나다 order
-	"contacts_group",           // 새 그룹 of two checked contacts; it lists them
-	"contacts_compose_group",   // 메일쓰기 with the group chosen: both members in To; IMAP: both received it
-	"contacts_search_hangul",   // a partial Hangul word finds by name and by company
-	"contacts_shared_readonly", // a user sees 공용 주소록 without edit buttons; the API refuses his change
-	"contacts_trash_restore",   // 삭제 moves to 휴지통, 복원 brings back
-	"contacts_picker_group",    // compose: 받는사람 picker, 그룹 tab adds every member
-	"contacts_new_edit",        // [+] folder, 새 연락처 with two addresses and numbers in it, then an edit
-	"contacts_import_bad",      // a file that is neither CSV nor vCard: the server's message, nothing imported
-	"contacts_export_outlook",  // 내보내기: Outlook CSV in CP949 with its English header row
-	"contacts_english",         // the screen in English (the glossary's words, plural counts), then Korean again
-	"contacts_phone",           // 390x844: nothing past the screen's edge; the books as a drawer
+	"contacts_import_cp949",      // 가져오기: a CP949 Korean Outlook CSV, preview with its columns and a bad line, import, 가나다 order
+	"contacts_group",             // 새 그룹 of two checked contacts; it lists them
+	"contacts_compose_group",     // 메일쓰기 with the group chosen: both members in To; IMAP: both received it
+	"contacts_search_hangul",     // a partial Hangul word finds by name and by company
+	"contacts_shared_readonly",   // a user sees 공용 주소록 without edit buttons; the API refuses his change
+	"contacts_trash_restore",     // 삭제 moves to 휴지통, 복원 brings back
+	"contacts_picker_group",      // compose: 받는사람 picker, 그룹 tab adds every member
+	"contacts_new_edit",          // [+] folder, 새 연락처 with two addresses and numbers in it, then an edit
+	"contacts_import_bad",        // a file that is neither CSV nor vCard: the server's message, nothing imported
+	"contacts_export_outlook",    // 내보내기: Outlook CSV in CP949 with its English header row
+	"contacts_english",           // the screen in English (the glossary's words, plural counts), then Korean again
+	"contacts_phone",             // 390x844: nothing past the screen's edge; the books as a drawer
+	"contacts_shared_admin",      // the administrator edits the shared book (can_edit); the user sees his contact
+	"contacts_group_edit_delete", // 그룹 수정 renames and drops a member; 그룹 삭제 keeps the contacts
+	"contacts_move",              // 폴더로 이동 puts a checked contact in a folder
+	"contacts_paging",            // 57 contacts: 50 a page, 다음 shows the rest
 }
 
 // browserContactsUndo is the server's undo_send for these scenarios.
@@ -76,6 +80,7 @@ type browserContactsFixtures struct {
 	// Searches: a partial Hangul word and the names it must find.
 	Searches []browserContactSearch `json:"searches"`
 	Shared   browserContact         `json:"shared"` // in the shared book, made by the administrator
+	Admin    string                 `json:"admin"`  // the domain's administrator (the test password)
 }
 
 type browserContactSearch struct {
@@ -91,7 +96,7 @@ func TestBrowser_Contacts(t *testing.T) {
 	setBrowserRootConfig(t, s, fmt.Sprintf("undo_send = %q", browserContactsUndo.String()))
 	user := uniqueAddr("book")
 	s.AddUser(t, user, "--name", "정주소")
-	fx := browserContactsFixtures{Group: "영업팀 공지", BadLine: 5}
+	fx := browserContactsFixtures{Group: "영업팀 공지", BadLine: 5, Admin: adminAddr}
 	// Two colleagues with mailboxes (the group's members) and three
 	// people outside; the file lists them out of order.
 	a := browserContact{Name: "김철수", Email: uniqueAddr("chulsoo"), Phone: "010-1111-2222", Company: "포스트룸", Department: "영업부", Position: "과장"}

@@ -57,10 +57,22 @@ async function personal(s) {
   return out;
 }
 
-// bookNames are the personal book's names in the server's order: what
-// the list shows whatever other scenarios added.
+// bookNames are the names of the personal book's first page in the
+// server's order: what the list shows, whatever other scenarios added.
 async function bookNames(s) {
-  return (await personal(s)).map((c) => c.name);
+  return (await apiOK(s, 'GET', '/api/v1/contacts?book=personal&page=1')).contacts.map((c) => c.name);
+}
+
+// listIsBook waits until the book's first page over the API passes ok
+// and the list shows exactly that page.
+async function listIsBook(s, desc, ok = () => true) {
+  let got = [];
+  let want = [];
+  await s.waitFor(`${desc}: the list to show the book's first page`, async () => {
+    want = await bookNames(s);
+    got = await names(s);
+    return ok(want) && JSON.stringify(got) === JSON.stringify(want);
+  }).catch((e) => { throw new Error(`${e.message}; the API's page ${JSON.stringify(want)}, the list ${JSON.stringify(got)}`); });
 }
 
 const emailOf = (c) => (c.emails?.[0]?.address || '').toLowerCase();
@@ -315,7 +327,7 @@ export const contactsScenarios = {
     }
     await s.shot('contacts-07-search');
     await page.locator('#contact-search').fill('');
-    await listIs(s, 'the search cleared', await bookNames(s));
+    await listIsBook(s, 'the search cleared');
   },
 
   // 공용 주소록 for a user who is no administrator: the administrator's
@@ -356,11 +368,10 @@ export const contactsScenarios = {
     await ensurePeople(s);
     await openContacts(s);
     await openBook(s, 'ct-book-personal');
-    const all = await bookNames(s);
     await check(s, victim.name);
     s.step('#ct-delete');
     await page.locator('#ct-delete').click();
-    await listIs(s, `${victim.name} deleted`, all.filter((n) => n !== victim.name));
+    await listIsBook(s, `${victim.name} deleted`, (names) => !names.includes(victim.name));
     await openBook(s, 'ct-trash');
     await listIs(s, '휴지통', [victim.name]);
     await s.shot('contacts-09-trash');
@@ -369,7 +380,7 @@ export const contactsScenarios = {
     await page.locator('#ct-restore').click();
     await listIs(s, 'the trash after 복원', []);
     await openBook(s, 'ct-book-personal');
-    await listIs(s, `${victim.name} restored`, all);
+    await listIsBook(s, `${victim.name} restored`, (names) => names.includes(victim.name));
     const c = (await personal(s)).find((x) => emailOf(x) === victim.email.toLowerCase());
     assert(c && !c.deleted, `${victim.name} over the API after 복원: ${JSON.stringify(c)}`);
   },
@@ -533,7 +544,7 @@ export const contactsScenarios = {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
       await openContacts(s, true);
-      await listIs(s, 'the book on a phone', await bookNames(s));
+      await listIsBook(s, 'the book on a phone');
       const w = await page.evaluate(() => {
         const wide = [...document.querySelectorAll('.contacts *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.getClientRects().length)
           .slice(0, 3).map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} right ${Math.round(el.getBoundingClientRect().right)}`);
@@ -550,6 +561,134 @@ export const contactsScenarios = {
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
+  },
+
+  // The domain's administrator gets the shared book's toolbar (the list
+  // answer's can_edit), adds a contact there through the form, and the
+  // user sees it; the user's own session is left as it was.
+  async contacts_shared_admin(s) {
+    const f = fixtures();
+    await s.ensureApp();
+    const context = await s.page.context().browser().newContext({ viewport: { width: 1280, height: 800 }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(8_000);
+      s.step(`log in as the administrator ${f.admin}`);
+      await page.goto(s.cfg.baseURL + '/#/contacts');
+      await page.locator('#login-email').fill(f.admin);
+      await page.locator('#login-password').fill(s.cfg.password);
+      await page.locator('#login-submit').click();
+      await page.locator('#contacts-nav').waitFor({ timeout: 15_000 });
+      await page.locator('#ct-book-shared').click();
+      await s.waitFor('the administrator\'s shared toolbar to be editable', async () => (await page.locator('.ct-toolbar').getAttribute('data-editable')) === '1');
+      for (const id of ['ct-new', 'ct-new-group', 'ct-delete', 'ct-import']) {
+        assert(await page.locator('#' + id).count(), `#${id} is not offered to the administrator in the shared book`);
+      }
+      assert(await page.locator('#ct-trash-shared').count(), 'the administrator has no shared trash');
+      const name = `공용 안내데스크 ${tag}`;
+      const email = `help-${tag}@supplier.example`;
+      s.step(`#ct-new in 공용 주소록: ${name}`);
+      await page.locator('#ct-new').click();
+      await page.locator('#ct-name').fill(name);
+      await page.locator('.ct-email-row .ct-email-address').first().fill(email);
+      await page.screenshot({ path: `${s.cfg.shots}/contacts-16-shared-admin.png` });
+      s.screenshots.push(`${s.cfg.shots}/contacts-16-shared-admin.png`);
+      await page.locator('#contact-save').click();
+      await page.locator('#contact-dialog').waitFor({ state: 'detached' });
+      await page.locator('#contact-list .contact-name', { hasText: name }).waitFor();
+      const shared = (await apiOK(s, 'GET', '/api/v1/contacts?book=shared')).contacts;
+      assert(shared.some((c) => c.name === name && emailOf(c) === email), `the user does not see "${name}" in the shared book: ${JSON.stringify(shared.map((c) => c.name))}`);
+    } finally {
+      await context.close();
+    }
+  },
+
+  // 그룹 수정 renames a group and leaves out an unchecked member; 그룹
+  // 삭제 removes the group and keeps its contacts.
+  async contacts_group_edit_delete(s) {
+    const { page } = s;
+    const f = fixtures();
+    const book = await ensurePeople(s);
+    const [p, q] = [f.people[0], f.people[2]];
+    const ids = [book.get(p.email.toLowerCase()).id, book.get(q.email.toLowerCase()).id];
+    const first = `임시 그룹 ${tag}`;
+    const g = await apiOK(s, 'POST', '/api/v1/contact-groups', { book: 'personal', name: first, members: ids });
+    await openContacts(s);
+    await groupItem(s, first).locator('a').click();
+    await listIs(s, `the group "${first}"`, [p.name, q.name]);
+    s.step('#ct-edit-group: rename, uncheck one');
+    await page.locator('#ct-edit-group').click();
+    await page.locator('#group-dialog').waitFor();
+    const renamed = `${first} 수정`;
+    await page.locator('#group-name').fill(renamed);
+    await page.locator(`#group-members .group-member[data-id="${ids[1]}"] input`).uncheck();
+    await page.locator('#group-ok').click();
+    await page.locator('#group-dialog').waitFor({ state: 'detached' });
+    await groupItem(s, renamed).waitFor();
+    await listIs(s, `the group "${renamed}"`, [p.name]);
+    const after = (await apiOK(s, 'GET', '/api/v1/contact-groups?book=personal')).groups.find((x) => x.id === g.id);
+    assert(after?.name === renamed && JSON.stringify(after.members) === JSON.stringify([ids[0]]), `the group over the API is ${JSON.stringify(after)}`);
+    s.step('#ct-delete-group');
+    await page.locator('#ct-delete-group').click();
+    await page.locator('#confirm-ok').click();
+    await s.waitFor('the group to leave the tree', async () => !(await groupItem(s, renamed).count()));
+    const left = (await apiOK(s, 'GET', '/api/v1/contact-groups?book=personal')).groups.find((x) => x.id === g.id);
+    assert(!left, `the deleted group is still listed by the API: ${JSON.stringify(left)}`);
+    const still = new Set((await personal(s)).map(emailOf));
+    assert(still.has(p.email.toLowerCase()) && still.has(q.email.toLowerCase()), 'deleting the group deleted its contacts');
+  },
+
+  // 폴더로 이동: a checked contact moves into a folder, which counts it.
+  async contacts_move(s) {
+    const { page } = s;
+    const f = fixtures();
+    await ensurePeople(s);
+    const name = `이동 폴더 ${tag}`;
+    const folder = await apiOK(s, 'POST', '/api/v1/contact-folders', { name });
+    await openContacts(s);
+    await openBook(s, 'ct-book-personal');
+    const who = f.people[3];
+    await check(s, who.name);
+    s.step(`select#ct-move → ${name}`);
+    await page.locator('#ct-move').selectOption(String(folder.id));
+    const item = page.locator(`#contacts-nav .ct-folder[data-folder-id="${folder.id}"]`);
+    await s.waitFor(`the folder "${name}" to count 1`, async () => (await item.locator('.ct-count').textContent()).trim() === '1');
+    await item.locator('a').click();
+    await listIs(s, `the folder "${name}"`, [who.name]);
+    const c = (await personal(s)).find((x) => emailOf(x) === who.email.toLowerCase());
+    assert(String(c.folder) === String(folder.id), `${who.name} is in folder ${c.folder} over the API, want ${folder.id}`);
+  },
+
+  // Past 50 contacts the list pages: 50 on the first page, the rest on
+  // the next, the count says all. The contacts go into a folder of their
+  // own (imported over the API) so that the book's first page of the
+  // other scenarios stays what they expect.
+  async contacts_paging(s) {
+    const { page } = s;
+    await s.ensureApp();
+    const name = `대량 ${tag}`;
+    const folder = await apiOK(s, 'POST', '/api/v1/contact-folders', { name });
+    const n = 57;
+    const lines = ['이름,이메일'];
+    for (let i = 1; i <= n; i++) lines.push(`Zeta ${String(i).padStart(3, '0')},zeta${i}-${tag}@bulk.example`);
+    const csrf = (await s.api('/api/v1/session?per_page=1')).csrf;
+    const r = await page.request.post(`${s.cfg.baseURL}/api/v1/contacts/import?book=personal&folder=${folder.id}&duplicates=skip`,
+      { headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/octet-stream' }, data: Buffer.from(lines.join('\r\n') + '\r\n') });
+    const rep = await r.json().catch(() => null);
+    assert(r.ok() && rep?.imported === n, `importing ${n} contacts over the API: ${r.status()} ${JSON.stringify(rep)}`);
+    await openContacts(s);
+    await page.locator(`#contacts-nav .ct-folder[data-folder-id="${folder.id}"] a`).click();
+    await s.waitFor(`#ct-total to say ${n}`, async () => (await page.locator('#ct-total').getAttribute('data-n')) === String(n));
+    await s.waitFor('50 rows on the first page', async () => (await page.locator('#contact-list .contact-row').count()) === 50);
+    const firstPage = await names(s);
+    assert(firstPage[0] === 'Zeta 001' && firstPage[49] === 'Zeta 050', `the first page runs ${firstPage[0]} … ${firstPage[49]}`);
+    s.step('#ct-page-next');
+    await page.locator('#ct-page-next').click();
+    await listIs(s, 'the second page', Array.from({ length: n - 50 }, (_, i) => `Zeta ${String(51 + i).padStart(3, '0')}`));
+    assert(await page.locator('#ct-page-next').isDisabled(), '#ct-page-next is on at the last page');
+    await s.shot('contacts-17-paging');
+    await page.locator('#ct-page-prev').click();
+    await s.waitFor('the first page again', async () => (await names(s))[0] === 'Zeta 001');
   },
 
   // Compose: the 그룹 tab of the 받는사람 picker adds every member; the
@@ -570,6 +709,8 @@ export const contactsScenarios = {
     for (const p of f.people) {
       assert(await page.locator(`.picker-item[data-email="${p.email}"]`).count(), `the 내 주소록 tab does not list ${p.email}`);
     }
+    await page.locator('#address-picker .tab[data-source="shared"]').click();
+    assert(await page.locator(`.picker-item[data-email="${f.shared.email}"]`).count(), `the 공용 주소록 tab does not list ${f.shared.email}`);
     await page.locator('#address-picker .tab[data-source="groups"]').click();
     const g = page.locator('.picker-group').filter({ hasText: f.group });
     await g.waitFor();
