@@ -311,3 +311,38 @@ func TestPut_cardInTheTrashComesBack(t *testing.T) {
 	}
 	e.do(kim, http.MethodPut, kimShared+"t-2.vcf", vcardHdr, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Back\r\nUID:t-2\r\nEND:VCARD\r\n").want(t, http.StatusForbidden)
 }
+
+// Groups travel as CATEGORIES: a GET names the contact's groups; a PUT
+// with CATEGORIES sets the groups of those names (a name of no group is
+// left out); a PUT without CATEGORIES keeps the contact's groups, since
+// many clients drop what they do not show.
+func TestGroupsAsCategories(t *testing.T) {
+	e := newEnv(t)
+	e.book.addGroup(actorOf(kim), contacts.Personal, 10, "가족")
+	e.book.addGroup(actorOf(kim), contacts.Personal, 11, "Work, Seoul")
+	e.book.add(t, actorOf(kim), contacts.Personal, contacts.Contact{Name: "Grouped", UID: "gr-1", Groups: []int64{10, 11}})
+	href := kimPersonal + "gr-1.vcf"
+	g := e.do(kim, http.MethodGet, href, nil, "").want(t, http.StatusOK)
+	if !strings.Contains(g.body, "CATEGORIES:가족,Work\\, Seoul\r\n") {
+		t.Fatalf("GET without the groups:\n%s", g.body)
+	}
+	groups := func() []int64 {
+		c, err := e.book.ByUID(t.Context(), actorOf(kim), contacts.Personal, "gr-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Groups
+	}
+	e.do(kim, http.MethodPut, href, vcardHdr, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grouped\r\nUID:gr-1\r\nEND:VCARD\r\n").want(t, http.StatusNoContent)
+	if got := groups(); len(got) != 2 {
+		t.Errorf("groups after a PUT without CATEGORIES: %v", got)
+	}
+	e.do(kim, http.MethodPut, href, vcardHdr, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grouped\r\nUID:gr-1\r\nCATEGORIES:Work\\, Seoul,Unknown\r\nEND:VCARD\r\n").want(t, http.StatusNoContent)
+	if got := groups(); len(got) != 1 || got[0] != 11 {
+		t.Errorf("groups after CATEGORIES Work, Seoul and Unknown: %v", got)
+	}
+	e.do(kim, http.MethodPut, kimPersonal+"gr-2.vcf", vcardHdr, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:New\r\nUID:gr-2\r\nCATEGORIES:가족\r\nEND:VCARD\r\n").want(t, http.StatusCreated)
+	if c, _ := e.book.ByUID(t.Context(), actorOf(kim), contacts.Personal, "gr-2"); len(c.Groups) != 1 || c.Groups[0] != 10 {
+		t.Errorf("a new card's groups: %v", c.Groups)
+	}
+}

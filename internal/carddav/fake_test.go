@@ -33,12 +33,13 @@ type fakeContacts struct {
 	cards    map[int64]*contacts.Contact
 	keys     map[int64]bookKey
 	clock    time.Time
+	groups   map[bookKey][]contacts.Group
 	// failList makes List fail, for the 500 path.
 	failList error
 }
 
 func newFakeContacts() *fakeContacts {
-	return &fakeContacts{versions: map[bookKey]int64{}, cards: map[int64]*contacts.Contact{}, keys: map[int64]bookKey{},
+	return &fakeContacts{versions: map[bookKey]int64{}, cards: map[int64]*contacts.Contact{}, keys: map[int64]bookKey{}, groups: map[bookKey][]contacts.Group{},
 		clock: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 }
 
@@ -205,6 +206,24 @@ func (f *fakeContacts) Restore(ctx context.Context, a actor.Actor, ids ...int64)
 		c.Deleted = time.Time{}
 	}
 	return nil
+}
+
+func (f *fakeContacts) Groups(ctx context.Context, a actor.Actor, b contacts.Book) ([]contacts.Group, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	k, err := keyOf(a, b)
+	if err != nil {
+		return nil, err
+	}
+	return append([]contacts.Group(nil), f.groups[k]...), nil
+}
+
+// addGroup makes a group of a's book b (members are the contacts' Groups).
+func (f *fakeContacts) addGroup(a actor.Actor, b contacts.Book, id int64, name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	k, _ := keyOf(a, b)
+	f.groups[k] = append(f.groups[k], contacts.Group{ID: id, Book: b, Name: name})
 }
 
 func (f *fakeContacts) BookVersion(ctx context.Context, a actor.Actor, b contacts.Book) (int64, error) {

@@ -61,6 +61,7 @@ type Contacts interface {
 	Restore(ctx context.Context, a actor.Actor, ids ...int64) error
 	BookVersion(ctx context.Context, a actor.Actor, book contacts.Book) (int64, error)
 	CanWrite(a actor.Actor, book contacts.Book) bool
+	Groups(ctx context.Context, a actor.Actor, book contacts.Book) ([]contacts.Group, error)
 }
 
 // Logins is what CardDAV asks of the authentication service: the login
@@ -173,6 +174,7 @@ type reqCtx struct {
 	// per request: whether the actor may change a book, and its version
 	writable map[contacts.Book]bool
 	versions map[contacts.Book]int64
+	groups   map[contacts.Book]map[int64]string
 }
 
 // fail answers a service error: the service's refusals by their standard

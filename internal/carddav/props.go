@@ -8,7 +8,9 @@ package carddav
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -31,16 +33,69 @@ type resource struct {
 	body []byte            // kCard: its vCard, made when first asked for
 }
 
-// vcard is the card's body, as GET sends it.
-func (r *resource) vcard() []byte {
+// vcard is the card's body, as GET sends it: its groups are its
+// CATEGORIES (a group's rename stamps its members with a new version, so
+// their ETags change with it).
+func (h *Handler) vcard(rc *reqCtx, r *resource) ([]byte, error) {
 	if r.body == nil {
+		names, err := rc.groupNames(h, r.p.book)
+		if err != nil {
+			return nil, err
+		}
+		var cats []string
+		for _, id := range r.c.Groups {
+			if n, ok := names[id]; ok {
+				cats = append(cats, n)
+			}
+		}
 		var b bytes.Buffer
-		// Groups are ids of the service; their names are not ours to
-		// look up here, so CATEGORIES is left out.
-		contacts.EncodeVCard(&b, *r.c, nil) // a bytes.Buffer never fails
+		contacts.EncodeVCard(&b, *r.c, cats) // a bytes.Buffer never fails
 		r.body = b.Bytes()
 	}
-	return r.body
+	return r.body, nil
+}
+
+// groupNames are the book's groups by id, read once per request.
+func (rc *reqCtx) groupNames(h *Handler, b contacts.Book) (map[int64]string, error) {
+	if m, ok := rc.groups[b]; ok {
+		return m, nil
+	}
+	gs, err := h.Contacts.Groups(rc.ctx, rc.actor, b)
+	if err != nil {
+		return nil, fmt.Errorf("groups of %s: %w", b, err)
+	}
+	m := make(map[int64]string, len(gs))
+	for _, g := range gs {
+		m[g.ID] = g.Name
+	}
+	if rc.groups == nil {
+		rc.groups = map[contacts.Book]map[int64]string{}
+	}
+	rc.groups[b] = m
+	return m, nil
+}
+
+// groupIDs maps a card's CATEGORIES onto the book's groups by name;
+// names of no group are left out (a phone's category does not make a
+// group). nil when the card has none, which keeps a contact's groups:
+// many clients drop the property they do not show.
+func (rc *reqCtx) groupIDs(h *Handler, b contacts.Book, cats []string) ([]int64, error) {
+	if len(cats) == 0 {
+		return nil, nil
+	}
+	names, err := rc.groupNames(h, b)
+	if err != nil {
+		return nil, err
+	}
+	ids := []int64{}
+	for _, c := range cats {
+		for id, n := range names {
+			if n == c && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids, nil
 }
 
 func etag(c *contacts.Contact) string { return `"` + strconv.FormatInt(c.Version, 10) + `"` }
@@ -224,7 +279,11 @@ func (h *Handler) prop(rc *reqCtx, r *resource, n xml.Name) (string, bool, error
 		}
 	case dav("getcontentlength"):
 		if k == kCard {
-			return strconv.Itoa(len(r.vcard())), true, nil
+			body, err := h.vcard(rc, r)
+			if err != nil {
+				return "", false, err
+			}
+			return strconv.Itoa(len(body)), true, nil
 		}
 	case dav("getlastmodified"):
 		if k == kCard && !r.c.Updated.IsZero() {
@@ -233,7 +292,11 @@ func (h *Handler) prop(rc *reqCtx, r *resource, n xml.Name) (string, bool, error
 	case card("address-data"):
 		// RFC 6352 §10.4: the card itself, as text.
 		if k == kCard {
-			return esc(string(r.vcard())), true, nil
+			body, err := h.vcard(rc, r)
+			if err != nil {
+				return "", false, err
+			}
+			return esc(string(body)), true, nil
 		}
 	}
 	return "", false, nil
