@@ -108,12 +108,15 @@ func TestFilters_invalidRulesAre400WithTheField(t *testing.T) {
 }
 
 // Applying a rule answers 202 with a job whose progress can be read
-// while it runs (held at 100 of 300 here) and whose end is the result;
-// another account's job is 404.
+// while it runs (held after its first batch, 100 of 101 here: one more
+// message than a batch is the least that makes a second step) and whose
+// end is the result; another account's job is 404.
 func TestFilters_applyIsAJobWithProgress(t *testing.T) {
 	f, r := filtersFixture(t)
 	c := f.login(t, "alice@example.test")
-	for i := range 300 {
+	const n = filters.ApplyBatch + 1
+	const fromBoss = (n + 1) / 2 // the even ones
+	for i := range n {
 		from := "news@list.test"
 		if i%2 == 0 {
 			from = "boss@corp.test"
@@ -128,7 +131,7 @@ func TestFilters_applyIsAJobWithProgress(t *testing.T) {
 		"actions":    []map[string]any{{"type": "move", "mailbox": boss}}}, &rule)
 	held, release := make(chan struct{}), make(chan struct{})
 	r.Progressed = func(j store.Job) {
-		if j.Done == 100 {
+		if j.Done == filters.ApplyBatch {
 			close(held)
 			<-release
 		}
@@ -140,7 +143,7 @@ func TestFilters_applyIsAJobWithProgress(t *testing.T) {
 	<-held
 	var mid jobJSON
 	path := fmt.Sprintf("/api/v1/jobs/%d", job.ID)
-	if code := c.do("GET", path, nil, &mid); code != 200 || mid.State != "running" || mid.Done != 100 || mid.Total != 300 {
+	if code := c.do("GET", path, nil, &mid); code != 200 || mid.State != "running" || mid.Done != filters.ApplyBatch || mid.Total != n {
 		t.Errorf("while running: %d %+v", code, mid)
 	}
 	if code := f.login(t, "bob@example.test").do("GET", path, nil, nil); code != 404 {
@@ -150,12 +153,12 @@ func TestFilters_applyIsAJobWithProgress(t *testing.T) {
 	r.Wait(context.Background(), job.ID)
 	var end jobJSON
 	c.do("GET", path, nil, &end)
-	if end.State != "done" || end.Done != 300 || string(end.Result) != `{"matched":150,"moved":150,"marked_read":0,"deleted":0}` {
+	if end.State != "done" || end.Done != n || string(end.Result) != fmt.Sprintf(`{"matched":%d,"moved":%d,"marked_read":0,"deleted":0}`, fromBoss, fromBoss) {
 		t.Errorf("done: %+v %s", end, end.Result)
 	}
 	bossBox, _ := f.Store.MailboxByName(f.Ctx, f.alice.ID, "Boss")
-	if st, _ := f.Store.MailboxStatus(f.Ctx, f.alice.ID, bossBox.ID); st.Messages != 150 {
-		t.Errorf("Boss holds %d, want 150", st.Messages)
+	if st, _ := f.Store.MailboxStatus(f.Ctx, f.alice.ID, bossBox.ID); st.Messages != fromBoss {
+		t.Errorf("Boss holds %d, want %d", st.Messages, fromBoss)
 	}
 	var e errorAnswer
 	if code := c.do("POST", fmt.Sprintf("/api/v1/filters/%d/apply", rule.ID), map[string]any{"mailbox": f.login(t, "bob@example.test").mailboxID("INBOX")}, &e); code != 400 || e.Error.Field != "mailbox" {
