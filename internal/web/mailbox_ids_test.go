@@ -44,14 +44,28 @@ func TestActions_tenThousandInOneRequest(t *testing.T) {
 	}
 	f := newFixture(t)
 	first := f.Put(f.alice.ID, "INBOX", "Subject: bulk\r\n\r\nx\r\n")
-	ids := []int64{first.ID}
-	for len(ids) < maxActionIDs+1 {
-		m, err := f.Store.AppendMessage(f.Ctx, &store.NewMessage{AccountID: f.alice.ID, MailboxID: first.MailboxID,
-			BlobKey: first.BlobKey, Size: first.Size, InternalDate: first.InternalDate, Envelope: first.Envelope})
+	// The folder doubles by copies into itself, a transaction each (14 in
+	// all), instead of 10,000 appends of a transaction and a sync each:
+	// a third less CPU under -race.
+	uids := []uint32{first.UID}
+	for len(uids) < maxActionIDs+1 {
+		_, copied, err := f.Store.CopyMessages(f.Ctx, f.alice.ID, first.MailboxID, first.MailboxID, uids[:min(len(uids), maxActionIDs+1-len(uids))])
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, m.ID)
+		uids = append(uids, copied...)
+	}
+	ids := []int64{first.ID}
+	if err := f.Store.Messages(f.Ctx, f.alice.ID, first.MailboxID, func(m *store.Message) error {
+		if m.ID != first.ID {
+			ids = append(ids, m.ID)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != maxActionIDs+1 {
+		t.Fatalf("the folder holds %d messages, want %d", len(ids), maxActionIDs+1)
 	}
 	c := f.login(t, "alice@example.test")
 	if code := c.do("POST", "/api/v1/messages/actions", map[string]any{"action": "read", "ids": ids}, nil); code != 400 {
