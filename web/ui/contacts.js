@@ -43,6 +43,8 @@ export function Contacts({ state }) {
     try {
       const d = await api.list({ ...where, q, page });
       if (n !== seq.current) return; // a newer request won
+      // the last page emptied (deleted, moved): show the one before
+      if (!d.contacts.length && page > 1 && d.total > 0) return setPage(Math.ceil(d.total / (d.page_size || api.pageSize)));
       setData(d);
       setError('');
       const ids = new Set(d.contacts.map((c) => c.id));

@@ -687,8 +687,18 @@ export const contactsScenarios = {
     await listIs(s, 'the second page', Array.from({ length: n - 50 }, (_, i) => `Zeta ${String(51 + i).padStart(3, '0')}`));
     assert(await page.locator('#ct-page-next').isDisabled(), '#ct-page-next is on at the last page');
     await s.shot('contacts-17-paging');
-    await page.locator('#ct-page-prev').click();
-    await s.waitFor('the first page again', async () => (await names(s))[0] === 'Zeta 001');
+
+    // 완전삭제 of the whole last page: the list steps back to the page
+    // before, and nothing of it is left in the trash
+    s.step('#ct-select-all, #ct-delete-permanently, #confirm-ok');
+    await page.locator('#ct-select-all').check();
+    await page.locator('#ct-delete-permanently').click();
+    await page.locator('#confirm-ok').click();
+    await s.waitFor('50 left, on the one page left', async () => (await page.locator('#ct-total').getAttribute('data-n')) === '50'
+      && (await s.text('#ct-page')) === '1 / 1' && (await page.locator('#contact-list .contact-row').count()) === 50);
+    assert((await names(s))[0] === 'Zeta 001', `the page after 완전삭제 starts with ${(await names(s))[0]}`);
+    const trash = (await apiOK(s, 'GET', '/api/v1/contacts?book=personal&trash=1')).contacts.map((c) => c.name);
+    assert(!trash.some((x) => /^Zeta 05[1-7]$/.test(x)), `contacts deleted permanently are in the trash: ${JSON.stringify(trash)}`);
   },
 
   // Compose: the 그룹 tab of the 받는사람 picker adds every member; the
