@@ -33,6 +33,7 @@ type Store interface {
 	store.QueueStore
 	store.BlobRefs
 	store.DepartmentStore
+	store.ListStore
 }
 
 // Blobs is what the operator's upkeep (check, gc) needs of the blob

@@ -501,6 +501,23 @@ END;
 CREATE TRIGGER departments_domain_gone AFTER DELETE ON domains BEGIN
 	DELETE FROM departments WHERE domain_id = OLD.id;
 END;
+`, `
+-- Mailing lists (M4): an address of a domain that delivers to its
+-- members (a JSON array of addresses). A domain's lists go with it.
+CREATE TABLE lists (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	domain_id    INTEGER NOT NULL REFERENCES domains(id),
+	local_part   TEXT NOT NULL,
+	name         TEXT NOT NULL DEFAULT '',
+	members      TEXT NOT NULL DEFAULT '[]',
+	members_only INTEGER NOT NULL DEFAULT 0,
+	created_at   INTEGER NOT NULL,
+	updated_at   INTEGER NOT NULL,
+	UNIQUE (domain_id, local_part)
+);
+CREATE TRIGGER lists_domain_gone AFTER DELETE ON domains BEGIN
+	DELETE FROM lists WHERE domain_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

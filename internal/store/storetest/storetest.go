@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		jobTests,
 		contactTests,
 		departmentTests,
+		listTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
