@@ -43,6 +43,7 @@ var browserContactsScenarios = []string{
 	"contacts_trash_restore",     // 삭제 moves to 휴지통, 복원 brings back
 	"contacts_picker_group",      // compose: 받는사람 picker, 그룹 tab adds every member
 	"contacts_new_edit",          // [+] folder, 새 연락처 with two addresses and numbers in it, then an edit
+	"contacts_import_duplicates", // the same file again: every row a duplicate; merged, none imported
 	"contacts_import_bad",        // a file that is neither CSV nor vCard: the server's message, nothing imported
 	"contacts_export_outlook",    // 내보내기: Outlook CSV in CP949 with its English header row
 	"contacts_english",           // the screen in English (the glossary's words, plural counts), then Korean again

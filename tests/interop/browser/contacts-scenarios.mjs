@@ -456,6 +456,35 @@ export const contactsScenarios = {
     assert(f.people.length > 0, 'no people in the fixtures');
   },
 
+  // The same file again: the preview counts every row as already in
+  // the book; with 합치기 the report says merged, none imported, and the
+  // book keeps one of each.
+  async contacts_import_duplicates(s) {
+    const { page } = s;
+    const f = fixtures();
+    await ensurePeople(s);
+    const before = (await personal(s)).length;
+    await openContacts(s);
+    await page.locator('#ct-import').click();
+    await page.locator('#import-dialog').waitFor();
+    await page.locator('#import-file').setInputFiles(f.csvPath);
+    const dups = page.locator('#import-duplicates');
+    await dups.waitFor({ timeout: 15_000 });
+    const n = Number(await dups.getAttribute('data-n'));
+    assert(n === f.people.length, `the preview counts ${n} duplicates, want ${f.people.length} (every good row is in the book)`);
+    s.step('#import-dup-merge, #import-ok');
+    await page.locator('#import-dup-merge').check();
+    await page.locator('#import-ok').click();
+    const report = page.locator('#import-report');
+    await report.waitFor({ timeout: 15_000 });
+    const got = { imported: await report.getAttribute('data-imported'), merged: await report.getAttribute('data-merged') };
+    assert(got.imported === '0' && got.merged === String(f.people.length), `the report says ${JSON.stringify(got)}, want 0 imported and ${f.people.length} merged`);
+    await s.shot('contacts-18-import-merged');
+    await page.locator('#dialog-close').click();
+    const after = (await personal(s)).length;
+    assert(after === before, `the book went from ${before} to ${after} contacts after merging duplicates`);
+  },
+
   // A file that is neither CSV nor vCard: the server's message shows, no
   // preview, nothing to import, nothing imported.
   async contacts_import_bad(s) {
