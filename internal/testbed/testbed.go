@@ -48,7 +48,7 @@ type Bed struct {
 func New(tb testing.TB) *Bed {
 	tb.Helper()
 	dir := tb.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "postroom.db"))
+	st, err := sqlite.OpenUnsynced(filepath.Join(dir, "postroom.db")) // no fsync: see OpenUnsynced
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -44,15 +44,24 @@ const busyTimeout = 10 * time.Second
 
 // Open opens (creating if needed) the database file at path and migrates it.
 func Open(path string) (*Store, error) {
-	return open(path, busyTimeout)
+	return open(path, busyTimeout, "FULL")
 }
 
-func open(path string, busy time.Duration) (*Store, error) {
+// OpenUnsynced is Open without waiting for the disk at each commit: a
+// crash of the machine may lose the last commits. For the tests of the
+// packages above the store (internal/testbed), whose thousands of small
+// databases spent half their time in fsync; the server, the command line
+// and the durability tests always use Open.
+func OpenUnsynced(path string) (*Store, error) {
+	return open(path, busyTimeout, "OFF")
+}
+
+func open(path string, busy time.Duration, sync string) (*Store, error) {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	// FULL: a commit is on disk before we acknowledge mail (X4).
-	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "synchronous("+sync+")")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()

@@ -17,12 +17,12 @@ import (
 func TestWrite_retriesWaitWithoutTheWriterLockAndEndWithTheContext(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "db")
 	// two stores on one file are two processes: each has its own writer lock
-	a, err := open(path, 20*time.Millisecond)
+	a, err := open(path, 20*time.Millisecond, "FULL")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	other, err := open(path, 20*time.Millisecond)
+	other, err := open(path, 20*time.Millisecond, "FULL")
 	if err != nil {
 		t.Fatal(err)
 	}
