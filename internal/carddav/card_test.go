@@ -346,3 +346,17 @@ func TestGroupsAsCategories(t *testing.T) {
 		t.Errorf("a new card's groups: %v", c.Groups)
 	}
 }
+
+// If-Match is checked again by the service at the write: another change
+// between the handler's check and the write is a 412 too, not a lost
+// update.
+func TestPut_ifMatchRaceIs412(t *testing.T) {
+	e := newEnv(t)
+	e.book.add(t, actorOf(kim), contacts.Personal, contacts.Contact{Name: "Before", UID: "race-1"})
+	e.book.beforeUpdate = func(c *contacts.Contact) { c.Name, c.Version = "Other writer", c.Version+1 }
+	e.do(kim, http.MethodPut, kimPersonal+"race-1.vcf", hdr("If-Match", `"1"`), "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Mine\r\nUID:race-1\r\nEND:VCARD\r\n").
+		want(t, http.StatusPreconditionFailed)
+	if c, _ := e.book.ByUID(t.Context(), actorOf(kim), contacts.Personal, "race-1"); c.Name != "Other writer" {
+		t.Errorf("after the race: %+v", c)
+	}
+}

@@ -34,6 +34,9 @@ type fakeContacts struct {
 	keys     map[int64]bookKey
 	clock    time.Time
 	groups   map[bookKey][]contacts.Group
+	// beforeUpdate runs inside Update before its checks (another writer
+	// getting there first).
+	beforeUpdate func(c *contacts.Contact)
 	// failList makes List fail, for the 500 path.
 	failList error
 }
@@ -139,6 +142,9 @@ func (f *fakeContacts) Update(ctx context.Context, a actor.Actor, c *contacts.Co
 	old, ok := f.cards[c.ID]
 	if !ok {
 		return contacts.ErrNotFound
+	}
+	if f.beforeUpdate != nil {
+		f.beforeUpdate(old)
 	}
 	k := f.keys[c.ID]
 	if mine, err := keyOf(a, k.book); err != nil || mine != k {

@@ -4,7 +4,14 @@
 // CardDAV clients use. It translates HTTP and WebDAV XML into calls of
 // the contacts service and holds no rule of its own: who may read or
 // change a book is the service's (CanWrite, ErrForbidden), and a DELETE
-// moves a contact to the contacts' trash like the webmail's.
+// moves a contact to the contacts' trash like the webmail's. A card is
+// the contact as vCard 3.0 (internal/contacts' codec), its groups as
+// CATEGORIES; what our model does not keep (PHOTO, URL, NICKNAME, X-
+// properties) is not stored, so a PUT answers no ETag when the card we
+// keep differs from the one sent (RFC 6352 §6.3.2.3) and the client
+// reads it back. Clients learn of changes from getctag (the book's
+// version); there is no sync-token (RFC 6578), since a contact deleted
+// for good leaves no trace to report.
 //
 // The wiring builds one
 //
