@@ -38,6 +38,7 @@ var browserContactsScenarios = []string{
 	"contacts_import_cp949",      // 가져오기: a CP949 Korean Outlook CSV, preview with its columns and a bad line, import, 가나다 order
 	"contacts_group",             // 새 그룹 of two checked contacts; it lists them
 	"contacts_compose_group",     // 메일쓰기 with the group chosen: both members in To; IMAP: both received it
+	"contacts_compose_one",       // 메일쓰기 with one contact checked: that address alone in To, no draft
 	"contacts_search_hangul",     // a partial Hangul word finds by name and by company
 	"contacts_shared_readonly",   // a user sees 공용 주소록 without edit buttons; the API refuses his change
 	"contacts_trash_restore",     // 삭제 moves to 휴지통, 복원 brings back

@@ -311,6 +311,30 @@ export const contactsScenarios = {
     assert(after === draftsBefore, `Drafts held ${draftsBefore} message(s) before 메일쓰기 and ${after} after the send`);
   },
 
+  // 메일쓰기 with one contact checked: compose opens with that address
+  // alone in To, and no draft is made for it.
+  async contacts_compose_one(s) {
+    const { page } = s;
+    const f = fixtures();
+    const who = f.people[2];
+    await ensurePeople(s);
+    const draftsBefore = (await s.control(`/imap?user=${enc(s.cfg.email)}&mailbox=Drafts`)).length;
+    await openContacts(s);
+    await openBook(s, 'ct-book-personal');
+    await check(s, who.name);
+    s.step('#ct-compose');
+    await page.locator('#ct-compose').click();
+    await page.locator('#compose-form #compose-to').waitFor();
+    await chip(s, 'to', who.email).waitFor();
+    const chips = await page.locator('.recipients-field[data-field="to"] .chip').count();
+    assert(chips === 1, `To has ${chips} chips, want ${who.email} alone`);
+    const text = await s.text(`.recipients-field[data-field="to"] .chip[data-email="${who.email}"]`);
+    assert(text.startsWith(who.name), `the chip reads "${text}", want the contact's name ${who.name}`);
+    const drafts = (await s.control(`/imap?user=${enc(s.cfg.email)}&mailbox=Drafts`)).length;
+    assert(drafts === draftsBefore, `Drafts went from ${draftsBefore} to ${drafts} messages on opening compose for one contact`);
+    await leaveCompose(s);
+  },
+
   // A part of a Hangul word finds by company and by name; clearing the
   // box shows the book again.
   async contacts_search_hangul(s) {
