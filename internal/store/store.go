@@ -71,6 +71,7 @@ type Store interface {
 	ContactStore
 	DepartmentStore
 	ListStore
+	SecurityStore
 	io.Closer
 }
 

@@ -518,6 +518,38 @@ CREATE TABLE lists (
 CREATE TRIGGER lists_domain_gone AFTER DELETE ON domains BEGIN
 	DELETE FROM lists WHERE domain_id = OLD.id;
 END;
+`, `
+-- A domain's security policy (M7-M12): one JSON document per domain,
+-- internal/auth's shape, written by the admin service; it goes with its
+-- domain. When each account's password was last set (M11's change
+-- interval), kept by triggers on the hash itself so that every path that
+-- sets a password (creation, the user's change, a reset link, the
+-- administrator, the command line) records it; a password set before
+-- this version counts from the upgrade.
+CREATE TABLE domain_security (
+	domain_id INTEGER PRIMARY KEY,
+	doc       TEXT NOT NULL
+);
+CREATE TRIGGER domain_security_gone AFTER DELETE ON domains BEGIN
+	DELETE FROM domain_security WHERE domain_id = OLD.id;
+END;
+CREATE TABLE password_set (
+	account_id INTEGER PRIMARY KEY,
+	set_at     INTEGER NOT NULL
+);
+INSERT INTO password_set (account_id, set_at)
+	SELECT id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000000 FROM accounts;
+CREATE TRIGGER password_set_new AFTER INSERT ON accounts BEGIN
+	INSERT OR REPLACE INTO password_set (account_id, set_at) VALUES (NEW.id, NEW.created_at);
+END;
+CREATE TRIGGER password_set_changed AFTER UPDATE OF password_hash ON accounts
+	WHEN OLD.password_hash IS NOT NEW.password_hash BEGIN
+	INSERT OR REPLACE INTO password_set (account_id, set_at)
+		VALUES (NEW.id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000000);
+END;
+CREATE TRIGGER password_set_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM password_set WHERE account_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {
