@@ -3,9 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
+	"net"
 	"time"
 
 	"postroom/internal/actor"
+	"postroom/internal/store"
 )
 
 // ErrAccessDenied: the access rules refuse this login or this use of a
@@ -32,4 +34,20 @@ type Access struct {
 	Client Client
 	At     time.Time // on the server's clock
 	Login  bool      // a password was just checked; else a session is used
+}
+
+// PasswordAges is where a domain's password change interval plugs in
+// (M11, Policies): Sessions asks it at login and at every use.
+type PasswordAges interface {
+	// PasswordExpired reports whether acct's password is older than its
+	// domain allows at now, and whether the user may change it later.
+	PasswordExpired(ctx context.Context, acct *store.Account, now time.Time) (expired, allowLater bool, err error)
+}
+
+// LoginWatcher hears of every web login of an account the access rules
+// admitted (M12, Policies): before is a time on the access log's clock
+// before this login was recorded. It reports nothing: a failure is its
+// log's, never a refusal.
+type LoginWatcher interface {
+	WatchLogin(ctx context.Context, acct *store.Account, ip net.IP, before time.Time)
 }

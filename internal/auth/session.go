@@ -15,7 +15,9 @@ package auth
 //     (credential): once the account's or the operator's password
 //     changes, from whatever process, every session opened before ends
 //     at its next use, and the event streams at once (AccountChange).
-//   - The access policy is asked at login and at every use.
+//   - The access policy is asked at login and at every use, and so is
+//     the password's age (M11: an expired password limits the session to
+//     changing it, unless the domain lets the user change it later).
 
 import (
 	"context"
@@ -64,9 +66,18 @@ type Session struct {
 	Language  string
 	CreatedAt time.Time
 	LastSeen  time.Time
+	// PasswordExpired: the account's password is older than its domain's
+	// change interval (M11), as read with this use; ChangeLater: the
+	// domain lets the user put the change off.
+	PasswordExpired bool
+	ChangeLater     bool
 
 	hash string
 }
+
+// MustChangePassword reports whether the session may do nothing but
+// change its password (and log out): it expired and may not wait.
+func (s *Session) MustChangePassword() bool { return s.PasswordExpired && !s.ChangeLater }
 
 // IsOperator reports whether this is the operator's console session.
 func (s *Session) IsOperator() bool { return s.Account == nil }
@@ -81,12 +92,15 @@ type SessionStore interface {
 }
 
 // Sessions is the web sessions service. Store and Auth are required; the
-// rest may be zero: Policy nil admits everyone (no access rules), Events
-// nil announces nothing, Idle 0 is DefaultIdle, Now nil is time.Now.
+// rest may be zero: Policy nil admits everyone (no access rules), Ages
+// nil lets passwords last, Watch nil watches no login, Events nil
+// announces nothing, Idle 0 is DefaultIdle, Now nil is time.Now.
 type Sessions struct {
 	Store  SessionStore
 	Auth   *Authenticator
 	Policy AccessPolicy
+	Ages   PasswordAges
+	Watch  LoginWatcher
 	Events events.Bus
 	Idle   time.Duration
 	Now    func() time.Time
@@ -139,12 +153,17 @@ func (s *Sessions) admit(ctx context.Context, a actor.Actor, c Client, login boo
 // it; an account speaks its own setting. Idle sessions of everyone are
 // cleared on the way (logins are rare enough).
 func (s *Sessions) Login(ctx context.Context, r Request, language string) (*Session, error) {
+	// the access log's clock: the logins before this one (the watch's)
+	before := s.Auth.now()
 	a, acct, hash, err := s.Auth.webLogin(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.admit(ctx, a, Client{Remote: r.Remote, TLS: r.TLS}, true); err != nil {
 		return nil, err
+	}
+	if s.Watch != nil && acct != nil {
+		s.Watch.WatchLogin(ctx, acct, remoteIP(r.Remote), before)
 	}
 	now := s.now()
 	longest := s.Idle // a policy only shortens it
@@ -160,12 +179,28 @@ func (s *Sessions) Login(ctx context.Context, r Request, language string) (*Sess
 	sess := &Session{Token: randomToken(), CSRF: randomToken(), Actor: a, Account: acct, Language: language,
 		CreatedAt: now, LastSeen: now}
 	sess.hash = tokenHash(sess.Token)
+	if err := s.passwordAge(ctx, sess); err != nil {
+		return nil, err
+	}
 	err = s.Store.CreateWebSession(ctx, &store.WebSession{TokenHash: sess.hash, CSRF: sess.CSRF, AccountID: a.AccountID,
 		OperatorID: a.OperatorID, Language: language, CreatedAt: now, LastSeen: now, Credential: credential(hash)})
 	if err != nil {
 		return nil, fmt.Errorf("start a session for %s: %w", a.Name, err)
 	}
 	return sess, nil
+}
+
+// passwordAge reads whether sess's password has expired (M11).
+func (s *Sessions) passwordAge(ctx context.Context, sess *Session) error {
+	if s.Ages == nil || sess.Account == nil {
+		return nil
+	}
+	var err error
+	sess.PasswordExpired, sess.ChangeLater, err = s.Ages.PasswordExpired(ctx, sess.Account, s.now())
+	if err != nil {
+		return fmt.Errorf("password age of %s: %w", sess.Actor.Name, err)
+	}
+	return nil
 }
 
 // Load returns the live session of a token, used now from c, and records
@@ -236,6 +271,9 @@ func (s *Sessions) read(ctx context.Context, hash string, c Client) (*Session, e
 		return nil, s.end(ctx, hash, ws.AccountID)
 	}
 	if err := s.admit(ctx, sess.Actor, c, false); err != nil {
+		return nil, err
+	}
+	if err := s.passwordAge(ctx, sess); err != nil {
 		return nil, err
 	}
 	return sess, nil
