@@ -157,17 +157,24 @@ func (s *Service) PlaceAccount(ctx context.Context, p actor.Actor, address strin
 		return err
 	}
 	pl.Position, pl.Phone = strings.TrimSpace(pl.Position), strings.TrimSpace(pl.Phone)
-	if utf8.RuneCountInString(pl.Position) > MaxDepartmentName {
-		return invalid("position", "name_too_long", "")
-	}
-	if utf8.RuneCountInString(pl.Phone) > 50 || strings.ContainsAny(pl.Phone, "\r\n") {
-		return invalid("phone", "invalid_phone", pl.Phone)
+	if err := checkPlacement(pl); err != nil {
+		return err
 	}
 	err = s.Store.SetAccountOrg(ctx, a.DomainID, store.AccountOrg{AccountID: a.ID, DepartmentID: pl.Department, Position: pl.Position, Phone: pl.Phone})
 	if errors.Is(err, store.ErrInvalid) {
 		return invalid("department", "invalid_department", "")
 	}
 	return err
+}
+
+func checkPlacement(pl Placement) error {
+	if utf8.RuneCountInString(pl.Position) > MaxDepartmentName {
+		return invalid("position", "name_too_long", "")
+	}
+	if utf8.RuneCountInString(pl.Phone) > 50 || strings.ContainsAny(pl.Phone, "\r\n") {
+		return invalid("phone", "invalid_phone", pl.Phone)
+	}
+	return nil
 }
 
 // Org is the org chart of the actor's own domain: every user of the

@@ -24,6 +24,8 @@ type Organisation interface {
 	AccountByID(ctx context.Context, p actor.Actor, id int64) (*store.Account, error)
 	UpdateAccount(ctx context.Context, p actor.Actor, address string, c admin.AccountChange) (*store.Account, error)
 	SetPassword(ctx context.Context, p actor.Actor, address, password string) error
+	Users(ctx context.Context, p actor.Actor, domain string, q admin.UserQuery) (*admin.UserPage, error)
+	CreateUser(ctx context.Context, p actor.Actor, n admin.NewAccount, pl admin.Placement) (*store.Account, error)
 }
 
 var _ Organisation = (*admin.Service)(nil)

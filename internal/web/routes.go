@@ -96,6 +96,8 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/admin/departments", h(s.withOrg(s.departmentCreate)), adminOnly},
 		{"PUT", "/api/v1/admin/departments/{id}", h(s.withOrg(s.departmentUpdate)), adminOnly},
 		{"DELETE", "/api/v1/admin/departments/{id}", h(s.withOrg(s.departmentDelete)), adminOnly},
+		{"GET", "/api/v1/admin/users", h(s.withOrg(s.adminUserList)), adminOnly},
+		{"POST", "/api/v1/admin/users", h(s.withOrg(s.adminUserCreate)), adminOnly},
 		{"PATCH", "/api/v1/admin/users/{id}", h(s.withOrg(s.adminUserPatch)), adminOnly},
 		// The system operator's console (operator_*.go).
 		{"GET", "/api/v1/operator/domains", h(s.operatorDomains), operatorOnly},
