@@ -80,6 +80,9 @@ type Envelope struct {
 	Inbound bool
 	// Auth holds the inbound checks' results, for the steps (spam verdict).
 	Auth *spam.AuthResults
+	// remote are a submission's internet recipients, who get no second
+	// copy from a list of the same message (lists.go).
+	remote []string
 }
 
 // Delivery is one message on its way to one recipient; Steps may change
@@ -155,6 +158,7 @@ func (p *Pipeline) deliverAll(ctx context.Context, env *Envelope, parsed *messag
 		err error
 	}
 	done := map[int64]outcome{}
+	var lists listRun
 	results := make([]Result, 0, len(env.Recipients))
 	for _, r := range env.Recipients {
 		res := Result{Recipient: r}
@@ -162,6 +166,14 @@ func (p *Pipeline) deliverAll(ctx context.Context, env *Envelope, parsed *messag
 			res.Err = p.relaySRS(ctx, env, r, key, size)
 			results = append(results, res)
 			continue
+		}
+		if r.List != nil { // a mailing list: its members (lists.go)
+			var err error
+			if r, err = p.expandList(ctx, env, &lists, r, parsed, key, size); err != nil {
+				res.Err = err
+				results = append(results, res)
+				continue
+			}
 		}
 		ok := false
 		for _, one := range r.accounts() {

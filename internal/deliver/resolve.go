@@ -20,11 +20,17 @@ type Recipient struct {
 	// SRS is, for an SRS address of a message forwarded from here, the
 	// original sender it goes back to (srs.go); Account is then nil.
 	SRS string
+	// List is, for a mailing list's address, the list (lists.go); Account
+	// is then nil until deliverAll expands it into its members.
+	List *store.List
 }
 
 // accounts are the accounts the recipient reaches, each on its own.
 func (r *Recipient) accounts() []*Recipient {
-	out := []*Recipient{{Address: r.Address, Account: r.Account}}
+	var out []*Recipient
+	if r.Account != nil { // nil for a list none of whose members is hosted
+		out = append(out, &Recipient{Address: r.Address, Account: r.Account})
+	}
 	for _, a := range r.Also {
 		out = append(out, &Recipient{Address: r.Address, Account: a})
 	}
@@ -78,6 +84,11 @@ func (p *Pipeline) Resolve(ctx context.Context, addr string, size int64) (*Recip
 		return r, nil
 	}
 	acct, err := p.Store.AccountByAddress(ctx, addr)
+	if errors.Is(err, store.ErrNotFound) {
+		if r, err := p.resolveList(ctx, addr); r != nil || err != nil {
+			return r, err
+		}
+	}
 	if errors.Is(err, store.ErrNotFound) && isPostmaster(addr) {
 		return p.postmaster(ctx, addr, domain, size)
 	}

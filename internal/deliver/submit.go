@@ -17,10 +17,10 @@ import (
 )
 
 // MaySendAs reports whether the authenticated account may use addr as its
-// sender address (MAIL FROM and the From header). For now only its own
-// address; mailing lists it belongs to join later (M4).
+// sender address (MAIL FROM and the From header): its own address, and
+// the address of a mailing list it is a member of (M4, lists.go).
 func (p *Pipeline) MaySendAs(ctx context.Context, sender *store.Account, addr string) bool {
-	return strings.EqualFold(addr, sender.Address())
+	return strings.EqualFold(addr, sender.Address()) || p.mayUseList(ctx, sender, addr)
 }
 
 // originators are the header fields that say who wrote or sent a message
@@ -114,6 +114,7 @@ func (p *Pipeline) Submit(ctx context.Context, s *Submission, raw []byte) (*Subm
 	if err != nil {
 		return nil, err
 	}
+	s.Envelope.remote = s.Remote
 	res := &SubmitResult{Local: p.deliverAll(ctx, &s.Envelope, parsed, key, size)}
 	var firstErr error
 	delivered := 0

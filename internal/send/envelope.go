@@ -96,7 +96,7 @@ func (s *Service) AddRecipient(ctx context.Context, a actor.Actor, env *Envelope
 		return ErrNotPublic // recipient_domain.go
 	}
 	if local {
-		r, err := s.Pipeline.Resolve(ctx, addr, env.Size)
+		r, err := s.Pipeline.ResolveFrom(ctx, env.From, addr, env.Size) // a "members only" list may refuse the sender
 		if err != nil {
 			return err
 		}

@@ -58,9 +58,9 @@ func (w *watched) Submit(ctx context.Context, a actor.Actor, env *send.Envelope,
 	return w.Sending.Submit(ctx, a, env, t, raw)
 }
 
-func (w *watched) ResolveInbound(ctx context.Context, remote, addr string, size int64) (*deliver.Recipient, error) {
-	w.check("ResolveInbound", ctx)
-	return w.Delivery.ResolveInbound(ctx, remote, addr, size)
+func (w *watched) ResolveInboundFrom(ctx context.Context, remote, from, addr string, size int64) (*deliver.Recipient, error) {
+	w.check("ResolveInboundFrom", ctx)
+	return w.Delivery.ResolveInboundFrom(ctx, remote, from, addr, size)
 }
 
 func (w *watched) Deliver(ctx context.Context, env *deliver.Envelope, raw []byte) ([]deliver.Result, error) {

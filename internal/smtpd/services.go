@@ -11,9 +11,10 @@ import (
 
 // Delivery is the delivery pipeline as the MX uses it (internal/deliver):
 // mail from the internet for hosted addresses only; remote is the client's
-// "host:port".
+// "host:port", from the envelope sender (a "members only" list refuses
+// others than its members).
 type Delivery interface {
-	ResolveInbound(ctx context.Context, remote, addr string, size int64) (*deliver.Recipient, error)
+	ResolveInboundFrom(ctx context.Context, remote, from, addr string, size int64) (*deliver.Recipient, error)
 	Deliver(ctx context.Context, env *deliver.Envelope, raw []byte) ([]deliver.Result, error)
 }
 

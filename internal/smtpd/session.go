@@ -171,7 +171,7 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	// §3.6.2: never an open relay); unknown ones counted per source
 	// address, until its RCPTs are answered 421 (deliver/unknown.go).
 	remote := se.conn.Conn().RemoteAddr().String()
-	r, err := se.s.Deliver.ResolveInbound(ctx, remote, to, se.size)
+	r, err := se.s.Deliver.ResolveInboundFrom(ctx, remote, se.from, to, se.size)
 	if errors.Is(err, deliver.ErrTooManyUnknown) {
 		se.s.log().Info("smtp closed: too many unknown recipients", "id", se.id, "remote", remote)
 		return se.endWith(err)
