@@ -37,6 +37,7 @@ const (
 	idContactGroup
 	idContactFolder
 	idDepartment
+	idList
 )
 
 const (

@@ -99,6 +99,11 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/admin/users", h(s.withOrg(s.adminUserList)), adminOnly},
 		{"POST", "/api/v1/admin/users", h(s.withOrg(s.adminUserCreate)), adminOnly},
 		{"PATCH", "/api/v1/admin/users/{id}", h(s.withOrg(s.adminUserPatch)), adminOnly},
+		// The domain console: mailing lists (admin_lists.go, M4).
+		{"GET", "/api/v1/admin/lists", h(s.withLists(s.adminListList)), adminOnly},
+		{"POST", "/api/v1/admin/lists", h(s.withLists(s.adminListCreate)), adminOnly},
+		{"PUT", "/api/v1/admin/lists/{id}", h(s.withLists(s.adminListUpdate)), adminOnly},
+		{"DELETE", "/api/v1/admin/lists/{id}", h(s.withLists(s.adminListDelete)), adminOnly},
 		// The system operator's console (operator_*.go).
 		{"GET", "/api/v1/operator/domains", h(s.operatorDomains), operatorOnly},
 		{"POST", "/api/v1/operator/domains", h(s.operatorDomainCreate), operatorOnly},
