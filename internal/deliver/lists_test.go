@@ -2,11 +2,17 @@ package deliver_test
 
 import (
 	"errors"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"postroom/internal/deliver"
+	"postroom/internal/queue"
+	"postroom/internal/resolver"
+	"postroom/internal/smtpclient"
 	"postroom/internal/store"
+	"postroom/internal/testbed"
 )
 
 // list makes a list of example.test (the testbed's domain).
@@ -161,5 +167,34 @@ func TestList_membersSendAsTheList(t *testing.T) {
 	}
 	if len(q) != 1 || len(q[0].Recipients) != 1 || q[0].Recipients[0].Address != "x@remote.test" {
 		t.Fatalf("queued %+v, want one copy for x", q)
+	}
+}
+
+// An internet member's server refuses the list's copy: the bounce comes
+// back to the list's address with the null sender and reaches the
+// domain's administrators, not the members.
+func TestList_bounceOfAMemberGoesToTheAdministrators(t *testing.T) {
+	e := newEffects(t)
+	bob := e.account("bob", nil)
+	boss := e.bed.Account("boss", func(a *store.Account) { a.Admin = true })
+	e.list("sales", false, "bob@example.test", "gone@remote.test")
+	sink := testbed.StartSMTPSink(t, nil, func(s *testbed.SMTPSink) {
+		s.Reject = map[string]string{"gone@remote.test": "550 5.1.1 no such user"}
+	})
+	dns := &resolver.Static{
+		MX: map[string][]*net.MX{"remote.test": {{Host: "mx.remote.test.", Pref: 10}}},
+		IP: map[string][]net.IP{"mx.remote.test": {net.ParseIP("127.0.0.1")}},
+	}
+	client := &smtpclient.Client{Resolver: dns, Hostname: "mx.example.test", Port: sink.Port, Timeout: 10 * time.Second}
+	t.Cleanup(client.Close)
+	e.w = &queue.Worker{Store: e.bed.Store, Blobs: e.bed.Blobs, Client: client, Pipeline: e.p, Mail: e.bed.Mail, Hostname: "mx.example.test",
+		Log: testbed.Quiet(), Now: e.clock.Now}
+	e.deliver("sender@remote.test", mailFrom("sender@remote.test", "sales@example.test", "offer", ""), "sales@example.test")
+	e.runQueue()
+	if n, m := len(e.mailbox(bob, store.RoleInbox)), len(e.mailbox(boss, store.RoleInbox)); n != 1 || m != 1 {
+		t.Fatalf("bob has %d (want the message), boss %d (want the bounce)", n, m)
+	}
+	if dsn := e.mailbox(boss, store.RoleInbox)[0]; !strings.Contains(dsn, "gone@remote.test") || !strings.HasPrefix(dsn, "Return-Path: <>") {
+		t.Fatalf("the administrator's message is not the bounce:\n%.600s", dsn)
 	}
 }
