@@ -91,6 +91,9 @@ type ClientChange struct {
 // ClientStore is what Clients reads and writes.
 type ClientStore interface {
 	Account(ctx context.Context, id int64) (*store.Account, error)
+	// Domain finds a hosted domain (DomainSetup, for clients that
+	// configure themselves).
+	Domain(ctx context.Context, name string) (*store.Domain, error)
 	store.ClientPolicyStore
 }
 

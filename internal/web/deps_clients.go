@@ -13,6 +13,8 @@ import (
 type Clients interface {
 	Setup(ctx context.Context, a actor.Actor) (*auth.ClientSetup, error)
 	Change(ctx context.Context, a actor.Actor, c auth.ClientChange) (*auth.ClientSetup, error)
+	// DomainSetup answers clients that configure themselves (P8).
+	DomainSetup(ctx context.Context, address string) (*auth.ClientSetup, error)
 }
 
 // LoginLog is the user's own access log (*auth.LoginLog, S8).

@@ -15,6 +15,12 @@ func (s *Server) routes() []route {
 	h := func(f http.HandlerFunc) http.Handler { return f }
 	return []route{
 		{"GET", "/healthz", h(s.healthz), public},
+		// Mail clients that configure themselves (client_discovery.go, P8).
+		{"GET", "/.well-known/autoconfig/mail/config-v1.1.xml", h(s.autoconfig), public},
+		{"GET", "/mail/config-v1.1.xml", h(s.autoconfig), public},
+		{"POST", "/autodiscover/autodiscover.xml", h(s.autodiscover), public},
+		{"POST", "/Autodiscover/Autodiscover.xml", h(s.autodiscover), public},
+		{"GET", "/autodiscover/autodiscover.json", h(s.autodiscoverJSON), public},
 		{"POST", "/api/v1/session", h(s.sessionCreate), public},
 		{"GET", "/api/v1/session", h(s.sessionGet), maybeSession},
 		{"DELETE", "/api/v1/session", h(s.sessionDelete), anySession},
