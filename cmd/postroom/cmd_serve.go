@@ -157,7 +157,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	webSrv.Filters, webSrv.Jobs = filterSvc, jobRunner // Settings > Filter rules (S4)
 	webSrv.Contacts = contactsSvc                      // Contacts (C1–C4), and their CardDAV sync
 	webSrv.DAV = &carddav.Handler{Contacts: contactsSvc, Auth: smtpSrv.Auth, Log: log}
-	webSrv.Org = adminService(d) // the domain console's organisation and accounts (M1, M3, M6)
+	webSrv.Org = adminService(d)    // the domain console's organisation and accounts (M1, M3, M6)
+	webSrv.Tokens = adminService(d) // the integration API's tokens (M14)
 	// Every listener's connections count against one budget, sized from
 	// the open-file limit once the listeners are open (below), so that a
 	// flood of connections never takes the descriptors of the sessions

@@ -65,3 +65,11 @@ func System(accountID int64, why string) Actor {
 // CommandLine is the postroom command run on the data directory: whoever
 // can read the database owns the installation, so it acts as an operator.
 var CommandLine = Actor{Role: RoleOperator, Name: "command line"}
+
+// Token is a program acting for a domain through the integration API
+// with one of its tokens (M14): the domain's administrator for the
+// routes that take a token, without an account of its own (so it has
+// no mail, settings or tokens of its own).
+func Token(domainID int64, name string) Actor {
+	return Actor{Role: RoleDomainAdmin, DomainID: domainID, Name: "token " + name}
+}

@@ -33,6 +33,7 @@ type Store interface {
 	store.QueueStore
 	store.BlobRefs
 	store.DepartmentStore
+	store.APITokenStore
 	store.ListStore
 }
 

@@ -70,6 +70,7 @@ type Store interface {
 	JobStore
 	ContactStore
 	DepartmentStore
+	APITokenStore
 	ListStore
 	SecurityStore
 	io.Closer

@@ -14,7 +14,8 @@ import (
 // user's session gets 403 on every administrator and operator route; a
 // domain administrator gets 403 on the operator's; and an administrator
 // naming another domain's ids gets 404, as if they did not exist, with
-// nothing of that domain changed (issue 16, X1).
+// nothing of that domain changed; a revoked token is 401 everywhere
+// (issue 16, X1, M14).
 func TestAdminRoutes_walkEveryConsoleRoute(t *testing.T) {
 	f := newFixture(t)
 	f.srv.IDKey = bytes.Repeat([]byte{5}, 32)
@@ -37,6 +38,15 @@ func TestAdminRoutes_walkEveryConsoleRoute(t *testing.T) {
 	if code := eve.do("POST", "/api/v1/admin/lists", map[string]any{"address": "all@other.test", "name": "전체", "members": []string{"victim@other.test"}}, &list); code != 201 {
 		t.Fatalf("eve's list: %d", code)
 	}
+	var tok tokenJSON
+	if code := eve.do("POST", "/api/v1/admin/tokens", map[string]any{"name": "erp"}, &tok); code != 201 {
+		t.Fatalf("eve's token: %d", code)
+	}
+	var revoked tokenJSON
+	boss.do("POST", "/api/v1/admin/tokens", map[string]any{"name": "old"}, &revoked)
+	if code := boss.do("DELETE", "/api/v1/admin/tokens/"+strconv.FormatInt(revoked.ID, 10), nil, nil); code != 204 {
+		t.Fatalf("revoke boss's token: %d", code)
+	}
 	// theirs is another domain's id for each kind of {id} a console route
 	// takes; a route with an {id} of a kind not named here fails the test
 	// until it is added.
@@ -44,11 +54,12 @@ func TestAdminRoutes_walkEveryConsoleRoute(t *testing.T) {
 		"/api/v1/admin/departments/": dep.ID,
 		"/api/v1/admin/users/":       f.srv.outID(idAccount, victim.ID),
 		"/api/v1/admin/lists/":       list.ID,
+		"/api/v1/admin/tokens/":      tok.ID,
 	}
 	anon := &client{t: t, f: f, http: f.ts.Client()}
 	walked := 0
 	for _, rt := range f.srv.routes() {
-		if rt.access != adminOnly && rt.access != operatorOnly {
+		if rt.access != adminOnly && rt.access != adminOrToken && rt.access != operatorOnly {
 			continue
 		}
 		walked++
@@ -69,6 +80,9 @@ func TestAdminRoutes_walkEveryConsoleRoute(t *testing.T) {
 		}
 		if code := alice.do(rt.method, path, body, nil); code != 403 {
 			t.Errorf("%s as a user: %d, want 403", name, code)
+		}
+		if code, _ := f.bearer(t, rt.method, path, revoked.Secret, body); code != 401 {
+			t.Errorf("%s with a revoked token: %d, want 401", name, code)
 		}
 		if rt.access == operatorOnly {
 			if code := boss.do(rt.method, path, body, nil); code != 403 {

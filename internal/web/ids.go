@@ -38,6 +38,7 @@ const (
 	idContactFolder
 	idDepartment
 	idList
+	idToken
 )
 
 const (

@@ -81,6 +81,9 @@ type Server struct {
 	// console changes them (admin_departments.go); without it those
 	// routes are 404.
 	Org Organisation
+	// Tokens is the integration API's tokens (admin_tokens.go); without
+	// it no token is accepted and the token routes are 404.
+	Tokens APITokens
 
 	// Settings is the user's settings (settings.go); without it the
 	// settings routes are 404 and lists have the default page size.
@@ -132,7 +135,11 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range s.routes() {
 		h := r.handler
-		if r.access != public {
+		switch r.access {
+		case public:
+		case adminOrToken:
+			h = s.tokenOrSession(h)
+		default:
 			h = s.requireSession(h, r.access)
 		}
 		mux.Handle(r.method+" "+r.path, h)

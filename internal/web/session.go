@@ -60,6 +60,7 @@ const (
 	anySession                 // either
 	maybeSession               // either, or none: the handler asks sessionOf (GET /api/v1/session)
 	adminOnly                  // a domain administrator's session (the domain console); the admin service checks again
+	adminOrToken               // adminOnly, or a program bearing one of the domain's API tokens (admin_tokens.go)
 )
 
 // requireSession admits requests of a logged-in session of the kind the

@@ -40,7 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	adm := &admin.Service{Store: b.Store}
 	f.srv = &Server{Mail: b.Mail, Sessions: f.sessions, Accounts: adm, Events: b.Bus, Log: testbed.Quiet(),
 		Admin: adm, Hostname: "mail.example.test", Now: f.clock.Now,
-		Contacts: &contacts.Service{Store: b.Store, Sent: b.Mail, Directory: adm, Log: testbed.Quiet()}, Org: adm}
+		Contacts: &contacts.Service{Store: b.Store, Sent: b.Mail, Directory: adm, Log: testbed.Quiet()}, Org: adm, Tokens: adm}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	f.alice = b.Account("alice", func(a *store.Account) { a.Language = "ko" })

@@ -550,6 +550,25 @@ END;
 CREATE TRIGGER password_set_gone AFTER DELETE ON accounts BEGIN
 	DELETE FROM password_set WHERE account_id = OLD.id;
 END;
+`, `
+-- The integration API's tokens (M14): a domain's, kept as the SHA-256 of
+-- the secret, revoked (revoked_at) rather than deleted; they go with
+-- their domain.
+CREATE TABLE api_tokens (
+	id         INTEGER PRIMARY KEY,
+	domain_id  INTEGER NOT NULL,
+	name       TEXT NOT NULL,
+	hash       TEXT NOT NULL UNIQUE,
+	prefix     TEXT NOT NULL,
+	created_by TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	last_used  INTEGER NOT NULL,
+	revoked_at INTEGER NOT NULL
+);
+CREATE INDEX api_tokens_domain ON api_tokens(domain_id);
+CREATE TRIGGER api_tokens_domain_gone AFTER DELETE ON domains BEGIN
+	DELETE FROM api_tokens WHERE domain_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

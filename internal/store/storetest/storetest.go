@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		jobTests,
 		contactTests,
 		departmentTests,
+		tokenTests,
 		listTests,
 	}
 	for _, g := range groups {
