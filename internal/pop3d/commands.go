@@ -227,6 +227,11 @@ func (c *conn) quit() bool {
 			return true
 		}
 	}
+	// The account is free before the +OK: a client that logs in again
+	// the moment it reads it (fetchmail polling several folders, a test)
+	// must not find its own ended session still holding it [IN-USE].
+	c.s.unlock(c.acct.ID)
+	c.state = stateUpdate
 	c.ok("Bye (%d messages deleted)", len(uids))
 	return true
 }

@@ -29,6 +29,9 @@ type state int
 const (
 	stateAuthorization state = iota
 	stateTransaction
+	// stateUpdate: QUIT applied the deletions and released the account
+	// for the next session, before its +OK.
+	stateUpdate
 )
 
 // conn is one POP3 session.
