@@ -41,6 +41,9 @@ export function contactDialog(c, nav, reload, readOnly) {
   });
 }
 
+// ContactForm's addresses are plain text fields: the server checks them
+// and its refusal shows in the dialog, where type=email would refuse
+// addresses the server takes (a non-ASCII local part).
 function ContactForm({ holder, nav, readOnly }) {
   const [m, setM] = useState(holder.model);
   const set = (patch) => {
@@ -57,7 +60,7 @@ function ContactForm({ holder, nav, readOnly }) {
     ${text('ct-name', 'name', t('ctName'), { required: false })}
     <fieldset class="ct-multi"><legend>${t('email')}</legend>
       ${m.emails.map((e, i) => html`<div class="ct-email-row" key=${'e' + i}>
-        <input class="ct-email-address" type="email" value=${e.address} readOnly=${readOnly} aria-label=${t('email')} placeholder="name@example.com"
+        <input class="ct-email-address" type="text" inputmode="email" autocapitalize="off" spellcheck="false" value=${e.address} readOnly=${readOnly} aria-label=${t('email')} placeholder="name@example.com"
           onInput=${(ev) => set({ emails: row(m.emails, i, { address: ev.target.value }) })} />
         <input class="ct-email-label" value=${e.label} readOnly=${readOnly} aria-label=${t('ctLabel')} placeholder=${t('ctLabel')} list="ct-email-labels"
           onInput=${(ev) => set({ emails: row(m.emails, i, { label: ev.target.value }) })} />

@@ -443,6 +443,16 @@ export const contactsScenarios = {
     await page.locator('#ct-company').fill('하늘상사');
     await page.locator('#ct-position').fill('주임');
     await page.locator('#ct-birthday').fill('1990-05-17');
+    // a malformed address: the server's refusal shows, the form stays
+    s.step('#contact-save with a malformed second address');
+    await page.locator('.ct-email-row').nth(1).locator('.ct-email-address').fill('haneul.yoon@@home');
+    await page.locator('#contact-save').click();
+    const refusal = page.locator('#contact-dialog .error');
+    await refusal.waitFor();
+    s.note(`refused: ${(await refusal.textContent()).trim()}`);
+    assert(await page.locator('#contact-dialog').isVisible(), 'the form closed on a refused address');
+    assert(!(await personal(s)).some((x) => x.name === '윤하늘'), 'a contact with a malformed address was stored');
+    await page.locator('.ct-email-row').nth(1).locator('.ct-email-address').fill('haneul.yoon@home.example');
     const folderValue = await page.locator('#ct-folder-select').inputValue();
     assert(folderValue !== '0', 'a new contact made in a folder does not start in it');
     await page.locator(`.ct-group-check[data-group-id="${g.id}"]`).check();
