@@ -53,6 +53,9 @@ func (s *Service) UpdateAccount(ctx context.Context, p actor.Actor, address stri
 		a.ClientAccess = *c.Clients
 	}
 	if c.Admin != nil {
+		if err := s.keepAnAdmin(ctx, p, a, *c.Admin); err != nil {
+			return nil, err
+		}
 		a.Admin = *c.Admin
 	}
 	if err := s.Store.UpdateAccount(ctx, a); err != nil {
@@ -82,4 +85,23 @@ func (s *Service) AccessLog(ctx context.Context, p actor.Actor, address string, 
 		return nil, err
 	}
 	return s.Store.Logins(ctx, a.ID, limit)
+}
+
+// keepAnAdmin refuses an administrator's removal of his own
+// administrator flag while no other enabled account of the domain has
+// one: the domain would have nobody left to manage it (M3).
+func (s *Service) keepAnAdmin(ctx context.Context, p actor.Actor, a *store.Account, admin bool) error {
+	if admin || !a.Admin || p.AccountID != a.ID {
+		return nil
+	}
+	all, err := s.Store.Accounts(ctx, a.DomainID)
+	if err != nil {
+		return fmt.Errorf("administrators of %s: %w", a.Domain, err)
+	}
+	for _, o := range all {
+		if o.Admin && o.Enabled && o.ID != a.ID {
+			return nil
+		}
+	}
+	return invalid("admin", "last_admin", a.Address())
 }

@@ -35,6 +35,7 @@ type Store interface {
 	store.DepartmentStore
 	store.APITokenStore
 	store.ListStore
+	store.SecurityStore
 }
 
 // Blobs is what the operator's upkeep (check, gc) needs of the blob
