@@ -6,6 +6,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"postroom/internal/actor"
@@ -38,6 +39,24 @@ func TestHashPassword_argon2idRoundTrip(t *testing.T) {
 	}
 }
 
+// hashes holds, per password, HashPassword made once for the test binary:
+// argon2id at the production cost takes about half a second under -race,
+// and the fixtures store the same few passwords for every test. A salt
+// shared between tests' stores is harmless; logins still verify the
+// production way, and HashPassword itself is tested above.
+var hashes sync.Map // password → func() (string, error)
+
+// hashOf is password's hash, for a fixture's account.
+func hashOf(t testing.TB, password string) string {
+	t.Helper()
+	once, _ := hashes.LoadOrStore(password, sync.OnceValues(func() (string, error) { return HashPassword(password) }))
+	hash, err := once.(func() (string, error))()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hash
+}
+
 // newStore is an empty store hosting example.test.
 func newStore(t testing.TB) (*sqlite.Store, *store.Domain) {
 	t.Helper()
@@ -56,7 +75,7 @@ func newStore(t testing.TB) (*sqlite.Store, *store.Domain) {
 func TestLogin_rules(t *testing.T) {
 	ctx := context.Background()
 	s, d := newStore(t)
-	hash, _ := HashPassword("pw")
+	hash := hashOf(t, "pw")
 	mk := func(local string, enabled, clients bool) {
 		if err := s.CreateAccount(ctx, &store.Account{DomainID: d.ID, LocalPart: local, PasswordHash: hash, Enabled: enabled, ClientAccess: clients}); err != nil {
 			t.Fatal(err)
@@ -126,7 +145,7 @@ func TestLogin_rules(t *testing.T) {
 func TestWebLogin_addressOrOperator(t *testing.T) {
 	ctx := context.Background()
 	s, d := newStore(t)
-	hash, _ := HashPassword("pw")
+	hash := hashOf(t, "pw")
 	if err := s.CreateAccount(ctx, &store.Account{DomainID: d.ID, LocalPart: "boss", PasswordHash: hash, Enabled: true, Admin: true}); err != nil {
 		t.Fatal(err)
 	}

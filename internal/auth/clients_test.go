@@ -34,7 +34,7 @@ func TestEndpoints_fromTheListenersImplicitTLSFirst(t *testing.T) {
 func TestClients_switchOffRefusesClientsNotTheWeb(t *testing.T) {
 	ctx := context.Background()
 	s, d := newStore(t)
-	hash, _ := HashPassword("pw")
+	hash := hashOf(t, "pw")
 	acct := &store.Account{DomainID: d.ID, LocalPart: "kim", PasswordHash: hash, Enabled: true, ClientAccess: true}
 	if err := s.CreateAccount(ctx, acct); err != nil {
 		t.Fatal(err)
@@ -162,7 +162,7 @@ func TestLoginLog_pagesOfOwnLoginsNewestFirst(t *testing.T) {
 func TestLogin_mobileWebIsNotAMailClient(t *testing.T) {
 	ctx := context.Background()
 	s, d := newStore(t)
-	hash, _ := HashPassword("pw")
+	hash := hashOf(t, "pw")
 	acct := &store.Account{DomainID: d.ID, LocalPart: "kim", PasswordHash: hash, Enabled: true, ClientAccess: false}
 	if err := s.CreateAccount(ctx, acct); err != nil {
 		t.Fatal(err)

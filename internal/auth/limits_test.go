@@ -30,7 +30,7 @@ func newLimits(t testing.TB) *limitsFixture {
 	t.Helper()
 	st, d := newStore(t)
 	f := &limitsFixture{ctx: context.Background(), st: st, clock: clock.At(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
-	hash, _ := HashPassword("right-pw")
+	hash := hashOf(t, "right-pw")
 	f.kim = &store.Account{DomainID: d.ID, LocalPart: "kim", PasswordHash: hash, Enabled: true, ClientAccess: true}
 	if err := st.CreateAccount(f.ctx, f.kim); err != nil {
 		t.Fatal(err)

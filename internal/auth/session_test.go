@@ -36,7 +36,7 @@ func newSessions(t *testing.T) *sessionsFixture {
 	st, d := newStore(t)
 	f := &sessionsFixture{ctx: context.Background(), st: st, clock: clock.At(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
 		bus: events.NewLocal()}
-	hash, _ := HashPassword("pw")
+	hash := hashOf(t, "pw")
 	mk := func(local, lang string, admin bool) *store.Account {
 		a := &store.Account{DomainID: d.ID, LocalPart: local, PasswordHash: hash, Enabled: true, ClientAccess: true, Language: lang,
 			TimeZone: "Asia/Seoul", Admin: admin}
