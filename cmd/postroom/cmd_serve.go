@@ -132,7 +132,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		MaxConnsPerIP: cfg.MaxConnectionsPerIP, Log: log,
 	}
 
-	sessions := &auth.Sessions{Store: d.Store, Auth: smtpSrv.Auth, Events: bus, Log: log}
+	// the domains' security policies (M7–M12): the webmail's access
+	// rules, auto logout, password rules and ages, the login watch's mail
+	policies := &auth.Policies{Store: d.Store, Mail: worker.SendSystem, Log: log}
+	sessions := &auth.Sessions{Store: d.Store, Auth: smtpSrv.Auth, Policy: policies, Ages: policies, Watch: policies,
+		Events: bus, Log: log}
 	// one key for every node and restart: links keep their ids
 	idKey, err := d.Store.Secret(ctx, "web-ids", 32)
 	if err != nil {
@@ -142,7 +146,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
 		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname, Settings: settingsSvc,
 		MaxJSONSize: cfg.HTTP.MaxJSONSize, MaxStreamsPerAccount: cfg.HTTP.MaxEventStreamsPerUser}
-	webSrv.Passwords = &auth.Passwords{Store: d.Store, Sessions: sessions, Reset: auth.ResetConfig{Mail: worker.SendSystem,
+	webSrv.Passwords = &auth.Passwords{Store: d.Store, Sessions: sessions, Policies: policies, Reset: auth.ResetConfig{Mail: worker.SendSystem,
 		Recovery: recoveryOf(settingsSvc), Link: resetLink(cfg.Hostname, cfg.Listen.HTTPS)}}
 	// A slow client is cut off: the header, a whole request (the event
 	// stream lifts its read deadline), a keep-alive connection between

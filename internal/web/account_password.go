@@ -54,6 +54,9 @@ func (s *Server) passwordFail(w http.ResponseWriter, r *http.Request, err error)
 		if pe.Reason == "too_short" {
 			msg = fmt.Sprintf(msg, pe.Min)
 		}
+		if msg == "" { // the levels' reasons (M11), as the console words them
+			msg = localized(r, "password_"+pe.Reason)
+		}
 		if msg == "" {
 			msg = localized(r, "invalid")
 		}

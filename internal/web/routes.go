@@ -113,6 +113,9 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/admin/lists", h(s.withLists(s.adminListCreate)), adminOnly},
 		{"PUT", "/api/v1/admin/lists/{id}", h(s.withLists(s.adminListUpdate)), adminOnly},
 		{"DELETE", "/api/v1/admin/lists/{id}", h(s.withLists(s.adminListDelete)), adminOnly},
+		// The domain console: the security page (admin_security.go, M7–M12).
+		{"GET", "/api/v1/admin/security", h(s.adminSecurityGet), adminOnly},
+		{"PUT", "/api/v1/admin/security", h(s.adminSecurityPut), adminOnly},
 		// The system operator's console (operator_*.go).
 		{"GET", "/api/v1/operator/domains", h(s.operatorDomains), operatorOnly},
 		{"POST", "/api/v1/operator/domains", h(s.operatorDomainCreate), operatorOnly},

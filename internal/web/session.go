@@ -67,7 +67,8 @@ const (
 // route wants (another kind is 403 forbidden); state-changing ones must
 // also carry its CSRF token in X-CSRF-Token (compared in constant time).
 // The cookie is SameSite=Lax as a second line. A use the access rules
-// refuse is 403 access_denied.
+// refuse is 403 access_denied with their reason; a session whose password
+// expired may only change it (admin_security_access.go).
 func (s *Server) requireSession(next http.Handler, want access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var sess *session
@@ -78,7 +79,7 @@ func (s *Server) requireSession(next http.Handler, want access) http.Handler {
 				sess = newSession(a)
 			case errors.Is(err, auth.ErrNoSession):
 			case errors.Is(err, auth.ErrAccessDenied):
-				s.fail(w, r, http.StatusForbidden, "access_denied")
+				s.accessDenied(w, r, err)
 				return
 			default:
 				s.storeFail(w, r, err)
@@ -97,6 +98,9 @@ func (s *Server) requireSession(next http.Handler, want access) http.Handler {
 		if (want == userOnly && sess.accountID == 0) || (want == operatorOnly && sess.operatorID == 0) ||
 			(want == adminOnly && sess.actor.Role != actor.RoleDomainAdmin) {
 			s.fail(w, r, http.StatusForbidden, "forbidden")
+			return
+		}
+		if s.limitedToPasswordChange(w, r, sess) {
 			return
 		}
 		switch r.Method {

@@ -47,7 +47,7 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "tls_required")
 		return
 	case errors.Is(err, auth.ErrAccessDenied):
-		s.fail(w, r, http.StatusForbidden, "access_denied")
+		s.accessDenied(w, r, err)
 		return
 	case errors.Is(err, auth.ErrTooManyFailures):
 		retryAfter(w, auth.RetryAfter(err))
@@ -73,7 +73,11 @@ func (s *Server) sessionAnswer(sess *session) map[string]any {
 	if sess.account == nil {
 		return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": actor.RoleOperator, "language": sess.lang}
 	}
-	return map[string]any{"authenticated": true, "csrf": sess.csrf, "role": sess.actor.Role, "account": s.accountOf(sess.account)}
+	answer := map[string]any{"authenticated": true, "csrf": sess.csrf, "role": sess.actor.Role, "account": s.accountOf(sess.account)}
+	if pc := passwordChange(sess); pc != nil {
+		answer["password_change"] = pc // M11: the change screen first
+	}
+	return answer
 }
 
 // accountJSON is the logged-in account as the webmail shows it.

@@ -25,7 +25,7 @@ func (s *Server) sessionGet(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"authenticated": false, "expired": err == nil})
 		return
 	}
-	if sess.account == nil {
+	if sess.account == nil || sess.auth.MustChangePassword() { // M11: no mail before the change
 		writeJSON(w, http.StatusOK, s.sessionAnswer(sess))
 		return
 	}
