@@ -23,6 +23,7 @@ import { Scheduled } from './scheduled.js';
 import { Console } from './console.js';
 import { Settings } from './settings.js';
 import { Contacts } from './contacts.js';
+import { Admin } from './admin.js';
 import { ForgotPassword, ResetPassword, resetToken } from './settings-reset.js';
 
 function Login({ state }) {
@@ -69,9 +70,10 @@ function Header({ state }) {
   return html`<header class="top">
     <button id="nav-toggle" class="icon-button" aria-label=${t('folders')} onClick=${() => store.set({ navOpen: !state.navOpen })}>☰</button>
     <strong class="brand">Postroom</strong>
-    <nav class="apps"><a class=${['settings', 'contacts'].includes(state.route.view) ? '' : 'on'} href="#/">${t('mail')}</a>
+    <nav class="apps"><a class=${['settings', 'contacts', 'admin'].includes(state.route.view) ? '' : 'on'} href="#/">${t('mail')}</a>
       <a id="contacts-link" class=${state.route.view === 'contacts' ? 'on' : ''} href="#/contacts">${t('contacts')}</a>
-      <a id="settings-link" class=${state.route.view === 'settings' ? 'on' : ''} href="#/settings">${t('settings')}</a></nav>
+      <a id="settings-link" class=${state.route.view === 'settings' ? 'on' : ''} href="#/settings">${t('settings')}</a>
+      ${state.auth.account.admin && html`<a id="admin-link" class=${state.route.view === 'admin' ? 'on' : ''} href="#/admin/users">${t('adConsole')}</a>`}</nav>
     <button id="compose" class="primary compose-button" onClick=${() => compose('')}>${t('compose')}</button>
     <${SearchBox} key=${state.route.search || ''} state=${state} />
     <span class="spacer"></span>
@@ -97,9 +99,9 @@ function Mail({ state }) {
     <${Header} state=${state} />
     ${state.offline && html`<p class="banner">${t('offline')}</p>`}
     <div class="panes">
-      ${state.route.view === 'contacts' ? html`<${Contacts} state=${state} />` : html`<${FolderTree} state=${state} />`}
+      ${state.route.view === 'admin' ? html`<${Admin} state=${state} />` : state.route.view === 'contacts' ? html`<${Contacts} state=${state} />` : html`<${FolderTree} state=${state} />`}
       ${state.navOpen && html`<div class="nav-backdrop" onClick=${() => store.set({ navOpen: false })}></div>`}
-      ${state.route.view !== 'contacts' && html`<div class="content">
+      ${!['contacts', 'admin'].includes(state.route.view) && html`<div class="content">
         ${state.route.view === 'compose' && html`<${Compose} state=${state} />`}
         ${state.route.view === 'scheduled' && html`<${Scheduled} />`}
         ${state.route.view === 'settings' && html`<${Settings} state=${state} />`}
@@ -132,11 +134,12 @@ function App() {
   </div>`;
 }
 
-// #/contacts is the Contacts screen (contacts.js). The mail routes of
+// #/contacts is the Contacts screen (contacts.js), #/admin the domain
+// console (admin.js). The mail routes of
 // actions.js do not know it (applyRoute would send it to the Inbox), so
 // the shell shows it and gives every other hash to applyRoute.
 function contactsHash() {
-  return /^#\/contacts(\/|$)/.test(location.hash);
+  return /^#\/(contacts|admin)(\/|$)/.test(location.hash);
 }
 
 // backTo shows the Contacts address wanted again once logged in (the
@@ -149,7 +152,8 @@ function backTo(wanted) {
 
 function route() {
   if (!contactsHash()) return applyRoute();
-  if (store.state.auth && !store.state.auth.operator) store.set({ route: { ...store.state.route, view: 'contacts' }, navOpen: false });
+  const view = /^#\/admin/.test(location.hash) ? 'admin' : 'contacts'; // the domain console (admin.js) or Contacts
+  if (store.state.auth && !store.state.auth.operator) store.set({ route: { ...store.state.route, view }, navOpen: false });
 }
 
 setLocale(browserLang());
