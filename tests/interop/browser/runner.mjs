@@ -19,13 +19,14 @@ import { dateScenarios } from './date-scenarios.mjs';
 import { securityScenarios } from './security-scenarios.mjs';
 import { settingsScenarios } from './settings-scenarios.mjs';
 import { contactsScenarios } from './contacts-scenarios.mjs';
+import { adminScenarios } from './admin-scenarios.mjs';
 import { Scenario } from './support.mjs';
 
 // One name, one scenario: a name in two files would silently run only the
 // last one.
 const files = { 'scenarios.mjs': reading, 'compose-scenarios.mjs': composeScenarios, 'console-scenarios.mjs': consoleScenarios,
   'date-scenarios.mjs': dateScenarios, 'security-scenarios.mjs': securityScenarios, 'settings-scenarios.mjs': settingsScenarios,
-  'contacts-scenarios.mjs': contactsScenarios };
+  'contacts-scenarios.mjs': contactsScenarios, 'admin-scenarios.mjs': adminScenarios };
 const scenarios = {};
 const home = {};
 for (const [file, set] of Object.entries(files)) {
