@@ -8,6 +8,7 @@ import { t } from './i18n.js';
 import { get, post, request, del } from './api.js';
 import { report } from './actions.js';
 import { toast } from './store.js';
+import { AdminIcon } from './admin.js';
 
 // withDepth orders the departments as a tree and gives each its depth.
 function withDepth(list) {
@@ -65,7 +66,7 @@ export function Departments() {
   };
   return html`<section id="admin-departments" class="console-card">
     <div class="admin-bar"><h1>${t('adMenu_departments')}</h1>
-      <button id="dept-add" class="icon-button" title=${t('adDeptAdd')} aria-label=${t('adDeptAdd')} onClick=${() => setForm({ name: '', parent: 0 })}>+</button></div>
+      <button id="dept-add" class="icon-button" title=${t('adDeptAdd')} aria-label=${t('adDeptAdd')} onClick=${() => setForm({ name: '', parent: 0 })}><${AdminIcon} name="plus" /></button></div>
     ${form && html`<form id="dept-form" class="admin-form inline" onSubmit=${save}>
       <label class="field"><span>${t('adDeptName')}</span><input id="dept-name" required value=${form.name} onInput=${(e) => setForm({ ...form, name: e.target.value })} /></label>
       <label class="field"><span>${t('adDeptParent')}</span><select id="dept-parent" value=${String(form.parent)} onChange=${(e) => setForm({ ...form, parent: e.target.value })}>
@@ -80,8 +81,8 @@ export function Departments() {
     <ul id="dept-tree" class="dept-tree">
       ${(depts || []).map((d) => html`<li class="dept" data-id=${d.id} data-name=${d.name} style=${'padding-left:' + (d.depth * 1.5 + 0.5) + 'em'}>
         <span class="dept-name">${d.name}</span> <small class="muted">${t('adMembers', { n: d.members })}</small>
-        <button class="icon-button dept-edit" title=${t('adDeptEdit')} aria-label=${t('adDeptEdit')} onClick=${() => setForm({ id: d.id, name: d.name, parent: d.parent })}>✎</button>
-        <button class="icon-button dept-delete" title=${t('adDelete')} aria-label=${t('adDelete')} onClick=${() => remove(d)}>🗑</button>
+        <button class="icon-button dept-edit" title=${t('adDeptEdit')} aria-label=${t('adDeptEdit')} onClick=${() => setForm({ id: d.id, name: d.name, parent: d.parent })}><${AdminIcon} name="pencil" /></button>
+        <button class="icon-button dept-delete" title=${t('adDelete')} aria-label=${t('adDelete')} onClick=${() => remove(d)}><${AdminIcon} name="trash" /></button>
       </li>`)}
     </ul>
   </section>`;

@@ -8,7 +8,7 @@ import { t } from './i18n.js';
 import { get, post, request, del } from './api.js';
 import { report } from './actions.js';
 import { toast } from './store.js';
-import { fieldErrors } from './admin.js';
+import { AdminIcon, fieldErrors } from './admin.js';
 
 export function Lists() {
   const [lists, setLists] = useState(null);
@@ -28,7 +28,7 @@ export function Lists() {
   };
   return html`<section id="admin-lists" class="console-card">
     <div class="admin-bar"><h1>${t('adMenu_lists')}</h1>
-      <button id="list-add" class="icon-button" title=${t('adListAdd')} aria-label=${t('adListAdd')} onClick=${() => setForm({ address: '', name: '', members: '', members_only: false })}>+</button></div>
+      <button id="list-add" class="icon-button" title=${t('adListAdd')} aria-label=${t('adListAdd')} onClick=${() => setForm({ address: '', name: '', members: '', members_only: false })}><${AdminIcon} name="plus" /></button></div>
     ${form && html`<${ListForm} key=${form.id || 'new'} init=${form} onDone=${() => { setForm(null); load(); }} onCancel=${() => setForm(null)} />`}
     <p id="list-error" class="error" role="alert">${error}</p>
     ${lists && !lists.length && html`<p class="empty">${t('adNoLists')}</p>`}
@@ -38,8 +38,8 @@ export function Lists() {
         <td>${l.address}</td><td>${l.name}</td><td class="list-count" title=${l.members.join(', ')}>${t('adMembers', { n: l.members.length })}</td>
         <td>${l.members_only ? t('adOn') : t('adOff')}</td>
         <td><button class="icon-button list-edit" title=${t('adListEdit')} aria-label=${t('adListEdit')}
-          onClick=${() => setForm({ ...l, members: l.members.join('\n') })}>✎</button>
-        <button class="icon-button list-delete" title=${t('adDelete')} aria-label=${t('adDelete')} onClick=${() => remove(l)}>🗑</button></td>
+          onClick=${() => setForm({ ...l, members: l.members.join('\n') })}><${AdminIcon} name="pencil" /></button>
+        <button class="icon-button list-delete" title=${t('adDelete')} aria-label=${t('adDelete')} onClick=${() => remove(l)}><${AdminIcon} name="trash" /></button></td>
       </tr>`)}</tbody>
     </table>
   </section>`;

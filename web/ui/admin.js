@@ -7,13 +7,26 @@
 
 import { html } from './html.js';
 import { useEffect, useRef, useState } from './vendor/hooks.js';
-import { t, size } from './i18n.js';
+import { t, size, shortDate } from './i18n.js';
 import { get, post, patch, query } from './api.js';
 import { report } from './actions.js';
 import { toast } from './store.js';
 import { Departments, useDepartments } from './admin-departments.js';
 import { Lists } from './admin-lists.js';
 import { Security } from './admin-security.js';
+
+// Icons of the console's buttons, inline SVG as icons.js draws them (no
+// emoji: many office machines cannot draw them).
+const iconPaths = {
+  personPlus: 'M9 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-3.3 0-7 1.7-7 4v2h14v-2c0-2.3-3.7-4-7-4zm10-4V7h-2v3h-3v2h3v3h2v-3h3v-2z',
+  pencil: 'M3 17.2V21h3.8l11-11-3.8-3.8zM20.7 7a1 1 0 0 0 0-1.4l-2.3-2.3a1 1 0 0 0-1.4 0l-1.8 1.8 3.8 3.8z',
+  trash: 'M6 19a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2V7H6zM19 4h-3.5l-1-1h-5l-1 1H5v2h14z',
+  plus: 'M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z',
+};
+
+export function AdminIcon({ name }) {
+  return html`<svg class="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false"><path d=${iconPaths[name]} fill="currentColor" /></svg>`;
+}
 
 const pages = ['users', 'departments', 'lists', 'security'];
 export const adminPage = () => (/^#\/admin(?:\/([a-z]+))?/.exec(location.hash) || [])[1] || 'users';
@@ -74,7 +87,7 @@ function Users() {
     <div class="admin-bar">
       <h1>${t('adMenu_users')}</h1>
       <input id="admin-user-search" type="search" placeholder=${t('adSearchUsers')} value=${typed} onInput=${(e) => onSearch(e.target.value)} />
-      <button id="admin-user-add" class="icon-button" title=${t('adAddUser')} aria-label=${t('adAddUser')} onClick=${() => setEditing('new')}>👤+</button>
+      <button id="admin-user-add" class="icon-button" title=${t('adAddUser')} aria-label=${t('adAddUser')} onClick=${() => setEditing('new')}><${AdminIcon} name="personPlus" /></button>
       <span id="admin-user-total" class="muted">${data ? t('adTotal', { n: data.total }) : ''}</span>
     </div>
     ${editing && html`<${UserForm} key=${editing === 'new' ? 'new' : editing.id} user=${editing === 'new' ? null : editing} depts=${depts}
@@ -87,9 +100,9 @@ function Users() {
         <td class="u-email">${u.email}</td>
         <td class="u-dept">${u.department_name || ''}${u.position ? ' · ' + u.position : ''}</td>
         <td class="u-usage"><${Usage} used=${u.used_bytes} quota=${u.quota_bytes} /></td>
-        <td class="u-login">${u.last_login ? new Date(u.last_login).toLocaleDateString() : '—'}</td>
+        <td class="u-login">${u.last_login ? shortDate(u.last_login) : '—'}</td>
         <td class="u-service" data-enabled=${u.enabled ? '1' : '0'}>${u.enabled ? t('adOn') : t('adOff')}</td>
-        <td><button class="icon-button u-edit" title=${t('adEditUser')} aria-label=${t('adEditUser')} onClick=${() => setEditing(u)}>✎</button></td>
+        <td><button class="icon-button u-edit" title=${t('adEditUser')} aria-label=${t('adEditUser')} onClick=${() => setEditing(u)}><${AdminIcon} name="pencil" /></button></td>
       </tr>`)}</tbody>
     </table>
     ${data && !data.users.length && html`<p class="empty">${t('adNoUsers')}</p>`}
