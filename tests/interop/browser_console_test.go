@@ -22,10 +22,11 @@ import (
 )
 
 // browserAdminScenarios are admin-scenarios.mjs's, in the order they run;
-// admin_list and admin_not_admin need nothing admin_users made.
+// none needs what an earlier one made.
 var browserAdminScenarios = []string{
 	"admin_users",     // 부서 추가, the person-with-plus form into it, search, service OFF shown and his login refused
 	"admin_list",      // 메일링 리스트 of two members, shown with its count and kept by the server
+	"admin_security",  // 보안 설정: a malformed network refused beside its field, nothing saved; then saved canonical with level 3
 	"admin_not_admin", // a plain user: no console link, #/admin shows nothing of it
 }
 

@@ -101,6 +101,35 @@ export const adminScenarios = {
     assert(/2/.test((await row.locator('.list-count').textContent()) || ''), 'the row does not count 2 members');
   },
 
+  async admin_security(s) {
+    const { page } = s;
+    await s.ensureApp();
+    await openPage(s, 'security');
+    s.step('a malformed network: the refusal beside its field, nothing saved');
+    await page.locator('#sec-ips').fill('203.0.113.9/24\n300.1.1.1');
+    await page.locator('#sec-level').selectOption('3');
+    await page.locator('#sec-save').click();
+    await page.locator('.field-error[data-field="allowed_ips"]').waitFor();
+    let pol = await s.api('/api/v1/admin/security');
+    assert(pol.password_policy.level === 0 && pol.allowed_ips.length === 0, `a refused policy was saved: ${JSON.stringify(pol)}`);
+    s.step('the network alone: saved in its canonical form, level 3 kept');
+    await page.locator('#sec-ips').fill('203.0.113.9/24');
+    await page.locator('#sec-save').click();
+    await s.waitFor('#sec-ips to read the canonical network', async () => (await page.locator('#sec-ips').inputValue()) === '203.0.113.0/24');
+    pol = await s.api('/api/v1/admin/security');
+    assert(pol.password_policy.level === 3 && JSON.stringify(pol.allowed_ips) === '["203.0.113.0/24"]', `saved ${JSON.stringify(pol)}`);
+    const level3 = (await page.locator('#sec-level option[value="3"]').textContent()) || '';
+    assert(level3.includes('12'), `level 3 is stated as "${level3}"`);
+    s.step('back to any address and level 0, so that the plain user may log in');
+    await page.locator('#sec-ips').fill('');
+    await page.locator('#sec-level').selectOption('0');
+    await page.locator('#sec-save').click();
+    await s.waitFor('the server to keep the open policy', async () => {
+      const p = await s.api('/api/v1/admin/security');
+      return p.allowed_ips.length === 0 && p.password_policy.level === 0;
+    });
+  },
+
   async admin_not_admin(s) {
     const { user, password } = fixtures();
     const { page } = s;
