@@ -8,6 +8,7 @@ import { t } from './i18n.js';
 import { get, post, request, del } from './api.js';
 import { report } from './actions.js';
 import { toast } from './store.js';
+import { confirm } from './dialogs.js';
 import { AdminIcon } from './admin.js';
 
 // withDepth orders the departments as a tree and gives each its depth.
@@ -54,15 +55,11 @@ export function Departments() {
       setError(err.message);
     }
   };
-  const remove = async (d) => {
+  const remove = (d) => {
     setError('');
-    if (!confirm(t('adDeptDeleteConfirm', { name: d.name }))) return;
-    try {
-      await del('/api/v1/admin/departments/' + d.id);
-      load();
-    } catch (err) {
-      setError(err.message);
-    }
+    confirm(t('adDeptDeleteConfirm', { name: d.name }), () => {
+      del('/api/v1/admin/departments/' + d.id).then(load, (err) => setError(err.message));
+    }, t('adDelete'));
   };
   return html`<section id="admin-departments" class="console-card">
     <div class="admin-bar"><h1>${t('adMenu_departments')}</h1>

@@ -8,6 +8,7 @@ import { t } from './i18n.js';
 import { get, post, request, del } from './api.js';
 import { report } from './actions.js';
 import { toast } from './store.js';
+import { confirm } from './dialogs.js';
 import { AdminIcon, fieldErrors } from './admin.js';
 
 export function Lists() {
@@ -16,15 +17,11 @@ export function Lists() {
   const [error, setError] = useState('');
   const load = () => get('/api/v1/admin/lists').then((d) => setLists(d.lists || []), report);
   useEffect(() => { load(); }, []);
-  const remove = async (l) => {
+  const remove = (l) => {
     setError('');
-    if (!confirm(t('adListDeleteConfirm', { name: l.address }))) return;
-    try {
-      await del('/api/v1/admin/lists/' + l.id);
-      load();
-    } catch (err) {
-      setError(err.message);
-    }
+    confirm(t('adListDeleteConfirm', { name: l.address }), () => {
+      del('/api/v1/admin/lists/' + l.id).then(load, (err) => setError(err.message));
+    }, t('adDelete'));
   };
   return html`<section id="admin-lists" class="console-card">
     <div class="admin-bar"><h1>${t('adMenu_lists')}</h1>

@@ -47,6 +47,16 @@ export const adminScenarios = {
     await page.locator('#dept-name').fill(dept);
     await page.locator('#dept-save').click();
     await page.locator(`#dept-tree .dept[data-name="${dept}"]`).waitFor();
+    s.step('a sub-department under it; deleting the parent is refused in the server\'s words');
+    await page.locator('#dept-add').click();
+    await page.locator('#dept-name').fill('국내영업');
+    await page.locator('#dept-parent').selectOption({ label: dept });
+    await page.locator('#dept-save').click();
+    await page.locator('#dept-tree .dept[data-name="국내영업"]').waitFor();
+    await page.locator(`#dept-tree .dept[data-name="${dept}"] .dept-delete`).click();
+    await page.locator('#confirm-ok').click();
+    await s.waitFor('#dept-error to say why', async () => ((await s.text('#dept-error')) || '').length > 0);
+    assert(await page.locator(`#dept-tree .dept[data-name="${dept}"]`).count() === 1, 'the refused department is gone from the tree');
 
     const email = `sales-${tag}@${domain}`;
     await openPage(s, 'users');
