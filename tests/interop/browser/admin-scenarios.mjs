@@ -130,6 +130,7 @@ export const adminScenarios = {
     assert(pol.password_policy.level === 3 && JSON.stringify(pol.allowed_ips) === '["203.0.113.0/24"]', `saved ${JSON.stringify(pol)}`);
     const level3 = (await page.locator('#sec-level option[value="3"]').textContent()) || '';
     assert(level3.includes('12'), `level 3 is stated as "${level3}"`);
+    await s.shot('admin-security');
     s.step('back to any address and level 0, so that the plain user may log in');
     await page.locator('#sec-ips').fill('');
     await page.locator('#sec-level').selectOption('0');
