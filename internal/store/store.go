@@ -87,7 +87,8 @@ type DomainStore interface {
 	DomainByID(ctx context.Context, id int64) (*Domain, error)
 	// Domains lists all domains ordered by name.
 	Domains(ctx context.Context) ([]Domain, error)
-	// UpdateDomain saves Language, TimeZone and QuotaBytes.
+	// UpdateDomain saves Language, TimeZone, QuotaBytes, Suspended,
+	// MaxUsers and the spam lists.
 	UpdateDomain(ctx context.Context, d *Domain) error
 	// DeleteDomain deletes the domain with all its accounts and their mail
 	// (blob references released). ErrNotFound.
@@ -389,7 +390,15 @@ type Domain struct {
 	Language   string // default language of new accounts: "ko" or "en"
 	TimeZone   string // IANA name, default of new accounts
 	QuotaBytes int64  // whole-domain quota; 0 = unlimited
-	CreatedAt  time.Time
+	// Suspended: the operator's hold; no account of the domain logs in
+	// and no mail is accepted for it.
+	Suspended bool
+	MaxUsers  int // the operator's limit of accounts; 0 = none
+	// BlockedSenders and BlockedPhrases are the domain's spam lists (M2),
+	// applied to every account of the domain like its own (S5).
+	BlockedSenders []string
+	BlockedPhrases []string
+	CreatedAt      time.Time
 	// UsedBytes is what the domain's accounts store together, filled on
 	// read (maintained with the messages, like Account.Usage).
 	UsedBytes int64

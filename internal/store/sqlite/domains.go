@@ -3,21 +3,41 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"postroom/internal/store"
 )
 
-const domainCols = `id, name, language, time_zone, quota_bytes, created_at, used_bytes`
+const domainCols = `id, name, language, time_zone, quota_bytes, created_at, used_bytes, suspended, max_users, blocked_senders, blocked_phrases`
 
 func scanDomain(row scanner) (*store.Domain, error) {
 	var d store.Domain
 	var created int64
-	if err := row.Scan(&d.ID, &d.Name, &d.Language, &d.TimeZone, &d.QuotaBytes, &created, &d.UsedBytes); err != nil {
+	var senders, phrases string
+	if err := row.Scan(&d.ID, &d.Name, &d.Language, &d.TimeZone, &d.QuotaBytes, &created, &d.UsedBytes,
+		&d.Suspended, &d.MaxUsers, &senders, &phrases); err != nil {
 		return nil, notFound(err)
 	}
 	d.CreatedAt = fromNanos(created)
+	if err := json.Unmarshal([]byte(senders), &d.BlockedSenders); err != nil {
+		return nil, fmt.Errorf("domain %s: blocked senders: %w", d.Name, err)
+	}
+	if err := json.Unmarshal([]byte(phrases), &d.BlockedPhrases); err != nil {
+		return nil, fmt.Errorf("domain %s: blocked phrases: %w", d.Name, err)
+	}
 	return &d, nil
+}
+
+// jsonList is a list as the domains table keeps it: a JSON array, never
+// null.
+func jsonList(l []string) string {
+	if l == nil {
+		l = []string{}
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
 }
 
 // CreateDomain implements store.DomainStore.
@@ -34,8 +54,8 @@ func (s *Store) CreateDomain(ctx context.Context, d *store.Domain) error {
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		t := now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO domains (name, language, time_zone, quota_bytes, created_at) VALUES (?,?,?,?,?)`,
-			d.Name, d.Language, d.TimeZone, d.QuotaBytes, t)
+		res, err := tx.ExecContext(ctx, `INSERT INTO domains (name, language, time_zone, quota_bytes, created_at, suspended, max_users, blocked_senders, blocked_phrases) VALUES (?,?,?,?,?,?,?,?,?)`,
+			d.Name, d.Language, d.TimeZone, d.QuotaBytes, t, d.Suspended, d.MaxUsers, jsonList(d.BlockedSenders), jsonList(d.BlockedPhrases))
 		if isUnique(err) {
 			return store.ErrExists
 		}
@@ -66,8 +86,8 @@ func (s *Store) Domains(ctx context.Context) ([]store.Domain, error) {
 // UpdateDomain implements store.DomainStore.
 func (s *Store) UpdateDomain(ctx context.Context, d *store.Domain) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE domains SET language=?, time_zone=?, quota_bytes=? WHERE id=?`,
-			d.Language, d.TimeZone, d.QuotaBytes, d.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE domains SET language=?, time_zone=?, quota_bytes=?, suspended=?, max_users=?, blocked_senders=?, blocked_phrases=? WHERE id=?`,
+			d.Language, d.TimeZone, d.QuotaBytes, d.Suspended, d.MaxUsers, jsonList(d.BlockedSenders), jsonList(d.BlockedPhrases), d.ID)
 		return affectedOne(res, err)
 	})
 }

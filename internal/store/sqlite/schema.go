@@ -569,6 +569,45 @@ CREATE INDEX api_tokens_domain ON api_tokens(domain_id);
 CREATE TRIGGER api_tokens_domain_gone AFTER DELETE ON domains BEGIN
 	DELETE FROM api_tokens WHERE domain_id = OLD.id;
 END;
+`, `
+-- The operator's hold on a domain (suspended: no login, no mail in) and
+-- its limit of accounts (0 = none); the domain's own spam lists (M2) as
+-- JSON arrays, applied to every account of the domain.
+ALTER TABLE domains ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE domains ADD COLUMN max_users INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE domains ADD COLUMN blocked_senders TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE domains ADD COLUMN blocked_phrases TEXT NOT NULL DEFAULT '[]';
+-- What administrators did (issue 16): who, what, to what, when, from
+-- where. domain_id 0 is the installation (the operator's own changes);
+-- a domain's rows go with it.
+CREATE TABLE audit_log (
+	id        INTEGER PRIMARY KEY,
+	domain_id INTEGER NOT NULL,
+	actor     TEXT NOT NULL,
+	role      TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	target    TEXT NOT NULL,
+	detail    TEXT NOT NULL,
+	remote    TEXT NOT NULL,
+	at        INTEGER NOT NULL
+);
+CREATE INDEX audit_log_domain ON audit_log(domain_id, id);
+CREATE TRIGGER audit_log_domain_gone AFTER DELETE ON domains BEGIN
+	DELETE FROM audit_log WHERE domain_id = OLD.id;
+END;
+-- One-time login links of the integration API (M14), kept as the
+-- SHA-256 of the secret; used_at is set by the one use.
+CREATE TABLE login_links (
+	hash       TEXT PRIMARY KEY,
+	account_id INTEGER NOT NULL,
+	domain_id  INTEGER NOT NULL,
+	created_by TEXT NOT NULL,
+	expires_at INTEGER NOT NULL,
+	used_at    INTEGER NOT NULL
+);
+CREATE TRIGGER login_links_account_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM login_links WHERE account_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"slices"
+	"strings"
 
 	"postroom/internal/store"
 )
@@ -126,7 +127,18 @@ func testDomainUpdate(e *env) {
 	if got.Name != "example.com" || got.Language != "en" || got.TimeZone != "America/New_York" || got.QuotaBytes != 5<<30 {
 		e.Errorf("after UpdateDomain: %+v, want name example.com (unchanged), en, America/New_York, quota %d", got, int64(5<<30))
 	}
-	d.QuotaBytes = 0
+	if got.Suspended || got.MaxUsers != 0 || got.BlockedSenders == nil || len(got.BlockedSenders) != 0 || got.BlockedPhrases == nil {
+		e.Errorf("a new domain: suspended %v, max users %d, spam lists %q %q; want false, 0, two empty lists", got.Suspended, got.MaxUsers, got.BlockedSenders, got.BlockedPhrases)
+	}
+	d.Suspended, d.MaxUsers = true, 25
+	d.BlockedSenders, d.BlockedPhrases = []string{"@spam.example", "x@y.example"}, []string{"광고", "free money"}
+	e.ok(e.s.UpdateDomain(e.ctx, d), "UpdateDomain(hold, limit, spam lists)")
+	got, err = e.s.DomainByID(e.ctx, d.ID)
+	e.ok(err, "DomainByID")
+	if !got.Suspended || got.MaxUsers != 25 || strings.Join(got.BlockedSenders, ",") != "@spam.example,x@y.example" || strings.Join(got.BlockedPhrases, ",") != "광고,free money" {
+		e.Errorf("after UpdateDomain: suspended %v, max users %d, spam lists %q %q", got.Suspended, got.MaxUsers, got.BlockedSenders, got.BlockedPhrases)
+	}
+	d.QuotaBytes, d.Suspended = 0, false
 	e.ok(e.s.UpdateDomain(e.ctx, d), "UpdateDomain(quota 0)")
 	got, err = e.s.Domain(e.ctx, "example.com")
 	e.ok(err, "Domain")
