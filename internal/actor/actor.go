@@ -25,6 +25,10 @@ type Actor struct {
 	DomainID   int64  // that account's domain
 	OperatorID int64  // an operator who logged in (0 for the command line)
 	Name       string // the address or operator name, for logs and audits
+	// Remote is the client's IP address when the call came over the
+	// network (the web, a token), for the audit log; "" from the
+	// command line and for the system.
+	Remote string
 }
 
 // IsOperator reports whether a manages the whole installation.

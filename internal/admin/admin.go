@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"postroom/internal/actor"
@@ -36,6 +37,7 @@ type Store interface {
 	store.APITokenStore
 	store.ListStore
 	store.SecurityStore
+	store.AuditStore
 }
 
 // Blobs is what the operator's upkeep (check, gc) needs of the blob
@@ -57,6 +59,9 @@ type Service struct {
 	// IDLE), in this process and, through the event log, in the server.
 	Events Publisher
 	Now    func() time.Time
+	// Log is where what cannot be returned goes (an audit entry not
+	// recorded); slog.Default when nil.
+	Log *slog.Logger
 }
 
 // Publisher is where the service announces committed changes (an

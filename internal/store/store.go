@@ -71,6 +71,7 @@ type Store interface {
 	ContactStore
 	DepartmentStore
 	APITokenStore
+	AuditStore
 	ListStore
 	SecurityStore
 	io.Closer

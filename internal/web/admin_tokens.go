@@ -77,7 +77,7 @@ func (s *Server) tokenOrSession(next http.Handler) http.Handler {
 			s.storeFail(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &session{actor: a})))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &session{actor: withRemote(a, r)})))
 	})
 }
 

@@ -43,6 +43,15 @@ func clientOf(r *http.Request) auth.Client {
 	return c
 }
 
+// withRemote is the actor a with the request's IP address, for the audit
+// log.
+func withRemote(a actor.Actor, r *http.Request) actor.Actor {
+	if c := clientOf(r); c.Remote != nil {
+		a.Remote = c.Remote.(*net.TCPAddr).IP.String()
+	}
+	return a
+}
+
 type ctxKey struct{}
 
 func sessionOf(r *http.Request) *session {
@@ -77,6 +86,7 @@ func (s *Server) requireSession(next http.Handler, want access) http.Handler {
 			switch {
 			case err == nil:
 				sess = newSession(a)
+				sess.actor = withRemote(sess.actor, r)
 			case errors.Is(err, auth.ErrNoSession):
 			case errors.Is(err, auth.ErrAccessDenied):
 				s.accessDenied(w, r, err)

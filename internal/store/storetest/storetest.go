@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		contactTests,
 		departmentTests,
 		tokenTests,
+		auditTests,
 		listTests,
 	}
 	for _, g := range groups {
