@@ -36,6 +36,8 @@ Usage:
   postroom reindex [--data DIR]                    # rebuild the search index
   postroom check [--data DIR]                      # store and blob consistency
   postroom gc [--grace DURATION] [--data DIR]      # remove unreferenced message files older than DURATION (1h)
+  postroom backup DEST [--data DIR]                # while serving: a new directory, or DEST.tar / .tar.gz
+  postroom restore SRC --data NEWDIR               # a backup into an empty directory, then checked
 
 --data defaults to ./data. Commands work while the server runs.
 `
@@ -56,6 +58,8 @@ var commands = map[string]command{
 	"reindex":  cmdReindex,
 	"check":    cmdCheck,
 	"gc":       cmdGC,
+	"backup":   cmdBackup,
+	"restore":  cmdRestore,
 }
 
 func main() {
