@@ -27,6 +27,7 @@ import (
 	"postroom/internal/imapd"
 	"postroom/internal/jobs"
 	"postroom/internal/mail"
+	"postroom/internal/metrics"
 	"postroom/internal/pop3d"
 	"postroom/internal/queue"
 	"postroom/internal/resolver"
@@ -91,6 +92,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	// already received; a rule's move wins over the Spam folder
 	// (deliver/filters.go); jobs a previous run left are failed
 	jobRunner := &jobs.Runner{Store: d.Store, Log: log}
+	metrics.WatchQueue(d.Store.QueueSummary, time.Now)
 	if err := jobRunner.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
@@ -145,7 +147,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	webSrv := &web.Server{IDKey: idKey, Mail: mailSvc, Sessions: sessions, Accounts: adminService(d), Events: bus, Log: log,
 		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
 		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname, Settings: settingsSvc,
-		MaxJSONSize: cfg.HTTP.MaxJSONSize, MaxStreamsPerAccount: cfg.HTTP.MaxEventStreamsPerUser}
+		MaxJSONSize: cfg.HTTP.MaxJSONSize, MaxStreamsPerAccount: cfg.HTTP.MaxEventStreamsPerUser,
+		MetricsToken: cfg.HTTP.MetricsToken}
 	webSrv.Passwords = &auth.Passwords{Store: d.Store, Sessions: sessions, Policies: policies, Reset: auth.ResetConfig{Mail: worker.SendSystem,
 		Recovery: recoveryOf(settingsSvc), Link: resetLink(cfg.Hostname, cfg.Listen.HTTPS)}}
 	// A slow client is cut off: the header, a whole request (the event
@@ -171,7 +174,10 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	var budget *connlimit.Budget
 	webListener := func(l net.Listener, refusal string) net.Listener {
 		cl := connlimit.New(l, cfg.HTTP.MaxConnectionsPerIP, refusal)
-		cl.Budget, cl.Shed, cl.Log = budget, true, log
+		cl.Budget, cl.Shed, cl.Log, cl.Name = budget, true, log, "http"
+		if refusal == "" {
+			cl.Name = "https"
+		}
 		return cl
 	}
 	serveHTTPS := func(l net.Listener) error {

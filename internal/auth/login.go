@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"postroom/internal/actor"
+	"postroom/internal/metrics"
 	"postroom/internal/store"
 )
 
@@ -144,6 +145,12 @@ func remoteIP(addr net.Addr) net.IP {
 // as a real one (a check against a dummy hash, the same budgets), so
 // that neither the answer nor its time tells whether it exists.
 func (a *Authenticator) Login(ctx context.Context, r Request) (*store.Account, error) {
+	acct, err := a.login(ctx, r)
+	metrics.Login(string(r.Protocol), err == nil)
+	return acct, err
+}
+
+func (a *Authenticator) login(ctx context.Context, r Request) (*store.Account, error) {
 	if !a.PlaintextAllowed(r.Remote, r.TLS) {
 		return nil, ErrTLSRequired
 	}

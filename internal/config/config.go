@@ -86,6 +86,10 @@ type HTTP struct {
 	// files and pictures go as uploads. Bodies weighing twice it are built
 	// at once (about 20 times their size in memory), the others wait.
 	MaxJSONSize int64 `toml:"max_json_size"`
+	// MetricsToken, when set, is the bearer token GET /metrics asks for;
+	// when empty /metrics answers only clients on this machine that no
+	// proxy forwarded (Prometheus beside the server).
+	MetricsToken string `toml:"metrics_token"`
 }
 
 // Relay is an optional smart host: when Host is set, all outbound mail goes

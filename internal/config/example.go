@@ -96,11 +96,14 @@ idle_timeout = %s    # a keep-alive connection without a request is closed
 max_connections_per_ip = %d
 max_event_streams_per_user = %d  # open webmail tabs with live new mail, per account
 max_json_size = %d  # largest JSON body (a message being written); files go as uploads
+# GET /metrics (Prometheus): with a token, "Authorization: Bearer TOKEN" is
+# needed; without, only this machine's clients that no proxy forwarded.
+metrics_token = %s
 `, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser,
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
 		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), q(d.Relay.TLS),
 		q(time.Duration(d.HTTP.HeaderTimeout).String()), q(time.Duration(d.HTTP.ReadTimeout).String()),
-		q(time.Duration(d.HTTP.IdleTimeout).String()), d.HTTP.MaxConnectionsPerIP, d.HTTP.MaxEventStreamsPerUser, d.HTTP.MaxJSONSize)
+		q(time.Duration(d.HTTP.IdleTimeout).String()), d.HTTP.MaxConnectionsPerIP, d.HTTP.MaxEventStreamsPerUser, d.HTTP.MaxJSONSize, q(d.HTTP.MetricsToken))
 }
 
 func q(s string) string { return strconv.Quote(s) }

@@ -27,6 +27,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"postroom/internal/metrics"
 )
 
 // Budget is how many connections all the listeners that share it may hold
@@ -70,6 +72,8 @@ type Listener struct {
 	Busy   string
 	Budget *Budget
 	Shed   bool
+	// Name is the listener's in the metrics ("smtp", "imaps", "http" ...).
+	Name string
 	// Log hears of accept errors that are waited out (slog.Default when nil).
 	Log *slog.Logger
 
@@ -146,6 +150,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 		for _, v := range victims {
 			v.Conn.Close()
 		}
+		metrics.Connection(l.Name, ok)
 		if !ok {
 			if refusal != "" {
 				c.SetWriteDeadline(time.Now().Add(time.Second))

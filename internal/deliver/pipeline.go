@@ -30,6 +30,7 @@ import (
 	"postroom/internal/blob"
 	"postroom/internal/mail"
 	"postroom/internal/message"
+	"postroom/internal/metrics"
 	"postroom/internal/resolver"
 	"postroom/internal/settings"
 	"postroom/internal/spam"
@@ -137,11 +138,17 @@ func (p *Pipeline) Deliver(ctx context.Context, env *Envelope, raw []byte) ([]Re
 	if bytes.IndexByte(raw, 0) >= 0 {
 		return nil, ErrNUL
 	}
+	start := time.Now()
 	key, size, parsed, err := p.storeBlob(ctx, env, raw)
 	if err != nil {
 		return nil, err
 	}
 	results := p.deliverAll(ctx, env, parsed, key, size)
+	source := "local"
+	if env.Inbound {
+		source = "smtp"
+	}
+	metrics.DeliveryTime(source, time.Since(start))
 	p.bounceRejected(ctx, env.From, raw, results, false)
 	return results, nil
 }
@@ -271,5 +278,10 @@ func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, 
 	case err != nil:
 		return nil, temporary(err)
 	}
+	folder := string(d.Mailbox)
+	if d.MailboxID != 0 {
+		folder = "filtered" // a rule's folder
+	}
+	metrics.Delivered(folder)
 	return m, nil
 }

@@ -113,7 +113,10 @@ func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
 	s.servers = append(s.servers, srv)
 	s.mu.Unlock()
 	cl := connlimit.New(quickack.Listener(l), s.MaxConnsPerIP, "* BYE [UNAVAILABLE] Too many connections from your address\r\n")
-	cl.Budget, cl.Busy, cl.Log = s.Budget, "* BYE [UNAVAILABLE] Server too busy, try again later\r\n", s.Log // RFC 5530 §3
+	cl.Budget, cl.Busy, cl.Log, cl.Name = s.Budget, "* BYE [UNAVAILABLE] Server too busy, try again later\r\n", s.Log, "imap" // RFC 5530 §3
+	if implicitTLS {
+		cl.Name = "imaps"
+	}
 	l = cl
 	if implicitTLS {
 		l = tls.NewListener(l, s.TLS)

@@ -57,7 +57,10 @@ func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
 	// Accept waits out a shortage of descriptors (connlimit): an error
 	// it returns is the listener's end.
 	cl := connlimit.New(quickack.Listener(l), s.MaxConnsPerIP, "-ERR [SYS/TEMP] Too many connections from your address\r\n")
-	cl.Budget, cl.Busy, cl.Log = s.Budget, "-ERR [SYS/TEMP] Server too busy, try again later\r\n", s.Log // RFC 3206 §4
+	cl.Budget, cl.Busy, cl.Log, cl.Name = s.Budget, "-ERR [SYS/TEMP] Server too busy, try again later\r\n", s.Log, "pop3" // RFC 3206 §4
+	if implicitTLS {
+		cl.Name = "pop3s"
+	}
 	l = cl
 	if implicitTLS {
 		l = tls.NewListener(l, s.TLS)

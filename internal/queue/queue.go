@@ -26,6 +26,7 @@ import (
 	"postroom/internal/deliver"
 	"postroom/internal/mail"
 	"postroom/internal/message"
+	"postroom/internal/metrics"
 	"postroom/internal/smtpclient"
 	"postroom/internal/store"
 )
@@ -192,11 +193,14 @@ func (w *Worker) process(ctx context.Context, q *store.QueuedMessage) error {
 			switch {
 			case o.OK():
 				r.Status = store.RcptSent
+				metrics.Outbound(metrics.Sent)
 			case o.Permanent || age >= w.lifetime():
 				r.Status = store.RcptFailed
 				failed = append(failed, dsnRecipient{Address: r.Address, Status: statusOf(o), Diagnostic: o.String()})
+				metrics.Outbound(metrics.Bounced)
 			default:
 				r.Status = store.RcptPending
+				metrics.Outbound(metrics.Deferred)
 				r.NextTry = now.Add(backoff[min(r.Attempts-1, len(backoff)-1)])
 			}
 			results = append(results, *r)

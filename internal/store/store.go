@@ -304,6 +304,9 @@ type QueueStore interface {
 	Queue(ctx context.Context) ([]QueuedMessage, error)
 	// QueuedMessage returns one queued message. ErrNotFound.
 	QueuedMessage(ctx context.Context, id int64) (*QueuedMessage, error)
+	// QueueSummary counts the queued messages and tells when the oldest
+	// was queued (zero when none), for the metrics, without reading them.
+	QueueSummary(ctx context.Context) (messages int, oldest time.Time, err error)
 	// ClaimDue returns up to limit messages with recipients due at now
 	// (pending, NextTry and SendAt not after now), each with only its due
 	// recipients, and moves those recipients' NextTry to now+lease in the

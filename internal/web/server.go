@@ -71,6 +71,9 @@ type Server struct {
 	// (http.max_event_streams_per_user). The config's defaults when 0.
 	MaxJSONSize          int64
 	MaxStreamsPerAccount int
+	// MetricsToken is the bearer token of GET /metrics (config
+	// http.metrics_token; metrics.go).
+	MetricsToken string
 
 	// Contacts is the address books (contacts*.go, addresses.go); without
 	// it those routes are 404. DAV, when set, serves CardDAV under /dav/
@@ -142,7 +145,7 @@ func (s *Server) Handler() http.Handler {
 		default:
 			h = s.requireSession(h, r.access)
 		}
-		mux.Handle(r.method+" "+r.path, h)
+		mux.Handle(r.method+" "+r.path, timed(r.method+" "+r.path, h))
 	}
 	mux.Handle("GET /", s.static())
 	return s.redirectPlain(securityHeaders(s.sameOrigin(s.withDAV(mux))))

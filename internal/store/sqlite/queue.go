@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"postroom/internal/store"
@@ -93,6 +94,19 @@ func (s *Store) Queue(ctx context.Context) ([]store.QueuedMessage, error) {
 		return nil, err
 	}
 	return msgs, s.withRecipients(ctx, s.db, msgs, "")
+}
+
+// QueueSummary implements store.QueueStore.
+func (s *Store) QueueSummary(ctx context.Context) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*), min(created_at) FROM outbound`).Scan(&n, &oldest); err != nil {
+		return 0, time.Time{}, fmt.Errorf("queue summary: %w", err)
+	}
+	if !oldest.Valid {
+		return n, time.Time{}, nil
+	}
+	return n, fromNanos(oldest.Int64), nil
 }
 
 // QueuedMessage implements store.QueueStore.

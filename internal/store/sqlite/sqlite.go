@@ -23,6 +23,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"postroom/internal/metrics"
 	"postroom/internal/store"
 )
 
@@ -123,6 +124,8 @@ func (s *Store) Close() error { return s.db.Close() }
 // without the process's writer lock, so this process's other writers go on
 // trying, and it stops waiting when ctx ends.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	start := time.Now()
+	defer func() { metrics.StoreWrite("sqlite", time.Since(start)) }()
 	var err error
 	for attempt := 0; attempt < 20; attempt++ {
 		if attempt > 0 {

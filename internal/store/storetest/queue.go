@@ -70,6 +70,9 @@ func testQueueRoundTrip(e *env) {
 
 func testQueueOrder(e *env) {
 	a := e.account("alice@example.com")
+	if n, oldest, err := e.s.QueueSummary(e.ctx); err != nil || n != 0 || !oldest.IsZero() {
+		e.Errorf("QueueSummary of an empty queue: %d, %v, %v", n, oldest, err)
+	}
 	var ids []int64
 	for i := range 4 {
 		q := &store.QueuedMessage{AccountID: a.ID, From: a.Address(), Recipients: rcpts("x@example.net"),
@@ -86,6 +89,9 @@ func testQueueOrder(e *env) {
 	}
 	if !slices.Equal(got, ids) {
 		e.Errorf("Queue order %v, want oldest first %v", got, ids)
+	}
+	if n, oldest, err := e.s.QueueSummary(e.ctx); err != nil || n != 4 || !oldest.Equal(baseTime) {
+		e.Errorf("QueueSummary: %d, %v, %v; want 4 since %v", n, oldest, err, baseTime)
 	}
 }
 
