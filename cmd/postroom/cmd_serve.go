@@ -19,6 +19,7 @@ import (
 	"postroom/internal/auth"
 	"postroom/internal/blob"
 	"postroom/internal/carddav"
+	"postroom/internal/certs"
 	"postroom/internal/connlimit"
 	"postroom/internal/contacts"
 	"postroom/internal/deliver"
@@ -63,10 +64,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tlsConf, err := cfg.TLSConfig()
+	certSrc, err := certSource(cfg, d.Store, log)
 	if err != nil {
 		return err
 	}
+	tlsConf := certs.ServerConfig(certSrc)
 	// Events travel through the store's event log: what the command line
 	// changes while the server runs reaches IMAP IDLE and the webmail's
 	// event streams (and, later, what another node changes). The follower
@@ -158,6 +160,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		ReadTimeout: time.Duration(cfg.HTTP.ReadTimeout), IdleTimeout: time.Duration(cfg.HTTP.IdleTimeout),
 		ConnState: connlimit.HTTPConnState}
 	httpSrv.RegisterOnShutdown(webSrv.EndStreams) // the event streams would hold the shutdown
+	if a, ok := certSrc.(*certs.ACME); ok {
+		httpSrv.Handler = a.HTTPHandler(httpSrv.Handler) // the CA's HTTP-01 challenges
+	}
 	// Settings > Mail server information and Access log (S6, P4, P7, S8).
 	webSrv.Clients = &auth.Clients{Store: d.Store, Events: bus, Servers: auth.Endpoints(cfg.Hostname, cfg.Listen)}
 	webSrv.Logins = &auth.LoginLog{Store: d.Store}
@@ -181,7 +186,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		return cl
 	}
 	serveHTTPS := func(l net.Listener) error {
-		err := httpSrv.Serve(tls.NewListener(webListener(l, ""), tlsConf))
+		err := httpSrv.Serve(tls.NewListener(webListener(l, ""), certs.HTTPSConfig(certSrc)))
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
 		}

@@ -37,7 +37,7 @@ Usage:
   postroom check [--data DIR]                      # store and blob consistency
   postroom gc [--grace DURATION] [--data DIR]      # remove unreferenced message files older than DURATION (1h)
   postroom backup DEST [--data DIR]                # while serving: a new directory, or DEST.tar / .tar.gz
-  postroom restore SRC --data NEWDIR               # a backup into an empty directory, then checked
+  postroom restore SRC [--data DIR]                # a backup into DIR, which must be empty; then checked
 
 --data defaults to ./data. Commands work while the server runs.
 `

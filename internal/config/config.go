@@ -117,8 +117,24 @@ type Listen struct {
 // TLS names the certificate files; when both are empty a self-signed
 // certificate for Hostname is generated in the data directory.
 type TLS struct {
+	// Cert and Key are PEM files, read again whenever they change (a
+	// renewal by another tool needs no restart).
 	Cert string `toml:"cert"`
 	Key  string `toml:"key"`
+	// ACME has certificates issued and renewed automatically (RFC 8555)
+	// for the hostname and every hosted domain's mail. and autoconfig.
+	// names, from ACMEDirectory (Let's Encrypt when empty), answering
+	// HTTP-01 on the http listener and TLS-ALPN-01 on the TLS ones.
+	ACME          bool   `toml:"acme"`
+	ACMEDirectory string `toml:"acme_directory"`
+	ACMEEmail     string `toml:"acme_email"`
+	// ACMECA is a PEM file of the CA that the directory's own HTTPS
+	// certificate chains to, for a private ACME server; empty: the
+	// system's roots.
+	ACMECA string `toml:"acme_ca"`
+	// ACMERenewBefore: a certificate is renewed this long before it
+	// expires (30 days when 0).
+	ACMERenewBefore Duration `toml:"acme_renew_before"`
 }
 
 // Default returns the zero-config defaults for a data directory.
@@ -235,6 +251,15 @@ func (c Config) Validate() error {
 	}
 	if c.HTTP.MaxJSONSize < 64<<10 {
 		errs = append(errs, fmt.Errorf("http.max_json_size %d: at least 65536", c.HTTP.MaxJSONSize))
+	}
+	if c.TLS.ACME && c.TLS.Cert != "" {
+		errs = append(errs, errors.New("tls: acme = true or cert and key files, not both"))
+	}
+	if c.TLS.ACMEDirectory != "" && !strings.HasPrefix(c.TLS.ACMEDirectory, "https://") {
+		errs = append(errs, fmt.Errorf("tls.acme_directory %q: an https:// URL", c.TLS.ACMEDirectory))
+	}
+	if c.TLS.ACMERenewBefore < 0 {
+		errs = append(errs, errors.New("tls.acme_renew_before: 0 (30 days) or more"))
 	}
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		errs = append(errs, errors.New("tls: set both cert and key, or neither"))

@@ -71,11 +71,20 @@ pop3s = %s
 http = %s
 https = %s
 
-# Certificate and key files (PEM). When both are empty a self-signed
-# certificate for the hostname is generated in data_dir/tls.
+# Certificate and key files (PEM), read again when they change. When both
+# are empty and acme is off, a self-signed certificate for the hostname is
+# generated in data_dir/tls.
 [tls]
 cert = ""
 key = ""
+# Certificates from an ACME CA (Let's Encrypt unless acme_directory says
+# otherwise) for the hostname and each hosted domain's mail. and
+# autoconfig. names; port 80 (http) or 443 (https) must reach this server.
+acme = false
+acme_directory = ""
+acme_email = ""
+acme_ca = ""             # PEM of a private ACME server's HTTPS CA
+acme_renew_before = "0s" # 0: 30 days before expiry
 
 # Optional smart host: when host is set, all outbound mail goes through it
 # ("name:port") instead of directly to the recipients' servers.

@@ -16,18 +16,28 @@ import (
 	"time"
 )
 
-// TLSConfig loads the configured certificate, or generates (once) and loads
-// a self-signed one for Hostname under DataDir/tls.
-func (c Config) TLSConfig() (*tls.Config, error) {
-	cert, key := c.TLS.Cert, c.TLS.Key
+// CertFiles names the certificate and key files: the configured ones,
+// or a self-signed pair for Hostname under DataDir/tls, generated once.
+func (c Config) CertFiles() (cert, key string, err error) {
+	cert, key = c.TLS.Cert, c.TLS.Key
 	if cert == "" {
 		dir := filepath.Join(c.DataDir, "tls")
 		cert, key = filepath.Join(dir, "selfsigned.crt"), filepath.Join(dir, "selfsigned.key")
 		if !Exists(cert) || !Exists(key) {
 			if err := writeSelfSigned(dir, cert, key, c.Hostname); err != nil {
-				return nil, fmt.Errorf("self-signed certificate: %w", err)
+				return "", "", fmt.Errorf("self-signed certificate: %w", err)
 			}
 		}
+	}
+	return cert, key, nil
+}
+
+// TLSConfig loads CertFiles once (tests; the server reads them through
+// internal/certs, again when they change).
+func (c Config) TLSConfig() (*tls.Config, error) {
+	cert, key, err := c.CertFiles()
+	if err != nil {
+		return nil, err
 	}
 	pair, err := tls.LoadX509KeyPair(cert, key)
 	if err != nil {

@@ -159,7 +159,9 @@ func configTOML(dataDir string, opts serverOptions) string {
 		}
 		fmt.Fprintf(&b, "%s = %q\n", name, addr)
 	}
-	fmt.Fprintf(&b, "\n[tls]\ncert = %q\nkey = %q\n", certFile, keyFile)
+	if !strings.Contains(opts.tables, "[tls]") { // a test's own [tls] (ACME, files it changes)
+		fmt.Fprintf(&b, "\n[tls]\ncert = %q\nkey = %q\n", certFile, keyFile)
+	}
 	b.WriteString(opts.tables)
 	return b.String()
 }
