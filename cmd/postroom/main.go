@@ -38,6 +38,10 @@ Usage:
   postroom gc [--grace DURATION] [--data DIR]      # remove unreferenced message files older than DURATION (1h)
   postroom backup DEST [--data DIR]                # while serving: a new directory, or DEST.tar / .tar.gz
   postroom restore SRC [--data DIR]                # a backup into DIR, which must be empty; then checked
+  postroom import (--mbox FILE|DIR | --maildir DIR | --eml DIR | --imap URL) [--folder NAME]
+                  [--insecure-tls] [--data DIR] ADDRESS  # mail from elsewhere; run twice, nothing twice
+  postroom import --csv FILE [--insecure-tls] [--data DIR]  # lines address,source (a path or imaps://user:pass@host)
+  postroom export (--maildir | --mbox) [--data DIR] ADDRESS|DOMAIN DEST  # a domain: DEST/ADDRESS each
 
 --data defaults to ./data. Commands work while the server runs.
 `
@@ -60,6 +64,8 @@ var commands = map[string]command{
 	"gc":       cmdGC,
 	"backup":   cmdBackup,
 	"restore":  cmdRestore,
+	"import":   cmdImport,
+	"export":   cmdExport,
 }
 
 func main() {
