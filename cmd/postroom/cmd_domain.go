@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"postroom/internal/actor"
+	"postroom/internal/admin"
 	"postroom/internal/dnsrecords"
 	"postroom/internal/store"
 )
@@ -48,17 +49,7 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		records, err := svc.DNSRecords(ctx, actor.CommandLine, dom.Name, d.Config.Hostname)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "; DNS records to publish for %s (mail server %s)\n", dom.Name, d.Config.Hostname)
-		fmt.Fprint(out, dnsrecords.Format(records))
-		fmt.Fprintf(out, "; https://mta-sts.%s/.well-known/mta-sts.txt must serve:\n", dom.Name)
-		for _, l := range strings.Split(strings.TrimSpace(dnsrecords.MTASTSPolicy(d.Config.Hostname)), "\n") {
-			fmt.Fprintf(out, ";   %s\n", l)
-		}
-		return nil
+		return printDNS(ctx, out, svc, dom.Name, d.Config.Hostname)
 	case sub == "remove" && len(pos) == 2:
 		if err := svc.DeleteDomain(ctx, actor.CommandLine, pos[1]); err != nil {
 			return err
@@ -83,4 +74,20 @@ func describeAccount(a *store.Account) string {
 		quota = fmt.Sprint(a.QuotaBytes)
 	}
 	return fmt.Sprintf("%s\t%s\t%s\tused %d/%s bytes, %d messages%s", a.Address(), a.DisplayName, state, a.Usage.Bytes, quota, a.Usage.Messages, role)
+}
+
+// printDNS prints the records a domain must publish for the mail server
+// hostname, as a zone file would hold them.
+func printDNS(ctx context.Context, out io.Writer, svc *admin.Service, domain, hostname string) error {
+	records, err := svc.DNSRecords(ctx, actor.CommandLine, domain, hostname)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "; DNS records to publish for %s (mail server %s)\n", domain, hostname)
+	fmt.Fprint(out, dnsrecords.Format(records))
+	fmt.Fprintf(out, "; https://mta-sts.%s/.well-known/mta-sts.txt must serve:\n", domain)
+	for _, l := range strings.Split(strings.TrimSpace(dnsrecords.MTASTSPolicy(hostname)), "\n") {
+		fmt.Fprintf(out, ";   %s\n", l)
+	}
+	return nil
 }

@@ -22,6 +22,7 @@ func cmdInit(ctx context.Context, args []string, out io.Writer) error {
 	password := fs.String("password", "", "administrator password")
 	name := fs.String("name", "", "the administrator's display name (e.g. 홍길동)")
 	hostname := fs.String("hostname", "", "server host name (default mail.DOMAIN)")
+	public := fs.Bool("public", false, "a server on the internet: standard ports, ACME certificates, DNS records and a systemd unit printed")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -36,14 +37,18 @@ func cmdInit(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	cfgPath := filepath.Join(dir, config.FileName)
+	host := *hostname
+	if host == "" {
+		host = "mail." + *domain
+	}
 	if config.Exists(cfgPath) {
 		fmt.Fprintf(out, "exists: config %s\n", cfgPath)
 	} else {
-		host := *hostname
-		if host == "" {
-			host = "mail." + *domain
+		text := config.Example(dir, host)
+		if *public {
+			text = config.PublicExample(dir, host)
 		}
-		if err := os.WriteFile(cfgPath, []byte(config.Example(dir, host)), 0o600); err != nil {
+		if err := os.WriteFile(cfgPath, []byte(text), 0o600); err != nil {
 			return fmt.Errorf("write config: %w", err)
 		}
 		fmt.Fprintf(out, "created: config %s\n", cfgPath)
@@ -78,6 +83,61 @@ func cmdInit(ctx context.Context, args []string, out io.Writer) error {
 	} else {
 		fmt.Fprintf(out, "created: administrator %s\n", a.Address())
 	}
+	if *public {
+		return publicNextSteps(ctx, out, svc, dir, *domain, d.Config.Hostname)
+	}
 	fmt.Fprintf(out, "next: postroom serve --data %s\n", dir)
 	return nil
+}
+
+// publicNextSteps prints what a server on the internet needs besides
+// itself: the DNS records of its domain and a systemd unit (also written
+// to DIR/postroom.service).
+func publicNextSteps(ctx context.Context, out io.Writer, svc *admin.Service, dir, domain, hostname string) error {
+	fmt.Fprintf(out, "\n1. Publish these DNS records (an A/AAAA record of %s to this server first):\n\n", hostname)
+	if err := printDNS(ctx, out, svc, domain, hostname); err != nil {
+		return err
+	}
+	bin, err := os.Executable()
+	if err != nil {
+		bin = "/usr/local/bin/postroom"
+	}
+	unit := systemdUnit(bin, dir)
+	unitPath := filepath.Join(dir, "postroom.service")
+	if err := os.WriteFile(unitPath, []byte(unit), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", unitPath, err)
+	}
+	fmt.Fprintf(out, "\n2. Install the service (written to %s):\n\n", unitPath)
+	fmt.Fprintf(out, "    cp %s /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now postroom\n\n", unitPath)
+	fmt.Fprint(out, unit)
+	fmt.Fprintf(out, "\n3. Open ports 25, 80, 443, 465, 587, 993 (and 143, 110, 995 if old clients need them).\n")
+	fmt.Fprintf(out, "   Certificates for %s and mail./autoconfig. of each domain come over ACME on the first connection.\n", hostname)
+	fmt.Fprintf(out, "   docs/deploy.md walks through it, behind a reverse proxy too.\n")
+	return nil
+}
+
+// systemdUnit runs `postroom serve` as a service allowed to bind the
+// standard ports, with room for many connections.
+func systemdUnit(bin, dir string) string {
+	return fmt.Sprintf(`[Unit]
+Description=Postroom mail server
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+ExecStart=%s serve --data %s
+Restart=on-failure
+RestartSec=2
+# the standard ports below 1024 without running as root
+AmbientCapabilities=CAP_NET_BIND_SERVICE
+CapabilityBoundingSet=CAP_NET_BIND_SERVICE
+NoNewPrivileges=true
+ProtectSystem=strict
+ReadWritePaths=%s
+PrivateTmp=true
+LimitNOFILE=65536
+
+[Install]
+WantedBy=multi-user.target
+`, bin, dir, dir)
 }

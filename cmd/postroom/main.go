@@ -17,7 +17,7 @@ import (
 const usage = `postroom — business mail server
 
 Usage:
-  postroom init --domain DOMAIN --admin ADDRESS --password PASS [--name NAME] [--hostname HOST] [--data DIR]
+  postroom init --domain DOMAIN --admin ADDRESS --password PASS [--name NAME] [--hostname HOST] [--public] [--data DIR]
   postroom serve [--config FILE] [--data DIR]
   postroom domain add|list|remove [NAME] [--data DIR]
   postroom domain dns NAME [--data DIR]            # the DNS records to publish (MX, SPF, DKIM, DMARC, MTA-STS ...)

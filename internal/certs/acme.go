@@ -86,8 +86,9 @@ func NewACME(c ACMEConfig) (*ACME, error) {
 	return a, nil
 }
 
-// policy allows the host name and the mail. and autoconfig. names of the
-// hosted domains.
+// policy allows the host name and the names `postroom domain dns` points
+// at this server for each hosted domain: mail., autoconfig.,
+// autodiscover. and mta-sts. (the MTA-STS policy's HTTPS host).
 func (a *ACME) policy(ctx context.Context, host string) error {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h // an HTTP-01 request's Host names a port when it is not 80
@@ -96,7 +97,7 @@ func (a *ACME) policy(ctx context.Context, host string) error {
 	if host == a.hostname {
 		return nil
 	}
-	for _, prefix := range []string{"mail.", "autoconfig."} {
+	for _, prefix := range []string{"mail.", "autoconfig.", "autodiscover.", "mta-sts."} {
 		domain, ok := strings.CutPrefix(host, prefix)
 		if !ok || a.hosted == nil {
 			continue

@@ -167,7 +167,7 @@ func TestACMEPolicy(t *testing.T) {
 	for host, ok := range map[string]bool{
 		"mx.example.net": true, "mail.company.kr": true, "autoconfig.company.kr": true, "mail.company.kr.": true,
 		"www.company.kr": false, "company.kr": false, "mail.other.kr": false, "autoconfig.mail.company.kr": false,
-		"mail.broken.test": false, "mail.company.kr:8080": true,
+		"mail.broken.test": false, "mail.company.kr:8080": true, "mta-sts.company.kr": true, "autodiscover.company.kr": true,
 	} {
 		if err := a.policy(context.Background(), host); (err == nil) != ok {
 			t.Errorf("policy(%q) = %v, want allowed %v", host, err, ok)

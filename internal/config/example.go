@@ -13,6 +13,22 @@ func Example(dataDir, hostname string) string {
 	if hostname != "" {
 		d.Hostname = hostname
 	}
+	return example(d)
+}
+
+// PublicExample is Example for a server on the internet (`postroom init
+// --public`): every listener on its standard port on all addresses, and
+// certificates over ACME.
+func PublicExample(dataDir, hostname string) string {
+	d := Default(dataDir)
+	d.Hostname = hostname
+	d.Listen = Listen{SMTP: ":25", Submission: ":587", Submissions: ":465", IMAP: ":143", IMAPS: ":993",
+		POP3: ":110", POP3S: ":995", HTTP: ":80", HTTPS: ":443"}
+	d.TLS.ACME = true
+	return example(d)
+}
+
+func example(d Config) string {
 	return fmt.Sprintf(`# Postroom configuration. Every key is optional: a missing key keeps the
 # default shown here. Restart 'postroom serve' after a change.
 
@@ -80,7 +96,7 @@ key = ""
 # Certificates from an ACME CA (Let's Encrypt unless acme_directory says
 # otherwise) for the hostname and each hosted domain's mail. and
 # autoconfig. names; port 80 (http) or 443 (https) must reach this server.
-acme = false
+acme = %t
 acme_directory = ""
 acme_email = ""
 acme_ca = ""             # PEM of a private ACME server's HTTPS CA
@@ -110,7 +126,7 @@ max_json_size = %d  # largest JSON body (a message being written); files go as u
 metrics_token = %s
 `, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser,
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
-		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), q(d.Relay.TLS),
+		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), d.TLS.ACME, q(d.Relay.TLS),
 		q(time.Duration(d.HTTP.HeaderTimeout).String()), q(time.Duration(d.HTTP.ReadTimeout).String()),
 		q(time.Duration(d.HTTP.IdleTimeout).String()), d.HTTP.MaxConnectionsPerIP, d.HTTP.MaxEventStreamsPerUser, d.HTTP.MaxJSONSize, q(d.HTTP.MetricsToken))
 }

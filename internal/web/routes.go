@@ -16,6 +16,7 @@ func (s *Server) routes() []route {
 	return []route{
 		{"GET", "/healthz", h(s.healthz), public},
 		{"GET", "/metrics", h(s.metricsEndpoint), public},
+		{"GET", "/.well-known/mta-sts.txt", h(s.mtaSTSPolicy), public},
 		// Mail clients that configure themselves (client_discovery.go, P8).
 		{"GET", "/.well-known/autoconfig/mail/config-v1.1.xml", h(s.autoconfig), public},
 		{"GET", "/mail/config-v1.1.xml", h(s.autoconfig), public},
