@@ -26,6 +26,7 @@ func (s *Service) UpdateAccount(ctx context.Context, p actor.Actor, address stri
 	if err != nil {
 		return nil, err
 	}
+	before := *a
 	if c.Name != nil {
 		if err := checkName(*c.Name); err != nil {
 			return nil, err
@@ -62,7 +63,41 @@ func (s *Service) UpdateAccount(ctx context.Context, p actor.Actor, address stri
 		return nil, fmt.Errorf("update %s: %w", a.Address(), err)
 	}
 	s.accountChanged(a.ID)
+	if d := accountChanges(&before, a); d != nil {
+		s.audit(ctx, p, a.DomainID, "user.update", a.Address(), d)
+	}
 	return a, nil
+}
+
+// accountChanges is the audit log's detail of a change from before to
+// after: the names of the fields changed, with the switches' new values;
+// nil when nothing changed.
+func accountChanges(before, after *store.Account) map[string]any {
+	fields := []string{}
+	d := map[string]any{}
+	if before.DisplayName != after.DisplayName {
+		fields = append(fields, "name")
+	}
+	if before.QuotaBytes != after.QuotaBytes {
+		fields, d["quota"] = append(fields, "quota"), after.QuotaBytes
+	}
+	if before.POP3Delete != after.POP3Delete {
+		fields = append(fields, "pop3_delete")
+	}
+	if before.Enabled != after.Enabled {
+		fields, d["enabled"] = append(fields, "enabled"), after.Enabled
+	}
+	if before.ClientAccess != after.ClientAccess {
+		fields, d["clients"] = append(fields, "clients"), after.ClientAccess
+	}
+	if before.Admin != after.Admin {
+		fields, d["admin"] = append(fields, "admin"), after.Admin
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	d["fields"] = fields
+	return d
 }
 
 // DeleteAccount removes an account the actor manages, with all its mail.
@@ -75,6 +110,8 @@ func (s *Service) DeleteAccount(ctx context.Context, p actor.Actor, address stri
 		return fmt.Errorf("remove %s: %w", a.Address(), err)
 	}
 	s.accountChanged(a.ID)
+	s.audit(ctx, p, a.DomainID, "user.delete", a.Address(), map[string]any{"name": a.DisplayName,
+		"messages": a.Usage.Messages, "bytes": a.Usage.Bytes})
 	return nil
 }
 
@@ -94,14 +131,9 @@ func (s *Service) keepAnAdmin(ctx context.Context, p actor.Actor, a *store.Accou
 	if admin || !a.Admin || p.AccountID != a.ID {
 		return nil
 	}
-	all, err := s.Store.Accounts(ctx, a.DomainID)
-	if err != nil {
-		return fmt.Errorf("administrators of %s: %w", a.Domain, err)
-	}
-	for _, o := range all {
-		if o.Admin && o.Enabled && o.ID != a.ID {
-			return nil
-		}
+	left, err := s.adminBesides(ctx, a.DomainID, map[int64]bool{a.ID: true})
+	if err != nil || left {
+		return err
 	}
 	return invalid("admin", "last_admin", a.Address())
 }

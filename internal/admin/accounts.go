@@ -30,6 +30,9 @@ type NewAccount struct {
 	Name     string // display name, optional
 	Quota    int64  // bytes; 0 = unlimited
 	Admin    bool   // domain administrator
+	// RecoveryEmail is where a password reset link goes ("" none): the
+	// user's own setting, which he may change (recovery.go).
+	RecoveryEmail string
 	// Domain, when set, is the domain the caller is working in (a console
 	// page of that domain): the address must belong to it.
 	Domain string
@@ -64,6 +67,16 @@ func (s *Service) CreateAccount(ctx context.Context, p actor.Actor, n NewAccount
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkUserLimit(ctx, d); err != nil {
+		return nil, err
+	}
+	if err := s.checkNotAList(ctx, d, local); err != nil {
+		return nil, err
+	}
+	recovery, err := s.checkRecovery(n.RecoveryEmail, address)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.checkNewPassword(ctx, d.ID, local, n.Password); err != nil {
 		return nil, err
 	}
@@ -81,7 +94,45 @@ func (s *Service) CreateAccount(ctx context.Context, p actor.Actor, n NewAccount
 	case err != nil:
 		return nil, fmt.Errorf("create %s: %w", address, err)
 	}
+	if recovery != "" {
+		if _, err := s.Recovery.SetRecoveryEmail(ctx, a.ID, recovery); err != nil {
+			return nil, fmt.Errorf("created %s, but not its recovery e-mail: %w", address, err)
+		}
+	}
+	s.audit(ctx, p, d.ID, "user.create", a.Address(), map[string]any{"name": name, "quota": n.Quota, "admin": n.Admin})
 	return a, nil
+}
+
+// checkNotAList refuses an account at a mailing list's address: the
+// account would take the list's mail (resolution finds accounts first)
+// and the list would silently stop receiving. The store refuses the
+// other way round (a list at an account's address) itself.
+func (s *Service) checkNotAList(ctx context.Context, d *store.Domain, local string) error {
+	switch _, err := s.Store.ListByLocalPart(ctx, d.ID, local); {
+	case err == nil:
+		return invalid("email", "address_taken_by_list", local+"@"+d.Name)
+	case !errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("lists of %s: %w", d.Name, err)
+	}
+	return nil
+}
+
+// checkUserLimit refuses a new account in d once it has the operator's
+// limit of accounts (issue 16): user_limit, the domain's name as value.
+// Two creations at once may both pass; the limit is the operator's
+// budget, not a security boundary.
+func (s *Service) checkUserLimit(ctx context.Context, d *store.Domain) error {
+	if d.MaxUsers <= 0 {
+		return nil
+	}
+	accts, err := s.Store.Accounts(ctx, d.ID)
+	if err != nil {
+		return fmt.Errorf("the accounts of %s: %w", d.Name, err)
+	}
+	if len(accts) >= d.MaxUsers {
+		return invalid("email", "user_limit", d.Name)
+	}
+	return nil
 }
 
 // Accounts lists a domain's accounts with their usage, for the operator
@@ -112,6 +163,8 @@ func (s *Service) SetPassword(ctx context.Context, p actor.Actor, address, passw
 		return fmt.Errorf("update %s: %w", a.Address(), err)
 	}
 	s.accountChanged(a.ID)
+	// the field's name only: neither the password nor its hash
+	s.audit(ctx, p, a.DomainID, "user.update", a.Address(), map[string]any{"fields": []string{"password"}})
 	return nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"postroom/internal/actor"
@@ -38,6 +39,8 @@ type Store interface {
 	store.ListStore
 	store.SecurityStore
 	store.AuditStore
+	store.LoginLinkStore
+	store.MailboxCopyStore
 }
 
 // Blobs is what the operator's upkeep (check, gc) needs of the blob
@@ -59,9 +62,20 @@ type Service struct {
 	// IDLE), in this process and, through the event log, in the server.
 	Events Publisher
 	Now    func() time.Time
+	// LinkLife is how long a login link lives (login_link.go): 0, or
+	// more than auth.MaxLinkLife, is auth.MaxLinkLife.
+	LinkLife time.Duration
 	// Log is where what cannot be returned goes (an audit entry not
 	// recorded); slog.Default when nil.
 	Log *slog.Logger
+	// Mail and Jobs serve the mailbox copy (mailbox_copy.go); without
+	// them it is refused.
+	Mail    MailCopier
+	Jobs    JobRunner
+	copying sync.Map // the targets of unfinished copies
+	// Recovery keeps the users' recovery e-mail addresses (recovery.go):
+	// the settings service; without it none can be given.
+	Recovery RecoveryEmails
 }
 
 // Publisher is where the service announces committed changes (an

@@ -39,7 +39,7 @@ func (s *Service) audit(ctx context.Context, a actor.Actor, domainID int64, acti
 // before (an entry's ID; 0 from the newest), at most limit entries (1 to
 // MaxAuditPage): its administrator or the operator only.
 func (s *Service) Audit(ctx context.Context, a actor.Actor, name string, before int64, limit int) ([]store.AuditEntry, error) {
-	d, err := s.domainFor(ctx, a, name)
+	d, err := s.managedDomain(ctx, a, name) // "": an administrator's own
 	if err != nil {
 		return nil, err
 	}

@@ -117,6 +117,7 @@ func (s *Service) CreateDepartment(ctx context.Context, p actor.Actor, domain, n
 	if err := s.Store.CreateDepartment(ctx, dep); err != nil {
 		return nil, departmentErr(err, name)
 	}
+	s.audit(ctx, p, d.ID, "department.create", name, nil)
 	return dep, nil
 }
 
@@ -129,10 +130,12 @@ func (s *Service) UpdateDepartment(ctx context.Context, p actor.Actor, domain st
 	if name, err = checkDepartmentName(name); err != nil {
 		return nil, err
 	}
+	old := s.departmentName(ctx, d.ID, id)
 	dep := &store.Department{ID: id, DomainID: d.ID, ParentID: parent, Name: name}
 	if err := s.Store.UpdateDepartment(ctx, dep); err != nil {
 		return nil, departmentErr(err, name)
 	}
+	s.audit(ctx, p, d.ID, "department.update", name, map[string]any{"was": old})
 	return dep, nil
 }
 
@@ -143,10 +146,27 @@ func (s *Service) DeleteDepartment(ctx context.Context, p actor.Actor, domain st
 	if err != nil {
 		return err
 	}
+	name := s.departmentName(ctx, d.ID, id)
 	if err := s.Store.DeleteDepartment(ctx, d.ID, id); err != nil {
 		return departmentErr(err, "")
 	}
+	s.audit(ctx, p, d.ID, "department.delete", name, nil)
 	return nil
+}
+
+// departmentName is the name of a department of the domain, for the
+// audit log ("" when it cannot be read: the change is refused later).
+func (s *Service) departmentName(ctx context.Context, domainID, id int64) string {
+	ds, err := s.Store.Departments(ctx, domainID)
+	if err != nil {
+		return ""
+	}
+	for _, d := range ds {
+		if d.ID == id {
+			return d.Name
+		}
+	}
+	return ""
 }
 
 // PlaceAccount puts an account the actor manages in a department, with
@@ -160,11 +180,34 @@ func (s *Service) PlaceAccount(ctx context.Context, p actor.Actor, address strin
 	if err := checkPlacement(pl); err != nil {
 		return err
 	}
+	orgs, err := s.Store.AccountOrgs(ctx, a.DomainID)
+	if err != nil {
+		return fmt.Errorf("place of %s: %w", a.Address(), err)
+	}
+	was := orgs[a.ID]
 	err = s.Store.SetAccountOrg(ctx, a.DomainID, store.AccountOrg{AccountID: a.ID, DepartmentID: pl.Department, Position: pl.Position, Phone: pl.Phone})
 	if errors.Is(err, store.ErrInvalid) {
 		return invalid("department", "invalid_department", "")
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	fields := []string{}
+	d := map[string]any{}
+	if was.DepartmentID != pl.Department {
+		fields, d["department"] = append(fields, "department"), s.departmentName(ctx, a.DomainID, pl.Department)
+	}
+	if was.Position != pl.Position {
+		fields, d["position"] = append(fields, "position"), pl.Position
+	}
+	if was.Phone != pl.Phone {
+		fields = append(fields, "phone")
+	}
+	if len(fields) > 0 {
+		d["fields"] = fields
+		s.audit(ctx, p, a.DomainID, "user.update", a.Address(), d)
+	}
+	return nil
 }
 
 func checkPlacement(pl Placement) error {

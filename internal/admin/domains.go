@@ -75,6 +75,7 @@ func (s *Service) CreateDomain(ctx context.Context, p actor.Actor, name string) 
 	if err := dkim.AddKeys(ctx, s.Store, d, keys); err != nil {
 		return nil, fmt.Errorf("dkim keys for %s: %w", name, err)
 	}
+	s.audit(ctx, p, d.ID, "domain.create", d.Name, nil)
 	return d, nil
 }
 
@@ -98,7 +99,26 @@ func (s *Service) DeleteDomain(ctx context.Context, p actor.Actor, name string) 
 	for _, a := range accounts {
 		s.accountChanged(a.ID)
 	}
+	// Recorded for the installation: the domain's own log went with it.
+	s.audit(ctx, p, 0, "domain.delete", d.Name, map[string]any{"accounts": len(accounts)})
 	return nil
+}
+
+// DeleteDomainConfirmed is DeleteDomain for a console, where the operator
+// must type the domain's name back (confirm) before all its accounts and
+// mail go: another text is confirm_mismatch and nothing is deleted.
+func (s *Service) DeleteDomainConfirmed(ctx context.Context, p actor.Actor, name, confirm string) error {
+	if err := operatorOnly(p); err != nil {
+		return err
+	}
+	d, err := s.Store.Domain(ctx, name)
+	if err != nil {
+		return fmt.Errorf("domain %s: %w", name, err)
+	}
+	if !strings.EqualFold(strings.TrimSpace(confirm), d.Name) {
+		return invalid("confirm", "confirm_mismatch", d.Name)
+	}
+	return s.DeleteDomain(ctx, p, d.Name)
 }
 
 // DNSRecords are the records a domain must publish for a mail server

@@ -71,6 +71,7 @@ func (s *Service) CreateList(ctx context.Context, p actor.Actor, domain string, 
 	if err := s.Store.CreateList(ctx, l); err != nil {
 		return nil, s.listWriteError(ctx, d, l, err)
 	}
+	s.audit(ctx, p, d.ID, "list.create", l.Address(), listDetail(l))
 	return l, nil
 }
 
@@ -90,6 +91,7 @@ func (s *Service) UpdateList(ctx context.Context, p actor.Actor, domain string, 
 	if err := s.Store.UpdateList(ctx, l); err != nil {
 		return nil, s.listWriteError(ctx, d, l, err)
 	}
+	s.audit(ctx, p, d.ID, "list.update", l.Address(), listDetail(l))
 	return l, nil
 }
 
@@ -100,10 +102,20 @@ func (s *Service) DeleteList(ctx context.Context, p actor.Actor, domain string, 
 	if err != nil {
 		return err
 	}
+	target := ""
+	if l, err := s.Store.List(ctx, d.ID, id); err == nil {
+		target = l.Address()
+	}
 	if err := s.Store.DeleteList(ctx, d.ID, id); err != nil {
 		return fmt.Errorf("delete list %d of %s: %w", id, d.Name, err)
 	}
+	s.audit(ctx, p, d.ID, "list.delete", target, nil)
 	return nil
+}
+
+// listDetail is the audit log's detail of a list as saved.
+func listDetail(l *store.List) map[string]any {
+	return map[string]any{"name": l.Name, "members": len(l.Members), "members_only": l.MembersOnly}
 }
 
 // fillList checks in and writes it into l: nothing is stored when a

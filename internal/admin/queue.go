@@ -24,6 +24,7 @@ func (s *Service) RetryQueued(ctx context.Context, p actor.Actor, id int64) erro
 	if err := s.Store.RetryNow(ctx, id); err != nil {
 		return fmt.Errorf("retry %d: %w", id, err)
 	}
+	s.audit(ctx, p, 0, "queue.retry", fmt.Sprint(id), nil)
 	return nil
 }
 
@@ -35,5 +36,6 @@ func (s *Service) DropQueued(ctx context.Context, p actor.Actor, id int64) error
 	if err := s.Store.Dequeue(ctx, id); err != nil {
 		return fmt.Errorf("drop %d: %w", id, err)
 	}
+	s.audit(ctx, p, 0, "queue.drop", fmt.Sprint(id), nil)
 	return nil
 }

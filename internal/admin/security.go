@@ -53,6 +53,8 @@ func (s *Service) SetSecurity(ctx context.Context, p actor.Actor, domain string,
 	if err := s.Store.SaveDomainSecurity(ctx, d.ID, doc); err != nil {
 		return auth.Security{}, fmt.Errorf("security policy of %s: %w", d.Name, err)
 	}
+	// the policy holds no secret: saved as it is, for the log to show
+	s.audit(ctx, p, d.ID, "security.update", d.Name, json.RawMessage(doc))
 	return sec, nil
 }
 

@@ -71,6 +71,7 @@ func (s *Service) CreateToken(ctx context.Context, p actor.Actor, name string) (
 	if err := s.Store.CreateAPIToken(ctx, t); err != nil {
 		return "", nil, fmt.Errorf("create token: %w", err)
 	}
+	s.audit(ctx, p, p.DomainID, "token.create", t.Name, map[string]any{"prefix": t.Prefix})
 	return secret, t, nil
 }
 
@@ -93,9 +94,18 @@ func (s *Service) RevokeToken(ctx context.Context, p actor.Actor, id int64) erro
 	if p.Role != actor.RoleDomainAdmin || p.AccountID == 0 {
 		return ErrForbidden
 	}
+	var name, prefix string
+	if ts, err := s.Store.APITokens(ctx, p.DomainID); err == nil {
+		for _, t := range ts {
+			if t.ID == id {
+				name, prefix = t.Name, t.Prefix
+			}
+		}
+	}
 	if err := s.Store.RevokeAPIToken(ctx, p.DomainID, id, s.now()); err != nil {
 		return fmt.Errorf("revoke token %d: %w", id, err)
 	}
+	s.audit(ctx, p, p.DomainID, "token.revoke", name, map[string]any{"prefix": prefix})
 	return nil
 }
 

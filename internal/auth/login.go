@@ -91,6 +91,8 @@ type Store interface {
 	store.LimitStore
 	// Operator finds a system operator by login name. ErrNotFound.
 	Operator(ctx context.Context, name string) (*store.Operator, error)
+	// DomainByID reads an account's domain (the operator's hold). ErrNotFound.
+	DomainByID(ctx context.Context, id int64) (*store.Domain, error)
 }
 
 // NewAuthenticator returns an Authenticator with the house limits.
@@ -189,9 +191,11 @@ func (a *Authenticator) login(ctx context.Context, r Request) (*store.Account, e
 	res.succeeded(ctx)
 	// Only a correct password learns why the account cannot log in; the
 	// access log records the refusal.
-	if !acct.Enabled {
-		a.record(ctx, acct, r, ip, false)
-		return nil, ErrSuspended
+	if err := a.suspended(ctx, acct); err != nil {
+		if errors.Is(err, ErrSuspended) {
+			a.record(ctx, acct, r, ip, false)
+		}
+		return nil, err
 	}
 	if !r.Protocol.Web() && !acct.ClientAccess {
 		a.record(ctx, acct, r, ip, false)
@@ -199,6 +203,24 @@ func (a *Authenticator) login(ctx context.Context, r Request) (*store.Account, e
 	}
 	a.record(ctx, acct, r, ip, true)
 	return acct, nil
+}
+
+// suspended answers an error wrapping ErrSuspended when acct may not log
+// in at all: its own service is OFF (M3) or the operator put its domain
+// on hold (issue 16). Every login and every recheck of one asks here, so
+// both holds reach every protocol. Another error: the store cannot tell.
+func (a *Authenticator) suspended(ctx context.Context, acct *store.Account) error {
+	if !acct.Enabled {
+		return ErrSuspended
+	}
+	d, err := a.Store.DomainByID(ctx, acct.DomainID)
+	if err != nil {
+		return fmt.Errorf("the domain of %s: %w", acct.Address(), err)
+	}
+	if d.Suspended {
+		return fmt.Errorf("%w: the domain %s is on hold", ErrSuspended, d.Name)
+	}
+	return nil
 }
 
 // WebLogin is a login on the web login page, where the same form serves

@@ -23,10 +23,10 @@ var ErrLoginEnded = errors.New("auth: the login has ended (account suspended or 
 
 // Recheck reports whether the login that returned acct (Login's account,
 // as it was then) still holds for protocol p: nil while it does, an error
-// wrapping ErrLoginEnded once the account is removed or suspended, its
-// password changed or, for mail clients, their use turned off; another
-// error when the store cannot tell (the adapter answers a temporary
-// failure and keeps the session).
+// wrapping ErrLoginEnded once the account is removed or suspended (or
+// its domain put on hold), its password changed or, for mail clients,
+// their use turned off; another error when the store cannot tell (the
+// adapter answers a temporary failure and keeps the session).
 func (a *Authenticator) Recheck(ctx context.Context, acct *store.Account, p Protocol) error {
 	now, err := a.Store.Account(ctx, acct.ID)
 	switch {
@@ -34,8 +34,13 @@ func (a *Authenticator) Recheck(ctx context.Context, acct *store.Account, p Prot
 		return fmt.Errorf("%w: %s was removed", ErrLoginEnded, acct.Address())
 	case err != nil:
 		return fmt.Errorf("recheck the login of %s: %w", acct.Address(), err)
-	case !now.Enabled:
-		return fmt.Errorf("%w: %w", ErrLoginEnded, ErrSuspended)
+	}
+	if err := a.suspended(ctx, now); errors.Is(err, ErrSuspended) {
+		return fmt.Errorf("%w: %w", ErrLoginEnded, err)
+	} else if err != nil {
+		return fmt.Errorf("recheck the login of %s: %w", acct.Address(), err)
+	}
+	switch {
 	case !p.Web() && !now.ClientAccess:
 		return fmt.Errorf("%w: %w", ErrLoginEnded, ErrClientAccessOff)
 	case now.PasswordHash != acct.PasswordHash:

@@ -101,6 +101,9 @@ type Sessions struct {
 	Policy AccessPolicy
 	Ages   PasswordAges
 	Watch  LoginWatcher
+	// Links are the one-time login links (login_link.go); nil refuses
+	// every link.
+	Links  LoginLinks
 	Events events.Bus
 	Idle   time.Duration
 	Now    func() time.Time
@@ -165,6 +168,13 @@ func (s *Sessions) Login(ctx context.Context, r Request, language string) (*Sess
 	if s.Watch != nil && acct != nil {
 		s.Watch.WatchLogin(ctx, acct, remoteIP(r.Remote), before)
 	}
+	return s.start(ctx, a, acct, hash, language)
+}
+
+// start opens the session of a login that passed every check (a password
+// or a login link): acct nil for the operator, hash the password hash
+// the session keeps the fingerprint of.
+func (s *Sessions) start(ctx context.Context, a actor.Actor, acct *store.Account, hash, language string) (*Session, error) {
 	now := s.now()
 	longest := s.Idle // a policy only shortens it
 	if longest <= 0 {
@@ -182,7 +192,7 @@ func (s *Sessions) Login(ctx context.Context, r Request, language string) (*Sess
 	if err := s.passwordAge(ctx, sess); err != nil {
 		return nil, err
 	}
-	err = s.Store.CreateWebSession(ctx, &store.WebSession{TokenHash: sess.hash, CSRF: sess.CSRF, AccountID: a.AccountID,
+	err := s.Store.CreateWebSession(ctx, &store.WebSession{TokenHash: sess.hash, CSRF: sess.CSRF, AccountID: a.AccountID,
 		OperatorID: a.OperatorID, Language: language, CreatedAt: now, LastSeen: now, Credential: credential(hash)})
 	if err != nil {
 		return nil, fmt.Errorf("start a session for %s: %w", a.Name, err)
@@ -259,8 +269,10 @@ func (s *Sessions) read(ctx context.Context, hash string, c Client) (*Session, e
 		if err != nil {
 			return nil, fmt.Errorf("read the account of a session: %w", err)
 		}
-		if !acct.Enabled {
-			return nil, s.end(ctx, hash, acct.ID) // suspended (M3)
+		if err := s.Auth.suspended(ctx, acct); errors.Is(err, ErrSuspended) {
+			return nil, s.end(ctx, hash, acct.ID) // suspended (M3), or its domain on hold
+		} else if err != nil {
+			return nil, fmt.Errorf("read the account of a session: %w", err)
 		}
 		if ws.Credential != credential(acct.PasswordHash) {
 			return nil, s.end(ctx, hash, acct.ID) // its password changed

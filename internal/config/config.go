@@ -90,6 +90,9 @@ type HTTP struct {
 	// when empty /metrics answers only clients on this machine that no
 	// proxy forwarded (Prometheus beside the server).
 	MetricsToken string `toml:"metrics_token"`
+	// LoginLinkLife is how long a one-time login link of the integration
+	// API lives (M14): at most 2 minutes, the most the API promises.
+	LoginLinkLife Duration `toml:"login_link_life"`
 }
 
 // Relay is an optional smart host: when Host is set, all outbound mail goes
@@ -156,6 +159,7 @@ func Default(dataDir string) Config {
 			MaxConnectionsPerIP:    200,
 			MaxEventStreamsPerUser: 10,
 			MaxJSONSize:            2 << 20,
+			LoginLinkLife:          Duration(2 * time.Minute),
 		},
 		Listen: Listen{
 			SMTP:        "127.0.0.1:2525",
@@ -248,6 +252,9 @@ func (c Config) Validate() error {
 	}
 	if c.HTTP.MaxEventStreamsPerUser < 1 {
 		errs = append(errs, errors.New("http.max_event_streams_per_user: at least 1"))
+	}
+	if c.HTTP.LoginLinkLife < Duration(10*time.Second) || c.HTTP.LoginLinkLife > Duration(2*time.Minute) {
+		errs = append(errs, fmt.Errorf("http.login_link_life %s: 10s to 2m", time.Duration(c.HTTP.LoginLinkLife)))
 	}
 	if c.HTTP.MaxJSONSize < 64<<10 {
 		errs = append(errs, fmt.Errorf("http.max_json_size %d: at least 65536", c.HTTP.MaxJSONSize))

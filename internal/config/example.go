@@ -124,11 +124,13 @@ max_json_size = %d  # largest JSON body (a message being written); files go as u
 # GET /metrics (Prometheus): with a token, "Authorization: Bearer TOKEN" is
 # needed; without, only this machine's clients that no proxy forwarded.
 metrics_token = %s
+login_link_life = %s  # how long a one-time login link of the integration API lives (at most 2m)
 `, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser,
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
 		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), d.TLS.ACME, q(d.Relay.TLS),
 		q(time.Duration(d.HTTP.HeaderTimeout).String()), q(time.Duration(d.HTTP.ReadTimeout).String()),
-		q(time.Duration(d.HTTP.IdleTimeout).String()), d.HTTP.MaxConnectionsPerIP, d.HTTP.MaxEventStreamsPerUser, d.HTTP.MaxJSONSize, q(d.HTTP.MetricsToken))
+		q(time.Duration(d.HTTP.IdleTimeout).String()), d.HTTP.MaxConnectionsPerIP, d.HTTP.MaxEventStreamsPerUser, d.HTTP.MaxJSONSize, q(d.HTTP.MetricsToken),
+		q(time.Duration(d.HTTP.LoginLinkLife).String()))
 }
 
 func q(s string) string { return strconv.Quote(s) }

@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
-	"golang.org/x/text/encoding/korean"
+	"postroom/internal/csvtext"
 )
 
 // MaxImportSize is the largest import file accepted: 10 MiB. A book of
@@ -62,7 +61,7 @@ type CSVResult struct {
 }
 
 // csvUtf8BOM is what Excel writes at the start of a "CSV UTF-8" file.
-var csvUtf8BOM = []byte{0xEF, 0xBB, 0xBF}
+var csvUtf8BOM = csvtext.BOM
 
 // ParseCSV reads an address book exported as CSV by us, Outlook (English
 // or Korean), Google Contacts, the hosted webmail or a spreadsheet.
@@ -143,48 +142,14 @@ func ParseCSV(data []byte) (*CSVResult, error) {
 }
 
 // csvDecode turns the file into UTF-8 text and names the encoding it
-// was in. Korean Excel saves "CSV" in CP949, which is never valid UTF-8
-// once it holds Hangul, so anything that is not UTF-8 is read as CP949.
+// was in (internal/csvtext: UTF-8 with or without a BOM, else CP949).
 func csvDecode(data []byte) (string, string, error) {
-	if bytes.HasPrefix(data, csvUtf8BOM) {
-		return string(data[len(csvUtf8BOM):]), "utf-8-bom", nil
-	}
-	if utf8.Valid(data) {
-		return string(data), "utf-8", nil
-	}
-	out, err := korean.EUCKR.NewDecoder().Bytes(data)
+	text, enc, err := csvtext.Decode(data)
 	if err != nil {
-		return "", "", fmt.Errorf("%w: neither UTF-8 nor CP949: %v", ErrNotCSV, err)
+		return "", "", fmt.Errorf("%w: %v", ErrNotCSV, err)
 	}
-	return string(out), "cp949", nil
+	return text, enc, nil
 }
 
-// csvDelimiter picks the separator of the header line: a comma, or
-// the semicolon European Excel writes, or a tab; whichever appears most
-// outside quotes, a comma on a tie.
-func csvDelimiter(text string) rune {
-	counts := map[rune]int{}
-	quoted := false
-	for _, ch := range text {
-		if ch == '"' {
-			quoted = !quoted
-			continue
-		}
-		if quoted {
-			continue
-		}
-		if ch == '\n' {
-			break
-		}
-		if ch == ',' || ch == ';' || ch == '\t' {
-			counts[ch]++
-		}
-	}
-	best := ','
-	for _, ch := range []rune{';', '\t'} {
-		if counts[ch] > counts[best] {
-			best = ch
-		}
-	}
-	return best
-}
+// csvDelimiter is the header line's separator (internal/csvtext).
+func csvDelimiter(text string) rune { return csvtext.Delimiter(text) }

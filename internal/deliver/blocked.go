@@ -5,6 +5,8 @@ package deliver
 // its subdomains) and blocked phrases (in the subject or the text, any
 // case, Korean included) mark a message as spam, as does the system's
 // verdict; spam.method says which apply ("personal", "system", "both").
+// The domain's lists (M2, set by its administrator) are read the same
+// way and apply to every account of the domain whatever its method.
 // spam.action says what becomes of it: "move" stores it in Spam,
 // "delete" accepts it and stores nothing (the sender, possibly a forger,
 // learns nothing; the log says what was dropped).
@@ -17,23 +19,29 @@ import (
 	"strings"
 
 	"postroom/internal/message"
+	"postroom/internal/metrics"
 	"postroom/internal/search"
 	"postroom/internal/settings"
 	"postroom/internal/spam"
 	"postroom/internal/store"
 )
 
-// Blocked is the Step of the personal spam settings; it runs first.
+// Blocked is the Step of the spam lists; it runs first. The domain's
+// lists (M2) apply to every account of the domain whatever its
+// spam.method, because its administrator decided so; the account's
+// spam.action still says whether a match is moved or discarded ("move"
+// when the settings cannot be read, so that nothing is lost).
 func (p *Pipeline) Blocked(ctx context.Context, d *Delivery) error {
 	set, ok := p.settingsOf(ctx, d)
-	if !ok {
-		return nil
+	why := p.domainSpamReason(ctx, d)
+	if why == "" && ok {
+		why = spamReason(set.Spam, d)
 	}
-	why := spamReason(set.Spam, d)
 	if why == "" {
 		return nil
 	}
-	if set.Spam.Action == "delete" {
+	metrics.Spam(spamKind(why))
+	if ok && set.Spam.Action == "delete" {
 		p.log().Info("spam discarded", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "from", d.Envelope.From, "why", why)
 		d.Discard = true
 		return nil
@@ -41,6 +49,36 @@ func (p *Pipeline) Blocked(ctx context.Context, d *Delivery) error {
 	p.log().Info("spam kept in Spam", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "why", why)
 	d.Mailbox = store.RoleSpam
 	return nil
+}
+
+// spamKind is a reason without the address it names, for the metrics:
+// "domain blocked sender", "blocked phrase", "dmarc" ...
+func spamKind(why string) string {
+	if i := strings.Index(why, "sender"); i >= 0 {
+		return why[:i+len("sender")]
+	}
+	return why
+}
+
+// domainSpamReason says why the message is spam by the lists of the
+// recipient's domain; "" when it is not, or when the domain cannot be
+// read (logged: the personal lists still apply).
+func (p *Pipeline) domainSpamReason(ctx context.Context, d *Delivery) string {
+	if d.Recipient == nil || d.Recipient.Account == nil || p.Store == nil {
+		return ""
+	}
+	dom, err := p.Store.DomainByID(ctx, d.Recipient.Account.DomainID)
+	if err != nil {
+		p.log().Error("domain spam lists not read for delivery", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "err", err)
+		return ""
+	}
+	if b := listedSender(dom.BlockedSenders, d); b != "" {
+		return "domain blocked sender " + b
+	}
+	if b := blockedPhrase(dom.BlockedPhrases, d.Parsed); b != "" {
+		return "domain blocked phrase"
+	}
+	return ""
 }
 
 // spamReason says why the message is spam for these settings; "" when
@@ -54,17 +92,29 @@ func spamReason(s settings.Spam, d *Delivery) string {
 	if !personal {
 		return ""
 	}
+	if b := listedSender(s.BlockedSenders, d); b != "" {
+		return "blocked sender " + b
+	}
+	if b := blockedPhrase(s.BlockedPhrases, d.Parsed); b != "" {
+		return "blocked phrase"
+	}
+	return ""
+}
+
+// listedSender returns the entry of list that blocks the envelope
+// sender or an author in From; "" for none.
+func listedSender(list []string, d *Delivery) string {
+	if len(list) == 0 {
+		return ""
+	}
 	senders := []string{d.Envelope.From}
 	for _, a := range d.Parsed.Header.Addresses("From") {
 		senders = append(senders, a.Addr)
 	}
 	for _, addr := range senders {
-		if b := blockedSender(s.BlockedSenders, addr); b != "" {
-			return "blocked sender " + b
+		if b := blockedSender(list, addr); b != "" {
+			return b
 		}
-	}
-	if b := blockedPhrase(s.BlockedPhrases, d.Parsed); b != "" {
-		return "blocked phrase"
 	}
 	return ""
 }

@@ -73,12 +73,16 @@ func (p *Pipeline) Resolve(ctx context.Context, addr string, size int64) (*Recip
 	if !ok {
 		return nil, ErrBadAddress
 	}
-	local, err := p.IsLocalDomain(ctx, domain)
-	if err != nil {
-		return nil, temporary(err)
-	}
-	if !local {
+	d, err := p.Store.Domain(ctx, domain)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return nil, ErrRelayDenied
+	case err != nil:
+		return nil, temporary(err)
+	case d.Suspended:
+		// The operator's hold (issue 16) refuses every address of the
+		// domain as a suspended account is refused.
+		return nil, ErrSuspended
 	}
 	if r := p.resolveSRS(ctx, addr); r != nil {
 		return r, nil

@@ -15,7 +15,10 @@
 //
 // Invariants:
 //   - A job belongs to the account that started it: Get answers another
-//     account's job as not found; an operator sees every job.
+//     account's job as not found; an operator sees every job. A domain
+//     job (SubmitDomain: an administrator's bulk job) belongs to no
+//     account but to its domain: that domain's administrators and API
+//     tokens read it, nobody else (a user of the domain neither).
 //   - A finished job never changes again (the store refuses it), so a
 //     runner that was given up stops at its next step.
 package jobs
@@ -86,8 +89,12 @@ type Runner struct {
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	waiting map[int64]chan struct{}
-	active  map[int64]int // unfinished jobs by account
+	active  map[owner]int // unfinished jobs by owner
 }
+
+// owner is whose a job is: an account's (domain 0 for the operator's),
+// or, with account 0, a domain's.
+type owner struct{ account, domain int64 }
 
 func (r *Runner) now() time.Time {
 	if r.Now != nil {
@@ -126,7 +133,7 @@ func (r *Runner) init() {
 		r.sem = make(chan struct{}, n)
 		r.base, r.stop = context.WithCancel(context.Background())
 		r.waiting = map[int64]chan struct{}{}
-		r.active = map[int64]int{}
+		r.active = map[owner]int{}
 	})
 }
 
@@ -160,6 +167,29 @@ func (r *Runner) Close() {
 // Submit stores a job of kind for the actor's account and runs fn in the
 // background: queued until a worker is free. It returns the stored job.
 func (r *Runner) Submit(ctx context.Context, a actor.Actor, kind string, params any, fn Func) (*store.Job, error) {
+	return r.submit(ctx, owner{a.AccountID, a.DomainID}, kind, params, fn)
+}
+
+// SubmitDomain is Submit for a job a domain administrator (a person or
+// one of the domain's API tokens, which has no account) runs on his
+// domain: the job is the domain's, readable by its administrators and
+// tokens, so that a program can follow what it started and the console
+// what a colleague started. The operator's job is the operator's.
+func (r *Runner) SubmitDomain(ctx context.Context, a actor.Actor, kind string, params any, fn Func) (*store.Job, error) {
+	switch {
+	case a.IsOperator():
+		return r.submit(ctx, owner{}, kind, params, fn)
+	case a.Role == actor.RoleDomainAdmin && a.DomainID != 0:
+		return r.submit(ctx, owner{domain: a.DomainID}, kind, params, fn)
+	}
+	return nil, fmt.Errorf("%s job: %w", kind, ErrNotAdmin)
+}
+
+// ErrNotAdmin is returned by SubmitDomain for an actor who administers
+// no domain.
+var ErrNotAdmin = errors.New("jobs: not a domain administrator")
+
+func (r *Runner) submit(ctx context.Context, o owner, kind string, params any, fn Func) (*store.Job, error) {
 	r.init()
 	if r.base.Err() != nil {
 		return nil, errors.New("jobs: shutting down")
@@ -173,21 +203,21 @@ func (r *Runner) Submit(ctx context.Context, a actor.Actor, kind string, params 
 		limit = DefaultMaxPerAccount
 	}
 	r.mu.Lock()
-	if r.active[a.AccountID] >= limit {
+	if r.active[o] >= limit {
 		r.mu.Unlock()
 		return nil, ErrBusy
 	}
-	r.active[a.AccountID]++
+	r.active[o]++
 	r.mu.Unlock()
 	release := func() {
 		r.mu.Lock()
-		if r.active[a.AccountID]--; r.active[a.AccountID] <= 0 {
-			delete(r.active, a.AccountID)
+		if r.active[o]--; r.active[o] <= 0 {
+			delete(r.active, o)
 		}
 		r.mu.Unlock()
 	}
 	at := r.now()
-	j := &store.Job{AccountID: a.AccountID, DomainID: a.DomainID, Kind: kind, State: store.JobQueued,
+	j := &store.Job{AccountID: o.account, DomainID: o.domain, Kind: kind, State: store.JobQueued,
 		Params: raw, CreatedAt: at, Heartbeat: at}
 	if err := r.Store.CreateJob(ctx, j); err != nil {
 		release()
@@ -230,15 +260,16 @@ func (r *Runner) Wait(ctx context.Context, id int64) error {
 	}
 }
 
-// Get returns the actor's job: its own account's (an operator: any). A
-// job of another account is store.ErrNotFound. An unfinished job whose
-// runner stopped beating is failed as interrupted first.
+// Get returns the actor's job: its own account's, or a domain job of
+// the domain it administers (an operator: any). Any other job is
+// store.ErrNotFound. An unfinished job whose runner stopped beating is
+// failed as interrupted first.
 func (r *Runner) Get(ctx context.Context, a actor.Actor, id int64) (*store.Job, error) {
 	j, err := r.Store.Job(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("job %d: %w", id, err)
 	}
-	if !a.IsOperator() && (a.AccountID == 0 || j.AccountID != a.AccountID) {
+	if !readable(a, j) {
 		return nil, fmt.Errorf("job %d: %w", id, store.ErrNotFound)
 	}
 	now := r.now()
@@ -251,6 +282,19 @@ func (r *Runner) Get(ctx context.Context, a actor.Actor, id int64) (*store.Job, 
 		}
 	}
 	return j, nil
+}
+
+// readable is the package comment's rule of who reads a job.
+func readable(a actor.Actor, j *store.Job) bool {
+	switch {
+	case a.IsOperator():
+		return true
+	case j.AccountID != 0:
+		return a.AccountID == j.AccountID
+	case j.DomainID != 0:
+		return a.Role == actor.RoleDomainAdmin && a.DomainID == j.DomainID
+	}
+	return false // the operator's
 }
 
 func unfinished(state string) bool { return state == store.JobQueued || state == store.JobRunning }

@@ -56,19 +56,7 @@ func (s *Service) Export(ctx context.Context, a actor.Actor, mailboxID int64, f 
 			zone = z
 		}
 	}
-	each := func(fn func(m *store.Message, body io.Reader) error) error {
-		return s.Store.Messages(ctx, accountID, mailboxID, func(m *store.Message) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			r, err := s.Open(ctx, a, m)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			return fn(m, r)
-		})
-	}
+	each := s.eachMessage(ctx, a, accountID, mailboxID)
 	if f == ExportMbox {
 		err = exportMbox(w, each)
 	} else {
@@ -106,4 +94,22 @@ func exportZip(w io.Writer, zone *time.Location, each func(func(*store.Message, 
 		return err
 	}
 	return zw.Close()
+}
+
+// eachMessage walks a folder's messages with their bytes, a page at a
+// time, for the exports.
+func (s *Service) eachMessage(ctx context.Context, a actor.Actor, accountID, mailboxID int64) func(func(*store.Message, io.Reader) error) error {
+	return func(fn func(m *store.Message, body io.Reader) error) error {
+		return s.Store.Messages(ctx, accountID, mailboxID, func(m *store.Message) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r, err := s.Open(ctx, a, m)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			return fn(m, r)
+		})
+	}
 }

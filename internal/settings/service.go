@@ -103,6 +103,11 @@ func (s *Service) Patch(ctx context.Context, a actor.Actor, patch []byte) (Setti
 	if err != nil {
 		return Settings{}, err
 	}
+	return s.patch(ctx, id, patch)
+}
+
+// patch is Patch on the account id, whoever asked (checked by the caller).
+func (s *Service) patch(ctx context.Context, id int64, patch []byte) (Settings, error) {
 	if len(patch) > MaxPatch {
 		return Settings{}, invalid("", "too_long")
 	}

@@ -161,22 +161,31 @@ func validateSpam(s *Settings, _ []string) error {
 	if p.KeepDays < MinKeepDays || p.KeepDays > MaxKeepDays {
 		return invalid("spam.keep_days", "range")
 	}
-	if len(p.BlockedSenders) > MaxBlockedSenders {
-		return invalid("spam.blocked_senders", "too_many")
+	return CleanSpamLists("spam.", p.BlockedSenders, p.BlockedPhrases)
+}
+
+// CleanSpamLists checks blocked senders and phrases, the account's (S5)
+// or the domain's (M2) alike, and writes each in its canonical form in
+// place (senders lower-case, phrases trimmed). The first bad entry is an
+// *InvalidError whose Field is prefix + "blocked_senders[i]" (or
+// "blocked_phrases[i]"; the list itself when it is too long).
+func CleanSpamLists(prefix string, senders, phrases []string) error {
+	if len(senders) > MaxBlockedSenders {
+		return invalid(prefix+"blocked_senders", "too_many")
 	}
-	for i, b := range p.BlockedSenders {
-		field := fmt.Sprintf("spam.blocked_senders[%d]", i)
+	for i, b := range senders {
+		field := fmt.Sprintf("%sblocked_senders[%d]", prefix, i)
 		v, err := blockedSender(field, b)
 		if err != nil {
 			return err
 		}
-		p.BlockedSenders[i] = v
+		senders[i] = v
 	}
-	if len(p.BlockedPhrases) > MaxBlockedPhrases {
-		return invalid("spam.blocked_phrases", "too_many")
+	if len(phrases) > MaxBlockedPhrases {
+		return invalid(prefix+"blocked_phrases", "too_many")
 	}
-	for i, ph := range p.BlockedPhrases {
-		field := fmt.Sprintf("spam.blocked_phrases[%d]", i)
+	for i, ph := range phrases {
+		field := fmt.Sprintf("%sblocked_phrases[%d]", prefix, i)
 		ph = strings.TrimSpace(ph)
 		if ph == "" {
 			return invalid(field, "required")
@@ -184,7 +193,7 @@ func validateSpam(s *Settings, _ []string) error {
 		if utf8.RuneCountInString(ph) > MaxPhrase || !printable(ph) {
 			return invalid(field, "too_long")
 		}
-		p.BlockedPhrases[i] = ph
+		phrases[i] = ph
 	}
 	return nil
 }

@@ -72,8 +72,10 @@ type Store interface {
 	DepartmentStore
 	APITokenStore
 	AuditStore
+	LoginLinkStore
 	ListStore
 	SecurityStore
+	MailboxCopyStore
 	io.Closer
 }
 
@@ -302,11 +304,11 @@ type QueueStore interface {
 	Enqueue(ctx context.Context, q *QueuedMessage) error
 	// Queue lists queued messages with all their recipients, oldest first.
 	Queue(ctx context.Context) ([]QueuedMessage, error)
-	// QueuedMessage returns one queued message. ErrNotFound.
-	QueuedMessage(ctx context.Context, id int64) (*QueuedMessage, error)
 	// QueueSummary counts the queued messages and tells when the oldest
 	// was queued (zero when none), for the metrics, without reading them.
 	QueueSummary(ctx context.Context) (messages int, oldest time.Time, err error)
+	// QueuedMessage returns one queued message. ErrNotFound.
+	QueuedMessage(ctx context.Context, id int64) (*QueuedMessage, error)
 	// ClaimDue returns up to limit messages with recipients due at now
 	// (pending, NextTry and SendAt not after now), each with only its due
 	// recipients, and moves those recipients' NextTry to now+lease in the

@@ -608,6 +608,24 @@ CREATE TABLE login_links (
 CREATE TRIGGER login_links_account_gone AFTER DELETE ON accounts BEGIN
 	DELETE FROM login_links WHERE account_id = OLD.id;
 END;
+`, `
+-- What an administrator's mailbox copy (M5) copied: a source message
+-- (its id, kept through moves, never reused) into a target account, so
+-- that a second run copies only what is new. A row goes with its source
+-- message or its target account (store.MailboxCopyStore).
+CREATE TABLE mailbox_copies (
+	source_message_id INTEGER NOT NULL,
+	target_account_id INTEGER NOT NULL,
+	copied_at         INTEGER NOT NULL,
+	PRIMARY KEY (source_message_id, target_account_id)
+) WITHOUT ROWID;
+CREATE INDEX mailbox_copies_target ON mailbox_copies(target_account_id);
+CREATE TRIGGER mailbox_copies_message_gone AFTER DELETE ON messages BEGIN
+	DELETE FROM mailbox_copies WHERE source_message_id = OLD.id;
+END;
+CREATE TRIGGER mailbox_copies_account_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM mailbox_copies WHERE target_account_id = OLD.id;
+END;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -66,7 +66,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		departmentTests,
 		tokenTests,
 		auditTests,
+		loginLinkTests,
 		listTests,
+		mailboxCopyTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
