@@ -60,12 +60,21 @@ func adminError(err error) error {
 		return fmt.Errorf("%q is not an e-mail address (user@domain; letters, digits and . _ - + in the user part)", ie.Value)
 	case "invalid_domain":
 		return fmt.Errorf("%q is not a domain name (like example.co.kr)", ie.Value)
+	case "address_taken_by_list":
+		return fmt.Errorf("%s is the address of a mailing list of the domain (the console's 메일링 리스트): choose another", ie.Value)
+	case "user_limit":
+		return fmt.Errorf("domain %s has as many accounts as its limit allows (postroom domain set %s --max-users N)", ie.Value, ie.Value)
+	case "confirm_mismatch":
+		return fmt.Errorf("the name typed back is not %s: nothing was deleted", ie.Value)
 	}
 	flag := "--" + strings.ReplaceAll(ie.Field, "_", "-")
 	why := map[string]string{
 		"password_required":   "is required",
 		"password_too_short":  fmt.Sprintf("must be at least %d characters", admin.MinPasswordLength),
 		"invalid_quota":       "must not be negative",
+		"invalid_max_users":   "must not be negative",
+		"invalid_language":    "must be ko or en",
+		"invalid_time_zone":   "must be an IANA time zone (like Asia/Seoul) or UTC",
 		"invalid_pop3_delete": "must be keep, trash or delete",
 		"invalid_characters":  "contains characters that are not allowed",
 		"name_too_long":       "is too long",

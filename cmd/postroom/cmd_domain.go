@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"postroom/internal/actor"
@@ -14,12 +17,55 @@ import (
 
 func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("domain")
+	suspend := fs.Bool("suspend", false, "put the domain on hold: no login, no mail accepted (set)")
+	resume := fs.Bool("resume", false, "lift the hold (set)")
+	maxUsers := fs.Int("max-users", 0, "the most accounts the domain may have, 0 = no limit (set)")
+	quota := fs.String("quota", "", "the domain's quota: bytes, or with K, M, G, T; 0 = unlimited (set)")
+	language := fs.String("language", "", "default language of new accounts: ko or en (set)")
+	timeZone := fs.String("time-zone", "", "default time zone of new accounts, like Asia/Seoul (set)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return fmt.Errorf("%w: domain add|list|remove", errUsage)
+		return fmt.Errorf("%w: domain add|list|remove|set|dns", errUsage)
+	}
+	if len(pos) == 2 && pos[0] == "set" {
+		// Only the flags given change; checked before the data is opened.
+		var c admin.DomainChange
+		var bad error
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "suspend", "resume":
+				on := *suspend
+				if f.Name == "resume" {
+					on = !*resume
+				}
+				if c.Suspended != nil && *c.Suspended != on {
+					bad = fmt.Errorf("%w: --suspend or --resume, not both", errUsage)
+				}
+				c.Suspended = &on
+			case "max-users":
+				c.MaxUsers = maxUsers
+			case "quota":
+				n, err := parseSize(*quota)
+				if err != nil {
+					bad = err
+				}
+				c.QuotaBytes = &n
+			case "language":
+				c.Language = language
+			case "time-zone":
+				c.TimeZone = timeZone
+			}
+		})
+		if bad != nil {
+			return bad
+		}
+		if c == (admin.DomainChange{}) {
+			return fmt.Errorf("%w: domain set NAME needs a flag to change", errUsage)
+		}
+		return domainSet(ctx, *data, pos[1], c, out)
 	}
 	d, err := openData(*data, "")
 	if err != nil {
@@ -34,7 +80,11 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		for _, dom := range doms {
-			fmt.Fprintf(out, "%s\t%d accounts\n", dom.Name, dom.Accounts)
+			hold := ""
+			if dom.Suspended {
+				hold = "\tsuspended"
+			}
+			fmt.Fprintf(out, "%s\t%d accounts%s\n", dom.Name, dom.Accounts, hold)
 		}
 		return nil
 	case sub == "add" && len(pos) == 2:
@@ -57,7 +107,51 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "removed domain %s with its accounts and their mail\n", pos[1])
 		return nil
 	}
-	return fmt.Errorf("%w: domain add NAME | list | remove NAME | dns NAME", errUsage)
+	return fmt.Errorf("%w: domain add NAME | list | remove NAME | set NAME | dns NAME", errUsage)
+}
+
+// domainSet changes a domain's terms and defaults through the service the
+// consoles use, and says what the domain is now.
+func domainSet(ctx context.Context, data, name string, c admin.DomainChange, out io.Writer) error {
+	d, err := openData(data, "")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	dom, err := adminService(d).UpdateDomain(ctx, actor.CommandLine, name, c)
+	if err != nil {
+		return adminError(err)
+	}
+	state, limit, quota := "active", "no limit", "unlimited"
+	if dom.Suspended {
+		state = "suspended"
+	}
+	if dom.MaxUsers > 0 {
+		limit = fmt.Sprint(dom.MaxUsers)
+	}
+	if dom.QuotaBytes > 0 {
+		quota = fmt.Sprintf("%d bytes", dom.QuotaBytes)
+	}
+	fmt.Fprintf(out, "%s\t%s\tmax users %s\tquota %s\tlanguage %s\ttime zone %s\n", dom.Name, state, limit, quota, dom.Language, dom.TimeZone)
+	return nil
+}
+
+// parseSize reads a size: bytes, or a number with K, M, G or T (powers
+// of 1024; "KB", "KiB" and lower case alike).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
+	mult := int64(1)
+	if n := len(t); n > 0 {
+		if i := strings.IndexByte("KMGT", t[n-1]); i >= 0 {
+			mult, t = int64(1)<<(10*(i+1)), t[:n-1]
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%w: --quota %q is not a size (like 500M, 10G or a number of bytes)", errUsage, s)
+	}
+	return n * mult, nil
 }
 
 func describeAccount(a *store.Account) string {

@@ -140,15 +140,22 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	// rules, auto logout, password rules and ages, the login watch's mail
 	policies := &auth.Policies{Store: d.Store, Mail: worker.SendSystem, Log: log}
 	sessions := &auth.Sessions{Store: d.Store, Auth: smtpSrv.Auth, Policy: policies, Ages: policies, Watch: policies,
-		Events: bus, Log: log}
+		Links: d.Store, Events: bus, Log: log}
 	// one key for every node and restart: links keep their ids
 	idKey, err := d.Store.Secret(ctx, "web-ids", 32)
 	if err != nil {
 		return fmt.Errorf("the web API's id key: %w", err)
 	}
-	webSrv := &web.Server{IDKey: idKey, Mail: mailSvc, Sessions: sessions, Accounts: adminService(d), Events: bus, Log: log,
+	// One administrators' service behind the consoles and the integration
+	// API: mailbox copies (M5) and bulk deletions (M3) run as jobs and
+	// file mail through the mail service; the console sets users'
+	// recovery e-mail (M3); login links (M14) live LinkLife.
+	adm := adminService(d)
+	adm.Mail, adm.Jobs, adm.Recovery, adm.Log = mailSvc, jobRunner, settingsSvc, log
+	adm.LinkLife = time.Duration(cfg.HTTP.LoginLinkLife)
+	webSrv := &web.Server{IDKey: idKey, Mail: mailSvc, Sessions: sessions, Accounts: adm, Events: bus, Log: log,
 		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
-		Send: sendSvc, Admin: adminService(d), Hostname: cfg.Hostname, Settings: settingsSvc,
+		Send: sendSvc, Admin: adm, Hostname: cfg.Hostname, Settings: settingsSvc,
 		MaxJSONSize: cfg.HTTP.MaxJSONSize, MaxStreamsPerAccount: cfg.HTTP.MaxEventStreamsPerUser,
 		MetricsToken: cfg.HTTP.MetricsToken}
 	webSrv.Passwords = &auth.Passwords{Store: d.Store, Sessions: sessions, Policies: policies, Reset: auth.ResetConfig{Mail: worker.SendSystem,
@@ -169,8 +176,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	webSrv.Filters, webSrv.Jobs = filterSvc, jobRunner // Settings > Filter rules (S4)
 	webSrv.Contacts = contactsSvc                      // Contacts (C1–C4), and their CardDAV sync
 	webSrv.DAV = &carddav.Handler{Contacts: contactsSvc, Auth: smtpSrv.Auth, Log: log}
-	webSrv.Org = adminService(d)    // the domain console's organisation and accounts (M1, M3, M6)
-	webSrv.Tokens = adminService(d) // the integration API's tokens (M14)
+	// the domain console (M1–M14), its audit log, the integration API's
+	// tokens and login links
+	webSrv.Org, webSrv.Tokens, webSrv.LoginLinks, webSrv.Audit = adm, adm, adm, adm
 	// Every listener's connections count against one budget, sized from
 	// the open-file limit once the listeners are open (below), so that a
 	// flood of connections never takes the descriptors of the sessions

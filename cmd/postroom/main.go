@@ -21,6 +21,8 @@ Usage:
   postroom serve [--config FILE] [--data DIR]
   postroom domain add|list|remove [NAME] [--data DIR]
   postroom domain dns NAME [--data DIR]            # the DNS records to publish (MX, SPF, DKIM, DMARC, MTA-STS ...)
+  postroom domain set NAME [--suspend|--resume] [--max-users N] [--quota SIZE] [--language ko|en]
+                      [--time-zone ZONE] [--data DIR]
   postroom user add ADDRESS --password PASS [--name NAME] [--quota BYTES] [--admin] [--data DIR]
   postroom user list DOMAIN [--data DIR]
   postroom user passwd ADDRESS --password PASS [--data DIR]

@@ -191,6 +191,7 @@ func (s *Server) adminUserPatch(w http.ResponseWriter, r *http.Request) {
 		Department *int64  `json:"department"`
 		Position   *string `json:"position"`
 		Phone      *string `json:"phone"`
+		Recovery   *string `json:"recovery_email"`
 	}
 	if err := decode(r, &req); err != nil {
 		s.failDecode(w, r, err)
@@ -201,6 +202,9 @@ func (s *Server) adminUserPatch(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.orgFail(w, r, err)
 		return
+	}
+	if req.Recovery != nil && !s.setRecovery(w, r, acct.Address(), *req.Recovery) {
+		return // checked first: a refused address changes nothing
 	}
 	if req.Department != nil || req.Position != nil || req.Phone != nil {
 		chart, err := s.Org.Org(ctx, a)
@@ -240,7 +244,7 @@ func (s *Server) adminUserPatch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, s.userOf(acct))
+	writeJSON(w, http.StatusOK, userWithRecovery{s.userOf(acct), s.recoveryOf(r, acct.Address())})
 }
 
 // placementOf is where the chart has the account now.

@@ -53,9 +53,13 @@ func (s *Server) tokenOut(t *store.APIToken) tokenJSON {
 
 // tokenOrSession admits a request bearing a live token of a domain as
 // that domain's administrator (no cookie, so no CSRF token either), and
-// any other as requireSession(adminOnly) does.
-func (s *Server) tokenOrSession(next http.Handler) http.Handler {
-	withSession := s.requireSession(next, adminOnly)
+// any other as requireSession does (adminOnly; userOnly for userOrToken).
+func (s *Server) tokenOrSession(next http.Handler, want access) http.Handler {
+	sessionAccess := adminOnly
+	if want == userOrToken {
+		sessionAccess = userOnly
+	}
+	withSession := s.requireSession(next, sessionAccess)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		secret, ok := strings.CutPrefix(h, "Bearer ")

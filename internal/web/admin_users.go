@@ -18,6 +18,8 @@ type adminUserJSON struct {
 	Position   string     `json:"position"`
 	Phone      string     `json:"phone"`
 	LastLogin  *time.Time `json:"last_login"`
+	// RecoveryEmail is the user's own setting (admin_user_recovery.go).
+	RecoveryEmail string `json:"recovery_email"`
 }
 
 func (s *Server) adminUserOut(u *admin.UserRow) adminUserJSON {
@@ -40,7 +42,9 @@ func (s *Server) adminUserList(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]adminUserJSON, 0, len(res.Users))
 	for i := range res.Users {
-		out = append(out, s.adminUserOut(&res.Users[i]))
+		u := s.adminUserOut(&res.Users[i])
+		u.RecoveryEmail = s.recoveryOf(r, u.Email)
+		out = append(out, u)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"users": out, "total": res.Total, "page": max(page, 1), "page_size": admin.UserPageSize})
 }
@@ -57,6 +61,7 @@ func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) {
 		Department int64  `json:"department"`
 		Position   string `json:"position"`
 		Phone      string `json:"phone"`
+		Recovery   string `json:"recovery_email"`
 	}
 	if err := decode(r, &req); err != nil {
 		s.failDecode(w, r, err)
@@ -71,10 +76,10 @@ func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	acct, err := s.Org.CreateUser(r.Context(), sessionOf(r).actor, admin.NewAccount{Address: req.Email, Password: req.Password,
-		Name: req.Name, Quota: req.Quota, Admin: req.Admin}, pl)
+		Name: req.Name, Quota: req.Quota, Admin: req.Admin, RecoveryEmail: req.Recovery}, pl)
 	if err != nil {
 		s.orgFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, s.userOf(acct))
+	writeJSON(w, http.StatusCreated, userWithRecovery{s.userOf(acct), s.recoveryOf(r, acct.Address())})
 }

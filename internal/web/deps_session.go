@@ -19,6 +19,7 @@ type Sessions interface {
 	Check(ctx context.Context, sess *auth.Session, c auth.Client) error
 	Logout(ctx context.Context, sess *auth.Session) error
 	SetLanguage(ctx context.Context, sess *auth.Session, language string) error
+	LoginWithLink(ctx context.Context, secret string, c auth.Client, p auth.Protocol) (*auth.Session, error)
 }
 
 // Accounts is what a user does with his own account and sees of his

@@ -57,6 +57,12 @@ var messages = map[string]map[string]string{
 		"password_too_short": "비밀번호가 너무 짧습니다. 8자 이상이어야 하며, 보안 설정에서 복잡성 단계를 정했다면 그 길이(1단계 8자, 2단계 10자, 3단계 12자) 이상이어야 합니다.",
 		"invalid_quota":      "용량은 0(무제한) 이상이어야 합니다.",
 		"name_too_long":      "이름이 너무 깁니다.",
+		// The operator's terms of a domain (operator_domain_change.go).
+		"user_limit":        "이 도메인의 최대 사용자 수에 도달해 계정을 더 만들 수 없습니다. 시스템 운영자에게 문의하세요.",
+		"invalid_max_users": "최대 사용자 수는 0(무제한) 이상이어야 합니다.",
+		"invalid_language":  "언어는 한국어(ko) 또는 영어(en) 중에서 고르세요.",
+		"invalid_time_zone": "올바른 시간대가 아닙니다. (예: Asia/Seoul)",
+		"confirm_mismatch":  "입력한 도메인 이름이 일치하지 않습니다. 삭제하지 않았습니다.",
 		// The security page and its rules (admin_security*.go, M7–M12).
 		"access_ip_not_allowed":       "허용된 IP 주소가 아니라서 웹메일에 접속할 수 없습니다. 메일 관리자에게 문의하세요.",
 		"access_blocked":              "메일 관리자가 지금 모든 사용자의 웹메일 접속을 임시로 차단했습니다.",
@@ -75,6 +81,9 @@ var messages = map[string]map[string]string{
 		"invalid_days":                "일 수가 올바르지 않습니다. (0 이상 3650 이하, 로그인 이력 감시는 1일 이상)",
 		"invalid_class":               "IP 체크 범위는 A, B, C Class 중에서 고르세요.",
 		"last_admin":                  "도메인의 마지막 관리자는 자신의 관리자 권한을 해제할 수 없습니다. 다른 관리자를 먼저 지정하세요.",
+		"address_taken_by_list":       "같은 주소의 메일링 리스트가 있습니다. 다른 주소를 쓰세요.",
+		"invalid_recovery_email":      "복구 Email 주소가 올바르지 않습니다.",
+		"recovery_is_own_address":     "복구 Email은 그 사용자의 메일 주소가 아닌 다른 주소여야 합니다.",
 	},
 	"en": {
 		"invalid_credentials": "The e-mail address or password is not correct.",
@@ -126,6 +135,12 @@ var messages = map[string]map[string]string{
 		"password_too_short": "The password is too short: at least 8 characters, or as many as the domain's password level asks (level 1: 8, level 2: 10, level 3: 12).",
 		"invalid_quota":      "The quota must be 0 (unlimited) or more.",
 		"name_too_long":      "The name is too long.",
+		// The operator's terms of a domain (operator_domain_change.go).
+		"user_limit":        "This domain has reached its maximum number of users: no more accounts can be created. Contact the system operator.",
+		"invalid_max_users": "The maximum number of users must be 0 (unlimited) or more.",
+		"invalid_language":  "Choose Korean (ko) or English (en).",
+		"invalid_time_zone": "This is not a valid time zone (e.g. Asia/Seoul).",
+		"confirm_mismatch":  "The domain name typed does not match. Nothing was deleted.",
 		// The security page and its rules (admin_security*.go, M7–M12).
 		"access_ip_not_allowed":       "The webmail cannot be used from this IP address. Contact your mail administrator.",
 		"access_blocked":              "Your mail administrator has temporarily blocked the webmail for all users.",
@@ -144,6 +159,9 @@ var messages = map[string]map[string]string{
 		"invalid_days":                "The number of days is not valid (0 to 3650; at least 1 for the login watch).",
 		"invalid_class":               "Choose the IP range to check: class A, B or C.",
 		"last_admin":                  "The last administrator of a domain cannot remove his own administrator rights. Make someone else an administrator first.",
+		"address_taken_by_list":       "A mailing list has this address: choose another.",
+		"invalid_recovery_email":      "The recovery e-mail address is not valid.",
+		"recovery_is_own_address":     "The recovery e-mail must be another address than the user's own.",
 	},
 }
 

@@ -39,6 +39,7 @@ const (
 	idDepartment
 	idList
 	idToken
+	idAudit
 )
 
 const (

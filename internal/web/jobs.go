@@ -11,7 +11,9 @@ import (
 )
 
 // Jobs reads background jobs (*jobs.Runner): the runner answers another
-// account's job as not found.
+// account's job as not found, and a domain's job (an administrator's
+// bulk deletion) to that domain's administrators and tokens only; the
+// route takes a user's session or a token (userOrToken).
 type Jobs interface {
 	Get(ctx context.Context, a actor.Actor, id int64) (*store.Job, error)
 }

@@ -15,6 +15,8 @@ type domainJSON struct {
 	Language   string    `json:"language"`
 	TimeZone   string    `json:"time_zone"`
 	QuotaBytes int64     `json:"quota_bytes"`
+	Suspended  bool      `json:"suspended"`
+	MaxUsers   int       `json:"max_users"`
 	Accounts   int       `json:"accounts"`
 	Admins     int       `json:"admins"`
 	UsedBytes  int64     `json:"used_bytes"`
@@ -23,7 +25,7 @@ type domainJSON struct {
 
 func domainOf(d admin.DomainSummary) domainJSON {
 	return domainJSON{Name: d.Name, Language: d.Language, TimeZone: d.TimeZone, QuotaBytes: d.QuotaBytes,
-		Accounts: d.Accounts, Admins: d.Admins, UsedBytes: d.UsedBytes, Created: d.CreatedAt.UTC()}
+		Suspended: d.Suspended, MaxUsers: d.MaxUsers, Accounts: d.Accounts, Admins: d.Admins, UsedBytes: d.UsedBytes, Created: d.CreatedAt.UTC()}
 }
 
 // operatorDomains lists the hosted domains.

@@ -24,6 +24,7 @@ func (s *Server) routes() []route {
 		{"POST", "/Autodiscover/Autodiscover.xml", h(s.autodiscover), public},
 		{"GET", "/autodiscover/autodiscover.json", h(s.autodiscoverJSON), public},
 		{"POST", "/api/v1/session", h(s.sessionCreate), public},
+		{"POST", "/api/v1/session/link", h(s.sessionLink), public}, // a one-time login link (login_link.go, M14)
 		{"GET", "/api/v1/session", h(s.sessionGet), maybeSession},
 		{"DELETE", "/api/v1/session", h(s.sessionDelete), anySession},
 		{"PATCH", "/api/v1/session", h(s.sessionUpdate), anySession},
@@ -55,7 +56,7 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/filters/{id}", h(s.filterUpdate), userOnly},
 		{"DELETE", "/api/v1/filters/{id}", h(s.filterDelete), userOnly},
 		{"POST", "/api/v1/filters/{id}/apply", h(s.filterApply), userOnly},
-		{"GET", "/api/v1/jobs/{id}", h(s.jobGet), userOnly},
+		{"GET", "/api/v1/jobs/{id}", h(s.jobGet), userOrToken},
 		{"GET", "/api/v1/messages/{id}", h(s.messageGet), userOnly},
 		{"GET", "/api/v1/messages/{id}/raw", h(s.messageRaw), userOnly},
 		{"GET", "/api/v1/messages/{id}/html", h(s.messageHTML), userOnly},
@@ -107,9 +108,17 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/admin/users", h(s.withOrg(s.adminUserList)), adminOrToken},
 		{"POST", "/api/v1/admin/users", h(s.withOrg(s.adminUserCreate)), adminOrToken},
 		{"PATCH", "/api/v1/admin/users/{id}", h(s.withOrg(s.adminUserPatch)), adminOrToken},
+		// Bulk operations on accounts (admin_users_bulk.go, M3).
+		{"POST", "/api/v1/admin/users/delete", h(s.withUsersBulk(s.adminUsersDelete)), adminOrToken},
+		{"GET", "/api/v1/admin/users/{id}/backup", h(s.withUsersBulk(s.adminUserBackup)), adminOnly},
+		{"POST", "/api/v1/admin/users/import", h(s.withUsersBulk(s.adminUsersImport)), adminOrToken},
+		{"GET", "/api/v1/admin/users/template.csv", h(s.adminUsersTemplate), adminOrToken},
 		{"GET", "/api/v1/admin/tokens", h(s.withTokens(s.tokenList)), adminOnly},
 		{"POST", "/api/v1/admin/tokens", h(s.withTokens(s.tokenCreate)), adminOnly},
 		{"DELETE", "/api/v1/admin/tokens/{id}", h(s.withTokens(s.tokenRevoke)), adminOnly},
+		// One-time login links (login_link.go, M14) and the audit log (admin_audit.go).
+		{"POST", "/api/v1/admin/users/{id}/login-link", h(s.loginLinkCreate), adminOrToken},
+		{"GET", "/api/v1/admin/audit", h(s.withAudit(s.adminAudit)), adminOnly},
 		// The domain console: mailing lists (admin_lists.go, M4).
 		{"GET", "/api/v1/admin/lists", h(s.withLists(s.adminListList)), adminOnly},
 		{"POST", "/api/v1/admin/lists", h(s.withLists(s.adminListCreate)), adminOnly},
@@ -118,9 +127,20 @@ func (s *Server) routes() []route {
 		// The domain console: the security page (admin_security.go, M7–M12).
 		{"GET", "/api/v1/admin/security", h(s.adminSecurityGet), adminOnly},
 		{"PUT", "/api/v1/admin/security", h(s.adminSecurityPut), adminOnly},
+		// The domain console: mailbox copy (admin_mailbox_copy.go, M5).
+		{"GET", "/api/v1/admin/users/{id}/folders", h(s.adminUserFolders), adminOnly},
+		{"POST", "/api/v1/admin/mailbox-copy", h(s.adminMailboxCopy), adminOnly},
+		// The domain console: basic settings and spam lists (admin_domain.go, admin_spam.go; M1, M2).
+		{"GET", "/api/v1/admin/domain", h(s.adminDomainGet), adminOnly},
+		{"PATCH", "/api/v1/admin/domain", h(s.adminDomainPatch), adminOnly},
+		{"GET", "/api/v1/admin/spam", h(s.adminSpamGet), adminOnly},
+		{"PUT", "/api/v1/admin/spam", h(s.adminSpamPut), adminOnly},
 		// The system operator's console (operator_*.go).
 		{"GET", "/api/v1/operator/domains", h(s.operatorDomains), operatorOnly},
 		{"POST", "/api/v1/operator/domains", h(s.operatorDomainCreate), operatorOnly},
+		{"PATCH", "/api/v1/operator/domains/{name}", h(s.operatorDomainUpdate), operatorOnly},
+		{"DELETE", "/api/v1/operator/domains/{name}", h(s.operatorDomainDelete), operatorOnly},
+		{"GET", "/api/v1/operator/status", h(s.operatorStatus), operatorOnly},
 		{"GET", "/api/v1/operator/domains/{name}/users", h(s.operatorUsers), operatorOnly},
 		{"POST", "/api/v1/operator/domains/{name}/users", h(s.operatorUserCreate), operatorOnly},
 		{"POST", "/api/v1/operator/domains/{name}/admins", h(s.operatorAdminCreate), operatorOnly},

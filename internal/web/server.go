@@ -87,6 +87,11 @@ type Server struct {
 	// Tokens is the integration API's tokens (admin_tokens.go); without
 	// it no token is accepted and the token routes are 404.
 	Tokens APITokens
+	// Audit is the administrators' audit log (admin_audit.go) and
+	// LoginLinks the integration API's login links (login_link.go);
+	// without them those routes are 404.
+	Audit      AuditLog
+	LoginLinks LoginLinks
 
 	// Settings is the user's settings (settings.go); without it the
 	// settings routes are 404 and lists have the default page size.
@@ -140,8 +145,8 @@ func (s *Server) Handler() http.Handler {
 		h := r.handler
 		switch r.access {
 		case public:
-		case adminOrToken:
-			h = s.tokenOrSession(h)
+		case adminOrToken, userOrToken:
+			h = s.tokenOrSession(h, r.access)
 		default:
 			h = s.requireSession(h, r.access)
 		}

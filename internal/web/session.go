@@ -70,6 +70,7 @@ const (
 	maybeSession               // either, or none: the handler asks sessionOf (GET /api/v1/session)
 	adminOnly                  // a domain administrator's session (the domain console); the admin service checks again
 	adminOrToken               // adminOnly, or a program bearing one of the domain's API tokens (admin_tokens.go)
+	userOrToken                // userOnly, or a program bearing a domain's token (GET /api/v1/jobs/{id}: the service decides whose job it reads)
 )
 
 // requireSession admits requests of a logged-in session of the kind the

@@ -36,11 +36,12 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	b := testbed.New(t)
 	f := &fixture{Bed: b, clock: &testClock{}}
-	f.sessions = &auth.Sessions{Store: b.Store, Auth: auth.NewAuthenticator(b.Store, false), Events: b.Bus, Now: f.clock.Now, Log: testbed.Quiet()}
+	f.sessions = &auth.Sessions{Store: b.Store, Auth: auth.NewAuthenticator(b.Store, false), Events: b.Bus, Now: f.clock.Now, Log: testbed.Quiet(),
+		Links: b.Store}
 	adm := &admin.Service{Store: b.Store}
 	f.srv = &Server{Mail: b.Mail, Sessions: f.sessions, Accounts: adm, Events: b.Bus, Log: testbed.Quiet(),
 		Admin: adm, Hostname: "mail.example.test", Now: f.clock.Now,
-		Contacts: &contacts.Service{Store: b.Store, Sent: b.Mail, Directory: adm, Log: testbed.Quiet()}, Org: adm, Tokens: adm}
+		Contacts: &contacts.Service{Store: b.Store, Sent: b.Mail, Directory: adm, Log: testbed.Quiet()}, Org: adm, Tokens: adm, LoginLinks: adm, Audit: adm}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
 	f.alice = b.Account("alice", func(a *store.Account) { a.Language = "ko" })
