@@ -1,9 +1,11 @@
-// The domain administrator's console (#/admin): a left menu of 사용자 관리
-// (accounts, M1/M3), 부서 관리 (M6), 메일링 리스트 (M4) and 보안 설정
-// (M7–M12). Only a session whose account is an administrator shows it;
-// the server refuses everyone else (403) whatever the browser shows.
-// The routes are #/admin/users, #/admin/departments, #/admin/lists and
-// #/admin/security.
+// The domain administrator's console (#/admin): a left menu of 기본 설정
+// (the domain's defaults and quota, M1), 스팸관리 설정 (the domain's spam
+// lists, M2), 사용자 관리 (accounts, M1/M3), 부서 관리 (M6), 메일링 리스트
+// (M4), 메일함 복사 (M5), 보안 설정 (M7–M12), API 토큰 (M14) and 감사
+// 로그 (the audit log). Only a session whose account is an
+// administrator shows it; the server refuses everyone else (403) whatever
+// the browser shows. The routes are #/admin/<page>; #/admin alone opens
+// the accounts.
 
 import { html } from './html.js';
 import { useEffect, useRef, useState } from './vendor/hooks.js';
@@ -14,6 +16,12 @@ import { toast } from './store.js';
 import { Departments, useDepartments } from './admin-departments.js';
 import { Lists } from './admin-lists.js';
 import { Security } from './admin-security.js';
+import { Tokens } from './admin-tokens.js';
+import { Audit } from './admin-audit.js';
+import { DomainSettings } from './admin-domain.js';
+import { SpamSettings } from './admin-spam.js';
+import { MailboxCopy } from './admin-copy.js';
+import { BulkTools, SelectAllBox, SelectBox, useSelection } from './admin-users-bulk.js';
 
 // Icons of the console's buttons, inline SVG as icons.js draws them (no
 // emoji: many office machines cannot draw them).
@@ -28,7 +36,7 @@ export function AdminIcon({ name }) {
   return html`<svg class="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false"><path d=${iconPaths[name]} fill="currentColor" /></svg>`;
 }
 
-const pages = ['users', 'departments', 'lists', 'security'];
+const pages = ['domain', 'spam', 'users', 'departments', 'lists', 'copy', 'security', 'tokens', 'audit'];
 export const adminPage = () => (/^#\/admin(?:\/([a-z]+))?/.exec(location.hash) || [])[1] || 'users';
 
 // fieldErrors turns the API's 400 invalid into {field: message}.
@@ -49,10 +57,15 @@ export function Admin({ state }) {
       ${pages.map((p) => html`<a id=${'admin-menu-' + p} class=${'admin-menu-item' + (p === page ? ' selected' : '')} href=${'#/admin/' + p}>${t('adMenu_' + p)}</a>`)}
     </nav>
     <main class="admin-main">
+      ${page === 'domain' && html`<${DomainSettings} />`}
+      ${page === 'spam' && html`<${SpamSettings} />`}
       ${page === 'users' && html`<${Users} />`}
       ${page === 'departments' && html`<${Departments} />`}
       ${page === 'lists' && html`<${Lists} />`}
+      ${page === 'copy' && html`<${MailboxCopy} />`}
       ${page === 'security' && html`<${Security} />`}
+      ${page === 'tokens' && html`<${Tokens} />`}
+      ${page === 'audit' && html`<${Audit} />`}
     </main>
   </div>`;
 }
@@ -67,6 +80,7 @@ function Users() {
   const [data, setData] = useState(null);
   const [editing, setEditing] = useState(null); // null, 'new' or a user
   const depts = useDepartments();
+  const sel = useSelection();
   const load = async () => {
     try {
       setData(await get('/api/v1/admin/users' + query({ q, sort, page })));
@@ -88,14 +102,16 @@ function Users() {
       <h1>${t('adMenu_users')}</h1>
       <input id="admin-user-search" type="search" placeholder=${t('adSearchUsers')} value=${typed} onInput=${(e) => onSearch(e.target.value)} />
       <button id="admin-user-add" class="icon-button" title=${t('adAddUser')} aria-label=${t('adAddUser')} onClick=${() => setEditing('new')}><${AdminIcon} name="personPlus" /></button>
+      <${BulkTools} sel=${sel} users=${data?.users || []} onChanged=${load} />
       <span id="admin-user-total" class="muted">${data ? t('adTotal', { n: data.total }) : ''}</span>
     </div>
     ${editing && html`<${UserForm} key=${editing === 'new' ? 'new' : editing.id} user=${editing === 'new' ? null : editing} depts=${depts}
       onDone=${() => { setEditing(null); load(); }} onCancel=${() => setEditing(null)} />`}
     <table id="admin-user-table" class="admin-table">
-      <thead><tr>${columns.map(([key, label, sortable]) => html`<th>${sortable === false ? t(label) : html`<button class=${'link sort' + (sort.replace('-', '') === key ? ' on' : '')}
+      <thead><tr><th><${SelectAllBox} sel=${sel} users=${data?.users || []} /></th>${columns.map(([key, label, sortable]) => html`<th>${sortable === false ? t(label) : html`<button class=${'link sort' + (sort.replace('-', '') === key ? ' on' : '')}
         data-sort=${key} onClick=${() => sortBy(key)}>${t(label)}${sort === key ? ' ▲' : sort === '-' + key ? ' ▼' : ''}</button>`}</th>`)}<th></th></tr></thead>
       <tbody>${(data?.users || []).map((u) => html`<tr class=${'admin-user' + (u.enabled ? '' : ' disabled')} data-email=${u.email} data-id=${u.id}>
+        <td><${SelectBox} sel=${sel} user=${u} /></td>
         <td class="u-name">${u.name}${u.admin ? html` <small class="badge">${t('adAdminBadge')}</small>` : ''}</td>
         <td class="u-email">${u.email}</td>
         <td class="u-dept">${u.department_name || ''}${u.position ? ' · ' + u.position : ''}</td>
@@ -114,7 +130,7 @@ function Users() {
   </section>`;
 }
 
-function Usage({ used, quota }) {
+export function Usage({ used, quota }) {
   const pct = quota ? Math.min(100, Math.round((used * 100) / quota)) : 0;
   return html`<span class="usage" title=${size(used) + ' / ' + (quota ? size(quota) : t('adUnlimited'))}>
     <span class="usage-bar"><span style=${'width:' + pct + '%'}></span></span>
@@ -126,7 +142,7 @@ const MB = 1024 * 1024;
 // UserForm makes an account (POST) or changes one (PATCH).
 function UserForm({ user, depts, onDone, onCancel }) {
   const [f, setF] = useState(user ? { ...user, quota: user.quota_bytes ? Math.round(user.quota_bytes / MB) : 0, password: '' }
-    : { email: '', name: '', password: '', quota: 0, admin: false, department: 0, position: '', phone: '', enabled: true, clients: true });
+    : { email: '', name: '', password: '', recovery_email: '', quota: 0, admin: false, department: 0, position: '', phone: '', enabled: true, clients: true });
   const [errs, setErrs] = useState({});
   const [busy, setBusy] = useState(false);
   const set = (k) => (e) => setF({ ...f, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
@@ -135,6 +151,8 @@ function UserForm({ user, depts, onDone, onCancel }) {
     setBusy(true);
     setErrs({});
     const body = { name: f.name, quota: Number(f.quota) * MB, admin: f.admin, department: Number(f.department), position: f.position, phone: f.phone };
+    const recovery = (f.recovery_email || '').trim();
+    if (recovery !== (user?.recovery_email || '')) body.recovery_email = recovery; // sent when given or changed
     try {
       if (user) {
         Object.assign(body, { enabled: f.enabled, clients: f.clients });
@@ -160,6 +178,8 @@ function UserForm({ user, depts, onDone, onCancel }) {
     <label class="field"><span>${t('adName')}</span><input id="user-name" value=${f.name} onInput=${set('name')} />${err('name')}</label>
     <label class="field"><span>${user ? t('adNewPassword') : t('password')}</span><input id="user-password" type="password" autocomplete="new-password"
       required=${!user} value=${f.password} onInput=${set('password')} />${err('password')}</label>
+    <label class="field"><span>${t('adRecoveryEmail')}</span><input id="user-recovery" type="email" autocomplete="off" value=${f.recovery_email || ''}
+      onInput=${set('recovery_email')} />${err('recovery_email')}</label>
     <label class="field"><span>${t('adQuotaMB')}</span><input id="user-quota" type="number" min="0" value=${f.quota} onInput=${set('quota')} />${err('quota')}</label>
     <label class="field"><span>${t('adDepartment')}</span><select id="user-department" value=${String(f.department)} onChange=${set('department')}>
       <option value="0">${t('adNoDepartment')}</option>

@@ -25,11 +25,12 @@ import { Settings } from './settings.js';
 import { Contacts } from './contacts.js';
 import { Admin } from './admin.js';
 import { ForgotPassword, ResetPassword, resetToken } from './settings-reset.js';
+import { linkSecret, signInWithLink } from './login-link.js';
 
 function Login({ state }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
+  const [error, setError] = useState(state.linkError || ''); // a login link refused (login-link.js)
   const [busy, setBusy] = useState(false);
   const [forgot, setForgot] = useState(false);
   const submit = async (e) => {
@@ -123,7 +124,8 @@ function App() {
     // after useStore has subscribed, so that its answer renders; booting
     // sends a hash it does not know to the Inbox, so #/contacts is put back
     const wanted = contactsHash() ? location.hash : '';
-    boot().then(() => backTo(wanted));
+    // a login link (#/login-link/...) signs in before the boot reads the session
+    signInWithLink().then((linkError) => { if (linkError) store.set({ linkError }); return boot(); }).then(() => backTo(wanted));
   }, []);
   useEffect(() => updateTitle(), [state.auth, state.mailboxes, state.route]);
   if (state.booting) return html`<p class="booting">${t('loading')}</p>`;
@@ -151,6 +153,7 @@ function backTo(wanted) {
 }
 
 function route() {
+  if (linkSecret()) return location.reload(); // a login link pasted into an open tab: used at load
   if (!contactsHash()) return applyRoute();
   const view = /^#\/admin/.test(location.hash) ? 'admin' : 'contacts'; // the domain console (admin.js) or Contacts
   if (store.state.auth && !store.state.auth.operator) store.set({ route: { ...store.state.route, view }, navOpen: false });

@@ -1,14 +1,16 @@
 // The address picker that opens from "To", "Cc" or "Bcc" (E3). Its
 // sources are tabs, all fed by the server's address route: 내 주소록 and
 // 공용 주소록 (contacts), 그룹 (checking a group adds every member),
-// 조직 주소록 (the domain's directory) and 최근 받는사람.
+// 조직 주소록 (the domain's directory), 최근 받는사람, and 조직도, the
+// department tree (compose-org.js).
 
 import { html } from './html.js';
-import { useEffect, useState } from './vendor/hooks.js';
+import { useEffect, useRef, useState } from './vendor/hooks.js';
 import { t } from './i18n.js';
 import { get } from './api.js';
 import { report } from './actions.js';
 import { openDialog, closeDialog } from './dialogs.js';
+import { OrgTab } from './compose-org.js';
 
 export const sources = [
   { id: 'personal', label: 'sourcePersonal' },
@@ -16,6 +18,7 @@ export const sources = [
   { id: 'groups', label: 'sourceGroups' },
   { id: 'directory', label: 'sourceDirectory' },
   { id: 'recent', label: 'sourceRecent' },
+  { id: 'org', label: 'sourceOrg' },
 ];
 
 const text = (a) => (a.name ? `${a.name.replace(/[<>"]/g, '')} <${a.email}>` : a.email);
@@ -25,6 +28,7 @@ function Picker({ field, onPick }) {
   const [tab, setTab] = useState(sources[0].id);
   const [filter, setFilter] = useState('');
   const [chosen, setChosen] = useState(new Set()); // "a:" + e-mail, "g:" + group id
+  const known = useRef({}).current; // the org chart's people, by e-mail
   useEffect(() => {
     get('/api/v1/addresses?limit=1000').then(
       (d) => {
@@ -59,7 +63,7 @@ function Picker({ field, onPick }) {
     };
     for (const key of chosen) {
       if (key.startsWith('g:')) (all.groups.find((g) => 'g:' + g.id === key)?.members || []).filter((m) => m.email).forEach(push);
-      else push(all.addresses.find((a) => 'a:' + a.email === key) || { email: key.slice(2) });
+      else push(all.addresses.find((a) => 'a:' + a.email === key) || known[key.slice(2)] || { email: key.slice(2) });
     }
     return out;
   };
@@ -68,7 +72,7 @@ function Picker({ field, onPick }) {
     closeDialog();
   };
   const n = all ? picked().length : 0;
-  const empty = all !== null && !addresses.length && !groups.length;
+  const empty = all !== null && tab !== 'org' && !addresses.length && !groups.length;
   return html`<div id="address-picker">
     <div class="tabs" role="tablist">${sources.map((s) => html`<button type="button" role="tab" aria-selected=${tab === s.id}
       class=${'tab' + (tab === s.id ? ' on' : '')} data-source=${s.id} onClick=${() => setTab(s.id)}>${t(s.label)}</button>`)}</div>
@@ -76,6 +80,7 @@ function Picker({ field, onPick }) {
     <ul class="picker-list">
       ${all === null && html`<li class="empty">${t('loading')}</li>`}
       ${empty && html`<li class="empty">${t('noAddresses')}</li>`}
+      ${tab === 'org' && html`<${OrgTab} filter=${filter} chosen=${chosen} setChosen=${setChosen} known=${known} />`}
       ${groups.map((g) => html`<li key=${'g' + g.id}><label class="picker-item picker-group" data-group-id=${g.id} data-book=${g.book}>
         <input type="checkbox" checked=${chosen.has('g:' + g.id)} onChange=${() => toggle('g:' + g.id)} />
         <strong>${g.name}</strong> <span>${g.members.map((m) => m.name || m.email).slice(0, 4).join(', ')}${g.members.length > 4 ? ' …' : ''}</span>

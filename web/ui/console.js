@@ -2,7 +2,8 @@
 // administrators and users, and the DNS records to publish. The operator
 // is the `operator` login that `postroom serve` prints at first start;
 // what he can do here the command line does too (both call internal/admin).
-// The route is #/domain/{name}.
+// The routes are #/domain/{name} and #/status (the status panel, also shown
+// above the welcome); each domain shows its terms (console-terms.js).
 
 import { html } from './html.js';
 import { useEffect, useState } from './vendor/hooks.js';
@@ -11,8 +12,11 @@ import { get, post } from './api.js';
 import { logout, report } from './actions.js';
 import { toast } from './store.js';
 import { LangSelect } from './lang-select.js';
+import { DomainTerms } from './console-terms.js';
+import { StatusPanel } from './console-status.js';
 
 const domainFromHash = () => decodeURIComponent((/^#\/domain\/([^/]+)/.exec(location.hash) || [])[1] || '');
+const statusShown = () => location.hash === '#/status';
 
 // fieldErrors turns the API's 400 invalid into {field: message} for the form.
 function fieldErrors(e) {
@@ -22,6 +26,7 @@ function fieldErrors(e) {
 export function Console() {
   const [domains, setDomains] = useState(null);
   const [current, setCurrent] = useState(domainFromHash());
+  const [status, setStatus] = useState(statusShown());
   const load = async () => {
     try {
       setDomains((await get('/api/v1/operator/domains')).domains);
@@ -32,7 +37,7 @@ export function Console() {
   };
   useEffect(() => {
     load();
-    const onHash = () => setCurrent(domainFromHash());
+    const onHash = () => { setCurrent(domainFromHash()); setStatus(statusShown()); };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -43,7 +48,8 @@ export function Console() {
   return html`<div id="console" class="console">
     <header class="top">
       <strong class="brand">Postroom</strong>
-      <nav class="apps"><a class="on" href="#/">${t('console')}</a></nav>
+      <nav class="apps"><a class=${status ? '' : 'on'} href="#/">${t('console')}</a>
+        <a id="status-link" class=${status ? 'on' : ''} href="#/status">${t('opStatus')}</a></nav>
       <span class="spacer"></span>
       <${LangSelect} />
       <span id="operator-name" class="user">${t('operatorRole')}</span>
@@ -56,13 +62,15 @@ export function Console() {
         <ul class="domain-list">
           ${(domains || []).map((d) => html`<li><a class=${'domain-item' + (d.name === current ? ' selected' : '')} data-domain=${d.name}
             href=${'#/domain/' + encodeURIComponent(d.name)}><span class="domain-name">${d.name}</span>
-            <small>${t('accountsCount', { n: d.accounts })}</small></a></li>`)}
+            <small>${d.suspended && html`<span class="badge hold-badge">${t('opSuspendedBadge')}</span> `}${t('accountsCount', { n: d.accounts })}</small></a></li>`)}
         </ul>
       </nav>
       <main class="console-main">
         ${domains === null && html`<p class="empty">${t('loading')}</p>`}
-        ${domains !== null && !shown && html`<${Welcome} empty=${!domains.length} />`}
-        ${shown && html`<${DomainView} key=${shown.name} domain=${shown} onChange=${load} />`}
+        ${(status || (domains !== null && !shown)) && html`<${StatusPanel} key=${domains?.length} />`}
+        ${domains !== null && !shown && !status && html`<${Welcome} empty=${!domains.length} />`}
+        ${shown && !status && html`<${DomainView} key=${shown.name} domain=${shown} onChange=${load}
+          onDeleted=${async () => { location.hash = '#/'; await load(); }} />`}
       </main>
     </div>
   </div>`;
@@ -107,7 +115,7 @@ function DomainForm({ onCreated }) {
   </form>`;
 }
 
-function DomainView({ domain, onChange }) {
+function DomainView({ domain, onChange, onDeleted }) {
   const [users, setUsers] = useState(null);
   const [tab, setTab] = useState('users');
   const load = async () => {
@@ -126,6 +134,7 @@ function DomainView({ domain, onChange }) {
     <h1>${domain.name}</h1>
     <p id="domain-facts" class="muted">${t('accountsCount', { n: domain.accounts })} · ${t('adminsCount', { n: domain.admins })} ·
       ${t('usedAmount', { used: size(domain.used_bytes) })}</p>
+    <${DomainTerms} domain=${domain} onChange=${onChange} onDeleted=${onDeleted} />
     ${users !== null && admins === 0 && html`<p id="needs-admin" class="notice warn">${t('needsAdmin')}</p>`}
     <div class="tabs" role="tablist">
       <button type="button" role="tab" id="tab-users" class=${'tab' + (tab === 'users' ? ' on' : '')} aria-selected=${tab === 'users'}

@@ -4,8 +4,10 @@ import { html } from './html.js';
 import { t, currentLang } from './i18n.js';
 import { setLanguage } from './actions.js';
 
-export function LangSelect({ id = 'lang-select' }) {
-  return html`<select id=${id} aria-label=${t('language')} value=${currentLang()} onChange=${(e) => setLanguage(e.target.value)}>
+// value and onChange are the account's own language unless a page (the
+// domain's defaults) says otherwise.
+export function LangSelect({ id = 'lang-select', value, onChange = setLanguage }) {
+  return html`<select id=${id} aria-label=${t('language')} value=${value || currentLang()} onChange=${(e) => onChange(e.target.value)}>
     <option value="ko">한국어</option>
     <option value="en">English</option>
   </select>`;

@@ -16,8 +16,9 @@ const pick = (s) => ({
 
 const keepChoices = [7, 15, 30, 60, 90];
 
-// sender is an address or a domain ("example.com" or "@example.com").
-function checkSender(v) {
+// sender is an address or a domain ("example.com" or "@example.com");
+// the domain's lists (admin-spam.js) check theirs the same way.
+export function checkSender(v) {
   const s = v.trim().toLowerCase();
   const label = '[a-z0-9\\u0080-\\uffff]([a-z0-9\\u0080-\\uffff-]*[a-z0-9\\u0080-\\uffff])?';
   const domain = new RegExp(`^@?${label}(\\.${label})+$`);

@@ -31,14 +31,16 @@ function minutes(off) {
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] || 0)) : 0;
 }
 
-export function ZoneSelect({ id = 'tz-select', zone }) {
+// onChange is the account's own zone unless a page (the domain's
+// defaults) says otherwise.
+export function ZoneSelect({ id = 'tz-select', zone, onChange = setTimeZone }) {
   const now = new Date();
   const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const list = [...new Set([...zones, browser, zone].filter(Boolean))]
     .map((z) => ({ z, off: offset(z, now) }))
     .sort((a, b) => minutes(a.off) - minutes(b.off) || a.z.localeCompare(b.z));
   return html`<select id=${id} class="zone-select" aria-label=${t('timeZone')} title=${t('timeZone')} value=${zone}
-    onChange=${(e) => setTimeZone(e.target.value)}>
+    onChange=${(e) => onChange(e.target.value)}>
     ${list.map(({ z, off }) => html`<option value=${z} title=${z}>${z.split('/').pop().replace(/_/g, ' ')}${z === 'UTC' ? '' : ` (${off})`}${z === browser ? ' · ' + t('thisComputer') : ''}</option>`)}
   </select>`;
 }

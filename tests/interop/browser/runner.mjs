@@ -20,13 +20,21 @@ import { securityScenarios } from './security-scenarios.mjs';
 import { settingsScenarios } from './settings-scenarios.mjs';
 import { contactsScenarios } from './contacts-scenarios.mjs';
 import { adminScenarios } from './admin-scenarios.mjs';
+import { adminCopyScenarios } from './admin-copy-scenarios.mjs';
+import { adminDomainScenarios } from './admin-domain-scenarios.mjs';
+import { operatorScenarios } from './operator-scenarios.mjs';
+import { adminBulkScenarios } from './admin-bulk-scenarios.mjs';
+import { adminLinkScenarios } from './admin-link-scenarios.mjs';
 import { Scenario } from './support.mjs';
 
 // One name, one scenario: a name in two files would silently run only the
 // last one.
 const files = { 'scenarios.mjs': reading, 'compose-scenarios.mjs': composeScenarios, 'console-scenarios.mjs': consoleScenarios,
   'date-scenarios.mjs': dateScenarios, 'security-scenarios.mjs': securityScenarios, 'settings-scenarios.mjs': settingsScenarios,
-  'contacts-scenarios.mjs': contactsScenarios, 'admin-scenarios.mjs': adminScenarios };
+  'contacts-scenarios.mjs': contactsScenarios, 'admin-scenarios.mjs': adminScenarios, 'admin-copy-scenarios.mjs': adminCopyScenarios,
+  'admin-domain-scenarios.mjs': adminDomainScenarios, 'operator-scenarios.mjs': operatorScenarios,
+  'admin-bulk-scenarios.mjs': adminBulkScenarios };
+files['admin-link-scenarios.mjs'] = adminLinkScenarios;
 const scenarios = {};
 const home = {};
 for (const [file, set] of Object.entries(files)) {
