@@ -17,7 +17,6 @@ package interop
 //   - Every listener is on 127.0.0.1.
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -63,22 +62,7 @@ func TestBrowser_AdminBulk(t *testing.T) {
 	}
 	waitForSubject(t, s, fx.Victim, fx.Subject)
 
-	fxJSON, err := json.Marshal(fx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("POSTROOM_BULK_FIXTURES", string(fxJSON))
-	shots := browserOutputDir(t, "admin-bulk")
-	t.Logf("screenshots: %s", shots)
-	runBrowserScenarios(t, node, dir, browserConfig{
-		BaseURL:       "http://" + s.Addr(t, "http"),
-		Email:         adminAddr,
-		Password:      testPassword,
-		WrongPassword: testPassword + "-wrong",
-		Chromium:      browserChromium,
-		Shots:         shots,
-		Scenarios:     selected,
-	})
+	runAsAdmin(t, node, dir, selected, s, "POSTROOM_BULK_FIXTURES", fx, "admin-bulk")
 
 	if slices.Contains(selected, "bulk_delete") {
 		if out := s.MustCLI(t, "user list", "example.test"); strings.Contains(out, fx.Victim) {

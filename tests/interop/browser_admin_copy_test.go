@@ -17,7 +17,6 @@ package interop
 //   - Every listener is on 127.0.0.1.
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -87,22 +86,7 @@ func TestBrowser_AdminCopy(t *testing.T) {
 		&imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}})
 	fx.SourceFolders = map[string]int{"INBOX": 3, "Sent": 1, "거래처/2026": 0}
 
-	fxJSON, err := json.Marshal(fx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("POSTROOM_COPY_FIXTURES", string(fxJSON))
-	shots := browserOutputDir(t, "admin-copy")
-	t.Logf("screenshots: %s", shots)
-	runBrowserScenarios(t, node, dir, browserConfig{
-		BaseURL:       "http://" + s.Addr(t, "http"),
-		Email:         adminAddr,
-		Password:      testPassword,
-		WrongPassword: testPassword + "-wrong",
-		Chromium:      browserChromium,
-		Shots:         shots,
-		Scenarios:     selected,
-	})
+	runAsAdmin(t, node, dir, selected, s, "POSTROOM_COPY_FIXTURES", fx, "admin-copy")
 
 	if slices.Contains(selected, "copy_list_send") {
 		for _, m := range fx.Members {

@@ -17,7 +17,6 @@ package interop
 //   - Every listener is on 127.0.0.1.
 
 import (
-	"encoding/json"
 	"testing"
 )
 
@@ -44,21 +43,5 @@ func TestBrowser_AdminDomain(t *testing.T) {
 	s := newServer(t, serverOptions{listen: []string{"http"}})
 	user := uniqueAddr("plain")
 	s.AddUser(t, user, "--name", "나사원")
-	fxJSON, err := json.Marshal(browserAdminDomainFixtures{Domain: "example.test", User: user, Password: testPassword})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("POSTROOM_ADMIN_DOMAIN_FIXTURES", string(fxJSON))
-
-	shots := browserOutputDir(t, "admin-domain")
-	t.Logf("screenshots: %s", shots)
-	runBrowserScenarios(t, node, dir, browserConfig{
-		BaseURL:       "http://" + s.Addr(t, "http"),
-		Email:         adminAddr,
-		Password:      testPassword,
-		WrongPassword: testPassword + "-wrong",
-		Chromium:      browserChromium,
-		Shots:         shots,
-		Scenarios:     selected,
-	})
+	runAsAdmin(t, node, dir, selected, s, "POSTROOM_ADMIN_DOMAIN_FIXTURES", browserAdminDomainFixtures{Domain: "example.test", User: user, Password: testPassword}, "admin-domain")
 }

@@ -18,7 +18,6 @@ package interop
 //   - Every listener is on 127.0.0.1.
 
 import (
-	"encoding/json"
 	"testing"
 )
 
@@ -40,21 +39,5 @@ func TestBrowser_AdminLink(t *testing.T) {
 	s := newServer(t, serverOptions{listen: []string{"http"}})
 	user := uniqueAddr("linked")
 	s.AddUser(t, user, "--name", "이링크")
-	fxJSON, err := json.Marshal(browserAdminLinkFixtures{Domain: "example.test", User: user})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("POSTROOM_LINK_FIXTURES", string(fxJSON))
-
-	shots := browserOutputDir(t, "admin-link")
-	t.Logf("screenshots: %s", shots)
-	runBrowserScenarios(t, node, dir, browserConfig{
-		BaseURL:       "http://" + s.Addr(t, "http"),
-		Email:         adminAddr,
-		Password:      testPassword,
-		WrongPassword: testPassword + "-wrong",
-		Chromium:      browserChromium,
-		Shots:         shots,
-		Scenarios:     selected,
-	})
+	runAsAdmin(t, node, dir, selected, s, "POSTROOM_LINK_FIXTURES", browserAdminLinkFixtures{Domain: "example.test", User: user}, "admin-link")
 }

@@ -45,21 +45,29 @@ func TestBrowser_Console(t *testing.T) {
 	user := uniqueAddr("plain")
 	s.AddUser(t, user, "--name", "오일반")
 	fx := browserAdminFixtures{Domain: "example.test", User: user, Password: testPassword}
-	fxJSON, err := json.Marshal(fx)
+	runAsAdmin(t, node, dir, selected, s, "POSTROOM_ADMIN_FIXTURES", fx, "admin")
+}
+
+// runAsAdmin runs the selected scenarios of the browser package in dir
+// with the browser logged in as the domain's administrator on s, the
+// fixtures handed to them as JSON in the environment variable env and
+// the screenshots kept under output/shots.
+func runAsAdmin(t *testing.T, node, dir string, selected []string, s *Server, env string, fixtures any, shots string) {
+	t.Helper()
+	fxJSON, err := json.Marshal(fixtures)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("POSTROOM_ADMIN_FIXTURES", string(fxJSON))
-
-	shots := browserOutputDir(t, "admin")
-	t.Logf("screenshots: %s", shots)
+	t.Setenv(env, string(fxJSON))
+	out := browserOutputDir(t, shots)
+	t.Logf("screenshots: %s", out)
 	runBrowserScenarios(t, node, dir, browserConfig{
 		BaseURL:       "http://" + s.Addr(t, "http"),
 		Email:         adminAddr,
 		Password:      testPassword,
 		WrongPassword: testPassword + "-wrong",
 		Chromium:      browserChromium,
-		Shots:         shots,
+		Shots:         out,
 		Scenarios:     selected,
 	})
 }
