@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 
-	"postroom/internal/actor"
 	"postroom/internal/backup"
 	"postroom/internal/store/sqlite"
 )
@@ -72,19 +71,8 @@ func cmdRestore(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	rep, err := adminService(d).Check(ctx, actor.CommandLine)
-	if err != nil {
-		return err
-	}
-	for _, p := range rep.Problems {
-		fmt.Fprintln(out, "problem:", p)
-	}
-	if len(rep.Problems) > 0 {
-		return errProblems
-	}
-	fmt.Fprintf(out, "restored %s into %s: %d message files (%s), taken %s; consistent\n", pos[0], d.Config.DataDir,
-		m.Blobs, mib(m.BlobBytes), m.Created.Format("2006-01-02 15:04:05 MST"))
-	return nil
+	return checkData(ctx, d, out, fmt.Sprintf("restored %s into %s: %d message files (%s), taken %s; consistent", pos[0], d.Config.DataDir,
+		m.Blobs, mib(m.BlobBytes), m.Created.Format("2006-01-02 15:04:05 MST")))
 }
 
 // terminalProgress shows "what done/total" on standard error when it is

@@ -26,6 +26,12 @@ func cmdCheck(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	return checkData(ctx, d, out, "consistent")
+}
+
+// checkData runs the store and blob checks and prints what they found,
+// ending with ok when there is no problem (errProblems otherwise).
+func checkData(ctx context.Context, d *dataDir, out io.Writer, ok string) error {
 	rep, err := adminService(d).Check(ctx, actor.CommandLine)
 	if err != nil {
 		return err
@@ -39,7 +45,7 @@ func cmdCheck(ctx context.Context, args []string, out io.Writer) error {
 	if len(rep.Problems) > 0 {
 		return errProblems
 	}
-	fmt.Fprintln(out, "consistent")
+	fmt.Fprintln(out, ok)
 	return nil
 }
 

@@ -83,10 +83,13 @@ func (e *Exporter) mbox(ctx context.Context, a actor.Actor, dir string, mb store
 	if err != nil {
 		return err
 	}
-	cw := &countingWriter{w: f}
-	err = e.Mail.Export(ctx, a, mb.ID, mail.ExportMbox, cw)
+	err = e.Mail.Export(ctx, a, mb.ID, mail.ExportMbox, f)
 	if err == nil {
 		err = f.Sync()
+	}
+	var info os.FileInfo
+	if err == nil {
+		info, err = f.Stat()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -94,7 +97,7 @@ func (e *Exporter) mbox(ctx context.Context, a actor.Actor, dir string, mb store
 	if err != nil {
 		return err
 	}
-	res.Bytes += cw.n
+	res.Bytes += info.Size()
 	if st, err := e.Mail.Status(ctx, a, mb.ID); err == nil {
 		res.Messages += int(st.Messages)
 	}
@@ -102,17 +105,6 @@ func (e *Exporter) mbox(ctx context.Context, a actor.Actor, dir string, mb store
 		e.Progress(res)
 	}
 	return nil
-}
-
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // maildirFolder is a folder's directory in a Maildir++ tree.
