@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"postroom/internal/backup"
-	"postroom/internal/store/sqlite"
 )
 
 // cmdBackup copies the data directory, while the server runs, to a new
@@ -39,16 +38,6 @@ func cmdBackup(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "backup %s: database %s, %d message files (%s)\n", pos[0],
 		mib(m.DatabaseBytes), m.Blobs, mib(m.BlobBytes))
 	return nil
-}
-
-// snapshotKeys lists the blobs the database copy at path references.
-func snapshotKeys(ctx context.Context, path string, fn func(key string) error) error {
-	st, err := sqlite.Open(path)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return st.BlobKeys(ctx, fn)
 }
 
 // cmdRestore restores a backup into an empty data directory and checks

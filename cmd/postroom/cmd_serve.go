@@ -64,11 +64,6 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	certSrc, err := certSource(cfg, d.Store, log)
-	if err != nil {
-		return err
-	}
-	tlsConf := certs.ServerConfig(certSrc)
 	// Events travel through the store's event log: what the command line
 	// changes while the server runs reaches IMAP IDLE and the webmail's
 	// event streams (and, later, what another node changes). The follower
@@ -84,6 +79,13 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	mailSvc := &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: bus, MaxMessageSize: cfg.MaxMessageSize}
 	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname,
 		Resolver: dns, Log: log}
+	// certificates for the host name and, over ACME, the names of the
+	// domains the pipeline hosts
+	certSrc, err := certSource(cfg, pipeline.IsLocalDomain, log)
+	if err != nil {
+		return err
+	}
+	tlsConf := certs.ServerConfig(certSrc)
 	// each user's settings; the config's undo_send is the default delay
 	settingsSvc := &settings.Service{Store: d.Store, Defaults: settings.Defaults{SendDelay: time.Duration(cfg.UndoSend)}, Log: log}
 	// what a user's settings do to his incoming mail (S2, S5): spam first

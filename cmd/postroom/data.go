@@ -123,3 +123,14 @@ func (d *dataDir) events() *events.Shared {
 func (d *dataDir) mailService() *mail.Service {
 	return &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: d.events(), MaxMessageSize: d.Config.MaxMessageSize}
 }
+
+// snapshotKeys lists the blobs a copy of the database (postroom backup's)
+// references, opening the copy as a store of its own.
+func snapshotKeys(ctx context.Context, path string, fn func(key string) error) error {
+	st, err := sqlite.Open(path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return st.BlobKeys(ctx, fn)
+}
