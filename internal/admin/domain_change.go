@@ -21,11 +21,14 @@ type DomainChange struct {
 	QuotaBytes *int64  // whole-domain quota, 0 = unlimited (operator only)
 	Suspended  *bool   // the operator's hold (operator only)
 	MaxUsers   *int    // the account limit, 0 = none (operator only)
+	// MessagesPerHour: what each user may send per hour, 0 = the
+	// server's default, -1 = no limit (operator only; internal/send)
+	MessagesPerHour *int
 }
 
 // operatorTerms reports whether c touches what only the operator sets.
 func (c DomainChange) operatorTerms() bool {
-	return c.QuotaBytes != nil || c.Suspended != nil || c.MaxUsers != nil
+	return c.QuotaBytes != nil || c.Suspended != nil || c.MaxUsers != nil || c.MessagesPerHour != nil
 }
 
 // UpdateDomain changes the domain named name: its defaults by the
@@ -54,6 +57,9 @@ func (s *Service) UpdateDomain(ctx context.Context, a actor.Actor, name string, 
 	if c.MaxUsers != nil && *c.MaxUsers < 0 {
 		return nil, invalid("max_users", "invalid_max_users", fmt.Sprint(*c.MaxUsers))
 	}
+	if c.MessagesPerHour != nil && *c.MessagesPerHour < -1 {
+		return nil, invalid("messages_per_hour", "invalid_messages_per_hour", fmt.Sprint(*c.MessagesPerHour))
+	}
 	detail := map[string]any{}
 	if c.Language != nil && *c.Language != d.Language {
 		d.Language, detail["language"] = *c.Language, *c.Language
@@ -66,6 +72,9 @@ func (s *Service) UpdateDomain(ctx context.Context, a actor.Actor, name string, 
 	}
 	if c.MaxUsers != nil && *c.MaxUsers != d.MaxUsers {
 		d.MaxUsers, detail["max_users"] = *c.MaxUsers, *c.MaxUsers
+	}
+	if c.MessagesPerHour != nil && *c.MessagesPerHour != d.MessagesPerHour {
+		d.MessagesPerHour, detail["messages_per_hour"] = *c.MessagesPerHour, *c.MessagesPerHour
 	}
 	holdChanged := c.Suspended != nil && *c.Suspended != d.Suspended
 	if holdChanged {

@@ -52,11 +52,23 @@ type Config struct {
 	// inbound SPF/DKIM/DMARC checks; empty uses the system's resolver.
 	DNSServer string `toml:"dns_server"`
 	// MaxConnectionsPerUser limits simultaneous IMAP sessions per account.
-	MaxConnectionsPerUser int    `toml:"max_connections_per_user"`
-	Listen                Listen `toml:"listen"`
-	TLS                   TLS    `toml:"tls"`
-	Relay                 Relay  `toml:"relay"`
-	HTTP                  HTTP   `toml:"http"`
+	MaxConnectionsPerUser int `toml:"max_connections_per_user"`
+	// LogFormat is how `serve` writes its log on stderr: "text" (slog's
+	// key=value lines) or "json" (one object a line, for log collectors).
+	LogFormat string `toml:"log_format"`
+	Listen    Listen `toml:"listen"`
+	TLS       TLS    `toml:"tls"`
+	Relay     Relay  `toml:"relay"`
+	HTTP      HTTP   `toml:"http"`
+	Limits    Limits `toml:"limits"`
+}
+
+// Limits are the users' sending limits (issue 19); an operator overrides
+// them per domain (`postroom domain set --messages-per-hour`).
+type Limits struct {
+	// MessagesPerHour is how many messages one user may send in any hour
+	// (SMTP submission and the webmail together); 0 = no limit.
+	MessagesPerHour int `toml:"messages_per_hour"`
 }
 
 // HTTP bounds what one web client may take of the server (issue 13): how
@@ -152,6 +164,8 @@ func Default(dataDir string) Config {
 		QueueLifetime:         Duration(5 * 24 * time.Hour),
 		UndoSend:              Duration(10 * time.Second),
 		MaxConnectionsPerUser: 20,
+		LogFormat:             "text",
+		Limits:                Limits{MessagesPerHour: 500},
 		HTTP: HTTP{
 			HeaderTimeout:          Duration(20 * time.Second),
 			ReadTimeout:            Duration(10 * time.Minute),
@@ -258,6 +272,12 @@ func (c Config) Validate() error {
 	}
 	if c.HTTP.MaxJSONSize < 64<<10 {
 		errs = append(errs, fmt.Errorf("http.max_json_size %d: at least 65536", c.HTTP.MaxJSONSize))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log_format %q: want text or json", c.LogFormat))
+	}
+	if c.Limits.MessagesPerHour < 0 {
+		errs = append(errs, errors.New("limits.messages_per_hour: 0 (no limit) or more"))
 	}
 	if c.TLS.ACME && c.TLS.Cert != "" {
 		errs = append(errs, errors.New("tls: acme = true or cert and key files, not both"))

@@ -73,6 +73,10 @@ dns_server = %s
 # several each).
 max_connections_per_user = %d
 
+# How 'postroom serve' writes its log on stderr: "text" (key=value lines)
+# or "json" (one JSON object a line, for a log collector).
+log_format = %s
+
 # Listening addresses, "host:port". An empty string turns a listener off.
 # Standard ports are 25, 587, 465, 143, 993, 110, 995, 80 and 443; the
 # defaults are high ports on loopback so that a first run needs no root.
@@ -125,12 +129,20 @@ max_json_size = %d  # largest JSON body (a message being written); files go as u
 # needed; without, only this machine's clients that no proxy forwarded.
 metrics_token = %s
 login_link_life = %s  # how long a one-time login link of the integration API lives (at most 2m)
-`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser,
+
+# Sending limits of every user; the operator overrides them per domain
+# (postroom domain set NAME --messages-per-hour N).
+[limits]
+# Messages one user may send in any hour, from mail clients and the
+# webmail together (a message counts once, whatever its recipients);
+# 0 = no limit. Past it, SMTP submission answers 450 4.7.1.
+messages_per_hour = %d
+`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser, q(d.LogFormat),
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
 		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), d.TLS.ACME, q(d.Relay.TLS),
 		q(time.Duration(d.HTTP.HeaderTimeout).String()), q(time.Duration(d.HTTP.ReadTimeout).String()),
 		q(time.Duration(d.HTTP.IdleTimeout).String()), d.HTTP.MaxConnectionsPerIP, d.HTTP.MaxEventStreamsPerUser, d.HTTP.MaxJSONSize, q(d.HTTP.MetricsToken),
-		q(time.Duration(d.HTTP.LoginLinkLife).String()))
+		q(time.Duration(d.HTTP.LoginLinkLife).String()), d.Limits.MessagesPerHour)
 }
 
 func q(s string) string { return strconv.Quote(s) }

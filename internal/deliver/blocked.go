@@ -16,6 +16,7 @@ package deliver
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"postroom/internal/message"
@@ -37,6 +38,9 @@ func (p *Pipeline) Blocked(ctx context.Context, d *Delivery) error {
 	if why == "" && ok {
 		why = spamReason(set.Spam, d)
 	}
+	if why == "" && ok && set.Spam.Method != "personal" {
+		why = p.learnedReason(ctx, d)
+	}
 	if why == "" {
 		return nil
 	}
@@ -51,11 +55,38 @@ func (p *Pipeline) Blocked(ctx context.Context, d *Delivery) error {
 	return nil
 }
 
+// Classifier judges a message for an account with what the learning
+// filter learned (spam.Learner).
+type Classifier interface {
+	Judge(ctx context.Context, domainID, accountID int64, m *message.Message) (spam.Verdict, error)
+}
+
+// learnedReason is the learning filter's verdict as a reason ("" when
+// it does not say spam, or cannot judge: logged, the message kept).
+func (p *Pipeline) learnedReason(ctx context.Context, d *Delivery) string {
+	if p.Classifier == nil || d.Recipient == nil || d.Recipient.Account == nil {
+		return ""
+	}
+	acct := d.Recipient.Account
+	v, err := p.Classifier.Judge(ctx, acct.DomainID, acct.ID, d.Parsed)
+	if err != nil {
+		p.log().Error("spam filter could not judge", "id", d.Envelope.ID, "account", acct.Address(), "err", err)
+		return ""
+	}
+	if !v.IsSpam() {
+		return ""
+	}
+	return fmt.Sprintf("learned %.2f", v.Score)
+}
+
 // spamKind is a reason without the address it names, for the metrics:
 // "domain blocked sender", "blocked phrase", "dmarc" ...
 func spamKind(why string) string {
 	if i := strings.Index(why, "sender"); i >= 0 {
 		return why[:i+len("sender")]
+	}
+	if strings.HasPrefix(why, "learned ") {
+		return "learned"
 	}
 	return why
 }

@@ -61,9 +61,13 @@ type Pipeline struct {
 	// Settings reads an account's settings for forwarding, out-of-office
 	// and the personal spam lists (settings.Service.ForAccount); nil: none.
 	Settings AccountSettings
-	Log      *slog.Logger
-	now      func() time.Time
-	sleep    func(context.Context, time.Duration) // pause's, in tests
+	// Classifier, when set, is the learning spam filter (spam.Learner):
+	// part of the system's verdict, for accounts whose spam method is
+	// "system" or "both".
+	Classifier Classifier
+	Log        *slog.Logger
+	now        func() time.Time
+	sleep      func(context.Context, time.Duration) // pause's, in tests
 }
 
 // Envelope is what the SMTP transaction (or another entry point) says about

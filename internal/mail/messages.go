@@ -52,8 +52,16 @@ func (s *Service) Copy(ctx context.Context, a actor.Actor, srcID, dstID int64, u
 	return src, dst, nil
 }
 
-// Move moves messages into another folder of the account atomically.
+// Move moves messages into another folder of the account atomically. A
+// person's move into or out of Spam teaches the spam filter (spamMoved).
 func (s *Service) Move(ctx context.Context, a actor.Actor, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error) {
+	return s.move(ctx, a, srcID, dstID, uids, true)
+}
+
+// move is Move; report says whether a move into or out of Spam goes to
+// the Spam hook ("report spam" tells it itself, with the messages as
+// they were before).
+func (s *Service) move(ctx context.Context, a actor.Actor, srcID, dstID int64, uids []uint32, report bool) (src, dst []uint32, err error) {
 	accountID, err := owner(a)
 	if err != nil {
 		return nil, nil, err
@@ -65,6 +73,9 @@ func (s *Service) Move(ctx context.Context, a actor.Actor, srcID, dstID int64, u
 	if len(dst) > 0 {
 		s.publish(events.Event{Kind: events.MessageExpunge, AccountID: accountID, MailboxID: srcID, UIDs: src})
 		s.publish(events.Event{Kind: events.MessageNew, AccountID: accountID, MailboxID: dstID, UIDs: dst})
+	}
+	if report {
+		s.spamMoved(ctx, a, accountID, srcID, dstID, dst)
 	}
 	return src, dst, nil
 }

@@ -49,7 +49,7 @@ func (s *Service) moveToRole(ctx context.Context, a actor.Actor, mailboxID int64
 			return 0, err
 		}
 	}
-	src, _, err := s.Move(ctx, a, mailboxID, dst.ID, uids)
+	src, _, err := s.move(ctx, a, mailboxID, dst.ID, uids, before == nil)
 	if err != nil {
 		return 0, err
 	}

@@ -3,8 +3,10 @@ package migrate
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
@@ -25,6 +27,12 @@ type IMAP struct {
 	// InsecureTLS skips the check of the server's certificate (an old
 	// server with a self-signed one).
 	InsecureTLS bool
+	// Folders, when set, are the only folders read (internal/fetch
+	// reads INBOX only unless asked for every folder).
+	Folders []string
+	// RequireTLS refuses an imap:// server that offers no STARTTLS
+	// (ErrNoTLS) instead of sending the password in plain text.
+	RequireTLS bool
 }
 
 // ParseIMAPURL checks an imap:// or imaps:// URL with a user and password.
@@ -54,6 +62,9 @@ func (s IMAP) Each(ctx context.Context, fn func(*Message) error) error {
 	defer c.Close()
 	pass, _ := s.URL.User.Password()
 	if err := c.Login(s.URL.User.Username(), pass).Wait(); err != nil {
+		if ie := (*imap.Error)(nil); errors.As(err, &ie) {
+			return &LoginError{Protocol: "imap", Host: s.URL.Host, User: s.URL.User.Username(), Reply: ie.Text}
+		}
 		return fmt.Errorf("imap %s: login as %s: %w", s.URL.Host, s.URL.User.Username(), err)
 	}
 	opts := &imap.ListOptions{}
@@ -66,6 +77,9 @@ func (s IMAP) Each(ctx context.Context, fn func(*Message) error) error {
 	}
 	for _, box := range boxes {
 		if hasAttr(box.Attrs, imap.MailboxAttrNoSelect) || hasAttr(box.Attrs, imap.MailboxAttrNonExistent) {
+			continue
+		}
+		if len(s.Folders) > 0 && !slices.ContainsFunc(s.Folders, func(f string) bool { return strings.EqualFold(f, box.Mailbox) }) {
 			continue
 		}
 		if err := s.folder(ctx, c, box, fn); err != nil {
@@ -98,6 +112,10 @@ func (s IMAP) dial() (*imapclient.Client, error) {
 	if err := c.WaitGreeting(); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("imap %s: %w", host, err)
+	}
+	if !c.Caps().Has(imap.CapStartTLS) && s.RequireTLS {
+		c.Close()
+		return nil, fmt.Errorf("imap %s: %w", host, ErrNoTLS)
 	}
 	if c.Caps().Has(imap.CapStartTLS) {
 		c.Close()

@@ -65,7 +65,13 @@ func eachInMbox(path, folder string, fn func(*Message) error) error {
 		return fmt.Errorf("mbox: %w", err)
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 64<<10)
+	return readMbox(f, filepath.Base(path), folder, fn)
+}
+
+// readMbox reads the messages of one mbox stream; name is its file's, for
+// the messages' Where.
+func readMbox(in io.Reader, name, folder string, fn func(*Message) error) error {
+	r := bufio.NewReaderSize(in, 64<<10)
 	var cur *Message
 	var body bytes.Buffer
 	n, lineNo, startLine := 0, 0, 0
@@ -99,7 +105,7 @@ func eachInMbox(path, folder string, fn func(*Message) error) error {
 				n++
 				startLine = lineNo
 				cur = &Message{Folder: folder, Date: fromLineDate(line),
-					Where: fmt.Sprintf("%s message %d (line %d)", filepath.Base(path), n, startLine)}
+					Where: fmt.Sprintf("%s message %d (line %d)", name, n, startLine)}
 			} else if cur != nil {
 				body.Write(unescapeFrom(line))
 			}
@@ -110,7 +116,7 @@ func eachInMbox(path, folder string, fn func(*Message) error) error {
 			return flush()
 		}
 		if err != nil {
-			return fmt.Errorf("mbox %s line %d: %w", path, lineNo, err)
+			return fmt.Errorf("mbox %s line %d: %w", name, lineNo, err)
 		}
 	}
 }

@@ -55,6 +55,10 @@ func (s *Service) NewEnvelope(ctx context.Context, a actor.Actor, from string) (
 	if !s.Pipeline.MaySendAs(ctx, acct, from) {
 		return nil, deliver.ErrNotOwnAddress
 	}
+	// a spent hour is refused before the message is sent (hourly.go)
+	if err := s.checkHourly(ctx, acct); err != nil {
+		return nil, err
+	}
 	return &Envelope{From: from, sender: acct}, nil
 }
 
@@ -127,8 +131,15 @@ func (s *Service) Submit(ctx context.Context, a actor.Actor, env *Envelope, trac
 	// "save sent mail" off: no server copy; on, a client's own copy of
 	// the same message is not stored twice (mail.SentCopyWindow)
 	sub.NoSentCopy = !s.prefs(ctx, a.AccountID).SaveSent
-	_, err := s.Pipeline.Submit(ctx, sub, raw)
-	return err
+	giveBack, err := s.reserveHourly(ctx, env.sender)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Pipeline.Submit(ctx, sub, raw); err != nil {
+		giveBack()
+		return err
+	}
+	return nil
 }
 
 // submission is what the delivery pipeline sends.

@@ -59,6 +59,10 @@ type Service struct {
 	// UndoDelay is how long a message sent from the webmail waits so that
 	// it can be undone (config undo_send; 0 sends at once).
 	UndoDelay time.Duration
+	// MessagesPerHour is how many messages one user may send in any
+	// hour unless his domain says otherwise (config [limits]; hourly.go);
+	// 0 = no limit.
+	MessagesPerHour int
 	// Prefs reads the sender's own delay and "save sent" (prefs.go).
 	Prefs Prefs
 	// Contacts adds unknown recipients to the sender's address book when

@@ -67,8 +67,13 @@ func (s *Service) Send(ctx context.Context, a actor.Actor, req *Request) (*Sent,
 		sub.SendAt = sendAt
 		sub.Undo = store.QueuedUndo{Answered: c.answers(), Draft: draftState(req)}
 	}
+	giveBack, err := s.reserveHourly(ctx, acct) // hourly.go
+	if err != nil {
+		return nil, err
+	}
 	res, err := s.Pipeline.Submit(ctx, sub, c.msg.Raw)
 	if err != nil {
+		giveBack()
 		return nil, err
 	}
 	s.afterSend(ctx, a, acct, req, c, prefs)

@@ -132,3 +132,17 @@ func TestChi2Q(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkVerdict is one incoming message judged: its tokens made and
+// classified against a trained set in memory (the store's reads apart).
+func BenchmarkVerdict(b *testing.B) {
+	c := trained()
+	raw := []byte(msg("new@other-deals.example", "무료 대출 안내 (광고)", strings.Repeat("저금리 대출 승인 보장, 무료 상담 casino bonus. 회의 자료 견적서. ", 40)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v := Classify(c, MessageTokens(message.Parse(raw), 1<<16))
+		if !v.Known {
+			b.Fatal("not judged")
+		}
+	}
+}

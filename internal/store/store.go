@@ -72,10 +72,12 @@ type Store interface {
 	DepartmentStore
 	APITokenStore
 	AuditStore
+	BayesStore
 	LoginLinkStore
 	ListStore
 	SecurityStore
 	MailboxCopyStore
+	ExternalAccountStore
 	io.Closer
 }
 
@@ -400,6 +402,10 @@ type Domain struct {
 	// and no mail is accepted for it.
 	Suspended bool
 	MaxUsers  int // the operator's limit of accounts; 0 = none
+	// MessagesPerHour is the operator's limit of messages each of the
+	// domain's users sends per hour (internal/send/hourly.go): 0 = the
+	// server's default (config [limits]), -1 = none.
+	MessagesPerHour int
 	// BlockedSenders and BlockedPhrases are the domain's spam lists (M2),
 	// applied to every account of the domain like its own (S5).
 	BlockedSenders []string

@@ -626,6 +626,93 @@ END;
 CREATE TRIGGER mailbox_copies_account_gone AFTER DELETE ON accounts BEGIN
 	DELETE FROM mailbox_copies WHERE target_account_id = OLD.id;
 END;
+`, `
+-- Users' external mail accounts (외부메일 가져오기, internal/fetch): the
+-- schedule (next_run, 0 = not scheduled) and the lease live here so that
+-- two nodes never fetch one account at once. password is sealed by the
+-- service. external_uidls are the POP3 messages already fetched.
+CREATE TABLE external_accounts (
+	id            INTEGER PRIMARY KEY,
+	account_id    INTEGER NOT NULL,
+	name          TEXT NOT NULL,
+	protocol      TEXT NOT NULL,
+	host          TEXT NOT NULL,
+	port          INTEGER NOT NULL,
+	security      TEXT NOT NULL,
+	user          TEXT NOT NULL,
+	password      BLOB NOT NULL,
+	folder        TEXT NOT NULL,
+	all_folders   INTEGER NOT NULL,
+	leave         INTEGER NOT NULL,
+	insecure_tls  INTEGER NOT NULL,
+	every_minutes INTEGER NOT NULL,
+	enabled       INTEGER NOT NULL,
+	next_run      INTEGER NOT NULL,
+	last_run      INTEGER NOT NULL DEFAULT 0,
+	last_imported INTEGER NOT NULL DEFAULT 0,
+	last_skipped  INTEGER NOT NULL DEFAULT 0,
+	last_error    TEXT NOT NULL DEFAULT '',
+	last_error_kind TEXT NOT NULL DEFAULT '',
+	failures      INTEGER NOT NULL DEFAULT 0,
+	lease_owner   TEXT NOT NULL DEFAULT '',
+	lease_until   INTEGER NOT NULL DEFAULT 0,
+	created_at    INTEGER NOT NULL,
+	updated_at    INTEGER NOT NULL
+);
+CREATE INDEX external_accounts_account ON external_accounts(account_id);
+CREATE INDEX external_accounts_due ON external_accounts(enabled, next_run);
+CREATE TABLE external_uidls (
+	external_id INTEGER NOT NULL,
+	uidl        TEXT NOT NULL,
+	fetched_at  INTEGER NOT NULL,
+	PRIMARY KEY (external_id, uidl)
+) WITHOUT ROWID;
+CREATE TRIGGER external_accounts_account_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM external_accounts WHERE account_id = OLD.id;
+END;
+CREATE TRIGGER external_uidls_gone AFTER DELETE ON external_accounts BEGIN
+	DELETE FROM external_uidls WHERE external_id = OLD.id;
+END;
+`, `
+-- What the spam classifier learned (issue 18): per domain (account_id 0)
+-- and per account, how many spam and ham messages were trained and how
+-- many of them held each token; and what each trained message was
+-- trained as, so that reporting it again teaches nothing twice and
+-- "not spam" undoes "spam".
+CREATE TABLE bayes_totals (
+	domain_id  INTEGER NOT NULL,
+	account_id INTEGER NOT NULL,
+	spam       INTEGER NOT NULL,
+	ham        INTEGER NOT NULL,
+	PRIMARY KEY (domain_id, account_id)
+) WITHOUT ROWID;
+CREATE TABLE bayes_tokens (
+	domain_id  INTEGER NOT NULL,
+	account_id INTEGER NOT NULL,
+	token      TEXT NOT NULL,
+	spam       INTEGER NOT NULL,
+	ham        INTEGER NOT NULL,
+	PRIMARY KEY (domain_id, account_id, token)
+) WITHOUT ROWID;
+CREATE TABLE bayes_trained (
+	account_id INTEGER NOT NULL,
+	blob_key   TEXT NOT NULL,
+	spam       INTEGER NOT NULL,
+	PRIMARY KEY (account_id, blob_key)
+) WITHOUT ROWID;
+CREATE TRIGGER bayes_account_gone AFTER DELETE ON accounts BEGIN
+	DELETE FROM bayes_totals WHERE account_id = OLD.id;
+	DELETE FROM bayes_tokens WHERE account_id = OLD.id;
+	DELETE FROM bayes_trained WHERE account_id = OLD.id;
+END;
+CREATE TRIGGER bayes_domain_gone AFTER DELETE ON domains BEGIN
+	DELETE FROM bayes_totals WHERE domain_id = OLD.id;
+	DELETE FROM bayes_tokens WHERE domain_id = OLD.id;
+END;
+`, `
+-- The operator's hourly sending limit of a domain's users (issue 19,
+-- internal/send/hourly.go): 0 = the server's [limits] default, -1 = none.
+ALTER TABLE domains ADD COLUMN messages_per_hour INTEGER NOT NULL DEFAULT 0;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -66,9 +66,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		departmentTests,
 		tokenTests,
 		auditTests,
+		bayesTests,
 		loginLinkTests,
 		listTests,
 		mailboxCopyTests,
+		externalAccountTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
