@@ -69,15 +69,16 @@ func adminError(err error) error {
 	}
 	flag := "--" + strings.ReplaceAll(ie.Field, "_", "-")
 	why := map[string]string{
-		"password_required":   "is required",
-		"password_too_short":  fmt.Sprintf("must be at least %d characters", admin.MinPasswordLength),
-		"invalid_quota":       "must not be negative",
-		"invalid_max_users":   "must not be negative",
-		"invalid_language":    "must be ko or en",
-		"invalid_time_zone":   "must be an IANA time zone (like Asia/Seoul) or UTC",
-		"invalid_pop3_delete": "must be keep, trash or delete",
-		"invalid_characters":  "contains characters that are not allowed",
-		"name_too_long":       "is too long",
+		"password_required":         "is required",
+		"password_too_short":        fmt.Sprintf("must be at least %d characters", admin.MinPasswordLength),
+		"invalid_quota":             "must not be negative",
+		"invalid_max_users":         "must not be negative",
+		"invalid_messages_per_hour": "must be 0 (the server's default), -1 (no limit) or more",
+		"invalid_language":          "must be ko or en",
+		"invalid_time_zone":         "must be an IANA time zone (like Asia/Seoul) or UTC",
+		"invalid_pop3_delete":       "must be keep, trash or delete",
+		"invalid_characters":        "contains characters that are not allowed",
+		"name_too_long":             "is too long",
 	}[ie.Code]
 	if why == "" {
 		why = "is not valid (" + ie.Code + ")"

@@ -23,6 +23,7 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 	quota := fs.String("quota", "", "the domain's quota: bytes, or with K, M, G, T; 0 = unlimited (set)")
 	language := fs.String("language", "", "default language of new accounts: ko or en (set)")
 	timeZone := fs.String("time-zone", "", "default time zone of new accounts, like Asia/Seoul (set)")
+	perHour := fs.Int("messages-per-hour", 0, "messages each user may send per hour: 0 = the server's [limits] default, -1 = no limit (set)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -57,6 +58,8 @@ func cmdDomain(ctx context.Context, args []string, out io.Writer) error {
 				c.Language = language
 			case "time-zone":
 				c.TimeZone = timeZone
+			case "messages-per-hour":
+				c.MessagesPerHour = perHour
 			}
 		})
 		if bad != nil {
@@ -132,7 +135,15 @@ func domainSet(ctx context.Context, data, name string, c admin.DomainChange, out
 	if dom.QuotaBytes > 0 {
 		quota = fmt.Sprintf("%d bytes", dom.QuotaBytes)
 	}
-	fmt.Fprintf(out, "%s\t%s\tmax users %s\tquota %s\tlanguage %s\ttime zone %s\n", dom.Name, state, limit, quota, dom.Language, dom.TimeZone)
+	// the hourly limit only when the domain has its own (0: the server's)
+	hourly := ""
+	switch {
+	case dom.MessagesPerHour > 0:
+		hourly = fmt.Sprintf("\tmessages per hour %d", dom.MessagesPerHour)
+	case dom.MessagesPerHour < 0:
+		hourly = "\tmessages per hour no limit"
+	}
+	fmt.Fprintf(out, "%s\t%s\tmax users %s\tquota %s\tlanguage %s\ttime zone %s%s\n", dom.Name, state, limit, quota, dom.Language, dom.TimeZone, hourly)
 	return nil
 }
 

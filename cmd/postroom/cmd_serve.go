@@ -24,11 +24,13 @@ import (
 	"postroom/internal/contacts"
 	"postroom/internal/deliver"
 	"postroom/internal/dkim"
+	"postroom/internal/fetch"
 	"postroom/internal/filters"
 	"postroom/internal/imapd"
 	"postroom/internal/jobs"
 	"postroom/internal/mail"
 	"postroom/internal/metrics"
+	"postroom/internal/migrate"
 	"postroom/internal/pop3d"
 	"postroom/internal/queue"
 	"postroom/internal/resolver"
@@ -36,6 +38,7 @@ import (
 	"postroom/internal/settings"
 	"postroom/internal/smtpclient"
 	"postroom/internal/smtpd"
+	"postroom/internal/spam"
 	"postroom/internal/store/sqlite"
 	"postroom/internal/web"
 )
@@ -58,7 +61,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer d.Close()
 	cfg := d.Config
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := slog.New(logHandler(cfg.LogFormat, os.Stderr)) // log_format.go
 
 	pw, err := ensureOperator(ctx, d)
 	if err != nil {
@@ -86,6 +89,10 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	tlsConf := certs.ServerConfig(certSrc)
+	// the learning spam filter (issue 18): users' reports and moves into
+	// and out of Spam train it, delivery asks it
+	learner := &spam.Learner{Store: d.Store, Blobs: d.Blobs, Log: log}
+	mailSvc.Hooks.Spam, pipeline.Classifier = learner.Judged, learner
 	// each user's settings; the config's undo_send is the default delay
 	settingsSvc := &settings.Service{Store: d.Store, Defaults: settings.Defaults{SendDelay: time.Duration(cfg.UndoSend)}, Log: log}
 	// what a user's settings do to his incoming mail (S2, S5): spam first
@@ -106,7 +113,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	pipeline.Steps = append(pipeline.Steps, pipeline.Blocked, pipeline.Filters(filterSvc), pipeline.Vacation, pipeline.Forward)
 	sendSvc := &send.Service{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Pipeline: pipeline, MaxMessageSize: cfg.MaxMessageSize,
 		MaxRecipients: cfg.MaxRecipients, UndoDelay: time.Duration(cfg.UndoSend), InternalRecipients: cfg.AllowInternalRecipients, Log: log,
-		Prefs: sendPrefs(settingsSvc), Contacts: contactsSvc}
+		Prefs: sendPrefs(settingsSvc), Contacts: contactsSvc, MessagesPerHour: cfg.Limits.MessagesPerHour}
 	smtpSrv := &smtpd.Server{
 		Hostname: cfg.Hostname, Deliver: pipeline, Send: sendSvc, Auth: auth.NewAuthenticator(d.Store, cfg.AllowPlaintextAuth),
 		TLS: tlsConf, MaxMessageSize: cfg.MaxMessageSize, MaxRecipients: cfg.MaxRecipients,
@@ -172,11 +179,19 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if a, ok := certSrc.(*certs.ACME); ok {
 		httpSrv.Handler = a.HTTPHandler(httpSrv.Handler) // the CA's HTTP-01 challenges
 	}
+	// Settings > 외부메일 가져오기: users' external POP3/IMAP accounts,
+	// fetched when due by a runner that claims each in the store (one
+	// node at a time); it stops with the queue, before the store closes.
+	fetchSvc := &fetch.Service{Store: d.Store, Mail: mailSvc, Log: log}
+	webSrv.External = fetchSvc
+	fetchDone := make(chan struct{})
+	go func() { (&fetch.Runner{Service: fetchSvc}).Run(queueCtx); close(fetchDone) }()
 	// Settings > Mail server information and Access log (S6, P4, P7, S8).
 	webSrv.Clients = &auth.Clients{Store: d.Store, Events: bus, Servers: auth.Endpoints(cfg.Hostname, cfg.Listen)}
 	webSrv.Logins = &auth.LoginLog{Store: d.Store}
-	webSrv.Filters, webSrv.Jobs = filterSvc, jobRunner // Settings > Filter rules (S4)
-	webSrv.Contacts = contactsSvc                      // Contacts (C1–C4), and their CardDAV sync
+	webSrv.Filters, webSrv.Jobs = filterSvc, jobRunner                                                   // Settings > Filter rules (S4)
+	webSrv.Imports = &migrate.UploadImporter{Mail: mailSvc, Uploads: sendSvc, Jobs: jobRunner, Log: log} // 메일함 관리 > 가져오기
+	webSrv.Contacts = contactsSvc                                                                        // Contacts (C1–C4), and their CardDAV sync
 	webSrv.DAV = &carddav.Handler{Contacts: contactsSvc, Auth: smtpSrv.Auth, Log: log}
 	// the domain console (M1–M14), its audit log, the integration API's
 	// tokens and login links
@@ -278,6 +293,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	select {
 	case s := <-sig:
 		log.Info("shutting down", "signal", s.String())
+		webSrv.Drain() // /readyz answers 503 before the listeners close
 	case err := <-errs:
 		log.Error("listener failed", "err", err)
 		closeAll()
@@ -298,6 +314,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	wg.Wait()
 	stopQueue()
 	<-queueDone
+	<-fetchDone
 	client.Close()
 	log.Info("stopped")
 	return nil

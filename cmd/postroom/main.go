@@ -22,7 +22,7 @@ Usage:
   postroom domain add|list|remove [NAME] [--data DIR]
   postroom domain dns NAME [--data DIR]            # the DNS records to publish (MX, SPF, DKIM, DMARC, MTA-STS ...)
   postroom domain set NAME [--suspend|--resume] [--max-users N] [--quota SIZE] [--language ko|en]
-                      [--time-zone ZONE] [--data DIR]
+                      [--time-zone ZONE] [--messages-per-hour N] [--data DIR]
   postroom user add ADDRESS --password PASS [--name NAME] [--quota BYTES] [--admin] [--data DIR]
   postroom user list DOMAIN [--data DIR]
   postroom user passwd ADDRESS --password PASS [--data DIR]

@@ -45,6 +45,13 @@ func (s *Server) appleProfile(w http.ResponseWriter, r *http.Request) {
 		s.clientsFail(w, r, err)
 		return
 	}
+	s.writeAppleProfile(w, r, c)
+}
+
+// writeAppleProfile answers c's profile, for the user himself or an
+// administrator handing it out (admin_user_profile.go): 404 when IMAP or
+// submission is off.
+func (s *Server) writeAppleProfile(w http.ResponseWriter, r *http.Request, c *auth.ClientSetup) {
 	in, ok1 := profileServer(c.Servers, "imap")
 	out, ok2 := profileServer(c.Servers, "smtp")
 	if !ok1 || !ok2 {

@@ -15,6 +15,9 @@ type Clients interface {
 	Change(ctx context.Context, a actor.Actor, c auth.ClientChange) (*auth.ClientSetup, error)
 	// DomainSetup answers clients that configure themselves (P8).
 	DomainSetup(ctx context.Context, address string) (*auth.ClientSetup, error)
+	// SetupOf is one of the domain's users' setup, for its administrator
+	// to hand out (admin_user_profile.go).
+	SetupOf(ctx context.Context, a actor.Actor, accountID int64) (*auth.ClientSetup, error)
 }
 
 // LoginLog is the user's own access log (*auth.LoginLog, S8).

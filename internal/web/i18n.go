@@ -58,8 +58,11 @@ var messages = map[string]map[string]string{
 		"invalid_quota":      "용량은 0(무제한) 이상이어야 합니다.",
 		"name_too_long":      "이름이 너무 깁니다.",
 		// The operator's terms of a domain (operator_domain_change.go).
-		"user_limit":        "이 도메인의 최대 사용자 수에 도달해 계정을 더 만들 수 없습니다. 시스템 운영자에게 문의하세요.",
-		"invalid_max_users": "최대 사용자 수는 0(무제한) 이상이어야 합니다.",
+		"user_limit":                "이 도메인의 최대 사용자 수에 도달해 계정을 더 만들 수 없습니다. 시스템 운영자에게 문의하세요.",
+		"invalid_max_users":         "최대 사용자 수는 0(무제한) 이상이어야 합니다.",
+		"invalid_messages_per_hour": "시간당 발송 한도는 0(서버 기본값), -1(무제한) 또는 양수여야 합니다.",
+		// The hourly sending limit (send_limit.go): the limit, the minutes to wait.
+		"hourly_limit":      "시간당 발송 한도(%d통)에 도달했습니다. %d분 후에 다시 보내세요.",
 		"invalid_language":  "언어는 한국어(ko) 또는 영어(en) 중에서 고르세요.",
 		"invalid_time_zone": "올바른 시간대가 아닙니다. (예: Asia/Seoul)",
 		"confirm_mismatch":  "입력한 도메인 이름이 일치하지 않습니다. 삭제하지 않았습니다.",
@@ -136,8 +139,11 @@ var messages = map[string]map[string]string{
 		"invalid_quota":      "The quota must be 0 (unlimited) or more.",
 		"name_too_long":      "The name is too long.",
 		// The operator's terms of a domain (operator_domain_change.go).
-		"user_limit":        "This domain has reached its maximum number of users: no more accounts can be created. Contact the system operator.",
-		"invalid_max_users": "The maximum number of users must be 0 (unlimited) or more.",
+		"user_limit":                "This domain has reached its maximum number of users: no more accounts can be created. Contact the system operator.",
+		"invalid_max_users":         "The maximum number of users must be 0 (unlimited) or more.",
+		"invalid_messages_per_hour": "The hourly sending limit must be 0 (the server's default), -1 (unlimited) or a positive number.",
+		// The hourly sending limit (send_limit.go): the limit, the minutes to wait.
+		"hourly_limit":      "You have reached your sending limit of %d messages per hour. Try again in %d minutes.",
 		"invalid_language":  "Choose Korean (ko) or English (en).",
 		"invalid_time_zone": "This is not a valid time zone (e.g. Asia/Seoul).",
 		"confirm_mismatch":  "The domain name typed does not match. Nothing was deleted.",

@@ -40,6 +40,7 @@ const (
 	idList
 	idToken
 	idAudit
+	idExternal
 )
 
 const (

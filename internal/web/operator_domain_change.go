@@ -19,6 +19,8 @@ type domainChangeRequest struct {
 	MaxUsers  *int    `json:"max_users"`
 	Language  *string `json:"language"`
 	TimeZone  *string `json:"time_zone"`
+	// MessagesPerHour: 0 = the server's default, -1 = no limit
+	MessagesPerHour *int `json:"messages_per_hour"`
 }
 
 // operatorDomainUpdate changes a domain's settings and answers the domain
@@ -31,7 +33,8 @@ func (s *Server) operatorDomainUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	a := actorOf(sessionOf(r))
 	d, err := s.Admin.UpdateDomain(r.Context(), a, r.PathValue("name"), admin.DomainChange{Language: req.Language,
-		TimeZone: req.TimeZone, QuotaBytes: req.Quota, Suspended: req.Suspended, MaxUsers: req.MaxUsers})
+		TimeZone: req.TimeZone, QuotaBytes: req.Quota, Suspended: req.Suspended, MaxUsers: req.MaxUsers,
+		MessagesPerHour: req.MessagesPerHour})
 	if err != nil {
 		s.adminFail(w, r, err)
 		return

@@ -11,21 +11,24 @@ import (
 
 // domainJSON is a hosted domain in the operator's console.
 type domainJSON struct {
-	Name       string    `json:"name"`
-	Language   string    `json:"language"`
-	TimeZone   string    `json:"time_zone"`
-	QuotaBytes int64     `json:"quota_bytes"`
-	Suspended  bool      `json:"suspended"`
-	MaxUsers   int       `json:"max_users"`
-	Accounts   int       `json:"accounts"`
-	Admins     int       `json:"admins"`
-	UsedBytes  int64     `json:"used_bytes"`
-	Created    time.Time `json:"created"`
+	Name       string `json:"name"`
+	Language   string `json:"language"`
+	TimeZone   string `json:"time_zone"`
+	QuotaBytes int64  `json:"quota_bytes"`
+	Suspended  bool   `json:"suspended"`
+	MaxUsers   int    `json:"max_users"`
+	// MessagesPerHour: each user's hourly sending limit, 0 = the
+	// server's default, -1 = none (internal/send/hourly.go)
+	MessagesPerHour int       `json:"messages_per_hour"`
+	Accounts        int       `json:"accounts"`
+	Admins          int       `json:"admins"`
+	UsedBytes       int64     `json:"used_bytes"`
+	Created         time.Time `json:"created"`
 }
 
 func domainOf(d admin.DomainSummary) domainJSON {
 	return domainJSON{Name: d.Name, Language: d.Language, TimeZone: d.TimeZone, QuotaBytes: d.QuotaBytes,
-		Suspended: d.Suspended, MaxUsers: d.MaxUsers, Accounts: d.Accounts, Admins: d.Admins, UsedBytes: d.UsedBytes, Created: d.CreatedAt.UTC()}
+		Suspended: d.Suspended, MaxUsers: d.MaxUsers, MessagesPerHour: d.MessagesPerHour, Accounts: d.Accounts, Admins: d.Admins, UsedBytes: d.UsedBytes, Created: d.CreatedAt.UTC()}
 }
 
 // operatorDomains lists the hosted domains.

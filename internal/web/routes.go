@@ -15,6 +15,7 @@ func (s *Server) routes() []route {
 	h := func(f http.HandlerFunc) http.Handler { return f }
 	return []route{
 		{"GET", "/healthz", h(s.healthz), public},
+		{"GET", "/readyz", h(s.readyz), public},
 		{"GET", "/metrics", h(s.metricsEndpoint), public},
 		{"GET", "/.well-known/mta-sts.txt", h(s.mtaSTSPolicy), public},
 		// Mail clients that configure themselves (client_discovery.go, P8).
@@ -45,6 +46,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/mailboxes/stats", h(s.folderStats), userOnly},
 		{"GET", "/api/v1/mailboxes/{id}/export", h(s.folderExport), userOnly},
 		{"POST", "/api/v1/mailboxes/{id}/purge", h(s.folderPurge), userOnly},
+		{"POST", "/api/v1/mailboxes/{id}/import", h(s.folderImport), userOnly},
 		{"GET", "/api/v1/client-setup", h(s.clientSetupGet), userOnly},
 		{"PATCH", "/api/v1/client-setup", h(s.clientSetupPatch), userOnly},
 		{"GET", "/api/v1/client-setup/apple.mobileconfig", h(s.appleProfile), userOnly},
@@ -56,6 +58,12 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/filters/{id}", h(s.filterUpdate), userOnly},
 		{"DELETE", "/api/v1/filters/{id}", h(s.filterDelete), userOnly},
 		{"POST", "/api/v1/filters/{id}/apply", h(s.filterApply), userOnly},
+		// Settings: fetching external POP3/IMAP accounts (external_accounts.go).
+		{"GET", "/api/v1/external-accounts", h(s.externalList), userOnly},
+		{"POST", "/api/v1/external-accounts", h(s.externalCreate), userOnly},
+		{"PUT", "/api/v1/external-accounts/{id}", h(s.externalUpdate), userOnly},
+		{"DELETE", "/api/v1/external-accounts/{id}", h(s.externalDelete), userOnly},
+		{"POST", "/api/v1/external-accounts/{id}/fetch", h(s.externalFetch), userOnly},
 		{"GET", "/api/v1/jobs/{id}", h(s.jobGet), userOrToken},
 		{"GET", "/api/v1/messages/{id}", h(s.messageGet), userOnly},
 		{"GET", "/api/v1/messages/{id}/raw", h(s.messageRaw), userOnly},
@@ -129,6 +137,7 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/admin/security", h(s.adminSecurityPut), adminOnly},
 		// The domain console: mailbox copy (admin_mailbox_copy.go, M5).
 		{"GET", "/api/v1/admin/users/{id}/folders", h(s.adminUserFolders), adminOnly},
+		{"GET", "/api/v1/admin/users/{id}/apple.mobileconfig", h(s.adminUserProfile), adminOnly}, // admin_user_profile.go (P8)
 		{"POST", "/api/v1/admin/mailbox-copy", h(s.adminMailboxCopy), adminOnly},
 		// The domain console: basic settings and spam lists (admin_domain.go, admin_spam.go; M1, M2).
 		{"GET", "/api/v1/admin/domain", h(s.adminDomainGet), adminOnly},

@@ -48,6 +48,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 // the message (composeFail), and a refusal of the whole message by the
 // delivery pipeline.
 func (s *Server) sendFail(w http.ResponseWriter, r *http.Request, err error) {
+	if s.failHourlyLimit(w, r, err) { // send_limit.go
+		return
+	}
 	var de *deliver.Error
 	switch {
 	case isComposeError(err) || !errors.As(err, &de):

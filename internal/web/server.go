@@ -39,10 +39,13 @@ type Server struct {
 	Log    *slog.Logger
 	// Sessions and Accounts (deps_session.go) serve the sessions, the
 	// user's own settings and the address directory. Ready, when set,
-	// tells /healthz whether the store answers.
+	// tells /healthz and /readyz whether the store answers.
 	Sessions Sessions
 	Accounts Accounts
 	Ready    func(context.Context) error
+	// draining is set by Drain when the server begins to shut down
+	// (readyz.go).
+	draining drainFlag
 	// HTTPSAddr, when set, is where plain-HTTP requests from other hosts
 	// than loopback are redirected ("host:port" of the https listener).
 	HTTPSAddr string
@@ -57,6 +60,12 @@ type Server struct {
 	// are 404.
 	Filters Filters
 	Jobs    Jobs
+	// External is the fetching of external mail accounts
+	// (external_accounts.go); without it those routes are 404.
+	External ExternalAccounts
+	// Imports is the import of an upload into a folder (folders_import.go);
+	// without it that route is 404.
+	Imports FolderImports
 	// Clients and Logins are the user's mail clients and access log
 	// (deps_clients.go: client_setup.go, access_log.go).
 	Clients Clients
