@@ -41,15 +41,16 @@ export function DomainTerms({ domain, onChange, onDeleted }) {
         <button id="domain-delete" type="button" class="icon-button" title=${t('opDelete')} aria-label=${t('opDelete')}
           onClick=${() => setDeleting(true)}><${AdminIcon} name="trash" /></button></dd></div>
     </dl>
-    <${TermsForm} key=${domain.quota_bytes + '/' + domain.max_users} domain=${domain} onChange=${onChange} />
+    <${TermsForm} key=${domain.quota_bytes + '/' + domain.max_users + '/' + domain.messages_per_hour} domain=${domain} onChange=${onChange} />
     ${deleting && html`<${DeleteDialog} name=${domain.name} onClose=${() => setDeleting(false)}
       onDeleted=${() => { setDeleting(false); onDeleted(); }} />`}
   </div>`;
 }
 
-// TermsForm edits the quota (in GB) and the account limit.
+// TermsForm edits the quota (in GB), the account limit and each user's
+// hourly sending limit (0 = the server's default, -1 = none).
 function TermsForm({ domain, onChange }) {
-  const [f, setF] = useState({ quota: domain.quota_bytes ? +(domain.quota_bytes / GB).toFixed(2) : 0, max: domain.max_users });
+  const [f, setF] = useState({ quota: domain.quota_bytes ? +(domain.quota_bytes / GB).toFixed(2) : 0, max: domain.max_users, perHour: domain.messages_per_hour || 0 });
   const [errs, setErrs] = useState({});
   const [busy, setBusy] = useState(false);
   const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
@@ -58,7 +59,8 @@ function TermsForm({ domain, onChange }) {
     setBusy(true);
     setErrs({});
     try {
-      await patch(domainPath(domain.name), { quota: Math.round(Number(f.quota) * GB), max_users: Math.trunc(Number(f.max)) });
+      await patch(domainPath(domain.name), { quota: Math.round(Number(f.quota) * GB), max_users: Math.trunc(Number(f.max)),
+        messages_per_hour: Math.trunc(Number(f.perHour)) });
       toast(t('opTermsSaved'));
       await onChange();
     } catch (err) {
@@ -73,6 +75,8 @@ function TermsForm({ domain, onChange }) {
       <input id="domain-quota-input" type="number" min="0" step="any" value=${f.quota} onInput=${set('quota')} />${err('quota')}</label>
     <label class="field"><span>${t('opMaxUsers')}</span>
       <input id="domain-max-users-input" type="number" min="0" step="1" value=${f.max} onInput=${set('max')} />${err('max_users')}</label>
+    <label class="field"><span>${t('opPerHour')}</span>
+      <input id="domain-per-hour-input" type="number" min="-1" step="1" value=${f.perHour} onInput=${set('perHour')} />${err('messages_per_hour')}</label>
     <button id="domain-terms-save" class="primary" type="submit" disabled=${busy}>${t('opSaveTerms')}</button>
     ${errs._ && html`<p class="error" role="alert">${errs._}</p>`}
   </form>`;

@@ -2,7 +2,8 @@
 // total; add, rename, delete (the confirmation says how many messages
 // go); back up a folder as a .zip of .eml files or an mbox (a download the
 // server streams); purge mail older than 1, 3, 6 or 12 months, or all of
-// it, with the count shown before confirming.
+// it, with the count shown before confirming; import .eml/.mbox/.zip files
+// into a folder (settings-folders-import.js).
 
 import { html } from './html.js';
 import { useEffect, useRef, useState } from './vendor/hooks.js';
@@ -12,6 +13,7 @@ import { toast } from './store.js';
 import { roleOrder, createFolder, renameFolder, deleteFolder, loadMailboxes, report } from './actions.js';
 import { openDialog } from './dialogs.js';
 import { UsageBar } from './settings-general.js';
+import { ImportButton, ImportStatus, useFolderImport } from './settings-folders-import.js';
 
 function ordered(mailboxes) {
   const system = roleOrder.map((r) => mailboxes.find((m) => m.role === r)).filter(Boolean);
@@ -113,12 +115,14 @@ function AddFolder({ user }) {
 
 export function Folders({ state }) {
   useEffect(() => { loadMailboxes(); }, []);
+  const [imp, startImport, closeImport] = useFolderImport();
   const rows = ordered(state.mailboxes);
   const total = rows.reduce((a, m) => ({ n: a.n + (m.total || 0), size: a.size + (m.size || 0) }), { n: 0, size: 0 });
   return html`<div id="settings-folders" class="settings-form">
     <h2>${t('setFolders')}</h2>
     <div class="folders-usage"><span class="settings-label">${t('usage')}</span><${UsageBar} state=${state} /></div>
     <${AddFolder} user=${rows.filter((m) => !m.role)} />
+    <${ImportStatus} imp=${imp} onClose=${closeImport} />
     <table id="folders-table" class="settings-table folders-table">
       <thead><tr><th>${t('folderName')}</th><th class="num">${t('messagesCount')}</th><th class="num">${t('size')}</th><th>${t('backup')}</th><th>${t('manage')}</th></tr></thead>
       <tbody>${rows.map((mb) => html`<tr class="folder-row" data-mailbox-id=${mb.id} data-role=${mb.role || ''} key=${mb.id}>
@@ -130,6 +134,7 @@ export function Folders({ state }) {
           <a class="folder-export button-like" data-format="mbox" href=${`/api/v1/mailboxes/${mb.id}/export?format=mbox`} download>MBOX</a>
         </td>
         <td class="folder-manage">
+          <${ImportButton} mb=${mb} busy=${imp?.busy} onFile=${startImport} />
           <button type="button" class="folder-purge" onClick=${() => purgeDialog(mb)}>${t('purge')}</button>
           ${!mb.role && html`<button type="button" class="folder-rename" onClick=${() => renameDialog(mb)}>${t('renameFolder')}</button>
             <button type="button" class="folder-delete danger" onClick=${() => deleteDialog(mb)}>${t('delete')}</button>`}
@@ -139,5 +144,6 @@ export function Folders({ state }) {
         <td class="num" id="folders-total-size">${size(total.size)}</td><td></td><td></td></tr></tfoot>
     </table>
     <p class="muted">${t('backupHint')}</p>
+    <p class="muted">${t('importHint')}</p>
   </div>`;
 }

@@ -10,6 +10,7 @@ import { General } from './settings-general.js';
 import { MailSettings } from './settings-mail.js';
 import { Folders } from './settings-folders.js';
 import { Filters } from './settings-filters.js';
+import { External } from './settings-external.js';
 import { SpamSettings } from './settings-spam.js';
 import { ServerInfo } from './settings-server.js';
 import { Password } from './settings-password.js';
@@ -21,6 +22,7 @@ export const sections = [
   ['mail', 'setMail', MailSettings],
   ['folders', 'setFolders', Folders],
   ['filters', 'setFilters', Filters],
+  ['external', 'setExternal', External],
   ['spam', 'setSpam', SpamSettings],
   ['server', 'setServer', ServerInfo],
   ['password', 'setPassword', Password],

@@ -35,6 +35,8 @@ const files = { 'scenarios.mjs': reading, 'compose-scenarios.mjs': composeScenar
   'admin-domain-scenarios.mjs': adminDomainScenarios, 'operator-scenarios.mjs': operatorScenarios,
   'admin-bulk-scenarios.mjs': adminBulkScenarios };
 files['admin-link-scenarios.mjs'] = adminLinkScenarios;
+files['folder-import-scenarios.mjs'] = (await import('./folder-import-scenarios.mjs')).folderImportScenarios;
+files['external-scenarios.mjs'] = (await import('./external-scenarios.mjs')).externalScenarios;
 const scenarios = {};
 const home = {};
 for (const [file, set] of Object.entries(files)) {
