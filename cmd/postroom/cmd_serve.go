@@ -276,6 +276,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		closeAll()
 		return err
 	}
+	// a SIGTERM right after "ready" (a supervisor's, a test's) must find
+	// the handler: the server then stops cleanly, it is not killed
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sig)
 	for i, l := range open {
 		fmt.Fprintf(out, "listening: %s %s\n", l.name, l.addr)
 		go func() { errs <- l.serve(ls[i]) }()
@@ -287,9 +292,6 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	go hourly(gcCtx, d.Blobs, d.Store, log)
 	go purgeSpamHourly(gcCtx, pipeline, log)
 
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
-	defer signal.Stop(sig)
 	select {
 	case s := <-sig:
 		log.Info("shutting down", "signal", s.String())

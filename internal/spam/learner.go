@@ -8,7 +8,6 @@ import (
 
 	"postroom/internal/actor"
 	"postroom/internal/message"
-	"postroom/internal/search"
 	"postroom/internal/store"
 )
 
@@ -34,12 +33,12 @@ func (l *Learner) Train(ctx context.Context, domainID, accountID int64, blobKey 
 	if err != nil {
 		return fmt.Errorf("train on message %s: %w", blobKey, err)
 	}
-	raw, err := io.ReadAll(io.LimitReader(f, int64(search.MaxIndexedText)*2))
+	raw, err := io.ReadAll(io.LimitReader(f, learnBytes))
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("train on message %s: %w", blobKey, err)
 	}
-	tokens := MessageTokens(message.Parse(raw), search.MaxIndexedText)
+	tokens := MessageTokens(message.Parse(raw), learnText)
 	if _, err := l.Store.TrainBayes(ctx, domainID, accountID, blobKey, tokens, isSpam); err != nil {
 		return err
 	}
@@ -57,12 +56,29 @@ func (l *Learner) Judged(ctx context.Context, a actor.Actor, msgs []store.Messag
 	}
 }
 
+// What of a message the filter reads: its first learnText bytes of text
+// (of at most learnBytes of message when training from a file). Spam
+// says what it is early; a 40 MB message must not cost 40 MB of tokens
+// at delivery.
+const (
+	learnText  = 64 << 10
+	learnBytes = 1 << 20
+)
+
 // Judge scores a message for an account of a domain with the domain's
 // counts and the account's own, which count twice: the user's own
-// reports weigh more for him than his colleagues'.
+// reports weigh more for him than his colleagues'. Until enough is
+// learned it answers unknown without reading the message.
 func (l *Learner) Judge(ctx context.Context, domainID, accountID int64, m *message.Message) (Verdict, error) {
-	tokens := MessageTokens(m, search.MaxIndexedText)
-	dom, acct, err := l.Store.BayesCounts(ctx, domainID, accountID, tokens)
+	dom, acct, err := l.Store.BayesCounts(ctx, domainID, accountID, nil)
+	if err != nil {
+		return Verdict{Score: 0.5}, err
+	}
+	if spam, ham := (mergedCounts{dom, acct}).Trained(); spam < MinTrained || ham < MinTrained {
+		return Verdict{Score: 0.5}, nil
+	}
+	tokens := MessageTokens(m, learnText)
+	dom, acct, err = l.Store.BayesCounts(ctx, domainID, accountID, tokens)
 	if err != nil {
 		return Verdict{Score: 0.5}, err
 	}
