@@ -38,9 +38,14 @@ func (p *Pipeline) Blocked(ctx context.Context, d *Delivery) error {
 	if why == "" && ok {
 		why = spamReason(set.Spam, d)
 	}
+	var learned spam.Verdict
 	if why == "" && ok && set.Spam.Method != "personal" {
-		why = p.learnedReason(ctx, d)
+		learned = p.learnedVerdict(ctx, d)
+		if learned.IsSpam() {
+			why = fmt.Sprintf("learned %.2f", learned.Score)
+		}
 	}
+	d.Verdict = verdictOf(why, learned) // verdict.go
 	if why == "" {
 		return nil
 	}
@@ -61,22 +66,19 @@ type Classifier interface {
 	Judge(ctx context.Context, domainID, accountID int64, m *message.Message) (spam.Verdict, error)
 }
 
-// learnedReason is the learning filter's verdict as a reason ("" when
-// it does not say spam, or cannot judge: logged, the message kept).
-func (p *Pipeline) learnedReason(ctx context.Context, d *Delivery) string {
+// learnedVerdict is the learning filter's verdict (the zero Verdict,
+// not Known, when it cannot judge: logged, the message kept).
+func (p *Pipeline) learnedVerdict(ctx context.Context, d *Delivery) spam.Verdict {
 	if p.Classifier == nil || d.Recipient == nil || d.Recipient.Account == nil {
-		return ""
+		return spam.Verdict{}
 	}
 	acct := d.Recipient.Account
 	v, err := p.Classifier.Judge(ctx, acct.DomainID, acct.ID, d.Parsed)
 	if err != nil {
 		p.log().Error("spam filter could not judge", "id", d.Envelope.ID, "account", acct.Address(), "err", err)
-		return ""
+		return spam.Verdict{}
 	}
-	if !v.IsSpam() {
-		return ""
-	}
-	return fmt.Sprintf("learned %.2f", v.Score)
+	return v
 }
 
 // spamKind is a reason without the address it names, for the metrics:

@@ -65,9 +65,12 @@ type Pipeline struct {
 	// part of the system's verdict, for accounts whose spam method is
 	// "system" or "both".
 	Classifier Classifier
-	Log        *slog.Logger
-	now        func() time.Time
-	sleep      func(context.Context, time.Duration) // pause's, in tests
+	// Delivered, when set, is told of each copy stored for mail that did
+	// not come from the internet (read receipts link it: internal/receipts).
+	Delivered func(ctx context.Context, from, recipient string, m *store.Message)
+	Log       *slog.Logger
+	now       func() time.Time
+	sleep     func(context.Context, time.Duration) // pause's, in tests
 }
 
 // Envelope is what the SMTP transaction (or another entry point) says about
@@ -88,6 +91,9 @@ type Envelope struct {
 	// remote are a submission's internet recipients, who get no second
 	// copy from a list of the same message (lists.go).
 	remote []string
+	// trace and stored are the two pieces of the shared blob, kept for
+	// the copies written with a spam verdict (verdict.go).
+	trace, stored []byte
 }
 
 // Delivery is one message on its way to one recipient; Steps may change
@@ -106,6 +112,9 @@ type Delivery struct {
 	// for steps that send it on.
 	BlobKey string
 	Size    int64
+	// Verdict is the spam verdict Blocked gave (verdict.go); nil when it
+	// did not run.
+	Verdict *store.SpamVerdict
 	set     *settings.Settings // the account's, read once by the first step (settings.go)
 }
 
@@ -212,6 +221,9 @@ func (p *Pipeline) deliverAll(ctx context.Context, env *Envelope, parsed *messag
 			res.Err = nil
 		}
 		results = append(results, res)
+		if res.Message != nil && !env.Inbound && p.Delivered != nil {
+			p.Delivered(ctx, env.From, res.Recipient.Address, res.Message)
+		}
 	}
 	return results
 }
@@ -257,6 +269,7 @@ func (p *Pipeline) storeBlob(ctx context.Context, env *Envelope, raw []byte) (st
 	if err != nil {
 		return "", 0, nil, temporary(fmt.Errorf("store message: %w", err))
 	}
+	env.trace, env.stored = trace, raw
 	return key, size, parsed, nil
 }
 
@@ -270,10 +283,17 @@ func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, 
 			return nil, nil
 		}
 	}
+	key, size, err := p.verdictBlob(ctx, d, key, size)
+	if err != nil {
+		return nil, temporary(err)
+	}
 	m, err := p.appendFiled(ctx, actor.System(r.Account.ID, "delivery"), d, mail.AppendRequest{
 		BlobKey: key, Size: size, Parsed: parsed, Flags: d.Flags,
 		InternalDate: p.clock(),
 	})
+	if err == nil {
+		p.recordVerdict(ctx, d, key)
+	}
 	switch {
 	case errors.Is(err, store.ErrOverQuota):
 		return nil, ErrOverQuota

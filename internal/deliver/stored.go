@@ -9,7 +9,8 @@ import (
 // The form a message is stored in. Every message is stored with CRLF line
 // ends (RFC 5322 §2.3; IMAP clients count on them), and mail from the
 // internet without the Authentication-Results fields that claim to be ours
-// (RFC 8601 §5: only we may say what we checked).
+// (RFC 8601 §5: only we may say what we checked), and any message without
+// an X-Postroom-Spam field: only delivery writes our verdict (verdict.go).
 //
 // Invariant (issue 13): a message is copied at most once on its way to
 // storage, and only when it must change; a message already in stored form
@@ -29,7 +30,9 @@ func MemoryCost(size int64) int64 {
 // storedForm returns raw in the form it is stored in: raw itself when it
 // is already so, else one new copy.
 func (p *Pipeline) storedForm(raw []byte, inbound bool) []byte {
-	keep := func(field []byte) bool { return !inbound || !forgedAuthResults(field, p.Hostname) }
+	keep := func(field []byte) bool {
+		return !forgedSpamField(field) && (!inbound || !forgedAuthResults(field, p.Hostname))
+	}
 	bare := bareLineEnds(raw)
 	drop := false
 	eachField(raw, func(field []byte) bool {

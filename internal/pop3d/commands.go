@@ -189,6 +189,8 @@ func (c *conn) send(arg string, lines int) {
 	}
 	if err := c.writeDotStuffed(r, lines); err != nil {
 		c.nc.Close() // half a message was sent: end the session
+	} else if lines < 0 {
+		c.retrieved(it)
 	}
 }
 

@@ -22,6 +22,7 @@ type Mailboxes interface {
 	Message(ctx context.Context, a actor.Actor, id int64) (*store.Message, error)
 	Open(ctx context.Context, a actor.Actor, m *store.Message) (io.ReadSeekCloser, error)
 	POP3Delete(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) error
+	MarkRead(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) ([]store.Message, error)
 }
 
 // Logins is what POP3 asks of the authentication service: a login, and

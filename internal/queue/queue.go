@@ -57,7 +57,11 @@ type Worker struct {
 	WarnAfter time.Duration
 	// Parallel is how many messages are sent at once.
 	Parallel int
-	Log      *slog.Logger
+	// Failed, when set, is told of the recipients the worker gave up on,
+	// with the sender's account and the Message-ID (read receipts mark
+	// them failed: internal/receipts).
+	Failed func(ctx context.Context, accountID int64, messageID string, rcpts []string)
+	Log    *slog.Logger
 	// Now is the worker's clock (time.Now when nil): what is due, retry
 	// times, lifetimes. Tests move it instead of sleeping.
 	Now func() time.Time
@@ -209,6 +213,7 @@ func (w *Worker) process(ctx context.Context, q *store.QueuedMessage) error {
 	}
 	if len(failed) > 0 {
 		w.bounce(ctx, q, raw, dsnFailed, failed)
+		w.failed(ctx, q, raw, failed)
 	}
 	if !q.Warned && age >= w.warnAfter() {
 		var delayed []dsnRecipient

@@ -68,10 +68,21 @@ type Service struct {
 	// Contacts adds unknown recipients to the sender's address book when
 	// his settings ask for it (internal/contacts); nil: never.
 	Contacts ContactAdder
+	// Receipts records the recipients of a message sent with read
+	// receipts on (internal/receipts); nil: none are kept.
+	Receipts ReceiptTracker
 	// Now is the service's clock (time.Now when nil): undo and schedule
 	// times, uploads' lives. Tests move it instead of sleeping.
 	Now func() time.Time
 	Log *slog.Logger
+}
+
+// ReceiptTracker is the read receipts service's side of a send: Track
+// before the message goes (a copy delivered at once finds its record),
+// Forget when it did not go.
+type ReceiptTracker interface {
+	Track(ctx context.Context, a actor.Actor, from, messageID, subject string, internal, external []string) error
+	Forget(ctx context.Context, a actor.Actor, messageID string) error
 }
 
 // ContactAdder is the contacts service's "add unknown recipients".

@@ -74,6 +74,9 @@ func (s *Service) Undo(ctx context.Context, a actor.Actor, queueID int64) (int64
 	if q.Undo.Answered != 0 {
 		s.unanswer(ctx, a, q.Undo.Answered)
 	}
+	if s.Receipts != nil && draft.Envelope.MessageID != "" {
+		s.forget(ctx, a, draft.Envelope.MessageID) // it did not go: no receipts
+	}
 	return draft.ID, nil
 }
 

@@ -71,9 +71,13 @@ func (s *Service) Send(ctx context.Context, a actor.Actor, req *Request) (*Sent,
 	if err != nil {
 		return nil, err
 	}
+	tracked := req.ReadReceipt && s.Receipts != nil && s.track(ctx, a, env, c.msg.MessageID, req.Subject)
 	res, err := s.Pipeline.Submit(ctx, sub, c.msg.Raw)
 	if err != nil {
 		giveBack()
+		if tracked {
+			s.forget(ctx, a, c.msg.MessageID)
+		}
 		return nil, err
 	}
 	s.afterSend(ctx, a, acct, req, c, prefs)

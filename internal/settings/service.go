@@ -111,6 +111,12 @@ func (s *Service) patch(ctx context.Context, id int64, patch []byte) (Settings, 
 	if len(patch) > MaxPatch {
 		return Settings{}, invalid("", "too_long")
 	}
+	return s.change(ctx, id, func(set *Settings) error { return merge(set, patch) })
+}
+
+// change applies fn to the account's settings, checks and saves them;
+// on a conflict fn is applied again to the newer version.
+func (s *Service) change(ctx context.Context, id int64, fn func(*Settings) error) (Settings, error) {
 	acct, err := s.Store.Account(ctx, id)
 	if err != nil {
 		return Settings{}, fmt.Errorf("settings of account %d: %w", id, err)
@@ -121,7 +127,7 @@ func (s *Service) patch(ctx context.Context, id int64, patch []byte) (Settings, 
 		if err != nil {
 			return Settings{}, err
 		}
-		if err := merge(&set, patch); err != nil {
+		if err := fn(&set); err != nil {
 			return Settings{}, err
 		}
 		set.normalize()

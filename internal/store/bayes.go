@@ -10,7 +10,10 @@ type BayesStore interface {
 	// judged spam (or ham) and adds its tokens to the account's counts
 	// and to its domain's, in one transaction. A message trained the
 	// same way before changes nothing (false); one trained the other way
-	// is first taken out of the other side's counts.
+	// is first taken out of the other side's counts. AccountID 0 trains
+	// the domain's counts alone (an operator's corpus); the message's
+	// record is then shared by every domain, so its key must name the
+	// domain (spam.Learner.TrainRaw's does).
 	TrainBayes(ctx context.Context, domainID, accountID int64, blobKey string, tokens []string, spam bool) (bool, error)
 	// BayesCounts reads the counts of tokens for the account and for its
 	// domain: trained totals and per-token counts of each.

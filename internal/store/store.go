@@ -73,11 +73,13 @@ type Store interface {
 	APITokenStore
 	AuditStore
 	BayesStore
+	SpamVerdictStore
 	LoginLinkStore
 	ListStore
 	SecurityStore
 	MailboxCopyStore
 	ExternalAccountStore
+	ReceiptStore
 	io.Closer
 }
 

@@ -52,7 +52,11 @@ func bayesAdd(ctx context.Context, tx *sql.Tx, domainID, accountID int64, tokens
 	if spam {
 		spamD, hamD = delta, 0
 	}
-	for _, scope := range []int64{accountID, 0} {
+	scopes := []int64{accountID, 0}
+	if accountID == 0 { // the domain's own training (spam.Learner.TrainRaw): counted once
+		scopes = scopes[1:]
+	}
+	for _, scope := range scopes {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO bayes_totals (domain_id, account_id, spam, ham) VALUES (?,?,?,?)
 			ON CONFLICT (domain_id, account_id) DO UPDATE SET `+col+` = max(0, `+col+` + ?)`,
 			domainID, scope, max(spamD, 0), max(hamD, 0), delta); err != nil {

@@ -713,6 +713,40 @@ END;
 -- The operator's hourly sending limit of a domain's users (issue 19,
 -- internal/send/hourly.go): 0 = the server's [limits] default, -1 = none.
 ALTER TABLE domains ADD COLUMN messages_per_hour INTEGER NOT NULL DEFAULT 0;
+`, `
+-- The spam verdict given at delivery (issue 18, store.SpamVerdictStore):
+-- per account and blob, so that moves and copies keep it. reasons is a
+-- JSON array of strings.
+CREATE TABLE spam_verdicts (
+	account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	blob_key   TEXT NOT NULL,
+	verdict    TEXT NOT NULL,
+	score      REAL NOT NULL,
+	reasons    TEXT NOT NULL DEFAULT '[]',
+	PRIMARY KEY (account_id, blob_key)
+) WITHOUT ROWID;
+`, `
+-- Read receipts (issue 18, store.ReceiptStore): one row per recipient of
+-- a message sent with receipts on; delivered_id is the recipient's copy
+-- (0 until delivered, and for external recipients).
+CREATE TABLE receipts (
+	id                   INTEGER PRIMARY KEY,
+	account_id           INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	sender               TEXT NOT NULL COLLATE NOCASE,
+	message_id           TEXT NOT NULL,
+	subject              TEXT NOT NULL,
+	sent_at              INTEGER NOT NULL,
+	recipient            TEXT NOT NULL COLLATE NOCASE,
+	internal             INTEGER NOT NULL,
+	status               TEXT NOT NULL,
+	status_at            INTEGER NOT NULL DEFAULT 0,
+	recipient_account_id INTEGER NOT NULL DEFAULT 0,
+	delivered_id         INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (account_id, message_id, recipient)
+);
+CREATE INDEX receipts_message ON receipts(message_id);
+CREATE INDEX receipts_sent ON receipts(account_id, sent_at);
+CREATE INDEX receipts_delivered ON receipts(recipient_account_id, delivered_id) WHERE delivered_id <> 0;
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

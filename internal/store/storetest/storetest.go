@@ -67,10 +67,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		tokenTests,
 		auditTests,
 		bayesTests,
+		spamVerdictTests,
 		loginLinkTests,
 		listTests,
 		mailboxCopyTests,
 		externalAccountTests,
+		receiptTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {

@@ -1,0 +1,135 @@
+package deliver
+
+// The spam verdict of a delivery (issue 18), made visible: Blocked
+// decides it per recipient; it is recorded in the store for the account's
+// copy (store.SpamVerdictStore, what the API and the webmail read) and,
+// for mail from the internet judged spam, written in an X-Postroom-Spam
+// field below the trace fields of that copy, where a mail client sees it
+// too.
+//
+// The score: the learned filter's when it judged (0 ham ... 1 spam); 1
+// for a list or DMARC, which are certain; 0 when nothing applied (a
+// filter that has not learned enough says nothing, and neither do the
+// lists of an account whose method is "personal" when none matches).
+//
+// Design: the shared blob is written once before the steps run and holds
+// no verdict, since verdicts differ per recipient (each account's lists
+// and learned counts). An inbound recipient's copy judged spam is then
+// written again with its X-Postroom-Spam field, from the bytes
+// storeBlob kept (no read back); recipients with the same verdict share
+// that copy, the blob store being content-addressed. The shared blob,
+// when nothing else refers to it, is collected by the blob GC. Local mail
+// gets the metadata only: we wrote the whole of its path ourselves.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"postroom/internal/spam"
+	"postroom/internal/store"
+)
+
+// SpamField is our header field; an incoming one is removed (stored.go).
+const SpamField = "X-Postroom-Spam"
+
+// maxClueReasons is how many of the classifier's clues become reasons.
+const maxClueReasons = 5
+
+// verdictOf is the verdict for why (Blocked's reason; "" for none) and
+// what the learned filter said (the zero Verdict when it was not asked).
+func verdictOf(why string, learned spam.Verdict) *store.SpamVerdict {
+	v := &store.SpamVerdict{Verdict: "ham", Reasons: []string{}}
+	switch {
+	case why != "" && !strings.HasPrefix(why, "learned "):
+		v.Verdict, v.Score = "spam", 1
+		v.Reasons = append(v.Reasons, why)
+		return v
+	case !learned.Known:
+		return v
+	}
+	v.Score = learned.Score
+	if why != "" {
+		v.Verdict = "spam"
+	}
+	v.Reasons = append(v.Reasons, fmt.Sprintf("learned %.2f", learned.Score))
+	seen := map[string]bool{}
+	for _, c := range learned.Clues {
+		if len(v.Reasons) > maxClueReasons || (c.Prob > 0.5) != (v.Verdict == "spam") {
+			continue
+		}
+		w := clueWord(c.Token)
+		if w != "" && !seen[w] {
+			seen[w] = true
+			v.Reasons = append(v.Reasons, w)
+		}
+	}
+	return v
+}
+
+// clueWord is a classifier token as the user reads it: without the mark
+// of its field ("s:" subject, "f:" sender ... see spam.MessageTokens).
+func clueWord(tok string) string {
+	for _, mark := range []string{"s:", "fd:", "fn:", "f:"} {
+		if strings.HasPrefix(tok, mark) {
+			return tok[len(mark):]
+		}
+	}
+	return tok
+}
+
+// spamField is the X-Postroom-Spam field of v, with its CRLF:
+// verdict=spam; score=0.97; reasons="learned 0.97, 무료, 대출".
+func spamField(v *store.SpamVerdict) []byte {
+	reasons := make([]string, len(v.Reasons))
+	for i, r := range v.Reasons {
+		reasons[i] = strings.Map(func(c rune) rune {
+			switch {
+			case c < 0x20 || c == 0x7f:
+				return -1
+			case c == '"' || c == '\\':
+				return '\''
+			}
+			return c
+		}, r)
+	}
+	return fmt.Appendf(nil, "%s: verdict=%s; score=%.2f; reasons=\"%s\"\r\n", SpamField, v.Verdict, v.Score, strings.Join(reasons, ", "))
+}
+
+// verdictBlob returns the blob the recipient's copy is stored from: for
+// mail from the internet judged spam, the message with its
+// X-Postroom-Spam field below our trace fields (Return-Path stays
+// first); else key itself. Ham, most mail, is written once: its verdict
+// is in the store only.
+func (p *Pipeline) verdictBlob(ctx context.Context, d *Delivery, key string, size int64) (string, int64, error) {
+	env := d.Envelope
+	if d.Verdict == nil || d.Verdict.Verdict != "spam" || !env.Inbound || env.stored == nil {
+		return key, size, nil
+	}
+	k, n, err := p.Blobs.Put(ctx, io.MultiReader(bytes.NewReader(env.trace), bytes.NewReader(spamField(d.Verdict)), bytes.NewReader(env.stored)))
+	if err != nil {
+		return "", 0, fmt.Errorf("store message with its spam verdict: %w", err)
+	}
+	return k, n, nil
+}
+
+// recordVerdict keeps the verdict of the account's copy in the store. A
+// failure is logged, not returned: the message is stored, and an
+// inbound copy still carries its X-Postroom-Spam field.
+func (p *Pipeline) recordVerdict(ctx context.Context, d *Delivery, key string) {
+	if d.Verdict == nil || p.Store == nil {
+		return
+	}
+	acct := d.Recipient.Account
+	if err := p.Store.SetSpamVerdict(ctx, acct.ID, key, *d.Verdict); err != nil {
+		p.log().Error("spam verdict not recorded", "id", d.Envelope.ID, "account", acct.Address(), "err", err)
+	}
+}
+
+// forgedSpamField reports whether field is an X-Postroom-Spam field,
+// which only this server writes.
+func forgedSpamField(field []byte) bool {
+	return strings.EqualFold(fieldName(field), SpamField)
+}
