@@ -33,6 +33,7 @@ import (
 	"postroom/internal/migrate"
 	"postroom/internal/pop3d"
 	"postroom/internal/queue"
+	"postroom/internal/receipts"
 	"postroom/internal/resolver"
 	"postroom/internal/send"
 	"postroom/internal/settings"
@@ -135,6 +136,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		Hostname: cfg.Hostname, Parallel: 10, Log: log, Sign: dkim.Signer(d.Store), Lifetime: time.Duration(cfg.QueueLifetime)}
 	pipeline.Queued = worker.Notify
 	pipeline.Bounce = worker.BounceRejected
+	// read receipts and recall (issue 18, E6): sends record them, delivery
+	// links the copies, reads and the queue's failures update them
+	receiptsSvc := &receipts.Service{Store: d.Store, Mail: mailSvc, Log: log}
+	mailSvc.Hooks.Read, pipeline.Delivered, worker.Failed = receiptsSvc.Read, receiptsSvc.Delivered, receiptsSvc.Failed
+	sendSvc.Receipts = receiptsSvc
 	queueCtx, stopQueue := context.WithCancel(ctx)
 	defer stopQueue()
 	queueDone := make(chan struct{})
@@ -184,6 +190,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	// node at a time); it stops with the queue, before the store closes.
 	fetchSvc := &fetch.Service{Store: d.Store, Mail: mailSvc, Log: log}
 	webSrv.External = fetchSvc
+	webSrv.Receipts = receiptsSvc // Email > 수신확인
 	fetchDone := make(chan struct{})
 	go func() { (&fetch.Runner{Service: fetchSvc}).Run(queueCtx); close(fetchDone) }()
 	// Settings > Mail server information and Access log (S6, P4, P7, S8).

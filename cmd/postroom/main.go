@@ -36,6 +36,7 @@ Usage:
   postroom messages ADDRESS [MAILBOX] [--data DIR] # UID, size, Message-ID, subject
   postroom queue list | retry ID | drop ID [--data DIR]
   postroom reindex [--data DIR]                    # rebuild the search index
+  postroom spam train --spam FILE|ADDRESS:FOLDER --ham FILE|ADDRESS:FOLDER (--domain D | --account ADDRESS) [--data DIR]
   postroom check [--data DIR]                      # store and blob consistency
   postroom gc [--grace DURATION] [--data DIR]      # remove unreferenced message files older than DURATION (1h)
   postroom backup DEST [--data DIR]                # while serving: a new directory, or DEST.tar / .tar.gz
@@ -62,6 +63,7 @@ var commands = map[string]command{
 	"mailbox":  cmdMailbox,
 	"queue":    cmdQueue,
 	"reindex":  cmdReindex,
+	"spam":     cmdSpam,
 	"check":    cmdCheck,
 	"gc":       cmdGC,
 	"backup":   cmdBackup,

@@ -28,6 +28,7 @@ type Mailboxes interface {
 	Thread(ctx context.Context, a actor.Actor, threadID int64) ([]store.Message, error)
 	Message(ctx context.Context, a actor.Actor, id int64) (*store.Message, error)
 	Load(ctx context.Context, a actor.Actor, id int64) (*store.Message, []byte, error)
+	SpamVerdict(ctx context.Context, a actor.Actor, id int64) (*store.SpamVerdict, error)
 	Search(ctx context.Context, a actor.Actor, r mail.SearchRequest) (*store.SearchResult, error)
 	// the sandboxed HTML view's inline images (cid_token.go)
 	InlineToken(ctx context.Context, a actor.Actor, messageID int64, now time.Time) (string, error)

@@ -156,6 +156,11 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
 		atts = append(atts, attachmentJSON{Index: i + 1, Filename: p.Filename(), ContentType: p.ContentType, Size: len(p.Body()),
 			ContentID: trimAngle(p.Header.Get("Content-Id")), Inline: p.Disposition == "inline", Embedded: !files[p]})
 	}
+	verdict, err := s.Mail.SpamVerdict(r.Context(), sessionOf(r).actor, m.ID)
+	if err != nil {
+		s.storeFail(w, r, err)
+		return
+	}
 	_, blocked, hasHTML := sanitized("", parsed, false)
 	// The envelope's Reply-To is From when the header is absent (IMAP's
 	// rule, RFC 9051 §7.5.2); the reader shows only one the sender set.
@@ -163,7 +168,7 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
 	if strings.TrimSpace(parsed.Header.Get("Reply-To")) != "" {
 		replyTo = addressesJSON(m.Envelope.ReplyTo)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	body := map[string]any{
 		"has_html":       hasHTML,
 		"remote_blocked": blocked,
 		"message":        s.summary(m),
@@ -173,7 +178,11 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
 		"text":           parsed.Text(),
 		"attachments":    atts,
 		"problems":       parsed.Problems,
-	})
+	}
+	if verdict != nil {
+		body["spam"] = spamVerdictJSON(verdict)
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 func trimAngle(s string) string {

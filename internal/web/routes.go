@@ -32,6 +32,7 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/account", h(s.accountUpdate), userOnly},
 		{"GET", "/api/v1/settings", h(s.settingsGet), userOnly},
 		{"PATCH", "/api/v1/settings", h(s.settingsPatch), userOnly},
+		{"POST", "/api/v1/settings/blocked-senders", h(s.settingsBlockSender), userOnly}, // report spam's "block this sender"
 		{"POST", "/api/v1/account/password", h(s.accountPassword), userOnly},
 		{"POST", "/api/v1/password-reset", h(s.passwordReset), public},
 		{"POST", "/api/v1/password-reset/confirm", h(s.passwordResetConfirm), public},
@@ -58,6 +59,9 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/filters/{id}", h(s.filterUpdate), userOnly},
 		{"DELETE", "/api/v1/filters/{id}", h(s.filterDelete), userOnly},
 		{"POST", "/api/v1/filters/{id}/apply", h(s.filterApply), userOnly},
+		// Email > 수신확인: read receipts and recall (receipts.go, E6).
+		{"GET", "/api/v1/receipts", h(s.receiptList), userOnly},
+		{"POST", "/api/v1/receipts/{message_id}/recall", h(s.receiptRecall), userOnly},
 		// Settings: fetching external POP3/IMAP accounts (external_accounts.go).
 		{"GET", "/api/v1/external-accounts", h(s.externalList), userOnly},
 		{"POST", "/api/v1/external-accounts", h(s.externalCreate), userOnly},

@@ -63,6 +63,9 @@ type Server struct {
 	// External is the fetching of external mail accounts
 	// (external_accounts.go); without it those routes are 404.
 	External ExternalAccounts
+	// Receipts is read receipts and recall (receipts.go); without it those
+	// routes are 404.
+	Receipts Receipts
 	// Imports is the import of an upload into a folder (folders_import.go);
 	// without it that route is 404.
 	Imports FolderImports

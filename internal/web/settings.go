@@ -16,6 +16,7 @@ import (
 type UserSettings interface {
 	Get(ctx context.Context, a actor.Actor) (settings.Settings, error)
 	Patch(ctx context.Context, a actor.Actor, patch []byte) (settings.Settings, error)
+	BlockSender(ctx context.Context, a actor.Actor, address string) (settings.Settings, error)
 }
 
 // settingsGet answers the session account's settings.

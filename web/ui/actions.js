@@ -31,6 +31,7 @@ export function parseHash(hash) {
   }
   if (parts[0] === 'compose') return { view: 'compose', compose: h.slice('compose'.length + 1) };
   if (parts[0] === 'scheduled') return { view: 'scheduled' };
+  if (parts[0] === 'receipts') return { view: 'receipts' };
   if (parts[0] === 'settings') return { view: 'settings', section: parts[1] || '' };
   return { view: 'mail', mailbox: 0, message: 0, search: null };
 }
@@ -38,6 +39,7 @@ export function parseHash(hash) {
 export function hashFor(route) {
   if (route.view === 'compose') return '#/compose' + (route.compose ? '/' + route.compose : '');
   if (route.view === 'scheduled') return '#/scheduled';
+  if (route.view === 'receipts') return '#/receipts';
   if (route.view === 'settings') return '#/settings' + (route.section ? '/' + route.section : '');
   if (route.search !== null && route.search !== undefined) {
     return `#/search/${route.search}` + (route.message ? `/${route.message}` : '');

@@ -20,6 +20,7 @@ import { SearchBox } from './mail-search.js';
 import { Dialog, Help, Toast } from './dialogs.js';
 import { Compose, UndoBar } from './compose.js';
 import { Scheduled } from './scheduled.js';
+import { Receipts } from './receipts.js';
 import { Console } from './console.js';
 import { Settings } from './settings.js';
 import { Contacts } from './contacts.js';
@@ -105,6 +106,7 @@ function Mail({ state }) {
       ${!['contacts', 'admin'].includes(state.route.view) && html`<div class="content">
         ${state.route.view === 'compose' && html`<${Compose} state=${state} />`}
         ${state.route.view === 'scheduled' && html`<${Scheduled} />`}
+        ${state.route.view === 'receipts' && html`<${Receipts} />`}
         ${state.route.view === 'settings' && html`<${Settings} state=${state} />`}
         ${state.route.view === 'mail' && html`<${Toolbar} state=${state} />
         <div class="work">

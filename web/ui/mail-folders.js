@@ -26,6 +26,8 @@ export function FolderTree({ state }) {
     <ul class="folder-list">${system.map((mb) => html`<${Folder} key=${mb.id} mb=${mb} state=${state} />`)}
       <li class=${'folder' + (state.route.view === 'scheduled' ? ' selected' : '')}><a id="scheduled-link" href="#/scheduled">
         <span class="folder-name">${t('scheduled')}</span></a></li>
+      <li class=${'folder' + (state.route.view === 'receipts' ? ' selected' : '')}><a id="receipts-link" href="#/receipts">
+        <span class="folder-name">${t('receipts')}</span></a></li>
     </ul>
     <div class="folder-heading">
       <span>${t('myFolders')}</span>

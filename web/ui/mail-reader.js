@@ -115,6 +115,8 @@ function MessageView({ data, state, compact }) {
         <a class="attachment-link" href=${`/api/v1/messages/${m.id}/attachments/${a.index}`} download=${a.filename || ''}>${a.filename || a.content_type}</a>
         <span class="att-size">${size(a.size)}</span></li>`)}
     </ul></div>`}
+    ${data.spam?.verdict === 'spam' && state.mailboxes?.find((b) => b.id === m.mailbox_id)?.role === 'spam' &&
+      html`<p id=${compact ? null : 'spam-why'} class="notice warn spam-why">${t('spamWhy', { reasons: data.spam.reasons.join(', ') })}</p>`}
     ${data.problems?.length > 0 && html`<p class="notice warn">${t('brokenMime')}
       <button id=${compact ? null : 'view-source'} class="link" onClick=${() => viewSource(m.id)}>${t('viewSource')}</button></p>`}
     ${data.has_html && data.remote_blocked > 0 && !images && html`<p class="notice">${t('imagesBlocked', { n: data.remote_blocked })}

@@ -10,6 +10,7 @@ import { t, folderName } from './i18n.js';
 import { act, targets, refresh, loadList, openReader, mailboxById, roleOrder, compose } from './actions.js';
 import { openDialog, confirm } from './dialogs.js';
 import { viewSource } from './mail-reader.js';
+import { post } from './api.js';
 
 export async function run(action, mailbox) {
   await act(action, await targets(), mailbox);
@@ -18,6 +19,28 @@ export async function run(action, mailbox) {
 // reportSpam is 스팸신고, or in Spam 스팸 아님.
 export function reportSpam() {
   return run(mailboxById(store.state.route.mailbox)?.role === 'spam' ? 'not-spam' : 'report-spam');
+}
+
+// reportSpamDialog is the toolbar's 스팸신고: it asks first, offering to
+// block the senders at once (issue 18); the ! key reports without asking.
+export async function reportSpamDialog() {
+  const ids = await targets();
+  if (!ids.length) return toast(t('noSelection'));
+  const { list, reader } = store.state;
+  const row = (id) => list.messages.find((m) => m.id === id) || (reader?.data?.message.id === id ? reader.data.message : null);
+  const senders = [...new Set(ids.map((id) => row(id)?.from?.email?.toLowerCase()).filter(Boolean))];
+  openDialog({
+    id: 'spam-dialog', title: t('reportSpam'), text: t('confirmReportSpam', { n: ids.length }), okId: 'spam-ok',
+    body: senders.length > 0 && html`<label class="check"><input type="checkbox" id="spam-block" /> ${t('blockSender')}
+      <span id="spam-block-senders" class="muted">${senders.join(', ')}</span></label>`,
+    onOK: async () => {
+      const block = document.getElementById('spam-block')?.checked;
+      await act('report-spam', ids);
+      if (!block) return;
+      for (const address of senders) await post('/api/v1/settings/blocked-senders', { address });
+      toast(t('senderBlocked', { n: senders.length }));
+    },
+  });
 }
 
 // toggleStar stars the targets, or takes the star off when all have it.
@@ -128,7 +151,7 @@ export function Toolbar({ state }) {
   const notOne = !state.route.message && state.selected.size !== 1;
   const notOpen = !state.reader?.data;
   const a = (id, label, f, more) => ({ id, label, f, ...more });
-  const spam = inSpam ? a('tb-notspam', t('notSpam'), reportSpam, { disabled: none }) : a('tb-spam', t('reportSpam'), reportSpam, { disabled: none });
+  const spam = inSpam ? a('tb-notspam', t('notSpam'), reportSpam, { disabled: none }) : a('tb-spam', t('reportSpam'), reportSpamDialog, { disabled: none });
   const conversation = a('tb-conversation', t('conversation'), () => toggleConversation(state), { pressed: prefs.conversation });
   const reply = a('tb-reply', t('reply'), () => onOpen(state, 'reply'), { disabled: notOne });
   const replyAll = a('tb-reply-all', t('replyAll'), () => onOpen(state, 'replyall'), { disabled: notOne });

@@ -37,6 +37,8 @@ const files = { 'scenarios.mjs': reading, 'compose-scenarios.mjs': composeScenar
 files['admin-link-scenarios.mjs'] = adminLinkScenarios;
 files['folder-import-scenarios.mjs'] = (await import('./folder-import-scenarios.mjs')).folderImportScenarios;
 files['external-scenarios.mjs'] = (await import('./external-scenarios.mjs')).externalScenarios;
+files['spam-scenarios.mjs'] = (await import('./spam-scenarios.mjs')).spamScenarios;
+files['receipts-scenarios.mjs'] = (await import('./receipts-scenarios.mjs')).receiptsScenarios;
 const scenarios = {};
 const home = {};
 for (const [file, set] of Object.entries(files)) {
