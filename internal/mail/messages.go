@@ -24,7 +24,10 @@ func (s *Service) StoreFlags(ctx context.Context, a actor.Actor, mailboxID int64
 	if err != nil {
 		return nil, fmt.Errorf("store flags in mailbox %d: %w", mailboxID, err)
 	}
-	defer s.read(ctx, a, op, flags, unseen, changed)
+	// the Read hook (receipts) before the event: a session that made the
+	// change must get its answer out before the event reaches its
+	// mailbox's other sessions, or it hears its own change echoed
+	s.read(ctx, a, op, flags, unseen, changed)
 	if len(changed) > 0 {
 		e := events.Event{Kind: events.MessageFlags, AccountID: accountID, MailboxID: mailboxID}
 		for _, m := range changed {
