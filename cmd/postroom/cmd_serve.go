@@ -94,6 +94,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	// and out of Spam train it, delivery asks it
 	learner := &spam.Learner{Store: d.Store, Blobs: d.Blobs, Log: log}
 	mailSvc.Hooks.Spam, pipeline.Classifier = learner.Judged, learner
+	// the DNS block lists of [spam] dnsbl (off by default): points of
+	// the verdict of mail from the internet
+	if len(cfg.Spam.DNSBL) > 0 {
+		pipeline.DNSBL = &spam.DNSBL{Zones: cfg.Spam.DNSBL, Resolver: dns, Timeout: time.Duration(cfg.Spam.DNSBLTimeout), Log: log}
+	}
 	// each user's settings; the config's undo_send is the default delay
 	settingsSvc := &settings.Service{Store: d.Store, Defaults: settings.Defaults{SendDelay: time.Duration(cfg.UndoSend)}, Log: log}
 	// what a user's settings do to his incoming mail (S2, S5): spam first
@@ -125,6 +130,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		Mail: mailSvc, Events: bus, Auth: smtpSrv.Auth, TLS: tlsConf,
 		MaxMessageSize: cfg.MaxMessageSize, MaxConnsPerIP: cfg.MaxConnectionsPerIP,
 		MaxConnsPerUser: cfg.MaxConnectionsPerUser, Log: log,
+		// issue 17: the new IMAP layer, for the interop suite until it is the default
+		Next: imapd.NextFromEnv(),
 	}
 
 	client := &smtpclient.Client{Resolver: dns, Hostname: cfg.Hostname, PerDomain: 5, STSFetch: smtpclient.FetchSTSPolicy}
@@ -140,6 +147,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	// links the copies, reads and the queue's failures update them
 	receiptsSvc := &receipts.Service{Store: d.Store, Mail: mailSvc, Log: log}
 	mailSvc.Hooks.Read, pipeline.Delivered, worker.Failed = receiptsSvc.Read, receiptsSvc.Delivered, receiptsSvc.Failed
+	// disposition notifications back from the internet, the 수신확인
+	// view's live update, and the recipient's answers (RFC 8098)
+	pipeline.Reported, receiptsSvc.Events, receiptsSvc.Reader = receiptsSvc.Reported, bus, mailSvc
+	receiptsSvc.Responder = &receipts.Responder{Settings: settingsSvc, Notices: sendSvc, Hostname: cfg.Hostname}
+	receiptsSvc.ImageURL = trackingImageURL(cfg.Hostname, cfg.Listen.HTTPS) // used only where a domain turns it on
 	sendSvc.Receipts = receiptsSvc
 	queueCtx, stopQueue := context.WithCancel(ctx)
 	defer stopQueue()

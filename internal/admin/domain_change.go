@@ -24,6 +24,9 @@ type DomainChange struct {
 	// MessagesPerHour: what each user may send per hour, 0 = the
 	// server's default, -1 = no limit (operator only; internal/send)
 	MessagesPerHour *int
+	// TrackingImage: read receipts' tracking image for external
+	// recipients (internal/receipts/image.go), the domain's own choice
+	TrackingImage *bool
 }
 
 // operatorTerms reports whether c touches what only the operator sets.
@@ -75,6 +78,9 @@ func (s *Service) UpdateDomain(ctx context.Context, a actor.Actor, name string, 
 	}
 	if c.MessagesPerHour != nil && *c.MessagesPerHour != d.MessagesPerHour {
 		d.MessagesPerHour, detail["messages_per_hour"] = *c.MessagesPerHour, *c.MessagesPerHour
+	}
+	if c.TrackingImage != nil && *c.TrackingImage != d.TrackingImage {
+		d.TrackingImage, detail["tracking_image"] = *c.TrackingImage, *c.TrackingImage
 	}
 	holdChanged := c.Suspended != nil && *c.Suspended != d.Suspended
 	if holdChanged {

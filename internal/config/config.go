@@ -61,6 +61,18 @@ type Config struct {
 	Relay     Relay  `toml:"relay"`
 	HTTP      HTTP   `toml:"http"`
 	Limits    Limits `toml:"limits"`
+	Spam      Spam   `toml:"spam"`
+}
+
+// Spam is the spam filter's server-wide options (issue 18).
+type Spam struct {
+	// DNSBL are DNS block list zones asked about the connecting IP of
+	// mail from the internet (RFC 5782; e.g. "zen.spamhaus.org"); empty,
+	// the default: none is asked. A listing adds points to the verdict
+	// (internal/spam/score.go), never spam alone.
+	DNSBL []string `toml:"dnsbl"`
+	// DNSBLTimeout bounds the lists' answers for one message.
+	DNSBLTimeout Duration `toml:"dnsbl_timeout"`
 }
 
 // Limits are the users' sending limits (issue 19); an operator overrides
@@ -166,6 +178,7 @@ func Default(dataDir string) Config {
 		MaxConnectionsPerUser: 20,
 		LogFormat:             "text",
 		Limits:                Limits{MessagesPerHour: 500},
+		Spam:                  Spam{DNSBL: []string{}, DNSBLTimeout: Duration(2 * time.Second)},
 		HTTP: HTTP{
 			HeaderTimeout:          Duration(20 * time.Second),
 			ReadTimeout:            Duration(10 * time.Minute),
@@ -278,6 +291,14 @@ func (c Config) Validate() error {
 	}
 	if c.Limits.MessagesPerHour < 0 {
 		errs = append(errs, errors.New("limits.messages_per_hour: 0 (no limit) or more"))
+	}
+	for _, z := range c.Spam.DNSBL {
+		if z = strings.TrimSuffix(z, "."); z == "" || strings.ContainsAny(z, " \t/:@") || !strings.Contains(z, ".") {
+			errs = append(errs, fmt.Errorf("spam.dnsbl %q: a DNS zone such as \"zen.example.org\"", z))
+		}
+	}
+	if c.Spam.DNSBLTimeout <= 0 || time.Duration(c.Spam.DNSBLTimeout) > 30*time.Second {
+		errs = append(errs, errors.New("spam.dnsbl_timeout: more than 0, at most 30s"))
 	}
 	if c.TLS.ACME && c.TLS.Cert != "" {
 		errs = append(errs, errors.New("tls: acme = true or cert and key files, not both"))

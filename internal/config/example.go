@@ -137,12 +137,21 @@ login_link_life = %s  # how long a one-time login link of the integration API li
 # webmail together (a message counts once, whatever its recipients);
 # 0 = no limit. Past it, SMTP submission answers 450 4.7.1.
 messages_per_hour = %d
+
+# The spam filter (docs/spam.md).
+[spam]
+# DNS block lists asked about the connecting IP of mail from the internet
+# (e.g. ["zen.spamhaus.org"]; mind the list's terms of use). Off: [].
+# A listing adds 3 points to the verdict (spam at 5), never spam alone.
+dnsbl = []
+dnsbl_timeout = %s  # the lists' answers for one message, at most
 `, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser, q(d.LogFormat),
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
 		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), d.TLS.ACME, q(d.Relay.TLS),
 		q(time.Duration(d.HTTP.HeaderTimeout).String()), q(time.Duration(d.HTTP.ReadTimeout).String()),
 		q(time.Duration(d.HTTP.IdleTimeout).String()), d.HTTP.MaxConnectionsPerIP, d.HTTP.MaxEventStreamsPerUser, d.HTTP.MaxJSONSize, q(d.HTTP.MetricsToken),
-		q(time.Duration(d.HTTP.LoginLinkLife).String()), d.Limits.MessagesPerHour)
+		q(time.Duration(d.HTTP.LoginLinkLife).String()), d.Limits.MessagesPerHour,
+		q(time.Duration(d.Spam.DNSBLTimeout).String()))
 }
 
 func q(s string) string { return strconv.Quote(s) }

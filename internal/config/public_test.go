@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -23,7 +24,7 @@ func TestPublicExample(t *testing.T) {
 	want.Listen = Listen{SMTP: ":25", Submission: ":587", Submissions: ":465", IMAP: ":143", IMAPS: ":993",
 		POP3: ":110", POP3S: ":995", HTTP: ":80", HTTPS: ":443"}
 	want.TLS.ACME = true
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("got %+v\nwant %+v", c, want)
 	}
 }

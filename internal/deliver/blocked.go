@@ -11,12 +11,15 @@ package deliver
 // "delete" accepts it and stores nothing (the sender, possibly a forger,
 // learns nothing; the log says what was dropped).
 //
-// The system's verdict today is DMARC's (internal/spam): a message whose
-// author domain fails DMARC and publishes quarantine or reject.
+// The system's verdict is DMARC's (a message whose author domain fails
+// DMARC and publishes quarantine or reject: certain), else the score of
+// header sanity, the DNS block lists and the learned filter
+// (internal/spam, score.go).
 
 import (
 	"context"
-	"fmt"
+	"net"
+	"slices"
 	"strings"
 
 	"postroom/internal/message"
@@ -27,43 +30,101 @@ import (
 	"postroom/internal/store"
 )
 
-// Blocked is the Step of the spam lists; it runs first. The domain's
+// Blocked is the Step of the spam verdict; it runs first. The domain's
 // lists (M2) apply to every account of the domain whatever its
 // spam.method, because its administrator decided so; the account's
 // spam.action still says whether a match is moved or discarded ("move"
 // when the settings cannot be read, so that nothing is lost).
+//
+// A certain rule (the lists, DMARC) decides alone; otherwise, for the
+// "system" and "both" methods, the system's signals (header sanity, the
+// DNS block lists, the learned filter) are added up by spam's score
+// model (spam/score.go). Header sanity and the block lists judge mail
+// from the internet only: what our own users submit was authenticated.
 func (p *Pipeline) Blocked(ctx context.Context, d *Delivery) error {
 	set, ok := p.settingsOf(ctx, d)
-	why := p.domainSpamReason(ctx, d)
-	if why == "" && ok {
-		why = spamReason(set.Spam, d)
+	system := ok && set.Spam.Method != "personal"
+	var (
+		a       spam.Assessment
+		learned spam.Verdict
+		certain bool
+	)
+	r := p.domainSpamReason(ctx, d)
+	if r.Code == "" && ok {
+		r = spamReason(set.Spam, d)
 	}
-	var learned spam.Verdict
-	if why == "" && ok && set.Spam.Method != "personal" {
+	if r.Code != "" {
+		certain = true
+		a = spam.Assess(spam.Signal{Reason: r, Points: spam.PointsCertain})
+	} else if system {
+		signals := p.inboundSignals(ctx, d)
 		learned = p.learnedVerdict(ctx, d)
-		if learned.IsSpam() {
-			why = fmt.Sprintf("learned %.2f", learned.Score)
-		}
+		a = spam.Assess(append(signals, spam.LearnedSignal(learned, maxClueReasons)...)...)
 	}
-	d.Verdict = verdictOf(why, learned) // verdict.go
-	if why == "" {
+	d.Verdict = verdictOf(a, learned, certain) // verdict.go
+	if !a.IsSpam() {
 		return nil
 	}
-	metrics.Spam(spamKind(why))
+	why := strings.Join(a.Reasons(), ", ")
+	metrics.Spam(a.Strongest())
 	if ok && set.Spam.Action == "delete" {
-		p.log().Info("spam discarded", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "from", d.Envelope.From, "why", why)
+		p.log().Info("spam discarded", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "from", d.Envelope.From, "why", why, "points", a.Points)
 		d.Discard = true
 		return nil
 	}
-	p.log().Info("spam kept in Spam", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "why", why)
+	p.log().Info("spam kept in Spam", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "why", why, "points", a.Points)
 	d.Mailbox = store.RoleSpam
 	return nil
+}
+
+// inboundSignals are the header sanity checks' and the DNS block lists'
+// signals of mail from the internet; none for other mail.
+func (p *Pipeline) inboundSignals(ctx context.Context, d *Delivery) []spam.Signal {
+	env := d.Envelope
+	if !env.Inbound || d.Parsed == nil {
+		return nil
+	}
+	ours := func(domain string) bool {
+		if p.Store == nil {
+			return false
+		}
+		local, err := p.IsLocalDomain(ctx, domain)
+		if err != nil {
+			p.log().Error("hosted domain not read for the forged-sender check", "id", env.ID, "domain", domain, "err", err)
+		}
+		return local
+	}
+	if env.sanity == nil { // once per message: they do not depend on the recipient
+		env.sanity = spam.HeaderSanity(spam.SanityInput{Message: d.Parsed, MailFrom: env.From, Auth: env.Auth, Ours: ours})
+		if env.sanity == nil {
+			env.sanity = []spam.Signal{}
+		}
+	}
+	out := slices.Clone(env.sanity)
+	if p.DNSBL != nil {
+		if env.listed == nil { // once per message, not per recipient
+			env.listed = p.DNSBL.Listed(ctx, remoteIP(env.RemoteAddr))
+			if env.listed == nil {
+				env.listed = []string{}
+			}
+		}
+		for _, zone := range env.listed {
+			out = append(out, spam.Signal{Reason: spam.Reason{Code: spam.CodeDNSBL, Arg: zone}, Points: spam.PointsDNSBL})
+		}
+	}
+	return out
 }
 
 // Classifier judges a message for an account with what the learning
 // filter learned (spam.Learner).
 type Classifier interface {
 	Judge(ctx context.Context, domainID, accountID int64, m *message.Message) (spam.Verdict, error)
+}
+
+// Blocklists says which DNS block lists name an IP (spam.DNSBL); nil or
+// empty for none.
+type Blocklists interface {
+	Listed(ctx context.Context, ip net.IP) []string
 }
 
 // learnedVerdict is the learning filter's verdict (the zero Verdict,
@@ -81,57 +142,46 @@ func (p *Pipeline) learnedVerdict(ctx context.Context, d *Delivery) spam.Verdict
 	return v
 }
 
-// spamKind is a reason without the address it names, for the metrics:
-// "domain blocked sender", "blocked phrase", "dmarc" ...
-func spamKind(why string) string {
-	if i := strings.Index(why, "sender"); i >= 0 {
-		return why[:i+len("sender")]
-	}
-	if strings.HasPrefix(why, "learned ") {
-		return "learned"
-	}
-	return why
-}
-
 // domainSpamReason says why the message is spam by the lists of the
-// recipient's domain; "" when it is not, or when the domain cannot be
-// read (logged: the personal lists still apply).
-func (p *Pipeline) domainSpamReason(ctx context.Context, d *Delivery) string {
+// recipient's domain; the zero Reason when it is not, or when the domain
+// cannot be read (logged: the personal lists still apply).
+func (p *Pipeline) domainSpamReason(ctx context.Context, d *Delivery) spam.Reason {
 	if d.Recipient == nil || d.Recipient.Account == nil || p.Store == nil {
-		return ""
+		return spam.Reason{}
 	}
 	dom, err := p.Store.DomainByID(ctx, d.Recipient.Account.DomainID)
 	if err != nil {
 		p.log().Error("domain spam lists not read for delivery", "id", d.Envelope.ID, "account", d.Recipient.Account.Address(), "err", err)
-		return ""
+		return spam.Reason{}
 	}
 	if b := listedSender(dom.BlockedSenders, d); b != "" {
-		return "domain blocked sender " + b
+		return spam.Reason{Code: spam.CodeDomainBlockedSender, Arg: b}
 	}
 	if b := blockedPhrase(dom.BlockedPhrases, d.Parsed); b != "" {
-		return "domain blocked phrase"
+		return spam.Reason{Code: spam.CodeDomainBlockedPhrase}
 	}
-	return ""
+	return spam.Reason{}
 }
 
-// spamReason says why the message is spam for these settings; "" when
-// it is not.
-func spamReason(s settings.Spam, d *Delivery) string {
+// spamReason says why the message is certainly spam for these settings
+// (DMARC for the system methods, the personal lists); the zero Reason
+// when it is not.
+func spamReason(s settings.Spam, d *Delivery) spam.Reason {
 	personal := s.Method != "system"
 	system := s.Method != "personal"
 	if system && systemSpam(d.Envelope.Auth) {
-		return "dmarc"
+		return spam.Reason{Code: spam.CodeDMARC, Arg: d.Envelope.Auth.FromDomain}
 	}
 	if !personal {
-		return ""
+		return spam.Reason{}
 	}
 	if b := listedSender(s.BlockedSenders, d); b != "" {
-		return "blocked sender " + b
+		return spam.Reason{Code: spam.CodeBlockedSender, Arg: b}
 	}
 	if b := blockedPhrase(s.BlockedPhrases, d.Parsed); b != "" {
-		return "blocked phrase"
+		return spam.Reason{Code: spam.CodeBlockedPhrase}
 	}
-	return ""
+	return spam.Reason{}
 }
 
 // listedSender returns the entry of list that blocks the envelope

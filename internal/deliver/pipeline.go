@@ -65,12 +65,20 @@ type Pipeline struct {
 	// part of the system's verdict, for accounts whose spam method is
 	// "system" or "both".
 	Classifier Classifier
+	// DNSBL, when set, names the DNS block lists that list the
+	// connecting IP of mail from the internet (spam.DNSBL; config [spam]
+	// dnsbl, off by default).
+	DNSBL Blocklists
 	// Delivered, when set, is told of each copy stored for mail that did
 	// not come from the internet (read receipts link it: internal/receipts).
 	Delivered func(ctx context.Context, from, recipient string, m *store.Message)
-	Log       *slog.Logger
-	now       func() time.Time
-	sleep     func(context.Context, time.Duration) // pause's, in tests
+	// Reported, when set, is told of each copy stored for mail from the
+	// internet, with its parse: read receipts' disposition notifications
+	// (RFC 8098) coming back for a message an account sent.
+	Reported func(ctx context.Context, m *store.Message, parsed *message.Message)
+	Log      *slog.Logger
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) // pause's, in tests
 }
 
 // Envelope is what the SMTP transaction (or another entry point) says about
@@ -94,6 +102,11 @@ type Envelope struct {
 	// trace and stored are the two pieces of the shared blob, kept for
 	// the copies written with a spam verdict (verdict.go).
 	trace, stored []byte
+	// listed are the DNS block lists naming RemoteAddr and sanity the
+	// header checks' signals, found once per message (nil: not yet;
+	// blocked.go).
+	listed []string
+	sanity []spam.Signal
 }
 
 // Delivery is one message on its way to one recipient; Steps may change
@@ -223,6 +236,9 @@ func (p *Pipeline) deliverAll(ctx context.Context, env *Envelope, parsed *messag
 		results = append(results, res)
 		if res.Message != nil && !env.Inbound && p.Delivered != nil {
 			p.Delivered(ctx, env.From, res.Recipient.Address, res.Message)
+		}
+		if res.Message != nil && env.Inbound && p.Reported != nil {
+			p.Reported(ctx, res.Message, parsed)
 		}
 	}
 	return results

@@ -7,10 +7,13 @@ package deliver
 // field below the trace fields of that copy, where a mail client sees it
 // too.
 //
-// The score: the learned filter's when it judged (0 ham ... 1 spam); 1
-// for a list or DMARC, which are certain; 0 when nothing applied (a
-// filter that has not learned enough says nothing, and neither do the
-// lists of an account whose method is "personal" when none matches).
+// The verdict is spam's score model (spam/score.go: points, a
+// threshold); the reasons are stored as codes ("forged-sender:x.test",
+// "learned:0.97", "clue:무료"), which the webmail shows in the user's
+// language. The score, 0 (ham) ... 1 (spam): 1 for a list or DMARC, which
+// are certain; the learned filter's when it judged and agrees with the
+// verdict (or the verdict is ham); 1 for spam the other checks decided
+// against it; 0 when nothing applied.
 //
 // Design: the shared blob is written once before the steps run and holds
 // no verdict, since verdicts differ per recipient (each account's lists
@@ -38,50 +41,28 @@ const SpamField = "X-Postroom-Spam"
 // maxClueReasons is how many of the classifier's clues become reasons.
 const maxClueReasons = 5
 
-// verdictOf is the verdict for why (Blocked's reason; "" for none) and
-// what the learned filter said (the zero Verdict when it was not asked).
-func verdictOf(why string, learned spam.Verdict) *store.SpamVerdict {
-	v := &store.SpamVerdict{Verdict: "ham", Reasons: []string{}}
-	switch {
-	case why != "" && !strings.HasPrefix(why, "learned "):
-		v.Verdict, v.Score = "spam", 1
-		v.Reasons = append(v.Reasons, why)
-		return v
-	case !learned.Known:
-		return v
-	}
-	v.Score = learned.Score
-	if why != "" {
+// verdictOf is the verdict of an assessment (Blocked's; the zero one
+// when nothing was asked), what the learned filter said (the zero Verdict
+// when it was not asked) and whether a certain rule decided.
+func verdictOf(a spam.Assessment, learned spam.Verdict, certain bool) *store.SpamVerdict {
+	v := &store.SpamVerdict{Verdict: "ham", Reasons: a.Reasons()}
+	if a.IsSpam() {
 		v.Verdict = "spam"
 	}
-	v.Reasons = append(v.Reasons, fmt.Sprintf("learned %.2f", learned.Score))
-	seen := map[string]bool{}
-	for _, c := range learned.Clues {
-		if len(v.Reasons) > maxClueReasons || (c.Prob > 0.5) != (v.Verdict == "spam") {
-			continue
-		}
-		w := clueWord(c.Token)
-		if w != "" && !seen[w] {
-			seen[w] = true
-			v.Reasons = append(v.Reasons, w)
-		}
+	switch {
+	case certain:
+		v.Score = 1
+	case learned.Known && (v.Verdict == "ham" || learned.IsSpam()):
+		v.Score = learned.Score
+	case v.Verdict == "spam":
+		v.Score = 1 // the other checks outweighed the learned filter
 	}
 	return v
 }
 
-// clueWord is a classifier token as the user reads it: without the mark
-// of its field ("s:" subject, "f:" sender ... see spam.MessageTokens).
-func clueWord(tok string) string {
-	for _, mark := range []string{"s:", "fd:", "fn:", "f:"} {
-		if strings.HasPrefix(tok, mark) {
-			return tok[len(mark):]
-		}
-	}
-	return tok
-}
-
-// spamField is the X-Postroom-Spam field of v, with its CRLF:
-// verdict=spam; score=0.97; reasons="learned 0.97, 무료, 대출".
+// spamField is the X-Postroom-Spam field of v, with its CRLF, in
+// English: verdict=spam; score=0.97; reasons="learned 0.97, 무료, 대출"
+// (the clue words as they were written; everything else ASCII).
 func spamField(v *store.SpamVerdict) []byte {
 	reasons := make([]string, len(v.Reasons))
 	for i, r := range v.Reasons {
@@ -93,7 +74,7 @@ func spamField(v *store.SpamVerdict) []byte {
 				return '\''
 			}
 			return c
-		}, r)
+		}, spam.ParseReason(r).English())
 	}
 	return fmt.Appendf(nil, "%s: verdict=%s; score=%.2f; reasons=\"%s\"\r\n", SpamField, v.Verdict, v.Score, strings.Join(reasons, ", "))
 }

@@ -82,9 +82,10 @@ func TestVerdict_headerAndMetadataPerRecipient(t *testing.T) {
 		where   string
 	}{
 		"bob@example.test": {`verdict=spam; score=1.00; reasons="blocked sender pest@remote.test"`,
-			store.SpamVerdict{Verdict: "spam", Score: 1, Reasons: []string{"blocked sender pest@remote.test"}}, "spam"},
+			store.SpamVerdict{Verdict: "spam", Score: 1, Reasons: []string{"blocked-sender:pest@remote.test"}}, "spam"},
 		"carol@example.test": {``,
-			store.SpamVerdict{Verdict: "ham", Score: 0, Reasons: []string{}}, "inbox"},
+			// the weak signs of the header checks are kept with a ham verdict
+			store.SpamVerdict{Verdict: "ham", Score: 0, Reasons: []string{"no-date", "no-message-id"}}, "inbox"},
 	}
 	for _, r := range res {
 		w := want[r.Recipient.Address]
@@ -129,7 +130,7 @@ func TestVerdict_localMailMetadataOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Verdict != "spam" || v.Score != 1 || !reflect.DeepEqual(v.Reasons, []string{"blocked phrase"}) {
+	if v.Verdict != "spam" || v.Score != 1 || !reflect.DeepEqual(v.Reasons, []string{"blocked-phrase"}) {
 		t.Errorf("recorded %+v", v)
 	}
 }

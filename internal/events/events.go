@@ -29,6 +29,10 @@ const (
 	// SessionEnd: one of the account's web sessions ended (logout): each
 	// event stream of the account checks whether it was its own.
 	SessionEnd Kind = "session.end"
+	// ReceiptChange: a read receipt of one of the account's sent messages
+	// changed (read, failed, recalled; internal/receipts): the 수신확인
+	// view reloads. MailboxID is 0.
+	ReceiptChange Kind = "receipt.change"
 	// Overflow is delivered to a subscriber whose buffer was full: some
 	// events were dropped.
 	Overflow Kind = "overflow"

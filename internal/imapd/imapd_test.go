@@ -45,7 +45,7 @@ func startWith(t *testing.T, configure func(*testbed.Bed)) *harness {
 	}
 	h := &harness{Bed: b, t: t, ctx: b.Ctx, st: b.Store}
 	h.srv = &Server{Mail: b.Mail, Events: b.Bus, Auth: auth.NewAuthenticator(b.Store, false),
-		MaxMessageSize: 1 << 20, MaxConnsPerIP: 50, MaxConnsPerUser: 3, Log: testbed.Quiet()}
+		MaxMessageSize: 1 << 20, MaxConnsPerIP: 50, MaxConnsPerUser: 3, Log: testbed.Quiet(), Next: NextFromEnv()}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -27,6 +27,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 
 	"postroom/internal/connlimit"
+	nextsession "postroom/internal/imapd/session"
 	"postroom/internal/quickack"
 )
 
@@ -48,8 +49,17 @@ type Server struct {
 	// Idle and command timeouts are the library's: 35 minutes in IDLE
 	// (RFC 9051 §5.4 asks for at least 30), 30 seconds inside a command.
 	Log *slog.Logger
+	// Next runs Postroom's own IMAP layer (internal/imapd/session, issue
+	// 17) instead of go-imap's server (next.go); Version is what its ID
+	// command answers.
+	Next    bool
+	Version string
 
 	hubs hubs
+	// the new layer's (next.go)
+	next      *nextsession.Config
+	listeners []net.Listener
+	liveNext  map[*nextsession.Session]struct{}
 
 	mu       sync.Mutex
 	servers  []*imapserver.Server
@@ -93,6 +103,9 @@ func (l slogLogger) Printf(format string, args ...any) {
 // Serve accepts connections on l until Shutdown; implicitTLS wraps them in
 // TLS first (the imaps listener), otherwise STARTTLS is offered.
 func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
+	if s.Next {
+		return s.serveNext(s.limit(l, implicitTLS))
+	}
 	opts := &imapserver.Options{
 		NewSession: s.newSession,
 		Caps:       caps,
@@ -112,6 +125,16 @@ func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
 	}
 	s.servers = append(s.servers, srv)
 	s.mu.Unlock()
+	err := srv.Serve(s.limit(l, implicitTLS))
+	if s.closing.Load() {
+		return nil
+	}
+	return err
+}
+
+// limit wraps l in quick ACKs, the per-IP and the server's connection
+// limits, and TLS for the imaps listener.
+func (s *Server) limit(l net.Listener, implicitTLS bool) net.Listener {
 	cl := connlimit.New(quickack.Listener(l), s.MaxConnsPerIP, "* BYE [UNAVAILABLE] Too many connections from your address\r\n")
 	cl.Budget, cl.Busy, cl.Log, cl.Name = s.Budget, "* BYE [UNAVAILABLE] Server too busy, try again later\r\n", s.Log, "imap" // RFC 5530 §3
 	if implicitTLS {
@@ -121,11 +144,7 @@ func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
 	if implicitTLS {
 		l = tls.NewListener(l, s.TLS)
 	}
-	err := srv.Serve(l)
-	if s.closing.Load() {
-		return nil
-	}
-	return err
+	return l
 }
 
 // Shutdown stops accepting connections and says BYE to every session
@@ -143,7 +162,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, se := range live {
 		se.conn.Bye("Server shutting down, reconnect shortly")
 	}
-	var errs []error
+	errs := s.shutdownNext()
 	for _, srv := range servers {
 		if err := srv.Close(); err != nil {
 			errs = append(errs, err)

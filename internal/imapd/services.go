@@ -41,6 +41,15 @@ type Mailboxes interface {
 	Copy(ctx context.Context, a actor.Actor, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error)
 	Move(ctx context.Context, a actor.Actor, srcID, dstID int64, uids []uint32) (src, dst []uint32, err error)
 	Expunge(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) ([]uint32, error)
+	// whole-mailbox reads from columns, CONDSTORE/QRESYNC, QUOTA
+	// (internal/mail/imap_index.go), as session.Mailboxes asks
+	MailboxIndex(ctx context.Context, a actor.Actor, mailboxID int64, after uint32) ([]store.MessageIndex, error)
+	ChangedSince(ctx context.Context, a actor.Actor, mailboxID int64, modseq uint64) ([]store.MessageIndex, error)
+	ExpungedSince(ctx context.Context, a actor.Actor, mailboxID int64, modseq uint64) ([]uint32, error)
+	EnvelopeIndex(ctx context.Context, a actor.Actor, mailboxID int64, after uint32) ([]store.EnvelopeEntry, error)
+	StoreFlagsUnchangedSince(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32, op store.FlagOp, flags []string,
+		unchangedSince uint64) (changed []store.Message, modified []uint32, err error)
+	Quota(ctx context.Context, a actor.Actor) (mail.Quota, error)
 }
 
 // Logins is what IMAP asks of the authentication service: a login, and

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -17,9 +18,12 @@ import (
 // Strings match as substrings of the decoded text, ignoring case, so a
 // UTF-8 search finds words of mail sent in EUC-KR or ISO-2022-KR.
 //
-// The index answers what it can: a BODY string with a run of two or more
-// Korean (or other CJK) characters narrows the messages to read to those
-// whose indexed body holds its bigrams (search.Substring), and those whose
+// Flags, sizes, dates, UIDs and the SUBJECT/FROM/TO/CC/BCC keys are
+// answered from columns (store.IMAPIndexStore), never from message files.
+// The index answers what it can of the rest: a BODY string with a run of
+// two or more Korean (or other CJK) characters narrows the messages to
+// read to those whose indexed body holds its bigrams (search.Substring),
+// and those whose
 // body text is indexed only in part (search.CutTerm); only those are read
 // and parsed to be exact. Everything else (Latin words, which may be
 // part of longer words; TEXT and HEADER, which look at every header field;
@@ -75,21 +79,70 @@ func (s *Service) SearchMailbox(ctx context.Context, a actor.Actor, mailboxID in
 		}
 		candidates = intersect(candidates, union(hits, cut))
 	}
-	msgs, err := s.messages(ctx, accountID, mailboxID, candidates, len(uids))
-	if err != nil {
-		return nil, err
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	// The rows come from columns (store.IMAPIndexStore): the state alone
+	// when no key looks at the envelope, the envelope columns when one
+	// does; a message file is read only for the keys no column answers.
+	var rows []store.EnvelopeEntry
+	after := max(candidates[0], 1) - 1
+	if c.level() == needState {
+		idx, err := s.Store.MailboxIndex(ctx, accountID, mailboxID, after)
+		if err != nil {
+			return nil, fmt.Errorf("search mailbox %d: %w", mailboxID, err)
+		}
+		rows = make([]store.EnvelopeEntry, len(idx))
+		for i := range idx {
+			rows[i].MessageIndex = idx[i]
+		}
+	} else {
+		if rows, err = s.Store.EnvelopeIndex(ctx, accountID, mailboxID, after); err != nil {
+			return nil, fmt.Errorf("search mailbox %d: %w", mailboxID, err)
+		}
 	}
 	var out []uint32
-	for _, u := range candidates {
-		m := msgs[u]
-		if m == nil {
-			continue // expunged meanwhile
+	for i := range rows {
+		u := rows[i].UID
+		if _, ok := slices.BinarySearch(candidates, u); !ok {
+			continue // not asked for, or expunged meanwhile
 		}
-		if c.match(&candidate{s: s, msg: m}) {
+		if c.match(&candidate{s: s, msg: &rows[i]}) {
 			out = append(out, u)
 		}
 	}
 	return out, nil
+}
+
+// What matching a criteria needs of each message, cheapest first.
+const (
+	needState    = iota // flags, size, internal date, UID: MailboxIndex
+	needEnvelope        // sent day, subject, addresses: EnvelopeIndex
+	needContent         // other header fields, body, text: the message file
+)
+
+func (cr *Criteria) level() int {
+	l := needState
+	if !cr.SentSince.IsZero() || !cr.SentBefore.IsZero() {
+		l = needEnvelope
+	}
+	for _, h := range cr.Header {
+		if _, ok := envelopeField(h); ok {
+			l = max(l, needEnvelope)
+		} else {
+			return needContent
+		}
+	}
+	if len(cr.Body) > 0 || len(cr.Text) > 0 {
+		return needContent
+	}
+	for i := range cr.Not {
+		l = max(l, cr.Not[i].level())
+	}
+	for i := range cr.Or {
+		l = max(l, cr.Or[i][0].level(), cr.Or[i][1].level())
+	}
+	return l
 }
 
 // intersect returns the members of a (ascending) that are in b
@@ -115,7 +168,7 @@ func union(a, b []uint32) []uint32 {
 // key needs it, and then once.
 type candidate struct {
 	s      *Service
-	msg    *store.Message
+	msg    *store.EnvelopeEntry
 	parsed *message.Message
 	text   string // decoded body text, lower-case
 	loaded bool
@@ -160,11 +213,12 @@ func (cr *Criteria) match(c *candidate) bool {
 	if !cr.Before.IsZero() && !internal.Before(dateOnly(cr.Before)) {
 		return false
 	}
-	sent := dateOnly(m.Envelope.Date)
-	if !cr.SentSince.IsZero() && (m.Envelope.Date.IsZero() || sent.Before(dateOnly(cr.SentSince))) {
+	// the Date header's day as written, disregarding time and zone
+	// (RFC 3501 §6.4.4); the criteria's days are taken as given
+	if !cr.SentSince.IsZero() && (m.SentDay == 0 || m.SentDay < store.SentDayOf(cr.SentSince)) {
 		return false
 	}
-	if !cr.SentBefore.IsZero() && (m.Envelope.Date.IsZero() || !sent.Before(dateOnly(cr.SentBefore))) {
+	if !cr.SentBefore.IsZero() && (m.SentDay == 0 || m.SentDay >= store.SentDayOf(cr.SentBefore)) {
 		return false
 	}
 	for _, f := range cr.Flags {
@@ -184,7 +238,7 @@ func (cr *Criteria) match(c *candidate) bool {
 		return false
 	}
 	for _, h := range cr.Header {
-		if found, known := envelopeMatch(&m.Envelope, h); known {
+		if found, known := envelopeMatch(m, h); known {
 			if !found {
 				return false
 			}
@@ -228,32 +282,33 @@ func (cr *Criteria) match(c *candidate) bool {
 	return true
 }
 
-// envelopeMatch answers a header key from the envelope the row keeps,
-// without reading the message (issue 21: SEARCH SUBJECT over 10,000
-// messages parsed every one of them). Subject is the decoded field, as
-// the message would give it. An address field matches when the value is
-// part of one of its addresses written "Name <address>" (or the bare
-// address), as Dovecot matches them; a field with no address is not
-// there. known is false for the keys the envelope cannot answer (other
-// fields, and an empty value, which asks whether the field exists at all).
-func envelopeMatch(env *store.Envelope, h HeaderMatch) (found, known bool) {
-	if h.Value == "" {
+// envelopeMatch answers a header key from the envelope columns, without
+// reading the message (issue 21: SEARCH SUBJECT over 10,000 messages
+// parsed every one of them). Subject is the decoded field, as the message
+// would give it. An address field matches when the value is part of one
+// of its parsed addresses written "Name <address>" (or the bare address),
+// as Dovecot matches them: an address written with comments or folding
+// inside it ("<user (c)@ (c) example.org>") is found by its plain form. A
+// field with no address is not there. known is false for the keys the
+// columns cannot answer (other fields, and an empty value, which asks
+// whether the field exists at all).
+func envelopeMatch(e *store.EnvelopeEntry, h HeaderMatch) (found, known bool) {
+	field, ok := envelopeField(h)
+	if !ok {
 		return false, false
 	}
 	var list []store.Address
-	switch strings.ToLower(h.Key) {
+	switch field {
 	case "subject":
-		return contains(env.Subject, h.Value), true
+		return contains(e.Subject, h.Value), true
 	case "from":
-		list = env.From
+		list = e.From
 	case "to":
-		list = env.To
+		list = e.To
 	case "cc":
-		list = env.Cc
+		list = e.Cc
 	case "bcc":
-		list = env.Bcc
-	default:
-		return false, false
+		list = e.Bcc
 	}
 	for _, a := range list {
 		text := a.Addr
@@ -265,6 +320,18 @@ func envelopeMatch(env *store.Envelope, h HeaderMatch) (found, known bool) {
 		}
 	}
 	return false, true
+}
+
+// envelopeField names the envelope column that answers h, if one does.
+func envelopeField(h HeaderMatch) (string, bool) {
+	if h.Value == "" {
+		return "", false
+	}
+	switch k := strings.ToLower(h.Key); k {
+	case "subject", "from", "to", "cc", "bcc":
+		return k, true
+	}
+	return "", false
 }
 
 func headerContains(h message.Header, s string) bool {

@@ -112,6 +112,7 @@ func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*
 	if r.Parsed != nil {
 		nm.Envelope = r.Parsed.Envelope()
 		nm.References = r.Parsed.References()
+		nm.SentDay = message.SentDay(r.Parsed.Header.Get("Date"))
 		nm.Preview = r.Parsed.Preview(PreviewLength)
 		nm.HasAttachment = r.Parsed.HasAttachment()
 		nm.Index = IndexText(r.Parsed)

@@ -37,6 +37,7 @@ func (m *Message) Envelope() store.Envelope { return m.Header.Envelope() }
 func (h Header) Envelope() store.Envelope {
 	env := store.Envelope{
 		Date:      ParseDate(h.Get("Date")),
+		DateText:  dateText(h.Get("Date")),
 		Subject:   h.Decoded("Subject"),
 		From:      h.addresses("From"),
 		Sender:    h.addresses("Sender"),
@@ -158,13 +159,18 @@ var dateLayouts = []string{
 // ("(KST)", raw CP949 zone names) are ignored, and "GMT+0900" reads as
 // "+0900".
 func ParseDate(v string) time.Time {
+	return parseDate(v).UTC()
+}
+
+// parseDate is ParseDate in the date's own zone (sentday.go).
+func parseDate(v string) time.Time {
 	s, _ := splitComments(v)
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" {
 		return time.Time{}
 	}
 	if t, err := mail.ParseDate(s); err == nil {
-		return t.UTC()
+		return t
 	}
 	for _, prefix := range []string{"GMT+", "GMT-", "UTC+", "UTC-"} {
 		s = strings.Replace(s, prefix, prefix[3:], 1)
@@ -175,7 +181,7 @@ func ParseDate(v string) time.Time {
 	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC()
+			return t
 		}
 	}
 	return time.Time{}

@@ -26,6 +26,7 @@ func TestEnvelope_fields(t *testing.T) {
 	env := Parse([]byte(raw)).Envelope()
 	want := store.Envelope{
 		Date:      time.Date(2024, 1, 2, 6, 4, 5, 0, time.UTC),
+		DateText:  "Tue, 2 Jan 2024 15:04:05 +0900 (KST)",
 		Subject:   "견적서 요청",
 		From:      []store.Address{{Name: "김민수", Addr: "minsu@example.kr"}},
 		Sender:    []store.Address{{Name: "김민수", Addr: "minsu@example.kr"}},

@@ -48,7 +48,7 @@ var (
 	outbound = counterVec("postroom_outbound_recipients_total",
 		"Outbound recipients tried by the queue: sent, deferred (tried again later) or bounced.", "result")
 	spamVerdicts = counterVec("postroom_spam_verdicts_total",
-		"Messages judged spam at delivery, by reason (blocked sender, blocked phrase, dmarc, ...).", "reason")
+		"Messages judged spam at delivery, by the code of the weightiest reason (blocked-sender, blocked-phrase, dmarc, forged-sender, learned, ...).", "reason")
 	deliveryLatency = histogramVec("postroom_delivery_duration_seconds",
 		"Time to deliver one message to all its local recipients, durably stored.", latency, "source")
 	storeLatency = histogramVec("postroom_store_write_duration_seconds",

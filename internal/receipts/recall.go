@@ -99,6 +99,7 @@ func (s *Service) recallOne(ctx context.Context, r *store.Receipt) string {
 	if !won { // read (or recalled) just now
 		return s.currentWhy(ctx, r)
 	}
+	s.changed(r.AccountID)
 	if m == nil {
 		return Recalled
 	}

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"postroom/internal/actor"
+	"postroom/internal/events"
 	"postroom/internal/store"
 )
 
@@ -43,6 +44,23 @@ type Service struct {
 	// a failure, a recall.
 	Now func() time.Time
 	Log *slog.Logger
+	// Reader and Responder answer requests for a read receipt on the
+	// recipient's side (respond.go); nil: none are answered.
+	Reader    Mail
+	Responder *Responder
+	// ImageURL is the public URL of a tracking image (image.go); nil: no
+	// message gets one.
+	ImageURL func(token string) string
+	// Events tells the sender's 수신확인 view that a receipt changed
+	// (events.ReceiptChange); nil: no events.
+	Events events.Bus
+}
+
+// changed publishes that one of the account's receipts changed.
+func (s *Service) changed(accountID int64) {
+	if s.Events != nil {
+		s.Events.Publish(events.Event{Kind: events.ReceiptChange, AccountID: accountID})
+	}
 }
 
 func (s *Service) now() time.Time {
@@ -143,8 +161,12 @@ func (s *Service) Read(ctx context.Context, a actor.Actor, msgs []store.Message)
 	}
 	at := s.now()
 	for _, r := range rs {
-		if _, err := s.Store.SetReceiptStatus(ctx, r.ID, []store.ReceiptStatus{store.ReceiptUnread}, store.ReceiptRead, at); err != nil {
+		won, err := s.Store.SetReceiptStatus(ctx, r.ID, []store.ReceiptStatus{store.ReceiptUnread}, store.ReceiptRead, at)
+		if err != nil {
 			s.log().Warn("receipts: read", "receipt", r.ID, "err", err)
+		}
+		if won {
+			s.changed(r.AccountID)
 		}
 	}
 }
@@ -165,9 +187,12 @@ func (s *Service) Failed(ctx context.Context, senderAccountID int64, messageID s
 	for _, r := range rs {
 		for _, addr := range rcpts {
 			if strings.EqualFold(addr, r.Recipient) {
-				_, err := s.Store.SetReceiptStatus(ctx, r.ID, []store.ReceiptStatus{store.ReceiptUnread, store.ReceiptUnknown}, store.ReceiptFailed, at)
+				won, err := s.Store.SetReceiptStatus(ctx, r.ID, []store.ReceiptStatus{store.ReceiptUnread, store.ReceiptUnknown}, store.ReceiptFailed, at)
 				if err != nil {
 					s.log().Warn("receipts: failed", "receipt", r.ID, "err", err)
+				}
+				if won {
+					s.changed(senderAccountID)
 				}
 			}
 		}

@@ -135,8 +135,14 @@ func (s *Service) Submit(ctx context.Context, a actor.Actor, env *Envelope, trac
 	if err != nil {
 		return err
 	}
+	// a client's request for a read receipt to the sender himself gets
+	// the records a webmail send with 수신확인 gets (receipts.go)
+	tracked := s.trackSubmitted(ctx, a, env, raw)
 	if _, err := s.Pipeline.Submit(ctx, sub, raw); err != nil {
 		giveBack()
+		if tracked != "" {
+			s.forget(ctx, a, tracked)
+		}
 		return err
 	}
 	return nil

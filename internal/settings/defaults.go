@@ -19,7 +19,7 @@ func (d Defaults) settings() Settings {
 	delay := d.sendDelaySeconds()
 	return Settings{
 		Mail: Mail{FirstFolder: "inbox", Layout: "split", PerPage: DefaultPerPage, SendDelaySeconds: delay,
-			ExpandSendInfo: false, IncludeOriginal: true, SaveSent: true, ReadReceipts: false, AutoAddContacts: false},
+			ExpandSendInfo: false, IncludeOriginal: true, SaveSent: true, ReadReceipts: false, AutoAddContacts: false, MDN: MDNAsk},
 		Forwarding: Forwarding{Addresses: []string{}, KeepCopy: true},
 		Vacation:   Vacation{},
 		Signature:  Signature{OnNew: true, OnReply: true},

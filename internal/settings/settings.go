@@ -39,6 +39,10 @@ type Mail struct {
 	SaveSent         bool   `json:"save_sent"`
 	ReadReceipts     bool   `json:"read_receipts"`
 	AutoAddContacts  bool   `json:"auto_add_contacts"`
+	// MDN is the answer to a sender's request for a read receipt
+	// (Disposition-Notification-To, RFC 8098): "ask" (the reader asks),
+	// "always" (sent on opening) or "never" (internal/receipts).
+	MDN string `json:"mdn"`
 }
 
 // Forwarding sends every incoming message on to other addresses (S2).
@@ -77,3 +81,10 @@ type Spam struct {
 type Notifications struct {
 	Desktop bool `json:"desktop"`
 }
+
+// The answers to a request for a read receipt (Mail.MDN).
+const (
+	MDNAsk    = "ask"
+	MDNAlways = "always"
+	MDNNever  = "never"
+)

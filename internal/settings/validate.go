@@ -84,6 +84,9 @@ func validateMail(s *Settings, _ []string) error {
 	if m.PerPage < MinPerPage || m.PerPage > MaxPerPage {
 		return invalid("mail.per_page", "range")
 	}
+	if m.MDN != MDNAsk && m.MDN != MDNAlways && m.MDN != MDNNever {
+		return invalid("mail.mdn", "invalid")
+	}
 	return nil
 }
 

@@ -1,8 +1,11 @@
-// Package spam owns what decides whether inbound mail is wanted. Today that
-// is the sender authentication checks (SPF, DKIM, DMARC and iprev, recorded
-// in an Authentication-Results header field, RFC 8601); the verdict built
-// on them (block lists, blocked phrases, the classifier that learns from
-// "report spam") is not here yet.
+// Package spam owns what decides whether inbound mail is wanted: the
+// sender authentication checks (SPF, DKIM, DMARC and iprev, recorded in an
+// Authentication-Results header field, RFC 8601), the header sanity checks
+// (sanity.go, hidden.go), the DNS block lists (dnsbl.go), the classifier
+// that learns from "report spam" (bayes.go, learner.go) and the score
+// model that adds them up into a verdict with its reasons (score.go). The
+// users' and domains' block lists are read by the delivery pipeline
+// (internal/deliver/blocked.go), which applies the verdict.
 //
 // Invariants of the authentication checks (authres*.go, spf*.go,
 // dkimverify*.go, dmarc*.go, iprev*.go):

@@ -33,6 +33,9 @@ type Receipt struct {
 	// when it is delivered (0 before, and always for external ones).
 	RecipientAccountID int64
 	DeliveredID        int64
+	// Token names the record in its tracking image's URL (external
+	// recipients of a domain with the image on); "" for none.
+	Token string
 }
 
 // ReceiptStore keeps read receipts (internal/receipts). A record goes with
@@ -65,4 +68,7 @@ type ReceiptStore interface {
 	// a non-empty status keeps only the messages with a recipient in it.
 	// total is the number of such messages.
 	ReceiptPage(ctx context.Context, accountID int64, status ReceiptStatus, offset, limit int) (rs []Receipt, total int, err error)
+	// ReceiptByToken returns the record whose tracking image token is
+	// token; ErrNotFound for none (and for "").
+	ReceiptByToken(ctx context.Context, token string) (*Receipt, error)
 }

@@ -80,6 +80,7 @@ type Store interface {
 	MailboxCopyStore
 	ExternalAccountStore
 	ReceiptStore
+	IMAPIndexStore
 	io.Closer
 }
 
@@ -412,7 +413,11 @@ type Domain struct {
 	// applied to every account of the domain like its own (S5).
 	BlockedSenders []string
 	BlockedPhrases []string
-	CreatedAt      time.Time
+	// TrackingImage puts a 1x1 image with a per-recipient token into a
+	// message sent with read receipts to one external recipient (issue
+	// 18, internal/receipts); off by default.
+	TrackingImage bool
+	CreatedAt     time.Time
 	// UsedBytes is what the domain's accounts store together, filled on
 	// read (maintained with the messages, like Account.Usage).
 	UsedBytes int64
@@ -554,7 +559,10 @@ type Address struct {
 // Envelope is what IMAP's ENVELOPE and the webmail's lists need, parsed once
 // at delivery from the message header (decoded to UTF-8).
 type Envelope struct {
-	Date      time.Time `json:"date"` // zero when absent or unparsable
+	Date time.Time `json:"date"` // zero when absent or unparsable
+	// DateText is the Date header as written (unfolded, at most
+	// MaxDateText bytes): IMAP's ENVELOPE date (RFC 3501 §7.4.2).
+	DateText  string    `json:"date_text,omitempty"`
 	Subject   string    `json:"subject,omitempty"`
 	From      []Address `json:"from,omitempty"`
 	Sender    []Address `json:"sender,omitempty"`
@@ -582,18 +590,25 @@ type NewMessage struct {
 	HasAttachment bool
 	IgnoreQuota   bool // for moves into Trash and administrative restores
 	Index         IndexText
+	// SentDay is the Date header's day as written (SentDayOf of the date
+	// in its own zone), 0 when unknown.
+	SentDay int
+	// SaveDate is when the message is put into its mailbox; zero: now.
+	SaveDate time.Time
 }
 
 // Message is a stored message.
 type Message struct {
-	ID            int64
-	AccountID     int64
-	MailboxID     int64
-	UID           uint32
-	ModSeq        uint64
-	BlobKey       string
-	Size          int64
-	InternalDate  time.Time
+	ID           int64
+	AccountID    int64
+	MailboxID    int64
+	UID          uint32
+	ModSeq       uint64
+	BlobKey      string
+	Size         int64
+	InternalDate time.Time
+	// SaveDate is when the message was put into its mailbox (RFC 8514).
+	SaveDate      time.Time
 	Flags         []string // sorted
 	Envelope      Envelope
 	ThreadID      int64 // id of the thread's first message

@@ -31,6 +31,8 @@ type domainDefaultsJSON struct {
 	Used     int64  `json:"used"`  // bytes
 	Users    int    `json:"users"`
 	MaxUsers int    `json:"max_users"` // 0 = no limit
+	// TrackingImage: read receipts' tracking image for external recipients
+	TrackingImage bool `json:"tracking_image"`
 }
 
 func (s *Server) domainSettings(w http.ResponseWriter, r *http.Request) (DomainSettings, bool) {
@@ -65,15 +67,17 @@ func (s *Server) adminDomainPatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		Language *string `json:"language"`
-		TimeZone *string `json:"time_zone"`
+		Language      *string `json:"language"`
+		TimeZone      *string `json:"time_zone"`
+		TrackingImage *bool   `json:"tracking_image"`
 	}
 	if err := decode(r, &req); err != nil {
 		s.failDecode(w, r, err)
 		return
 	}
 	sess := sessionOf(r)
-	d, err := ds.UpdateDomain(r.Context(), actorOf(sess), sess.account.Domain, admin.DomainChange{Language: req.Language, TimeZone: req.TimeZone})
+	d, err := ds.UpdateDomain(r.Context(), actorOf(sess), sess.account.Domain, admin.DomainChange{Language: req.Language, TimeZone: req.TimeZone,
+		TrackingImage: req.TrackingImage})
 	if err != nil {
 		s.domainFail(w, r, err)
 		return
@@ -88,7 +92,7 @@ func (s *Server) writeDomain(w http.ResponseWriter, r *http.Request, d *store.Do
 		return
 	}
 	writeJSON(w, http.StatusOK, domainDefaultsJSON{Name: d.Name, Language: d.Language, TimeZone: d.TimeZone,
-		Quota: d.QuotaBytes, Used: d.UsedBytes, Users: len(accts), MaxUsers: d.MaxUsers})
+		Quota: d.QuotaBytes, Used: d.UsedBytes, Users: len(accts), MaxUsers: d.MaxUsers, TrackingImage: d.TrackingImage})
 }
 
 // domainFail answers a refused default in the administrator's language,

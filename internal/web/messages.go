@@ -182,6 +182,9 @@ func (s *Server) messageGet(w http.ResponseWriter, r *http.Request) {
 	if verdict != nil {
 		body["spam"] = spamVerdictJSON(verdict)
 	}
+	if mdn := s.mdnOffer(r, m, raw); mdn != nil {
+		body["mdn"] = mdn // a read receipt requested (mdn.go)
+	}
 	writeJSON(w, http.StatusOK, body)
 }
 

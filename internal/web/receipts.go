@@ -20,6 +20,11 @@ import (
 type Receipts interface {
 	List(ctx context.Context, a actor.Actor, status store.ReceiptStatus, page int) (*receipts.Page, error)
 	Recall(ctx context.Context, a actor.Actor, messageID string, recipients []string) ([]receipts.Outcome, error)
+	// the recipient's side (mdn.go)
+	MDNOffer(ctx context.Context, a actor.Actor, m *store.Message, raw []byte) (*receipts.Offer, error)
+	Respond(ctx context.Context, a actor.Actor, id int64, send, automatic bool) error
+	// the tracking image's fetch (tracking_image.go)
+	ImageFetched(ctx context.Context, token string, viewer actor.Actor) bool
 }
 
 var _ Receipts = (*receipts.Service)(nil)

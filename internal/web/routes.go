@@ -62,6 +62,8 @@ func (s *Server) routes() []route {
 		// Email > 수신확인: read receipts and recall (receipts.go, E6).
 		{"GET", "/api/v1/receipts", h(s.receiptList), userOnly},
 		{"POST", "/api/v1/receipts/{message_id}/recall", h(s.receiptRecall), userOnly},
+		{"POST", "/api/v1/messages/{id}/mdn", h(s.messageMDN), userOnly}, // answering a request (mdn.go)
+		{"GET", "/r/{token}", h(s.trackingImage), maybeSession},          // the tracking image (tracking_image.go)
 		// Settings: fetching external POP3/IMAP accounts (external_accounts.go).
 		{"GET", "/api/v1/external-accounts", h(s.externalList), userOnly},
 		{"POST", "/api/v1/external-accounts", h(s.externalCreate), userOnly},

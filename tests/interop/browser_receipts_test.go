@@ -17,6 +17,8 @@ import (
 
 var browserReceiptsScenarios = []string{
 	"receipts_read_and_recall", // read in another context turns the receipt to read; recall while unread
+	"receipts_live_update",     // a read turns the row to read with no refresh (receipt.change)
+	"mdn_prompt_ask",           // a request for a read receipt is asked in Korean and answered (RFC 8098)
 }
 
 func TestBrowser_Receipts(t *testing.T) {
@@ -27,7 +29,16 @@ func TestBrowser_Receipts(t *testing.T) {
 	user, colleague := uniqueAddr("br-sender"), uniqueAddr("br-colleague")
 	s.AddUser(t, user, "--name", "김보냄")
 	s.AddUser(t, colleague, "--name", "박받음")
-	fx, err := json.Marshal(map[string]string{"colleague": colleague})
+	// the colleague's message asking for a read receipt (compose's
+	// 수신확인 writes Disposition-Notification-To)
+	request := "읽음 확인 요청 시험"
+	cw := newCurlWeb(t, s)
+	cw.login(colleague)
+	if code := cw.do("POST", "/api/v1/send", map[string]any{"to": []string{user}, "subject": request, "text": "확인 부탁",
+		"read_receipt": true}, nil); code != 202 {
+		t.Fatalf("the colleague's request: %d", code)
+	}
+	fx, err := json.Marshal(map[string]string{"colleague": colleague, "request": request})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +56,15 @@ func TestBrowser_Receipts(t *testing.T) {
 	})
 	if t.Failed() {
 		return
+	}
+	reports := 0
+	for _, m := range s.Messages(t, colleague, "INBOX") {
+		if m.Subject == "읽음 확인: "+request {
+			reports++
+		}
+	}
+	if wantReport := strings.Contains(strings.Join(selected, ","), "mdn_prompt_ask"); wantReport && reports != 1 {
+		t.Errorf("the colleague got %d read receipts for his request, want 1", reports)
 	}
 	read, recalled := 0, 0
 	for _, box := range []string{"INBOX", "Trash"} {

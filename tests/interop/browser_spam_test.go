@@ -8,12 +8,16 @@ package interop
 import "testing"
 
 var browserSpamScenarios = []string{
-	"spam_report_block", // 스팸신고 + 이 발신자 차단: in Spam, in the blocked list, the next one in Spam with its reason
+	"spam_report_block",  // 스팸신고 + 이 발신자 차단: in Spam, in the blocked list, the next one in Spam with its reason
+	"spam_key_report",    // the ! key reports at once from the list and the reader, without the dialog; the button still asks
+	"spam_forged_reason", // a stranger writing as our own domain: in Spam, the reason line in Korean
 }
 
 func TestBrowser_Spam(t *testing.T) {
 	dir, node, selected := browserStart(t, browserSpamScenarios)
-	s := newServer(t, serverOptions{listen: []string{"smtp", "submission", "http", "imap"}})
+	// a DNS server that knows no record (no SPF, no DMARC anywhere): the
+	// forged-sender check has an answer to judge by
+	s := newServer(t, serverOptions{listen: []string{"smtp", "submission", "http", "imap"}, dnsServer: startEmptyDNS(t)})
 	user := uniqueAddr("spammed")
 	s.AddUser(t, user, "--name", "김스팸")
 	control := startBrowserSettingsControl(t, s, user)

@@ -53,6 +53,9 @@ type serverOptions struct {
 	// nofile, when set, is the open-file limit (`ulimit -n`, soft and
 	// hard) the process runs under.
 	nofile int
+	// dnsServer, when set, is dns_server (a test's DNS server on
+	// 127.0.0.1) instead of the loopback port where nothing answers.
+	dnsServer string
 }
 
 // Server is one data directory and the `postroom serve` process running on
@@ -147,7 +150,11 @@ func configTOML(dataDir string, opts serverOptions) string {
 	fmt.Fprintf(&b, "allow_plaintext_auth = false\n")
 	// DNS questions (inbound SPF/DKIM/DMARC, outbound MX) go to a loopback
 	// port where nothing answers: tests never send traffic off the machine.
-	fmt.Fprintf(&b, "dns_server = %q\n", "127.0.0.1:9")
+	dns := "127.0.0.1:9"
+	if opts.dnsServer != "" {
+		dns = opts.dnsServer
+	}
+	fmt.Fprintf(&b, "dns_server = %q\n", dns)
 	if opts.maxMessageSize > 0 {
 		fmt.Fprintf(&b, "max_message_size = %d\n", opts.maxMessageSize)
 	}

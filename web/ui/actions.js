@@ -463,6 +463,8 @@ export function connectEvents() {
     refreshTimer = setTimeout(refresh, 250);
   };
   for (const kind of ['message.new', 'message.flags', 'message.expunge', 'mailbox.change', 'overflow']) source.addEventListener(kind, on);
+  // a read receipt changed: the 수신확인 view reloads (receipts.js)
+  source.addEventListener('receipt.change', () => window.dispatchEvent(new Event('postroom:receipts')));
   source.onopen = () => S().offline && store.set({ offline: false });
   source.onerror = () => {
     // EventSource reconnects by itself; a 401 makes it give up for good

@@ -24,7 +24,7 @@ export function DomainSettings() {
     setBusy(true);
     setErrs({});
     try {
-      setD(await patch('/api/v1/admin/domain', { language: d.language, time_zone: d.time_zone }));
+      setD(await patch('/api/v1/admin/domain', { language: d.language, time_zone: d.time_zone, tracking_image: !!d.tracking_image }));
       toast(t('adSaved'));
     } catch (err) {
       setErrs(fieldErrors(err));
@@ -45,6 +45,10 @@ export function DomainSettings() {
         <${LangSelect} id="domain-language" value=${d.language} onChange=${(v) => setD({ ...d, language: v })} />${err('language')}</label>
       <label class="field"><span>${t('adDomTimeZone')}</span>
         <${ZoneSelect} id="domain-time-zone" zone=${d.time_zone} onChange=${(v) => setD({ ...d, time_zone: v })} />${err('time_zone')}</label></fieldset>
+    <fieldset><legend>${t('receipts')}</legend>
+      <label class="check"><input id="domain-tracking-image" type="checkbox" checked=${!!d.tracking_image}
+        onChange=${(e) => setD({ ...d, tracking_image: e.target.checked })} /> ${t('adDomTrackingImage')}</label>
+      <p class="hint">${t('adDomTrackingImageHint')}</p></fieldset>
     <p class="error" id="domain-error">${errs._ || ''}</p>
     <div class="actions"><button id="domain-save" class="primary" type="submit" disabled=${busy}>${t('adSave')}</button></div>
   </form>`;

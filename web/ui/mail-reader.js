@@ -11,6 +11,8 @@ import { get } from './api.js';
 import { go, report } from './actions.js';
 import { openDialog } from './dialogs.js';
 import { setting } from './settings-state.js';
+import { spamReasons } from './spam-reasons.js';
+import { MdnPrompt } from './mail-mdn.js';
 
 // sandbox is the iframe's sandbox: no scripts, an opaque origin, no forms;
 // links open in a new window outside the sandbox. It matches
@@ -116,7 +118,8 @@ function MessageView({ data, state, compact }) {
         <span class="att-size">${size(a.size)}</span></li>`)}
     </ul></div>`}
     ${data.spam?.verdict === 'spam' && state.mailboxes?.find((b) => b.id === m.mailbox_id)?.role === 'spam' &&
-      html`<p id=${compact ? null : 'spam-why'} class="notice warn spam-why">${t('spamWhy', { reasons: data.spam.reasons.join(', ') })}</p>`}
+      html`<p id=${compact ? null : 'spam-why'} class="notice warn spam-why">${t('spamWhy', { reasons: spamReasons(data.spam.reasons) })}</p>`}
+    <${MdnPrompt} data=${data} compact=${compact} />
     ${data.problems?.length > 0 && html`<p class="notice warn">${t('brokenMime')}
       <button id=${compact ? null : 'view-source'} class="link" onClick=${() => viewSource(m.id)}>${t('viewSource')}</button></p>`}
     ${data.has_html && data.remote_blocked > 0 && !images && html`<p class="notice">${t('imagesBlocked', { n: data.remote_blocked })}

@@ -20,6 +20,13 @@ export function Receipts() {
   const load = () => get('/api/v1/receipts' + query({ status, page }))
     .then(setData, (e) => { report(e); setData({ messages: [], total: 0, page_size: 50 }); });
   useEffect(() => { load(); }, [status, page]);
+  // live: a read, a failure, a recall, a report from outside (receipt.change)
+  useEffect(() => {
+    let timer = 0;
+    const on = () => { clearTimeout(timer); timer = setTimeout(load, 200); };
+    window.addEventListener('postroom:receipts', on);
+    return () => { clearTimeout(timer); window.removeEventListener('postroom:receipts', on); };
+  }, [status, page]);
   const recall = async (m, address) => {
     try {
       const res = await post(`/api/v1/receipts/${encodeURIComponent(m.message_id)}/recall`, address ? { recipients: [address] } : {});

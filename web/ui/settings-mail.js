@@ -84,6 +84,13 @@ export function MailSettings({ state }) {
         <${Check} form=${form} path="mail.read_receipts" id="settings-read-receipts" label=${t('readReceiptsSetting')} />
         <${Check} form=${form} path="mail.auto_add_contacts" id="settings-auto-add-contacts" label=${t('autoAddContacts')} />
       </${Row}>
+      <${Row} label=${t('mdnSetting')}>
+        <select id="settings-mdn" value=${d.mail.mdn || 'ask'} onChange=${(e) => form.set('mail.mdn', e.target.value)}>
+          ${['ask', 'always', 'never'].map((v) => html`<option value=${v}>${t('mdn_' + v)}</option>`)}
+        </select>
+        <small class="muted">${t('mdnSettingHint')}</small>
+        <${FieldError} form=${form} field="mail.mdn" />
+      </${Row}>
     </section>
 
     <section class="settings-card" aria-labelledby="forwarding-title">

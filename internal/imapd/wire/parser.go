@@ -309,8 +309,28 @@ func (p *parser) literal(message, eight bool) ([]byte, bool, error) {
 		return nil, false, &syntaxError{status: "BAD", code: "TOOBIG",
 			text: "non-synchronizing literal larger than 4096 octets (LITERAL-)"}
 	case message && (size > lim.MaxLiteral || p.appendTotal+size > lim.MaxAppendTotal):
-		return nil, false, &syntaxError{status: "NO", code: "TOOBIG",
-			text: "message larger than the server accepts"}
+		tooBig := &syntaxError{status: "NO", code: "TOOBIG", text: "message larger than the server accepts"}
+		if !nonSync && p.r.ReadRefused && p.r.Continue != nil && size <= lim.MaxSkip {
+			// Clients that write the literal as a stream (go-imap's) take
+			// a refusal before "+" for a broken connection: take the
+			// message, within MaxSkip, without keeping it, then refuse.
+			if err := p.r.Continue(p.name, size); err != nil {
+				return nil, false, err
+			}
+			if _, err := io.CopyN(io.Discard, p.r.br, size); err != nil {
+				if errors.Is(err, io.ErrUnexpectedEOF) {
+					err = io.EOF
+				}
+				return nil, false, err
+			}
+			// the rest of the command is skipped from its next line
+			rest, err := p.r.readLine(lim.MaxLine)
+			if err != nil && !errors.Is(err, errLineTooLong) {
+				return nil, false, err
+			}
+			p.line = rest
+		}
+		return nil, false, tooBig
 	case !message && (size > lim.MaxStringLiteral || int64(p.total)+size > int64(lim.MaxCommand)):
 		return nil, false, &syntaxError{status: "BAD", code: "TOOBIG",
 			text: "literal larger than the server accepts"}
@@ -378,6 +398,12 @@ func (p *parser) decodeName(s string) (string, error) {
 		}
 		return s, nil
 	}
+	if !isASCII(s) && !strings.Contains(s, "&") && utf8.ValidString(s) {
+		// Raw UTF-8 cannot be modified UTF-7, so it is unambiguous: clients
+		// that see IMAP4rev2 advertised send it without ENABLE (go-imap's
+		// client among them), as go-imap's server accepted.
+		return s, nil
+	}
 	name, err := DecodeMailbox(s)
 	if err != nil {
 		return "", bad("%v", err)
@@ -435,4 +461,13 @@ func (p *parser) atomList(empty bool, what string) ([]string, error) {
 		return err
 	})
 	return out, err
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

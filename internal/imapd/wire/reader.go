@@ -93,6 +93,12 @@ type Reader struct {
 	// *Error (say NO [OVERQUOTA] for an APPEND); ReadCommand returns it
 	// with the tag filled in. Any other error is returned as is.
 	Continue func(command string, size int64) error
+	// ReadRefused makes the Reader answer a synchronising APPEND literal
+	// over MaxLiteral (up to MaxSkip) with a continuation and read it
+	// without keeping it before the NO [TOOBIG]: clients that stream the
+	// literal (go-imap's) take a refusal before "+" for a broken
+	// connection. Off, the literal is refused unread (RFC 9051 §7.5).
+	ReadRefused bool
 
 	// longHead is the start of the last line readLine found too long:
 	// enough to answer with the command's tag.

@@ -295,7 +295,8 @@ func TestReadCommand_errors(t *testing.T) {
 		{name: "issue 17 item 12: unterminated quote", in: "a CREATE \"abc\r\n", tag: "a", status: "BAD", text: "unterminated quoted string"},
 		{name: "issue 17 item 12: invalid modified UTF-7", in: "a LIST \"\" \"&\"\r\n", tag: "a", status: "BAD", text: "not closed"},
 		{name: "modified UTF-7 for printable ASCII", in: "a CREATE &AGEAYgBj-\r\n", tag: "a", status: "BAD", text: "must not be base64"},
-		{name: "raw 8-bit name in rev1", in: "a CREATE \"ä\"\r\n", tag: "a", status: "BAD", text: "modified UTF-7"},
+		{name: "raw 8-bit name mixed with modified UTF-7 in rev1", in: "a CREATE \"ä&AOQ-\"\r\n", tag: "a", status: "BAD", text: "modified UTF-7"},
+		{name: "raw 8-bit name that is not UTF-8 in rev1", in: "a CREATE \"\xe4\"\r\n", tag: "a", status: "BAD"},
 		{name: "unknown command", in: "a FROB x\r\n", tag: "a", status: "BAD", text: "unknown command"},
 		{name: "missing tag", in: "+ NOOP\r\n", status: "BAD", text: "tag"},
 		{name: "tag without command", in: "a\r\n", tag: "a", status: "BAD"},
@@ -440,5 +441,27 @@ func TestReadDoneAndSASL(t *testing.T) {
 	}
 	if _, c, err := r.ReadSASLResponse(); !c || err != nil {
 		t.Errorf("SASL cancel: %v %v", c, err)
+	}
+}
+
+// With ReadRefused, a synchronising APPEND literal over the limit gets its
+// continuation, is read and dropped, and the command is refused with
+// NO [TOOBIG]; the next command is read in step (MULTIAPPEND's further
+// messages, sent non-synchronising, are skipped too).
+func TestReadCommand_readRefused(t *testing.T) {
+	r := newTestReader("a APPEND INBOX {21}\r\n"+strings.Repeat("x", 21)+" {2+}\r\nyy\r\nb NOOP\r\n", Limits{MaxLiteral: 20})
+	r.ReadRefused = true
+	var conts []int64
+	r.Continue = func(_ string, size int64) error { conts = append(conts, size); return nil }
+	_, err := r.ReadCommand()
+	var e *Error
+	if !errors.As(err, &e) || e.Tag != "a" || e.Status != "NO" || e.Code != "TOOBIG" || e.Fatal {
+		t.Fatalf("oversized APPEND: %v, want NO [TOOBIG]", err)
+	}
+	if fmt.Sprint(conts) != "[21]" {
+		t.Errorf("continuations %v, want one for the 21 octets", conts)
+	}
+	if cmd, err := r.ReadCommand(); err != nil || cmd.Tag != "b" || cmd.Name != "NOOP" {
+		t.Fatalf("after the refused APPEND: %+v %v, want b NOOP", cmd, err)
 	}
 }

@@ -10,14 +10,14 @@ import (
 	"postroom/internal/store"
 )
 
-const domainCols = `id, name, language, time_zone, quota_bytes, created_at, used_bytes, suspended, max_users, blocked_senders, blocked_phrases, messages_per_hour`
+const domainCols = `id, name, language, time_zone, quota_bytes, created_at, used_bytes, suspended, max_users, blocked_senders, blocked_phrases, messages_per_hour, tracking_image`
 
 func scanDomain(row scanner) (*store.Domain, error) {
 	var d store.Domain
 	var created int64
 	var senders, phrases string
 	if err := row.Scan(&d.ID, &d.Name, &d.Language, &d.TimeZone, &d.QuotaBytes, &created, &d.UsedBytes,
-		&d.Suspended, &d.MaxUsers, &senders, &phrases, &d.MessagesPerHour); err != nil {
+		&d.Suspended, &d.MaxUsers, &senders, &phrases, &d.MessagesPerHour, &d.TrackingImage); err != nil {
 		return nil, notFound(err)
 	}
 	d.CreatedAt = fromNanos(created)
@@ -54,8 +54,8 @@ func (s *Store) CreateDomain(ctx context.Context, d *store.Domain) error {
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		t := now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO domains (name, language, time_zone, quota_bytes, created_at, suspended, max_users, blocked_senders, blocked_phrases, messages_per_hour) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-			d.Name, d.Language, d.TimeZone, d.QuotaBytes, t, d.Suspended, d.MaxUsers, jsonList(d.BlockedSenders), jsonList(d.BlockedPhrases), d.MessagesPerHour)
+		res, err := tx.ExecContext(ctx, `INSERT INTO domains (name, language, time_zone, quota_bytes, created_at, suspended, max_users, blocked_senders, blocked_phrases, messages_per_hour, tracking_image) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			d.Name, d.Language, d.TimeZone, d.QuotaBytes, t, d.Suspended, d.MaxUsers, jsonList(d.BlockedSenders), jsonList(d.BlockedPhrases), d.MessagesPerHour, d.TrackingImage)
 		if isUnique(err) {
 			return store.ErrExists
 		}
@@ -86,8 +86,8 @@ func (s *Store) Domains(ctx context.Context) ([]store.Domain, error) {
 // UpdateDomain implements store.DomainStore.
 func (s *Store) UpdateDomain(ctx context.Context, d *store.Domain) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE domains SET language=?, time_zone=?, quota_bytes=?, suspended=?, max_users=?, blocked_senders=?, blocked_phrases=?, messages_per_hour=? WHERE id=?`,
-			d.Language, d.TimeZone, d.QuotaBytes, d.Suspended, d.MaxUsers, jsonList(d.BlockedSenders), jsonList(d.BlockedPhrases), d.MessagesPerHour, d.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE domains SET language=?, time_zone=?, quota_bytes=?, suspended=?, max_users=?, blocked_senders=?, blocked_phrases=?, messages_per_hour=?, tracking_image=? WHERE id=?`,
+			d.Language, d.TimeZone, d.QuotaBytes, d.Suspended, d.MaxUsers, jsonList(d.BlockedSenders), jsonList(d.BlockedPhrases), d.MessagesPerHour, d.TrackingImage, d.ID)
 		return affectedOne(res, err)
 	})
 }

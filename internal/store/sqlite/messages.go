@@ -11,19 +11,20 @@ import (
 	"postroom/internal/store"
 )
 
-const messageCols = `id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, flags, envelope, thread_id, preview, has_attachment, pop3_hidden`
+const messageCols = `id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date, flags, envelope, thread_id, preview, has_attachment, pop3_hidden, save_date`
 
 func scanMessage(row scanner) (*store.Message, error) {
 	var m store.Message
-	var date int64
+	var date, saved int64
 	var flags, env string
 	if err := row.Scan(&m.ID, &m.AccountID, &m.MailboxID, &m.UID, &m.ModSeq, &m.BlobKey, &m.Size, &date, &flags, &env,
-		&m.ThreadID, &m.Preview, &m.HasAttachment, &m.POP3Hidden); err != nil {
+		&m.ThreadID, &m.Preview, &m.HasAttachment, &m.POP3Hidden, &saved); err != nil {
 		return nil, notFound(err)
 	}
 	m.InternalDate = fromNanos(date)
+	m.SaveDate = fromNanos(saved)
 	m.Flags = splitFlags(flags)
-	if err := json.Unmarshal([]byte(env), &m.Envelope); err != nil {
+	if err := decodeEnvelope(env, &m.Envelope); err != nil {
 		return nil, fmt.Errorf("message %d envelope: %w", m.ID, err)
 	}
 	return &m, nil
@@ -139,17 +140,23 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 			return err
 		}
 		date := nm.InternalDate.UTC().UnixNano()
+		saved := nm.SaveDate.UTC().UnixNano()
+		if nm.SaveDate.IsZero() {
+			saved = now()
+		}
 		base, prefixed := store.BaseSubject(nm.Envelope.Subject)
 		thread, err := threadFor(ctx, tx, nm, base, prefixed, date)
 		if err != nil {
 			return fmt.Errorf("thread of new message: %w", err)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
-			flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject, pop3_uidl)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject, pop3_uidl,
+			save_date, sent_day, refs)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			nm.AccountID, nm.MailboxID, uid, modseq, nm.BlobKey, nm.Size, date, strings.Join(flags, " "),
 			hasFlag(flags, store.FlagSeen), hasFlag(flags, store.FlagDeleted),
-			string(env), nm.Envelope.MessageID, thread, nm.Preview, boolInt(nm.HasAttachment), base, store.NewUIDL())
+			string(env), nm.Envelope.MessageID, thread, nm.Preview, boolInt(nm.HasAttachment), base, store.NewUIDL(),
+			saved, nm.SentDay, storedRefs(nm.References))
 		if err != nil {
 			return err
 		}
@@ -171,7 +178,7 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 			return err
 		}
 		m = &store.Message{ID: id, AccountID: nm.AccountID, MailboxID: nm.MailboxID, UID: uid, ModSeq: modseq,
-			BlobKey: nm.BlobKey, Size: nm.Size, InternalDate: fromNanos(date), Flags: flags, Envelope: nm.Envelope,
+			BlobKey: nm.BlobKey, Size: nm.Size, InternalDate: fromNanos(date), SaveDate: fromNanos(saved), Flags: flags, Envelope: nm.Envelope,
 			ThreadID: thread, Preview: nm.Preview, HasAttachment: nm.HasAttachment}
 		return nil
 	})
@@ -352,6 +359,7 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 		if err != nil {
 			return err
 		}
+		saved := now()
 		var srcModseq uint64
 		if move && srcID != dstID {
 			if _, srcModseq, err = allocate(ctx, tx, srcID, 0); err != nil {
@@ -361,7 +369,7 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 		for i, m := range msgs {
 			uid := first + uint32(i)
 			if move {
-				if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox_id=?, uid=?, modseq=? WHERE id=?`, dstID, uid, modseq, m.ID); err != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE messages SET mailbox_id=?, uid=?, modseq=?, save_date=? WHERE id=?`, dstID, uid, modseq, saved, m.ID); err != nil {
 					return err
 				}
 				if srcID != dstID {
@@ -371,9 +379,10 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 				}
 			} else {
 				res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
-					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject, pop3_uidl)
+					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject, pop3_uidl,
+					save_date, sent_day, refs)
 					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment,
-					base_subject, ? FROM messages WHERE id=?`, dstID, uid, modseq, store.NewUIDL(), m.ID)
+					base_subject, ?, ?, sent_day, refs FROM messages WHERE id=?`, dstID, uid, modseq, store.NewUIDL(), saved, m.ID)
 				if err != nil {
 					return err
 				}

@@ -13,14 +13,14 @@ import (
 )
 
 const receiptColumns = `id, account_id, sender, message_id, subject, sent_at, recipient, internal, status, status_at,
-	recipient_account_id, delivered_id`
+	recipient_account_id, delivered_id, token`
 
 func scanReceipt(r scanner) (*store.Receipt, error) {
 	var rc store.Receipt
 	var sent, at int64
 	var internal int
 	if err := r.Scan(&rc.ID, &rc.AccountID, &rc.Sender, &rc.MessageID, &rc.Subject, &sent, &rc.Recipient, &internal,
-		&rc.Status, &at, &rc.RecipientAccountID, &rc.DeliveredID); err != nil {
+		&rc.Status, &at, &rc.RecipientAccountID, &rc.DeliveredID, &rc.Token); err != nil {
 		return nil, err
 	}
 	rc.Sent, rc.Internal = fromNanos(sent), internal != 0
@@ -43,10 +43,10 @@ func (s *Store) AddReceipts(ctx context.Context, rs []store.Receipt) error {
 		for i := range rs {
 			r := &rs[i]
 			err := tx.QueryRowContext(ctx, `INSERT INTO receipts (account_id, sender, message_id, subject, sent_at, recipient,
-				internal, status, status_at, recipient_account_id, delivered_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+				internal, status, status_at, recipient_account_id, delivered_id, token) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
 				ON CONFLICT (account_id, message_id, recipient) DO UPDATE SET id = id RETURNING id`,
 				r.AccountID, r.Sender, r.MessageID, r.Subject, r.Sent.UnixNano(), r.Recipient, boolInt(r.Internal),
-				string(r.Status), nanosOrZero(r.At), r.RecipientAccountID, r.DeliveredID).Scan(&r.ID)
+				string(r.Status), nanosOrZero(r.At), r.RecipientAccountID, r.DeliveredID, r.Token).Scan(&r.ID)
 			if err != nil {
 				return err
 			}
@@ -159,4 +159,16 @@ func (s *Store) ReceiptPage(ctx context.Context, accountID int64, status store.R
 }
 
 const receiptColumnsPrefixed = `id, r.account_id, r.sender, r.message_id, r.subject, r.sent_at, r.recipient, r.internal, r.status,
-	r.status_at, r.recipient_account_id, r.delivered_id`
+	r.status_at, r.recipient_account_id, r.delivered_id, r.token`
+
+// ReceiptByToken implements store.ReceiptStore.
+func (s *Store) ReceiptByToken(ctx context.Context, token string) (*store.Receipt, error) {
+	if token == "" {
+		return nil, store.ErrNotFound
+	}
+	r, err := scanReceipt(s.db.QueryRowContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE token = ?`, token))
+	if err != nil {
+		return nil, fmt.Errorf("receipt by token: %w", notFound(err))
+	}
+	return r, nil
+}

@@ -747,6 +747,36 @@ CREATE TABLE receipts (
 CREATE INDEX receipts_message ON receipts(message_id);
 CREATE INDEX receipts_sent ON receipts(account_id, sent_at);
 CREATE INDEX receipts_delivered ON receipts(recipient_account_id, delivered_id) WHERE delivered_id <> 0;
+`, `
+-- What IMAP reads from columns (issue 17, store.IMAPIndexStore):
+-- save_date, when the message was put into its mailbox (RFC 8514
+-- SAVEDATE; old rows get their internal date); sent_day, the Date
+-- header's day as written, YYYYMMDD, for SENTON and friends (old rows get
+-- the day of the stored UTC date, which is a day off for mail written
+-- east of UTC near midnight); refs, the last References message-ids,
+-- space-separated, for THREAD=REFERENCES (old rows have none and thread
+-- by In-Reply-To). The modseq index answers CHANGEDSINCE.
+ALTER TABLE messages ADD COLUMN save_date INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN sent_day INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN refs TEXT NOT NULL DEFAULT '';
+UPDATE messages SET save_date = internal_date,
+	sent_day = CASE WHEN NOT json_valid(envelope) THEN 0
+		WHEN coalesce(json_extract(envelope, '$.date'), '0001-') LIKE '0001-%' THEN 0
+		ELSE coalesce(CAST(strftime('%Y%m%d', json_extract(envelope, '$.date')) AS INTEGER), 0) END;
+CREATE INDEX messages_mailbox_modseq ON messages(mailbox_id, modseq);
+`, `
+-- The read receipts' tracking image (issue 18): a domain may put a 1x1
+-- image with a per-recipient token into the HTML of a message sent with
+-- receipts to one external recipient; its first fetch is a read.
+ALTER TABLE domains ADD COLUMN tracking_image INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE receipts ADD COLUMN token TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX receipts_token ON receipts(token) WHERE token <> '';
+`, `
+-- A covering index for IMAP's whole-mailbox listings (issue 17,
+-- store.IMAPIndexStore.MailboxIndex: UID FETCH 1:* FLAGS, SEARCH by
+-- flags): read from this index alone, not from table rows that carry
+-- each message's envelope and preview.
+CREATE INDEX messages_mailbox_state ON messages(mailbox_id, uid, modseq, flags, size, internal_date, save_date, thread_id, blob_key);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		mailboxCopyTests,
 		externalAccountTests,
 		receiptTests,
+		imapIndexTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {

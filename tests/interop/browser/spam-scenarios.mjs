@@ -60,9 +60,78 @@ export const spamScenarios = {
       await s.waitFor('the reason line', async () => ((await p.locator('#spam-why').textContent().catch(() => '')) || '').includes(sender), 15_000, 250);
       const line = await p.locator('#spam-why').textContent();
       assert(/스팸으로 분류된 이유|Why it is spam/.test(line), `the reason line reads ${line}`);
+      // the stored code (blocked-sender:ADDRESS) in the user's words
+      assert(/차단주소|blocked address/.test(line) && !line.includes('blocked-sender:'), `the reason is not translated: ${line}`);
       await s.shot('spam-02-why');
     } finally {
       await api(s, 'PATCH', '/api/v1/settings', { spam: { blocked_senders: [] } }).catch((e) => s.note(`restore: ${e.message}`));
     }
+  },
+
+  // A stranger writes as a colleague of our own domain: the message lands
+  // in Spam, and the reader says why in the user's words (the stored
+  // code is forged-sender:DOMAIN).
+  async spam_forged_reason(s) {
+    const { page: p, cfg } = s;
+    const domain = cfg.email.slice(cfg.email.indexOf('@') + 1);
+    const forger = `ceo-${tag}@${domain}`;
+    const subject = `긴급 송금 요청 ${tag}`;
+    await s.ensureApp();
+    const boxes = await s.apiMailboxes();
+    const spamBox = boxes.find((m) => m.role === 'spam');
+    await s.control(`/deliver?from=${enc(forger)}&subject=${enc(subject)}`, 'POST');
+    await s.waitFor(`"${subject}" in Spam (API)`, async () => (await s.apiSubjects(spamBox.id)).includes(subject), 15_000, 250);
+    await s.openFolder('spam');
+    await s.waitFor(`"${subject}" in the Spam list`, async () => (await s.rowCount(subject)) > 0, 15_000, 250);
+    await s.openMessage(subject);
+    await s.waitFor('the reason line', async () => ((await p.locator('#spam-why').textContent().catch(() => '')) || '').includes(domain), 15_000, 250);
+    const line = await p.locator('#spam-why').textContent();
+    assert(/우리 도메인을 사칭한 발신자|forged sender in our domain/.test(line) && !line.includes('forged-sender:'), `the reason line reads ${line}`);
+    await s.shot('spam-04-forged');
+  },
+
+  // The ! key reports spam at once, without the toolbar's dialog: from a
+  // checked row of the list, and from the open reader.
+  async spam_key_report(s) {
+    const { page: p } = s;
+    const sender = `keys-${tag}@remote.example`;
+    const listed = `키보드 신고 목록 ${tag}`;
+    const opened = `키보드 신고 읽기 ${tag}`;
+    await s.ensureApp();
+    const boxes = await s.apiMailboxes();
+    const inbox = boxes.find((m) => m.role === 'inbox');
+    const spamBox = boxes.find((m) => m.role === 'spam');
+    for (const subject of [listed, opened]) {
+      await s.control(`/deliver?from=${enc(sender)}&subject=${enc(subject)}`, 'POST');
+      await s.waitFor(`"${subject}" in the Inbox (API)`, async () => (await s.apiSubjects(inbox.id)).includes(subject), 15_000, 250);
+    }
+    await s.openFolder('inbox');
+    await s.waitFor(`"${listed}" in the list`, async () => (await s.rowCount(listed)) > 0, 15_000, 250);
+
+    s.step('check a row, press !');
+    await s.row(listed).locator('.msg-check').click();
+    await p.keyboard.press('!');
+    await s.waitFor(`"${listed}" in Spam (API)`, async () => (await s.apiSubjects(spamBox.id)).includes(listed), 15_000, 250);
+    assert(!(await p.locator('#spam-dialog').count()), 'the ! key opened the report dialog');
+    await s.waitFor(`"${listed}" leaves the list`, async () => (await s.rowCount(listed)) === 0, 15_000, 250);
+
+    s.step('open a message, press !');
+    await s.openMessage(opened);
+    await p.evaluate(() => document.activeElement?.blur()); // keys go to the page, not a link
+    await p.keyboard.press('!');
+    await s.waitFor(`"${opened}" in Spam (API)`, async () => (await s.apiSubjects(spamBox.id)).includes(opened), 15_000, 250);
+    assert(!(await p.locator('#spam-dialog').count()), 'the ! key opened the report dialog from the reader');
+    assert(!(await s.apiSubjects(inbox.id)).includes(opened), `"${opened}" is still in the Inbox`);
+    await s.shot('spam-03-key');
+
+    s.step('the toolbar button still asks');
+    await s.control(`/deliver?from=${enc(sender)}&subject=${enc(listed + ' 2')}`, 'POST');
+    await s.waitFor(`"${listed} 2" in the list`, async () => (await s.rowCount(listed + ' 2')) > 0, 15_000, 250);
+    await s.row(listed + ' 2').locator('.msg-check').click();
+    await p.locator('#tb-spam').click();
+    await p.locator('#spam-dialog').waitFor();
+    await p.locator('#confirm-cancel').click();
+    await s.waitFor('the dialog closed', async () => !(await p.locator('#spam-dialog').count()));
+    assert((await s.apiSubjects(inbox.id)).includes(listed + ' 2'), 'cancelling the dialog reported the message');
   },
 };

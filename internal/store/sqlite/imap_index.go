@@ -1,0 +1,184 @@
+package sqlite
+
+// store.IMAPIndexStore: listings of a mailbox read from columns, and the
+// conditional flag change of CONDSTORE.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"postroom/internal/store"
+)
+
+const indexCols = `id, uid, modseq, flags, size, internal_date, save_date, thread_id, blob_key`
+
+// flagSets shares one []string per distinct flags text of a listing: a
+// mailbox of 100,000 messages has a handful of distinct flag sets, and
+// splitting each row's text anew was most of a listing's allocations.
+type flagSets map[string][]string
+
+func (fs flagSets) get(text string) []string {
+	if f, ok := fs[text]; ok {
+		return f
+	}
+	f := splitFlags(text)
+	fs[text] = f
+	return f
+}
+
+func scanIndex(row scanner, fs flagSets, e *store.MessageIndex, extra ...any) error {
+	var flags string
+	var date, saved int64
+	dest := append([]any{&e.ID, &e.UID, &e.ModSeq, &flags, &e.Size, &date, &saved, &e.ThreadID, &e.BlobKey}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	e.Flags = fs.get(flags)
+	e.InternalDate = fromNanos(date)
+	e.SaveDate = fromNanos(saved)
+	return nil
+}
+
+// MailboxIndex implements store.IMAPIndexStore. Entries share their Flags
+// slices: callers must not modify them.
+func (s *Store) MailboxIndex(ctx context.Context, accountID, mailboxID int64, after uint32) ([]store.MessageIndex, error) {
+	return s.index(ctx, accountID, mailboxID, mailboxIndexQuery, after)
+}
+
+// mailboxIndexQuery reads the covering index messages_mailbox_state only.
+const mailboxIndexQuery = `SELECT ` + indexCols + ` FROM messages WHERE mailbox_id=? AND uid>? ORDER BY uid`
+
+// ChangedSince implements store.IMAPIndexStore.
+func (s *Store) ChangedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]store.MessageIndex, error) {
+	return s.index(ctx, accountID, mailboxID, `SELECT `+indexCols+` FROM messages WHERE mailbox_id=? AND modseq>? ORDER BY uid`, modseq)
+}
+
+// index runs a listing query of one of the account's mailboxes; the
+// mailbox is checked to be the account's first, so that the query itself
+// filters on the mailbox alone and uses its index.
+func (s *Store) index(ctx context.Context, accountID, mailboxID int64, query string, arg any) ([]store.MessageIndex, error) {
+	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
+		return nil, err
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE mailbox_id=?`, mailboxID).Scan(&n); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, query, mailboxID, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]store.MessageIndex, 0, n)
+	fs := flagSets{}
+	for rows.Next() {
+		var e store.MessageIndex
+		if err := scanIndex(rows, fs, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// envelopeIndexQuery reads the envelope whole: decodeEnvelope is faster
+// than SQLite's json_extract of each field.
+const envelopeIndexQuery = `SELECT ` + indexCols + `, sent_day, refs, envelope
+	FROM messages WHERE mailbox_id=? AND uid>? ORDER BY uid`
+
+// EnvelopeIndex implements store.IMAPIndexStore.
+func (s *Store) EnvelopeIndex(ctx context.Context, accountID, mailboxID int64, after uint32) ([]store.EnvelopeEntry, error) {
+	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, envelopeIndexQuery, mailboxID, after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.EnvelopeEntry
+	fs := flagSets{}
+	for rows.Next() {
+		var e store.EnvelopeEntry
+		var refs, raw string
+		if err := scanIndex(rows, fs, &e.MessageIndex, &e.SentDay, &refs, &raw); err != nil {
+			return nil, err
+		}
+		// an envelope that cannot be read lists as empty rather than
+		// failing every SEARCH and SORT of its mailbox
+		var env store.Envelope
+		if err := decodeEnvelope(raw, &env); err != nil {
+			env = store.Envelope{}
+		}
+		e.Date, e.DateText, e.Subject, e.InReplyTo, e.MessageID = env.Date, env.DateText, env.Subject, env.InReplyTo, env.MessageID
+		if !e.Date.IsZero() {
+			e.Date = e.Date.UTC()
+		}
+		e.From, e.To, e.Cc, e.Bcc = env.From, env.To, env.Cc, env.Bcc
+		if refs != "" {
+			e.References = strings.Split(refs, " ")
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// storedRefs is the refs column of a new message: its last
+// store.MaxStoredReferences message-ids (the parent last), space-separated;
+// ids with spaces (none survive message.References) are dropped.
+func storedRefs(refs []string) string {
+	var keep []string
+	for _, r := range refs {
+		if r != "" && !strings.ContainsAny(r, " \t\r\n") {
+			keep = append(keep, r)
+		}
+	}
+	if len(keep) > store.MaxStoredReferences {
+		keep = keep[len(keep)-store.MaxStoredReferences:]
+	}
+	return strings.Join(keep, " ")
+}
+
+// StoreFlagsUnchangedSince implements store.IMAPIndexStore.
+func (s *Store) StoreFlagsUnchangedSince(ctx context.Context, accountID, mailboxID int64, uids []uint32, op store.FlagOp, flags []string,
+	unchangedSince uint64) ([]store.Message, []uint32, error) {
+	var changed []store.Message
+	var modified []uint32
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		changed, modified = nil, nil
+		if _, err := getMailbox(ctx, tx, accountID, mailboxID); err != nil {
+			return err
+		}
+		msgs, err := selectByUIDs(ctx, tx, accountID, mailboxID, uids)
+		if err != nil || len(msgs) == 0 {
+			return err
+		}
+		for _, m := range msgs {
+			if m.ModSeq > unchangedSince {
+				modified = append(modified, m.UID)
+				continue
+			}
+			nf := store.ApplyFlags(m.Flags, op, flags)
+			if strings.Join(nf, " ") == strings.Join(m.Flags, " ") {
+				continue
+			}
+			_, modseq, err := allocate(ctx, tx, mailboxID, 0)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET flags=?, seen=?, deleted=?, modseq=? WHERE id=?`,
+				strings.Join(nf, " "), hasFlag(nf, store.FlagSeen), hasFlag(nf, store.FlagDeleted), modseq, m.ID); err != nil {
+				return err
+			}
+			m.Flags, m.ModSeq = nf, modseq
+			changed = append(changed, *m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("conditional store: %w", err)
+	}
+	return changed, modified, nil
+}
