@@ -152,6 +152,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	pipeline.Reported, receiptsSvc.Events, receiptsSvc.Reader = receiptsSvc.Reported, bus, mailSvc
 	receiptsSvc.Responder = &receipts.Responder{Settings: settingsSvc, Notices: sendSvc, Hostname: cfg.Hostname}
 	receiptsSvc.ImageURL = trackingImageURL(cfg.Hostname, cfg.Listen.HTTPS) // used only where a domain turns it on
+	worker.Personal = receiptsSvc.ImageCopies                               // each external recipient's own image
 	sendSvc.Receipts = receiptsSvc
 	queueCtx, stopQueue := context.WithCancel(ctx)
 	defer stopQueue()

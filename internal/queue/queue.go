@@ -61,7 +61,12 @@ type Worker struct {
 	// with the sender's account and the Message-ID (read receipts mark
 	// them failed: internal/receipts).
 	Failed func(ctx context.Context, accountID int64, messageID string, rcpts []string)
-	Log    *slog.Logger
+	// Personal, when set, gives the recipients of a user's message
+	// (raw, as it goes) that get a copy of their own, by lower-cased
+	// address: read receipts' tracking image (internal/receipts). Each
+	// such copy goes to its recipient alone, signed on its own.
+	Personal func(ctx context.Context, accountID int64, raw []byte, rcpts []string) map[string][]byte
+	Log      *slog.Logger
 	// Now is the worker's clock (time.Now when nil): what is due, retry
 	// times, lifetimes. Tests move it instead of sleeping.
 	Now func() time.Time
@@ -170,6 +175,7 @@ func (w *Worker) process(ctx context.Context, q *store.QueuedMessage) error {
 		w.saveSent(ctx, q, raw) // the original: its Bcc field stays in Sent
 	}
 	raw = deliver.Outgoing(raw) // recipients never see the Bcc (RFC 5322 §3.6.3)
+	copies := w.personal(ctx, q, raw)
 	byDomain := map[string][]*store.QueuedRecipient{}
 	var order []string
 	for i := range q.Recipients {
@@ -189,7 +195,7 @@ func (w *Worker) process(ctx context.Context, q *store.QueuedMessage) error {
 	var results []store.QueuedRecipient
 	for _, d := range order {
 		rcpts := byDomain[d]
-		outcomes := w.sendAll(ctx, q, d, rcpts, raw)
+		outcomes := w.sendAll(ctx, q, d, rcpts, raw, copies)
 		for i, r := range rcpts {
 			o := outcomes[i]
 			r.Attempts++
@@ -257,17 +263,50 @@ func statusOf(r smtpclient.Result) string {
 	return "4.4.7" // delivery time expired
 }
 
-// sendAll sends to the recipients of one domain: in one transaction, or
-// for a message sent individually (E3-2) one personal copy each.
-func (w *Worker) sendAll(ctx context.Context, q *store.QueuedMessage, domain string, rcpts []*store.QueuedRecipient, raw []byte) []smtpclient.Result {
-	if !q.Individually {
+// sendAll sends to the recipients of one domain: in one transaction,
+// except that a recipient with a copy of his own (copies, by lower-cased
+// address) and, for a message sent individually (E3-2), every recipient
+// gets his copy alone.
+func (w *Worker) sendAll(ctx context.Context, q *store.QueuedMessage, domain string, rcpts []*store.QueuedRecipient, raw []byte,
+	copies map[string][]byte) []smtpclient.Result {
+	if !q.Individually && len(copies) == 0 {
 		return w.send(ctx, q, domain, rcpts, raw)
 	}
-	var out []smtpclient.Result
-	for _, r := range rcpts {
-		out = append(out, w.send(ctx, q, domain, []*store.QueuedRecipient{r}, deliver.Personalize(raw, r.Address))...)
+	out := make([]smtpclient.Result, len(rcpts))
+	var together []*store.QueuedRecipient
+	var at []int // together[j] is rcpts[at[j]]
+	for i, r := range rcpts {
+		own, ok := copies[strings.ToLower(r.Address)]
+		switch {
+		case !ok && !q.Individually:
+			together, at = append(together, r), append(at, i)
+			continue
+		case !ok:
+			own = raw
+		}
+		if q.Individually {
+			own = deliver.Personalize(own, r.Address)
+		}
+		out[i] = w.send(ctx, q, domain, []*store.QueuedRecipient{r}, own)[0]
+	}
+	if len(together) > 0 {
+		for j, o := range w.send(ctx, q, domain, together, raw) {
+			out[at[j]] = o
+		}
 	}
 	return out
+}
+
+// personal asks the Personal hook for the copies of a user's message.
+func (w *Worker) personal(ctx context.Context, q *store.QueuedMessage, raw []byte) map[string][]byte {
+	if w.Personal == nil || q.AccountID == 0 {
+		return nil
+	}
+	rcpts := make([]string, len(q.Recipients))
+	for i, r := range q.Recipients {
+		rcpts[i] = r.Address
+	}
+	return w.Personal(ctx, q.AccountID, raw, rcpts)
 }
 
 // send delivers to the recipients of one domain: locally through the

@@ -94,6 +94,12 @@ func (s *Service) Track(ctx context.Context, a actor.Actor, from, messageID, sub
 	if err != nil {
 		return err
 	}
+	return s.track(ctx, accountID, from, messageID, subject, internal, external, nil)
+}
+
+// track stores the records of Track, an external recipient's with his
+// tracking image's token from tokens (image.go).
+func (s *Service) track(ctx context.Context, accountID int64, from, messageID, subject string, internal, external []string, tokens map[string]string) error {
 	sent := s.now()
 	var rs []store.Receipt
 	add := func(addr string, internal bool) {
@@ -101,6 +107,8 @@ func (s *Service) Track(ctx context.Context, a actor.Actor, from, messageID, sub
 			Recipient: strings.ToLower(addr), Internal: internal, Status: store.ReceiptUnknown}
 		if internal {
 			r.Status = store.ReceiptUnread
+		} else {
+			r.Token = tokens[r.Recipient]
 		}
 		rs = append(rs, r)
 	}

@@ -11,14 +11,15 @@ import (
 	"postroom/internal/message"
 )
 
-// track records the recipients of a message about to go; false when it
-// could not (logged).
-func (s *Service) track(ctx context.Context, a actor.Actor, env *Envelope, messageID, subject string) bool {
+// track records the recipients of a message about to go, each external
+// one with his tracking image's token from images (nil: none); false when
+// it could not (logged).
+func (s *Service) track(ctx context.Context, a actor.Actor, env *Envelope, messageID, subject string, images map[string]string) bool {
 	internal := make([]string, 0, len(env.Local))
 	for _, r := range env.Local {
 		internal = append(internal, r.Address)
 	}
-	if err := s.Receipts.Track(ctx, a, env.From, messageID, subject, internal, env.Remote); err != nil {
+	if err := s.Receipts.TrackImages(ctx, a, env.From, messageID, subject, internal, env.Remote, images); err != nil {
 		s.log().Warn("send: read receipts not recorded", "message", messageID, "err", err)
 		return false
 	}
@@ -51,35 +52,26 @@ func (s *Service) trackSubmitted(ctx context.Context, a actor.Actor, env *Envelo
 	if e.MessageID == "" {
 		return ""
 	}
-	if !s.track(ctx, a, env, e.MessageID, e.Subject) {
+	if !s.track(ctx, a, env, e.MessageID, e.Subject, nil) {
 		return ""
 	}
 	return e.MessageID
 }
 
-// trackingImage is the token of the tracking image the message gets ("":
-// none): asked of the receipts service for an HTML message with receipts.
-func (s *Service) trackingImage(ctx context.Context, a actor.Actor, req *Request, env *Envelope) string {
-	if !req.ReadReceipt || s.Receipts == nil || strings.TrimSpace(req.HTML) == "" {
-		return ""
+// trackingImages are the tokens of the tracking images the external
+// recipients of a webmail message get, by lower-cased address (nil:
+// none), asked of the receipts service for an HTML message with receipts.
+// The message is stored and queued without them: the queue puts each
+// recipient's image into the copy it sends him alone (queue.Worker.Personal),
+// so that internal recipients, the Sent copy and an undone draft carry none.
+func (s *Service) trackingImages(ctx context.Context, a actor.Actor, req *Request, env *Envelope) map[string]string {
+	if !req.ReadReceipt || s.Receipts == nil || strings.TrimSpace(req.HTML) == "" || len(env.Remote) == 0 {
+		return nil
 	}
-	internal := make([]string, 0, len(env.Local))
-	for _, r := range env.Local {
-		internal = append(internal, r.Address)
-	}
-	tok, err := s.Receipts.TrackingImage(ctx, a, internal, env.Remote)
+	tokens, err := s.Receipts.TrackingImages(ctx, a, env.Remote)
 	if err != nil {
 		s.log().Warn("send: tracking image", "err", err)
-		return ""
+		return nil
 	}
-	return tok
-}
-
-// trackImage records the message's one external recipient with its image.
-func (s *Service) trackImage(ctx context.Context, a actor.Actor, env *Envelope, messageID, subject, token string) bool {
-	if err := s.Receipts.TrackImage(ctx, a, env.From, messageID, subject, env.Remote[0], token); err != nil {
-		s.log().Warn("send: read receipts not recorded", "message", messageID, "err", err)
-		return false
-	}
-	return true
+	return tokens
 }

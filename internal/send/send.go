@@ -83,11 +83,11 @@ type Service struct {
 type ReceiptTracker interface {
 	Track(ctx context.Context, a actor.Actor, from, messageID, subject string, internal, external []string) error
 	Forget(ctx context.Context, a actor.Actor, messageID string) error
-	// the tracking image (receipts/image.go): a token when the message
-	// gets one, the image for it, its record
-	TrackingImage(ctx context.Context, a actor.Actor, internal, external []string) (string, error)
-	ImageHTML(token string) string
-	TrackImage(ctx context.Context, a actor.Actor, from, messageID, subject, recipient, token string) error
+	// the tracking image (receipts/image.go): a token for each external
+	// recipient who gets one (nil: none does), and the records with them;
+	// the queue puts each recipient's image into his own copy
+	TrackingImages(ctx context.Context, a actor.Actor, external []string) (map[string]string, error)
+	TrackImages(ctx context.Context, a actor.Actor, from, messageID, subject string, internal, external []string, tokens map[string]string) error
 }
 
 // ContactAdder is the contacts service's "add unknown recipients".

@@ -60,15 +60,6 @@ func (s *Service) Send(ctx context.Context, a actor.Actor, req *Request) (*Sent,
 	if err != nil {
 		return nil, err
 	}
-	// a domain's tracking image goes into the HTML: built again with it
-	image := s.trackingImage(ctx, a, req, env)
-	if image != "" {
-		withImage := *req
-		withImage.HTML = req.HTML + s.Receipts.ImageHTML(image)
-		if c, err = s.build(ctx, a, acct, &withImage, false, sendAt, nil); err != nil {
-			return nil, err
-		}
-	}
 	sub := env.submission(Trace{Helo: "webmail", RemoteAddr: req.RemoteAddr, Protocol: "HTTP", ID: "web-" + randomID()})
 	// the compose screen's "save to Sent" is per message, the setting its default
 	sub.Individually, sub.NoSentCopy = req.SendIndividually, req.NoSentCopy || !prefs.SaveSent
@@ -80,12 +71,10 @@ func (s *Service) Send(ctx context.Context, a actor.Actor, req *Request) (*Sent,
 	if err != nil {
 		return nil, err
 	}
-	var tracked bool
-	if image != "" {
-		tracked = s.trackImage(ctx, a, env, c.msg.MessageID, req.Subject, image)
-	} else {
-		tracked = req.ReadReceipt && s.Receipts != nil && s.track(ctx, a, env, c.msg.MessageID, req.Subject)
-	}
+	// each external recipient's tracking image, if his sender's domain
+	// has it on, is on his record; the queue puts it into his copy
+	tracked := req.ReadReceipt && s.Receipts != nil &&
+		s.track(ctx, a, env, c.msg.MessageID, req.Subject, s.trackingImages(ctx, a, req, env))
 	res, err := s.Pipeline.Submit(ctx, sub, c.msg.Raw)
 	if err != nil {
 		giveBack()

@@ -18,7 +18,7 @@ func (s *Server) trackingImage(w http.ResponseWriter, r *http.Request) {
 	tok, ok := strings.CutSuffix(r.PathValue("token"), ".gif")
 	status := http.StatusNotFound
 	if ok && s.Receipts != nil && validToken(tok) {
-		var viewer actor.Actor // the sender's own session: his Sent copy, not a read
+		var viewer actor.Actor // the sender's own session is not a read
 		if sess := sessionOf(r); sess != nil {
 			viewer = sess.actor
 		}

@@ -21,7 +21,6 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/http"
-	"net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -331,67 +330,6 @@ func curlStatus(t *testing.T, url string) (int, http.Header) {
 }
 
 var imageToken = regexp.MustCompile(`/r/([0-9a-f]{32})\.gif`)
-
-// The tracking image: on for the domain (its administrator's setting),
-// an HTML message with 수신확인 to one external recipient carries it and
-// its first fetch marks the receipt read; one that also goes to an
-// internal recipient carries none; an unknown token is a 404.
-func TestReceipts_trackingImageMarksTheExternalRecipientRead(t *testing.T) {
-	peer := startMDNPeer(t)
-	s := mdnServer(t, peer)
-	colleague := uniqueAddr("rr-img")
-	s.AddUser(t, colleague)
-	sender := newCurlWeb(t, s)
-	sender.login(adminAddr)
-	var dom struct {
-		TrackingImage bool `json:"tracking_image"`
-	}
-	if code := sender.do("PATCH", "/api/v1/admin/domain", map[string]any{"tracking_image": true}, &dom); code != 200 || !dom.TrackingImage {
-		t.Fatalf("turn the image on: %d %+v", code, dom)
-	}
-	send := func(to []string, subject string) string {
-		var ans struct {
-			MessageID string `json:"message_id"`
-		}
-		if code := sender.do("POST", "/api/v1/send", map[string]any{"to": to, "subject": subject,
-			"html": "<p>안녕하세요</p>", "read_receipt": true}, &ans); code != 202 || ans.MessageID == "" {
-			t.Fatalf("send %q: %d %+v", subject, code, ans)
-		}
-		return ans.MessageID
-	}
-	htmlOf := func(m peerMessage) string {
-		msg, err := mail.ReadMessage(strings.NewReader(m.raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		html, ok := htmlPart(msg.Header, msg.Body)
-		if !ok {
-			t.Fatalf("no HTML part:\n%s", m.raw)
-		}
-		return html
-	}
-	both := send([]string{colleague, "bob@remote.example"}, "image both")
-	if html := htmlOf(peer.wait(t, both)); imageToken.MatchString(html) {
-		t.Fatalf("a message with an internal recipient carries the image:\n%s", html)
-	}
-	one := send([]string{"ann@remote.example"}, "image one")
-	m := imageToken.FindStringSubmatch(htmlOf(peer.wait(t, one)))
-	if m == nil {
-		t.Fatalf("no tracking image in the external copy")
-	}
-	base := "http://" + s.Addr(t, "http")
-	if code, _ := curlStatus(t, base+"/r/"+strings.Repeat("0", 32)+".gif"); code != 404 {
-		t.Fatalf("unknown token: %d, want 404", code)
-	}
-	if st := receiptStatuses(t, sender, one)["ann@remote.example"]; st != "unknown" {
-		t.Fatalf("before the fetch: %q", st)
-	}
-	code, h := curlStatus(t, base+"/r/"+m[1]+".gif")
-	if code != 200 || h.Get("Content-Type") != "image/gif" || !strings.Contains(h.Get("Cache-Control"), "no-store") {
-		t.Fatalf("the image: %d %v", code, h)
-	}
-	waitReceipt(t, sender, one, "ann@remote.example", "read")
-}
 
 // htmlPart finds the text/html part (decoded) of an entity with header h,
 // with Go's own MIME reader.
