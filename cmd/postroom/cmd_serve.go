@@ -130,8 +130,6 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		Mail: mailSvc, Events: bus, Auth: smtpSrv.Auth, TLS: tlsConf,
 		MaxMessageSize: cfg.MaxMessageSize, MaxConnsPerIP: cfg.MaxConnectionsPerIP,
 		MaxConnsPerUser: cfg.MaxConnectionsPerUser, Log: log,
-		// issue 17: the new IMAP layer, for the interop suite until it is the default
-		Next: imapd.NextFromEnv(),
 	}
 
 	client := &smtpclient.Client{Resolver: dns, Hostname: cfg.Hostname, PerDomain: 5, STSFetch: smtpclient.FetchSTSPolicy}

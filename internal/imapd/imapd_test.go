@@ -2,7 +2,6 @@ package imapd
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -15,7 +14,6 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"postroom/internal/auth"
-	"postroom/internal/message"
 	"postroom/internal/store"
 	"postroom/internal/testbed"
 )
@@ -45,7 +43,7 @@ func startWith(t *testing.T, configure func(*testbed.Bed)) *harness {
 	}
 	h := &harness{Bed: b, t: t, ctx: b.Ctx, st: b.Store}
 	h.srv = &Server{Mail: b.Mail, Events: b.Bus, Auth: auth.NewAuthenticator(b.Store, false),
-		MaxMessageSize: 1 << 20, MaxConnsPerIP: 50, MaxConnsPerUser: 3, Log: testbed.Quiet(), Next: NextFromEnv()}
+		MaxMessageSize: 1 << 20, MaxConnsPerIP: 50, MaxConnsPerUser: 3, Log: testbed.Quiet()}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -189,79 +187,6 @@ func mustMailbox(h *harness, name string) int64 {
 		h.t.Fatal(err)
 	}
 	return mb.ID
-}
-
-// A nested message: multipart/mixed with text, an EUC-KR attachment name,
-// and an encapsulated multipart message.
-const nested = "From: a@example.test\r\nSubject: nested\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n" +
-	"--outer\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n안녕하세요\r\n" +
-	"--outer\r\nContent-Type: application/octet-stream; name*=euc-kr''%B0%DF%C0%FB.bin\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC/w==\r\n" +
-	"--outer\r\nContent-Type: message/rfc822\r\n\r\n" +
-	"Subject: inner\r\nContent-Type: multipart/alternative; boundary=\"in\"\r\n\r\n" +
-	"--in\r\nContent-Type: text/plain\r\n\r\ninner text\r\n--in\r\nContent-Type: text/html\r\n\r\n<p>inner</p>\r\n--in--\r\n" +
-	"\r\n--outer--\r\n"
-
-func TestBodySections_cutFromRawByPartPath(t *testing.T) {
-	raw := []byte(nested)
-	msg := message.Parse(raw)
-	cases := []struct {
-		name string
-		sec  imap.FetchItemBodySection
-		want string
-	}{
-		{"whole", imap.FetchItemBodySection{}, nested},
-		{"part1", imap.FetchItemBodySection{Part: []int{1}}, "안녕하세요"},
-		{"part2MIME", imap.FetchItemBodySection{Part: []int{2}, Specifier: imap.PartSpecifierMIME},
-			"Content-Type: application/octet-stream; name*=euc-kr''%B0%DF%C0%FB.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n"},
-		{"part3HEADER", imap.FetchItemBodySection{Part: []int{3}, Specifier: imap.PartSpecifierHeader},
-			"Subject: inner\r\nContent-Type: multipart/alternative; boundary=\"in\"\r\n\r\n"},
-		{"part3.1insideEncapsulated", imap.FetchItemBodySection{Part: []int{3, 1}}, "inner text"},
-		{"part3.2", imap.FetchItemBodySection{Part: []int{3, 2}}, "<p>inner</p>"},
-		{"headerFields", imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"subject"}},
-			"Subject: nested\r\n\r\n"},
-		{"headerFieldsNot", imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFieldsNot: []string{"Subject", "Content-Type"}},
-			"From: a@example.test\r\n\r\n"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, ok := bodySection(raw, msg, &c.sec)
-			if !ok || string(got) != c.want {
-				t.Fatalf("got %q (%v), want %q", got, ok, c.want)
-			}
-		})
-	}
-	if _, ok := bodySection(raw, msg, &imap.FetchItemBodySection{Part: []int{9}}); ok {
-		t.Fatal("missing part found")
-	}
-	bin, ok := binarySection(raw, msg, []int{2})
-	if !ok || !bytes.Equal(bin, []byte{0, 1, 2, 0xff}) {
-		t.Fatalf("BINARY[2] = %x", bin)
-	}
-	if got := partial([]byte("0123456789"), &imap.SectionPartial{Offset: 3, Size: 4}); string(got) != "3456" {
-		t.Fatalf("partial %q", got)
-	}
-}
-
-func TestBodyStructure_describesNestedParts(t *testing.T) {
-	bs, ok := bodyStructure(message.Parse([]byte(nested)).Root).(*imap.BodyStructureMultiPart)
-	if !ok || bs.Subtype != "mixed" || len(bs.Children) != 3 || bs.Extended == nil {
-		t.Fatalf("root %+v", bs)
-	}
-	att := bs.Children[1].(*imap.BodyStructureSinglePart)
-	if att.Encoding != "base64" || att.Params["name"] != "=?utf-8?b?6rKs7KCBLmJpbg==?=" || att.Extended == nil {
-		t.Fatalf("attachment %+v", att)
-	}
-	msg := bs.Children[2].(*imap.BodyStructureSinglePart)
-	if msg.MessageRFC822 == nil || msg.MessageRFC822.Envelope.Subject != "inner" {
-		t.Fatalf("encapsulated %+v", msg)
-	}
-	if inner, ok := msg.MessageRFC822.BodyStructure.(*imap.BodyStructureMultiPart); !ok || inner.Subtype != "alternative" || len(inner.Children) != 2 {
-		t.Fatalf("inner structure %+v", msg.MessageRFC822.BodyStructure)
-	}
-	text := bs.Children[0].(*imap.BodyStructureSinglePart)
-	if text.Text == nil || text.Size != uint32(len("안녕하세요")) {
-		t.Fatalf("text part %+v", text)
-	}
 }
 
 func TestShutdown_saysBYE(t *testing.T) {

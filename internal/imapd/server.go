@@ -1,17 +1,13 @@
-// Package imapd is the IMAP adapter: IMAP4rev1 and IMAP4rev2 (RFC 3501,
-// RFC 9051) on go-imap v2's imapserver, backed by the mailbox service
-// (services.go: the interfaces it uses; never the store). It keeps every
-// selected session in step with changes made elsewhere (other sessions,
-// SMTP delivery, the webmail) through internal/events and the library's
-// MailboxTracker (hub.go).
+// Package imapd runs the IMAP listeners: it accepts connections (plain
+// with STARTTLS, or implicit TLS), applies the connection limits (per
+// IP, per user, the server-wide budget) and quick ACKs, and runs one
+// session of Postroom's own IMAP layer on each (internal/imapd/session:
+// IMAP4rev1 and IMAP4rev2 with their extensions, on the mailbox service).
+// Shutdown says BYE to every session.
 //
-// Invariants:
-//   - APPEND answers OK only after the blob is fsynced and the metadata
-//     committed (the mail service's AppendRaw).
-//   - Every field the library may ask for is filled (it panics on nil), see
-//     status in mailboxes.go, and fetch.go.
-//   - A session's own changes are applied to its mailbox hub before the
-//     command completes, so their untagged responses precede the tagged OK.
+// The protocol itself lives below: wire (parser and writer), view (a
+// session's sequence numbers and pending responses), order (SORT and
+// THREAD), bodypart (message structure) and session (the commands).
 package imapd
 
 import (
@@ -22,12 +18,10 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
-
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
+	"time"
 
 	"postroom/internal/connlimit"
-	nextsession "postroom/internal/imapd/session"
+	"postroom/internal/imapd/session"
 	"postroom/internal/quickack"
 )
 
@@ -46,45 +40,17 @@ type Server struct {
 	// MaxConnsPerUser limits simultaneous logged-in sessions per account
 	// (phones and desktop clients open several each).
 	MaxConnsPerUser int
-	// Idle and command timeouts are the library's: 35 minutes in IDLE
-	// (RFC 9051 §5.4 asks for at least 30), 30 seconds inside a command.
-	Log *slog.Logger
-	// Next runs Postroom's own IMAP layer (internal/imapd/session, issue
-	// 17) instead of go-imap's server (next.go); Version is what its ID
-	// command answers.
-	Next    bool
+	Log             *slog.Logger
+	// Version is what the ID command answers (RFC 2971).
 	Version string
 
-	hubs hubs
-	// the new layer's (next.go)
-	next      *nextsession.Config
+	mu        sync.Mutex
+	cfg       *session.Config
 	listeners []net.Listener
-	liveNext  map[*nextsession.Session]struct{}
-
-	mu       sync.Mutex
-	servers  []*imapserver.Server
-	perUser  map[int64]int
-	live     map[*session]struct{}
-	closing  atomic.Bool
-	sessions sync.WaitGroup
-}
-
-// caps are the capabilities offered (RFC 9051 §7.2.2 and extensions).
-var caps = imap.CapSet{
-	imap.CapIMAP4rev1:      {},
-	imap.CapIMAP4rev2:      {},
-	imap.CapNamespace:      {},
-	imap.CapUIDPlus:        {},
-	imap.CapESearch:        {},
-	imap.CapListExtended:   {},
-	imap.CapListStatus:     {},
-	imap.CapMove:           {},
-	imap.CapStatusSize:     {},
-	imap.CapChildren:       {},
-	imap.CapSpecialUse:     {},
-	imap.CapLiteralPlus:    {},
-	imap.CapUnauthenticate: {},
-	imap.CapBinary:         {},
+	live      map[*session.Session]struct{}
+	perUser   map[int64]int
+	closing   atomic.Bool
+	sessions  sync.WaitGroup
 }
 
 func (s *Server) log() *slog.Logger {
@@ -94,42 +60,76 @@ func (s *Server) log() *slog.Logger {
 	return slog.Default()
 }
 
-type slogLogger struct{ l *slog.Logger }
-
-func (l slogLogger) Printf(format string, args ...any) {
-	l.l.Warn("imap", "msg", sprintf(format, args...))
+// config is the configuration every session shares; its Hubs are the
+// selected mailboxes' shared state.
+func (s *Server) config() *session.Config {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cfg == nil {
+		s.cfg = &session.Config{Mail: s.Mail, Auth: s.Auth, Events: s.Events, TLS: s.TLS,
+			MaxMessageSize: s.MaxMessageSize, Hubs: &session.Hubs{}, Log: s.log(), Version: s.Version,
+			Admit: func(accountID int64) (func(), bool) {
+				if !s.claimUser(accountID) {
+					return nil, false
+				}
+				return func() { s.releaseUser(accountID) }, true
+			}}
+	}
+	return s.cfg
 }
 
 // Serve accepts connections on l until Shutdown; implicitTLS wraps them in
 // TLS first (the imaps listener), otherwise STARTTLS is offered.
 func (s *Server) Serve(l net.Listener, implicitTLS bool) error {
-	if s.Next {
-		return s.serveNext(s.limit(l, implicitTLS))
-	}
-	opts := &imapserver.Options{
-		NewSession: s.newSession,
-		Caps:       caps,
-		Logger:     slogLogger{s.log()},
-		// Whether a password may be sent is decided per connection in
-		// Login (loopback, allow_plaintext_auth), not by the library.
-		InsecureAuth: true,
-	}
-	if !implicitTLS {
-		opts.TLSConfig = s.TLS
-	}
-	srv := imapserver.New(opts)
+	l = s.limit(l, implicitTLS)
+	cfg := s.config()
 	s.mu.Lock()
 	if s.closing.Load() {
 		s.mu.Unlock()
 		return nil
 	}
-	s.servers = append(s.servers, srv)
+	s.listeners = append(s.listeners, l)
 	s.mu.Unlock()
-	err := srv.Serve(s.limit(l, implicitTLS))
-	if s.closing.Load() {
-		return nil
+	var delay time.Duration
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			if s.closing.Load() || errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				// too many open files and the like: wait, as net/http does
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				time.Sleep(delay)
+				continue
+			}
+			return err
+		}
+		delay = 0
+		se := session.New(cfg, c)
+		s.mu.Lock()
+		if s.closing.Load() {
+			s.mu.Unlock()
+			se.Shutdown()
+			go se.Serve() // says BYE and closes
+			continue
+		}
+		if s.live == nil {
+			s.live = map[*session.Session]struct{}{}
+		}
+		s.live[se] = struct{}{}
+		// under mu, before Shutdown (which sets closing first) can Wait
+		s.sessions.Add(1)
+		s.mu.Unlock()
+		go func() {
+			defer s.sessions.Done()
+			_ = se.Serve()
+			s.mu.Lock()
+			delete(s.live, se)
+			s.mu.Unlock()
+		}()
 	}
-	return err
 }
 
 // limit wraps l in quick ACKs, the per-IP and the server's connection
@@ -153,20 +153,20 @@ func (s *Server) limit(l net.Listener, implicitTLS bool) net.Listener {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.closing.Store(true)
 	s.mu.Lock()
-	servers := append([]*imapserver.Server(nil), s.servers...)
-	var live []*session
+	listeners := append([]net.Listener(nil), s.listeners...)
+	live := make([]*session.Session, 0, len(s.live))
 	for se := range s.live {
 		live = append(live, se)
 	}
 	s.mu.Unlock()
-	for _, se := range live {
-		se.conn.Bye("Server shutting down, reconnect shortly")
-	}
-	errs := s.shutdownNext()
-	for _, srv := range servers {
-		if err := srv.Close(); err != nil {
+	var errs []error
+	for _, l := range listeners {
+		if err := l.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 			errs = append(errs, err)
 		}
+	}
+	for _, se := range live {
+		se.Shutdown()
 	}
 	done := make(chan struct{})
 	go func() { s.sessions.Wait(); close(done) }()
@@ -176,19 +176,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		errs = append(errs, ctx.Err())
 	}
 	return errors.Join(errs...)
-}
-
-func (s *Server) track(se *session, on bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.live == nil {
-		s.live = map[*session]struct{}{}
-	}
-	if on {
-		s.live[se] = struct{}{}
-	} else {
-		delete(s.live, se)
-	}
 }
 
 // claimUser counts a logged-in session against the per-user limit.

@@ -3,17 +3,16 @@ package imapd
 import (
 	"postroom/internal/auth"
 	"postroom/internal/events"
-	nextsession "postroom/internal/imapd/session"
+	"postroom/internal/imapd/session"
 	"postroom/internal/mail"
 )
 
 // The services IMAP uses are declared once, by the session layer (see
-// internal/imapd/session/services.go); both layers take the same ones
-// while the go-imap layer is still the default.
+// internal/imapd/session/services.go).
 type (
-	Mailboxes = nextsession.Mailboxes
-	Logins    = nextsession.Logins
-	Events    = nextsession.Events
+	Mailboxes = session.Mailboxes
+	Logins    = session.Logins
+	Events    = session.Events
 )
 
 var (

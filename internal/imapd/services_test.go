@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-imap/v2"
 
@@ -100,90 +99,6 @@ func TestFetch_bodyIsTheUserReading(t *testing.T) {
 	defer mu.Unlock()
 	if !slices.Equal(read, []uint32{one.UID}) {
 		t.Errorf("Read hook heard of UIDs %v, want only [%d] once", read, one.UID)
-	}
-}
-
-// recordingMail records the contexts of the reads a hub makes.
-type recordingMail struct {
-	inner
-	mu   sync.Mutex
-	ctxs []context.Context
-}
-
-type inner = Mailboxes // embedded under a name that is not a method's
-
-func (r *recordingMail) record(ctx context.Context) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.ctxs = append(r.ctxs, ctx)
-}
-
-func (r *recordingMail) UIDs(ctx context.Context, a actor.Actor, mailboxID int64, after uint32) ([]uint32, error) {
-	r.record(ctx)
-	return r.inner.UIDs(ctx, a, mailboxID, after)
-}
-
-func (r *recordingMail) MessagesByUID(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) (map[uint32]*store.Message, error) {
-	r.record(ctx)
-	return r.inner.MessagesByUID(ctx, a, mailboxID, uids)
-}
-
-// A hub's reads of the mailbox (on SELECT, and for changes made elsewhere)
-// have deadlines, and those of its event loop end when the last session
-// leaves the mailbox: a stuck read does not hold the mailbox's sessions
-// for ever.
-func TestHub_readsHaveDeadlinesAndEndWithTheHub(t *testing.T) {
-	if NextFromEnv() {
-		t.Skip("the go-imap path's hub: the new layer (POSTROOM_TEST_IMAP=next) has none")
-	}
-	h := start(t)
-	rec := &recordingMail{inner: h.srv.Mail}
-	h.srv.Mail = rec
-	m := h.deliver("INBOX", "Subject: one\r\n\r\nbody\r\n")
-	c := h.client(nil)
-	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
-		t.Fatal(err)
-	}
-	h.srv.hubs.mu.Lock()
-	hb := h.srv.hubs.m[m.MailboxID]
-	h.srv.hubs.mu.Unlock()
-	rec.mu.Lock()
-	before := len(rec.ctxs)
-	rec.mu.Unlock()
-	h.deliver("INBOX", "Subject: two\r\n\r\nbody\r\n")
-	if _, err := h.Mail.StoreFlags(h.ctx, actor.System(h.acct.ID, "test"), m.MailboxID, []uint32{m.UID}, store.FlagsAdd, []string{store.FlagFlagged}); err != nil {
-		t.Fatal(err)
-	}
-	// Wait for the hub to read both changes.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		rec.mu.Lock()
-		n := len(rec.ctxs)
-		rec.mu.Unlock()
-		if n >= before+2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the hub read %d times for a delivery and a flag change, want 2", n-before)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	rec.mu.Lock()
-	ctxs := slices.Clone(rec.ctxs)
-	rec.mu.Unlock()
-	for i, ctx := range ctxs {
-		if _, ok := ctx.Deadline(); !ok {
-			t.Errorf("read %d of the hub has no deadline", i)
-		}
-	}
-	if hb.ctx.Err() != nil {
-		t.Fatal("the hub's context ended while a session has the mailbox selected")
-	}
-	if err := c.Unselect().Wait(); err != nil {
-		t.Fatal(err)
-	}
-	if hb.ctx.Err() == nil {
-		t.Error("the hub's context (its event reads) still live after the last session left the mailbox")
 	}
 }
 

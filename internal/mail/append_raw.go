@@ -37,10 +37,13 @@ type RawMessage struct {
 	Body         io.Reader
 	Flags        []string
 	InternalDate time.Time // zero: now
+	// Binary: the client sent the message as binary data (an IMAP
+	// literal8, RFC 3516 §4.2), which may hold NUL characters.
+	Binary bool
 }
 
 // AppendRaw stores a message from its bytes: the one place that checks
-// size, NUL characters and quota (the account's and its domain's, before
+// size, NUL characters (unless Binary) and quota (the account's and its domain's, before
 // anything is written), writes and syncs the blob, parses and indexes it
 // (Append). It returns only once the message is durable (DESIGN: nothing
 // acknowledged is lost). It reads at most MaxMessageSize+1 bytes of Body;
@@ -70,7 +73,7 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 	if s.MaxMessageSize > 0 && int64(len(raw)) > s.MaxMessageSize {
 		return nil, fmt.Errorf("%w: over %d bytes", ErrTooBig, s.MaxMessageSize)
 	}
-	if bytes.IndexByte(raw, 0) >= 0 {
+	if !r.Binary && bytes.IndexByte(raw, 0) >= 0 {
 		return nil, ErrNUL
 	}
 	parsed := message.Parse(raw)

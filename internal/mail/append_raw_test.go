@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -136,6 +137,27 @@ func TestAppendRaw_refusesBeforeWritingAnything(t *testing.T) {
 	}
 	if n := blobFiles(t, b); n != files {
 		t.Errorf("%d message files after an append over the account's quota, want %d", n, files)
+	}
+}
+
+// A message sent as binary data (IMAP literal8, RFC 3516 §4.2) may hold
+// NUL characters, and keeps them.
+func TestAppendRaw_binaryKeepsNUL(t *testing.T) {
+	b := testbed.New(t)
+	bob := b.Account("bob", nil)
+	raw := "Subject: bin\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\na\x00b\x00\r\n"
+	m, err := b.Mail.AppendRaw(b.Ctx, actor.User(bob), mail.RawMessage{Role: store.RoleInbox, Body: strings.NewReader(raw), Binary: true})
+	if err != nil {
+		t.Fatalf("binary append with NUL: %v", err)
+	}
+	f, err := b.Blobs.Open(m.BlobKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, _ := io.ReadAll(f)
+	if string(got) != raw {
+		t.Fatalf("stored %q, want %q", got, raw)
 	}
 }
 

@@ -117,6 +117,7 @@ func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*
 		nm.HasAttachment = r.Parsed.HasAttachment()
 		nm.Index = IndexText(r.Parsed)
 	}
+	nm.IMAPMeta = s.appendMeta(&r) // imap_meta.go
 	m, err := s.Store.AppendMessage(ctx, nm)
 	if err != nil {
 		return nil, fmt.Errorf("append to mailbox %d: %w", r.MailboxID, err)

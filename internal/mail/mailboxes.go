@@ -33,6 +33,27 @@ func (s *Service) CreateMailbox(ctx context.Context, a actor.Actor, name string)
 	return mb, nil
 }
 
+// CreateSpecialMailbox creates a folder that becomes the account's
+// special folder of role (Sent, Drafts, Trash, Spam or Archive): mail of
+// that kind goes there from now on, and the folder that had the role
+// becomes an ordinary one, keeping its messages (IMAP CREATE with USE,
+// RFC 6154 §5.3). The inbox cannot move: store.ErrProtected.
+func (s *Service) CreateSpecialMailbox(ctx context.Context, a actor.Actor, name string, role store.Role) (*store.Mailbox, error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
+	if name, err = FolderName(name); err != nil {
+		return nil, err
+	}
+	mb, err := s.Store.CreateSpecialMailbox(ctx, accountID, name, role)
+	if err != nil {
+		return nil, fmt.Errorf("create %s mailbox %q: %w", role, name, err)
+	}
+	s.publish(events.Event{Kind: events.MailboxChange, AccountID: accountID, MailboxID: mb.ID})
+	return mb, nil
+}
+
 // RenameMailbox renames a folder with its children, to a name FolderName
 // allows. Renaming INBOX moves its messages into a new folder of the new
 // name and leaves INBOX empty (RFC 9051 §6.3.6).

@@ -81,6 +81,7 @@ type Store interface {
 	ExternalAccountStore
 	ReceiptStore
 	IMAPIndexStore
+	IMAPMetaStore
 	io.Closer
 }
 
@@ -159,6 +160,11 @@ type MailboxStore interface {
 	// It allocates a fresh UIDVALIDITY. ErrExists, ErrInvalid for an empty
 	// name or an empty path element.
 	CreateMailbox(ctx context.Context, accountID int64, name string) (*Mailbox, error)
+	// CreateSpecialMailbox creates a folder as CreateMailbox does that
+	// takes role over from the account's mailbox that had it, which
+	// becomes an ordinary folder, in one transaction (IMAP CREATE with
+	// USE, RFC 6154 §5.3). ErrProtected for RoleInbox or RoleNone.
+	CreateSpecialMailbox(ctx context.Context, accountID int64, name string, role Role) (*Mailbox, error)
 	// RenameMailbox renames a mailbox and its children. Renaming INBOX is
 	// refused with ErrProtected (IMAP's INBOX-rename move is a mail-service
 	// operation). ErrExists if the new name is taken.
@@ -413,9 +419,9 @@ type Domain struct {
 	// applied to every account of the domain like its own (S5).
 	BlockedSenders []string
 	BlockedPhrases []string
-	// TrackingImage puts a 1x1 image with a per-recipient token into a
-	// message sent with read receipts to one external recipient (issue
-	// 18, internal/receipts); off by default.
+	// TrackingImage puts a 1x1 image with a per-recipient token into each
+	// external recipient's own copy of an HTML message sent with read
+	// receipts (issue 18, internal/receipts); off by default.
 	TrackingImage bool
 	CreatedAt     time.Time
 	// UsedBytes is what the domain's accounts store together, filled on
@@ -595,6 +601,9 @@ type NewMessage struct {
 	SentDay int
 	// SaveDate is when the message is put into its mailbox; zero: now.
 	SaveDate time.Time
+	// IMAPMeta is the message's IMAP ENVELOPE and BODYSTRUCTURE
+	// (IMAPMetaStore), kept with it; nil: none.
+	IMAPMeta *IMAPMeta
 }
 
 // Message is a stored message.

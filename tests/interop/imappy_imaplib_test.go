@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -680,14 +679,8 @@ func TestImaplibKoreanFolders(t *testing.T) {
 			t.Errorf("DELETE of a special folder succeeded: %s", o)
 		}
 	}
-	if o := r.op(t, "bad"); o.Typ == "OK" {
-		t.Errorf("CREATE \"&Jjo-bad&\" (invalid modified UTF-7) succeeded: %s", o)
-	} else if strings.Contains(fmt.Sprint(o.Data, o.Error), "SERVERBUG") {
-		// go-imap v2 (beta.8) imapserver answers NO [SERVERBUG] to every
-		// decoding error that is not a syntax error (invalid mUTF-7 or
-		// UTF-8 in a name) before the backend sees the command; fixing it
-		// needs a change in the library.
-		t.Logf("known library limitation: CREATE with invalid modified UTF-7 gets %s instead of BAD [CLIENTBUG]", o)
+	if o := r.op(t, "bad"); o.Typ != "ERROR" || !strings.Contains(o.Error, "BAD") {
+		t.Errorf("CREATE \"&Jjo-bad&\" (invalid modified UTF-7): %s, want BAD", o)
 	}
 
 	boxes := igMailboxList(t, s, user)

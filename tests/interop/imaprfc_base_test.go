@@ -1,5 +1,3 @@
-//go:build imapnext
-
 package interop
 
 // The table-driven protocol test of issue 17's twelve items: raw command
@@ -91,6 +89,9 @@ var rfcBaseCases = []rfcCase{
 			{on: "A", send: fmt.Sprintf("a1 APPEND INBOX ~{%d}\r\n%s", len(rfcBinaryMsg), rfcBinaryMsg), want: []rfcMatch{rfcRe(`^\+`), rfcRe(`^a1 OK`)}},
 			{on: "A", send: `a2 SELECT INBOX`, want: []rfcMatch{rfcIs(`* 4 EXISTS`), rfcRe(`^a2 OK`)}},
 			{on: "A", send: `a3 FETCH 4 BINARY.PEEK[1]`, want: []rfcMatch{rfcIs("* 4 FETCH (BINARY[1] ~{7}\r\nab\x00cd\r\n)"), rfcRe(`^a3 OK`)}},
+			// a plain literal cannot carry NUL (RFC 9051 §4.3): BODY[] keeps
+			// the length and shows it as 0x80
+			{on: "A", send: `a4 FETCH 4 BODY.PEEK[1]`, want: []rfcMatch{rfcIs("* 4 FETCH (BODY[1] {7}\r\nab\x80cd\r\n)"), rfcRe(`^a4 OK`)}},
 		}},
 	// item 7
 	{name: "binary-partial", rfc: `RFC 3516 §4.1: BINARY[section]<partial> returns part of the decoded section as BODY[section]<partial> does; RFC 3501 §7.4.2 BODY[<section>]<<origin octet>>: "If the origin octet is specified, this string is a substring of the entire body contents, starting at that origin octet."`,

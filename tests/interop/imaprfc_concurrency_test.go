@@ -1,5 +1,3 @@
-//go:build imapnext
-
 package interop
 
 // Issue 17 item 11: several sessions on shared mailboxes doing APPEND,

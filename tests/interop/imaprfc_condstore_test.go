@@ -1,5 +1,3 @@
-//go:build imapnext
-
 package interop
 
 // CONDSTORE and QRESYNC (RFC 7162) after changes made through the

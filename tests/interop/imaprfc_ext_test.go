@@ -1,5 +1,3 @@
-//go:build imapnext
-
 package interop
 
 // The extensions issue 17 asks for, each exercised with raw commands on a

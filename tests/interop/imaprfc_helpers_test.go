@@ -1,5 +1,3 @@
-//go:build imapnext
-
 package interop
 
 // Helpers of the RFC conformance tests of issue 17 (imaprfc_*_test.go):
@@ -33,13 +31,7 @@ var rfcShared struct {
 	err  error
 }
 
-// rfcEnvMu serialises the environment switch around the server start.
-var rfcEnvMu sync.Mutex
-
-// rfcServer returns the server the RFC tests share (smtp, imap, http). It
-// runs with POSTROOM_TEST_IMAP=next, the switch of internal/imapd/next.go
-// that selects the new session layer; when the new layer becomes the
-// default, this one line (the Setenv) is all that changes.
+// rfcServer returns the server the RFC tests share (smtp, imap, http).
 func rfcServer(tb testing.TB) *Server {
 	tb.Helper()
 	rfcShared.once.Do(func() {
@@ -48,19 +40,10 @@ func rfcServer(tb testing.TB) *Server {
 			rfcShared.err = err
 			return
 		}
-		rfcEnvMu.Lock()
-		old, had := os.LookupEnv("POSTROOM_TEST_IMAP")
-		os.Setenv("POSTROOM_TEST_IMAP", "next") // the new layer (issue 17)
 		rfcShared.srv, rfcShared.err = setupServer(base, serverOptions{
 			listen:         []string{"smtp", "imap", "http"},
 			maxMessageSize: igMaxMessageSize,
 		})
-		if had {
-			os.Setenv("POSTROOM_TEST_IMAP", old)
-		} else {
-			os.Unsetenv("POSTROOM_TEST_IMAP")
-		}
-		rfcEnvMu.Unlock()
 		if rfcShared.srv != nil {
 			benchServers.Store("imaprfc-shared", rfcShared.srv)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"postroom/internal/imapd/wire"
@@ -53,6 +54,7 @@ func (s *Session) appendMessages(cmd *wire.Command) error {
 			Body:         bytes.NewReader(bodies[i]),
 			Flags:        appendFlags(m.Flags),
 			InternalDate: m.Date,
+			Binary:       m.Binary || catenatedBinary(m.Parts),
 		})
 		if err != nil {
 			s.undoAppend(mb.ID, uids)
@@ -90,4 +92,9 @@ func appendFlags(flags []string) []string {
 		}
 	}
 	return out
+}
+
+// catenatedBinary reports whether a CATENATE TEXT part came as literal8.
+func catenatedBinary(parts []wire.CatenatePart) bool {
+	return slices.ContainsFunc(parts, func(p wire.CatenatePart) bool { return p.Binary })
 }

@@ -11,10 +11,11 @@ import (
 var capabilities = []string{
 	"IMAP4rev1", "IMAP4rev2",
 	"LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
-	"CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
+	"CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE",
 	"QUOTA", "QUOTA=RES-STORAGE", "UTF8=ACCEPT", "STATUS=SIZE",
-	// the message commands (S1b's): listed as they are finished
-	"UIDPLUS", "MOVE", "ESEARCH", "BINARY", "CONDSTORE", "QRESYNC",
+	"UIDPLUS", "MOVE", "ESEARCH", "SEARCHRES", "WITHIN", "BINARY", "CONDSTORE", "QRESYNC",
+	"SORT", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
+	"MULTIAPPEND", "CATENATE", "SAVEDATE", "OBJECTID",
 }
 
 // offered reports whether capability is in the list: responses of an

@@ -19,9 +19,14 @@ import (
 // OBJECTID (RFC 8474).
 //
 // What a FETCH reads: the rows of the messages (flags, UID, size, dates,
-// MODSEQ) in chunks, and a message file only for the items that need its
-// bytes (ENVELOPE, BODY, BODYSTRUCTURE, sections, BINARY, RFC822*), each
-// file parsed once (bodypart) and streamed into the response.
+// MODSEQ) in chunks; for ENVELOPE, BODYSTRUCTURE and BODY the values kept
+// in the store when the message was stored (one read per chunk,
+// fetchMeta), so that the newest 50 envelopes of a large mailbox open no
+// file (issue 17); and a message file only for the items that need its
+// bytes (sections, BINARY, RFC822*), each file parsed once (bodypart) and
+// streamed into the response. When a file is parsed anyway the envelope
+// and structure come from that parse; a message without kept values (one
+// the store could not give them to) is answered from its file.
 
 // fetchChunk is how many rows one store read fetches: UID FETCH 1:* of a
 // large mailbox reads them a chunk at a time instead of all at once.
@@ -38,6 +43,10 @@ type fetchPlan struct {
 	file              bool // some item reads the message file
 	setsSeen          bool // a non-peek body item: \Seen is set (§6.4.5)
 	changedSince      uint64
+
+	// ENVELOPE, BODYSTRUCTURE/BODY asked and answered from the kept
+	// values (fetchMeta): only when no item reads the file
+	metaEnv, metaStructure bool
 }
 
 func planFetch(f *wire.Fetch) *fetchPlan {
@@ -51,16 +60,28 @@ func planFetch(f *wire.Fetch) *fetchPlan {
 			hasModSeq = true
 		case "FLAGS":
 			p.hasFlags = true
-		case "ENVELOPE", "BODYSTRUCTURE", "RFC822.HEADER", "BINARY.SIZE":
+		case "ENVELOPE":
+			p.metaEnv = true
+		case "BODYSTRUCTURE":
+			p.metaStructure = true
+		case "RFC822.HEADER", "BINARY.SIZE":
 			p.file = true
 		case "RFC822", "RFC822.TEXT":
 			p.file, p.setsSeen = true, true
 		case "BODY", "BINARY":
+			if it.Name == "BODY" && it.Section == nil {
+				p.metaStructure = true
+				continue
+			}
 			p.file = true
 			if it.Section != nil && !it.Peek {
 				p.setsSeen = true
 			}
 		}
+	}
+	if p.file {
+		// the file is parsed anyway: its parse answers them
+		p.metaEnv, p.metaStructure = false, false
 	}
 	p.hasUID, p.hasModSeq = hasUID, hasModSeq
 	p.addUID = f.UID && !hasUID
@@ -124,6 +145,9 @@ func (s *Session) fetch(cmd *wire.Command) error {
 		if err != nil {
 			return err
 		}
+		if err := s.fetchMeta(plan, rows, uids); err != nil {
+			return err
+		}
 		// Keywords the responses below use are announced first
 		// (RFC 3501 §7.2.6, issue 17 item 4).
 		if plan.hasFlags || len(seen) > 0 {
@@ -153,6 +177,68 @@ func (s *Session) fetch(cmd *wire.Command) error {
 type fetchRow struct {
 	store.Message
 	saveDate time.Time // zero: not known (the internal date stands in)
+	// the kept ENVELOPE and BODYSTRUCTURE (fetchMeta); nil: not loaded,
+	// the message file answers
+	env       *wire.Envelope
+	structure *wire.BodyStructure
+}
+
+// needsFile says whether the row's response reads the message file.
+func (r *fetchRow) needsFile(plan *fetchPlan) bool {
+	return plan.file || (plan.metaEnv && r.env == nil) || (plan.metaStructure && r.structure == nil)
+}
+
+// envelope is the message's ENVELOPE: kept, or from the file's parse.
+func (r *fetchRow) envelope(msg *openMessage) *wire.Envelope {
+	if r.env != nil {
+		return r.env
+	}
+	return msg.root.Envelope()
+}
+
+// bodyStructure is the message's BODYSTRUCTURE: kept, or from the
+// file's parse.
+func (r *fetchRow) bodyStructure(msg *openMessage) *wire.BodyStructure {
+	if r.structure != nil {
+		return r.structure
+	}
+	return msg.root.Structure()
+}
+
+// fetchMeta loads the kept ENVELOPE and BODYSTRUCTURE of the rows of uids
+// that the plan answers from them, in one call of the mail service (which
+// computes and keeps those of messages stored before they were kept). A
+// value that does not decode is left to the file, and logged.
+func (s *Session) fetchMeta(plan *fetchPlan, rows map[uint32]*fetchRow, uids []uint32) error {
+	if !plan.metaEnv && !plan.metaStructure {
+		return nil
+	}
+	msgs := make([]*store.Message, 0, len(uids))
+	for _, u := range uids {
+		msgs = append(msgs, &rows[u].Message)
+	}
+	metas, err := s.cfg.Mail.IMAPMeta(s.ctx, s.who(), msgs)
+	if err != nil {
+		return fmt.Errorf("fetch: envelopes and structures of mailbox %d: %w", s.sel.mailbox.ID, err)
+	}
+	for _, u := range uids {
+		row := rows[u]
+		meta, ok := metas[row.ID]
+		if !ok {
+			continue
+		}
+		if plan.metaEnv {
+			if row.env, err = bodypart.DecodeEnvelope(meta.Envelope); err != nil {
+				s.log().Error("imap: kept envelope unreadable", "message", row.ID, "err", err)
+			}
+		}
+		if plan.metaStructure {
+			if row.structure, err = bodypart.DecodeStructure(meta.Structure); err != nil {
+				s.log().Error("imap: kept body structure unreadable", "message", row.ID, "err", err)
+			}
+		}
+	}
+	return nil
 }
 
 // fetchRows reads the rows of refs: with CHANGEDSINCE only those changed
@@ -264,7 +350,7 @@ func (s *Session) fetchVanished(f *wire.Fetch, changedSince uint64) error {
 func (s *Session) fetchOne(plan *fetchPlan, r view.Ref, row *fetchRow, seenNow bool) error {
 	m := &row.Message
 	var msg *openMessage
-	if plan.file {
+	if row.needsFile(plan) {
 		var err error
 		if msg, err = s.openMessage(m); err != nil {
 			if errors.Is(err, store.ErrNotFound) || errors.Is(err, blob.ErrNotFound) {
@@ -369,12 +455,12 @@ func (s *Session) fetchItem(w *wire.Writer, it wire.FetchItem, row *fetchRow, ms
 			w.Atom("THREADID").Open().Atom(mail.ThreadObjectID(m.ThreadID)).Close()
 		}
 	case "ENVELOPE":
-		w.Atom("ENVELOPE").Envelope(s.envelopeText(msg.root.Envelope()))
+		w.Atom("ENVELOPE").Envelope(s.envelopeText(row.envelope(msg)))
 	case "BODYSTRUCTURE":
-		w.Atom("BODYSTRUCTURE").BodyStructure(msg.root.Structure(), true)
+		w.Atom("BODYSTRUCTURE").BodyStructure(row.bodyStructure(msg), true)
 	case "BODY":
 		if it.Section == nil {
-			w.Atom("BODY").BodyStructure(msg.root.Structure(), false)
+			w.Atom("BODY").BodyStructure(row.bodyStructure(msg), false)
 			return w.Err()
 		}
 		return s.fetchSection(w, it.ResponseName(), msg, it.Section, it.Partial)

@@ -370,7 +370,7 @@ func TestAppend_raw(t *testing.T) {
 			want: []string{`c OK [APPENDUID {UV:Archive} 2] APPEND completed`},
 		}, {
 			send: `e SELECT Archive`,
-			want: []string{`* FLAGS...`, `* 2 EXISTS`, `* 2 RECENT`, `* OK [UNSEEN 1]...`, `* OK [UIDVALIDITY...`, `* OK [UIDNEXT 3]...`, `* OK [PERMANENTFLAGS...`, `* OK [HIGHESTMODSEQ...`, `e OK [READ-WRITE]...`},
+			want: []string{`* FLAGS...`, `* 2 EXISTS`, `* 2 RECENT`, `* OK [UNSEEN 1]...`, `* OK [UIDVALIDITY...`, `* OK [UIDNEXT 3]...`, `* OK [PERMANENTFLAGS...`, `* OK [HIGHESTMODSEQ...`, `* OK [MAILBOXID...`, `e OK [READ-WRITE]...`},
 		}, {
 			send: `f UID FETCH 2 BODY.PEEK[TEXT]`,
 			want: []string{"* 2 FETCH (UID 2 BODY[TEXT] {20}\r\nmore\r\nHello world.\r\n)", `f OK...`},
@@ -456,7 +456,7 @@ func TestReadOnlyAndRev2_raw(t *testing.T) {
 		msgs: []string{msgAlice},
 		steps: []rawStep{{
 			send: `a EXAMINE INBOX`,
-			want: []string{`* FLAGS...`, `* 1 EXISTS`, `* 0 RECENT`, `* OK [UNSEEN 1]...`, `* OK [UIDVALIDITY...`, `* OK [UIDNEXT 2]...`, `* OK [PERMANENTFLAGS ()]...`, `* OK [HIGHESTMODSEQ...`, `a OK [READ-ONLY]...`},
+			want: []string{`* FLAGS...`, `* 1 EXISTS`, `* 0 RECENT`, `* OK [UNSEEN 1]...`, `* OK [UIDVALIDITY...`, `* OK [UIDNEXT 2]...`, `* OK [PERMANENTFLAGS ()]...`, `* OK [HIGHESTMODSEQ...`, `* OK [MAILBOXID...`, `a OK [READ-ONLY]...`},
 		}, {
 			send: `b STORE 1 +FLAGS (\Seen)`,
 			want: []string{`b NO [CANNOT]...`},

@@ -25,6 +25,20 @@ var specialUse = map[store.Role]string{
 	store.RoleArchive: `\Archive`,
 }
 
+// roleOfUse is the role of a CREATE's USE attributes: exactly one, of
+// those specialUse lists.
+func roleOfUse(uses []string) (store.Role, bool) {
+	if len(uses) != 1 {
+		return store.RoleNone, false
+	}
+	for role, attr := range specialUse {
+		if strings.EqualFold(attr, uses[0]) {
+			return role, true
+		}
+	}
+	return store.RoleNone, false
+}
+
 // mailbox looks a mailbox up by name: NO [NONEXISTENT] when there is none.
 func (s *Session) mailbox(name string) (*store.Mailbox, error) {
 	mb, err := s.cfg.Mail.MailboxByName(s.ctx, s.who(), name)
@@ -35,21 +49,31 @@ func (s *Session) mailbox(name string) (*store.Mailbox, error) {
 }
 
 // create answers CREATE (RFC 9051 §6.3.4). A trailing delimiter only
-// declares the intent to create children. Special-use attributes (RFC
-// 6154 §3) are refused: every account already has each special folder.
+// declares the intent to create children. A special-use attribute (RFC
+// 6154 §3, CREATE-SPECIAL-USE) makes the new folder the account's
+// special folder of that kind: every account has one of each already,
+// which gives the role up (mail.CreateSpecialMailbox).
 func (s *Session) create(cmd *wire.Command) error {
 	a, _ := cmd.Args.(*wire.Create)
 	if a == nil {
 		return bad(wire.Code{}, "CREATE needs a mailbox name")
 	}
-	if len(a.SpecialUse) > 0 {
-		return no(wire.CodeUseAttr, "Special folders exist already and cannot be created")
-	}
 	name := strings.TrimSuffix(a.Mailbox, string(delim))
 	if strings.EqualFold(name, "INBOX") {
 		return no(wire.CodeAlreadyExists, "INBOX always exists")
 	}
-	mb, err := s.cfg.Mail.CreateMailbox(s.ctx, s.who(), name)
+	var mb *store.Mailbox
+	var err error
+	if len(a.SpecialUse) > 0 {
+		role, known := roleOfUse(a.SpecialUse)
+		if !known {
+			// RFC 6154 §5.3: a use we do not keep, or several at once
+			return no(wire.CodeUseAttr, "Only one of \\Sent, \\Drafts, \\Trash, \\Junk or \\Archive can be given")
+		}
+		mb, err = s.cfg.Mail.CreateSpecialMailbox(s.ctx, s.who(), name, role)
+	} else {
+		mb, err = s.cfg.Mail.CreateMailbox(s.ctx, s.who(), name)
+	}
 	if err != nil {
 		return err
 	}

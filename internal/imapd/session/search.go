@@ -3,8 +3,6 @@ package session
 import (
 	"fmt"
 	"slices"
-	"sync"
-	"weak"
 
 	"postroom/internal/imapd/view"
 	"postroom/internal/imapd/wire"
@@ -160,28 +158,15 @@ func (s *Session) answerSearch(tag string, args *wire.Search, res *searchResult)
 	return s.w.ESearch(tag, args.UID, out)
 }
 
-// savedResults holds each selected mailbox's SEARCH RETURN (SAVE) result
-// ("$", RFC 5182) by UID, until the selected struct has a field for it.
-// Keys are weak: a selection that ended is swept at the next SAVE, and a
-// new selection starts with nothing saved (RFC 5182 §2.1).
-var savedResults = struct {
-	sync.Mutex
-	m map[weak.Pointer[selected]][]uint32
-}{m: map[weak.Pointer[selected]][]uint32{}}
-
 func (s *Session) savedResult() []uint32 {
-	savedResults.Lock()
-	defer savedResults.Unlock()
-	return savedResults.m[weak.Make(s.sel)]
+	if s.sel == nil {
+		return nil
+	}
+	return s.sel.saved
 }
 
 func (s *Session) setSavedResult(uids []uint32) {
-	savedResults.Lock()
-	defer savedResults.Unlock()
-	for k := range savedResults.m {
-		if k.Value() == nil {
-			delete(savedResults.m, k)
-		}
+	if s.sel != nil {
+		s.sel.saved = uids
 	}
-	savedResults.m[weak.Make(s.sel)] = uids
 }

@@ -25,6 +25,7 @@ type Mailboxes interface {
 	MailboxByName(ctx context.Context, a actor.Actor, name string) (*store.Mailbox, error)
 	Status(ctx context.Context, a actor.Actor, mailboxID int64) (store.MailboxStatus, error)
 	CreateMailbox(ctx context.Context, a actor.Actor, name string) (*store.Mailbox, error)
+	CreateSpecialMailbox(ctx context.Context, a actor.Actor, name string, role store.Role) (*store.Mailbox, error)
 	RenameMailbox(ctx context.Context, a actor.Actor, mailboxID int64, newName string) error
 	DeleteMailbox(ctx context.Context, a actor.Actor, mailboxID int64) error
 	SetSubscribed(ctx context.Context, a actor.Actor, mailboxID int64, on bool) error
@@ -34,6 +35,9 @@ type Mailboxes interface {
 	MessagesByUID(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) (map[uint32]*store.Message, error)
 	Open(ctx context.Context, a actor.Actor, m *store.Message) (io.ReadSeekCloser, error)
 	SearchMailbox(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32, c *mail.Criteria) ([]uint32, error)
+	// IMAPMeta: the kept ENVELOPE and BODYSTRUCTURE by message id
+	// (internal/mail/imap_meta.go), computed and kept for old messages
+	IMAPMeta(ctx context.Context, a actor.Actor, msgs []*store.Message) (map[int64]store.IMAPMeta, error)
 	// changes
 	AppendRaw(ctx context.Context, a actor.Actor, r mail.RawMessage) (*store.Message, error)
 	StoreFlags(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32, op store.FlagOp, flags []string) ([]store.Message, error)

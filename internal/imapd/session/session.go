@@ -96,6 +96,10 @@ type selected struct {
 	// tagged response and during IDLE.
 	events      <-chan events.Event
 	unsubscribe func()
+	// saved is the SEARCH RETURN (SAVE) result, "$" (RFC 5182), by UID:
+	// a new selection starts with none (§2.1), and an expunged message
+	// simply no longer matches.
+	saved []uint32
 }
 
 // who is the actor of the session's service calls: its logged-in account.

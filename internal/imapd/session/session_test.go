@@ -244,19 +244,19 @@ func TestProtocol(t *testing.T) {
 			s(`a SELECT INBOX`, `* FLAGS (\Answered \Flagged \Deleted \Seen \Draft)`, "* 1 EXISTS", "* 1 RECENT",
 				"* OK [UNSEEN 1] ...", "* OK [UIDVALIDITY ...", "* OK [UIDNEXT 2] ...",
 				`* OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] ...`, "* OK [HIGHESTMODSEQ ...",
-				"a OK [READ-WRITE] ..."),
+				"* OK [MAILBOXID ...", "a OK [READ-WRITE] ..."),
 			s(`b EXAMINE INBOX`, `* FLAGS (\Answered \Flagged \Deleted \Seen \Draft)`, "* 1 EXISTS", "* 0 RECENT",
 				"* OK [UNSEEN 1] ...", "* OK [UIDVALIDITY ...", "* OK [UIDNEXT 2] ...",
-				`* OK [PERMANENTFLAGS ()] ...`, "* OK [HIGHESTMODSEQ ...", "b OK [READ-ONLY] ..."),
+				`* OK [PERMANENTFLAGS ()] ...`, "* OK [HIGHESTMODSEQ ...", "* OK [MAILBOXID ...", "b OK [READ-ONLY] ..."),
 		}},
 		{name: "item 5: CLOSE after EXAMINE is OK and expunges nothing (RFC 3501 §6.4.2)", login: true, setup: func(h *harness) {
 			m := h.Put(h.acct.ID, "INBOX", "Subject: one\r\n\r\n1\r\n")
 			h.Mail.StoreFlags(h.Ctx, h.who(), m.MailboxID, []uint32{m.UID}, store.FlagsAdd, []string{`\Deleted`})
 		}, steps: []step{
-			s(`a EXAMINE INBOX`, "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "a OK [READ-ONLY] ..."),
+			s(`a EXAMINE INBOX`, "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* OK [MAILBOXID ...", "a OK [READ-ONLY] ..."),
 			s(`b CLOSE`, "b OK ..."),
 			s(`c STATUS INBOX (MESSAGES DELETED)`, "* STATUS INBOX (MESSAGES 1 DELETED 1)", "c OK ..."),
-			s(`d SELECT INBOX`, "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "d OK [READ-WRITE] ..."),
+			s(`d SELECT INBOX`, "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* OK [MAILBOXID ...", "d OK [READ-WRITE] ..."),
 			s(`e CLOSE`, "e OK ..."),
 			s(`f STATUS INBOX (MESSAGES DELETED)`, "* STATUS INBOX (MESSAGES 0 DELETED 0)", "f OK ..."),
 		}},
@@ -298,7 +298,7 @@ func TestProtocol(t *testing.T) {
 		}, steps: []step{
 			s(`a STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN DELETED SIZE RECENT HIGHESTMODSEQ APPENDLIMIT)`,
 				"* STATUS INBOX (MESSAGES 1 UIDNEXT 2 UIDVALIDITY {UV} UNSEEN 1 DELETED 0 SIZE 19 RECENT 1 HIGHESTMODSEQ 2 APPENDLIMIT 1048576)", "a OK ..."),
-			s(`b EXAMINE INBOX`, "* ...", "* ...", "* 1 RECENT", "* ...", "* ...", "* ...", "* ...", "* ...", "b OK ..."),
+			s(`b EXAMINE INBOX`, "* ...", "* ...", "* 1 RECENT", "* ...", "* ...", "* ...", "* ...", "* ...", "* OK [MAILBOXID ...", "b OK ..."),
 			s(`c UNSELECT`, "c OK ..."),
 			s(`d STATUS INBOX (RECENT)`, "* STATUS INBOX (RECENT 0)", "d OK ..."),
 		}},
@@ -307,8 +307,8 @@ func TestProtocol(t *testing.T) {
 		}, steps: []step{
 			s(`a ENABLE IMAP4rev2`, "* ENABLED IMAP4rev2", "a OK ..."),
 			s(`b SELECT INBOX (CONDSTORE)`, `* FLAGS (\Answered \Flagged \Deleted \Seen \Draft)`, "* 1 EXISTS", `* LIST () "/" INBOX`,
-				"* OK [UIDVALIDITY {UV}] ...", "* OK [UIDNEXT 2] ...", "* OK [PERMANENTFLAGS ...", "* OK [HIGHESTMODSEQ 2] ...", "b OK [READ-WRITE] ..."),
-			s(`c SELECT INBOX`, "* OK [CLOSED] ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "c OK [READ-WRITE] ..."),
+				"* OK [UIDVALIDITY {UV}] ...", "* OK [UIDNEXT 2] ...", "* OK [PERMANENTFLAGS ...", "* OK [HIGHESTMODSEQ 2] ...", "* OK [MAILBOXID ...", "b OK [READ-WRITE] ..."),
+			s(`c SELECT INBOX`, "* OK [CLOSED] ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* OK [MAILBOXID ...", "c OK [READ-WRITE] ..."),
 		}},
 		{name: "SELECT (QRESYNC) reports VANISHED (EARLIER) and changed flags (RFC 7162 §3.2.5)", login: true, setup: func(h *harness) {
 			var ms []*store.Message
@@ -321,9 +321,9 @@ func TestProtocol(t *testing.T) {
 		}, steps: []step{
 			s(`a SELECT INBOX (QRESYNC ({UV} 3))`, "a BAD ..."),
 			s(`b ENABLE QRESYNC`, "* ENABLED QRESYNC", "b OK ..."),
-			s(`c SELECT INBOX (QRESYNC ({UV} 3 1:3))`, "* ...", "* 2 EXISTS", "* 2 RECENT", "* OK [UNSEEN 1] ...", "* ...", "* ...", "* ...", "* OK [HIGHESTMODSEQ 6] ...",
+			s(`c SELECT INBOX (QRESYNC ({UV} 3 1:3))`, "* ...", "* 2 EXISTS", "* 2 RECENT", "* OK [UNSEEN 1] ...", "* ...", "* ...", "* ...", "* OK [HIGHESTMODSEQ 6] ...", "* OK [MAILBOXID ...",
 				"* VANISHED (EARLIER) 1", `* 2 FETCH (FLAGS (\Seen \Recent) UID 3 MODSEQ (6))`, "c OK [READ-WRITE] ..."),
-			s(`d SELECT INBOX (QRESYNC (1 3))`, "* OK [CLOSED] ...", "* ...", "* 2 EXISTS", "* 0 RECENT", "* ...", "* ...", "* ...", "* ...", "* ...", "d OK [READ-WRITE] ..."),
+			s(`d SELECT INBOX (QRESYNC (1 3))`, "* OK [CLOSED] ...", "* ...", "* 2 EXISTS", "* 0 RECENT", "* ...", "* ...", "* ...", "* ...", "* ...", "* OK [MAILBOXID ...", "d OK [READ-WRITE] ..."),
 		}},
 		{name: "LIST (SUBSCRIBED RECURSIVEMATCH) lists a parent of a subscribed folder with CHILDINFO (RFC 5258 §3.5)", login: true, steps: []step{
 			s(`a CREATE Work/Plans`, "a OK ..."),
@@ -333,6 +333,14 @@ func TestProtocol(t *testing.T) {
 			s(`e LIST (SUBSCRIBED) "" "W*"`, `* LIST (\HasNoChildren \Subscribed) "/" Work/Plans`, "e OK ..."),
 			s(`f LSUB "" "W%"`, `* LSUB (\Noselect \HasChildren) "/" Work`, "f OK ..."),
 			s(`g LSUB "" "W*"`, `* LSUB (\HasNoChildren) "/" Work/Plans`, "g OK ..."),
+		}},
+		{name: "CREATE with USE takes the special use over (RFC 6154 §3, §5.3)", login: true, steps: []step{
+			s(`a CREATE Old (USE (\Archive))`, "a OK [MAILBOXID ..."),
+			s(`b CREATE Both (USE (\Archive \Sent))`, "b NO [USEATTR] ..."),
+			s(`c CREATE Every (USE (\All))`, "c NO [USEATTR] ..."),
+			s(`d LIST (SPECIAL-USE) "" "*"`, `* LIST (\HasNoChildren \Drafts) "/" Drafts`, `* LIST (\HasNoChildren \Archive) "/" Old`,
+				`* LIST (\HasNoChildren \Sent) "/" Sent`, `* LIST (\HasNoChildren \Junk) "/" Spam`, `* LIST (\HasNoChildren \Trash) "/" Trash`, "d OK ..."),
+			s(`e DELETE Archive`, "e OK ..."),
 		}},
 		{name: "LIST-EXTENDED SPECIAL-USE and LIST-STATUS (RFC 6154, RFC 5819)", login: true, steps: []step{
 			s(`a LIST (SPECIAL-USE) "" "*" RETURN (STATUS (MESSAGES))`, `* LIST (\HasNoChildren \Archive) "/" ...`, "* STATUS ...",
@@ -377,7 +385,7 @@ func TestRecent_newMessageGoesToOneSession(t *testing.T) {
 	h := start(t)
 	a, b := h.dial(true), h.dial(true)
 	for _, c := range []*client{a, b} {
-		c.want("s SELECT INBOX", "* ...", "* 0 EXISTS", "* 0 RECENT", "* ...", "* ...", "* ...", "* ...", "s OK ...")
+		c.want("s SELECT INBOX", "* ...", "* 0 EXISTS", "* 0 RECENT", "* ...", "* ...", "* ...", "* ...", "* OK [MAILBOXID ...", "s OK ...")
 	}
 	h.Put(h.acct.ID, "INBOX", "Subject: one\r\n\r\n1\r\n")
 	recent := 0
@@ -416,7 +424,7 @@ func (c *client) until(tag string) []string {
 func TestIdle_pushesAndEndsWithDone(t *testing.T) {
 	h := start(t)
 	c := h.dial(true)
-	c.want("s SELECT INBOX", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "s OK ...")
+	c.want("s SELECT INBOX", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* ...", "* OK [MAILBOXID ...", "s OK ...")
 	c.send("i IDLE")
 	if l := c.line(); l != "+ idling" {
 		t.Fatalf("IDLE: %q", l)

@@ -14,8 +14,8 @@ type Ref struct {
 	// Expunged: the client still sees the message but another session
 	// expunged it. RFC 2180 §4.1.1 lets FETCH either send data the server
 	// still has or answer NO; Postroom keeps no data of expunged messages,
-	// so the session leaves them out of FETCH and completes it with
-	// NO [EXPUNGEISSUED] (RFC 5530 §3), after sending the rest; STORE and
+	// so the session leaves them out of FETCH and completes it with OK
+	// (the EXPUNGE follows at the next point it may be sent); STORE and
 	// COPY skip them the same way. Nothing fails with BAD: the numbers are
 	// valid in the client's view (issue 17 item 11).
 	Expunged bool

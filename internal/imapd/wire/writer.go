@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -196,11 +197,33 @@ func (w *Writer) literal(open string, size int64, r io.Reader) *Writer {
 	if w.err != nil {
 		return w
 	}
-	n, err := io.CopyN(w.bw, r, size)
+	var dst io.Writer = w.bw
+	if open == "{" {
+		dst = noNUL{w.bw}
+	}
+	n, err := io.CopyN(dst, r, size)
 	if err != nil {
 		w.err = fmt.Errorf("imap wire: literal of %d octets: copied %d: %w", size, n, err)
 	}
 	return w
+}
+
+// noNUL replaces NUL with 0x80 in what it writes: a plain literal cannot
+// carry NUL (RFC 9051 §9, CHAR8), yet a message appended as a literal8
+// (RFC 3516) may hold some; BODY[] of it keeps its length and only
+// BINARY[] (a literal8) returns the octets as they are, as Dovecot does.
+type noNUL struct{ w io.Writer }
+
+func (n noNUL) Write(p []byte) (int, error) {
+	i := bytes.IndexByte(p, 0)
+	if i < 0 {
+		return n.w.Write(p)
+	}
+	c := bytes.Clone(p)
+	for ; i >= 0; i = bytes.IndexByte(c, 0) {
+		c[i] = 0x80
+	}
+	return n.w.Write(c)
 }
 
 // Continue writes a continuation request "+ text" (RFC 9051 §7.6).

@@ -44,7 +44,7 @@ func scanIndex(row scanner, fs flagSets, e *store.MessageIndex, extra ...any) er
 // MailboxIndex implements store.IMAPIndexStore. Entries share their Flags
 // slices: callers must not modify them.
 func (s *Store) MailboxIndex(ctx context.Context, accountID, mailboxID int64, after uint32) ([]store.MessageIndex, error) {
-	return s.index(ctx, accountID, mailboxID, mailboxIndexQuery, after)
+	return s.index(ctx, accountID, mailboxID, mailboxIndexQuery, after, true)
 }
 
 // mailboxIndexQuery reads the covering index messages_mailbox_state only.
@@ -52,19 +52,24 @@ const mailboxIndexQuery = `SELECT ` + indexCols + ` FROM messages WHERE mailbox_
 
 // ChangedSince implements store.IMAPIndexStore.
 func (s *Store) ChangedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]store.MessageIndex, error) {
-	return s.index(ctx, accountID, mailboxID, `SELECT `+indexCols+` FROM messages WHERE mailbox_id=? AND modseq>? ORDER BY uid`, modseq)
+	return s.index(ctx, accountID, mailboxID, `SELECT `+indexCols+` FROM messages WHERE mailbox_id=? AND modseq>? ORDER BY uid`, modseq, false)
 }
 
 // index runs a listing query of one of the account's mailboxes; the
 // mailbox is checked to be the account's first, so that the query itself
-// filters on the mailbox alone and uses its index.
-func (s *Store) index(ctx context.Context, accountID, mailboxID int64, query string, arg any) ([]store.MessageIndex, error) {
+// filters on the mailbox alone and uses its index. byUID: arg is the UID
+// the listing starts after, and the result is sized first (a listing of
+// the whole mailbox then never grows its slice; one of the newest few
+// counts only those).
+func (s *Store) index(ctx context.Context, accountID, mailboxID int64, query string, arg any, byUID bool) ([]store.MessageIndex, error) {
 	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
 		return nil, err
 	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE mailbox_id=?`, mailboxID).Scan(&n); err != nil {
-		return nil, err
+	if byUID {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE mailbox_id=? AND uid>?`, mailboxID, arg).Scan(&n); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := s.db.QueryContext(ctx, query, mailboxID, arg)
 	if err != nil {

@@ -94,6 +94,18 @@ func (s *Store) MailboxByRole(ctx context.Context, accountID int64, role store.R
 
 // CreateMailbox implements store.MailboxStore.
 func (s *Store) CreateMailbox(ctx context.Context, accountID int64, name string) (*store.Mailbox, error) {
+	return s.createMailbox(ctx, accountID, name, store.RoleNone)
+}
+
+// CreateSpecialMailbox implements store.MailboxStore.
+func (s *Store) CreateSpecialMailbox(ctx context.Context, accountID int64, name string, role store.Role) (*store.Mailbox, error) {
+	if role == store.RoleNone || role == store.RoleInbox {
+		return nil, store.ErrProtected
+	}
+	return s.createMailbox(ctx, accountID, name, role)
+}
+
+func (s *Store) createMailbox(ctx context.Context, accountID int64, name string, role store.Role) (*store.Mailbox, error) {
 	name = store.CanonicalMailboxName(name)
 	if !store.ValidMailboxName(name) {
 		return nil, store.ErrInvalid
@@ -115,8 +127,19 @@ func (s *Store) CreateMailbox(ctx context.Context, accountID int64, name string)
 			}
 		}
 		var err error
-		created, err = insertMailbox(ctx, tx, accountID, name, store.RoleNone)
-		return err
+		if created, err = insertMailbox(ctx, tx, accountID, name, store.RoleNone); err != nil || role == store.RoleNone {
+			return err
+		}
+		// the role moves: the new folder is inserted first, so a name
+		// that is taken leaves the old holder as it was
+		if _, err := tx.ExecContext(ctx, `UPDATE mailboxes SET role='' WHERE account_id=? AND role=?`, accountID, string(role)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE mailboxes SET role=? WHERE id=?`, string(role), created.ID); err != nil {
+			return err
+		}
+		created.Role = role
+		return nil
 	})
 	return created, err
 }

@@ -171,6 +171,11 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 				return err
 			}
 		}
+		if nm.IMAPMeta != nil {
+			if err := putIMAPMeta(ctx, tx, id, *nm.IMAPMeta); err != nil {
+				return fmt.Errorf("imap meta of new message: %w", err)
+			}
+		}
 		if err := addBlobRef(ctx, tx, nm.BlobKey, 1); err != nil {
 			return err
 		}
@@ -389,6 +394,9 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 				copyID, _ := res.LastInsertId()
 				if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body, acct)
 					SELECT ?, subject, from_addr, to_addr, body, acct FROM message_index WHERE rowid=?`, copyID, m.ID); err != nil {
+					return err
+				}
+				if err := copyIMAPMeta(ctx, tx, m.ID, copyID); err != nil {
 					return err
 				}
 				if err := addBlobRef(ctx, tx, m.BlobKey, 1); err != nil {

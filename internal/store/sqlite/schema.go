@@ -777,6 +777,17 @@ CREATE UNIQUE INDEX receipts_token ON receipts(token) WHERE token <> '';
 -- flags): read from this index alone, not from table rows that carry
 -- each message's envelope and preview.
 CREATE INDEX messages_mailbox_state ON messages(mailbox_id, uid, modseq, flags, size, internal_date, save_date, thread_id, blob_key);
+`, `
+-- Each message's IMAP ENVELOPE and BODYSTRUCTURE (issue 17,
+-- store.IMAPMetaStore), in internal/imapd/bodypart's stored form: FETCH
+-- answers them without opening the message file. A table of its own, not
+-- columns of messages, so that the rows the whole-mailbox listings read
+-- stay small. Rows stored before have none until IMAP backfills them.
+CREATE TABLE imap_meta (
+	message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+	envelope   BLOB NOT NULL,
+	structure  BLOB NOT NULL
+);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -13,6 +13,7 @@ var mailboxTests = []test{
 	{"mailbox_createNestedCreatesParents", testMailboxNested},
 	{"mailbox_createKoreanNames", testMailboxKorean},
 	{"mailbox_createExistingIsErrExists", testMailboxExists},
+	{"mailbox_createSpecialTakesTheRoleOver", testMailboxCreateSpecial},
 	{"mailbox_createInvalidNameIsErrInvalid", testMailboxInvalid},
 	{"mailbox_inboxMatchedCaseInsensitively", testMailboxInboxCase},
 	{"mailbox_listOrderedByName", testMailboxList},
@@ -47,6 +48,39 @@ func testMailboxCreate(e *env) {
 	}
 	if byName := e.mboxByName(a.ID, "Receipts"); byName.ID != m.ID {
 		e.Errorf("MailboxByName(Receipts) id %d, want %d", byName.ID, m.ID)
+	}
+}
+
+func testMailboxCreateSpecial(e *env) {
+	a := e.account("alice@example.com")
+	old, err := e.s.MailboxByRole(e.ctx, a.ID, store.RoleArchive)
+	if err != nil {
+		e.Fatalf("the account's Archive: %v", err)
+	}
+	if _, err := e.s.CreateSpecialMailbox(e.ctx, a.ID, "Sent", store.RoleArchive); !errors.Is(err, store.ErrExists) {
+		e.Errorf("CreateSpecialMailbox of a taken name: %v, want ErrExists", err)
+	}
+	if got, _ := e.s.MailboxByRole(e.ctx, a.ID, store.RoleArchive); got == nil || got.ID != old.ID {
+		e.Errorf("a refused CreateSpecialMailbox moved the role to %+v", got)
+	}
+	if _, err := e.s.CreateSpecialMailbox(e.ctx, a.ID, "Other", store.RoleInbox); !errors.Is(err, store.ErrProtected) {
+		e.Errorf("CreateSpecialMailbox with the inbox role: %v, want ErrProtected", err)
+	}
+	m, err := e.s.CreateSpecialMailbox(e.ctx, a.ID, "보관함/2026", store.RoleArchive)
+	if err != nil {
+		e.Fatalf("CreateSpecialMailbox: %v", err)
+	}
+	if m.Role != store.RoleArchive || m.UIDNext != 1 {
+		e.Errorf("created %+v, want role archive and UIDNEXT 1", m)
+	}
+	if got, err := e.s.MailboxByRole(e.ctx, a.ID, store.RoleArchive); err != nil || got.ID != m.ID {
+		e.Errorf("MailboxByRole(archive) = %+v, %v; want the new folder %d", got, err, m.ID)
+	}
+	if got := e.mbox(a.ID, old.ID); got.Role != store.RoleNone {
+		e.Errorf("the former Archive keeps role %q", got.Role)
+	}
+	if parent := e.mboxByName(a.ID, "보관함"); parent.Role != store.RoleNone {
+		e.Errorf("the created parent has role %q", parent.Role)
 	}
 }
 

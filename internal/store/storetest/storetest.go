@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		externalAccountTests,
 		receiptTests,
 		imapIndexTests,
+		imapMetaTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
