@@ -33,6 +33,20 @@ func (s *Service) MailboxIndex(ctx context.Context, a actor.Actor, mailboxID int
 	return idx, nil
 }
 
+// MailboxState is MailboxIndex with only UID, MODSEQ and flags: what a
+// session reads of the whole mailbox to select it.
+func (s *Service) MailboxState(ctx context.Context, a actor.Actor, mailboxID int64, after uint32) ([]store.MessageIndex, error) {
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := s.Store.MailboxState(ctx, accountID, mailboxID, after)
+	if err != nil {
+		return nil, fmt.Errorf("state of mailbox %d: %w", mailboxID, err)
+	}
+	return idx, nil
+}
+
 // ChangedSince lists the messages of one of the actor's mailboxes whose
 // MODSEQ is above modseq, in UID order (CHANGEDSINCE, QRESYNC).
 func (s *Service) ChangedSince(ctx context.Context, a actor.Actor, mailboxID int64, modseq uint64) ([]store.MessageIndex, error) {

@@ -14,6 +14,10 @@ type IMAPIndexStore interface {
 	// MailboxIndex lists the mailbox's messages with a UID above after
 	// (all for 0), in UID order, with only the per-message state.
 	MailboxIndex(ctx context.Context, accountID, mailboxID int64, after uint32) ([]MessageIndex, error)
+	// MailboxState is MailboxIndex with only UID, ModSeq and Flags set:
+	// what a session needs to select a mailbox, read for the whole
+	// mailbox at every SELECT.
+	MailboxState(ctx context.Context, accountID, mailboxID int64, after uint32) ([]MessageIndex, error)
 	// ChangedSince lists the mailbox's messages whose MODSEQ is above
 	// modseq, in UID order (CONDSTORE's CHANGEDSINCE, QRESYNC).
 	ChangedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]MessageIndex, error)

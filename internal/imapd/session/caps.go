@@ -14,7 +14,7 @@ var capabilities = []string{
 	"CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE",
 	"QUOTA", "QUOTA=RES-STORAGE", "UTF8=ACCEPT", "STATUS=SIZE",
 	"UIDPLUS", "MOVE", "ESEARCH", "SEARCHRES", "WITHIN", "BINARY", "CONDSTORE", "QRESYNC",
-	"SORT", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
+	"SORT", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
 	"MULTIAPPEND", "CATENATE", "SAVEDATE", "OBJECTID",
 }
 
@@ -39,9 +39,10 @@ func (s *Session) capabilities() []string {
 			out = append(out, "LOGINDISABLED")
 		}
 	}
-	// COMPRESS=DEFLATE is not offered yet: compress/flate's reader hands
-	// out data only at a stored block, so a client that flushes with
-	// Z_PARTIAL_FLUSH (mbsync) waits forever for the answer to its next
-	// command. The command works for clients that use Z_SYNC_FLUSH.
+	// RFC 4978 §3: COMPRESS is valid once logged in, and only once; the
+	// client sees it in the LOGIN answer's capabilities.
+	if s.state != NotAuthenticated && !s.compressed {
+		out = append(out, "COMPRESS=DEFLATE")
+	}
 	return out
 }

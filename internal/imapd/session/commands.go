@@ -69,4 +69,7 @@ var commands = map[string]command{
 	"UID MOVE":    {states: selOnly, run: (*Session).move},
 	"EXPUNGE":     {states: selOnly, run: (*Session).expunge},
 	"UID EXPUNGE": {states: selOnly, run: (*Session).expunge},
+
+	// selected: contexts (search_context.go, RFC 5267 §4.3.5)
+	"CANCELUPDATE": {states: selOnly, run: (*Session).cancelUpdate},
 }

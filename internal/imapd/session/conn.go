@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -149,8 +150,18 @@ func (s *Session) bye(code wire.Code, text string) {
 
 // Serve runs the session until the client logs out, the connection
 // breaks or the server shuts down; it closes the connection.
-func (s *Session) Serve() error {
+func (s *Session) Serve() (err error) {
 	defer s.end()
+	// A bug that panics ends this connection, not the server with every
+	// other user's sessions: the client gets BYE [SERVERBUG] and
+	// reconnects; the stack goes to the log.
+	defer func() {
+		if r := recover(); r != nil {
+			s.log().Error("imap session panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s.bye(wire.CodeServerBug, "Internal error; please reconnect")
+			err = fmt.Errorf("imap session: panic: %v", r)
+		}
+	}()
 	if s.stopping() {
 		s.bye(wire.CodeUnavailable, "Server shutting down")
 		return nil
@@ -343,13 +354,18 @@ func (s *Session) updates(command string) error {
 	if s.sel == nil {
 		return nil
 	}
+	// RFC 5267 §4.3.4: REMOVEFROM of expunged messages before their
+	// EXPUNGE; §4.3.3: ADDTO of new ones after their EXISTS
+	if err := s.contextRemovals(); err != nil {
+		return err
+	}
 	name, uid := strings.CutPrefix(command, "UID ")
 	for _, r := range s.sel.view.Pending(view.MayExpunge(name, uid, command != "IDLE" && s.seqCommandQueued())) {
 		if err := r.Write(s.w); err != nil {
 			return err
 		}
 	}
-	return nil
+	return s.contextChanges()
 }
 
 // seqCommandQueued reports whether the client already sent (pipelined) a

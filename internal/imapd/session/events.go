@@ -19,7 +19,7 @@ import (
 // readMessages reads the mailbox's messages above after, ascending by
 // UID, from the store's columns (no message file is opened).
 func (s *Session) readMessages(ctx context.Context, mailboxID int64, after uint32) ([]view.Message, error) {
-	idx, err := s.cfg.Mail.MailboxIndex(ctx, s.who(), mailboxID, after)
+	idx, err := s.cfg.Mail.MailboxState(ctx, s.who(), mailboxID, after)
 	if err != nil {
 		return nil, err
 	}
@@ -54,6 +54,7 @@ func (s *Session) drain() error {
 // store's (reading flags or the mailbox after an overflow), or
 // errLoginEnded once the BYE is sent.
 func (s *Session) apply(e events.Event) error {
+	s.noteContexts(e)
 	sel := s.sel
 	switch e.Kind {
 	case events.AccountChange:

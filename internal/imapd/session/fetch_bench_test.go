@@ -38,6 +38,7 @@ func benchCmd(b *testing.B, c *rawClient, cmd string) {
 func BenchmarkMessages(b *testing.B) {
 	c := benchClient(b)
 	for _, cmd := range []string{
+		"SELECT INBOX",
 		"UID FETCH 1:* (FLAGS)",
 		fmt.Sprintf("FETCH %d:* (FLAGS ENVELOPE)", benchN-49),
 		fmt.Sprintf("FETCH %d:* (BODYSTRUCTURE)", benchN-49),

@@ -31,6 +31,7 @@ func FuzzSession(f *testing.F) {
 		"a EXAMINE INBOX\r\nb CLOSE\r\nc UNSELECT\r\nd GETQUOTAROOT INBOX\r\ne ID NIL\r\nf NAMESPACE\r\n",
 		"a CREATE \"abc\r\nb FROB\r\nc SELECT INBOX\r\nd FETCH 99 FLAGS\r\ne COPY 1:* Trash\r\nf UID MOVE 1:* Archive\r\n",
 		"a IDLE\r\nx\r\n",
+		"a SELECT INBOX\r\nb UID SEARCH RETURN (UPDATE PARTIAL -1:-5 COUNT) UNSEEN\r\nc SORT RETURN (UPDATE PARTIAL 1:2) (SUBJECT) UTF-8 ALL\r\nd APPEND INBOX {20+}\r\nSubject: y\r\n\r\nbody\r\ne STORE 1 +FLAGS (\\Seen)\r\nf EXPUNGE\r\ng CANCELUPDATE \"b\" \"c\"\r\n",
 		"a COMPRESS DEFLATE\r\n\x00\x01\x02",
 	} {
 		f.Add([]byte(seed))

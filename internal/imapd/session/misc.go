@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"postroom/internal/imapd/inflate"
 	"postroom/internal/imapd/view"
 	"postroom/internal/imapd/wire"
 )
@@ -143,7 +144,10 @@ func (s *Session) startCompression() error {
 	utf8 := s.w.UTF8
 	s.w = wire.NewWriter(flushingWriter{fw})
 	s.w.UTF8 = utf8
-	s.br.Reset(flate.NewReader(s.conn))
+	// our own inflate: it hands out each command as soon as its bytes
+	// arrive, whatever flush the client used (compress/flate's waits for
+	// a stored block, which mbsync's Z_PARTIAL_FLUSH never sends)
+	s.br.Reset(inflate.NewReader(s.conn))
 	s.r.Reset(s.br)
 	return nil
 }

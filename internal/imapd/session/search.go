@@ -27,17 +27,18 @@ func (s *Session) search(cmd *wire.Command) error {
 	if !charsetOK(args.Charset) {
 		return no(wire.CodeBadCharset(charsets), "Unsupported charset; use UTF-8")
 	}
-	for _, r := range args.Return {
-		switch r {
-		case "CONTEXT", "UPDATE", "PARTIAL":
-			return bad(wire.Code{}, "Unsupported search return option "+r)
-		}
+	opts, err := s.checkReturn(cmd.Tag, args.Return, args.Partial) // RFC 5267 (search_context.go)
+	if err != nil {
+		return err
 	}
 	res, err := s.runSearch(args.Key)
 	if err != nil {
 		return err
 	}
-	return s.answerSearch(cmd.Tag, args, res)
+	if err := s.answerSearch(cmd.Tag, args, res); err != nil || !opts.update {
+		return err
+	}
+	return s.openContext(cmd.Tag, args.UID, args.Key, res.refs, nil, nil, nil)
 }
 
 // searchResult is what matched, ascending by UID (and so by sequence
@@ -101,7 +102,7 @@ func (s *Session) answerSearch(tag string, args *wire.Search, res *searchResult)
 			nums[i] = r.UID
 		}
 	}
-	ret := args.Return
+	ret := resultOptions(args.Return) // without CONTEXT and UPDATE
 	if ret == nil && s.enabled["IMAP4REV2"] {
 		ret = []string{"ALL"} // RFC 9051 §7.3.4: rev2 answers ESEARCH only
 	}
@@ -115,17 +116,22 @@ func (s *Session) answerSearch(tag string, args *wire.Search, res *searchResult)
 	save := has("SAVE")
 	if save {
 		// RFC 5182 §2.4: with MIN and/or MAX but neither ALL nor COUNT,
-		// only those messages are saved.
+		// only those messages are saved; RFC 9394 §3.2: and those PARTIAL
+		// returns.
 		saved := res.refs
-		if (has("MIN") || has("MAX")) && !has("ALL") && !has("COUNT") && len(saved) > 0 {
+		if (has("MIN") || has("MAX") || has("PARTIAL")) && !has("ALL") && !has("COUNT") && len(saved) > 0 {
 			var pick []view.Ref
+			if has("PARTIAL") {
+				pick = partialRefs(args.Partial, saved)
+			}
 			if has("MIN") {
 				pick = append(pick, saved[0])
 			}
 			if has("MAX") && (len(pick) == 0 || pick[0] != saved[len(saved)-1]) {
 				pick = append(pick, saved[len(saved)-1])
 			}
-			saved = pick
+			slices.SortFunc(pick, func(a, b view.Ref) int { return int(a.UID) - int(b.UID) })
+			saved = slices.Compact(pick)
 		}
 		uids := make([]uint32, len(saved))
 		for i, r := range saved {
@@ -148,6 +154,9 @@ func (s *Session) answerSearch(tag string, args *wire.Search, res *searchResult)
 			set := uidSetOf(nums)
 			out = append(out, wire.ESearchResult{Name: "ALL", Set: &set})
 		}
+	}
+	if p, err := parsePartial(args.Partial); has("PARTIAL") && err == nil {
+		out = append(out, partialResult(p, nums)) // RFC 9394 §3.1, NIL when empty
 	}
 	if has("COUNT") {
 		out = append(out, wire.ESearchResult{Name: "COUNT", Value: uint64(len(nums))})

@@ -22,6 +22,9 @@ type translator struct {
 	all        []view.Ref // the client's view, ascending
 	usesModSeq bool
 	cache      map[uint32]*store.MessageIndex
+	// star is "*" of UID sets when all is not the whole view (a context
+	// re-evaluating some messages, search_context.go); 0: all's last UID.
+	star uint32
 }
 
 // none is a criterion no message matches: an empty UID set.
@@ -233,10 +236,10 @@ func (t *translator) set(set wire.SeqSet, uid bool) (*mail.Criteria, error) {
 	}
 	out := []uint32{}
 	if uid {
-		star := uint32(0)
-		if n := len(t.all); n > 0 {
+		star := t.star
+		if n := len(t.all); star == 0 && n > 0 {
 			star = t.all[n-1].UID
-		} else {
+		} else if star == 0 {
 			star = t.s.sel.view.UIDNext()
 		}
 		for _, r := range t.all {

@@ -34,10 +34,14 @@ func (s *Session) sort(cmd *wire.Command) error {
 	}
 	for _, r := range args.Return {
 		switch r {
-		case "MIN", "MAX", "ALL", "COUNT":
+		case "MIN", "MAX", "ALL", "COUNT", "CONTEXT", "UPDATE", "PARTIAL":
 		default:
 			return bad(wire.Code{}, "Unsupported sort return option "+r)
 		}
+	}
+	opts, err := s.checkReturn(cmd.Tag, args.Return, args.Partial) // RFC 5267 (search_context.go)
+	if err != nil {
+		return err
 	}
 	res, err := s.runSearch(args.Key)
 	if err != nil {
@@ -53,7 +57,7 @@ func (s *Session) sort(cmd *wire.Command) error {
 	}
 	// ESORT (RFC 5267 §3): MIN and MAX are the first and last in sort
 	// order, ALL the sorted list (a sequence set, in sort order).
-	ret := args.Return
+	ret := resultOptions(args.Return) // without CONTEXT and UPDATE
 	if len(ret) == 0 {
 		ret = []string{"ALL"}
 	}
@@ -76,12 +80,17 @@ func (s *Session) sort(cmd *wire.Command) error {
 			out = append(out, wire.ESearchResult{Name: "ALL", Set: &set})
 		case r == "COUNT":
 			out = append(out, wire.ESearchResult{Name: "COUNT", Value: uint64(len(sorted))})
+		case r == "PARTIAL":
+			out = append(out, partialResult(opts.partial, sorted)) // RFC 5267 §4.4: in sort order
 		}
 	}
 	if res.modSeq != 0 {
 		out = append(out, wire.ESearchResult{Name: "MODSEQ", Value: res.modSeq})
 	}
-	return s.w.ESearch(cmd.Tag, args.UID, out)
+	if err := s.w.ESearch(cmd.Tag, args.UID, out); err != nil || !opts.update {
+		return err
+	}
+	return s.openSortContext(cmd.Tag, args.UID, args.Key, crit, sorted, msgs)
 }
 
 func (s *Session) thread(cmd *wire.Command) error {

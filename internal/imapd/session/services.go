@@ -49,6 +49,7 @@ type Mailboxes interface {
 	// (internal/mail/imap_index.go; object ids: mail.MailboxObjectID,
 	// mail.EmailObjectID, mail.ThreadObjectID)
 	MailboxIndex(ctx context.Context, a actor.Actor, mailboxID int64, after uint32) ([]store.MessageIndex, error)
+	MailboxState(ctx context.Context, a actor.Actor, mailboxID int64, after uint32) ([]store.MessageIndex, error)
 	ChangedSince(ctx context.Context, a actor.Actor, mailboxID int64, modseq uint64) ([]store.MessageIndex, error)
 	ExpungedSince(ctx context.Context, a actor.Actor, mailboxID int64, modseq uint64) ([]uint32, error)
 	EnvelopeIndex(ctx context.Context, a actor.Actor, mailboxID int64, after uint32) ([]store.EnvelopeEntry, error)

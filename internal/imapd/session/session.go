@@ -100,6 +100,9 @@ type selected struct {
 	// a new selection starts with none (§2.1), and an expunged message
 	// simply no longer matches.
 	saved []uint32
+	// contexts are the searches kept up to date (RFC 5267,
+	// search_context.go); nil when there are none.
+	contexts *contexts
 }
 
 // who is the actor of the session's service calls: its logged-in account.

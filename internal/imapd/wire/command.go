@@ -29,6 +29,10 @@ type Compress struct{ Mechanism string }
 // Enable is ENABLE (RFC 5161); capability names upper-cased.
 type Enable struct{ Capabilities []string }
 
+// CancelUpdate is CANCELUPDATE (RFC 5267 §4.3.5): the tags of the
+// searching commands whose contexts end, as given.
+type CancelUpdate struct{ Tags []string }
+
 // ID is ID (RFC 2971); nil Params is "ID NIL".
 type ID struct {
 	Params [][2]string // field, value; a NIL value is ""

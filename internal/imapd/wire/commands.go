@@ -66,6 +66,7 @@ var commandParsers = map[string]func(p *parser, name string) (any, error){
 	"AUTHENTICATE": parseAuthenticate,
 	"COMPRESS":     parseCompress,
 	"ENABLE":       parseEnable,
+	"CANCELUPDATE": parseCancelUpdate,
 	"ID":           parseID,
 	"SELECT":       parseSelect,
 	"EXAMINE":      parseSelect,
@@ -160,6 +161,22 @@ func parseEnable(p *parser, _ string) (any, error) {
 		e.Capabilities = append(e.Capabilities, c)
 		if !p.trySP() {
 			return e, nil
+		}
+	}
+}
+
+// parseCancelUpdate reads 1*(SP quoted) (RFC 5267 §5); an atom or a
+// literal is taken too, as everywhere a string is.
+func parseCancelUpdate(p *parser, _ string) (any, error) {
+	c := &CancelUpdate{}
+	for {
+		tag, err := p.astring("search tag")
+		if err != nil {
+			return nil, err
+		}
+		c.Tags = append(c.Tags, tag)
+		if !p.trySP() {
+			return c, nil
 		}
 	}
 }

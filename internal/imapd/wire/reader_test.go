@@ -164,6 +164,10 @@ func TestReadCommand_rfcExamples(t *testing.T) {
 		{"RFC 9394 PARTIAL", "a UID SEARCH RETURN (PARTIAL -1:-100 COUNT) UNDELETED\r\n",
 			&Command{"a", "UID SEARCH", &Search{UID: true, Return: []string{"PARTIAL", "COUNT"}, Partial: "-1:-100",
 				Key: &SearchKey{Op: "UNDELETED"}}}},
+		{"RFC 5267 §4.3 UPDATE and §4.2 CONTEXT", "B01 UID SEARCH RETURN (UPDATE CONTEXT COUNT) DELETED\r\n",
+			&Command{"B01", "UID SEARCH", &Search{UID: true, Return: []string{"UPDATE", "CONTEXT", "COUNT"}, Key: &SearchKey{Op: "DELETED"}}}},
+		{"RFC 5267 §4.3.5 CANCELUPDATE", "B04 CANCELUPDATE \"B01\" \"B02\"\r\n",
+			&Command{"B04", "CANCELUPDATE", &CancelUpdate{Tags: []string{"B01", "B02"}}}},
 		{"RFC 5032 YOUNGER, RFC 8514 SAVEDON, KEYWORD", "a SEARCH YOUNGER 3600 SAVEDON 4-Dec-2026 KEYWORD $Junk LARGER 4294967296\r\n",
 			&Command{"a", "SEARCH", &Search{Key: &SearchKey{Op: "AND", Args: []*SearchKey{
 				{Op: "YOUNGER", Number: 3600}, {Op: "SAVEDON", Date: time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)},

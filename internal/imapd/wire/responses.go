@@ -63,6 +63,11 @@ func CodeUnseen(seq uint32) Code { return Code{"UNSEEN", num(uint64(seq))} }
 // CodeHighestModSeq is [HIGHESTMODSEQ n] (RFC 7162 §3.1.2.1).
 func CodeHighestModSeq(n uint64) Code { return Code{"HIGHESTMODSEQ", num(n)} }
 
+// CodeNoUpdate is [NOUPDATE "tag"] (RFC 5267 §4.3.1): the server keeps no
+// context for the searching command of tag. A tag holds no '"' or '\'
+// (tag-char is an ASTRING-CHAR), so it is quoted as it is.
+func CodeNoUpdate(tag string) Code { return Code{"NOUPDATE", `"` + tag + `"`} }
+
 // CodeModified is [MODIFIED set] (RFC 7162 §3.1.3).
 func CodeModified(set SeqSet) Code { return Code{"MODIFIED", set.String()} }
 
@@ -186,11 +191,22 @@ func (w *Writer) SearchResult(nums []uint32, modSeq uint64) error {
 }
 
 // ESearchResult is one return item of ESEARCH: MIN, MAX, COUNT (Value) or
-// ALL (Set), MODSEQ (Value).
+// ALL (Set), MODSEQ (Value); PARTIAL (Range, and Set: NIL when nil or
+// empty, RFC 9394 §3.1); ADDTO and REMOVEFROM (Updates, RFC 5267 §4.3).
 type ESearchResult struct {
-	Name  string
-	Value uint64
-	Set   *SeqSet
+	Name    string
+	Value   uint64
+	Set     *SeqSet
+	Range   string          // PARTIAL: the range as the client gave it
+	Updates []ContextUpdate // ADDTO, REMOVEFROM
+}
+
+// ContextUpdate is one "context-position SP sequence-set" pair of ADDTO or
+// REMOVEFROM (RFC 5267 §5): position 0 for SEARCH contexts, the set in the
+// context's order.
+type ContextUpdate struct {
+	Position uint32
+	Set      SeqSet
 }
 
 // ESearch writes "* ESEARCH (TAG "t") [UID] results" (RFC 4731 §3.1).
@@ -204,9 +220,24 @@ func (w *Writer) ESearch(tag string, uid bool, results []ESearchResult) error {
 	}
 	for _, r := range results {
 		w.Atom(r.Name)
-		if r.Set != nil {
+		switch {
+		case r.Updates != nil:
+			w.Open()
+			for _, u := range r.Updates {
+				w.Number(uint64(u.Position)).Atom(u.Set.String())
+			}
+			w.Close()
+		case r.Range != "":
+			w.Open().Atom(r.Range)
+			if r.Set == nil || len(r.Set.Ranges) == 0 {
+				w.Nil()
+			} else {
+				w.Atom(r.Set.String())
+			}
+			w.Close()
+		case r.Set != nil:
 			w.Atom(r.Set.String())
-		} else {
+		default:
 			w.Number(r.Value)
 		}
 	}

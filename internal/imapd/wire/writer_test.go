@@ -92,6 +92,17 @@ func TestWriter_responses(t *testing.T) {
 		{"RFC 4731 ESEARCH", false, func(w *Writer) error {
 			return w.ESearch("A282", true, []ESearchResult{{Name: "MIN", Value: 2}, {Name: "ALL", Set: setp("2,10:11")}})
 		}, "* ESEARCH (TAG \"A282\") UID MIN 2 ALL 2,10:11\r\n"},
+		{"RFC 5267 §4.3.3 ADDTO, §4.3.4 REMOVEFROM", false, func(w *Writer) error {
+			return w.ESearch("C01", true, []ESearchResult{{Name: "REMOVEFROM", Updates: []ContextUpdate{{0, set("32768")}}},
+				{Name: "ADDTO", Updates: []ContextUpdate{{1, set("2733")}, {1, set("2731:2732")}}}})
+		}, "* ESEARCH (TAG \"C01\") UID REMOVEFROM (0 32768) ADDTO (1 2733 1 2731:2732)\r\n"},
+		{"RFC 9394 §3.1 PARTIAL with results and NIL", false, func(w *Writer) error {
+			w.ESearch("A01", true, []ESearchResult{{Name: "PARTIAL", Range: "-1:-100", Set: setp("200:250,23764")}})
+			return w.ESearch("A04", true, []ESearchResult{{Name: "PARTIAL", Range: "24000:24500"}})
+		}, "* ESEARCH (TAG \"A01\") UID PARTIAL (-1:-100 200:250,23764)\r\n* ESEARCH (TAG \"A04\") UID PARTIAL (24000:24500 NIL)\r\n"},
+		{"RFC 5267 §4.3.1 NOUPDATE", false, func(w *Writer) error {
+			return w.Status("", "NO", CodeNoUpdate("B02"), "Too many contexts")
+		}, "* NO [NOUPDATE \"B02\"] Too many contexts\r\n"},
 		{"VANISHED EARLIER", false, func(w *Writer) error { return w.Vanished(set("41,43:116"), true) },
 			"* VANISHED (EARLIER) 41,43:116\r\n"},
 		{"ENABLED", false, func(w *Writer) error { return w.Enabled([]string{"CONDSTORE"}) }, "* ENABLED CONDSTORE\r\n"},

@@ -28,6 +28,15 @@ func (fs flagSets) get(text string) []string {
 	return f
 }
 
+// getBytes is get for a column read as sql.RawBytes: the lookup copies
+// nothing, a new set copies the text once.
+func (fs flagSets) getBytes(text []byte) []string {
+	if f, ok := fs[string(text)]; ok {
+		return f
+	}
+	return fs.get(string(text))
+}
+
 func scanIndex(row scanner, fs flagSets, e *store.MessageIndex, extra ...any) error {
 	var flags string
 	var date, saved int64
@@ -49,6 +58,36 @@ func (s *Store) MailboxIndex(ctx context.Context, accountID, mailboxID int64, af
 
 // mailboxIndexQuery reads the covering index messages_mailbox_state only.
 const mailboxIndexQuery = `SELECT ` + indexCols + ` FROM messages WHERE mailbox_id=? AND uid>? ORDER BY uid`
+
+// MailboxState implements store.IMAPIndexStore: three columns of the
+// same covering index, no strings but the flags (shared between rows
+// with the same flags).
+func (s *Store) MailboxState(ctx context.Context, accountID, mailboxID int64, after uint32) ([]store.MessageIndex, error) {
+	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
+		return nil, err
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE mailbox_id=? AND uid>?`, mailboxID, after).Scan(&n); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT uid, modseq, flags FROM messages WHERE mailbox_id=? AND uid>? ORDER BY uid`, mailboxID, after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]store.MessageIndex, 0, n)
+	fs := flagSets{}
+	var flags sql.RawBytes // valid until the next Scan: fs.get copies it once per set
+	for rows.Next() {
+		var e store.MessageIndex
+		if err := rows.Scan(&e.UID, &e.ModSeq, &flags); err != nil {
+			return nil, err
+		}
+		e.Flags = fs.getBytes(flags)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
 
 // ChangedSince implements store.IMAPIndexStore.
 func (s *Store) ChangedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]store.MessageIndex, error) {

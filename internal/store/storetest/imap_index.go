@@ -65,6 +65,17 @@ func testIndexState(e *env) {
 	if len(idx) != len(want) {
 		e.Fatalf("MailboxIndex listed %d messages, want %d", len(idx), len(want))
 	}
+	state, err := e.s.MailboxState(e.ctx, a.ID, in.ID, want[0].UID)
+	e.ok(err, "MailboxState")
+	if len(state) != len(want)-1 {
+		e.Fatalf("MailboxState after UID %d listed %d messages, want %d", want[0].UID, len(state), len(want)-1)
+	}
+	for i, st := range state {
+		w := want[i+1]
+		if st.UID != w.UID || st.ModSeq != w.ModSeq || !sameStrings(st.Flags, w.Flags) {
+			e.Errorf("MailboxState entry %d: %+v, want UID %d MODSEQ %d flags %v", i, st, w.UID, w.ModSeq, w.Flags)
+		}
+	}
 	for i := range want {
 		if d := diffIndex(idx[i], e.byUID(a.ID, in.ID, want[i].UID)); d != "" {
 			e.Errorf("entry %d: %s", i, d)
@@ -301,6 +312,8 @@ func testIndexTenancy(e *env) {
 	m := e.put(b.ID, bin.ID)
 	_, err := e.s.MailboxIndex(e.ctx, a.ID, bin.ID, 0)
 	e.wantErr(err, store.ErrNotFound, "MailboxIndex of another account's mailbox")
+	_, err = e.s.MailboxState(e.ctx, a.ID, bin.ID, 0)
+	e.wantErr(err, store.ErrNotFound, "MailboxState of another account's mailbox")
 	_, err = e.s.ChangedSince(e.ctx, a.ID, bin.ID, 0)
 	e.wantErr(err, store.ErrNotFound, "ChangedSince of another account's mailbox")
 	_, err = e.s.EnvelopeIndex(e.ctx, a.ID, bin.ID, 0)
