@@ -45,6 +45,9 @@ Usage:
                   [--insecure-tls] [--data DIR] ADDRESS  # mail from elsewhere; run twice, nothing twice
   postroom import --csv FILE [--insecure-tls] [--data DIR]  # lines address,source (a path or imaps://user:pass@host)
   postroom export (--maildir | --mbox) [--data DIR] ADDRESS|DOMAIN DEST  # a domain: DEST/ADDRESS each
+  postroom bench smtp|imap-append|imap-mixed|pop3|web [--host 127.0.0.1] [--port N] [--user U --password P]
+                 [--rcpt ADDR] [--concurrency N] [--messages N] [--size 10k|200k|2m|mixed] [--duration 20s]
+                 [--nodelay=true|false] [--tls] [--insecure-tls] [--pid PID[,PID]] [--json]  # load on any server
 
 --data defaults to ./data. Commands work while the server runs.
 `
@@ -70,6 +73,7 @@ var commands = map[string]command{
 	"restore":  cmdRestore,
 	"import":   cmdImport,
 	"export":   cmdExport,
+	"bench":    cmdBench,
 }
 
 func main() {
