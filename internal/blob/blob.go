@@ -34,12 +34,24 @@ var ErrNotFound = errors.New("blob: not found")
 // temporary failure, not a bug.
 var ErrFull = errors.New("blob: storage full")
 
-// Store is the port for blob backends (the filesystem now, S3 later).
+// Store is the port for blob backends (FS here, s3.Store in blob/s3).
 type Store interface {
 	// Put stores the content of r and returns its key and size.
 	Put(ctx context.Context, r io.Reader) (key string, size int64, err error)
 	// Open opens a blob for reading.
 	Open(key string) (io.ReadSeekCloser, error)
+}
+
+// Backend is a whole blob backend (FS, s3.Store): the Store port and what
+// the operator's upkeep needs (admin's check and gc, the hourly sweep).
+type Backend interface {
+	Store
+	// Exists reports whether the blob is stored.
+	Exists(key string) bool
+	// Walk calls fn for every stored blob with its modification time.
+	Walk(fn func(key string, mod time.Time) error) error
+	// GC removes what no row references and is older than grace (gc.go).
+	GC(ctx context.Context, refs Referencer, grace time.Duration) (GCResult, error)
 }
 
 // FS stores blobs as files under a directory: ab/cd/abcd... by key.
@@ -49,7 +61,7 @@ type FS struct {
 	syncDir func(dir string) error
 }
 
-var _ Store = (*FS)(nil)
+var _ Backend = (*FS)(nil)
 
 // OpenFS opens (creating if needed) a blob directory.
 func OpenFS(dir string) (*FS, error) {

@@ -97,9 +97,10 @@ func (l *Local) Publish(e Event) {
 	}
 }
 
-// overflowAll tells every subscriber that it may have missed events (the
-// event log was trimmed past what a follower had read).
-func (l *Local) overflowAll() {
+// OverflowAll tells every subscriber that it may have missed events and
+// must reread the store (the event log was trimmed past what a follower
+// had read; a node lost its LISTEN connection to PostgreSQL, pgbus).
+func (l *Local) OverflowAll() {
 	l.mu.Lock()
 	var accounts []int64
 	for id := range l.subs {

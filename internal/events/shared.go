@@ -233,7 +233,7 @@ func (b *Shared) follow(ctx context.Context, last int64, lastRead time.Time) {
 			now := b.now()
 			if now.Sub(lastRead) > retention/2 {
 				// Rows may have been trimmed before this follower read them.
-				b.local.overflowAll()
+				b.local.OverflowAll()
 			}
 			lastRead = now
 			for _, le := range evs {
