@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"postroom/internal/actor"
 	"postroom/internal/message"
@@ -97,7 +98,7 @@ func (s *Service) SearchMailbox(ctx context.Context, a actor.Actor, mailboxID in
 			rows[i].MessageIndex = idx[i]
 		}
 	} else {
-		if rows, err = s.Store.EnvelopeIndex(ctx, accountID, mailboxID, after); err != nil {
+		if rows, err = s.Store.EnvelopeIndexContaining(ctx, accountID, mailboxID, after, c.envelopeTexts()); err != nil {
 			return nil, fmt.Errorf("search mailbox %d: %w", mailboxID, err)
 		}
 	}
@@ -112,6 +113,27 @@ func (s *Service) SearchMailbox(ctx context.Context, a actor.Actor, mailboxID in
 		}
 	}
 	return out, nil
+}
+
+// envelopeTexts are the texts every match must hold in its subject or in
+// the name or the address of one of its addresses
+// (store.EnvelopeIndexContaining): the values of the criteria's own
+// envelope keys (not those under NOT or OR). An address key matches
+// "Name <addr>" whole, so its value is left out when it could match
+// across the two: when it holds < or > or ends in a space.
+func (cr *Criteria) envelopeTexts() []string {
+	var out []string
+	for _, h := range cr.Header {
+		field, ok := envelopeField(h)
+		if !ok {
+			continue
+		}
+		if field != "subject" && (strings.ContainsAny(h.Value, "<>") || strings.TrimRightFunc(h.Value, unicode.IsSpace) != h.Value) {
+			continue
+		}
+		out = append(out, h.Value)
+	}
+	return out
 }
 
 // What matching a criteria needs of each message, cheapest first.

@@ -27,6 +27,13 @@ type IMAPIndexStore interface {
 	// message-ids), read from columns and the stored envelope without
 	// the rest of the row.
 	EnvelopeIndex(ctx context.Context, accountID, mailboxID int64, after uint32) ([]EnvelopeEntry, error)
+	// EnvelopeIndexContaining is EnvelopeIndex narrowed by texts: it
+	// lists at least every message whose Subject, or the Name or the Addr
+	// of one of its addresses, holds each of texts, compared in lower
+	// case (strings.ToLower), and may list others; a text the backend
+	// cannot narrow by is ignored. SEARCH SUBJECT/FROM/TO/CC/BCC reads
+	// only these rows and matches them exactly.
+	EnvelopeIndexContaining(ctx context.Context, accountID, mailboxID int64, after uint32, texts []string) ([]EnvelopeEntry, error)
 	// StoreFlagsUnchangedSince is StoreFlags with CONDSTORE's
 	// UNCHANGEDSINCE (RFC 7162 §3.1.3): in one transaction, the messages
 	// whose MODSEQ is above unchangedSince are left alone and returned as

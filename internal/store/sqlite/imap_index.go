@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"postroom/internal/store"
 )
@@ -129,15 +131,87 @@ func (s *Store) index(ctx context.Context, accountID, mailboxID int64, query str
 
 // envelopeIndexQuery reads the envelope whole: decodeEnvelope is faster
 // than SQLite's json_extract of each field.
-const envelopeIndexQuery = `SELECT ` + indexCols + `, sent_day, refs, envelope
-	FROM messages WHERE mailbox_id=? AND uid>? ORDER BY uid`
+const (
+	envelopeIndexSelect = `SELECT ` + indexCols + `, sent_day, refs, envelope
+	FROM messages WHERE mailbox_id=? AND uid>?`
+	envelopeIndexOrder = ` ORDER BY uid`
+	envelopeIndexQuery = envelopeIndexSelect + envelopeIndexOrder
+)
+
+// envelopeLike narrows a listing by texts with LIKE on the envelope
+// column, the JSON of store.Envelope as encoding/json writes it. A text
+// appears in that JSON as it stands when it has no character the encoder
+// escapes (quote, backslash, control characters, <, >, &, U+2028,
+// U+2029). LIKE folds ASCII letters only, so a text is used only when
+// its other characters have no case; and since strings.ToLower folds two
+// non-ASCII characters into ASCII letters (U+0130 into i, U+212A into
+// k), a row holding either is kept whenever the text has that letter.
+// Texts that do not qualify are left out: the rows stay a superset.
+func envelopeLike(texts []string) (string, []any) {
+	var where strings.Builder
+	var args []any
+	for _, t := range texts {
+		pattern, ok := likePattern(t)
+		if !ok {
+			continue
+		}
+		where.WriteString(` AND (envelope LIKE ? ESCAPE '\'`)
+		args = append(args, pattern)
+		lower := strings.ToLower(t)
+		if strings.Contains(lower, "i") {
+			where.WriteString(` OR instr(envelope, ?)`)
+			args = append(args, "\u0130")
+		}
+		if strings.Contains(lower, "k") {
+			where.WriteString(` OR instr(envelope, ?)`)
+			args = append(args, "\u212a")
+		}
+		where.WriteString(`)`)
+	}
+	return where.String(), args
+}
+
+// likePattern is %t% with LIKE's wildcards escaped, if t qualifies (see
+// envelopeLike).
+func likePattern(t string) (string, bool) {
+	if t == "" {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteByte('%')
+	for _, r := range t {
+		switch {
+		case r < 0x20 || r == 0x7f || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == 0x2028 || r == 0x2029 || r == utf8.RuneError:
+			return "", false
+		case r >= 0x80 && (unicode.ToLower(r) != r || unicode.ToUpper(r) != r || unicode.ToTitle(r) != r):
+			return "", false
+		case r == '%' || r == '_':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('%')
+	return b.String(), true
+}
 
 // EnvelopeIndex implements store.IMAPIndexStore.
 func (s *Store) EnvelopeIndex(ctx context.Context, accountID, mailboxID int64, after uint32) ([]store.EnvelopeEntry, error) {
+	return s.EnvelopeIndexContaining(ctx, accountID, mailboxID, after, nil)
+}
+
+// EnvelopeIndexContaining implements store.IMAPIndexStore: each text
+// that envelopeLike accepts narrows the rows in SQL, before any row is
+// decoded.
+func (s *Store) EnvelopeIndexContaining(ctx context.Context, accountID, mailboxID int64, after uint32, texts []string) ([]store.EnvelopeEntry, error) {
 	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, envelopeIndexQuery, mailboxID, after)
+	query, args := envelopeIndexQuery, []any{mailboxID, after}
+	if where, more := envelopeLike(texts); where != "" {
+		query = envelopeIndexSelect + where + envelopeIndexOrder
+		args = append(args, more...)
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

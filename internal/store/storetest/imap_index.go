@@ -6,6 +6,7 @@ package storetest
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"postroom/internal/store"
@@ -21,6 +22,7 @@ var imapIndexTests = []test{
 	{"imapIndex_unchangedSince", testUnchangedSince},
 	{"imapIndex_unchangedSinceZeroChangesNothing", testUnchangedSinceZero},
 	{"imapIndex_otherAccountsMailboxNotFound", testIndexTenancy},
+	{"imapIndex_envelopeContainingIsASuperset", testEnvelopeContaining},
 }
 
 func (e *env) index(accountID, mailboxID int64, after uint32) []store.MessageIndex {
@@ -323,4 +325,65 @@ func testIndexTenancy(e *env) {
 	if got := e.byUID(b.ID, bin.ID, m.UID); got.HasFlag(store.FlagSeen) {
 		e.Errorf("bob's message changed by alice: %v", got.Flags)
 	}
+}
+
+// testEnvelopeContaining: EnvelopeIndexContaining lists at least every
+// message whose subject, or an address's name or addr, holds each text
+// in lower case, including texts with LIKE's wildcards, HTML characters
+// the JSON encoder escapes, and the two non-ASCII letters that fold into
+// ASCII ones; a backend may list more.
+func testEnvelopeContaining(e *env) {
+	a := e.account("alice@example.com")
+	in := e.inbox(a.ID)
+	envs := []store.Envelope{
+		{Subject: "주간 회의 안내", From: []store.Address{{Name: "Kim Minsu", Addr: "kim@example.org"}}},
+		{Subject: "Lunch", From: []store.Address{{Name: "김민수", Addr: "minsu@example.org"}}},
+		{Subject: "100% done_now", To: []store.Address{{Addr: "lee@example.org"}}},
+		{Subject: "R&D <draft>", Cc: []store.Address{{Name: "\u212aELVIN", Addr: "k@example.org"}}},
+		{Subject: "\u0130stanbul trip", Bcc: []store.Address{{Addr: "park@example.org"}}},
+		{Subject: "nothing here"},
+	}
+	var uids []uint32
+	for _, env := range envs {
+		nm := e.newMsg(a.ID, in.ID)
+		nm.Envelope = env
+		uids = append(uids, e.add(nm).UID)
+	}
+	holds := func(env store.Envelope, t string) bool {
+		t = strings.ToLower(t)
+		if strings.Contains(strings.ToLower(env.Subject), t) {
+			return true
+		}
+		for _, list := range [][]store.Address{env.From, env.To, env.Cc, env.Bcc} {
+			for _, ad := range list {
+				if strings.Contains(strings.ToLower(ad.Name), t) || strings.Contains(strings.ToLower(ad.Addr), t) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, texts := range [][]string{{"회의"}, {"KIM"}, {"kelvin"}, {"istanbul"}, {"100%"}, {"e_n"}, {"r&d"}, {"<draft>"},
+		{"minsu", "lunch"}, {"민수"}, {"zzz"}} {
+		got, err := e.s.EnvelopeIndexContaining(e.ctx, a.ID, in.ID, 0, texts)
+		e.ok(err, "EnvelopeIndexContaining")
+		listed := map[uint32]bool{}
+		for _, r := range got {
+			listed[r.UID] = true
+			if r.Subject == "" && r.UID != uids[5] {
+				e.Errorf("%q: row UID %d without its envelope", texts, r.UID)
+			}
+		}
+		for i, env := range envs {
+			all := true
+			for _, t := range texts {
+				all = all && holds(env, t)
+			}
+			if all && !listed[uids[i]] {
+				e.Errorf("EnvelopeIndexContaining(%q) left out UID %d (%q), which holds it", texts, uids[i], env.Subject)
+			}
+		}
+	}
+	_, err := e.s.EnvelopeIndexContaining(e.ctx, a.ID, e.byRole(e.account("bob@example.com").ID, store.RoleInbox).ID, 0, []string{"x"})
+	e.wantErr(err, store.ErrNotFound, "EnvelopeIndexContaining of another account's mailbox")
 }
