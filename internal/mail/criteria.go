@@ -89,7 +89,7 @@ func (s *Service) SearchMailbox(ctx context.Context, a actor.Actor, mailboxID in
 	var rows []store.EnvelopeEntry
 	after := max(candidates[0], 1) - 1
 	if c.level() == needState {
-		idx, err := s.Store.MailboxIndex(ctx, accountID, mailboxID, after)
+		idx, err := s.Store.MailboxIndexFiltered(ctx, accountID, mailboxID, after, c.indexFilter())
 		if err != nil {
 			return nil, fmt.Errorf("search mailbox %d: %w", mailboxID, err)
 		}
@@ -135,6 +135,29 @@ func (cr *Criteria) envelopeTexts() []string {
 	}
 	return out
 }
+
+// dayMargin widens the internal-date bounds of indexFilter: the rows'
+// days are compared in the location the store gives their times in,
+// which is within 14 hours of UTC.
+const dayMargin = 14 * time.Hour
+
+// indexFilter is what the store can narrow the rows by before they are
+// matched (store.IndexFilter): the criteria's own \Seen and internal
+// date keys, the dates widened by a margin.
+func (cr *Criteria) indexFilter() store.IndexFilter {
+	var f store.IndexFilter
+	f.Seen = slices.ContainsFunc(cr.Flags, isSeen)
+	f.Unseen = slices.ContainsFunc(cr.NotFlags, isSeen)
+	if !cr.Since.IsZero() {
+		f.Since = dateOnly(cr.Since).Add(-dayMargin)
+	}
+	if !cr.Before.IsZero() {
+		f.Before = dateOnly(cr.Before).Add(dayMargin)
+	}
+	return f
+}
+
+func isSeen(flag string) bool { return strings.EqualFold(flag, store.FlagSeen) }
 
 // What matching a criteria needs of each message, cheapest first.
 const (

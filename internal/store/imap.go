@@ -14,6 +14,10 @@ type IMAPIndexStore interface {
 	// MailboxIndex lists the mailbox's messages with a UID above after
 	// (all for 0), in UID order, with only the per-message state.
 	MailboxIndex(ctx context.Context, accountID, mailboxID int64, after uint32) ([]MessageIndex, error)
+	// MailboxIndexFiltered is MailboxIndex narrowed by f: it lists at
+	// least every message that satisfies f, and may list others (SEARCH
+	// matches the rows exactly afterwards).
+	MailboxIndexFiltered(ctx context.Context, accountID, mailboxID int64, after uint32, f IndexFilter) ([]MessageIndex, error)
 	// MailboxState is MailboxIndex with only UID, ModSeq and Flags set:
 	// what a session needs to select a mailbox, read for the whole
 	// mailbox at every SELECT.
@@ -41,6 +45,14 @@ type IMAPIndexStore interface {
 	// each with a new MODSEQ, and are returned as changed.
 	StoreFlagsUnchangedSince(ctx context.Context, accountID, mailboxID int64, uids []uint32, op FlagOp, flags []string,
 		unchangedSince uint64) (changed []Message, modified []uint32, err error)
+}
+
+// IndexFilter narrows MailboxIndexFiltered; the zero value narrows
+// nothing.
+type IndexFilter struct {
+	Seen, Unseen bool      // with \Seen, without it (both: none)
+	Since        time.Time // internal date at or after this instant
+	Before       time.Time // internal date before this instant
 }
 
 // MessageIndex is the per-message state of a mailbox listing: what FLAGS,

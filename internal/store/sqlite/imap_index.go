@@ -55,7 +55,7 @@ func scanIndex(row scanner, fs flagSets, e *store.MessageIndex, extra ...any) er
 // MailboxIndex implements store.IMAPIndexStore. Entries share their Flags
 // slices: callers must not modify them.
 func (s *Store) MailboxIndex(ctx context.Context, accountID, mailboxID int64, after uint32) ([]store.MessageIndex, error) {
-	return s.index(ctx, accountID, mailboxID, mailboxIndexQuery, after, true)
+	return s.index(ctx, accountID, mailboxID, mailboxIndexQuery, []any{mailboxID, after}, true)
 }
 
 // mailboxIndexQuery reads the covering index messages_mailbox_state only.
@@ -93,26 +93,55 @@ func (s *Store) MailboxState(ctx context.Context, accountID, mailboxID int64, af
 
 // ChangedSince implements store.IMAPIndexStore.
 func (s *Store) ChangedSince(ctx context.Context, accountID, mailboxID int64, modseq uint64) ([]store.MessageIndex, error) {
-	return s.index(ctx, accountID, mailboxID, `SELECT `+indexCols+` FROM messages WHERE mailbox_id=? AND modseq>? ORDER BY uid`, modseq, false)
+	return s.index(ctx, accountID, mailboxID, `SELECT `+indexCols+` FROM messages WHERE mailbox_id=? AND modseq>? ORDER BY uid`,
+		[]any{mailboxID, modseq}, false)
+}
+
+// MailboxIndexFiltered implements store.IMAPIndexStore: the filter goes
+// into the query, where the seen column and the internal date have
+// indexes of their own.
+func (s *Store) MailboxIndexFiltered(ctx context.Context, accountID, mailboxID int64, after uint32, f store.IndexFilter) ([]store.MessageIndex, error) {
+	if f == (store.IndexFilter{}) {
+		return s.MailboxIndex(ctx, accountID, mailboxID, after)
+	}
+	query := `SELECT ` + indexCols + ` FROM messages WHERE mailbox_id=? AND uid>?`
+	args := []any{mailboxID, after}
+	switch {
+	case f.Seen && f.Unseen:
+		return nil, nil
+	case f.Seen:
+		query += ` AND seen=1`
+	case f.Unseen:
+		query += ` AND seen=0`
+	}
+	if !f.Since.IsZero() {
+		query += ` AND internal_date>=?`
+		args = append(args, f.Since.UnixNano())
+	}
+	if !f.Before.IsZero() {
+		query += ` AND internal_date<?`
+		args = append(args, f.Before.UnixNano())
+	}
+	return s.index(ctx, accountID, mailboxID, query+` ORDER BY uid`, args, false)
 }
 
 // index runs a listing query of one of the account's mailboxes; the
 // mailbox is checked to be the account's first, so that the query itself
-// filters on the mailbox alone and uses its index. byUID: arg is the UID
-// the listing starts after, and the result is sized first (a listing of
-// the whole mailbox then never grows its slice; one of the newest few
-// counts only those).
-func (s *Store) index(ctx context.Context, accountID, mailboxID int64, query string, arg any, byUID bool) ([]store.MessageIndex, error) {
+// filters on the mailbox alone and uses its index. byUID: args are the
+// mailbox and the UID the listing starts after, and the result is sized
+// first (a listing of the whole mailbox then never grows its slice; one
+// of the newest few counts only those).
+func (s *Store) index(ctx context.Context, accountID, mailboxID int64, query string, args []any, byUID bool) ([]store.MessageIndex, error) {
 	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
 		return nil, err
 	}
 	var n int
 	if byUID {
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE mailbox_id=? AND uid>?`, mailboxID, arg).Scan(&n); err != nil {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE mailbox_id=? AND uid>?`, args...).Scan(&n); err != nil {
 			return nil, err
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, query, mailboxID, arg)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ var imapIndexTests = []test{
 	{"imapIndex_unchangedSinceZeroChangesNothing", testUnchangedSinceZero},
 	{"imapIndex_otherAccountsMailboxNotFound", testIndexTenancy},
 	{"imapIndex_envelopeContainingIsASuperset", testEnvelopeContaining},
+	{"imapIndex_filteredIsASuperset", testIndexFiltered},
 }
 
 func (e *env) index(accountID, mailboxID int64, after uint32) []store.MessageIndex {
@@ -386,4 +387,56 @@ func testEnvelopeContaining(e *env) {
 	}
 	_, err := e.s.EnvelopeIndexContaining(e.ctx, a.ID, e.byRole(e.account("bob@example.com").ID, store.RoleInbox).ID, 0, []string{"x"})
 	e.wantErr(err, store.ErrNotFound, "EnvelopeIndexContaining of another account's mailbox")
+}
+
+// testIndexFiltered: MailboxIndexFiltered lists at least every message
+// with (or without) \Seen and an internal date in the bounds; the zero
+// filter lists what MailboxIndex does.
+func testIndexFiltered(e *env) {
+	a := e.account("alice@example.com")
+	in := e.inbox(a.ID)
+	type msg struct {
+		seen bool
+		date time.Time
+		uid  uint32
+	}
+	msgs := []*msg{
+		{false, baseTime.Add(-72 * time.Hour), 0},
+		{true, baseTime.Add(-48 * time.Hour), 0},
+		{false, baseTime.Add(-24 * time.Hour), 0},
+		{true, baseTime, 0},
+	}
+	for _, m := range msgs {
+		nm := e.newMsg(a.ID, in.ID)
+		nm.InternalDate = m.date
+		if m.seen {
+			nm.Flags = []string{store.FlagSeen}
+		}
+		m.uid = e.add(nm).UID
+	}
+	for _, f := range []store.IndexFilter{
+		{},
+		{Unseen: true},
+		{Seen: true},
+		{Since: baseTime.Add(-48 * time.Hour)},
+		{Before: baseTime.Add(-24 * time.Hour)},
+		{Unseen: true, Since: baseTime.Add(-30 * time.Hour), Before: baseTime},
+	} {
+		got, err := e.s.MailboxIndexFiltered(e.ctx, a.ID, in.ID, 0, f)
+		e.ok(err, "MailboxIndexFiltered")
+		listed := map[uint32]bool{}
+		for _, r := range got {
+			listed[r.UID] = true
+		}
+		for _, m := range msgs {
+			want := (!f.Seen || m.seen) && (!f.Unseen || !m.seen) &&
+				(f.Since.IsZero() || !m.date.Before(f.Since)) && (f.Before.IsZero() || m.date.Before(f.Before))
+			if want && !listed[m.uid] {
+				e.Errorf("MailboxIndexFiltered(%+v) left out UID %d (seen %v, %v)", f, m.uid, m.seen, m.date)
+			}
+		}
+		if f == (store.IndexFilter{}) && len(got) != len(msgs) {
+			e.Errorf("MailboxIndexFiltered with no filter listed %d messages, want %d", len(got), len(msgs))
+		}
+	}
 }
