@@ -1,0 +1,126 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"postroom/internal/store"
+	"postroom/internal/store/storetest"
+)
+
+// testDSN is the database the tests use: POSTROOM_TEST_POSTGRES, or the
+// one CI provides at 127.0.0.1:5432 (trust auth, database test).
+func testDSN() string {
+	if dsn := os.Getenv("POSTROOM_TEST_POSTGRES"); dsn != "" {
+		return dsn
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// testSchema makes a schema of its own for one test, dropped at cleanup,
+// and returns its name. A PostgreSQL that cannot be reached fails the test
+// under CI (CI=true) and skips it elsewhere.
+func testSchema(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, testDSN())
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL at %s: %v", testDSN(), err)
+		}
+		t.Skipf("no PostgreSQL (%v); set POSTROOM_TEST_POSTGRES", err)
+	}
+	defer conn.Close(ctx)
+	var b [8]byte
+	rand.Read(b[:])
+	name := "pr_" + hex.EncodeToString(b[:])
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
+		t.Fatalf("create schema %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), testDSN())
+		if err != nil {
+			t.Errorf("drop schema %s: %v", name, err)
+			return
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", name, err)
+		}
+	})
+	return name
+}
+
+// openIn opens a store on the test schema, closed at cleanup.
+func openIn(t *testing.T, schema string, opts Options) *Store {
+	t.Helper()
+	opts.Schema = schema
+	s, err := Open(context.Background(), testDSN(), opts)
+	if err != nil {
+		t.Fatalf("Open(schema %s): %v", schema, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// openTest opens a store in a fresh schema.
+func openTest(t *testing.T) *Store { return openIn(t, testSchema(t), Options{}) }
+
+// TestConformance runs the whole conformance suite. *Store is passed as a
+// store.Store here, and not asserted in postgres.go, so that a method
+// added to store.Store breaks this package's tests (loudly, at compile
+// time) rather than the build of everyone working above the store.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openTest(t) })
+}
+
+// TestMigrateConcurrentOpens starts several nodes at once on an empty
+// schema: the advisory lock lets each migration run once, and every node
+// opens on the finished schema.
+func TestMigrateConcurrentOpens(t *testing.T) {
+	schema := testSchema(t)
+	const nodes = 4
+	var wg sync.WaitGroup
+	stores := make([]*Store, nodes)
+	errs := make([]error, nodes)
+	for i := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stores[i], errs[i] = Open(context.Background(), testDSN(), Options{Schema: schema})
+		}()
+	}
+	wg.Wait()
+	for i, s := range stores {
+		if errs[i] != nil {
+			t.Errorf("node %d: Open: %v", i, errs[i])
+			continue
+		}
+		v, err := s.SchemaVersion(t.Context())
+		if err != nil || v != len(migrations) {
+			t.Errorf("node %d: SchemaVersion = %d, %v; want %d", i, v, err, len(migrations))
+		}
+		s.Close()
+	}
+}
+
+func TestMigrateTwiceIsANoOp(t *testing.T) {
+	schema := testSchema(t)
+	a := openIn(t, schema, Options{})
+	b := openIn(t, schema, Options{})
+	for _, s := range []*Store{a, b} {
+		v, err := s.SchemaVersion(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v != len(migrations) {
+			t.Errorf("SchemaVersion = %d, want %d", v, len(migrations))
+		}
+	}
+}
