@@ -80,6 +80,15 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTest(t) })
 }
 
+// TestConformanceShared gives the multi-handle tests two pools on one
+// schema, as two nodes sharing the database have.
+func TestConformanceShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
+		schema := testSchema(t)
+		return openIn(t, schema, Options{}), openIn(t, schema, Options{})
+	})
+}
+
 // TestMigrateConcurrentOpens starts several nodes at once on an empty
 // schema: the advisory lock lets each migration run once, and every node
 // opens on the finished schema.

@@ -77,3 +77,28 @@ func copyFile(from, to string) error {
 }
 
 func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+// TestConformanceShared opens the same file twice, as two processes on one
+// database would: each handle has its own pool and its own writer lock, so
+// only SQLite's file locks keep them apart.
+func TestConformanceShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
+		path := filepath.Join(t.TempDir(), "postroom.db")
+		if err := copyFile(empty, path); err != nil {
+			t.Fatal(err)
+		}
+		if err := copyFile(empty+"-wal", path+"-wal"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		var handles [2]store.Store
+		for i := range handles {
+			s, err := sqlite.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			handles[i] = s
+		}
+		return handles[0], handles[1]
+	})
+}
