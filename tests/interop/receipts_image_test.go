@@ -15,32 +15,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 )
-
-// waitAll returns the messages received whose raw text holds want, once
-// there are n of them.
-func (p *mdnPeer) waitAll(t *testing.T, want string, n int) []peerMessage {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var out []peerMessage
-		p.mu.Lock()
-		for _, m := range p.got {
-			if strings.Contains(m.raw, want) {
-				out = append(out, m)
-			}
-		}
-		p.mu.Unlock()
-		if len(out) >= n {
-			return out
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the peer received %d messages with %q, want %d", len(out), want, n)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 // rawMessage is a message of the session's account as stored, through
 // GET /api/v1/messages/{id}/raw.

@@ -39,6 +39,9 @@ type mdnPeer struct {
 	addr string
 	mu   sync.Mutex
 	got  []peerMessage
+	// arrived has a token after each message received (waitAll waits on
+	// it, not on a timer)
+	arrived chan struct{}
 }
 
 type peerMessage struct {
@@ -49,7 +52,7 @@ type peerMessage struct {
 
 func startMDNPeer(t *testing.T) *mdnPeer {
 	t.Helper()
-	p := &mdnPeer{}
+	p := &mdnPeer{arrived: make(chan struct{}, 1)}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mdnPeerSession{p: p}, nil }))
 	srv.Domain = "mx.remote.example"
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -65,20 +68,33 @@ func startMDNPeer(t *testing.T) *mdnPeer {
 // wait returns the first message received whose raw text holds want.
 func (p *mdnPeer) wait(t *testing.T, want string) peerMessage {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	return p.waitAll(t, want, 1)[0]
+}
+
+// waitAll returns the messages received whose raw text holds want, once
+// there are n of them; it fails after a generous bound (a missing
+// message, not a slow one).
+func (p *mdnPeer) waitAll(t *testing.T, want string, n int) []peerMessage {
+	t.Helper()
+	bound := time.NewTimer(60 * time.Second)
+	defer bound.Stop()
 	for {
+		var out []peerMessage
 		p.mu.Lock()
 		for _, m := range p.got {
 			if strings.Contains(m.raw, want) {
-				p.mu.Unlock()
-				return m
+				out = append(out, m)
 			}
 		}
 		p.mu.Unlock()
-		if time.Now().After(deadline) {
-			t.Fatalf("the peer never received a message with %q", want)
+		if len(out) >= n {
+			return out
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case <-p.arrived:
+		case <-bound.C:
+			t.Fatalf("the peer received %d messages with %q, want %d", len(out), want, n)
+		}
 	}
 }
 
@@ -106,6 +122,10 @@ func (s *mdnPeerSession) Data(r io.Reader) error {
 	s.p.mu.Lock()
 	s.p.got = append(s.p.got, peerMessage{from: s.from, to: s.to, raw: string(b)})
 	s.p.mu.Unlock()
+	select {
+	case s.p.arrived <- struct{}{}:
+	default: // a token is waiting already
+	}
 	return nil
 }
 
