@@ -1,11 +1,5 @@
 package sqlite
 
-import (
-	"context"
-	"database/sql"
-	"fmt"
-)
-
 // migrations are applied in order; the index of the last one applied is
 // kept in PRAGMA user_version. Never edit a released migration: append.
 var migrations = []string{`
@@ -789,23 +783,3 @@ CREATE TABLE imap_meta (
 	structure  BLOB NOT NULL
 );
 `}
-
-func (s *Store) migrate(ctx context.Context) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		var version int
-		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-			return err
-		}
-		for i := version; i < len(migrations); i++ {
-			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-				return fmt.Errorf("migration %d: %w", i+1, err)
-			}
-		}
-		if version < len(migrations) {
-			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
