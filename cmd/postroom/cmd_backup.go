@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,9 +26,13 @@ func cmdBackup(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	snap, ok := d.Store.(backup.Snapshotter)
+	if !ok || d.Config.Shared() {
+		return errors.New("postroom backup copies the embedded database and message files; with [store] driver = \"postgres\" back up the database with pg_dump and the bucket with its own versioning or replication (docs/scale-out.md)")
+	}
 	m, err := backup.Create(ctx, backup.Source{
 		DataDir:  d.Config.DataDir,
-		Database: d.Store,
+		Database: snap,
 		Blobs:    d.Blobs,
 		Keys:     snapshotKeys,
 		Progress: terminalProgress("message files"),

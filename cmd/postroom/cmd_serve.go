@@ -40,7 +40,7 @@ import (
 	"postroom/internal/smtpclient"
 	"postroom/internal/smtpd"
 	"postroom/internal/spam"
-	"postroom/internal/store/sqlite"
+	"postroom/internal/store"
 	"postroom/internal/web"
 )
 
@@ -68,16 +68,15 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Events travel through the store's event log: what the command line
-	// changes while the server runs reaches IMAP IDLE and the webmail's
-	// event streams (and, later, what another node changes). The follower
-	// starts before "ready": nothing committed after it is missed.
+	// Events travel through the store's event log (SQLite) or between
+	// the nodes (PostgreSQL NOTIFY): what the command line or another node
+	// changes reaches IMAP IDLE and the webmail's event streams. The
+	// follower starts before "ready": nothing committed after it is missed.
 	bus := d.events()
-	bus.Log = log
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
-	if _, err := bus.Follow(followCtx); err != nil {
-		return fmt.Errorf("event log: %w", err)
+	if err := d.bus.follow(followCtx, log); err != nil {
+		return fmt.Errorf("events: %w", err)
 	}
 	dns := resolver.New(cfg.DNSServer)
 	mailSvc := &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: bus, MaxMessageSize: cfg.MaxMessageSize}
@@ -138,7 +137,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		client.Relay = &r
 	}
 	worker := &queue.Worker{Store: d.Store, Blobs: d.Blobs, Client: client, Pipeline: pipeline, Mail: mailSvc,
-		Hostname: cfg.Hostname, Parallel: 10, Log: log, Sign: dkim.Signer(d.Store), Lifetime: time.Duration(cfg.QueueLifetime)}
+		Hostname: cfg.Hostname, Parallel: 10, Log: log, Sign: dkim.Signer(d.Store), Lifetime: time.Duration(cfg.QueueLifetime),
+		Lease: time.Duration(cfg.QueueLease)}
 	pipeline.Queued = worker.Notify
 	pipeline.Bounce = worker.BounceRejected
 	// read receipts and recall (issue 18, E6): sends record them, delivery
@@ -343,7 +343,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 // hourly is the server's maintenance: every hour it removes unreferenced
 // message files, refreshes the embedded database's planner statistics as
 // folders grow, and forgets expired rate-limit counters.
-func hourly(ctx context.Context, blobs *blob.FS, st *sqlite.Store, log *slog.Logger) {
+func hourly(ctx context.Context, blobs blob.Backend, st store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -359,8 +359,10 @@ func hourly(ctx context.Context, blobs *blob.FS, st *sqlite.Store, log *slog.Log
 		case res.Removed > 0:
 			log.Info("blob gc", "removed", res.Removed, "bytes", res.Bytes)
 		}
-		if err := st.Optimize(ctx); err != nil {
-			log.Error("store optimize", "err", err)
+		if o, ok := st.(interface{ Optimize(context.Context) error }); ok {
+			if err := o.Optimize(ctx); err != nil {
+				log.Error("store optimize", "err", err)
+			}
 		}
 		// no rate limit looks back a day
 		if _, err := st.TrimHits(ctx, time.Now().Add(-24*time.Hour)); err != nil {

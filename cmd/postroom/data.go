@@ -13,6 +13,7 @@ import (
 	"postroom/internal/config"
 	"postroom/internal/events"
 	"postroom/internal/mail"
+	"postroom/internal/store"
 	"postroom/internal/store/sqlite"
 )
 
@@ -50,10 +51,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // dataDir is an opened data directory.
 type dataDir struct {
 	Config config.Config
-	Store  *sqlite.Store
-	Blobs  *blob.FS
+	Store  store.Store
+	Blobs  blob.Backend
 
-	bus *events.Shared // events(); flushed by Close
+	bus eventBus // events(); flushed by Close
 }
 
 // openData opens the data directory's config (or defaults), database and
@@ -78,16 +79,16 @@ func openData(dir, configPath string) (*dataDir, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	st, err := sqlite.Open(filepath.Join(cfg.DataDir, "postroom.db"))
+	st, err := openStore(context.Background(), cfg) // backends.go
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := blob.OpenFS(filepath.Join(cfg.DataDir, "blobs"))
+	blobs, err := openBlobs(context.Background(), cfg)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	return &dataDir{Config: cfg, Store: st, Blobs: blobs}, nil
+	return &dataDir{Config: cfg, Store: st, Blobs: blobs, bus: newEventBus(cfg, st)}, nil
 }
 
 // flushTimeout bounds how long Close waits for the events of a command to
@@ -97,25 +98,19 @@ const flushTimeout = 10 * time.Second
 // Close writes the events still on their way to the event log, then
 // closes the database.
 func (d *dataDir) Close() error {
-	if d.bus != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
-		defer cancel()
-		if err := d.bus.Flush(ctx); err != nil {
-			fmt.Fprintf(os.Stderr, "postroom: events not yet written to the event log: %v\n", err)
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+	defer cancel()
+	if err := d.bus.Flush(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "postroom: events not yet written to the event log: %v\n", err)
 	}
+	d.bus.close()
 	return d.Store.Close()
 }
 
-// events is this process's event bus over the store's event log: what a
-// command changes reaches its own subscribers and the running server's
-// (IMAP IDLE, the webmail's event stream); the server also follows it.
-func (d *dataDir) events() *events.Shared {
-	if d.bus == nil {
-		d.bus = events.NewShared(d.Store, "")
-	}
-	return d.bus
-}
+// events is this process's event bus (backends.go): what a command
+// changes reaches its own subscribers and the running servers' (IMAP IDLE,
+// the webmail's event stream); the server also follows it.
+func (d *dataDir) events() events.Bus { return d.bus }
 
 // mailService is the mailbox service on the data directory, publishing
 // through events(): every command that changes mail calls it, so that a

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -45,6 +46,10 @@ type Config struct {
 	MaxConnectionsPerIP int `toml:"max_connections_per_ip"`
 	// QueueLifetime is how long outbound mail is retried before it bounces.
 	QueueLifetime Duration `toml:"queue_lifetime"`
+	// QueueLease is how long a node's claim on outbound mail holds: when
+	// a node dies, another sends what it was sending after this long. It
+	// must exceed the longest SMTP transaction.
+	QueueLease Duration `toml:"queue_lease"`
 	// UndoSend is how long a message sent from the webmail waits before it
 	// goes, so that the user can undo it (S2-4); 0 sends at once.
 	UndoSend Duration `toml:"undo_send"`
@@ -62,6 +67,8 @@ type Config struct {
 	HTTP      HTTP   `toml:"http"`
 	Limits    Limits `toml:"limits"`
 	Spam      Spam   `toml:"spam"`
+	Store     Store  `toml:"store"`
+	Blob      Blob   `toml:"blob"`
 }
 
 // Spam is the spam filter's server-wide options (issue 18).
@@ -139,6 +146,11 @@ type Listen struct {
 	POP3S       string `toml:"pop3s"`
 	HTTP        string `toml:"http"`
 	HTTPS       string `toml:"https"`
+	// ProxyProtocol lists the load balancers (IP addresses or CIDR
+	// prefixes) whose connections to the SMTP, IMAP and POP3 listeners
+	// open with a PROXY protocol header naming the real client
+	// (internal/proxyproto); empty, the default: no header is read.
+	ProxyProtocol []string `toml:"proxy_protocol"`
 }
 
 // TLS names the certificate files; when both are empty a self-signed
@@ -174,9 +186,12 @@ func Default(dataDir string) Config {
 		MaxConnectionsPerIP:   50,
 		Relay:                 Relay{TLS: "starttls"},
 		QueueLifetime:         Duration(5 * 24 * time.Hour),
+		QueueLease:            Duration(15 * time.Minute),
 		UndoSend:              Duration(10 * time.Second),
 		MaxConnectionsPerUser: 20,
 		LogFormat:             "text",
+		Store:                 Store{Driver: "sqlite"},
+		Blob:                  Blob{Driver: "fs"},
 		Limits:                Limits{MessagesPerHour: 500},
 		Spam:                  Spam{DNSBL: []string{}, DNSBLTimeout: Duration(2 * time.Second)},
 		HTTP: HTTP{
@@ -248,6 +263,9 @@ func (c Config) Validate() error {
 	if c.UndoSend < 0 || c.UndoSend > Duration(time.Hour) {
 		errs = append(errs, fmt.Errorf("undo_send %s: between 0s and 1h", time.Duration(c.UndoSend)))
 	}
+	if c.QueueLease < Duration(time.Second) || c.QueueLease > Duration(24*time.Hour) {
+		errs = append(errs, fmt.Errorf("queue_lease %s: between 1s and 24h (15m unless a test needs less)", time.Duration(c.QueueLease)))
+	}
 	if c.QueueLifetime < Duration(time.Minute) {
 		errs = append(errs, fmt.Errorf("queue_lifetime %s: at least 1m", time.Duration(c.QueueLifetime)))
 	}
@@ -312,6 +330,14 @@ func (c Config) Validate() error {
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		errs = append(errs, errors.New("tls: set both cert and key, or neither"))
 	}
+	for _, lb := range c.Listen.ProxyProtocol {
+		if _, err := netip.ParsePrefix(lb); err != nil {
+			if a, err := netip.ParseAddr(lb); err != nil || a.Zone() != "" {
+				errs = append(errs, fmt.Errorf("listen.proxy_protocol %q: an IP address or CIDR prefix of a load balancer", lb))
+			}
+		}
+	}
+	errs = append(errs, c.validateBackends()...)
 	return errors.Join(errs...)
 }
 

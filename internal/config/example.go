@@ -60,6 +60,9 @@ max_connections_per_ip = %d
 # How long mail to the internet is retried before it is returned to the
 # sender (RFC 5321 §4.5.4.1 suggests 4-5 days).
 queue_lifetime = %s
+# With several nodes: when a node dies, what it was sending goes from
+# another node after this long (longer than any SMTP transaction).
+queue_lease = %s
 
 # How long a message sent from the webmail waits before it goes, so that
 # the user can undo it ("0s" sends at once).
@@ -90,6 +93,10 @@ pop3 = %s
 pop3s = %s
 http = %s
 https = %s
+# Load balancers that open each SMTP, IMAP and POP3 connection with a PROXY
+# protocol header (v1 or v2) naming the real client; their connections
+# without one are closed. Empty (the default): no header is read.
+# proxy_protocol = ["10.0.0.5", "10.0.1.0/24"]
 
 # Certificate and key files (PEM), read again when they change. When both
 # are empty and acme is off, a self-signed certificate for the hostname is
@@ -145,13 +152,31 @@ messages_per_hour = %d
 # A listing adds 3 points to the verdict (spam at 5), never spam alone.
 dnsbl = []
 dnsbl_timeout = %s  # the lists' answers for one message, at most
-`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser, q(d.LogFormat),
+
+# Where the data lives. One machine: the embedded database and the blobs
+# folder of data_dir (sqlite, fs). Several nodes behind a load balancer:
+# all share one PostgreSQL and one S3 bucket (docs/scale-out.md); move an
+# installation there with postroom migrate.
+[store]
+driver = %s  # "sqlite" or "postgres"
+dsn = ""          # postgres://USER:PASSWORD@HOST:5432/DB?sslmode=verify-full&search_path=SCHEMA
+max_conns = 0     # this node's pool; 0: the driver's default
+
+[blob]
+driver = %s  # "fs" or "s3"
+endpoint = ""    # host:port, or an https:// URL
+bucket = ""
+region = ""
+access_key = ""
+secret_key = ""
+path_style = false  # true for most servers other than AWS
+`, q(d.Hostname), q(d.DataDir), d.MaxMessageSize, d.MaxRecipients, d.MaxConnectionsPerIP, q(time.Duration(d.QueueLifetime).String()), q(time.Duration(d.QueueLease).String()), q(time.Duration(d.UndoSend).String()), q(d.DNSServer), d.MaxConnectionsPerUser, q(d.LogFormat),
 		q(d.Listen.SMTP), q(d.Listen.Submission), q(d.Listen.Submissions), q(d.Listen.IMAP), q(d.Listen.IMAPS),
 		q(d.Listen.POP3), q(d.Listen.POP3S), q(d.Listen.HTTP), q(d.Listen.HTTPS), d.TLS.ACME, q(d.Relay.TLS),
 		q(time.Duration(d.HTTP.HeaderTimeout).String()), q(time.Duration(d.HTTP.ReadTimeout).String()),
 		q(time.Duration(d.HTTP.IdleTimeout).String()), d.HTTP.MaxConnectionsPerIP, d.HTTP.MaxEventStreamsPerUser, d.HTTP.MaxJSONSize, q(d.HTTP.MetricsToken),
 		q(time.Duration(d.HTTP.LoginLinkLife).String()), d.Limits.MessagesPerHour,
-		q(time.Duration(d.Spam.DNSBLTimeout).String()))
+		q(time.Duration(d.Spam.DNSBLTimeout).String()), q(d.Store.Driver), q(d.Blob.Driver))
 }
 
 func q(s string) string { return strconv.Quote(s) }

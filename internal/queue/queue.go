@@ -12,6 +12,7 @@
 package queue
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,8 +36,12 @@ import (
 const (
 	DefaultLifetime  = 5 * 24 * time.Hour // give up after this (RFC 5321 §4.5.4.1: 4-5 days)
 	DefaultWarnAfter = 4 * time.Hour      // then tell the sender of the delay
-	lease            = 15 * time.Minute
-	batch            = 50
+	// DefaultLease is how long a claim on a recipient holds: longer than
+	// the longest SMTP transaction (RFC 5321 §4.5.3.2's timeouts add up
+	// to about 10 minutes), so that no two nodes send the same mail at
+	// once; what a node that died was sending waits this long.
+	DefaultLease = 15 * time.Minute
+	batch        = 50
 )
 
 // backoff is the wait before attempt n+1.
@@ -55,6 +60,8 @@ type Worker struct {
 	Sign      func(ctx context.Context, raw []byte, fromDomain string) ([]byte, error)
 	Lifetime  time.Duration
 	WarnAfter time.Duration
+	// Lease is how long a claim holds (DefaultLease when 0).
+	Lease time.Duration
 	// Parallel is how many messages are sent at once.
 	Parallel int
 	// Failed, when set, is told of the recipients the worker gave up on,
@@ -130,7 +137,7 @@ func (w *Worker) Run(ctx context.Context) {
 // RunOnce claims what is due and sends it; it returns how many messages
 // it handled.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	msgs, err := w.Store.ClaimDue(ctx, w.clock(), lease, batch)
+	msgs, err := w.Store.ClaimDue(ctx, w.clock(), cmp.Or(w.Lease, DefaultLease), batch)
 	if err != nil {
 		return 0, fmt.Errorf("claim due messages: %w", err)
 	}

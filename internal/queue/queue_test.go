@@ -252,13 +252,13 @@ func TestWorker_delayWarningThenExpiry(t *testing.T) {
 func TestWorker_crashAfterClaimIsRetriedAfterLease(t *testing.T) {
 	f := newFixture(t, nil)
 	f.enqueue("alice@example.test", "x@remote.test")
-	if claimed, err := f.st.ClaimDue(f.ctx, f.clock, lease, 10); err != nil || len(claimed) != 1 {
+	if claimed, err := f.st.ClaimDue(f.ctx, f.clock, DefaultLease, 10); err != nil || len(claimed) != 1 {
 		t.Fatalf("claim: %v %v", err, claimed)
 	}
 	if f.run() != 0 {
 		t.Fatal("a leased message was taken again at once")
 	}
-	f.clock = f.clock.Add(lease + time.Second)
+	f.clock = f.clock.Add(DefaultLease + time.Second)
 	f.run()
 	if len(f.sink.Messages()) != 1 || len(f.queued()) != 0 {
 		t.Fatal("not delivered after the lease ended")

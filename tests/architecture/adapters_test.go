@@ -117,7 +117,7 @@ func isAdapter(path string) bool {
 // declared on an interface of package store or blob (however it is
 // reached: store.Store, an embedding interface, a narrow interface that
 // embeds a store interface), or on a backend's type (*sqlite.Store,
-// *blob.FS).
+// *postgres.Store, *blob.FS, *s3.Store).
 func storeMethod(sel *types.Selection) bool {
 	if sel.Kind() != types.MethodVal && sel.Kind() != types.MethodExpr {
 		return false
@@ -127,8 +127,13 @@ func storeMethod(sel *types.Selection) bool {
 		return false
 	}
 	path := fn.Pkg().Path()
-	if strings.HasPrefix(path, "postroom/internal/store/") && path != "postroom/internal/store/storetest" {
-		return true // a backend: *sqlite.Store
+	switch path {
+	case "postroom/internal/store/storetest", "postroom/internal/store/postgres/pgtest",
+		"postroom/internal/blob/blobtest", "postroom/internal/blob/s3/s3test":
+		return false // the backends' tests
+	}
+	if strings.HasPrefix(path, "postroom/internal/store/") || strings.HasPrefix(path, "postroom/internal/blob/") {
+		return true // a backend: *sqlite.Store, *s3.Store
 	}
 	if path != "postroom/internal/store" && path != "postroom/internal/blob" {
 		return false

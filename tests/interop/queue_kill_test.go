@@ -22,6 +22,9 @@ import (
 type relaySink struct {
 	mu      sync.Mutex
 	seen    map[string]int
+	active  map[string]int // DATA under way, by Message-ID
+	overlap int            // DATA begun while another of the same message was under way
+	arrived chan struct{}  // one token after each message accepted
 	addr    string
 	pass    int           // messages accepted before the gate
 	entered int           // DATA commands begun
@@ -32,7 +35,7 @@ type relaySink struct {
 
 func startRelaySink(t *testing.T, pass int) *relaySink {
 	t.Helper()
-	rs := &relaySink{seen: map[string]int{}, pass: pass, held: make(chan struct{}), gate: make(chan struct{})}
+	rs := &relaySink{seen: map[string]int{}, active: map[string]int{}, arrived: make(chan struct{}, 1), pass: pass, held: make(chan struct{}), gate: make(chan struct{})}
 	t.Cleanup(rs.open)
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
 		return &relaySinkSession{rs: rs}, nil
@@ -51,6 +54,14 @@ func startRelaySink(t *testing.T, pass int) *relaySink {
 
 // open lets every held and later message through.
 func (rs *relaySink) open() { rs.once.Do(func() { close(rs.gate) }) }
+
+// waitArrival waits for the next accepted message, at most d.
+func (rs *relaySink) waitArrival(d time.Duration) {
+	select {
+	case <-rs.arrived:
+	case <-time.After(d):
+	}
+}
 
 func (rs *relaySink) count() (distinct, total int) {
 	rs.mu.Lock()
@@ -77,7 +88,17 @@ func (s *relaySinkSession) Data(r io.Reader) error {
 		return err
 	}
 	rs := s.rs
+	id := strings.Trim(h.Get("Message-Id"), "<>")
 	rs.mu.Lock()
+	if rs.active[id] > 0 {
+		rs.overlap++
+	}
+	rs.active[id]++
+	defer func() {
+		rs.mu.Lock()
+		rs.active[id]--
+		rs.mu.Unlock()
+	}()
 	rs.entered++
 	if rs.entered == rs.pass+1 {
 		close(rs.held)
@@ -88,8 +109,12 @@ func (s *relaySinkSession) Data(r io.Reader) error {
 		<-rs.gate
 	}
 	rs.mu.Lock()
-	rs.seen[strings.Trim(h.Get("Message-Id"), "<>")]++
+	rs.seen[id]++
 	rs.mu.Unlock()
+	select {
+	case rs.arrived <- struct{}{}:
+	default:
+	}
 	return nil
 }
 

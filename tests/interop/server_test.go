@@ -56,6 +56,14 @@ type serverOptions struct {
 	// dnsServer, when set, is dns_server (a test's DNS server on
 	// 127.0.0.1) instead of the loopback port where nothing answers.
 	dnsServer string
+	// shared, when set, is TOML ([store] and [blob] of a cluster) written
+	// to the data directory's postroom.toml before init, so that the
+	// command line works on the shared store too, and added to the
+	// server's config (cluster_test.go).
+	shared string
+	// queueLease, when set, is queue_lease: how soon another node sends
+	// what a killed one was sending.
+	queueLease time.Duration
 }
 
 // Server is one data directory and the `postroom serve` process running on
@@ -117,6 +125,14 @@ func setupServer(base string, opts serverOptions) (*Server, error) {
 		Config: filepath.Join(base, "interop.toml"),
 		nofile: opts.nofile,
 	}
+	if opts.shared != "" {
+		if err := os.MkdirAll(s.Data, 0o700); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(s.Data, "postroom.toml"), []byte(opts.shared), 0o600); err != nil {
+			return nil, err
+		}
+	}
 	if !opts.fresh {
 		res := runCLI(context.Background(), "init", "--data", s.Data, "--domain", testDomain,
 			"--admin", adminAddr, "--password", testPassword)
@@ -158,6 +174,9 @@ func configTOML(dataDir string, opts serverOptions) string {
 	if opts.maxMessageSize > 0 {
 		fmt.Fprintf(&b, "max_message_size = %d\n", opts.maxMessageSize)
 	}
+	if opts.queueLease > 0 {
+		fmt.Fprintf(&b, "queue_lease = %q\n", opts.queueLease.String())
+	}
 	fmt.Fprintf(&b, "\n[listen]\n")
 	for _, name := range listenerNames {
 		addr := ""
@@ -170,6 +189,7 @@ func configTOML(dataDir string, opts serverOptions) string {
 		fmt.Fprintf(&b, "\n[tls]\ncert = %q\nkey = %q\n", certFile, keyFile)
 	}
 	b.WriteString(opts.tables)
+	b.WriteString(opts.shared)
 	return b.String()
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"postroom/internal/blob"
 	"postroom/internal/blob/blobtest"
+	"postroom/internal/blob/s3/s3test"
 )
 
 type refSet map[string]bool
@@ -369,7 +370,7 @@ func TestGC_putDuringTheCollectorsDecisionWritesAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tombPath := "/" + testBucket + "/" + gcPrefix + key
+	tombPath := "/" + s3test.Bucket + "/" + gcPrefix + key
 	sawTomb := make(chan struct{})
 	var once sync.Once
 	log.hook = func(method, path string) {
@@ -410,7 +411,7 @@ func TestGC_putDuringTheCollectorsDecisionWritesAgain(t *testing.T) {
 	if !gcStore.Exists(key) {
 		t.Fatal("blob lost after a Put that returned")
 	}
-	if n := log.count(http.MethodPut, "/"+testBucket+"/"+blobName(key)); n != 2 {
+	if n := log.count(http.MethodPut, "/"+s3test.Bucket+"/"+blobName(key)); n != 2 {
 		t.Fatalf("the Put wrote %d times, want 2 (once before the delete, once after)", n)
 	}
 	if !bytes.Equal(readAll(t, gcStore, key), b) {

@@ -2,60 +2,17 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"postroom/internal/store"
+	"postroom/internal/store/postgres/pgtest"
 	"postroom/internal/store/storetest"
 )
 
-// testDSN is the database the tests use: POSTROOM_TEST_POSTGRES, or the
-// one CI provides at 127.0.0.1:5432 (trust auth, database test).
-func testDSN() string {
-	if dsn := os.Getenv("POSTROOM_TEST_POSTGRES"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
+func testDSN() string { return pgtest.DSN() }
 
-// testSchema makes a schema of its own for one test, dropped at cleanup,
-// and returns its name. A PostgreSQL that cannot be reached fails the test
-// under CI (CI=true) and skips it elsewhere.
-func testSchema(t *testing.T) string {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, testDSN())
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s: %v", testDSN(), err)
-		}
-		t.Skipf("no PostgreSQL (%v); set POSTROOM_TEST_POSTGRES", err)
-	}
-	defer conn.Close(ctx)
-	var b [8]byte
-	rand.Read(b[:])
-	name := "pr_" + hex.EncodeToString(b[:])
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		t.Fatalf("create schema %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), testDSN())
-		if err != nil {
-			t.Errorf("drop schema %s: %v", name, err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", name, err)
-		}
-	})
-	return name
-}
+func testSchema(t *testing.T) string { return pgtest.Schema(t) }
 
 // openIn opens a store on the test schema, closed at cleanup.
 func openIn(t *testing.T, schema string, opts Options) *Store {
