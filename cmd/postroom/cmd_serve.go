@@ -271,6 +271,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 			continue
 		}
 		nl, err := net.Listen("tcp", l.addr)
+		if err == nil {
+			nl, err = behindBalancer(cfg.Listen.ProxyProtocol, l.name, nl, log) // proxy.go
+		}
 		if err != nil {
 			closeAll()
 			return fmt.Errorf("listen %s on %s: %w", l.name, l.addr, err)
