@@ -9,19 +9,15 @@ import (
 )
 
 // behindBalancer puts the PROXY protocol (internal/proxyproto, issue 20)
-// on a mail listener when listen.proxy_protocol names load balancers, so
-// that SMTP, IMAP and POP3 see the client a balancer relays. It sits
+// on a listener when listen.proxy_protocol names load balancers, so that
+// SMTP, IMAP, POP3 and the web see the client a balancer relays. It sits
 // right on the socket: under the servers' connection limits (which then
 // count clients, not the balancer) and under implicit TLS (the header
-// comes before the handshake). The web listeners are left alone: HTTP
-// balancers say who the client is in X-Forwarded-For, not here.
-// On an error l is closed.
+// comes before the handshake). The web listeners take it too, so that one
+// TCP balancer serves every port and the web's login throttles count
+// clients: the web server trusts no X-Forwarded-For, which any client
+// could send. On an error l is closed.
 func behindBalancer(balancers []string, name string, l net.Listener, log *slog.Logger) (net.Listener, error) {
-	switch name {
-	case "smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s":
-	default:
-		return l, nil
-	}
 	if len(balancers) == 0 {
 		return l, nil
 	}

@@ -9,9 +9,8 @@ import (
 	"postroom/internal/proxyproto"
 )
 
-// The mail listeners read PROXY headers once balancers are configured;
-// the web listeners never do (X-Forwarded-For is theirs), and nothing does
-// when none is.
+// Every listener reads PROXY headers once balancers are configured, and
+// none does when none is.
 func TestBehindBalancer(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, tc := range []struct {
@@ -23,8 +22,8 @@ func TestBehindBalancer(t *testing.T) {
 		{"submissions", []string{"10.0.0.0/24"}, true},
 		{"imaps", []string{"10.0.0.5"}, true},
 		{"pop3", []string{"10.0.0.5"}, true},
-		{"http", []string{"10.0.0.5"}, false},
-		{"https", []string{"10.0.0.5"}, false},
+		{"http", []string{"10.0.0.5"}, true},
+		{"https", []string{"10.0.0.5"}, true},
 		{"imap", nil, false},
 	} {
 		nl, err := net.Listen("tcp", "127.0.0.1:0")

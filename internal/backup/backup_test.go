@@ -42,7 +42,7 @@ func fixture(t *testing.T) (*testbed.Bed, backup.Source) {
 	if err := os.WriteFile(filepath.Join(b.Dir, "tls", "cert.pem"), []byte("PEM"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	src := backup.Source{DataDir: b.Dir, Database: b.Store, Blobs: b.Blobs, Keys: keysOf,
+	src := backup.Source{DataDir: b.Dir, Database: b.SQLite(), Blobs: b.Blobs, Keys: keysOf,
 		Now: func() time.Time { return time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC) }}
 	return b, src
 }
@@ -72,7 +72,7 @@ func restoredMail(t *testing.T, dir string) []string {
 	return mailOf(t, st, blobs)
 }
 
-func mailOf(t *testing.T, st *sqlite.Store, blobs *blob.FS) []string {
+func mailOf(t *testing.T, st store.Store, blobs blob.Store) []string {
 	t.Helper()
 	ctx := context.Background()
 	var out []string

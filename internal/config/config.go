@@ -147,7 +147,7 @@ type Listen struct {
 	HTTP        string `toml:"http"`
 	HTTPS       string `toml:"https"`
 	// ProxyProtocol lists the load balancers (IP addresses or CIDR
-	// prefixes) whose connections to the SMTP, IMAP and POP3 listeners
+	// prefixes) whose connections to every listener (SMTP, IMAP, POP3, web)
 	// open with a PROXY protocol header naming the real client
 	// (internal/proxyproto); empty, the default: no header is read.
 	ProxyProtocol []string `toml:"proxy_protocol"`

@@ -93,7 +93,7 @@ pop3 = %s
 pop3s = %s
 http = %s
 https = %s
-# Load balancers that open each SMTP, IMAP and POP3 connection with a PROXY
+# Load balancers that open each connection (SMTP, IMAP, POP3, web) with a PROXY
 # protocol header (v1 or v2) naming the real client; their connections
 # without one are closed. Empty (the default): no header is read.
 # proxy_protocol = ["10.0.0.5", "10.0.1.0/24"]

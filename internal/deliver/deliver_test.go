@@ -13,15 +13,14 @@ import (
 	"postroom/internal/events"
 	"postroom/internal/resolver"
 	"postroom/internal/store"
-	"postroom/internal/store/sqlite"
 	"postroom/internal/testbed"
 )
 
 type fixture struct {
 	bed   *testbed.Bed
 	ctx   context.Context
-	store *sqlite.Store
-	blobs *blob.FS
+	store store.Store
+	blobs blob.Backend
 	bus   *events.Local
 	p     *Pipeline
 }

@@ -19,15 +19,14 @@ import (
 	"postroom/internal/resolver"
 	"postroom/internal/smtpclient"
 	"postroom/internal/store"
-	"postroom/internal/store/sqlite"
 	"postroom/internal/testbed"
 )
 
 type fixture struct {
 	t     testing.TB
 	ctx   context.Context
-	st    *sqlite.Store
-	blobs *blob.FS
+	st    store.Store
+	blobs blob.Backend
 	p     *deliver.Pipeline
 	w     *Worker
 	dns   *resolver.Static

@@ -19,7 +19,6 @@ import (
 	"postroom/internal/deliver"
 	"postroom/internal/send"
 	"postroom/internal/store"
-	"postroom/internal/store/sqlite"
 	"postroom/internal/testbed"
 )
 
@@ -27,7 +26,7 @@ type harness struct {
 	*testbed.Bed
 	t     *testing.T
 	ctx   context.Context
-	store *sqlite.Store
+	store store.Store
 	srv   *Server
 	addrs map[Role]string
 }

@@ -1,7 +1,11 @@
 // Package testbed builds, for the tests of services and adapters, what a
-// running server has beneath them: a SQLite store and a blob directory in a
+// running server has beneath them: a store and a blob directory in a
 // temporary directory, the event bus, the mailbox service and the hosted
 // domain example.test. Tests only; nothing in the server imports it.
+//
+// The store is SQLite; with POSTROOM_TEST_STORE=postgres it is a schema of
+// its own on the test PostgreSQL (pgtest), so that the services' tests
+// also run on the cluster's backend (scripts/test runs some that way).
 package testbed
 
 import (
@@ -9,6 +13,7 @@ import (
 	"crypto/tls"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,6 +27,8 @@ import (
 	"postroom/internal/mail"
 	"postroom/internal/message"
 	"postroom/internal/store"
+	"postroom/internal/store/postgres"
+	"postroom/internal/store/postgres/pgtest"
 	"postroom/internal/store/sqlite"
 )
 
@@ -37,8 +44,8 @@ type Bed struct {
 	TB     testing.TB
 	Ctx    context.Context
 	Dir    string
-	Store  *sqlite.Store
-	Blobs  *blob.FS
+	Store  store.Store
+	Blobs  blob.Backend
 	Bus    *events.Local
 	Mail   *mail.Service
 	Domain *store.Domain // example.test
@@ -48,10 +55,7 @@ type Bed struct {
 func New(tb testing.TB) *Bed {
 	tb.Helper()
 	dir := tb.TempDir()
-	st, err := sqlite.OpenUnsynced(filepath.Join(dir, "postroom.db")) // no fsync: see OpenUnsynced
-	if err != nil {
-		tb.Fatal(err)
-	}
+	st := openStore(tb, dir)
 	tb.Cleanup(func() { st.Close() })
 	blobs, err := blob.OpenFS(filepath.Join(dir, "blobs"))
 	if err != nil {
@@ -64,6 +68,40 @@ func New(tb testing.TB) *Bed {
 		tb.Fatal(err)
 	}
 	return b
+}
+
+// openStore opens the bed's store: see the package comment.
+func openStore(tb testing.TB, dir string) store.Store {
+	tb.Helper()
+	switch backend := os.Getenv("POSTROOM_TEST_STORE"); backend {
+	case "", "sqlite":
+		st, err := sqlite.OpenUnsynced(filepath.Join(dir, "postroom.db")) // no fsync: see OpenUnsynced
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return st
+	case "postgres":
+		st, err := postgres.Open(context.Background(), pgtest.DSN(), postgres.Options{Schema: pgtest.Schema(tb), MaxConns: 8})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return st
+	default:
+		tb.Fatalf("POSTROOM_TEST_STORE=%q: want sqlite or postgres", backend)
+		return nil
+	}
+}
+
+// SQLite is the bed's store as the embedded backend, for the tests of
+// what only it has (snapshots for backups, its file); such a test fails
+// when the bed runs on PostgreSQL.
+func (b *Bed) SQLite() *sqlite.Store {
+	b.TB.Helper()
+	st, ok := b.Store.(*sqlite.Store)
+	if !ok {
+		b.TB.Fatalf("this test needs the SQLite store; POSTROOM_TEST_STORE=%s", os.Getenv("POSTROOM_TEST_STORE"))
+	}
+	return st
 }
 
 // Quiet is a logger that writes nothing, for servers under test.
