@@ -51,11 +51,18 @@ const shutdownGrace = 30 * time.Second
 func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("serve")
 	configPath := fs.String("config", "", "config file (default DATA/postroom.toml)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) to FILE when the server stops")
+	memProfile := fs.String("memprofile", "", "write an allocation profile (pprof) to FILE when the server stops")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return fmt.Errorf("%w: serve takes no arguments", errUsage)
 	}
+	stopProfiles, err := profiles(*cpuProfile, *memProfile) // profile.go
+	if err != nil {
+		return err
+	}
+	defer stopProfiles()
 	d, err := openData(*data, *configPath)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ const usage = `postroom — business mail server
 
 Usage:
   postroom init --domain DOMAIN --admin ADDRESS --password PASS [--name NAME] [--hostname HOST] [--public] [--data DIR]
-  postroom serve [--config FILE] [--data DIR]
+  postroom serve [--config FILE] [--data DIR] [--cpuprofile FILE] [--memprofile FILE]
   postroom domain add|list|remove [NAME] [--data DIR]
   postroom domain dns NAME [--data DIR]            # the DNS records to publish (MX, SPF, DKIM, DMARC, MTA-STS ...)
   postroom domain set NAME [--suspend|--resume] [--max-users N] [--quota SIZE] [--language ko|en]
