@@ -91,7 +91,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		Resolver: dns, Log: log}
 	// certificates for the host name and, over ACME, the names of the
 	// domains the pipeline hosts
-	certSrc, err := certSource(cfg, pipeline.IsLocalDomain, log)
+	certSrc, err := certSource(cfg, d.Store, pipeline.IsLocalDomain, log)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	pipeline.Settings = settingsSvc
 	// filter rules (S4) and the background jobs that apply them to mail
 	// already received; a rule's move wins over the Spam folder
-	// (deliver/filters.go); jobs a previous run left are failed
+	// (deliver/filters.go); jobs a dead node left are taken over
 	jobRunner := &jobs.Runner{Store: d.Store, Log: log}
 	metrics.WatchQueue(d.Store.QueueSummary, time.Now)
 	if err := jobRunner.Start(ctx); err != nil {
@@ -121,6 +121,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer jobRunner.Close()
 	filterSvc := &filters.Service{Store: d.Store, Mail: mailSvc, Jobs: jobRunner, Log: log}
+	filterSvc.RegisterJobs()
 	contactsSvc := &contacts.Service{Store: d.Store, Sent: mailSvc, Directory: adminService(d), Log: log}
 	pipeline.Steps = append(pipeline.Steps, pipeline.Blocked, pipeline.Filters(filterSvc), pipeline.Vacation, pipeline.Forward)
 	sendSvc := &send.Service{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Pipeline: pipeline, MaxMessageSize: cfg.MaxMessageSize,
@@ -185,6 +186,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	// recovery e-mail (M3); login links (M14) live LinkLife.
 	adm := adminService(d)
 	adm.Mail, adm.Jobs, adm.Recovery, adm.Log = mailSvc, jobRunner, settingsSvc, log
+	adm.RegisterJobs()
 	adm.LinkLife = time.Duration(cfg.HTTP.LoginLinkLife)
 	webSrv := &web.Server{IDKey: idKey, Mail: mailSvc, Sessions: sessions, Accounts: adm, Events: bus, Log: log,
 		Ready: func(ctx context.Context) error { _, err := d.Store.Domains(ctx); return err }, HTTPSAddr: cfg.Listen.HTTPS,
@@ -214,9 +216,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	// Settings > Mail server information and Access log (S6, P4, P7, S8).
 	webSrv.Clients = &auth.Clients{Store: d.Store, Events: bus, Servers: auth.Endpoints(cfg.Hostname, cfg.Listen)}
 	webSrv.Logins = &auth.LoginLog{Store: d.Store}
-	webSrv.Filters, webSrv.Jobs = filterSvc, jobRunner                                                   // Settings > Filter rules (S4)
-	webSrv.Imports = &migrate.UploadImporter{Mail: mailSvc, Uploads: sendSvc, Jobs: jobRunner, Log: log} // 메일함 관리 > 가져오기
-	webSrv.Contacts = contactsSvc                                                                        // Contacts (C1–C4), and their CardDAV sync
+	webSrv.Filters, webSrv.Jobs = filterSvc, jobRunner // Settings > Filter rules (S4)
+	importer := &migrate.UploadImporter{Mail: mailSvc, Uploads: sendSvc, Jobs: jobRunner, Log: log}
+	importer.RegisterJobs()
+	webSrv.Imports = importer     // 메일함 관리 > 가져오기
+	webSrv.Contacts = contactsSvc // Contacts (C1–C4), and their CardDAV sync
 	webSrv.DAV = &carddav.Handler{Contacts: contactsSvc, Auth: smtpSrv.Auth, Log: log}
 	// the domain console (M1–M14), its audit log, the integration API's
 	// tokens and login links

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"postroom/internal/actor"
@@ -70,9 +69,8 @@ type Service struct {
 	Log *slog.Logger
 	// Mail and Jobs serve the mailbox copy (mailbox_copy.go); without
 	// them it is refused.
-	Mail    MailCopier
-	Jobs    JobRunner
-	copying sync.Map // the targets of unfinished copies
+	Mail MailCopier
+	Jobs JobRunner
 	// Recovery keeps the users' recovery e-mail addresses (recovery.go):
 	// the settings service; without it none can be given.
 	Recovery RecoveryEmails

@@ -19,9 +19,15 @@ package admin
 //   - Copies are filed through the mail service as the server acting for
 //     the target (actor.System): quota and usage, the search index and
 //     the new-message events are the ones delivery gets.
+//   - One copy into a target at a time, across every node: the job is
+//     keyed by its target (jobs.Runner.SubmitKeyed), so a second one is
+//     refused while the first is queued or running anywhere. A job taken
+//     over after its node died runs again from its params and skips
+//     what the records say the first run copied.
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -44,9 +50,26 @@ type MailCopier interface {
 	Append(ctx context.Context, a actor.Actor, r mail.AppendRequest) (*store.Message, error)
 }
 
-// JobRunner runs background jobs (*jobs.Runner).
+// JobRunner runs background jobs (*jobs.Runner): the service registers
+// its kinds (RegisterJobs) and submits jobs of them.
 type JobRunner interface {
-	Submit(ctx context.Context, a actor.Actor, kind string, params any, fn jobs.Func) (*store.Job, error)
+	Register(kind string, fn jobs.Func, opts ...jobs.Option)
+	Submit(ctx context.Context, a actor.Actor, kind string, params any) (*store.Job, error)
+	SubmitKeyed(ctx context.Context, a actor.Actor, kind, key string, params any) (*store.Job, error)
+}
+
+// RegisterJobs makes the administrators' job kinds (the mailbox copy,
+// the bulk deletion) runnable by the service's runner. Every node calls
+// it where it is wired, so that any node runs a job another node
+// submitted or lost; the service calls it again before it submits,
+// which keeps a runner wired without it working (registering again
+// replaces).
+func (s *Service) RegisterJobs() {
+	if s.Jobs == nil {
+		return
+	}
+	s.Jobs.Register(JobMailboxCopy, s.runCopy)
+	s.Jobs.Register(JobDeleteUsers, s.runDeleteUsers)
 }
 
 // JobMailboxCopy is the kind of the job CopyMailbox starts.
@@ -110,36 +133,55 @@ func (s *Service) CopyMailbox(ctx context.Context, p actor.Actor, from, to int64
 	if s.Mail == nil || s.Jobs == nil {
 		return nil, errors.New("admin: no mail service or job runner for the mailbox copy")
 	}
+	s.RegisterJobs()
 	// two runs into one target at once would both find a message not
 	// yet copied and both copy it
-	if _, busy := s.copying.LoadOrStore(dst.ID, true); busy {
+	j, err := s.Jobs.SubmitKeyed(ctx, p, JobMailboxCopy, fmt.Sprintf("%s:%d", JobMailboxCopy, dst.ID), copyParams{From: src.ID, To: dst.ID})
+	if errors.Is(err, jobs.ErrRunning) {
 		return nil, invalid("to", "copy_running", dst.Address())
 	}
-	params := map[string]int64{"from": src.ID, "to": dst.ID}
-	fromAddr, toAddr := src.Address(), dst.Address()
-	j, err := s.Jobs.Submit(ctx, p, JobMailboxCopy, params, func(ctx context.Context, pr *jobs.Progress) (any, error) {
-		defer s.copying.Delete(dst.ID)
-		res, err := s.copyMailbox(ctx, src.ID, dst.ID, pr)
-		detail := map[string]any{"from": fromAddr, "to": toAddr, "copied": res.Copied, "skipped": res.Skipped,
-			"folders_created": res.FoldersCreated}
-		if err != nil {
-			detail["error"] = err.Error()
-		}
-		if err == nil || res.Copied > 0 || res.FoldersCreated > 0 {
-			s.audit(ctx, p, dst.DomainID, "mailbox.copy", toAddr, detail)
-		}
-		s.log().Info("mailbox copied", "from", fromAddr, "to", toAddr, "copied", res.Copied, "skipped", res.Skipped,
-			"folders_created", res.FoldersCreated, "err", err)
-		if err != nil {
-			return nil, err
-		}
-		return res, nil
-	})
 	if err != nil {
-		s.copying.Delete(dst.ID)
 		return nil, err
 	}
 	return j, nil
+}
+
+// copyParams are a mailbox copy job's params.
+type copyParams struct {
+	From int64 `json:"from"`
+	To   int64 `json:"to"`
+}
+
+// runCopy is the job of JobMailboxCopy, run as the administrator p.
+func (s *Service) runCopy(ctx context.Context, pr *jobs.Progress, p actor.Actor, raw []byte) (any, error) {
+	var params copyParams
+	if err := json.Unmarshal(raw, &params); err != nil {
+		return nil, fmt.Errorf("%s job: params: %w", JobMailboxCopy, err)
+	}
+	src, err := s.Store.Account(ctx, params.From)
+	if err != nil {
+		return nil, fmt.Errorf("the source account %d: %w", params.From, err)
+	}
+	dst, err := s.Store.Account(ctx, params.To)
+	if err != nil {
+		return nil, fmt.Errorf("the target account %d: %w", params.To, err)
+	}
+	fromAddr, toAddr := src.Address(), dst.Address()
+	res, err := s.copyMailbox(ctx, src.ID, dst.ID, pr)
+	detail := map[string]any{"from": fromAddr, "to": toAddr, "copied": res.Copied, "skipped": res.Skipped,
+		"folders_created": res.FoldersCreated}
+	if err != nil {
+		detail["error"] = err.Error()
+	}
+	if err == nil || res.Copied > 0 || res.FoldersCreated > 0 {
+		s.audit(ctx, p, dst.DomainID, "mailbox.copy", toAddr, detail)
+	}
+	s.log().Info("mailbox copied", "from", fromAddr, "to", toAddr, "copied", res.Copied, "skipped", res.Skipped,
+		"folders_created", res.FoldersCreated, "err", err)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // copyMailbox is the job: every folder of the source, parents before

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -272,39 +273,56 @@ func TestCopyMailbox_overQuotaFailsAfterWhatFit(t *testing.T) {
 	}
 }
 
-// heldJobs keeps submitted jobs without running them.
-type heldJobs struct{ fns []jobs.Func }
+// heldClaims is the store as a runner sees it while no node has a
+// free worker: jobs are stored, none is claimed until the test lets go.
+type heldClaims struct {
+	store.JobStore
+	held atomic.Bool
+}
 
-func (h *heldJobs) Submit(_ context.Context, _ actor.Actor, _ string, _ any, fn jobs.Func) (*store.Job, error) {
-	h.fns = append(h.fns, fn)
-	return &store.Job{ID: int64(len(h.fns)), Kind: JobMailboxCopy}, nil
+func (h *heldClaims) ClaimJob(ctx context.Context, node string, kinds []string, now, until time.Time) (*store.Job, error) {
+	if h.held.Load() {
+		return nil, store.ErrNotFound
+	}
+	return h.JobStore.ClaimJob(ctx, node, kinds, now, until)
 }
 
 // A second copy into a target whose copy has not ended is refused (both
-// would copy the same messages); once it ended, the target is free.
+// would copy the same messages), by any node (the job runner keys the
+// job by its target in the store); once it ended, the target is free.
 func TestCopyMailbox_oneCopyIntoATargetAtATime(t *testing.T) {
-	s, b, r := copyBed(t)
-	held := &heldJobs{}
-	s.Jobs = held
+	s, b, _ := copyBed(t)
+	held := &heldClaims{JobStore: b.Store}
+	held.held.Store(true)
+	r := &jobs.Runner{Store: held, Log: testbed.Quiet()}
+	t.Cleanup(r.Close)
+	s.Jobs = r
 	boss := actor.User(b.Account("boss", func(a *store.Account) { a.Admin = true }))
 	kim, lee, park := b.Account("kim", nil), b.Account("lee", nil), b.Account("park", nil)
-	if _, err := s.CopyMailbox(b.Ctx, boss, kim.ID, lee.ID); err != nil {
+	first, err := s.CopyMailbox(b.Ctx, boss, kim.ID, lee.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.CopyMailbox(b.Ctx, boss, park.ID, lee.ID)
-	wantInvalid(t, err, "to", "copy_running")
-	if _, err := s.CopyMailbox(b.Ctx, boss, lee.ID, park.ID); err != nil {
+	// another node's service, on the same database
+	otherJobs := &jobs.Runner{Store: held, Log: testbed.Quiet()}
+	t.Cleanup(otherJobs.Close)
+	other := &Service{Store: b.Store, Now: s.Now, Mail: s.Mail, Jobs: otherJobs, Log: testbed.Quiet()}
+	for _, svc := range []*Service{s, other} {
+		_, err := svc.CopyMailbox(b.Ctx, boss, park.ID, lee.ID)
+		wantInvalid(t, err, "to", "copy_running")
+	}
+	second, err := s.CopyMailbox(b.Ctx, boss, lee.ID, park.ID)
+	if err != nil {
 		t.Fatalf("a copy into another target: %v", err)
 	}
-	s.Jobs = r
-	for _, fn := range held.fns {
-		j, err := r.Submit(b.Ctx, boss, JobMailboxCopy, nil, fn)
-		if err != nil {
+	held.held.Store(false)
+	r.Wake()
+	for _, j := range []*store.Job{first, second} {
+		if err := r.Wait(b.Ctx, j.ID); err != nil {
 			t.Fatal(err)
 		}
-		r.Wait(b.Ctx, j.ID)
 	}
-	if _, err := s.CopyMailbox(b.Ctx, boss, park.ID, lee.ID); err != nil {
+	if _, err := other.CopyMailbox(b.Ctx, boss, park.ID, lee.ID); err != nil {
 		t.Fatalf("after the first copy ended: %v", err)
 	}
 }

@@ -18,9 +18,14 @@ package admin
 //     references any more.
 //   - The job belongs to the domain (jobs.Runner.SubmitDomain): its
 //     administrators and API tokens follow it, nobody else.
+//   - The job runs from its params (the ids) on whichever node claims
+//     it, as the administrator who started it. Run again after a node
+//     died in the middle, it finds the accounts the first run deleted
+//     gone and counts them in Gone: nothing is deleted or audited twice.
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -46,7 +51,12 @@ type DeleteResult struct {
 // has no account to own a job, and a colleague follows what one
 // administrator started.
 type domainJobs interface {
-	SubmitDomain(ctx context.Context, a actor.Actor, kind string, params any, fn jobs.Func) (*store.Job, error)
+	SubmitDomain(ctx context.Context, a actor.Actor, kind string, params any) (*store.Job, error)
+}
+
+// deleteParams are a deletion job's params.
+type deleteParams struct {
+	IDs []int64 `json:"ids"`
 }
 
 // DeleteUsers checks the accounts ids (the actor's to manage, not his
@@ -84,29 +94,43 @@ func (s *Service) DeleteUsers(ctx context.Context, p actor.Actor, ids []int64) (
 	if !ok {
 		return nil, errors.New("admin: no job runner for deleting accounts")
 	}
-	params := map[string]any{"ids": ids}
-	return runner.SubmitDomain(ctx, p, JobDeleteUsers, params, func(ctx context.Context, pr *jobs.Progress) (any, error) {
-		if err := pr.SetTotal(ctx, int64(len(accts))); err != nil {
-			return nil, err
+	s.RegisterJobs()
+	return runner.SubmitDomain(ctx, p, JobDeleteUsers, deleteParams{IDs: ids})
+}
+
+// runDeleteUsers is the job of JobDeleteUsers: it deletes the accounts
+// of the params one by one, as the administrator p.
+func (s *Service) runDeleteUsers(ctx context.Context, pr *jobs.Progress, p actor.Actor, raw []byte) (any, error) {
+	var params deleteParams
+	if err := json.Unmarshal(raw, &params); err != nil {
+		return nil, fmt.Errorf("%s job: params: %w", JobDeleteUsers, err)
+	}
+	if err := pr.SetTotal(ctx, int64(len(params.IDs))); err != nil {
+		return nil, err
+	}
+	res := &DeleteResult{}
+	for _, id := range params.IDs {
+		a, err := s.Store.Account(ctx, id)
+		gone := errors.Is(err, store.ErrNotFound) // by an earlier run of this job, or by someone else
+		if err != nil && !gone {
+			return res, fmt.Errorf("delete user %d: %w", id, err)
 		}
-		res := &DeleteResult{}
-		for _, a := range accts {
-			gone, err := s.deleteUser(ctx, p, a)
-			if err != nil {
+		if !gone {
+			if gone, err = s.deleteUser(ctx, p, a); err != nil {
 				s.log().Error("account not deleted", "account", a.Address(), "err", err)
 				return res, fmt.Errorf("delete %s: %w", a.Address(), err)
 			}
-			if gone {
-				res.Gone++
-			} else {
-				res.Deleted++
-			}
-			if err := pr.Step(ctx, 1); err != nil {
-				return res, err
-			}
 		}
-		return res, nil
-	})
+		if gone {
+			res.Gone++
+		} else {
+			res.Deleted++
+		}
+		if err := pr.Step(ctx, 1); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
 }
 
 // deleteUser deletes one account of the job; gone when it was already.

@@ -31,6 +31,9 @@ type ACMEConfig struct {
 	// CacheDir keeps the account key and the certificates (data_dir/acme):
 	// a restart issues nothing again.
 	CacheDir string
+	// Cache, when set, is used instead of CacheDir (which is then not
+	// needed): StoreCache, shared by the nodes of a cluster.
+	Cache autocert.Cache
 	// RenewBefore: renewal starts this long before expiry (30 days when 0).
 	RenewBefore time.Duration
 	// Hosted reports whether a mail domain is hosted here: its mail. and
@@ -52,11 +55,15 @@ type ACME struct {
 // NewACME makes the manager; nothing is asked of the CA until a
 // handshake needs a certificate.
 func NewACME(c ACMEConfig) (*ACME, error) {
-	if c.Hostname == "" || c.CacheDir == "" {
-		return nil, errors.New("acme: a host name and a cache directory are needed")
+	if c.Hostname == "" || (c.CacheDir == "" && c.Cache == nil) {
+		return nil, errors.New("acme: a host name and a cache are needed")
 	}
-	if err := os.MkdirAll(c.CacheDir, 0o700); err != nil {
-		return nil, fmt.Errorf("acme cache: %w", err)
+	cache := c.Cache
+	if cache == nil {
+		if err := os.MkdirAll(c.CacheDir, 0o700); err != nil {
+			return nil, fmt.Errorf("acme cache: %w", err)
+		}
+		cache = autocert.DirCache(c.CacheDir)
 	}
 	a := &ACME{hostname: strings.ToLower(c.Hostname), hosted: c.Hosted}
 	client := &acme.Client{DirectoryURL: c.Directory}
@@ -77,7 +84,7 @@ func NewACME(c ACMEConfig) (*ACME, error) {
 	}
 	a.m = &autocert.Manager{
 		Prompt:      autocert.AcceptTOS,
-		Cache:       autocert.DirCache(c.CacheDir),
+		Cache:       cache,
 		HostPolicy:  a.policy,
 		RenewBefore: c.RenewBefore,
 		Client:      client,

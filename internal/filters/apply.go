@@ -2,6 +2,7 @@ package filters
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -59,11 +60,7 @@ func (s *Service) ForDelivery(ctx context.Context, accountID int64, m Message) (
 // are the server's (actor.System): marking read by a rule is no one
 // reading, so read receipts do not go.
 func (s *Service) Apply(ctx context.Context, a actor.Actor, id, mailboxID int64) (*store.Job, error) {
-	accountID, err := owner(a)
-	if err != nil {
-		return nil, err
-	}
-	f, err := s.Get(ctx, a, id)
+	f, err := s.Get(ctx, a, id) // the actor's own rule (Get refuses one who has no account)
 	if err != nil {
 		return nil, err
 	}
@@ -76,12 +73,55 @@ func (s *Service) Apply(ctx context.Context, a actor.Actor, id, mailboxID int64)
 	if s.Jobs == nil {
 		return nil, errors.New("filters: no job runner")
 	}
+	s.RegisterJobs()
+	return s.Jobs.Submit(ctx, a, JobApply, applyParams{Filter: f.ID, Mailbox: mailboxID})
+}
+
+// RegisterJobs makes the apply job (JobApply) runnable by the service's
+// runner. Every node calls it where it is wired, so that any node runs
+// a job another node submitted or lost; Apply calls it again before it
+// submits, which keeps a runner wired without it working (registering
+// again replaces).
+func (s *Service) RegisterJobs() {
+	if s.Jobs != nil {
+		s.Jobs.Register(JobApply, s.runApply)
+	}
+}
+
+// applyParams are an apply job's params.
+type applyParams struct {
+	Filter  int64 `json:"filter"`
+	Mailbox int64 `json:"mailbox"`
+}
+
+// runApply is the job of JobApply, for the account of the user a who
+// asked. The rule is read when the job runs, on whichever node claims
+// it. Run again after a node died in the middle, it is applied to what
+// the folder holds then: what the first run moved or deleted is gone
+// from it, what it marked read is read already, so nothing is done
+// twice (the result counts the last run's work).
+func (s *Service) runApply(ctx context.Context, p *jobs.Progress, a actor.Actor, raw []byte) (any, error) {
+	var params applyParams
+	if err := json.Unmarshal(raw, &params); err != nil {
+		return nil, fmt.Errorf("%s job: params: %w", JobApply, err)
+	}
+	accountID, err := owner(a)
+	if err != nil {
+		return nil, err
+	}
+	sf, err := s.Store.Filter(ctx, accountID, params.Filter)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errors.New("the rule is gone") // the job's error, shown to the user
+	}
+	if err != nil {
+		return nil, fmt.Errorf("filter %d: %w", params.Filter, err)
+	}
+	f, err := fromStore(*sf)
+	if err != nil {
+		return nil, err
+	}
 	f.Enabled = true
-	sys := actor.System(accountID, "filter rule")
-	params := map[string]int64{"filter": id, "mailbox": mailboxID}
-	return s.Jobs.Submit(ctx, a, JobApply, params, func(ctx context.Context, p *jobs.Progress) (any, error) {
-		return s.apply(ctx, sys, f, mailboxID, p)
-	})
+	return s.apply(ctx, actor.System(accountID, "filter rule"), f, params.Mailbox, p)
 }
 
 func (s *Service) apply(ctx context.Context, sys actor.Actor, f Filter, mailboxID int64, p *jobs.Progress) (*ApplyResult, error) {

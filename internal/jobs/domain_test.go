@@ -24,10 +24,11 @@ func TestGet_domainJobsAreTheDomainAdministrators(t *testing.T) {
 	}
 	eve := actor.User(b.Account("eve", func(a *store.Account) { a.DomainID = other.ID; a.Admin = true }))
 	token, theirToken := actor.Token(boss.DomainID, "erp"), actor.Token(other.ID, "other-erp")
-	noop := func(context.Context, *Progress) (any, error) { return nil, nil }
+	r.Register("users_delete", noop)
+	r.Register("filter_apply", noop)
 
 	for _, starter := range []actor.Actor{boss, token} {
-		j, err := r.SubmitDomain(b.Ctx, starter, "users_delete", nil, noop)
+		j, err := r.SubmitDomain(b.Ctx, starter, "users_delete", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,11 +46,11 @@ func TestGet_domainJobsAreTheDomainAdministrators(t *testing.T) {
 			}
 		}
 	}
-	if _, err := r.SubmitDomain(b.Ctx, alice, "users_delete", nil, noop); !errors.Is(err, ErrNotAdmin) {
+	if _, err := r.SubmitDomain(b.Ctx, alice, "users_delete", nil); !errors.Is(err, ErrNotAdmin) {
 		t.Errorf("a user's domain job: %v", err)
 	}
 
-	own, err := r.Submit(b.Ctx, alice, "filter_apply", nil, noop)
+	own, err := r.Submit(b.Ctx, alice, "filter_apply", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,14 +77,16 @@ func TestSubmitDomain_boundPerDomain(t *testing.T) {
 	mine := actor.Token(b.Account("boss", func(a *store.Account) { a.Admin = true }).DomainID, "erp")
 	theirs := actor.Token(other.ID, "erp")
 	hold := make(chan struct{})
-	j, err := r.SubmitDomain(b.Ctx, mine, "k", nil, func(context.Context, *Progress) (any, error) { <-hold; return nil, nil })
+	r.Register("wait", func(context.Context, *Progress, actor.Actor, []byte) (any, error) { <-hold; return nil, nil })
+	r.Register("k", noop)
+	j, err := r.SubmitDomain(b.Ctx, mine, "wait", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.SubmitDomain(b.Ctx, mine, "k", nil, func(context.Context, *Progress) (any, error) { return nil, nil }); !errors.Is(err, ErrBusy) {
+	if _, err := r.SubmitDomain(b.Ctx, mine, "k", nil); !errors.Is(err, ErrBusy) {
 		t.Errorf("a second job of the domain: %v", err)
 	}
-	j2, err := r.SubmitDomain(b.Ctx, theirs, "k", nil, func(context.Context, *Progress) (any, error) { return nil, nil })
+	j2, err := r.SubmitDomain(b.Ctx, theirs, "k", nil)
 	if err != nil {
 		t.Errorf("another domain held up: %v", err)
 	}

@@ -1,17 +1,24 @@
-// Package jobs runs background jobs in the serving process (applying a
-// filter rule to a folder today; administrators' bulk jobs later) and
-// keeps their state in the store, so that any node answers a job's
-// progress and whoever started it can follow it: queued, running with
-// done/total, done with a result, or failed with an error.
+// Package jobs runs background jobs (a filter rule applied to a folder,
+// an administrator's mailbox copy or bulk deletion, an import) and keeps
+// them in the store, so that several nodes sharing one database run
+// each job once, any node answers a job's progress, and the job of a
+// node that died is taken over by another.
 //
-// Restarts: a job is not resumed. Its runner writes a heartbeat into the
-// job's row at each step and every Heartbeat meanwhile; a queued or
-// running job whose heartbeat is older than Lease lost its runner (a
-// restart, a crashed node) and is failed as interrupted, by the Runner
-// at start and by Get when it reads one. Resuming would need every kind
-// to know what its half run already did; failing says so, and the user
-// runs it again (a filter applied again finds the messages it moved
-// gone and the ones it marked read already read).
+// Kinds: every node registers the kinds it runs (Register) with the
+// function that runs a job from its stored params and the actor that
+// submitted it. Submit stores the job queued and wakes this node's
+// runner; the runner of any node may claim it.
+//
+// Claims and leases: a runner claims a queued job (store.JobStore's
+// ClaimJob) under a lease of Lease, renewed by each progress step and
+// by a heartbeat every Heartbeat. A node that dies stops renewing; once
+// the lease has ended, any runner claims the job again and runs its
+// function again from the params (a resumed run). Each kind's function
+// must therefore be safe to run again after a partial run, or be
+// registered NotResumable: such a job is failed as interrupted instead.
+// A job claimed MaxAttempts times without ending (it may be what kills
+// its node) is failed as interrupted at its next claim. A runner that
+// stops gracefully (Close) gives its jobs back queued at once.
 //
 // Invariants:
 //   - A job belongs to the account that started it: Get answers another
@@ -19,16 +26,22 @@
 //     job (SubmitDomain: an administrator's bulk job) belongs to no
 //     account but to its domain: that domain's administrators and API
 //     tokens read it, nobody else (a user of the domain neither).
-//   - A finished job never changes again (the store refuses it), so a
-//     runner that was given up stops at its next step.
+//   - One claim at a time: the store changes a job only for its current
+//     claim (node and attempt), so a runner whose job was taken over
+//     (its lease ended while it stalled) is refused at its next step and
+//     stops without writing anything; a finished job never changes.
 package jobs
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,55 +54,88 @@ const (
 	DefaultWorkers   = 2
 	DefaultHeartbeat = 20 * time.Second
 	DefaultLease     = 2 * time.Minute
+	// DefaultPoll is how often an idle runner looks for jobs it was not
+	// woken for: another node's, or one whose lease ended.
+	DefaultPoll = 10 * time.Second
+	// DefaultMaxAttempts bounds the claims of one job.
+	DefaultMaxAttempts = 3
 	// Keep is how long a finished job stays readable.
 	Keep = 7 * 24 * time.Hour
 )
 
-// Interrupted is the error of a job whose runner went away.
+// Interrupted is the error of a job whose runner went away and that was
+// not run again.
 const Interrupted = "interrupted"
 
-// ErrGivenUp is returned by Progress.Step when the job was declared
-// interrupted meanwhile (or ended otherwise): the job function stops.
+// ErrGivenUp is returned by Progress.Step when the job is no longer this
+// runner's (another node took it over, or it ended): the job function
+// stops.
 var ErrGivenUp = errors.New("jobs: the job was given up")
 
 // ErrBusy is returned by Submit when the account already has
-// MaxPerAccount jobs queued or running here: one user cannot fill the
+// MaxPerAccount jobs queued or running: one user cannot fill the
 // workers' queue for everyone.
 var ErrBusy = errors.New("jobs: too many jobs of this account")
+
+// ErrRunning is returned by SubmitKeyed when an unfinished job holds
+// the key.
+var ErrRunning = errors.New("jobs: a job with this key is running")
 
 // DefaultMaxPerAccount bounds the unfinished jobs of one account.
 const DefaultMaxPerAccount = 3
 
-// Func is a job's work. It reports progress through p and returns the
-// job's result (JSON-encoded into the job) or an error (its text is the
-// job's error, shown to the user: no secrets in it).
-type Func func(ctx context.Context, p *Progress) (result any, err error)
+// Func runs one job of a kind: its params as submitted, the actor that
+// submitted it. It reports progress through p and returns the job's
+// result (JSON-encoded into the job) or an error (its text is the job's
+// error, shown to the user: no secrets in it). When ctx ends or p says
+// ErrGivenUp it returns at once; it may be called again for the same job
+// (p.Attempt() > 1) after a run that did part of the work.
+type Func func(ctx context.Context, p *Progress, a actor.Actor, params []byte) (result any, err error)
 
-// Runner runs jobs. Store is required; start it with Start.
+// Option changes how a kind is run.
+type Option func(*kind)
+
+// NotResumable marks a kind whose function cannot run again after a
+// partial run: a job of it whose runner died is failed as interrupted.
+func NotResumable(k *kind) { k.resumable = false }
+
+type kind struct {
+	fn        Func
+	resumable bool
+}
+
+// Runner runs jobs. Store is required. Submit starts it; a serving node
+// calls Start once so that it runs other nodes' jobs too.
 type Runner struct {
 	Store store.JobStore
 	Log   *slog.Logger
-	// Now is the clock of the job rows (time.Now when nil).
+	// Now is the clock of the job rows and leases (time.Now when nil).
 	Now func() time.Time
+	// Node names this runner's claims; unique per process (host, pid
+	// and a random part when empty).
+	Node string
 	// Workers bounds the jobs that run at once; the rest wait queued.
 	Workers int
-	// Heartbeat and Lease: see the package comment.
-	Heartbeat, Lease time.Duration
-	// MaxPerAccount bounds the unfinished jobs of one account on this
-	// runner (DefaultMaxPerAccount when 0).
+	// Heartbeat, Lease, Poll and MaxAttempts: see the package comment.
+	Heartbeat, Lease, Poll time.Duration
+	MaxAttempts            int
+	// MaxPerAccount bounds the unfinished jobs of one account (or of a
+	// domain's jobs together), DefaultMaxPerAccount when 0.
 	MaxPerAccount int
 	// Progressed, when set, is called after each step's progress was
 	// stored (tests follow a job with it).
 	Progressed func(j store.Job)
 
-	once    sync.Once
-	sem     chan struct{}
-	base    context.Context
-	stop    context.CancelFunc
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	waiting map[int64]chan struct{}
-	active  map[owner]int // unfinished jobs by owner
+	once     sync.Once
+	loopOnce sync.Once
+	sem      chan struct{}
+	wake     chan struct{}
+	base     context.Context
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	kinds    map[string]kind
+	ended    chan struct{} // closed and replaced when a job ends here
 }
 
 // owner is whose a job is: an account's (domain 0 for the operator's),
@@ -110,64 +156,119 @@ func (r *Runner) log() *slog.Logger {
 	return slog.Default()
 }
 
-func (r *Runner) lease() time.Duration {
-	if r.Lease > 0 {
-		return r.Lease
+func orDefault[T int | time.Duration](v, d T) T {
+	if v > 0 {
+		return v
 	}
-	return DefaultLease
-}
-
-func (r *Runner) heartbeat() time.Duration {
-	if r.Heartbeat > 0 {
-		return r.Heartbeat
-	}
-	return DefaultHeartbeat
+	return d
 }
 
 func (r *Runner) init() {
 	r.once.Do(func() {
-		n := r.Workers
-		if n <= 0 {
-			n = DefaultWorkers
-		}
-		r.sem = make(chan struct{}, n)
+		r.sem = make(chan struct{}, orDefault(r.Workers, DefaultWorkers))
+		r.wake = make(chan struct{}, 1)
+		r.ended = make(chan struct{})
 		r.base, r.stop = context.WithCancel(context.Background())
-		r.waiting = map[int64]chan struct{}{}
-		r.active = map[owner]int{}
+		r.mu.Lock()
+		if r.kinds == nil {
+			r.kinds = map[string]kind{}
+		}
+		r.mu.Unlock()
+		if r.Node == "" {
+			r.Node = nodeName()
+		}
 	})
 }
 
-// Start fails the jobs a previous run left unfinished (stale by Lease)
-// and removes jobs finished more than Keep ago. Call it once when the
-// server starts; jobs may be submitted before it.
+// nodeName is this process's name in the claims: the host for people
+// reading the jobs table, the pid and a random part so that two
+// processes (or a restarted one) never share a name.
+func nodeName() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "node"
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// Register makes kind runnable here by fn; registering a kind again
+// replaces its function. Every node registers every kind when it is
+// wired, so that any node can run any job.
+func (r *Runner) Register(name string, fn Func, opts ...Option) {
+	r.init()
+	k := kind{fn: fn, resumable: true}
+	for _, o := range opts {
+		o(&k)
+	}
+	r.mu.Lock()
+	r.kinds[name] = k
+	r.mu.Unlock()
+	r.Wake()
+}
+
+func (r *Runner) kind(name string) (kind, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k, ok := r.kinds[name]
+	return k, ok
+}
+
+func (r *Runner) kindNames() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	names := make([]string, 0, len(r.kinds))
+	for n := range r.kinds {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Start removes jobs finished more than Keep ago and starts claiming
+// jobs: queued ones, and those whose node died. Call it once when the
+// server starts.
 func (r *Runner) Start(ctx context.Context) error {
 	r.init()
-	now := r.now()
-	n, err := r.Store.FailStaleJobs(ctx, now.Add(-r.lease()), Interrupted, now)
-	if err != nil {
-		return err
+	if _, err := r.Store.DeleteFinishedJobs(ctx, r.now().Add(-Keep)); err != nil {
+		return fmt.Errorf("jobs: %w", err)
 	}
-	if n > 0 {
-		r.log().Warn("jobs: interrupted jobs failed", "count", n)
-	}
-	if _, err := r.Store.DeleteFinishedJobs(ctx, now.Add(-Keep)); err != nil {
-		return err
-	}
+	r.startLoop()
+	r.Wake()
 	return nil
 }
 
-// Close stops the running jobs (each fails as interrupted) and waits for
-// them.
+// Wake asks the runner to look for jobs now rather than at its next
+// poll (a job was submitted, a worker came free; another node's hint).
+func (r *Runner) Wake() {
+	r.init()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Close stops the runner: running jobs are stopped and given back
+// queued, for another node (or this one's next start) to run again.
 func (r *Runner) Close() {
 	r.init()
 	r.stop()
 	r.wg.Wait()
 }
 
-// Submit stores a job of kind for the actor's account and runs fn in the
-// background: queued until a worker is free. It returns the stored job.
-func (r *Runner) Submit(ctx context.Context, a actor.Actor, kind string, params any, fn Func) (*store.Job, error) {
-	return r.submit(ctx, owner{a.AccountID, a.DomainID}, kind, params, fn)
+// Submit stores a job of kind, registered here, for the actor's
+// account, queued for the next free worker of any node. It returns the
+// stored job.
+func (r *Runner) Submit(ctx context.Context, a actor.Actor, kind string, params any) (*store.Job, error) {
+	return r.submit(ctx, a, owner{a.AccountID, a.DomainID}, kind, "", params)
+}
+
+// SubmitKeyed is Submit for a job that must not run twice at once for
+// one thing (a copy into one mailbox): while an unfinished job holds
+// key, on any node, it returns ErrRunning.
+func (r *Runner) SubmitKeyed(ctx context.Context, a actor.Actor, kind, key string, params any) (*store.Job, error) {
+	return r.submit(ctx, a, owner{a.AccountID, a.DomainID}, kind, key, params)
 }
 
 // SubmitDomain is Submit for a job a domain administrator (a person or
@@ -175,12 +276,12 @@ func (r *Runner) Submit(ctx context.Context, a actor.Actor, kind string, params 
 // domain: the job is the domain's, readable by its administrators and
 // tokens, so that a program can follow what it started and the console
 // what a colleague started. The operator's job is the operator's.
-func (r *Runner) SubmitDomain(ctx context.Context, a actor.Actor, kind string, params any, fn Func) (*store.Job, error) {
+func (r *Runner) SubmitDomain(ctx context.Context, a actor.Actor, kind string, params any) (*store.Job, error) {
 	switch {
 	case a.IsOperator():
-		return r.submit(ctx, owner{}, kind, params, fn)
+		return r.submit(ctx, a, owner{}, kind, "", params)
 	case a.Role == actor.RoleDomainAdmin && a.DomainID != 0:
-		return r.submit(ctx, owner{domain: a.DomainID}, kind, params, fn)
+		return r.submit(ctx, a, owner{domain: a.DomainID}, kind, "", params)
 	}
 	return nil, fmt.Errorf("%s job: %w", kind, ErrNotAdmin)
 }
@@ -189,81 +290,77 @@ func (r *Runner) SubmitDomain(ctx context.Context, a actor.Actor, kind string, p
 // no domain.
 var ErrNotAdmin = errors.New("jobs: not a domain administrator")
 
-func (r *Runner) submit(ctx context.Context, o owner, kind string, params any, fn Func) (*store.Job, error) {
+func (r *Runner) submit(ctx context.Context, a actor.Actor, o owner, kind, key string, params any) (*store.Job, error) {
 	r.init()
 	if r.base.Err() != nil {
 		return nil, errors.New("jobs: shutting down")
+	}
+	if _, ok := r.kind(kind); !ok {
+		return nil, fmt.Errorf("jobs: kind %q is not registered", kind)
 	}
 	raw, err := json.Marshal(params)
 	if err != nil {
 		return nil, fmt.Errorf("%s job: params: %w", kind, err)
 	}
-	limit := r.MaxPerAccount
-	if limit <= 0 {
-		limit = DefaultMaxPerAccount
+	who, err := json.Marshal(a)
+	if err != nil {
+		return nil, fmt.Errorf("%s job: actor: %w", kind, err)
 	}
-	r.mu.Lock()
-	if r.active[o] >= limit {
-		r.mu.Unlock()
+	// counted in the store, so the bound holds across nodes; two
+	// submits at once may both pass it, which a bound on flooding bears
+	n, err := r.Store.UnfinishedJobs(ctx, o.account, o.domain)
+	if err != nil {
+		return nil, fmt.Errorf("%s job: %w", kind, err)
+	}
+	if n >= orDefault(r.MaxPerAccount, DefaultMaxPerAccount) {
 		return nil, ErrBusy
-	}
-	r.active[o]++
-	r.mu.Unlock()
-	release := func() {
-		r.mu.Lock()
-		if r.active[o]--; r.active[o] <= 0 {
-			delete(r.active, o)
-		}
-		r.mu.Unlock()
 	}
 	at := r.now()
 	j := &store.Job{AccountID: o.account, DomainID: o.domain, Kind: kind, State: store.JobQueued,
-		Params: raw, CreatedAt: at, Heartbeat: at}
+		Params: raw, Actor: who, Key: key, CreatedAt: at, Heartbeat: at}
 	if err := r.Store.CreateJob(ctx, j); err != nil {
-		release()
+		if key != "" && errors.Is(err, store.ErrExists) {
+			return nil, fmt.Errorf("%s job: %w", kind, ErrRunning)
+		}
 		return nil, err
 	}
-	done := make(chan struct{})
-	r.mu.Lock()
-	r.waiting[j.ID] = done
-	r.mu.Unlock()
-	r.wg.Add(1)
-	go func() {
-		defer r.wg.Done()
-		defer func() {
-			release() // before done: a Wait that returned sees the place free
-			r.mu.Lock()
-			delete(r.waiting, j.ID)
-			r.mu.Unlock()
-			close(done)
-		}()
-		r.run(j.ID, kind, fn)
-	}()
+	r.startLoop()
+	r.Wake()
 	return j, nil
 }
 
-// Wait waits until the job, submitted by this runner, has ended (or ctx
-// has); a job it does not run returns at once.
+// Wait waits until the job has ended, on this node or another (or ctx
+// has ended). A job that does not exist returns at once.
 func (r *Runner) Wait(ctx context.Context, id int64) error {
 	r.init()
-	r.mu.Lock()
-	done := r.waiting[id]
-	r.mu.Unlock()
-	if done == nil {
-		return nil
-	}
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	poll := time.NewTicker(orDefault(r.Poll, DefaultPoll))
+	defer poll.Stop()
+	for {
+		r.mu.Lock()
+		ended := r.ended
+		r.mu.Unlock()
+		j, err := r.Store.Job(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("job %d: %w", id, err)
+		}
+		if !unfinished(j.State) {
+			return nil
+		}
+		select {
+		case <-ended: // a job ended here: perhaps this one
+		case <-poll.C: // another node may have ended it
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 
 // Get returns the actor's job: its own account's, or a domain job of
 // the domain it administers (an operator: any). Any other job is
-// store.ErrNotFound. An unfinished job whose runner stopped beating is
-// failed as interrupted first.
+// store.ErrNotFound.
 func (r *Runner) Get(ctx context.Context, a actor.Actor, id int64) (*store.Job, error) {
 	j, err := r.Store.Job(ctx, id)
 	if err != nil {
@@ -271,15 +368,6 @@ func (r *Runner) Get(ctx context.Context, a actor.Actor, id int64) (*store.Job, 
 	}
 	if !readable(a, j) {
 		return nil, fmt.Errorf("job %d: %w", id, store.ErrNotFound)
-	}
-	now := r.now()
-	if unfinished(j.State) && j.Heartbeat.Before(now.Add(-r.lease())) {
-		if _, err := r.Store.FailStaleJobs(ctx, now.Add(-r.lease()), Interrupted, now); err != nil {
-			return nil, err
-		}
-		if j, err = r.Store.Job(ctx, id); err != nil {
-			return nil, fmt.Errorf("job %d: %w", id, err)
-		}
 	}
 	return j, nil
 }
@@ -298,145 +386,3 @@ func readable(a actor.Actor, j *store.Job) bool {
 }
 
 func unfinished(state string) bool { return state == store.JobQueued || state == store.JobRunning }
-
-// run runs one job: waits for a worker, beats while it waits and runs,
-// and stores the end.
-func (r *Runner) run(id int64, kind string, fn Func) {
-	p := &Progress{r: r, id: id}
-	ctx, cancel := context.WithCancel(r.base)
-	defer cancel()
-	beat := time.NewTicker(r.heartbeat())
-	defer beat.Stop()
-	beating := make(chan struct{})
-	go func() {
-		defer close(beating)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-beat.C:
-				if err := p.write(ctx); errors.Is(err, store.ErrConflict) {
-					cancel() // given up by someone else: stop the work too
-					return
-				}
-			}
-		}
-	}()
-	defer func() { cancel(); <-beating }()
-
-	select {
-	case r.sem <- struct{}{}:
-	case <-ctx.Done():
-		r.finish(id, kind, p, nil, ctx.Err())
-		return
-	}
-	defer func() { <-r.sem }()
-	p.mu.Lock()
-	p.state = store.JobRunning
-	p.mu.Unlock()
-	if err := p.write(ctx); err != nil {
-		r.finish(id, kind, p, nil, err)
-		return
-	}
-	result, err := r.call(ctx, p, fn)
-	r.finish(id, kind, p, result, err)
-}
-
-// call runs fn, turning a panic into the job's failure: a bug in one job
-// does not take the server down.
-func (r *Runner) call(ctx context.Context, p *Progress, fn Func) (result any, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			r.log().Error("jobs: job panicked", "job", p.id, "panic", v)
-			err = errors.New("internal error")
-		}
-	}()
-	return fn(ctx, p)
-}
-
-func (r *Runner) finish(id int64, kind string, p *Progress, result any, err error) {
-	done, total := p.counts()
-	j := &store.Job{ID: id, State: store.JobDone, Done: done, Total: total, Finished: r.now()}
-	switch {
-	case errors.Is(err, ErrGivenUp) || errors.Is(err, store.ErrConflict):
-		r.log().Warn("jobs: given up", "job", id, "kind", kind)
-		return
-	case r.base.Err() != nil && err != nil:
-		j.State, j.Error = store.JobFailed, Interrupted
-	case err != nil:
-		j.State, j.Error = store.JobFailed, err.Error()
-	case result != nil:
-		raw, merr := json.Marshal(result)
-		if merr != nil {
-			j.State, j.Error = store.JobFailed, "internal error"
-		}
-		j.Result = raw
-	}
-	// the server's own context: the end is stored even while it stops
-	if ferr := r.Store.FinishJob(context.WithoutCancel(r.base), j); ferr != nil {
-		r.log().Error("jobs: store the end", "job", id, "err", ferr)
-		return
-	}
-	if j.State == store.JobFailed {
-		r.log().Warn("jobs: failed", "job", id, "kind", kind, "err", j.Error)
-	} else {
-		r.log().Info("jobs: done", "job", id, "kind", kind, "done", done, "total", total)
-	}
-}
-
-// Progress is a running job's count of work done.
-type Progress struct {
-	r           *Runner
-	id          int64
-	mu          sync.Mutex
-	state       string
-	done, total int64
-}
-
-// ID is the job's id.
-func (p *Progress) ID() int64 { return p.id }
-
-// SetTotal says how much work there is and stores it.
-func (p *Progress) SetTotal(ctx context.Context, total int64) error {
-	p.mu.Lock()
-	p.total = total
-	p.mu.Unlock()
-	return p.step(ctx)
-}
-
-// Step adds n to the work done and stores it; ErrGivenUp when the job
-// was given up meanwhile (the function returns it).
-func (p *Progress) Step(ctx context.Context, n int64) error {
-	p.mu.Lock()
-	p.done += n
-	p.mu.Unlock()
-	return p.step(ctx)
-}
-
-func (p *Progress) step(ctx context.Context) error {
-	err := p.write(ctx)
-	if errors.Is(err, store.ErrConflict) {
-		return ErrGivenUp
-	}
-	if err == nil && p.r.Progressed != nil {
-		done, total := p.counts()
-		p.r.Progressed(store.Job{ID: p.id, State: store.JobRunning, Done: done, Total: total})
-	}
-	return err
-}
-
-func (p *Progress) counts() (int64, int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.done, p.total
-}
-
-func (p *Progress) write(ctx context.Context) error {
-	p.mu.Lock()
-	state, done, total := p.state, p.done, p.total
-	p.mu.Unlock()
-	if state == "" {
-		state = store.JobQueued
-	}
-	return p.r.Store.JobProgress(ctx, p.id, state, done, total, p.r.now())
-}

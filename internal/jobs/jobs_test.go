@@ -14,13 +14,24 @@ import (
 	"postroom/internal/testbed/clock"
 )
 
+// newRunner is a runner on a fresh store whose clock moves only when
+// the test moves it; it beats and polls so rarely that only the test's
+// steps and wakes drive it.
 func newRunner(t *testing.T) (*Runner, *testbed.Bed, *clock.Fake) {
 	b := testbed.New(t)
 	c := clock.At(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
-	r := &Runner{Store: b.Store, Now: c.Now, Log: testbed.Quiet(), Heartbeat: time.Hour}
-	t.Cleanup(r.Close)
-	return r, b, c
+	return sibling(t, b.Store, c, "node-a"), b, c
 }
+
+// sibling is another node's runner on the same store and clock.
+func sibling(t *testing.T, s store.JobStore, c *clock.Fake, node string) *Runner {
+	r := &Runner{Store: s, Now: c.Now, Log: testbed.Quiet(), Node: node, Heartbeat: time.Hour, Poll: time.Hour}
+	t.Cleanup(r.Close)
+	return r
+}
+
+// noop is a kind's function that does nothing.
+func noop(context.Context, *Progress, actor.Actor, []byte) (any, error) { return nil, nil }
 
 func TestSubmit_progressIsStoredAndTheResultKept(t *testing.T) {
 	r, b, _ := newRunner(t)
@@ -32,7 +43,10 @@ func TestSubmit_progressIsStoredAndTheResultKept(t *testing.T) {
 		seen = append(seen, j.Done)
 		mu.Unlock()
 	}
-	j, err := r.Submit(b.Ctx, alice, "count", map[string]int{"n": 3}, func(ctx context.Context, p *Progress) (any, error) {
+	var ran actor.Actor
+	var params string
+	r.Register("count", func(ctx context.Context, p *Progress, a actor.Actor, raw []byte) (any, error) {
+		ran, params = a, string(raw)
 		if err := p.SetTotal(ctx, 30); err != nil {
 			return nil, err
 		}
@@ -43,6 +57,7 @@ func TestSubmit_progressIsStoredAndTheResultKept(t *testing.T) {
 		}
 		return map[string]int{"counted": 30}, nil
 	})
+	j, err := r.Submit(b.Ctx, alice, "count", map[string]int{"n": 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,26 +71,33 @@ func TestSubmit_progressIsStoredAndTheResultKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != store.JobDone || got.Done != 30 || got.Total != 30 || string(got.Result) != `{"counted":30}` || got.Error != "" {
+	if got.State != store.JobDone || got.Done != 30 || got.Total != 30 || string(got.Result) != `{"counted":30}` || got.Error != "" ||
+		got.Node != "node-a" || got.Attempts != 1 {
 		t.Errorf("finished: %+v", got)
 	}
 	if want := []int64{0, 10, 20, 30}; !slices.Equal(seen, want) {
 		t.Errorf("progress seen %v, want %v", seen, want)
+	}
+	if ran != alice || params != `{"n":3}` {
+		t.Errorf("the job ran as %+v with %s, want alice with its params", ran, params)
 	}
 }
 
 func TestSubmit_errorAndPanicFailTheJob(t *testing.T) {
 	r, b, _ := newRunner(t)
 	alice := actor.User(b.Account("alice", nil))
-	for _, fn := range []Func{
-		func(context.Context, *Progress) (any, error) { return nil, errors.New("the folder is gone") },
-		func(context.Context, *Progress) (any, error) { panic("bug") },
-	} {
-		j, err := r.Submit(b.Ctx, alice, "k", nil, fn)
+	r.Register("err", func(context.Context, *Progress, actor.Actor, []byte) (any, error) {
+		return nil, errors.New("the folder is gone")
+	})
+	r.Register("panic", func(context.Context, *Progress, actor.Actor, []byte) (any, error) { panic("bug") })
+	for _, kind := range []string{"err", "panic"} {
+		j, err := r.Submit(b.Ctx, alice, kind, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.Wait(b.Ctx, j.ID)
+		if err := r.Wait(b.Ctx, j.ID); err != nil {
+			t.Fatal(err)
+		}
 		got, _ := r.Get(b.Ctx, alice, j.ID)
 		if got.State != store.JobFailed || got.Error == "" {
 			t.Errorf("failed job: %+v", got)
@@ -83,11 +105,20 @@ func TestSubmit_errorAndPanicFailTheJob(t *testing.T) {
 	}
 }
 
-func TestGet_anotherAccountsJobIsNotFound(t *testing.T) {
+func TestSubmit_unregisteredKindIsRefused(t *testing.T) {
 	r, b, _ := newRunner(t)
 	alice := actor.User(b.Account("alice", nil))
+	if j, err := r.Submit(b.Ctx, alice, "nobody-runs-this", nil); err == nil {
+		t.Errorf("submitted %+v", j)
+	}
+}
+
+func TestGet_anotherAccountsJobIsNotFound(t *testing.T) {
+	r, b, _ := newRunner(t)
+	r.Register("k", noop)
+	alice := actor.User(b.Account("alice", nil))
 	bob := actor.User(b.Account("bob", nil))
-	j, _ := r.Submit(b.Ctx, alice, "k", nil, func(context.Context, *Progress) (any, error) { return nil, nil })
+	j, _ := r.Submit(b.Ctx, alice, "k", nil)
 	r.Wait(b.Ctx, j.ID)
 	for _, a := range []actor.Actor{bob, actor.System(bob.AccountID, "x"), {Role: actor.RoleUser}} {
 		if _, err := r.Get(b.Ctx, a, j.ID); !errors.Is(err, store.ErrNotFound) {
@@ -99,85 +130,43 @@ func TestGet_anotherAccountsJobIsNotFound(t *testing.T) {
 	}
 }
 
-// A job whose runner went away (a restart) reads as failed once its
-// heartbeat is older than the lease; Start fails such jobs too.
-func TestRestart_interruptedJobsFail(t *testing.T) {
+// Close stops running jobs and gives them back queued, not failed: the
+// next runner (another node, or this one restarted) runs them again,
+// and the interrupted claim does not count as an attempt.
+func TestClose_runningJobsAreGivenBack(t *testing.T) {
 	r, b, c := newRunner(t)
-	alice := actor.User(b.Account("alice", nil))
-	// what a previous process left: two jobs it was running
-	var left []int64
-	for range 2 {
-		j := &store.Job{AccountID: alice.AccountID, Kind: "k", State: store.JobRunning, CreatedAt: c.Now(), Heartbeat: c.Now()}
-		if err := b.Store.CreateJob(b.Ctx, j); err != nil {
-			t.Fatal(err)
-		}
-		left = append(left, j.ID)
-	}
-	if err := r.Start(b.Ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := r.Get(b.Ctx, alice, left[0]); got.State != store.JobRunning {
-		t.Fatalf("within the lease: %+v", got)
-	}
-	c.Add(DefaultLease + time.Second)
-	got, err := r.Get(b.Ctx, alice, left[0])
-	if err != nil || got.State != store.JobFailed || got.Error != Interrupted {
-		t.Errorf("after the lease, read: %+v %v", got, err)
-	}
-	c.Add(time.Second)
-	if err := r.Start(b.Ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := b.Store.Job(b.Ctx, left[1]); got.State != store.JobFailed || got.Error != Interrupted {
-		t.Errorf("after Start: %+v", got)
-	}
-}
-
-// A job given up by another reader (its heartbeat looked stale) stops at
-// its next step and stays failed.
-func TestGivenUp_runnerStops(t *testing.T) {
-	r, b, c := newRunner(t)
-	alice := actor.User(b.Account("alice", nil))
-	step, started := make(chan struct{}), make(chan struct{})
-	j, _ := r.Submit(b.Ctx, alice, "k", nil, func(ctx context.Context, p *Progress) (any, error) {
-		close(started)
-		<-step
-		return nil, p.Step(ctx, 1)
-	})
-	var once sync.Once
-	release := func() { once.Do(func() { close(step) }) }
-	defer release() // a failed check must not leave the job blocked
-	// The clock moves only once the runner stored "running": a write after
-	// the move would carry a fresh heartbeat.
-	<-started
-	c.Add(DefaultLease + time.Minute)
-	if got, _ := r.Get(b.Ctx, alice, j.ID); got.State != store.JobFailed {
-		t.Fatalf("stale job read as %+v", got)
-	}
-	release()
-	r.Wait(b.Ctx, j.ID)
-	if got, _ := b.Store.Job(b.Ctx, j.ID); got.State != store.JobFailed || got.Error != Interrupted || got.Done != 0 {
-		t.Errorf("after its runner's next step: %+v", got)
-	}
-}
-
-// Close stops running jobs; they end failed as interrupted.
-func TestClose_runningJobsEndInterrupted(t *testing.T) {
-	r, b, _ := newRunner(t)
 	alice := actor.User(b.Account("alice", nil))
 	started := make(chan struct{})
-	j, _ := r.Submit(b.Ctx, alice, "k", nil, func(ctx context.Context, p *Progress) (any, error) {
+	r.Register("k", func(ctx context.Context, p *Progress, _ actor.Actor, _ []byte) (any, error) {
+		if err := p.SetTotal(ctx, 4); err != nil {
+			return nil, err
+		}
 		close(started)
 		<-ctx.Done()
 		return nil, ctx.Err()
 	})
+	j, err := r.Submit(b.Ctx, alice, "k", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	<-started
 	r.Close()
-	if got, _ := b.Store.Job(b.Ctx, j.ID); got.State != store.JobFailed || got.Error != Interrupted {
+	if got, _ := b.Store.Job(b.Ctx, j.ID); got.State != store.JobQueued || got.Attempts != 0 || got.Node != "" || got.Total != 4 {
 		t.Errorf("after Close: %+v", got)
 	}
-	if _, err := r.Submit(b.Ctx, alice, "k", nil, nil); err == nil {
+	if _, err := r.Submit(b.Ctx, alice, "k", nil); err == nil {
 		t.Errorf("Submit after Close accepted")
+	}
+	next := sibling(t, b.Store, c, "node-b")
+	next.Register("k", func(ctx context.Context, p *Progress, _ actor.Actor, _ []byte) (any, error) { return "again", nil })
+	if err := next.Start(b.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := next.Wait(b.Ctx, j.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.Store.Job(b.Ctx, j.ID); got.State != store.JobDone || string(got.Result) != `"again"` || got.Attempts != 1 || got.Node != "node-b" {
+		t.Errorf("run by the next runner: %+v", got)
 	}
 }
 
@@ -189,19 +178,20 @@ func TestSubmit_perAccountBound(t *testing.T) {
 	alice := actor.User(b.Account("alice", nil))
 	bob := actor.User(b.Account("bob", nil))
 	hold := make(chan struct{})
-	wait := func(ctx context.Context, p *Progress) (any, error) { <-hold; return nil, nil }
+	r.Register("wait", func(context.Context, *Progress, actor.Actor, []byte) (any, error) { <-hold; return nil, nil })
+	r.Register("k", noop)
 	var ids []int64
 	for range 2 {
-		j, err := r.Submit(b.Ctx, alice, "k", nil, wait)
+		j, err := r.Submit(b.Ctx, alice, "wait", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, j.ID)
 	}
-	if _, err := r.Submit(b.Ctx, alice, "k", nil, wait); !errors.Is(err, ErrBusy) {
+	if _, err := r.Submit(b.Ctx, alice, "wait", nil); !errors.Is(err, ErrBusy) {
 		t.Errorf("a third job of alice: %v", err)
 	}
-	jb, err := r.Submit(b.Ctx, bob, "k", nil, func(context.Context, *Progress) (any, error) { return nil, nil })
+	jb, err := r.Submit(b.Ctx, bob, "k", nil)
 	if err != nil {
 		t.Errorf("bob held up by alice: %v", err)
 	}
@@ -209,7 +199,33 @@ func TestSubmit_perAccountBound(t *testing.T) {
 	for _, id := range append(ids, jb.ID) {
 		r.Wait(b.Ctx, id)
 	}
-	if _, err := r.Submit(b.Ctx, alice, "k", nil, func(context.Context, *Progress) (any, error) { return nil, nil }); err != nil {
+	if _, err := r.Submit(b.Ctx, alice, "k", nil); err != nil {
 		t.Errorf("after alice's jobs ended: %v", err)
+	}
+}
+
+// A keyed job refuses a second one with its key, on any node, until it
+// ended.
+func TestSubmitKeyed_oneUnfinishedJobPerKey(t *testing.T) {
+	r, b, c := newRunner(t)
+	other := sibling(t, b.Store, c, "node-b")
+	alice := actor.User(b.Account("alice", nil))
+	hold := make(chan struct{})
+	r.Register("copy", func(context.Context, *Progress, actor.Actor, []byte) (any, error) { <-hold; return nil, nil })
+	other.Register("copy", noop)
+	j, err := r.SubmitKeyed(b.Ctx, alice, "copy", "into:7", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.SubmitKeyed(b.Ctx, alice, "copy", "into:7", nil); !errors.Is(err, ErrRunning) {
+		t.Errorf("a second job with the key on another node: %v", err)
+	}
+	if _, err := r.SubmitKeyed(b.Ctx, alice, "copy", "into:8", nil); err != nil {
+		t.Errorf("another key: %v", err)
+	}
+	close(hold)
+	r.Wait(b.Ctx, j.ID)
+	if _, err := other.SubmitKeyed(b.Ctx, alice, "copy", "into:7", nil); err != nil {
+		t.Errorf("the key after the job ended: %v", err)
 	}
 }

@@ -6,9 +6,16 @@ package migrate
 // his quota), the import itself in a background job whose progress is
 // bytes read of the bytes the file unpacks to. The upload is deleted
 // when the job ends, whatever its end: the user uploads again to retry.
+//
+// The job runs from its params (folder, upload) on whichever node
+// claims it. A run interrupted by its node's end keeps the upload, and
+// the run that takes the job over imports the file again: the import
+// skips every message the account holds already (imports.go), so what
+// the first run filed is not filed twice.
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,7 +43,8 @@ type Uploads interface {
 
 // JobRunner runs the import (*jobs.Runner).
 type JobRunner interface {
-	Submit(ctx context.Context, a actor.Actor, kind string, params any, fn jobs.Func) (*store.Job, error)
+	Register(kind string, fn jobs.Func, opts ...jobs.Option)
+	Submit(ctx context.Context, a actor.Actor, kind string, params any) (*store.Job, error)
 }
 
 // UploadImporter imports the user's uploads into his folders.
@@ -94,11 +102,7 @@ func (s *UploadImporter) ImportUpload(ctx context.Context, a actor.Actor, mailbo
 	if err != nil {
 		return nil, fmt.Errorf("import upload %d: %w", uploadID, err)
 	}
-	lim := s.Limits
-	if lim.MaxMessage == 0 {
-		lim.MaxMessage = s.Mail.MaxMessageSize
-	}
-	src, err := OpenUpload(up.Filename, data, mb.Name, mb.Role, lim)
+	src, err := OpenUpload(up.Filename, data, mb.Name, mb.Role, s.limits())
 	if err == nil && stats.QuotaBytes > 0 && src.Size > stats.QuotaBytes {
 		err = fmt.Errorf("%s unpacks to %d bytes, the quota is %d: %w", up.Filename, src.Size, stats.QuotaBytes, store.ErrOverQuota)
 	}
@@ -106,15 +110,78 @@ func (s *UploadImporter) ImportUpload(ctx context.Context, a actor.Actor, mailbo
 		s.drop(ctx, a, uploadID)
 		return nil, fmt.Errorf("import upload %d: %w", uploadID, err)
 	}
-	params := map[string]any{"mailbox": mailboxID, "upload": uploadID, "kind": src.Kind}
-	j, err := s.Jobs.Submit(ctx, a, JobUpload, params, func(ctx context.Context, p *jobs.Progress) (any, error) {
-		defer s.drop(context.WithoutCancel(ctx), a, uploadID)
-		return s.run(ctx, a, mb, src, p)
-	})
+	s.RegisterJobs()
+	j, err := s.Jobs.Submit(ctx, a, JobUpload, uploadParams{Mailbox: mailboxID, Upload: uploadID, Kind: src.Kind})
 	if err != nil {
 		return nil, fmt.Errorf("import upload %d: %w", uploadID, err)
 	}
 	return j, nil
+}
+
+// RegisterJobs makes the import job (JobUpload) runnable by the
+// importer's runner. Every node calls it where it is wired, so that any
+// node runs a job another node submitted or lost; ImportUpload calls it
+// again before it submits, which keeps a runner wired without it
+// working (registering again replaces).
+func (s *UploadImporter) RegisterJobs() {
+	if s.Jobs != nil {
+		s.Jobs.Register(JobUpload, s.runUpload)
+	}
+}
+
+// uploadParams are an import job's params.
+type uploadParams struct {
+	Mailbox int64      `json:"mailbox"`
+	Upload  int64      `json:"upload"`
+	Kind    UploadKind `json:"kind"`
+}
+
+// runUpload is the job of JobUpload, for the user a who uploaded: it
+// opens the upload from the store and imports it, then deletes it
+// unless the run was cut short by its node's end (the run that takes
+// the job over needs it).
+func (s *UploadImporter) runUpload(ctx context.Context, p *jobs.Progress, a actor.Actor, raw []byte) (any, error) {
+	var params uploadParams
+	if err := json.Unmarshal(raw, &params); err != nil {
+		return nil, fmt.Errorf("%s job: params: %w", JobUpload, err)
+	}
+	res, err := s.importUpload(ctx, a, params, p)
+	if ctx.Err() == nil && !errors.Is(err, jobs.ErrGivenUp) {
+		s.drop(context.WithoutCancel(ctx), a, params.Upload)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (s *UploadImporter) importUpload(ctx context.Context, a actor.Actor, params uploadParams, p *jobs.Progress) (*UploadResult, error) {
+	mb, err := s.Mail.Mailbox(ctx, a, params.Mailbox)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errors.New("import_folder_gone") // deleted since the upload: the job's error
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import into mailbox %d: %w", params.Mailbox, err)
+	}
+	up, data, err := s.Uploads.Upload(ctx, a, params.Upload)
+	if err != nil {
+		return nil, fmt.Errorf("import upload %d: %w", params.Upload, err)
+	}
+	src, err := OpenUpload(up.Filename, data, mb.Name, mb.Role, s.limits())
+	if err != nil { // it opened when submitted: only a change of the limits gets here
+		return nil, fmt.Errorf("import upload %d: %w", params.Upload, err)
+	}
+	return s.run(ctx, a, mb, src, p)
+}
+
+// limits are the limits of what one upload unpacks to, with the
+// server's message size for MaxMessage unless set.
+func (s *UploadImporter) limits() UploadLimits {
+	lim := s.Limits
+	if lim.MaxMessage == 0 {
+		lim.MaxMessage = s.Mail.MaxMessageSize
+	}
+	return lim
 }
 
 // drop deletes the upload once it served (or was refused).

@@ -82,6 +82,7 @@ type Store interface {
 	ReceiptStore
 	IMAPIndexStore
 	IMAPMetaStore
+	CertCacheStore
 	io.Closer
 }
 

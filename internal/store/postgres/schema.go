@@ -614,4 +614,28 @@ BEGIN
 END $$;
 CREATE TRIGGER password_set_changed AFTER UPDATE OF password_hash ON accounts FOR EACH ROW
 	WHEN (OLD.password_hash IS DISTINCT FROM NEW.password_hash) EXECUTE FUNCTION password_set_changed();
+`, `
+-- Background jobs shared by the nodes of one database (issue 20): a
+-- node claims a job under a lease (node, lease_until; attempts counts
+-- the claims), so each job runs once and the job of a node that died is
+-- taken over when its lease ends. actor is who submitted it (a resumed
+-- run acts as him); lock_key, when set, is held by one unfinished job
+-- at a time.
+ALTER TABLE jobs ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lock_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX jobs_claim ON jobs(state, created_at, id);
+CREATE UNIQUE INDEX jobs_lock_key ON jobs(lock_key) WHERE lock_key <> '' AND state IN ('queued', 'running');
+`, `
+-- What the ACME client caches (issue 20, store.CertCacheStore): the
+-- account key, certificates with their private keys, challenge tokens,
+-- each under autocert's own key. In the database rather than in
+-- data_dir/acme so that the nodes of a cluster share one account, one
+-- certificate per name and the HTTP-01 tokens. Secrets: never logged.
+CREATE TABLE cert_cache (
+	key  TEXT PRIMARY KEY,
+	data BYTEA NOT NULL
+);
 `}

@@ -27,7 +27,9 @@ var sharedTests = []sharedTest{
 	{"shared_appendsThroughBothHandlesGetDenseOrderedUIDs", testSharedUIDs},
 	{"shared_queueClaimsOnceAcrossHandlesAndExpiredLeasesMove", testSharedQueueClaims},
 	{"shared_jobsEndOnceAcrossHandles", testSharedJobs},
+	{"shared_jobClaimsOnceAcrossHandlesAndExpiredLeasesMove", testSharedJobClaims},
 	{"shared_webSessionSeenAndRevokedAcrossHandles", testSharedWebSessions},
+	{"shared_certCacheWrittenByOneReadByTheOther", testSharedCertCache},
 }
 
 // RunShared runs the multi-handle tests. open returns two independent
@@ -233,8 +235,8 @@ func testSharedQueueClaims(a, b *env) {
 }
 
 // testSharedJobs ends jobs through both handles at once: each job ends
-// exactly once (the other handle is told ErrConflict), and stale jobs
-// failed by both handles at once are counted once in all.
+// exactly once (the other handle is told ErrConflict). Claims across
+// handles are testSharedJobClaims (jobs_shared.go).
 func testSharedJobs(a, b *env) {
 	acct := a.account("alice@example.com")
 	const n = 10
@@ -289,48 +291,6 @@ func testSharedJobs(a, b *env) {
 			if got.State != store.JobDone || string(got.Result) != `"`+ended[j.ID]+`"` {
 				h.Errorf("job %d reads %+v, want done by %s", j.ID, got, ended[j.ID])
 			}
-		}
-	}
-
-	// Stale jobs: three of six keep beating (through B); A and B both
-	// sweep at once and fail the other three once between them.
-	var stale, alive []*store.Job
-	for i := range 6 {
-		j := &store.Job{AccountID: acct.ID, Kind: "k", CreatedAt: baseTime}
-		a.ok(a.s.CreateJob(a.ctx, j), "CreateJob")
-		if i%2 == 0 {
-			b.ok(b.s.JobProgress(b.ctx, j.ID, store.JobRunning, 1, 2, baseTime.Add(2*time.Hour)), "JobProgress through B")
-			alive = append(alive, j)
-		} else {
-			stale = append(stale, j)
-		}
-	}
-	var failed [2]int
-	var sweepErr [2]error
-	for i, h := range []*env{a, b} {
-		wg.Go(func() {
-			failed[i], sweepErr[i] = h.s.FailStaleJobs(h.ctx, baseTime.Add(time.Hour), "interrupted", baseTime.Add(3*time.Hour))
-		})
-	}
-	wg.Wait()
-	for _, err := range sweepErr {
-		a.ok(err, "FailStaleJobs")
-	}
-	if failed[0]+failed[1] != len(stale) {
-		a.Errorf("FailStaleJobs through A and B failed %d and %d, want %d in all", failed[0], failed[1], len(stale))
-	}
-	for _, j := range stale {
-		got, err := b.s.Job(b.ctx, j.ID)
-		b.ok(err, "Job")
-		if got.State != store.JobFailed || got.Error != "interrupted" {
-			b.Errorf("stale job %d: %+v", j.ID, got)
-		}
-		// its runner, on the other handle, learns it was given up
-		a.wantErr(a.s.JobProgress(a.ctx, j.ID, store.JobRunning, 2, 2, baseTime.Add(4*time.Hour)), store.ErrConflict, "progress of a failed job")
-	}
-	for _, j := range alive {
-		if got, err := a.s.Job(a.ctx, j.ID); err != nil || got.State != store.JobRunning || got.Done != 1 {
-			a.Errorf("beating job %d: %+v, %v", j.ID, got, err)
 		}
 	}
 }

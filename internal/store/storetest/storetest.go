@@ -106,6 +106,7 @@ var groups = []struct {
 	{"receipt", receiptTests},
 	{"imapIndex", imapIndexTests},
 	{"imapMeta", imapMetaTests},
+	{"certCache", certCacheTests},
 }
 
 func runGroup(t *testing.T, open func(t *testing.T) store.Store, tests []test) {
