@@ -3,8 +3,9 @@
 // languages.
 //
 // The index itself lives in the store backend (an SQLite FTS5 table or a
-// PostgreSQL tsvector column); this package only decides what the terms are,
-// so that both backends find the same messages:
+// PostgreSQL tsvector column), and so does the query language it speaks;
+// this package only decides what the terms are, so that both backends find
+// the same messages:
 //
 //   - Words of alphabetic scripts (Latin, Cyrillic, Greek, ...) and numbers
 //     are terms, NFKC-normalised and lower-cased, accents kept.
@@ -18,12 +19,16 @@
 //     kept whole, so that a pasted address finds exactly that address.
 //
 // [Tokens] produces the terms of a document in order; [Parse] turns what a
-// user typed into a [Query] built from the same tokenizer; [Query.FTS5] and
-// [Query.TSQuery] render it for the two backends; [Match] is the reference
-// semantics (what FTS5 answers, computed in Go) and [Highlight] finds the
-// matched byte ranges for the UI.
+// user typed into a [Query] built from the same tokenizer, whose
+// [Query.Groups] are the phrases a backend renders; [Match] is the
+// reference semantics (what an index with positions answers, computed in
+// Go); [Substring] narrows a literal substring search to index terms; and
+// [Highlight] finds the matched byte ranges for the UI.
 //
-// Storing: join [Tokens] with single spaces into an FTS5 column declared with
-// tokenize = [FTS5Tokenizer], or store array_to_tsvector(tokens) in
-// PostgreSQL and query it with $1::tsquery (see [Query.TSQuery]).
+// The renderings belong to the backends, each in its own dialect: the FTS5
+// MATCH expression and the FTS5 tokenizer setting that keeps our terms
+// whole are in internal/store/sqlite (fts5query.go); the tsquery over
+// array_to_tsvector of the terms is in internal/store/postgres
+// (tsquery.go). Both backends store [Tokens] verbatim and test their
+// rendering against a real server and against [Match].
 package search

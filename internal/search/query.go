@@ -22,8 +22,9 @@ const (
 // A group is a term with Adjacent false followed by the terms with Adjacent
 // true: the tokens of one typed word (the bigrams of a Korean word, the parts
 // of "e-mail" or of an address) or of one quoted phrase, which must occur one
-// right after the other. An FTS5 index, which keeps positions, checks that;
-// the PostgreSQL rendering only requires all of them (see TSQuery).
+// right after the other. An index that keeps positions can check that; one
+// that does not can only require all of them, and [Match] narrows its
+// candidates if exactness matters. [Query.Groups] gives the groups.
 type Query struct {
 	Terms   []Term
 	Exclude []Term
@@ -42,9 +43,19 @@ type Term struct {
 }
 
 // Empty reports whether the query has no required terms. An empty query
-// cannot be answered from the index (FTS5 cannot express "everything except"),
-// so FTS5 and TSQuery render it as "" and the caller should not search.
+// cannot be answered from an index (which cannot express "everything
+// except"), so the backends render it as "" and the caller should not search.
 func (q Query) Empty() bool { return len(q.Terms) == 0 }
+
+// Groups splits the query into its groups of adjacent terms (see [Query]):
+// every required group must occur, and a document holding any excluded
+// group is not a match. Each group starts with a term whose Adjacent is
+// false. This is the structure each backend renders in its own query
+// syntax (as a phrase, or as terms all required); the slices share q's
+// arrays.
+func (q Query) Groups() (required, excluded [][]Term) {
+	return groups(q.Terms), groups(q.Exclude)
+}
 
 // chunk is one unit of what the user typed: a whitespace-separated word or a
 // quoted phrase, possibly excluded with a leading '-'.
@@ -225,10 +236,10 @@ func groups(terms []Term) [][]Term {
 	return out
 }
 
-// Match reports whether text matches q, with the semantics of the FTS5
-// rendering: every required group occurs (its terms on consecutive index
-// terms), no excluded group does. It is the reference for the backends and
-// can re-check candidates from an index that ignores adjacency.
+// Match reports whether text matches q: every required group occurs (its
+// terms on consecutive index terms), no excluded group does. It is the
+// reference for the backends (an index with positions answers exactly
+// this) and can re-check candidates from an index that ignores adjacency.
 func Match(text string, q Query) bool {
 	if q.Empty() {
 		return false

@@ -2,14 +2,14 @@ package postgres
 
 // Search (E2) over message_index: each field a tsvector of the message's
 // internal/search terms taken verbatim (putIndex), doc their union under a
-// GIN index; a query is internal/search's TSQuery rendering, cast with
-// ::tsquery so that PostgreSQL's parser never splits our terms again
-// (Hangul bigrams, whole addresses). The index row's account_id is the
-// searcher's: one tenant never reads another's hits.
+// GIN index; a query is a search.Query rendered by tsQuery (tsquery.go),
+// cast with ::tsquery so that PostgreSQL's parser never splits our terms
+// again (Hangul bigrams, whole addresses). The index row's account_id is
+// the searcher's: one tenant never reads another's hits.
 //
-// Unlike FTS5's phrases, TSQuery does not require adjacent terms to be
-// adjacent (see search.Query.TSQuery): a search finds every message that
-// holds all its terms.
+// Unlike FTS5's phrases, the tsquery does not require adjacent terms to be
+// adjacent (see tsQuery): a search finds every message that holds all its
+// terms.
 
 import (
 	"context"
@@ -40,7 +40,7 @@ func searchFilter(accountID int64, q store.SearchQuery) (from string, where []st
 		if f.q.Empty() {
 			continue
 		}
-		tq := param(f.q.TSQuery()) + "::tsquery"
+		tq := param(tsQuery(f.q)) + "::tsquery"
 		match = append(match, "i."+f.column+" @@ "+tq)
 		if f.column != "doc" {
 			// the GIN index is on doc: what is in a field is in doc

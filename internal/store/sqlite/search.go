@@ -111,7 +111,7 @@ func searchFilter(accountID int64, q store.SearchQuery) (from string, where []st
 		if f.q.Empty() {
 			continue
 		}
-		match = append(match, f.column+" : ("+f.q.FTS5()+")")
+		match = append(match, f.column+" : ("+fts5Query(f.q)+")")
 	}
 	where = []string{"m.account_id = ?"}
 	args = []any{accountID}

@@ -1,4 +1,4 @@
-package search
+package sqlite
 
 import (
 	"database/sql"
@@ -7,14 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	_ "modernc.org/sqlite"
+	"postroom/internal/search"
 )
 
-// These tests run the renderings against a real SQLite FTS5 (the one the
-// sqlite store uses), with Tokens stored joined by spaces.
+// These tests run fts5Query and fts5Tokenizer against a real SQLite FTS5
+// (the one this store uses), with search.Tokens stored joined by spaces as
+// in store.IndexText, on a bare table docs(subject, body).
 
 // openFTS returns an in-memory database with an FTS5 table docs(subject,
-// body) tokenised by tokenize, and skips the test if FTS5 is not built in.
+// body) tokenised by tokenize, and fails the test if FTS5 is not built in.
 func openFTS(t *testing.T, tokenize string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite", ":memory:")
@@ -36,8 +37,8 @@ func openFTS(t *testing.T, tokenize string) *sql.DB {
 	return db
 }
 
-// insert stores the documents with rowid = index + 1.
-func insert(t *testing.T, db *sql.DB, subjects, bodies []string) {
+// ftsInsert stores the documents with rowid = index + 1.
+func ftsInsert(t *testing.T, db *sql.DB, subjects, bodies []string) {
 	t.Helper()
 	for i := range bodies {
 		subject := ""
@@ -45,19 +46,20 @@ func insert(t *testing.T, db *sql.DB, subjects, bodies []string) {
 			subject = subjects[i]
 		}
 		_, err := db.Exec(`INSERT INTO docs(rowid, subject, body) VALUES (?, ?, ?)`, i+1,
-			strings.Join(Tokens(subject), " "), strings.Join(Tokens(bodies[i]), " "))
+			strings.Join(search.Tokens(subject), " "), strings.Join(search.Tokens(bodies[i]), " "))
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
-// search returns the rowids matching q in the given column ("docs" for all).
-func search(t *testing.T, db *sql.DB, column string, q Query) []int {
+// ftsSearch returns the rowids matching q in the given column ("docs" for
+// all).
+func ftsSearch(t *testing.T, db *sql.DB, column string, q search.Query) []int {
 	t.Helper()
-	rows, err := db.Query(`SELECT rowid FROM docs WHERE `+column+` MATCH ? ORDER BY rowid`, q.FTS5())
+	rows, err := db.Query(`SELECT rowid FROM docs WHERE `+column+` MATCH ? ORDER BY rowid`, fts5Query(q))
 	if err != nil {
-		t.Fatalf("MATCH %s: %v", q.FTS5(), err)
+		t.Fatalf("MATCH %s: %v", fts5Query(q), err)
 	}
 	defer rows.Close()
 	ids := []int{}
@@ -69,7 +71,7 @@ func search(t *testing.T, db *sql.DB, column string, q Query) []int {
 		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
-		t.Fatalf("MATCH %s: %v", q.FTS5(), err)
+		t.Fatalf("MATCH %s: %v", fts5Query(q), err)
 	}
 	return ids
 }
@@ -90,6 +92,9 @@ func storedTerms(t *testing.T, db *sql.DB, rowid int) []string {
 		}
 		out = append(out, s)
 	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
@@ -100,30 +105,30 @@ func TestFTS5TokenizerStoresExactlyOurTerms(t *testing.T) {
 		"東京都に行きます コーヒー 中华人民",
 		"हिन्दी ภาษาไทย Café ΟΔΟΣ",
 	}
-	db := openFTS(t, FTS5Tokenizer)
-	insert(t, db, nil, docs)
+	db := openFTS(t, fts5Tokenizer)
+	ftsInsert(t, db, nil, docs)
 	for i, doc := range docs {
-		if got, want := storedTerms(t, db, i+1), Tokens(doc); !slices.Equal(got, want) {
-			t.Errorf("FTS5 stores %q for %q, want Tokens = %q", got, doc, want)
+		if got, want := storedTerms(t, db, i+1), search.Tokens(doc); !slices.Equal(got, want) {
+			t.Errorf("FTS5 stores %q for %q, want search.Tokens = %q", got, doc, want)
 		}
 	}
 }
 
 // The plain 'unicode61 remove_diacritics 0' keeps Hangul bigrams whole, but
 // cuts whole-address terms and words with combining marks: the reason for
-// FTS5Tokenizer. If this test fails, SQLite changed and the choice should be
+// fts5Tokenizer. If this test fails, SQLite changed and the choice should be
 // looked at again.
 func TestPlainUnicode61KeepsBigramsButSplitsAddresses(t *testing.T) {
 	docs := []string{"견적서를 보내드립니다 東京都", "kim@example.co.kr", "हिन्दी"}
 	db := openFTS(t, "unicode61 remove_diacritics 0")
-	insert(t, db, nil, docs)
-	if got, want := storedTerms(t, db, 1), Tokens(docs[0]); !slices.Equal(got, want) {
+	ftsInsert(t, db, nil, docs)
+	if got, want := storedTerms(t, db, 1), search.Tokens(docs[0]); !slices.Equal(got, want) {
 		t.Errorf("unicode61 stores %q, want the bigrams %q intact", got, want)
 	}
 	if got := storedTerms(t, db, 2); slices.Contains(got, "kim@example.co.kr") {
 		t.Errorf("unicode61 now keeps %q whole: %q", docs[1], got)
 	}
-	if got := storedTerms(t, db, 3); slices.Equal(got, Tokens(docs[2])) {
+	if got := storedTerms(t, db, 3); slices.Equal(got, search.Tokens(docs[2])) {
 		t.Errorf("unicode61 now keeps combining marks: %q", got)
 	}
 }
@@ -145,8 +150,8 @@ func TestFTS5FindsDocuments(t *testing.T) {
 		"개발팀 회식은 금요일입니다. 삼성전자 invoice 2026 참고",
 		"kim@example.co.kr 로 보내주세요. lee.kim@example.co.kr.evil.test 아님",
 	}
-	db := openFTS(t, FTS5Tokenizer)
-	insert(t, db, subjects, bodies)
+	db := openFTS(t, fts5Tokenizer)
+	ftsInsert(t, db, subjects, bodies)
 	tests := []struct {
 		name   string
 		column string
@@ -174,31 +179,31 @@ func TestFTS5FindsDocuments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := Parse(tt.query)
-			if got := search(t, db, tt.column, q); !slices.Equal(got, tt.want) {
-				t.Fatalf("%s MATCH %s = %v, want %v", tt.column, q.FTS5(), got, tt.want)
+			q := search.Parse(tt.query)
+			if got := ftsSearch(t, db, tt.column, q); !slices.Equal(got, tt.want) {
+				t.Fatalf("%s MATCH %s = %v, want %v", tt.column, fts5Query(q), got, tt.want)
 			}
 		})
 	}
 }
 
 func TestFTS5AcceptsHostileQueries(t *testing.T) {
-	db := openFTS(t, FTS5Tokenizer)
-	insert(t, db, nil, []string{`a AND b "quoted" 'single' \back NEAR(x) col:y * 견적`})
+	db := openFTS(t, fts5Tokenizer)
+	ftsInsert(t, db, nil, []string{`a AND b "quoted" 'single' \back NEAR(x) col:y * 견적`})
 	long := strings.Repeat("word ", 2000) + strings.Repeat("-no ", 100) + strings.Repeat("가나다", 500)
-	for _, in := range append(hostileQueries, long) {
-		q := Parse(in)
+	for _, in := range append(slices.Clone(hostileQueries), long) {
+		q := search.Parse(in)
 		if q.Empty() {
 			continue
 		}
-		search(t, db, "docs", q) // fails the test on an FTS5 syntax error
+		ftsSearch(t, db, "docs", q) // fails the test on an FTS5 syntax error
 	}
 }
 
 // TestFTS5AgreesWithMatch searches random Korean and English texts for
 // random pieces of them and checks that FTS5 returns exactly the documents
-// Match accepts: the index, the tokenizer setting and the rendering agree
-// with the reference semantics.
+// search.Match accepts: the index, the tokenizer setting and the rendering
+// agree with the reference semantics.
 func TestFTS5AgreesWithMatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	pieces := []string{
@@ -218,8 +223,8 @@ func TestFTS5AgreesWithMatch(t *testing.T) {
 	for range 60 {
 		docs = append(docs, randText(4+rng.IntN(12)))
 	}
-	db := openFTS(t, FTS5Tokenizer)
-	insert(t, db, nil, docs)
+	db := openFTS(t, fts5Tokenizer)
+	ftsInsert(t, db, nil, docs)
 
 	checked := 0
 	for range 400 {
@@ -235,19 +240,19 @@ func TestFTS5AgreesWithMatch(t *testing.T) {
 		default: // with an exclusion
 			query = randText(1+rng.IntN(2)) + " -" + randText(1)
 		}
-		q := Parse(query)
+		q := search.Parse(query)
 		if q.Empty() {
 			continue
 		}
 		checked++
 		want := []int{}
 		for i, d := range docs {
-			if Match(d, q) {
+			if search.Match(d, q) {
 				want = append(want, i+1)
 			}
 		}
-		if got := search(t, db, "docs", q); !slices.Equal(got, want) {
-			t.Fatalf("query %q: FTS5 %s = %v, Match = %v", query, q.FTS5(), got, want)
+		if got := ftsSearch(t, db, "docs", q); !slices.Equal(got, want) {
+			t.Fatalf("query %q: FTS5 %s = %v, Match = %v", query, fts5Query(q), got, want)
 		}
 	}
 	if checked < 200 {
