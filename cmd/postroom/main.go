@@ -41,6 +41,7 @@ Usage:
   postroom gc [--grace DURATION] [--data DIR]      # remove unreferenced message files older than DURATION (1h)
   postroom backup DEST [--data DIR]                # while serving: a new directory, or DEST.tar / .tar.gz
   postroom restore SRC [--data DIR]                # a backup into DIR, which must be empty; then checked
+  postroom migrate --to TARGET.toml [--data DIR]   # into the PostgreSQL + S3 TARGET names; server stopped; verified; rerun resumes
   postroom import (--mbox FILE|DIR | --maildir DIR | --eml DIR | --imap URL) [--folder NAME]
                   [--insecure-tls] [--data DIR] ADDRESS  # mail from elsewhere; run twice, nothing twice
   postroom import --csv FILE [--insecure-tls] [--data DIR]  # lines address,source (a path or imaps://user:pass@host)
@@ -71,6 +72,7 @@ var commands = map[string]command{
 	"gc":       cmdGC,
 	"backup":   cmdBackup,
 	"restore":  cmdRestore,
+	"migrate":  cmdMigrate,
 	"import":   cmdImport,
 	"export":   cmdExport,
 	"bench":    cmdBench,

@@ -1,0 +1,191 @@
+package storecopy
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"postroom/internal/store/postgres"
+)
+
+// sqliteRows feeds pgx's COPY from a SQLite query, converting each value
+// to its target column's type.
+type sqliteRows struct {
+	t    *table
+	rows *sql.Rows
+	vals []any
+	ptrs []any
+	out  []any
+	err  error
+	n    int64
+	tick func()
+}
+
+func newSQLiteRows(t *table, rows *sql.Rows, tick func()) *sqliteRows {
+	r := &sqliteRows{t: t, rows: rows, vals: make([]any, len(t.columns)), ptrs: make([]any, len(t.columns)),
+		out: make([]any, len(t.columns)), tick: tick}
+	for i := range r.vals {
+		r.ptrs[i] = &r.vals[i]
+	}
+	return r
+}
+
+func (r *sqliteRows) Next() bool {
+	if r.err != nil || !r.rows.Next() {
+		return false
+	}
+	if err := r.rows.Scan(r.ptrs...); err != nil {
+		r.err = err
+		return false
+	}
+	for i, c := range r.t.columns {
+		v, err := convert(r.vals[i], c.pgType)
+		if err != nil {
+			r.err = fmt.Errorf("row %d, column %s: %w", r.n+1, c.name, err)
+			return false
+		}
+		r.out[i] = v
+	}
+	r.n++
+	if r.tick != nil {
+		r.tick()
+	}
+	return true
+}
+
+func (r *sqliteRows) Values() ([]any, error) { return r.out, nil }
+
+func (r *sqliteRows) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.rows.Err()
+}
+
+// selectAll reads the table's copied columns, in id order where there is
+// one (the row comparison walks both sides in that order).
+func selectAll(t *table) string {
+	q := "SELECT " + t.columnList() + " FROM " + t.ident()
+	if t.hasID {
+		q += " ORDER BY id"
+	}
+	return q
+}
+
+// copyTable copies one table's rows with COPY. Rows already there were
+// made by the target's own triggers from the rows copied before (the
+// target was empty when the copy began: password_set gets one per account
+// inserted); the source's rows are the real ones, so they go first.
+func copyTable(ctx context.Context, src *sql.Tx, dst pgx.Tx, t *table, tick func()) (int64, error) {
+	var made bool
+	if err := dst.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+t.ident()+")").Scan(&made); err != nil {
+		return 0, fmt.Errorf("table %s: %w", t.name, err)
+	}
+	if made {
+		if _, err := dst.Exec(ctx, "DELETE FROM "+t.ident()); err != nil {
+			return 0, fmt.Errorf("table %s: clearing what the target's triggers made: %w", t.name, err)
+		}
+	}
+	rows, err := src.QueryContext(ctx, selectAll(t))
+	if err != nil {
+		return 0, fmt.Errorf("table %s: read: %w", t.name, err)
+	}
+	defer rows.Close()
+	names := make([]string, len(t.columns))
+	for i, c := range t.columns {
+		names[i] = c.name
+	}
+	n, err := dst.CopyFrom(ctx, pgx.Identifier{t.name}, names, newSQLiteRows(t, rows, tick))
+	if err != nil {
+		return n, fmt.Errorf("table %s: %w", t.name, err)
+	}
+	return n, nil
+}
+
+// indexTemp holds the source's index terms on their way to the target's
+// vectors; dropped at commit.
+const indexTemp = "storecopy_index"
+
+// copyIndex carries the search index over: SQLite's FTS5 table keeps each
+// message's internal/search terms as written (store.IndexText, joined by
+// spaces), which is exactly what the PostgreSQL backend turns into its
+// tsvectors, so the target renders them itself (postgres.IndexFromTextSQL)
+// instead of every message file being read and parsed again as `postroom
+// reindex` would. A message the source never indexed stays unindexed,
+// as it was.
+func copyIndex(ctx context.Context, src *sql.Tx, dst pgx.Tx, tick func()) (int64, error) {
+	if _, err := dst.Exec(ctx, `CREATE TEMP TABLE `+indexTemp+` (message_id BIGINT, account_id BIGINT,
+		subject TEXT, from_addr TEXT, to_addr TEXT, body TEXT) ON COMMIT DROP`); err != nil {
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	rows, err := src.QueryContext(ctx, `SELECT i.rowid, m.account_id, coalesce(i.subject, ''), coalesce(i.from_addr, ''),
+		coalesce(i.to_addr, ''), coalesce(i.body, '') FROM `+searchIndex+` i JOIN messages m ON m.id = i.rowid ORDER BY i.rowid`)
+	if err != nil {
+		return 0, fmt.Errorf("search index: read: %w", err)
+	}
+	defer rows.Close()
+	t := &table{name: indexTemp, columns: []column{{"message_id", "bigint"}, {"account_id", "bigint"},
+		{"subject", "text"}, {"from_addr", "text"}, {"to_addr", "text"}, {"body", "text"}}}
+	if _, err := dst.CopyFrom(ctx, pgx.Identifier{indexTemp}, []string{"message_id", "account_id", "subject", "from_addr", "to_addr", "body"},
+		newSQLiteRows(t, rows, tick)); err != nil {
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	tag, err := dst.Exec(ctx, postgres.IndexFromTextSQL(indexTemp))
+	if err != nil {
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// sourceIndexRows counts the source's index rows that copyIndex carries.
+func sourceIndexRows(ctx context.Context, src *sql.Tx) (int64, error) {
+	var n int64
+	err := src.QueryRowContext(ctx, `SELECT count(*) FROM `+searchIndex+` i JOIN messages m ON m.id = i.rowid`).Scan(&n)
+	return n, err
+}
+
+// setSequences moves each identity past the highest id copied and past
+// the highest SQLite ever gave (sqlite_sequence, for its AUTOINCREMENT
+// tables), so that no id is handed out twice: message ids are POP3 UIDLs
+// and thread ids, outbound ids answer a late undo, event ids are read as
+// "after the last one seen".
+func setSequences(ctx context.Context, src *sql.Tx, dst pgx.Tx, tables []*table) error {
+	given := map[string]int64{}
+	rows, err := src.QueryContext(ctx, `SELECT name, seq FROM sqlite_sequence`)
+	if err == nil {
+		for rows.Next() {
+			var name string
+			var seq int64
+			if err := rows.Scan(&name, &seq); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlite_sequence: %w", err)
+			}
+			given[name] = seq
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlite_sequence: %w", err)
+		}
+	}
+	// (no sqlite_sequence: no AUTOINCREMENT table was ever written)
+	for _, t := range tables {
+		if t.identity == "" {
+			continue
+		}
+		col := pgx.Identifier{t.identity}.Sanitize()
+		var high int64
+		if err := dst.QueryRow(ctx, "SELECT coalesce(max("+col+"), 0) FROM "+t.ident()).Scan(&high); err != nil {
+			return fmt.Errorf("table %s: highest %s: %w", t.name, t.identity, err)
+		}
+		high = max(high, given[t.name])
+		if high == 0 {
+			continue
+		}
+		if _, err := dst.Exec(ctx, `SELECT setval(pg_get_serial_sequence($1, $2), $3)`, t.ident(), t.identity, high); err != nil {
+			return fmt.Errorf("table %s: identity past %d: %w", t.name, high, err)
+		}
+	}
+	return nil
+}
