@@ -66,7 +66,7 @@ func open(path string, busy time.Duration, sync string) (*Store, error) {
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
-	db, err := sql.Open("sqlite", dsn)
+	db, err := openDB(dsn) // stmtcache.go
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
