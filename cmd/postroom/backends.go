@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"postroom/internal/blob"
 	"postroom/internal/blob/s3"
@@ -164,4 +167,10 @@ func redactDSN(dsn string) string {
 		return "(dsn)"
 	}
 	return u.Redacted()
+}
+
+// copyEnds are the raw handles postroom migrate copies between
+// (internal/storecopy reads and writes tables, not the store's ports).
+func copyEnds(src *sqlite.Store, dst *postgres.Store) (*sql.DB, *pgxpool.Pool) {
+	return src.DB(), dst.Pool()
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"postroom/internal/actor"
+	"postroom/internal/admin"
 	"postroom/internal/config"
 	"postroom/internal/store/postgres"
 	"postroom/internal/store/sqlite"
@@ -76,8 +78,9 @@ func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sum, err := storecopy.Copy(ctx, storecopy.Source{DB: src.DB(), Blobs: d.Blobs},
-		storecopy.Target{Pool: dst.Pool(), Blobs: blobs}, storecopy.Options{Progress: terminalProgress})
+	srcDB, dstPool := copyEnds(src, dst) // backends.go
+	sum, err := storecopy.Copy(ctx, storecopy.Source{DB: srcDB, Blobs: d.Blobs},
+		storecopy.Target{Pool: dstPool, Blobs: blobs}, storecopy.Options{Progress: terminalProgress})
 	if err != nil {
 		return err
 	}
@@ -89,14 +92,14 @@ func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
 	}
 	printSummary(out, sum)
 	// the target's own consistency checks, as `postroom check` runs them
-	problems, err := st.CheckConsistency(ctx)
+	rep, err := (&admin.Service{Store: st, Blobs: blobs}).Check(ctx, actor.CommandLine)
 	if err != nil {
 		return fmt.Errorf("target: consistency check: %w", err)
 	}
-	for _, p := range problems {
+	for _, p := range rep.Problems {
 		fmt.Fprintf(out, "target: %s\n", p)
 	}
-	if len(problems) > 0 {
+	if len(rep.Problems) > 0 {
 		return errProblems
 	}
 	fmt.Fprintf(out, "verified: %d rows compared with the source, %d message files read back (SHA-256); consistent\n", sum.Rows, sum.Files)

@@ -35,6 +35,7 @@ var adapters = []string{
 var wiring = map[string]bool{
 	"cmd/postroom/data.go":      true,
 	"cmd/postroom/cmd_serve.go": true,
+	"cmd/postroom/backends.go":  true,
 }
 
 // listed is what `go list -json` says of a package.
