@@ -79,6 +79,7 @@ type Authenticator struct {
 	slots     chan struct{}
 	use       hashUse
 	verified  verified // correct passwords remembered (verified.go)
+	held      held     // logins found to hold, at one login epoch (recheck.go)
 	// verify replaces VerifyPassword in tests (to hold a slot).
 	verify func(hash, password string) bool
 }

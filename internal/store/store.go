@@ -143,6 +143,13 @@ type AccountStore interface {
 	// Usage returns the bytes and message count stored by the account,
 	// maintained transactionally with the messages.
 	Usage(ctx context.Context, accountID int64) (Usage, error)
+	// LoginEpoch returns a number that moves, in the same transaction,
+	// whenever something a held login depends on changes: an account's
+	// password, its enabled or mail-client switch, its removal, a
+	// domain's hold or removal (triggers in the schema, so that no code
+	// path can forget it). A session rechecks its login in full only
+	// when the number moved (auth.Authenticator.Recheck).
+	LoginEpoch(ctx context.Context) (int64, error)
 }
 
 // MailboxStore manages mail folders. Names are full paths with "/" between

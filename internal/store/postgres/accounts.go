@@ -174,6 +174,16 @@ func (s *Store) Usage(ctx context.Context, accountID int64) (store.Usage, error)
 	return u, notFound(err)
 }
 
+// LoginEpoch implements store.AccountStore: the login_epoch row, which
+// the schema's triggers move.
+func (s *Store) LoginEpoch(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.pool.QueryRow(ctx, `SELECT n FROM login_epoch WHERE id=1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("login epoch: %w", err)
+	}
+	return n, nil
+}
+
 func validPOP3Delete(v string) bool {
 	return v == store.POP3Keep || v == store.POP3Trash || v == store.POP3Delete
 }

@@ -638,4 +638,29 @@ CREATE TABLE cert_cache (
 	key  TEXT PRIMARY KEY,
 	data BYTEA NOT NULL
 );
+`, `
+-- A number that every change a held login depends on moves, in the same
+-- transaction (issue 21, store.AccountStore.LoginEpoch): an account's
+-- password, enabled or mail-client switch, its removal, a domain's hold
+-- or removal. IMAP, POP3 and submission sessions check it before each
+-- command and recheck the account in full only when it moved.
+CREATE TABLE login_epoch (
+	id INT PRIMARY KEY CHECK (id = 1),
+	n  BIGINT NOT NULL
+);
+INSERT INTO login_epoch (id, n) VALUES (1, 0);
+CREATE FUNCTION login_epoch_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE login_epoch SET n = n + 1 WHERE id = 1;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER login_epoch_account AFTER UPDATE OF password_hash, enabled, client_access ON accounts FOR EACH ROW
+	WHEN (OLD.password_hash IS DISTINCT FROM NEW.password_hash OR OLD.enabled IS DISTINCT FROM NEW.enabled
+		OR OLD.client_access IS DISTINCT FROM NEW.client_access)
+	EXECUTE FUNCTION login_epoch_move();
+CREATE TRIGGER login_epoch_account_gone AFTER DELETE ON accounts FOR EACH STATEMENT EXECUTE FUNCTION login_epoch_move();
+CREATE TRIGGER login_epoch_domain AFTER UPDATE OF suspended ON domains FOR EACH ROW
+	WHEN (OLD.suspended IS DISTINCT FROM NEW.suspended)
+	EXECUTE FUNCTION login_epoch_move();
+CREATE TRIGGER login_epoch_domain_gone AFTER DELETE ON domains FOR EACH STATEMENT EXECUTE FUNCTION login_epoch_move();
 `}

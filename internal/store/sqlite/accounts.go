@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"postroom/internal/store"
@@ -151,6 +152,16 @@ func (s *Store) Usage(ctx context.Context, accountID int64) (store.Usage, error)
 	var u store.Usage
 	err := s.db.QueryRowContext(ctx, `SELECT used_bytes, used_messages FROM accounts WHERE id=?`, accountID).Scan(&u.Bytes, &u.Messages)
 	return u, notFound(err)
+}
+
+// LoginEpoch implements store.AccountStore: the login_epoch row, which
+// the schema's triggers move.
+func (s *Store) LoginEpoch(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT n FROM login_epoch WHERE id=1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("login epoch: %w", err)
+	}
+	return n, nil
 }
 
 func validPOP3Delete(v string) bool {

@@ -806,4 +806,25 @@ CREATE TABLE cert_cache (
 	key  TEXT PRIMARY KEY,
 	data BLOB NOT NULL
 );
+`, `
+-- A number that every change a held login depends on moves, in the same
+-- transaction (issue 21, store.AccountStore.LoginEpoch): an account's
+-- password, enabled or mail-client switch, its removal, a domain's hold
+-- or removal. IMAP, POP3 and submission sessions check it before each
+-- command and recheck the account in full only when it moved.
+CREATE TABLE login_epoch (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	n  INTEGER NOT NULL
+);
+INSERT INTO login_epoch (id, n) VALUES (1, 0);
+CREATE TRIGGER login_epoch_account AFTER UPDATE OF password_hash, enabled, client_access ON accounts
+	WHEN OLD.password_hash IS NOT NEW.password_hash OR OLD.enabled IS NOT NEW.enabled OR OLD.client_access IS NOT NEW.client_access
+	BEGIN UPDATE login_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER login_epoch_account_gone AFTER DELETE ON accounts
+	BEGIN UPDATE login_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER login_epoch_domain AFTER UPDATE OF suspended ON domains
+	WHEN OLD.suspended IS NOT NEW.suspended
+	BEGIN UPDATE login_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER login_epoch_domain_gone AFTER DELETE ON domains
+	BEGIN UPDATE login_epoch SET n = n + 1 WHERE id = 1; END;
 `}

@@ -78,6 +78,7 @@ var groups = []struct {
 	{"concurrency", concurrencyTests},
 	{"context", contextTests},
 	{"login", loginTests},
+	{"loginEpoch", loginEpochTests},
 	{"clientPolicy", clientPolicyTests},
 	{"pop3", pop3Tests},
 	{"dkim", dkimTests},
