@@ -33,6 +33,11 @@ type Store struct {
 	// writer serialises this process's write transactions; a channel and
 	// not a mutex so that a caller whose context ends stops waiting.
 	writer chan struct{}
+	// queue holds the writes waiting for a batch (groupcommit.go).
+	queue writeQueue
+	// batched, when set (tests), is told the size of each batch that
+	// committed.
+	batched func(n int)
 	// wait replaces retryWait's timer in tests.
 	wait func(ctx context.Context, d time.Duration) error
 }
@@ -138,20 +143,6 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		}
 	}
 	return err
-}
-
-// writeLocked is one attempt under the process-wide writer lock.
-func (s *Store) writeLocked(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	select {
-	case s.writer <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-s.writer }()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return s.writeOnce(ctx, fn)
 }
 
 // retryWait waits d before the next attempt, or until ctx ends.
