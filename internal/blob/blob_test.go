@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -131,10 +132,56 @@ func TestPut_existingContentSyncsItsDirectoryEntry(t *testing.T) {
 		t.Fatal("the same content got another key")
 	}
 	want := filepath.Dir(f.path(key))
-	for _, s := range [][]string{first, synced} {
-		if len(s) != 2 || s[0] != want || s[1] != filepath.Dir(want) {
-			t.Fatalf("synced %v, want %s and its parent (first Put synced %v)", s, want, first)
+	if len(first) != 2 || first[0] != want || first[1] != filepath.Dir(want) {
+		t.Fatalf("first Put synced %v, want %s and its parent", first, want)
+	}
+	// the parent's entry for the directory was made durable by the first
+	if len(synced) != 1 || synced[0] != want {
+		t.Fatalf("second Put synced %v, want %s alone", synced, want)
+	}
+}
+
+// sameDir returns two contents whose blobs share a directory (ab/cd).
+func sameDir(t *testing.T) (string, string) {
+	t.Helper()
+	seen := map[string]string{}
+	for i := 0; ; i++ {
+		c := fmt.Sprintf("content %d", i)
+		sum := sha256.Sum256([]byte(c))
+		d := hex.EncodeToString(sum[:2])
+		if other, ok := seen[d]; ok {
+			return other, c
 		}
+		seen[d] = c
+	}
+}
+
+// A Put into a directory this process made durable syncs only that
+// directory; one removed behind the process's back is made again.
+func TestPut_knownDirectorySyncedOnceAndMadeAgainWhenGone(t *testing.T) {
+	f, err := OpenFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var synced []string
+	f.syncDir = func(dir string) error { synced = append(synced, dir); return nil }
+	a, b := sameDir(t)
+	ka := put(t, f, a)
+	dir := filepath.Dir(f.path(ka))
+	synced = nil
+	kb := put(t, f, b)
+	if filepath.Dir(f.path(kb)) != dir || len(synced) != 1 || synced[0] != dir {
+		t.Fatalf("Put into a known directory synced %v, want %s alone", synced, dir)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	synced = nil
+	if put(t, f, b) != kb || !f.Exists(kb) {
+		t.Fatal("Put after its directory was removed did not store the blob")
+	}
+	if len(synced) != 2 || synced[0] != dir || synced[1] != filepath.Dir(dir) {
+		t.Fatalf("Put into a directory made again synced %v, want %s and its parent", synced, dir)
 	}
 }
 
