@@ -11,17 +11,20 @@ import (
 	"postroom/internal/store"
 )
 
+// bigMessage is over spoolInMemory: it goes through a spool file.
+var bigMessage = "Subject: big\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\r\n", spoolInMemory/64+1)
+
 // DATA goes to the spool as it arrives and leaves nothing there once the
 // transaction is over, delivered or refused.
 func TestData_spooledAndNothingLeftBehind(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "spool")
-	h := start(t, func(s *Server) { s.Spool = dir })
+	h := start(t, func(s *Server) { s.Spool, s.MaxMessageSize = dir, 1<<20 })
 	c := h.dial(RoleMX)
-	if err := sendMail(c, "someone@remote.test", []string{"bob@example.test"}, simple, nil); err != nil {
+	if err := sendMail(c, "someone@remote.test", []string{"bob@example.test"}, bigMessage, nil); err != nil {
 		t.Fatal(err)
 	}
 	c.Reset()
-	if got := code(sendMail(c, "someone@remote.test", []string{"bob@example.test"}, "Subject: nul\r\n\r\na\x00b\r\n", nil)); got != "554 5.6.0" {
+	if got := code(sendMail(c, "someone@remote.test", []string{"bob@example.test"}, "Subject: nul\r\n\r\na\x00b\r\n"+bigMessage, nil)); got != "554 5.6.0" {
 		t.Fatalf("NUL: %q", got)
 	}
 	if n := h.count("bob@example.test", store.RoleInbox); n != 1 {
@@ -36,20 +39,50 @@ func TestData_spooledAndNothingLeftBehind(t *testing.T) {
 	}
 }
 
-// A spool that cannot be written (a full disk) answers 451 4.3.0, and
-// nothing is acknowledged.
+// A spool that cannot be written (a full disk) answers 451 4.3.0 to a
+// message that needs it, and nothing is acknowledged; a small message
+// never touches the spool (spoolInMemory) and is delivered.
 func TestData_spoolNotWritable_451(t *testing.T) {
 	notDir := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h := start(t, func(s *Server) { s.Spool = notDir })
+	h := start(t, func(s *Server) { s.Spool, s.MaxMessageSize = notDir, 1<<20 })
 	c := h.dial(RoleMX)
-	if got := code(sendMail(c, "someone@remote.test", []string{"bob@example.test"}, simple, nil)); got != "451 4.3.0" {
-		t.Fatalf("got %q", got)
+	if got := code(sendMail(c, "someone@remote.test", []string{"bob@example.test"}, bigMessage, nil)); got != "451 4.3.0" {
+		t.Fatalf("a message over %d bytes: got %q", spoolInMemory, got)
 	}
 	if n := h.count("bob@example.test", store.RoleInbox); n != 0 {
 		t.Fatalf("bob has %d messages", n)
+	}
+	c.Reset()
+	if err := sendMail(c, "someone@remote.test", []string{"bob@example.test"}, simple, nil); err != nil {
+		t.Fatalf("a small message: %v", err)
+	}
+	if n := h.count("bob@example.test", store.RoleInbox); n != 1 {
+		t.Fatalf("bob has %d messages after the small one", n)
+	}
+}
+
+// A message of exactly spoolInMemory bytes, one byte more, and a large
+// one all arrive whole, byte for byte.
+func TestData_sizesAroundTheInMemoryLimit(t *testing.T) {
+	for _, n := range []int{spoolInMemory, spoolInMemory + 1, 3*spoolInMemory + 17} {
+		s := &Server{Spool: filepath.Join(t.TempDir(), "spool")}
+		body := strings.Repeat("x", n)
+		sp, err := s.spool(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, release, err := s.load(context.Background(), sp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(raw) != body || sp.size != int64(n) || (sp.f == nil) != (n <= spoolInMemory) {
+			t.Fatalf("%d bytes: got %d back, size %d, in memory %v", n, len(raw), sp.size, sp.f == nil)
+		}
+		release()
+		sp.Close()
 	}
 }
 
