@@ -303,13 +303,13 @@ func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, 
 	if err != nil {
 		return nil, temporary(err)
 	}
+	// the verdict of the account's copy is stored with it (what the API
+	// and the webmail read); an inbound copy also carries its
+	// X-Postroom-Spam field
 	m, err := p.appendFiled(ctx, actor.System(r.Account.ID, "delivery"), d, mail.AppendRequest{
 		BlobKey: key, Size: size, Parsed: parsed, Flags: d.Flags,
-		InternalDate: p.clock(),
+		InternalDate: p.clock(), SpamVerdict: d.Verdict,
 	})
-	if err == nil {
-		p.recordVerdict(ctx, d, key)
-	}
 	switch {
 	case errors.Is(err, store.ErrOverQuota):
 		return nil, ErrOverQuota

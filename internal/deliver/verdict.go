@@ -96,19 +96,6 @@ func (p *Pipeline) verdictBlob(ctx context.Context, d *Delivery, key string, siz
 	return k, n, nil
 }
 
-// recordVerdict keeps the verdict of the account's copy in the store. A
-// failure is logged, not returned: the message is stored, and an
-// inbound copy still carries its X-Postroom-Spam field.
-func (p *Pipeline) recordVerdict(ctx context.Context, d *Delivery, key string) {
-	if d.Verdict == nil || p.Store == nil {
-		return
-	}
-	acct := d.Recipient.Account
-	if err := p.Store.SetSpamVerdict(ctx, acct.ID, key, *d.Verdict); err != nil {
-		p.log().Error("spam verdict not recorded", "id", d.Envelope.ID, "account", acct.Address(), "err", err)
-	}
-}
-
 // forgedSpamField reports whether field is an X-Postroom-Spam field,
 // which only this server writes.
 func forgedSpamField(field []byte) bool {

@@ -81,6 +81,9 @@ type AppendRequest struct {
 	Flags        []string
 	InternalDate time.Time // zero: now
 	IgnoreQuota  bool
+	// SpamVerdict, when set, is the delivery's verdict, recorded with the
+	// message (store.NewMessage.SpamVerdict).
+	SpamVerdict *store.SpamVerdict
 }
 
 // Append stores a message and announces it.
@@ -108,6 +111,7 @@ func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*
 		InternalDate: date,
 		Flags:        r.Flags,
 		IgnoreQuota:  r.IgnoreQuota,
+		SpamVerdict:  r.SpamVerdict,
 	}
 	if r.Parsed != nil {
 		nm.Envelope = r.Parsed.Envelope()

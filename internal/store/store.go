@@ -612,6 +612,10 @@ type NewMessage struct {
 	// IMAPMeta is the message's IMAP ENVELOPE and BODYSTRUCTURE
 	// (IMAPMetaStore), kept with it; nil: none.
 	IMAPMeta *IMAPMeta
+	// SpamVerdict, when set, is recorded for the account and the blob
+	// (SpamVerdictStore) in the same transaction: no delivered message
+	// without its verdict, and no second transaction per delivery.
+	SpamVerdict *SpamVerdict
 }
 
 // Message is a stored message.

@@ -155,6 +155,12 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 	if err != nil {
 		return nil, fmt.Errorf("append: envelope: %w", err)
 	}
+	var verdictReasons []byte
+	if nm.SpamVerdict != nil {
+		if verdictReasons, err = spamReasons(nm.SpamVerdict.Reasons); err != nil {
+			return nil, fmt.Errorf("append: spam verdict: %w", err)
+		}
+	}
 	date := nanos(nm.InternalDate)
 	saved := nanos(nm.SaveDate)
 	if nm.SaveDate.IsZero() {
@@ -205,6 +211,11 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 		if nm.IMAPMeta != nil {
 			if err := putIMAPMeta(ctx, tx, id, *nm.IMAPMeta); err != nil {
 				return fmt.Errorf("imap meta of new message: %w", err)
+			}
+		}
+		if v := nm.SpamVerdict; v != nil {
+			if err := putSpamVerdict(ctx, tx, nm.AccountID, nm.BlobKey, *v, verdictReasons); err != nil {
+				return fmt.Errorf("spam verdict of new message: %w", err)
 			}
 		}
 		if err := addBlobRef(ctx, tx, nm.BlobKey, 1); err != nil {

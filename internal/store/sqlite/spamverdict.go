@@ -12,25 +12,35 @@ import (
 	"postroom/internal/store"
 )
 
-// SetSpamVerdict implements store.SpamVerdictStore.
-func (s *Store) SetSpamVerdict(ctx context.Context, accountID int64, blobKey string, v store.SpamVerdict) error {
-	reasons := v.Reasons
+// spamReasons is the reasons column: a JSON array, [] for none.
+func spamReasons(reasons []string) ([]byte, error) {
 	if reasons == nil {
 		reasons = []string{}
 	}
-	doc, err := json.Marshal(reasons)
+	return json.Marshal(reasons)
+}
+
+// SetSpamVerdict implements store.SpamVerdictStore.
+func (s *Store) SetSpamVerdict(ctx context.Context, accountID int64, blobKey string, v store.SpamVerdict) error {
+	doc, err := spamReasons(v.Reasons)
 	if err != nil {
 		return fmt.Errorf("spam verdict of account %d: %w", accountID, err)
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO spam_verdicts (account_id, blob_key, verdict, score, reasons) VALUES (?,?,?,?,?)`,
-			accountID, blobKey, v.Verdict, v.Score, string(doc))
-		return err
+		return putSpamVerdict(ctx, tx, accountID, blobKey, v, doc)
 	})
 	if err != nil {
 		return fmt.Errorf("record spam verdict of account %d: %w", accountID, err)
 	}
 	return nil
+}
+
+// putSpamVerdict records v, its reasons already encoded (spamReasons),
+// in tx: SetSpamVerdict's, or a new message's (AppendMessage).
+func putSpamVerdict(ctx context.Context, tx *sql.Tx, accountID int64, blobKey string, v store.SpamVerdict, reasons []byte) error {
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO spam_verdicts (account_id, blob_key, verdict, score, reasons) VALUES (?,?,?,?,?)`,
+		accountID, blobKey, v.Verdict, v.Score, string(reasons))
+	return err
 }
 
 // SpamVerdict implements store.SpamVerdictStore.

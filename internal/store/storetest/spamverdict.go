@@ -9,6 +9,39 @@ import (
 
 var spamVerdictTests = []test{
 	{"spamVerdict_perAccountReplacedAndGoneWithAccount", testSpamVerdict},
+	{"spamVerdict_storedWithTheNewMessage", testSpamVerdictWithMessage},
+}
+
+// A delivery's verdict is stored in the transaction of its message: there
+// with it, and not there when the message is refused (over quota).
+func testSpamVerdictWithMessage(e *env) {
+	kim := e.account("kim@example.com")
+	inbox := e.inbox(kim.ID)
+	v := store.SpamVerdict{Verdict: "spam", Score: 0.91, Reasons: []string{"SPF fail", "광고"}}
+	nm := e.newMsg(kim.ID, inbox.ID)
+	nm.SpamVerdict = &v
+	m := e.add(nm)
+	got, err := e.s.SpamVerdict(e.ctx, kim.ID, m.BlobKey)
+	e.ok(err, "SpamVerdict of the new message")
+	if !reflect.DeepEqual(got, v) {
+		e.Errorf("verdict %+v, want %+v", got, v)
+	}
+	plain := e.newMsg(kim.ID, inbox.ID)
+	plain.BlobKey = "blob-without-verdict"
+	e.add(plain)
+	if _, err := e.s.SpamVerdict(e.ctx, kim.ID, plain.BlobKey); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("a message stored without a verdict has one: err %v", err)
+	}
+	kim.QuotaBytes = 1
+	e.ok(e.s.UpdateAccount(e.ctx, kim), "UpdateAccount")
+	refused := e.newMsg(kim.ID, inbox.ID)
+	refused.BlobKey, refused.SpamVerdict = "blob-refused", &v
+	if _, err := e.s.AppendMessage(e.ctx, refused); !errors.Is(err, store.ErrOverQuota) {
+		e.Fatalf("append over quota: %v", err)
+	}
+	if _, err := e.s.SpamVerdict(e.ctx, kim.ID, refused.BlobKey); !errors.Is(err, store.ErrNotFound) {
+		e.Errorf("a refused message left its verdict: err %v", err)
+	}
 }
 
 func testSpamVerdict(e *env) {
