@@ -162,11 +162,10 @@ func IndexText(m *message.Message) store.IndexText {
 		}
 		return b.String()
 	}
-	join := func(s string) string { return strings.Join(search.Tokens(s), " ") }
 	return store.IndexText{
-		Subject: join(env.Subject),
-		From:    join(addrs(env.From, env.Sender)),
-		To:      join(addrs(env.To, env.Cc, env.Bcc)),
+		Subject: search.Terms(env.Subject),
+		From:    search.Terms(addrs(env.From, env.Sender)),
+		To:      search.Terms(addrs(env.To, env.Cc, env.Bcc)),
 		Body:    indexBody(m),
 		// the paperclip and "has attachment" count files, not the pictures
 		// an HTML body shows by cid: (message.Files)
@@ -180,9 +179,12 @@ func IndexText(m *message.Message) store.IndexText {
 // exact search reads it rather than trusting its terms.
 func indexBody(m *message.Message) string {
 	text := m.TextPrefix(search.MaxIndexedText)
-	terms := strings.Join(search.Tokens(text), " ")
+	// Written into one builder, the terms of a large body are not copied
+	// again to mark the cut (issue 21).
+	var b strings.Builder
+	search.WriteTerms(&b, text)
 	if len(text) > search.MaxIndexedText-utf8.UTFMax {
-		terms += " " + search.CutTerm
+		b.WriteString(" " + search.CutTerm) // after a space even when there are no terms, as always stored
 	}
-	return terms
+	return b.String()
 }

@@ -18,7 +18,9 @@
 //   - E-mail addresses and http(s) URLs are split like any text and are also
 //     kept whole, so that a pasted address finds exactly that address.
 //
-// [Tokens] produces the terms of a document in order; [Parse] turns what a
+// [Tokens] produces the terms of a document in order, and [Terms] and
+// [WriteTerms] the same terms joined by spaces, as the index stores them,
+// without the positions that only highlighting needs; [Parse] turns what a
 // user typed into a [Query] built from the same tokenizer, whose
 // [Query.Groups] are the phrases a backend renders; [Match] is the
 // reference semantics (what an index with positions answers, computed in

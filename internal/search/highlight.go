@@ -31,7 +31,7 @@ func Highlight(text string, q Query) [][2]int {
 				if last < int(tok.first) { // a prefix term "" would match anything
 					continue
 				}
-				spans = append(spans, [2]int{int(s.units[tok.first].start), int(s.units[last].end)})
+				spans = append(spans, [2]int{int(s.spans[tok.first].start), int(s.spans[last].end)})
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,7 +23,9 @@ const (
 // in bytes of UTF-8: about 340,000 Korean or a million Latin characters,
 // far more than anyone reads; what follows is not found by search. The
 // cap bounds the memory of indexing a message, whatever its size: each
-// byte of Korean text becomes about 25 bytes of terms while they are made.
+// byte of Korean text becomes about 2.2 bytes of terms (WriteTerms; the
+// tracked form that Parse and Highlight use keeps a span per character
+// and a record per term besides, several times that).
 const MaxIndexedText = 1 << 20
 
 // maxTextBytes bounds what one call of Tokens looks at.
@@ -42,9 +46,93 @@ const maxTextBytes = MaxIndexedText
 //     just before its parts.
 //   - Everything else (punctuation, symbols, emoji, spaces) separates terms.
 func Tokens(text string) []string {
-	var s scanner
-	s.scan(text)
-	return s.texts()
+	t := Terms(text)
+	if t == "" {
+		return []string{}
+	}
+	// No term holds a space (spaces separate terms, and no address takes
+	// one), so the split gives back exactly the terms.
+	return strings.Split(t, " ")
+}
+
+// Terms returns the terms of text (see Tokens) joined by single spaces,
+// the form in which both backends store them (store.IndexText).
+func Terms(text string) string {
+	var b strings.Builder
+	WriteTerms(&b, text)
+	return b.String()
+}
+
+// WriteTerms writes Terms(text) to b. It is the delivery path's
+// tokenizer (issue 21): it keeps no byte positions and no token records,
+// which only Parse, Highlight and Substring need, and it normalises the
+// text a chunk at a time into one reused buffer, so that its memory is
+// the terms it writes and little else, however long the text.
+func WriteTerms(b *strings.Builder, text string) {
+	writeTerms(b, text, chunkBytes)
+}
+
+// writeTerms is WriteTerms with chunks of about size bytes (the tests cut
+// small chunks to put many chunk ends where terms and addresses are).
+func writeTerms(b *strings.Builder, text string, size int) {
+	if len(text) > maxTextBytes {
+		text = text[:maxTextBytes] // a cut character is a separator, harmless
+	}
+	b.Grow(termsSize(text))
+	scratch := scratchPool.Get().(*[]rune)
+	s := scanner{out: b, runes: (*scratch)[:0]}
+	for pos := 0; pos < len(text); {
+		end := chunkEnd(text, pos, size)
+		s.normalize(text[pos:end])
+		s.scanChunk(end == len(text))
+		pos = end
+	}
+	if cap(s.runes) <= 4*chunkBytes { // an odd chunk without whitespace is not kept
+		*scratch = s.runes[:0]
+		scratchPool.Put(scratch)
+	}
+}
+
+// termsSize guesses how long the terms of text are, so that the builder
+// is made once: about as long as the text, but a character of three bytes
+// of UTF-8 (Hangul, Han, kana) is mostly a bigram and a space, seven.
+func termsSize(text string) int {
+	n := len(text) + 16
+	for i := 0; i < len(text); i++ {
+		if text[i]&0xF0 == 0xE0 {
+			n += 4
+		}
+	}
+	return n
+}
+
+// chunkBytes is about how much text WriteTerms normalises at a time.
+const chunkBytes = 8 << 10
+
+// scratchPool holds the rune buffers of WriteTerms, so that delivering a
+// message does not allocate one per field.
+var scratchPool = sync.Pool{New: func() any {
+	b := make([]rune, 0, chunkBytes+chunkBytes/4)
+	return &b
+}}
+
+// chunkEnd returns where the chunk of text that starts at pos ends: just
+// after an ASCII space, tab or line end at least size bytes on, before a
+// character that starts a normalisation segment. No term, address or
+// normalisation segment spans such a place, and no scan for an address
+// looks back across it (see findAddresses), so the chunks give the terms
+// the whole text gives. Without such a place the chunk is the rest of the
+// text.
+func chunkEnd(text string, pos, size int) int {
+	for i := pos + size; i < len(text)-1; i++ {
+		switch text[i] {
+		case ' ', '\t', '\n', '\r':
+			if norm.NFKC.PropertiesString(text[i+1:]).BoundaryBefore() {
+				return i + 1
+			}
+		}
+	}
+	return len(text)
 }
 
 // kind says what produced a token; Parse and Highlight treat them differently.
@@ -57,20 +145,19 @@ const (
 	kindAddress             // a whole e-mail address or URL
 )
 
-// unit is one rune of the normalised, lower-cased text and the bytes of the
-// original text it came from. NFKC may turn one original character into
-// several runes ("㈜" is "(주)"), which then share the same span.
+// span is the bytes of the original text that a rune of the normalised
+// text came from. NFKC may turn one original character into several runes
+// ("㈜" is "(주)"), which then share the same span.
 //
-// Offsets are int32 to keep the working set of a large message small; Tokens
-// looks at no more than maxTextBytes.
-type unit struct {
-	r          rune
+// Offsets are int32 to keep the working set of a large message small; a
+// scan looks at no more than maxTextBytes.
+type span struct {
 	start, end int32
 }
 
-// token is one index term. Its text is buf[off:off+n] of the scanner; its
-// runes are units first..last (one unit per rune, so a prefix of k runes is
-// units first..first+k-1).
+// token is one term with its positions. Its text is out[off:off+n] of the
+// scanner; its runes are runes first..last (so a prefix of k runes is
+// runes first..first+k-1).
 type token struct {
 	off, n      int32
 	first, last int32
@@ -89,27 +176,51 @@ const (
 	mark              // a combining mark: belongs to the run it follows
 )
 
-// scanner holds the working state of one tokenisation, so that Tokens, Parse
-// and Highlight share one implementation and the byte spans that only
-// Highlight needs cost nothing extra.
+// scanner holds the working state of one tokenisation. One core loop
+// (normalize, then scanChunk) serves two forms: tracked (scan: the whole
+// text at once, with each rune's span and each token's kind, runes and
+// run, for Parse, Highlight and Substring) and the index form
+// (WriteTerms: the terms joined by spaces and nothing else, a chunk at a
+// time).
 type scanner struct {
-	units []unit
-	toks  []token
-	buf   []byte // texts of all tokens, back to back
-	str   string // buf as a string, made once by texts
+	track bool
+	runes []rune           // the normalised, folded text (of this chunk)
+	spans []span           // tracked: the span of each rune
+	toks  []token          // tracked: the tokens, in order
+	out   *strings.Builder // tracked: the texts of toks back to back; else the terms joined by spaces
+	terms int              // how many terms were written to out
+	addrs [][2]int         // the addresses of this chunk (see findAddresses)
+	pend  []string         // addresses of past chunks still to write (see scanChunk)
+	str   string           // tracked: out as a string, made once by texts
+	it    norm.Iter        // here, not in normalize: there it would go to the heap at each chunk
 }
 
-// scan tokenises text into s.units and s.toks.
+// scan tokenises the whole of text into s.runes, s.spans and s.toks.
 func (s *scanner) scan(text string) {
 	if len(text) > maxTextBytes {
 		text = text[:maxTextBytes] // a cut character is a separator, harmless
 	}
+	// Sized for the common case so that appends rarely copy: about one
+	// rune per character, and for Korean about one bigram per syllable.
+	n := utf8.RuneCountInString(text)
+	s.track = true
+	s.runes = make([]rune, 0, n+8)
+	s.spans = make([]span, 0, n+8)
+	s.toks = make([]token, 0, n/2+8)
+	s.out = new(strings.Builder)
+	s.out.Grow(2*len(text) + 8)
 	s.normalize(text)
-	addrs := findAddresses(s.units)
+	s.scanChunk(true)
+}
+
+// scanChunk writes the tokens of s.runes. last says no chunk follows.
+func (s *scanner) scanChunk(last bool) {
+	addrs := findAddresses(s.addrs[:0], s.runes)
+	s.addrs = addrs
 	run := 0
-	u := s.units
+	u := s.runes
 	for i := 0; i < len(u); {
-		c := classOf(u[i].r)
+		c := classOf(u[i])
 		if c == sep || c == mark {
 			// A mark with no letter before it (an emoji's variation
 			// selector) is no word.
@@ -118,14 +229,21 @@ func (s *scanner) scan(text string) {
 		}
 		// An address starts at the first letter of its run: emit it before
 		// the run's own tokens so the order is the same wherever the text is
-		// cut (the query side tokenises each typed word alone).
+		// cut (the query side tokenises each typed word alone). (One cut
+		// at maxAddressRunes lets the next address start inside a run: it
+		// waits for the next run, perhaps in the next chunk.)
+		for _, p := range s.pend {
+			s.open()
+			s.out.WriteString(p)
+		}
+		s.pend = s.pend[:0]
 		for len(addrs) > 0 && addrs[0][0] <= i {
 			s.emit(kindAddress, addrs[0][0], addrs[0][1], -1, false)
 			addrs = addrs[1:]
 		}
 		if c == word {
 			j := i + 1
-			for j < len(u) && isWordRune(u[j].r) {
+			for j < len(u) && isWordRune(u[j]) {
 				j++
 			}
 			s.emit(kindWord, i, min(j, i+maxWordRunes)-1, run, false)
@@ -137,7 +255,7 @@ func (s *scanner) scan(text string) {
 			prev, n := i, 1
 			j := i + 1
 			for ; j < len(u); j++ {
-				cj := classOf(u[j].r)
+				cj := classOf(u[j])
 				if cj == mark {
 					continue
 				}
@@ -153,32 +271,55 @@ func (s *scanner) scan(text string) {
 		}
 		run++
 	}
-}
-
-// emit appends the token made of units first..last.
-func (s *scanner) emit(k kind, first, last, run int, lone bool) {
-	off := len(s.buf)
-	for _, x := range s.units[first : last+1] {
-		s.buf = utf8.AppendRune(s.buf, x.r)
+	if !last {
+		// Only the index form comes in chunks, so these need no token
+		// record.
+		for _, a := range addrs {
+			s.pend = append(s.pend, string(u[a[0]:a[1]+1]))
+		}
 	}
-	s.toks = append(s.toks, token{off: int32(off), n: int32(len(s.buf) - off), kind: k,
-		first: int32(first), last: int32(last), run: int32(run), lone: lone})
 }
 
-// emitPair appends the bigram of units a and b (b > a; anything between them
-// is a mark that is left out).
+// open starts a term and returns where its text starts in s.out: in the
+// index form terms are separated by one space.
+func (s *scanner) open() int {
+	if !s.track && s.terms > 0 {
+		s.out.WriteByte(' ')
+	}
+	s.terms++
+	return s.out.Len()
+}
+
+// emit writes the token made of runes first..last.
+func (s *scanner) emit(k kind, first, last, run int, lone bool) {
+	off := s.open()
+	for _, r := range s.runes[first : last+1] {
+		s.out.WriteRune(r)
+	}
+	s.record(off, k, first, last, run, lone)
+}
+
+// emitPair writes the bigram of runes a and b (b > a; anything between
+// them is a mark that is left out).
 func (s *scanner) emitPair(a, b, run int) {
-	off := len(s.buf)
-	s.buf = utf8.AppendRune(s.buf, s.units[a].r)
-	s.buf = utf8.AppendRune(s.buf, s.units[b].r)
-	s.toks = append(s.toks, token{off: int32(off), n: int32(len(s.buf) - off), kind: kindBigram,
-		first: int32(a), last: int32(b), run: int32(run)})
+	off := s.open()
+	s.out.WriteRune(s.runes[a])
+	s.out.WriteRune(s.runes[b])
+	s.record(off, kindBigram, a, b, run, false)
+}
+
+// record keeps the token whose text starts at off, when tracking.
+func (s *scanner) record(off int, k kind, first, last, run int, lone bool) {
+	if s.track {
+		s.toks = append(s.toks, token{off: int32(off), n: int32(s.out.Len() - off), kind: k,
+			first: int32(first), last: int32(last), run: int32(run), lone: lone})
+	}
 }
 
 // texts returns the token strings. They are substrings of one string, so a
 // 100 KB message costs two allocations rather than one per token.
 func (s *scanner) texts() []string {
-	s.str = string(s.buf)
+	s.str = s.out.String()
 	out := make([]string, len(s.toks))
 	for i, t := range s.toks {
 		out[i] = s.str[t.off : t.off+t.n]
@@ -186,24 +327,48 @@ func (s *scanner) texts() []string {
 	return out
 }
 
-// normalize fills s.units with the NFKC form of text, folded to lower case.
-// It walks the normalisation segment by segment so that every rune keeps the
-// span of original bytes it came from (for Highlight).
+// normalize sets s.runes to the NFKC form of text, folded to lower case,
+// and when tracking s.spans to where each rune came from. It walks the
+// normalisation segment by segment so that every rune keeps the span of
+// original bytes it came from.
 func (s *scanner) normalize(text string) {
-	// Sized for the common case so that appends rarely copy: about one
-	// unit per character, and for Korean about one bigram per syllable.
-	n := utf8.RuneCountInString(text)
-	s.units = make([]unit, 0, n+8)
-	s.toks = make([]token, 0, n/2+8)
-	s.buf = make([]byte, 0, 2*len(text)+8)
-	var it norm.Iter
+	s.runes = s.runes[:0]
+	it := &s.it
 	for pos := 0; pos < len(text); {
+		// Most of it is ASCII and Hangul syllables, which are in NFKC
+		// when no combining character follows: take those without the
+		// normaliser's tables, and without case tables but ASCII's.
+		r, n := plainAt(text, pos)
+		for n > 0 {
+			var next rune
+			var m int
+			if pos+n < len(text) {
+				if next, m = plainAt(text, pos+n); m == 0 {
+					break // r may combine with what follows
+				}
+			}
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			s.runes = append(s.runes, r)
+			if s.track {
+				s.spans = append(s.spans, span{int32(pos), int32(pos + n)})
+			}
+			pos += n
+			r, n = next, m
+		}
+		if pos == len(text) {
+			break
+		}
 		// Mail is mostly in NFKC already: take that part rune by rune and
 		// run the normaliser only over the segments that change.
 		quick := pos + norm.NFKC.QuickSpanString(text[pos:])
 		for pos < quick {
 			r, n := utf8.DecodeRuneInString(text[pos:])
-			s.units = append(s.units, unit{r: fold(r), start: int32(pos), end: int32(pos + n)})
+			s.runes = append(s.runes, fold(r))
+			if s.track {
+				s.spans = append(s.spans, span{int32(pos), int32(pos + n)})
+			}
 			pos += n
 		}
 		if pos == len(text) {
@@ -214,7 +379,7 @@ func (s *scanner) normalize(text string) {
 		// ("㈜" is "(", "주", ")") before the iterator moves on. Every rune
 		// of it gets the segment's whole span.
 		it.InitString(norm.NFKC, text[pos:])
-		first := len(s.units)
+		first := len(s.runes)
 		for it.Pos() == 0 {
 			seg := it.Next()
 			if len(seg) == 0 {
@@ -223,15 +388,34 @@ func (s *scanner) normalize(text string) {
 			for len(seg) > 0 {
 				r, n := utf8.DecodeRune(seg)
 				seg = seg[n:]
-				s.units = append(s.units, unit{r: fold(r), start: int32(pos)})
+				s.runes = append(s.runes, fold(r))
 			}
 		}
 		end := pos + max(it.Pos(), 1) // always move on, whatever the iterator did
-		for k := first; k < len(s.units); k++ {
-			s.units[k].end = int32(end)
+		if s.track {
+			for range len(s.runes) - first {
+				s.spans = append(s.spans, span{int32(pos), int32(end)})
+			}
 		}
 		pos = end
 	}
+}
+
+// plainAt returns the rune at text[pos] if it is ASCII or a Hangul
+// syllable (else n is 0). Neither is changed by NFKC or combines with what
+// comes before it.
+func plainAt(text string, pos int) (r rune, n int) {
+	c := text[pos]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if 0xEA <= c && c <= 0xED { // where U+AC00..U+D7A3 start in UTF-8
+		r, n = utf8.DecodeRuneInString(text[pos:])
+		if 0xAC00 <= r && r <= 0xD7A3 {
+			return r, n
+		}
+	}
+	return 0, 0
 }
 
 // fold lower-cases r. Greek final sigma becomes σ, because an upper-case
@@ -292,13 +476,13 @@ func isCJK(r rune) bool {
 	return unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
-// findAddresses returns the unit spans [first, last] of the e-mail addresses
-// and http(s) URLs in u, in order and not overlapping.
-func findAddresses(u []unit) [][2]int {
-	var out [][2]int
+// findAddresses appends to out the rune spans [first, last] of the e-mail
+// addresses and http(s) URLs in u, in order and not overlapping. No scan
+// goes back or forward over a space: an address is made of no spaces.
+func findAddresses(out [][2]int, u []rune) [][2]int {
 	floor := 0 // an address never reaches back into the previous one
 	for i := 0; i < len(u); i++ {
-		if u[i].r == ':' {
+		if u[i] == ':' {
 			if first, last, ok := urlAt(u, i, floor); ok {
 				out = append(out, [2]int{first, last})
 				floor = last + 1
@@ -306,7 +490,7 @@ func findAddresses(u []unit) [][2]int {
 			}
 			continue
 		}
-		if u[i].r != '@' {
+		if u[i] != '@' {
 			continue
 		}
 		if first, last, ok := emailAt(u, i, floor); ok {
@@ -322,20 +506,20 @@ func findAddresses(u []unit) [][2]int {
 // sets are the common ones (letters, digits, ". _ - +"), not all of RFC 5322:
 // quoted local parts and rare symbols end the address early, which is
 // harmless because the query side cuts the same way.
-func emailAt(u []unit, at, floor int) (first, last int, ok bool) {
+func emailAt(u []rune, at, floor int) (first, last int, ok bool) {
 	first = at
-	for first > floor && isLocalRune(u[first-1].r) {
+	for first > floor && isLocalRune(u[first-1]) {
 		first--
 	}
 	last = at
-	for last+1 < len(u) && isDomainRune(u[last+1].r) {
+	for last+1 < len(u) && isDomainRune(u[last+1]) {
 		last++
 	}
 	// Trim punctuation at the ends: "<kim@example.com>." ends at "m".
-	for first < at && classOf(u[first].r) != word {
+	for first < at && classOf(u[first]) != word {
 		first++
 	}
-	for last > at && classOf(u[last].r) == sep {
+	for last > at && classOf(u[last]) == sep {
 		last--
 	}
 	if first == at || last == at {
@@ -345,28 +529,28 @@ func emailAt(u []unit, at, floor int) (first, last int, ok bool) {
 }
 
 // urlAt recognises an http:// or https:// URL whose ':' is at u[colon].
-func urlAt(u []unit, colon, floor int) (first, last int, ok bool) {
-	if colon+2 >= len(u) || u[colon+1].r != '/' || u[colon+2].r != '/' {
+func urlAt(u []rune, colon, floor int) (first, last int, ok bool) {
+	if colon+2 >= len(u) || u[colon+1] != '/' || u[colon+2] != '/' {
 		return 0, 0, false
 	}
 	first = colon
-	for first > floor && 'a' <= u[first-1].r && u[first-1].r <= 'z' {
+	for first > floor && 'a' <= u[first-1] && u[first-1] <= 'z' {
 		first--
 	}
 	if !isWebScheme(u[first:colon]) {
 		return 0, 0, false
 	}
-	if first > 0 && isWordRune(u[first-1].r) {
+	if first > 0 && isWordRune(u[first-1]) {
 		return 0, 0, false // "xhttp://" is not a URL we know
 	}
 	last = colon + 2
-	for last+1 < len(u) && isURLRune(u[last+1].r) {
+	for last+1 < len(u) && isURLRune(u[last+1]) {
 		last++
 	}
 	// A URL at the end of a sentence or in brackets does not own the
 	// punctuation after it; a trailing '/' is dropped too, so that
 	// "https://example.com/" and "https://example.com" are one term.
-	for last > colon+2 && classOf(u[last].r) == sep {
+	for last > colon+2 && classOf(u[last]) == sep {
 		last--
 	}
 	if last == colon+2 {
@@ -376,13 +560,13 @@ func urlAt(u []unit, colon, floor int) (first, last int, ok bool) {
 }
 
 // isWebScheme reports whether u spells "http" or "https" (already folded).
-func isWebScheme(u []unit) bool {
+func isWebScheme(u []rune) bool {
 	const s = "https"
 	if len(u) != 4 && len(u) != 5 {
 		return false
 	}
 	for i, x := range u {
-		if x.r != rune(s[i]) {
+		if x != rune(s[i]) {
 			return false
 		}
 	}
