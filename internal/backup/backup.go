@@ -166,7 +166,8 @@ func Create(ctx context.Context, src Source, dest string) (*Manifest, error) {
 	return m, nil
 }
 
-// blobName is a blob's path inside a backup (the blob store's own layout).
+// blobName is a blob's path inside a backup: the blob store's nested
+// layout, whatever the layout of the store backed up (blob.FS).
 func blobName(key string) string {
 	return blobsDir + "/" + key[:2] + "/" + key[2:4] + "/" + key
 }

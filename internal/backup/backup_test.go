@@ -194,7 +194,7 @@ func TestBackupRefusesHoles(t *testing.T) {
 	if err := b.Store.BlobKeys(b.Ctx, func(k string) error { victim = k; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(b.Dir, "blobs", victim[:2], victim[2:4], victim)
+	p := b.Blobs.(*blob.FS).Path(victim)
 	if err := os.WriteFile(p, []byte("damaged"), 0o600); err != nil {
 		t.Fatal(err)
 	}

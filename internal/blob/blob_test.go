@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -141,7 +142,8 @@ func TestPut_existingContentSyncsItsDirectoryEntry(t *testing.T) {
 	}
 }
 
-// sameDir returns two contents whose blobs share a directory (ab/cd).
+// sameDir returns two contents whose blobs share a directory in either
+// layout (ab/cd).
 func sameDir(t *testing.T) (string, string) {
 	t.Helper()
 	seen := map[string]string{}
@@ -237,5 +239,69 @@ func TestPut_noSpaceIsErrFull(t *testing.T) {
 		if err == nil || errors.Is(err, ErrFull) != c.full || !errors.Is(err, c.errno) {
 			t.Errorf("Put failing with %v: %v (ErrFull %v, want %v)", c.errno, err, errors.Is(err, ErrFull), c.full)
 		}
+	}
+}
+
+// A new store is flat and says so in LAYOUT; one made before LAYOUT
+// existed (it holds blobs, and no LAYOUT) stays nested, and both find
+// their blobs again when opened anew.
+func TestOpenFS_layouts(t *testing.T) {
+	fresh := t.TempDir()
+	f, err := OpenFS(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := put(t, f, "a message")
+	if _, err := os.Stat(filepath.Join(fresh, key[:2], key)); err != nil {
+		t.Fatalf("new store: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(fresh, "LAYOUT")); err != nil || string(b) != "ab/key\n" {
+		t.Fatalf("LAYOUT of a new store: %q, %v", b, err)
+	}
+
+	old := t.TempDir()
+	sum := sha256.Sum256([]byte("an old message"))
+	oldKey := hex.EncodeToString(sum[:])
+	if err := os.MkdirAll(filepath.Join(old, oldKey[:2], oldKey[2:4]), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(old, oldKey[:2], oldKey[2:4], oldKey), []byte("an old message"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g, err := OpenFS(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !g.Exists(oldKey) {
+		t.Fatal("an old store's blob is not found")
+	}
+	newKey := put(t, g, "a new message")
+	if _, err := os.Stat(filepath.Join(old, newKey[:2], newKey[2:4], newKey)); err != nil {
+		t.Fatalf("a new blob of an old store: %v", err)
+	}
+	for _, dir := range []string{fresh, old} {
+		h, err := OpenFS(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		if err := h.Walk(func(key string, _ time.Time) error { keys = append(keys, key); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{key}
+		if dir == old {
+			want = []string{oldKey, newKey}
+			slices.Sort(want)
+		}
+		slices.Sort(keys)
+		if !slices.Equal(keys, want) {
+			t.Fatalf("%s reopened walks %v, want %v", dir, keys, want)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(fresh, "LAYOUT"), []byte("a/b/c/key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenFS(fresh); err == nil {
+		t.Fatal("an unknown layout opened")
 	}
 }

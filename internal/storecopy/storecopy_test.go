@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -298,7 +297,7 @@ func TestCopy_corruptedFileNamedAndNothingCommitted(t *testing.T) {
 	}
 	var key string
 	s.bed.Store.Messages(ctx, msg.ID, inbox.ID, func(m *store.Message) error { key = m.BlobKey; return nil })
-	path := filepath.Join(s.bed.Dir, "blobs", key[:2], key[2:4], key)
+	path := s.bed.Blobs.Path(key)
 	good, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

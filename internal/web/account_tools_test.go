@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"postroom/internal/auth"
+	"postroom/internal/blob"
 	"postroom/internal/config"
 	"postroom/internal/store"
 )
@@ -271,7 +272,7 @@ func TestSettingsFolders_exportFailureAbortsTheDownload(t *testing.T) {
 	lost := f.Put(f.alice.ID, "INBOX", "Subject: lost\r\n\r\nits file is gone\r\n")
 	f.Put(f.alice.ID, "INBOX", "Subject: three\r\n\r\n3\r\n")
 	k := lost.BlobKey
-	if err := os.Remove(filepath.Join(f.Dir, "blobs", k[:2], k[2:4], k)); err != nil {
+	if err := os.Remove(f.Blobs.(*blob.FS).Path(k)); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := c.http.Get(f.ts.URL + pathf("/api/v1/mailboxes/%d/export?format=zip", c.mailboxID("INBOX")))
@@ -306,7 +307,7 @@ func TestSettingsFolders_exportFailureBeforeAnyByteIsAnError(t *testing.T) {
 	c := f.login(t, "alice@example.test")
 	lost := f.Put(f.alice.ID, "INBOX", "Subject: lost\r\n\r\nits file is gone\r\n")
 	k := lost.BlobKey
-	if err := os.Remove(filepath.Join(f.Dir, "blobs", k[:2], k[2:4], k)); err != nil {
+	if err := os.Remove(f.Blobs.(*blob.FS).Path(k)); err != nil {
 		t.Fatal(err)
 	}
 	code, body, h := c.get(pathf("/api/v1/mailboxes/%d/export?format=mbox", c.mailboxID("INBOX")))
