@@ -273,6 +273,10 @@ tree_cpu() {
 		      for (p in keep) s += t[p]; printf "%.2f\n", s / 100 }'
 }
 
+# rss PID: the process's resident set now and at its peak (VmRSS, VmHWM), KiB
+rss() { awk '/^VmRSS|^VmHWM/ {printf "%s %s KiB  ", $1, $2}' "/proc/$1/status"; }
+echo "postroom idle after start: $(rss "$pr_pid")"
+
 # --- the rounds -----------------------------------------------------------
 results=$work/results.jsonl
 : >"$results"
@@ -323,6 +327,15 @@ for round in $(seq "$rounds"); do
 		fi
 	done
 done
+
+# --- memory and disk ------------------------------------------------------
+# Both servers now hold the same messages (APPENDs, and SMTP: Postroom's
+# own, Postfix's through LMTP into Dovecot). Postroom's data directory holds
+# the database (with its WAL), the message files and the search index;
+# Dovecot's the Maildir with its index and cache files.
+echo
+echo "postroom after the rounds: $(rss "$pr_pid")"
+echo "disk: postroom $(du -sb "$pr" | cut -f1) bytes ($(du -sb "$pr/blobs" | cut -f1) in message files), dovecot $(du -sb "$dv/mail" | cut -f1) bytes for $(maildir_count) messages"
 
 # --- the ratios -----------------------------------------------------------
 echo
