@@ -13,13 +13,18 @@ import (
 // the account's choice (Account.POP3Delete).
 
 // Maildrop is the snapshot of INBOX a POP3 session works on (RFC 1939
-// §5: message numbers do not change during a session).
+// §5: message numbers do not change during a session). It watches the
+// account's changes until Close, so that RETR reads a message straight
+// from the snapshot while it is where the snapshot saw it (pop3_open.go).
 type Maildrop struct {
 	MailboxID int64
 	Messages  []store.ListingEntry // UID order, hidden ones left out
+
+	accountID int64
+	watch     maildropWatch
 }
 
-// Maildrop reads the actor's POP3 maildrop.
+// Maildrop reads the actor's POP3 maildrop. The caller Closes it.
 func (s *Service) Maildrop(ctx context.Context, a actor.Actor) (*Maildrop, error) {
 	accountID, err := owner(a)
 	if err != nil {
@@ -29,11 +34,15 @@ func (s *Service) Maildrop(ctx context.Context, a actor.Actor) (*Maildrop, error
 	if err != nil {
 		return nil, fmt.Errorf("maildrop of account %d: %w", accountID, err)
 	}
+	// Watch before reading: a change committed after the read below is
+	// then among the events (a change seen twice only costs a lookup).
+	w := s.watchMaildrop(accountID, in.ID)
 	list, err := s.Store.Listing(ctx, accountID, in.ID)
 	if err != nil {
+		w.close()
 		return nil, fmt.Errorf("maildrop of account %d: %w", accountID, err)
 	}
-	d := &Maildrop{MailboxID: in.ID, Messages: list[:0]}
+	d := &Maildrop{MailboxID: in.ID, Messages: list[:0], accountID: accountID, watch: w}
 	for _, e := range list {
 		if !e.POP3Hidden {
 			d.Messages = append(d.Messages, e)

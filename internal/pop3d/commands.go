@@ -3,7 +3,6 @@ package pop3d
 import (
 	"encoding/base64"
 	"errors"
-	"io"
 	"strconv"
 	"strings"
 
@@ -167,39 +166,35 @@ func (c *conn) top(arg string) {
 }
 
 // send streams a message (RETR) or its header and first lines (TOP) as
-// stored. The message is found by id: one moved out of INBOX meanwhile
-// (by IMAP) is still the message the client numbered.
+// stored. One moved out of INBOX meanwhile (by IMAP) is still the message
+// the client numbered, one expunged is refused (mail.POP3Open). RETR
+// copies in blocks (dotstuff.go), TOP line by line.
 func (c *conn) send(arg string, lines int) {
 	it, msg := c.drop.get(arg)
 	if it == nil {
 		c.err("%s", msg)
 		return
 	}
-	r, err := c.open(it)
+	mailboxID, uid, r, err := c.s.Mail.POP3Open(c.ctx, actor.User(c.acct), c.drop.md, it.n)
 	if err != nil {
 		c.s.log().Error("pop3 retr", "user", c.acct.Address(), "message", it.id, "err", err)
 		c.err("[SYS/TEMP] Cannot read this message now")
 		return
 	}
 	defer r.Close()
-	if lines < 0 {
-		c.ok("%d octets", it.size)
-	} else {
+	if lines >= 0 {
 		c.ok("top of message follows")
+		if err := c.writeDotStuffed(r, lines); err != nil {
+			c.nc.Close() // half a message was sent: end the session
+		}
+		return
 	}
-	if err := c.writeDotStuffed(r, lines); err != nil {
+	c.w.WriteString("+OK " + strconv.FormatInt(it.size, 10) + " octets\r\n")
+	if err := writeStuffed(c.w, r); err != nil {
 		c.nc.Close() // half a message was sent: end the session
-	} else if lines < 0 {
-		c.retrieved(it)
+		return
 	}
-}
-
-func (c *conn) open(it *item) (io.ReadSeekCloser, error) {
-	m, err := c.s.Mail.Message(c.ctx, actor.User(c.acct), it.id)
-	if err != nil {
-		return nil, err
-	}
-	return c.s.Mail.Open(c.ctx, actor.User(c.acct), m)
+	c.retrieved(mailboxID, uid)
 }
 
 func (c *conn) dele(arg string) {
@@ -219,6 +214,9 @@ func (c *conn) quit() bool {
 		c.ok("Bye")
 		return true
 	}
+	// read before deleted: a message retrieved, then deleted for good,
+	// was read (receipts)
+	c.applyMarks(c.ctx, actor.User(c.acct))
 	uids := c.drop.deletedUIDs()
 	if len(uids) > 0 {
 		// keep, trash or delete: the account's setting, applied by the

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"postroom/internal/actor"
 	"postroom/internal/store"
 )
 
@@ -39,7 +40,9 @@ type conn struct {
 	s      *Server
 	nc     net.Conn
 	r      *bufio.Reader
-	w      *bufio.Writer
+	w      *bufio.Writer // small, or a pooled big one (bigWriter)
+	small  *bufio.Writer
+	big    bool // w is from writerPool
 	tls    bool
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -48,6 +51,7 @@ type conn struct {
 	user  string // from USER, waiting for PASS
 	acct  *store.Account
 	drop  *maildrop
+	marks retrievedMarks // retrieved.go
 
 	mu   sync.Mutex // guards nc against interrupt
 	done bool
@@ -55,7 +59,8 @@ type conn struct {
 
 func newConn(s *Server, nc net.Conn, implicitTLS bool) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &conn{s: s, nc: nc, r: bufio.NewReader(nc), w: bufio.NewWriter(nc), tls: implicitTLS, ctx: ctx, cancel: cancel}
+	w := bufio.NewWriter(nc)
+	return &conn{s: s, nc: nc, r: bufio.NewReader(nc), w: w, small: w, tls: implicitTLS, ctx: ctx, cancel: cancel}
 }
 
 // interrupt ends the session from outside (shutdown).
@@ -72,11 +77,46 @@ func (c *conn) close() {
 	c.mu.Lock()
 	c.done = true
 	c.mu.Unlock()
+	if c.acct != nil {
+		// what was retrieved is read, however the session ends
+		c.applyMarks(c.ctx, actor.User(c.acct))
+	}
 	c.cancel()
+	c.drop.close()
 	if c.acct != nil && c.state == stateTransaction {
 		c.s.unlock(c.acct.ID)
 	}
 	c.nc.Close()
+	if c.big {
+		c.w.Reset(io.Discard)
+		writerPool.Put(c.w)
+	}
+}
+
+// writerPool holds the writers of TRANSACTION-state commands: big enough
+// that a RETR of a 10 KB message, its status line and its terminator, or
+// the UIDL listing of a few hundred messages, leave in one write.
+var writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, copyBlock) }}
+
+// bigWriter gives the session a pooled writer until it waits for its
+// client again (smallWriter): a session holds 64 KB only while it sends.
+func (c *conn) bigWriter() {
+	if c.big || c.w.Flush() != nil {
+		return
+	}
+	w := writerPool.Get().(*bufio.Writer)
+	w.Reset(c.nc)
+	c.w, c.big = w, true
+}
+
+// smallWriter gives the big writer back once all it held was sent.
+func (c *conn) smallWriter() {
+	if !c.big || c.w.Buffered() > 0 {
+		return
+	}
+	c.w.Reset(io.Discard)
+	writerPool.Put(c.w)
+	c.w, c.big = c.small, false
 }
 
 func (c *conn) ok(format string, args ...any) {
@@ -141,6 +181,7 @@ func (c *conn) serve() {
 		if err := c.flush(quit); err != nil || quit {
 			return
 		}
+		c.smallWriter()
 	}
 }
 
@@ -191,6 +232,7 @@ func (c *conn) command(line string) (quit bool) {
 		}
 		return false
 	}
+	c.bigWriter()
 	switch verb {
 	case "STAT":
 		n, size := c.drop.stat()
@@ -261,6 +303,7 @@ func (c *conn) stls() {
 	c.nc = tc
 	c.mu.Unlock()
 	c.r, c.w, c.tls, c.user = bufio.NewReader(tc), bufio.NewWriter(tc), true, ""
+	c.small = c.w
 }
 
 // writeDotStuffed writes a multi-line body: lines starting with "." get

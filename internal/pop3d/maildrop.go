@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"postroom/internal/actor"
+	"postroom/internal/mail"
 )
 
 // maildrop is the snapshot of INBOX a session works on (RFC 1939 §5:
@@ -12,9 +13,11 @@ import (
 type maildrop struct {
 	mailboxID int64
 	msgs      []item
+	md        *mail.Maildrop // the service's, for POP3Open; closed with the session
 }
 
 type item struct {
+	n       int   // its place in the maildrop, from 0
 	id      int64 // the message, wherever it is by RETR time
 	uidl    string
 	uid     uint32
@@ -29,11 +32,18 @@ func loadMaildrop(ctx context.Context, m Mailboxes, a actor.Actor) (*maildrop, e
 	if err != nil {
 		return nil, err
 	}
-	d := &maildrop{mailboxID: md.MailboxID, msgs: make([]item, 0, len(md.Messages))}
-	for _, e := range md.Messages {
-		d.msgs = append(d.msgs, item{id: e.ID, uidl: e.UIDL, uid: e.UID, size: e.Size})
+	d := &maildrop{mailboxID: md.MailboxID, msgs: make([]item, 0, len(md.Messages)), md: md}
+	for i, e := range md.Messages {
+		d.msgs = append(d.msgs, item{n: i, id: e.ID, uidl: e.UIDL, uid: e.UID, size: e.Size})
 	}
 	return d, nil
+}
+
+// close ends the snapshot's watch of the account (mail.Maildrop.Close).
+func (d *maildrop) close() {
+	if d != nil && d.md != nil {
+		d.md.Close()
+	}
 }
 
 // get returns message n (1-based) unless it does not exist or is deleted.

@@ -6,8 +6,10 @@
 // service's (services.go: the interfaces POP3 uses; never the store).
 //
 // Invariants:
-//   - Nothing changes in the store before QUIT in the TRANSACTION state
+//   - Nothing is deleted or hidden before QUIT in the TRANSACTION state
 //     (RFC 1939 §6, the UPDATE state); a dropped connection deletes nothing.
+//     What RETR sent whole is marked read in batches, by the end of the
+//     session however it ends (retrieved.go).
 //   - One POP3 session per account at a time ([IN-USE], RFC 2449 §8.1.1).
 //   - A UIDL is the message's row id: it survives moves between folders.
 package pop3d

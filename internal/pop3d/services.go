@@ -19,10 +19,9 @@ import (
 // Mailboxes is what POP3 asks of the mailbox service.
 type Mailboxes interface {
 	Maildrop(ctx context.Context, a actor.Actor) (*mail.Maildrop, error)
-	Message(ctx context.Context, a actor.Actor, id int64) (*store.Message, error)
-	Open(ctx context.Context, a actor.Actor, m *store.Message) (io.ReadSeekCloser, error)
+	POP3Open(ctx context.Context, a actor.Actor, d *mail.Maildrop, i int) (mailboxID int64, uid uint32, r io.ReadSeekCloser, err error)
 	POP3Delete(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) error
-	MarkRead(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) ([]store.Message, error)
+	POP3Retrieved(ctx context.Context, a actor.Actor, mailboxID int64, uids []uint32) error
 }
 
 // Logins is what POP3 asks of the authentication service: a login, and
