@@ -19,11 +19,12 @@ import (
 )
 
 type largeMsg struct {
-	raw     string
-	subject string // as decoded
-	kim     bool   // From holds "kim", in any case
-	flags   []string
-	date    time.Time // the Date header's instant and the internal date
+	raw      string
+	subject  string // as decoded
+	kim      bool   // From holds "kim", in any case
+	tomorrow bool   // the body text holds largeBodyWord
+	flags    []string
+	date     time.Time // the Date header's instant and the internal date
 }
 
 // The MIME shapes of the corpus, by index (largeKind).
@@ -72,6 +73,11 @@ var largeTopics = []string{
 
 var largeWords = []string{"안녕하세요", "요청하신", "자료", "첨부", "드립니다", "확인", "부탁드립니다", "일정", "검토",
 	"감사합니다", "내일", "오후", "팀장님", "공유", "please", "find", "attached", "the", "report", "thanks", "by", "Friday"}
+
+// largeBodyWord is the two-syllable Korean word SEARCH BODY looks for
+// (내일, "tomorrow"); like every word of largeWords it is in most
+// bodies, and inside no other word.
+const largeBodyWord = "내일"
 
 var largeZones = []*time.Location{time.FixedZone("", 9*3600), time.FixedZone("", 9*3600), time.FixedZone("", -5*3600), time.UTC}
 
@@ -137,6 +143,7 @@ func largeMessage(i int) largeMsg {
 		text.WriteString("\r\n")
 	}
 	body := text.String()
+	m.tomorrow = strings.Contains(body, largeBodyWord)
 	switch largeKind(i) {
 	case kindPlain:
 		if i%2 == 0 {

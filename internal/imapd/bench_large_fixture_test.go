@@ -46,6 +46,7 @@ type largeMailbox struct {
 // largeCounts is what the generator knows a search must find.
 type largeCounts struct {
 	meeting, kim, unseen int
+	tomorrow             int // bodies with largeBodyWord
 	// The date range's hits lie between these: SINCE/BEFORE compare
 	// dates in a time zone the server picks, so messages within a day of
 	// the range's ends may fall either way.
@@ -241,6 +242,9 @@ func (w *largeCounts) add(m largeMsg) {
 	}
 	if m.kim {
 		w.kim++
+	}
+	if m.tomorrow {
+		w.tomorrow++
 	}
 	if !slices.Contains(m.flags, store.FlagSeen) {
 		w.unseen++

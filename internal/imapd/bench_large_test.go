@@ -134,6 +134,7 @@ func BenchmarkLargeSearch(b *testing.B) {
 		{"FromKim", imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "From", Value: "kim"}}}, mb.want.kim, mb.want.kim},
 		{"SinceBefore", imap.SearchCriteria{Since: largeSince, Before: largeBefore}, mb.want.rangeMin, mb.want.rangeMax},
 		{"Unseen", imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagSeen}}, mb.want.unseen, mb.want.unseen},
+		{"Body내일", imap.SearchCriteria{Body: []string{largeBodyWord}}, mb.want.tomorrow, mb.want.tomorrow},
 	} {
 		b.Run(k.name, func(b *testing.B) {
 			measure(b, func() error {

@@ -20,7 +20,11 @@ import (
 // UTF-8 search finds words of mail sent in EUC-KR or ISO-2022-KR.
 //
 // Flags, sizes, dates, UIDs and the SUBJECT/FROM/TO/CC/BCC keys are
-// answered from columns (store.IMAPIndexStore), never from message files.
+// answered from columns (store.IMAPIndexStore), never from message files:
+// the criteria's own SUBJECT/FROM/TO/CC/BCC keys in SQL, exactly, over
+// texts stored for them (store.EnvelopeMatch; issue 21: FROM kim decoded
+// thousands of envelopes), those under NOT or OR here (envelopeMatch),
+// on the same texts (store.AddressMatchText).
 // The index answers what it can of the rest: a BODY string with a run of
 // two or more Korean (or other CJK) characters narrows the messages to
 // read to those whose indexed body holds its bigrams (search.Substring),
@@ -83,12 +87,25 @@ func (s *Service) SearchMailbox(ctx context.Context, a actor.Actor, mailboxID in
 	if len(candidates) == 0 {
 		return nil, nil
 	}
+	// SUBJECT/FROM/TO/CC/BCC keys are answered in SQL, exactly
+	// (store.EnvelopeMatch); only the other keys need rows.
+	if keys, rest := c.storeKeys(); len(keys) > 0 {
+		hits, err := s.Store.EnvelopeMatch(ctx, accountID, mailboxID, max(candidates[0], 1)-1, keys)
+		if err != nil {
+			return nil, fmt.Errorf("search mailbox %d: %w", mailboxID, err)
+		}
+		if candidates = intersect(candidates, hits); len(candidates) == 0 || rest.onlyUIDs() {
+			return candidates, nil
+		}
+		c = rest
+	}
 	// The rows come from columns (store.IMAPIndexStore): the state alone
-	// when no key looks at the envelope, the envelope columns when one
-	// does; a message file is read only for the keys no column answers.
+	// when no key looks at the envelope (a BODY search among them), the
+	// envelope columns when one does; a message file is read only for
+	// the keys no column answers.
 	var rows []store.EnvelopeEntry
 	after := max(candidates[0], 1) - 1
-	if c.level() == needState {
+	if !c.usesEnvelope() {
 		idx, err := s.Store.MailboxIndexFiltered(ctx, accountID, mailboxID, after, c.indexFilter())
 		if err != nil {
 			return nil, fmt.Errorf("search mailbox %d: %w", mailboxID, err)
@@ -113,6 +130,31 @@ func (s *Service) SearchMailbox(ctx context.Context, a actor.Actor, mailboxID in
 		}
 	}
 	return out, nil
+}
+
+// storeKeys splits the criteria's own header keys (not those under NOT
+// or OR) that store.EnvelopeMatch answers exactly from the rest.
+func (cr *Criteria) storeKeys() ([]store.EnvelopeKey, *Criteria) {
+	var keys []store.EnvelopeKey
+	rest := *cr
+	rest.Header = nil
+	for _, h := range cr.Header {
+		field, ok := envelopeField(h)
+		if _, exact := store.MatchNeedle(h.Value); ok && exact {
+			keys = append(keys, store.EnvelopeKey{Field: field, Value: h.Value})
+			continue
+		}
+		rest.Header = append(rest.Header, h)
+	}
+	return keys, &rest
+}
+
+// onlyUIDs reports whether the criteria hold no key but UID sets (which
+// SearchMailbox has applied already).
+func (cr *Criteria) onlyUIDs() bool {
+	return cr.Since.IsZero() && cr.Before.IsZero() && cr.SentSince.IsZero() && cr.SentBefore.IsZero() &&
+		len(cr.Flags) == 0 && len(cr.NotFlags) == 0 && cr.Larger == 0 && cr.Smaller == 0 &&
+		len(cr.Header) == 0 && len(cr.Body) == 0 && len(cr.Text) == 0 && len(cr.Not) == 0 && len(cr.Or) == 0
 }
 
 // envelopeTexts are the texts every match must hold in its subject or in
@@ -159,35 +201,31 @@ func (cr *Criteria) indexFilter() store.IndexFilter {
 
 func isSeen(flag string) bool { return strings.EqualFold(flag, store.FlagSeen) }
 
-// What matching a criteria needs of each message, cheapest first.
-const (
-	needState    = iota // flags, size, internal date, UID: MailboxIndex
-	needEnvelope        // sent day, subject, addresses: EnvelopeIndex
-	needContent         // other header fields, body, text: the message file
-)
-
-func (cr *Criteria) level() int {
-	l := needState
+// usesEnvelope reports whether matching reads a row's envelope columns
+// (the sent day, the subject, the addresses) anywhere in the criteria:
+// when none does, the rows are the per-message state alone
+// (MailboxIndexFiltered), and keys the columns do not answer read the
+// message file.
+func (cr *Criteria) usesEnvelope() bool {
 	if !cr.SentSince.IsZero() || !cr.SentBefore.IsZero() {
-		l = needEnvelope
+		return true
 	}
 	for _, h := range cr.Header {
 		if _, ok := envelopeField(h); ok {
-			l = max(l, needEnvelope)
-		} else {
-			return needContent
+			return true
 		}
 	}
-	if len(cr.Body) > 0 || len(cr.Text) > 0 {
-		return needContent
-	}
 	for i := range cr.Not {
-		l = max(l, cr.Not[i].level())
+		if cr.Not[i].usesEnvelope() {
+			return true
+		}
 	}
 	for i := range cr.Or {
-		l = max(l, cr.Or[i][0].level(), cr.Or[i][1].level())
+		if cr.Or[i][0].usesEnvelope() || cr.Or[i][1].usesEnvelope() {
+			return true
+		}
 	}
-	return l
+	return false
 }
 
 // intersect returns the members of a (ascending) that are in b
@@ -356,11 +394,8 @@ func envelopeMatch(e *store.EnvelopeEntry, h HeaderMatch) (found, known bool) {
 		list = e.Bcc
 	}
 	for _, a := range list {
-		text := a.Addr
-		if a.Name != "" {
-			text = a.Name + " <" + a.Addr + ">"
-		}
-		if contains(text, h.Value) {
+		// the text the store keeps lower-cased for EnvelopeMatch
+		if contains(store.AddressMatchText(a), h.Value) {
 			return true, true
 		}
 	}

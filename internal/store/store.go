@@ -81,6 +81,7 @@ type Store interface {
 	ExternalAccountStore
 	ReceiptStore
 	IMAPIndexStore
+	EnvelopeMatchStore
 	IMAPMetaStore
 	CertCacheStore
 	io.Closer

@@ -199,6 +199,9 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 			saved, nm.SentDay, storedRefs(nm.References)).Scan(&id); err != nil {
 			return err
 		}
+		if err := putEnvelopeMatch(ctx, tx, nm.MailboxID, int64(uid), env, true); err != nil {
+			return err
+		}
 		if err := putIndex(ctx, tx, id, nm.AccountID, nm.Index); err != nil {
 			return fmt.Errorf("index of new message: %w", err)
 		}
@@ -402,6 +405,9 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 					SELECT account_id, $1, $2, $3, blob_key, size, internal_date, flags, seen, deleted, envelope, message_id,
 					thread_id, preview, has_attachment, base_subject, $4, $5, sent_day, refs FROM messages WHERE id=$6
 					RETURNING id`, dstID, uid, modseq, store.NewUIDL(), saved, m.ID).Scan(&copyID); err != nil {
+					return err
+				}
+				if err := copyEnvelopeMatch(ctx, tx, srcID, m.UID, dstID, uid); err != nil {
 					return err
 				}
 				if _, err := tx.Exec(ctx, `INSERT INTO message_index (message_id, account_id, subject, from_addr, to_addr, body, doc)

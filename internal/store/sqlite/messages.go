@@ -167,6 +167,9 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 			return err
 		}
 		id, _ := res.LastInsertId()
+		if err := putEnvelopeMatch(ctx, tx, nm.MailboxID, int64(uid), string(env), true); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body, acct) VALUES (?,?,?,?,?,?)`,
 			id, nm.Index.Subject, nm.Index.From, nm.Index.To, nm.Index.Body, acctTerm(nm.AccountID)); err != nil {
 			return err
@@ -403,6 +406,9 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 					return err
 				}
 				copyID, _ := res.LastInsertId()
+				if err := copyEnvelopeMatch(ctx, tx, srcID, m.UID, dstID, uid); err != nil {
+					return err
+				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body, acct)
 					SELECT ?, subject, from_addr, to_addr, body, acct FROM message_index WHERE rowid=?`, copyID, m.ID); err != nil {
 					return err

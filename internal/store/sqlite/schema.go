@@ -827,4 +827,25 @@ CREATE TRIGGER login_epoch_domain AFTER UPDATE OF suspended ON domains
 	BEGIN UPDATE login_epoch SET n = n + 1 WHERE id = 1; END;
 CREATE TRIGGER login_epoch_domain_gone AFTER DELETE ON domains
 	BEGIN UPDATE login_epoch SET n = n + 1 WHERE id = 1; END;
+`, `
+-- The texts SEARCH SUBJECT/FROM/TO/CC/BCC compare (issue 21,
+-- store.EnvelopeMatchStore): per message, lower-cased in Go
+-- (store.EnvelopeMatchTexts), so that a key is instr() over this narrow
+-- table, clustered by mailbox and UID, and no envelope is decoded.
+-- Moves and deletions of messages carry over through the foreign key;
+-- the store writes the texts with each new message and copy. A row whose
+-- subject is NULL has no texts yet (every message stored before this
+-- migration): the first SEARCH of its mailbox fills them.
+CREATE TABLE envelope_match (
+	mailbox_id INTEGER NOT NULL,
+	uid        INTEGER NOT NULL,
+	subject    TEXT,
+	from_text  TEXT,
+	to_text    TEXT,
+	cc_text    TEXT,
+	bcc_text   TEXT,
+	PRIMARY KEY (mailbox_id, uid),
+	FOREIGN KEY (mailbox_id, uid) REFERENCES messages(mailbox_id, uid) ON DELETE CASCADE ON UPDATE CASCADE
+) WITHOUT ROWID;
+INSERT INTO envelope_match (mailbox_id, uid) SELECT mailbox_id, uid FROM messages;
 `}

@@ -106,6 +106,7 @@ var groups = []struct {
 	{"externalAccount", externalAccountTests},
 	{"receipt", receiptTests},
 	{"imapIndex", imapIndexTests},
+	{"envelopeMatch", envelopeMatchTests},
 	{"imapMeta", imapMetaTests},
 	{"certCache", certCacheTests},
 }
