@@ -30,6 +30,24 @@ func queued(t *testing.T, s *Store, n int) {
 	}
 }
 
+// batchOf queues n writes (write i runs fn(i, tx)) while the writer lock
+// is held, lets them go together, and returns each one's error.
+func batchOf(t *testing.T, s *Store, n int, fn func(i int, tx *sql.Tx) error) []error {
+	t.Helper()
+	s.writer <- struct{}{} // hold the lock while the writes queue
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = s.write(context.Background(), func(tx *sql.Tx) error { return fn(i, tx) })
+		})
+	}
+	queued(t, s, n)
+	<-s.writer
+	wg.Wait()
+	return errs
+}
+
 func openBatching(t *testing.T) *Store {
 	t.Helper()
 	s, err := Open(filepath.Join(t.TempDir(), "db"))
@@ -72,26 +90,16 @@ func TestGroupCommit_batchesQueuedWritesAndIsolatesAFailure(t *testing.T) {
 	s := openBatching(t)
 	var sizes []int
 	s.batched = func(n int) { sizes = append(sizes, n) }
-	s.writer <- struct{}{} // hold the lock while the writes queue
 	const n = 8
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			errs[i] = s.write(context.Background(), func(tx *sql.Tx) error {
-				if err := insertSecret(fmt.Sprintf("w%d", i))(tx); err != nil {
-					return err
-				}
-				if i == 3 {
-					return errors.New("write 3 changed its mind")
-				}
-				return nil
-			})
-		})
-	}
-	queued(t, s, n)
-	<-s.writer
-	wg.Wait()
+	errs := batchOf(t, s, n, func(i int, tx *sql.Tx) error {
+		if err := insertSecret(fmt.Sprintf("w%d", i))(tx); err != nil {
+			return err
+		}
+		if i == 3 {
+			return errors.New("write 3 changed its mind")
+		}
+		return nil
+	})
 	got := secretNames(t, s)
 	for i := range n {
 		name := fmt.Sprintf("w%d", i)
@@ -112,35 +120,25 @@ func TestGroupCommit_batchesQueuedWritesAndIsolatesAFailure(t *testing.T) {
 // write lands once.
 func TestGroupCommit_aBrokenTransactionFallsBackToOneWriteEach(t *testing.T) {
 	s := openBatching(t)
-	s.writer <- struct{}{}
 	const n = 5
-	errs := make([]error, n)
 	var mu sync.Mutex
 	runs := map[int]int{}
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			errs[i] = s.write(context.Background(), func(tx *sql.Tx) error {
-				mu.Lock()
-				runs[i]++
-				first := runs[i] == 1
-				mu.Unlock()
-				if err := insertSecret(fmt.Sprintf("w%d", i))(tx); err != nil {
-					return err
-				}
-				if i == 2 && first {
-					// what SQLite does to the transaction when a
-					// statement is interrupted
-					_, err := tx.Exec(`ROLLBACK`)
-					return err
-				}
-				return nil
-			})
-		})
-	}
-	queued(t, s, n)
-	<-s.writer
-	wg.Wait()
+	errs := batchOf(t, s, n, func(i int, tx *sql.Tx) error {
+		mu.Lock()
+		runs[i]++
+		first := runs[i] == 1
+		mu.Unlock()
+		if err := insertSecret(fmt.Sprintf("w%d", i))(tx); err != nil {
+			return err
+		}
+		if i == 2 && first {
+			// what SQLite does to the transaction when a
+			// statement is interrupted
+			_, err := tx.Exec(`ROLLBACK`)
+			return err
+		}
+		return nil
+	})
 	got := secretNames(t, s)
 	for i := range n {
 		if name := fmt.Sprintf("w%d", i); errs[i] != nil || got[name] != 1 {
