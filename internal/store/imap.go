@@ -42,7 +42,7 @@ type IMAPIndexStore interface {
 	// UNCHANGEDSINCE (RFC 7162 §3.1.3): in one transaction, the messages
 	// whose MODSEQ is above unchangedSince are left alone and returned as
 	// modified (ascending); the others change as StoreFlags changes them,
-	// each with a new MODSEQ, and are returned as changed.
+	// all with one new MODSEQ, and are returned as changed.
 	StoreFlagsUnchangedSince(ctx context.Context, accountID, mailboxID int64, uids []uint32, op FlagOp, flags []string,
 		unchangedSince uint64) (changed []Message, modified []uint32, err error)
 }

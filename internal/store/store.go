@@ -213,7 +213,9 @@ type MessageStore interface {
 	// calls of fn.
 	Messages(ctx context.Context, accountID, mailboxID int64, fn func(*Message) error) error
 	// StoreFlags changes the flags of the messages with the given UIDs and
-	// returns them as changed, each with a new MODSEQ. Unknown UIDs are skipped.
+	// returns them as changed, all with one new MODSEQ taken for the call
+	// (RFC 7162 §3.1: a MODSEQ per operation); a call that changes
+	// nothing takes none. Unknown UIDs are skipped.
 	StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []uint32, op FlagOp, flags []string) ([]Message, error)
 	// CopyMessages copies messages into dst with new UIDs, taking new blob
 	// references and checking quota. It returns the source and new UIDs in

@@ -301,8 +301,17 @@ func (s *Store) StoreFlags(ctx context.Context, accountID, mailboxID int64, uids
 }
 
 // storeFlags changes the flags of the messages whose MODSEQ is at most
-// unchangedSince, each with a MODSEQ of its own, and returns them and the
-// UIDs of those it left because they changed later (RFC 7162 §3.1.3).
+// unchangedSince and returns them, with the UIDs of those it left because
+// they changed later (RFC 7162 §3.1.3), in UID order.
+//
+// Every message one call changes gets the same new MODSEQ, one allocate
+// for the call: RFC 7162 §3.1 asks that each STORE on a mailbox get a
+// mod-sequence different from every other STORE's and above the ones
+// before it, not one per message, and a mod-sequence per message cost
+// one UPDATE of the mailbox row per message. The rows are then updated
+// by one statement per resulting flag set: one for STORE 1:* +FLAGS
+// (\Seen) on a folder whose messages had no flags or only \Seen. A call
+// that changes nothing allocates nothing.
 func (s *Store) storeFlags(ctx context.Context, accountID, mailboxID int64, uids []uint32, op store.FlagOp, flags []string,
 	unchangedSince uint64) ([]store.Message, []uint32, error) {
 	var changed []store.Message
@@ -316,6 +325,10 @@ func (s *Store) storeFlags(ctx context.Context, accountID, mailboxID int64, uids
 		if err != nil || len(msgs) == 0 {
 			return err
 		}
+		// the ids to update by resulting flag set (joined), sets in the
+		// order first met so that the statements run in UID order
+		byFlags := map[string][]int64{}
+		var sets []string
 		for _, m := range msgs {
 			if m.ModSeq > unchangedSince {
 				modified = append(modified, m.UID)
@@ -325,16 +338,30 @@ func (s *Store) storeFlags(ctx context.Context, accountID, mailboxID int64, uids
 			if slices.Equal(nf, m.Flags) {
 				continue
 			}
-			_, modseq, err := allocate(ctx, tx, mailboxID, 0)
-			if err != nil {
-				return err
+			joined := strings.Join(nf, " ")
+			if _, ok := byFlags[joined]; !ok {
+				sets = append(sets, joined)
 			}
-			if _, err := tx.Exec(ctx, `UPDATE messages SET flags=$1, seen=$2, deleted=$3, modseq=$4 WHERE id=$5`,
-				strings.Join(nf, " "), slices.Contains(nf, store.FlagSeen), slices.Contains(nf, store.FlagDeleted), modseq, m.ID); err != nil {
-				return err
-			}
-			m.Flags, m.ModSeq = nf, modseq
+			byFlags[joined] = append(byFlags[joined], m.ID)
+			m.Flags = nf
 			changed = append(changed, m)
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		_, modseq, err := allocate(ctx, tx, mailboxID, 0)
+		if err != nil {
+			return err
+		}
+		for _, joined := range sets {
+			nf := splitFlags(joined)
+			if _, err := tx.Exec(ctx, `UPDATE messages SET flags=$1, seen=$2, deleted=$3, modseq=$4 WHERE id = ANY($5)`,
+				joined, slices.Contains(nf, store.FlagSeen), slices.Contains(nf, store.FlagDeleted), modseq, byFlags[joined]); err != nil {
+				return fmt.Errorf("set flags %q: %w", joined, err)
+			}
+		}
+		for i := range changed {
+			changed[i].ModSeq = modseq
 		}
 		return nil
 	})

@@ -291,39 +291,7 @@ func storedRefs(refs []string) string {
 // StoreFlagsUnchangedSince implements store.IMAPIndexStore.
 func (s *Store) StoreFlagsUnchangedSince(ctx context.Context, accountID, mailboxID int64, uids []uint32, op store.FlagOp, flags []string,
 	unchangedSince uint64) ([]store.Message, []uint32, error) {
-	var changed []store.Message
-	var modified []uint32
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		changed, modified = nil, nil
-		if _, err := getMailbox(ctx, tx, accountID, mailboxID); err != nil {
-			return err
-		}
-		msgs, err := selectByUIDs(ctx, tx, accountID, mailboxID, uids)
-		if err != nil || len(msgs) == 0 {
-			return err
-		}
-		for _, m := range msgs {
-			if m.ModSeq > unchangedSince {
-				modified = append(modified, m.UID)
-				continue
-			}
-			nf := store.ApplyFlags(m.Flags, op, flags)
-			if strings.Join(nf, " ") == strings.Join(m.Flags, " ") {
-				continue
-			}
-			_, modseq, err := allocate(ctx, tx, mailboxID, 0)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET flags=?, seen=?, deleted=?, modseq=? WHERE id=?`,
-				strings.Join(nf, " "), hasFlag(nf, store.FlagSeen), hasFlag(nf, store.FlagDeleted), modseq, m.ID); err != nil {
-				return err
-			}
-			m.Flags, m.ModSeq = nf, modseq
-			changed = append(changed, *m)
-		}
-		return nil
-	})
+	changed, modified, err := s.storeFlags(ctx, accountID, mailboxID, uids, op, flags, unchangedSince)
 	if err != nil {
 		return nil, nil, fmt.Errorf("conditional store: %w", err)
 	}

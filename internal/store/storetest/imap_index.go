@@ -277,8 +277,9 @@ func testUnchangedSince(e *env) {
 			e.Errorf("UID %d: stored flags %v MODSEQ %d, returned MODSEQ %d (mark %d, highest %d)", c.UID, got.Flags, got.ModSeq, c.ModSeq, mark, high)
 		}
 	}
-	if changed[0].ModSeq == changed[1].ModSeq {
-		e.Errorf("two changed messages share MODSEQ %d", changed[0].ModSeq)
+	// one operation, one MODSEQ for the messages it changed (RFC 7162 §3.1)
+	if changed[0].ModSeq != changed[1].ModSeq {
+		e.Errorf("one conditional STORE gave MODSEQs %d and %d, want one", changed[0].ModSeq, changed[1].ModSeq)
 	}
 	if got := e.byUID(a.ID, in.ID, ms[1].UID); got.HasFlag(store.FlagSeen) {
 		e.Errorf("the modified message was changed: %v", got.Flags)

@@ -8,7 +8,7 @@ import (
 
 var flagTests = []test{
 	{"flags_addRemoveReplace", testFlagsOps},
-	{"flags_newModSeqPerChangedMessage", testFlagsModSeq},
+	{"flags_changedMessagesGetANewModSeq", testFlagsModSeq},
 	{"flags_unknownUIDsSkipped", testFlagsUnknown},
 	{"flags_onlyNamedMessagesChange", testFlagsScope},
 }

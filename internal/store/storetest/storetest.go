@@ -66,6 +66,7 @@ var groups = []struct {
 	{"append", appendTests},
 	{"messageRead", messageReadTests},
 	{"flag", flagTests},
+	{"flagBatch", flagBatchTests},
 	{"copyMove", copyMoveTests},
 	{"expunge", expungeTests},
 	{"thread", threadTests},
