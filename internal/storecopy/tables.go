@@ -23,10 +23,17 @@ import (
 // (index.go), never copied as rows.
 const searchIndex = "message_index"
 
-// sourceOnly reports the SQLite tables that have no counterpart on
-// purpose: SQLite's own bookkeeping and FTS5's shadow tables.
+// ownCounters are tables each database keeps for itself, seeded by its
+// own migrations and moved by its own triggers (login_epoch: the store's
+// LoginEpoch): neither copied nor counted as data the target holds.
+var ownCounters = []string{"login_epoch"}
+
+// sourceOnly reports the SQLite tables that are not copied on purpose:
+// SQLite's own bookkeeping, FTS5's shadow tables and each database's
+// own counters.
 func sourceOnly(name string) bool {
-	return strings.HasPrefix(name, "sqlite_") || name == searchIndex || strings.HasPrefix(name, searchIndex+"_")
+	return strings.HasPrefix(name, "sqlite_") || name == searchIndex || strings.HasPrefix(name, searchIndex+"_") ||
+		slices.Contains(ownCounters, name)
 }
 
 // column is one column copied, with the target's type, which decides how
