@@ -35,8 +35,9 @@ type IMAPIndexStore interface {
 	// lists at least every message whose Subject, or the Name or the Addr
 	// of one of its addresses, holds each of texts, compared in lower
 	// case (strings.ToLower), and may list others; a text the backend
-	// cannot narrow by is ignored. SEARCH SUBJECT/FROM/TO/CC/BCC reads
-	// only these rows and matches them exactly.
+	// cannot narrow by is ignored. SEARCH reads these rows for the
+	// SUBJECT/FROM/TO/CC/BCC keys that EnvelopeMatch does not answer
+	// (under NOT or OR, or a value it refuses) and matches them exactly.
 	EnvelopeIndexContaining(ctx context.Context, accountID, mailboxID int64, after uint32, texts []string) ([]EnvelopeEntry, error)
 	// StoreFlagsUnchangedSince is StoreFlags with CONDSTORE's
 	// UNCHANGEDSINCE (RFC 7162 §3.1.3): in one transaction, the messages
