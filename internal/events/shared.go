@@ -45,6 +45,12 @@ const (
 	readBatch = 500
 	// writeTimeout bounds one append to the log.
 	writeTimeout = 30 * time.Second
+	// DefaultLinger is how long the writer lets events gather before it
+	// appends them: a stream of changes (an IMAP APPEND stream, a burst
+	// of deliveries) costs one write transaction per DefaultLinger
+	// instead of one per change (issue 21: 6.5 % of an APPEND's CPU).
+	// Followers read the log every DefaultPoll, so they see no delay.
+	DefaultLinger = 50 * time.Millisecond
 )
 
 // Shared is a Bus shared by every process of one store.
@@ -54,17 +60,20 @@ type Shared struct {
 	local *Local
 
 	// Log receives the errors of writing and reading the log (default
-	// slog.Default()). Poll and Retention default to DefaultPoll and
-	// DefaultRetention; Now to time.Now. Set them before use.
+	// slog.Default()). Poll, Retention and Linger default to DefaultPoll,
+	// DefaultRetention and DefaultLinger; Now to time.Now. Set them
+	// before use.
 	Log       *slog.Logger
 	Poll      time.Duration
 	Retention time.Duration
+	Linger    time.Duration
 	Now       func() time.Time
 
 	mu      sync.Mutex
 	pending []store.LoggedEvent
 	writing bool          // a writer goroutine runs
 	idle    chan struct{} // closed when that writer has written everything
+	hurry   chan struct{} // closed by Flush: the writer stops lingering
 	dropped int
 }
 
@@ -120,15 +129,26 @@ func (b *Shared) Publish(e Event) {
 		MailboxID: e.MailboxID, UIDs: e.UIDs, ModSeq: e.ModSeq, At: b.now()})
 	if !b.writing {
 		b.writing = true
-		b.idle = make(chan struct{})
-		go b.write()
+		b.idle, b.hurry = make(chan struct{}), make(chan struct{})
+		go b.write(b.hurry)
 	}
 }
 
 // write appends what is pending until nothing is, then ends: events
-// published while a batch is written form the next batch.
-func (b *Shared) write() {
+// published while it lingers, or while a batch is written, form the next
+// batch.
+func (b *Shared) write(hurry <-chan struct{}) {
+	linger := b.Linger
+	if linger == 0 {
+		linger = DefaultLinger
+	}
+	t := time.NewTimer(linger)
+	defer t.Stop()
 	for {
+		select {
+		case <-t.C:
+		case <-hurry:
+		}
 		b.mu.Lock()
 		batch, dropped := b.pending, b.dropped
 		b.pending, b.dropped = nil, 0
@@ -148,6 +168,7 @@ func (b *Shared) write() {
 		if err != nil {
 			b.logger().Error("event log: append", "events", len(batch), "err", err)
 		}
+		t.Reset(linger)
 	}
 }
 
@@ -161,6 +182,11 @@ func (b *Shared) Flush(ctx context.Context) error {
 		return nil
 	}
 	idle := b.idle
+	select {
+	case <-b.hurry:
+	default:
+		close(b.hurry)
+	}
 	b.mu.Unlock()
 	select {
 	case <-idle:

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"postroom/internal/store"
 	"postroom/internal/store/sqlite"
 	"postroom/internal/testbed/clock"
 )
@@ -178,5 +179,46 @@ func TestShared_followerThatFellBehindTellsOverflowAndTrims(t *testing.T) {
 			t.Fatalf("the log after the trim: %+v, want only the new row", evs)
 		}
 		time.Sleep(10 * time.Millisecond) // polling the follower's trim
+	}
+}
+
+// appendsCounted counts the appends to the event log.
+type appendsCounted struct {
+	*sqlite.Store
+	calls, events int
+}
+
+func (c *appendsCounted) AppendEvents(ctx context.Context, evs []store.LoggedEvent) error {
+	c.calls++
+	c.events += len(evs)
+	return c.Store.AppendEvents(ctx, evs)
+}
+
+// The writer lets events gather for Linger and appends them in one
+// transaction; Flush does not wait for the linger to end.
+func TestShared_aBurstIsOneAppendAndFlushCutsTheLingerShort(t *testing.T) {
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "postroom.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	log := &appendsCounted{Store: st}
+	b := NewShared(log, "server")
+	b.Linger = time.Hour // only Flush ends it
+	for i := range 10 {
+		b.Publish(Event{Kind: MessageNew, AccountID: 1, MailboxID: 2, UIDs: []uint32{uint32(i + 1)}})
+	}
+	if err := b.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if log.calls != 1 || log.events != 10 {
+		t.Fatalf("%d appends of %d events, want 1 of 10", log.calls, log.events)
+	}
+	b.Publish(Event{Kind: MessageNew, AccountID: 1, MailboxID: 2, UIDs: []uint32{11}})
+	if err := b.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if log.calls != 2 || log.events != 11 {
+		t.Fatalf("after a second flush: %d appends of %d events, want 2 of 11", log.calls, log.events)
 	}
 }
