@@ -30,15 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-waitport() {
-	for _ in $(seq 300); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "ab.sh: nothing listens on 127.0.0.1:$1" >&2
-	return 1
-}
+. "$(dirname "$0")/ports.sh"
 
 user=bench@example.test password=bench-password-1
 declare -A port pid

@@ -87,14 +87,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-waitport() { # PORT: until something listens there (60 s at most)
-	for _ in $(seq 600); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "cluster.sh: nothing listens on 127.0.0.1:$1" >&2; return 1
-}
+. "$(dirname "$0")/ports.sh"
 
 # --- CPU accounting -------------------------------------------------------
 # A cpuacct cgroup per server, when cgroup v1's cpuacct is writable: every
