@@ -1,7 +1,7 @@
 package sqlite
 
 // store.EnvelopeMatchStore: SEARCH SUBJECT/FROM/TO/CC/BCC as instr() over
-// the narrow table envelope_match (schema.go), whose texts are
+// the narrow table envelope_match (schema_serving.go), whose texts are
 // store.EnvelopeMatchTexts of each message's stored envelope.
 
 import (
