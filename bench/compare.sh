@@ -95,8 +95,9 @@ cg_ns() {
 	echo "$n"
 }
 
-# Packages: Dovecot's POP3 and LMTP servers and Postfix, when missing.
+# Packages: Dovecot's IMAP, POP3 and LMTP servers and Postfix, when missing.
 need=()
+[ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
 [ -x /usr/lib/dovecot/pop3 ] || need+=(dovecot-pop3d)
 [ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
 command -v postfix >/dev/null || need+=(postfix)
@@ -105,6 +106,7 @@ if [ ${#need[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >"$work/apt.log" 2>&1 ||
 		echo "compare.sh: could not install ${need[*]} (see $work/apt.log); going on without" >&2
 fi
+[ -x /usr/lib/dovecot/imap ] || { echo "compare.sh: Dovecot's IMAP server is missing (dovecot-imapd)" >&2; exit 1; }
 have_pop3=0 have_postfix=0
 [ -x /usr/lib/dovecot/pop3 ] && have_pop3=1
 [ -x /usr/lib/dovecot/lmtp ] && command -v postfix >/dev/null && have_postfix=1
