@@ -91,6 +91,15 @@ func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "migrated %s into %s\n", dir, where)
 	}
 	printSummary(out, sum)
+	// the search terms, which the copy could not carry (also after a
+	// run that committed and stopped before it had indexed everything)
+	n, err := reindexTarget(ctx, dst, d.Blobs, out)
+	if err != nil {
+		return fmt.Errorf("target: %w (run postroom migrate again to finish)", err)
+	}
+	if n > 0 {
+		fmt.Fprintf(out, "  search index: %d messages indexed from their files\n", n)
+	}
 	// the target's own consistency checks, as `postroom check` runs them
 	rep, err := (&admin.Service{Store: st, Blobs: blobs}).Check(ctx, actor.CommandLine)
 	if err != nil {

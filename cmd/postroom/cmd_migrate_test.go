@@ -93,7 +93,8 @@ func TestMigrate_movesTheInstallationOnceAndASecondRunVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	for _, want := range []string{"migrated " + src, "message files: 1, sent now: 1", "verified:", "messages", "accounts"} {
+	for _, want := range []string{"migrated " + src, "message files: 1, sent now: 1", "verified:", "messages", "accounts",
+		"search index: 1 messages indexed from their files"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("migrate did not print %q:\n%s", want, out)
 		}

@@ -14,6 +14,12 @@ import (
 // message of the actor's account (after an upgrade that changed the
 // tokenizer or what is indexed) and returns how many it did.
 func (s *Service) Reindex(ctx context.Context, a actor.Actor) (int, error) {
+	return s.ReindexEach(ctx, a, nil)
+}
+
+// ReindexEach is Reindex calling done, when not nil, after each message
+// (a command's progress).
+func (s *Service) ReindexEach(ctx context.Context, a actor.Actor, done func()) (int, error) {
 	accountID, err := owner(a)
 	if err != nil {
 		return 0, err
@@ -43,6 +49,9 @@ func (s *Service) Reindex(ctx context.Context, a actor.Actor) (int, error) {
 				return n, fmt.Errorf("message %d: %w", m.ID, err)
 			}
 			n++
+			if done != nil {
+				done()
+			}
 		}
 	}
 	return n, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"postroom/internal/store/postgres"
 )
@@ -104,46 +105,52 @@ func copyTable(ctx context.Context, src *sql.Tx, dst pgx.Tx, t *table, tick func
 	return n, nil
 }
 
-// indexTemp holds the source's index terms on their way to the target's
-// vectors; dropped at commit.
-const indexTemp = "storecopy_index"
-
-// copyIndex carries the search index over: SQLite's FTS5 table keeps each
-// message's internal/search terms as written (store.IndexText, joined by
-// spaces), which is exactly what the PostgreSQL backend turns into its
-// tsvectors, so the target renders them itself (postgres.IndexFromTextSQL)
-// instead of every message file being read and parsed again as `postroom
-// reindex` would. A message the source never indexed stays unindexed,
-// as it was.
-func copyIndex(ctx context.Context, src *sql.Tx, dst pgx.Tx, tick func()) (int64, error) {
-	if _, err := dst.Exec(ctx, `CREATE TEMP TABLE `+indexTemp+` (message_id BIGINT, account_id BIGINT,
-		subject TEXT, from_addr TEXT, to_addr TEXT, body TEXT) ON COMMIT DROP`); err != nil {
-		return 0, fmt.Errorf("search index: %w", err)
-	}
-	rows, err := src.QueryContext(ctx, `SELECT i.rowid, m.account_id, coalesce(i.subject, ''), coalesce(i.from_addr, ''),
-		coalesce(i.to_addr, ''), coalesce(i.body, '') FROM `+searchIndex+` i JOIN messages m ON m.id = i.rowid ORDER BY i.rowid`)
-	if err != nil {
-		return 0, fmt.Errorf("search index: read: %w", err)
-	}
-	defer rows.Close()
-	t := &table{name: indexTemp, columns: []column{{"message_id", "bigint"}, {"account_id", "bigint"},
-		{"subject", "text"}, {"from_addr", "text"}, {"to_addr", "text"}, {"body", "text"}}}
-	if _, err := dst.CopyFrom(ctx, pgx.Identifier{indexTemp}, []string{"message_id", "account_id", "subject", "from_addr", "to_addr", "body"},
-		newSQLiteRows(t, rows, tick)); err != nil {
-		return 0, fmt.Errorf("search index: %w", err)
-	}
-	tag, err := dst.Exec(ctx, postgres.IndexFromTextSQL(indexTemp))
+// copyIndex gives every message an empty search index row on the
+// target, the form in which the PostgreSQL backend holds a message not
+// indexed yet (found by every filter but words), and returns how many.
+// The source's index cannot be carried over: it is a contentless FTS5
+// table (store/sqlite's index.go), which keeps where each term occurs but
+// not the terms. The terms are made again from the message files once the
+// copy is committed (`postroom migrate` reindexes the target; Unindexed
+// finds what is left to do).
+func copyIndex(ctx context.Context, dst pgx.Tx) (int64, error) {
+	tag, err := dst.Exec(ctx, postgres.IndexFromTextSQL(
+		`(SELECT id AS message_id, account_id, '' AS subject, '' AS from_addr, '' AS to_addr, '' AS body FROM messages) AS m`))
 	if err != nil {
 		return 0, fmt.Errorf("search index: %w", err)
 	}
 	return tag.RowsAffected(), nil
 }
 
-// sourceIndexRows counts the source's index rows that copyIndex carries.
+// sourceIndexRows counts the source's messages that have a search index
+// row (their own or one shared with copies): the rows the target gets.
 func sourceIndexRows(ctx context.Context, src *sql.Tx) (int64, error) {
 	var n int64
-	err := src.QueryRowContext(ctx, `SELECT count(*) FROM `+searchIndex+` i JOIN messages m ON m.id = i.rowid`).Scan(&n)
+	err := src.QueryRowContext(ctx, `SELECT count(*) FROM messages m
+		WHERE EXISTS (SELECT 1 FROM `+searchIndex+` i WHERE i.rowid = m.index_id)`).Scan(&n)
 	return n, err
+}
+
+// Unindexed returns the accounts of the target (a PostgreSQL store's
+// pool) that hold messages whose search index row is empty, with how
+// many: after a copy, every message, until it is reindexed from its file.
+// A message without any term stays empty after a reindex and is counted
+// again; it costs a second reading of its file, nothing else.
+func Unindexed(ctx context.Context, pool *pgxpool.Pool) (map[int64]int64, error) {
+	rows, err := pool.Query(ctx, `SELECT account_id, count(*) FROM `+searchIndex+` WHERE doc = ''::tsvector GROUP BY account_id`)
+	if err != nil {
+		return nil, fmt.Errorf("target: search index: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var acct, n int64
+		if err := rows.Scan(&acct, &n); err != nil {
+			return nil, fmt.Errorf("target: search index: %w", err)
+		}
+		out[acct] = n
+	}
+	return out, rows.Err()
 }
 
 // setSequences moves each identity past the highest id copied and past

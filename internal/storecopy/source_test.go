@@ -122,7 +122,7 @@ func buildSource(t testing.TB, extra int) *source {
 		}
 		return m
 	}
-	appendRaw(kim, 0, koreanMail, `\Seen`, `\Flagged`)
+	ko := appendRaw(kim, 0, koreanMail, `\Seen`, `\Flagged`)
 	att := appendRaw(kim, 0, attachmentMail)
 	gone := appendRaw(kim, 0, plainMail(0))
 	project, err := b.Store.CreateMailbox(ctx, s.accounts[0].ID, "프로젝트")
@@ -133,6 +133,10 @@ func buildSource(t testing.TB, extra int) *source {
 	// a gap in the UIDs and a row in expunged
 	inbox, err := b.Store.MailboxByRole(ctx, s.accounts[0].ID, store.RoleInbox)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// a copy, which shares its source's search index row in SQLite
+	if _, _, err := b.Store.CopyMessages(ctx, s.accounts[0].ID, inbox.ID, project.ID, []uint32{ko.UID}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.Mail.StoreFlags(ctx, kim, inbox.ID, []uint32{att.UID}, store.FlagsAdd, []string{`\Answered`}); err != nil {

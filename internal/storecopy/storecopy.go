@@ -64,7 +64,7 @@ type TableCount struct {
 type Summary struct {
 	Tables    []TableCount // in copy order
 	Rows      int64        // over every table
-	IndexRows int64        // search index rows rendered on the target
+	IndexRows int64        // search index rows made on the target, empty until reindexed (Unindexed)
 	Files     int          // message files referenced
 	Copied    int          // of which sent now (the others were in the bucket)
 	Bytes     int64        // bytes sent now
@@ -162,7 +162,7 @@ func Copy(ctx context.Context, src Source, dst Target, opts Options) (Summary, e
 			return sum, err
 		}
 	}
-	if sum.IndexRows, err = copyIndex(ctx, stx, dtx, nil); err != nil {
+	if sum.IndexRows, err = copyIndex(ctx, dtx); err != nil {
 		return sum, err
 	}
 	if err := setSequences(ctx, stx, dtx, tables); err != nil {

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +20,7 @@ import (
 	"postroom/internal/blob/s3/s3test"
 	"postroom/internal/contacts"
 	"postroom/internal/filters"
+	"postroom/internal/mail"
 	"postroom/internal/search"
 	"postroom/internal/settings"
 	"postroom/internal/store"
@@ -90,15 +93,22 @@ func TestCopy_installationArrivesWhole(t *testing.T) {
 		compareMailboxes(t, s, tg, acct.ID)
 	}
 
-	// search: the Korean word of the body, through the target's tsvector
+	// search: the target's index rows are empty until reindexed from
+	// the files (as `postroom migrate` does); then the target's own
+	// search finds what the source's finds, the copy of the Korean
+	// message (which shares its source's row in SQLite) included.
+	reindexTarget(t, s, tg)
 	for _, acct := range s.accounts {
-		res, err := dst.Search(ctx, acct.ID, store.SearchQuery{Text: search.Parse(korean), Limit: 10})
-		if err != nil {
-			t.Fatal(err)
+		for _, q := range []string{korean, "회의", "contract", "note", "boss@example.test", "kim@example.test"} {
+			want, got := searchIDs(t, src, acct.ID, q), searchIDs(t, dst, acct.ID, q)
+			if want == "" || got != want {
+				t.Errorf("%s: search %q: source %s, target %s", acct.Address(), q, want, got)
+			}
 		}
-		if res.Total != 1 || len(res.Messages) != 1 || !strings.Contains(res.Messages[0].Envelope.MessageID, "korean-1@example.test") {
-			t.Errorf("%s: search %q on the target: %+v", acct.Address(), korean, res)
-		}
+	}
+	if res, err := dst.Search(ctx, s.accounts[0].ID, store.SearchQuery{Text: search.Parse(korean), Limit: 10}); err != nil ||
+		res.Total != 2 || len(res.Messages) != 2 || !strings.Contains(res.Messages[0].Envelope.MessageID, "korean-1@example.test") {
+		t.Errorf("search %q on the target: %+v %v", korean, res, err)
 	}
 	att, err := dst.Search(ctx, s.accounts[0].ID, store.SearchQuery{HasAttachment: true, Limit: 10})
 	if err != nil || att.Total != 1 {
@@ -407,4 +417,48 @@ func TestConvert(t *testing.T) {
 			t.Errorf("convert(%#v, %s) = %#v, %v", c.in, c.pgType, got, err)
 		}
 	}
+}
+
+// reindexTarget makes the terms of every message the copy left with an
+// empty index row, as `postroom migrate` does after the copy, and checks
+// that Unindexed named every message before and none after.
+func reindexTarget(t *testing.T, s *source, tg *target) {
+	t.Helper()
+	ctx := context.Background()
+	before, err := Unindexed(ctx, tg.pg.Pool())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &mail.Service{Store: tg.pg, Blobs: tg.blobs}
+	for _, a := range s.accounts {
+		u, err := s.bed.Store.Usage(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before[a.ID] != u.Messages {
+			t.Errorf("%s: %d messages unindexed after the copy, want all %d", a.Address(), before[a.ID], u.Messages)
+		}
+		if _, err := svc.Reindex(ctx, actor.User(a)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after, err := Unindexed(ctx, tg.pg.Pool()); err != nil || len(after) != 0 {
+		t.Errorf("unindexed after the reindex: %v %v", after, err)
+	}
+}
+
+// searchIDs is the ids of the messages a search of the account for q
+// finds, by mailbox, as text.
+func searchIDs(t *testing.T, st store.Store, accountID int64, q string) string {
+	t.Helper()
+	res, err := st.Search(context.Background(), accountID, store.SearchQuery{Text: search.Parse(q), Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, m := range res.Messages {
+		ids = append(ids, fmt.Sprintf("%d/%d", m.MailboxID, m.ID))
+	}
+	slices.Sort(ids)
+	return fmt.Sprintf("%d %v", res.Total, ids)
 }

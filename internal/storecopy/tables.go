@@ -19,8 +19,7 @@ import (
 
 // searchIndex is the table each backend keeps in its own form: an FTS5
 // virtual table (and its shadow tables) in SQLite, tsvectors in
-// PostgreSQL. Its terms are carried over and rendered by the target
-// (index.go), never copied as rows.
+// PostgreSQL. It is never copied as rows (copyIndex, rows.go).
 const searchIndex = "message_index"
 
 // ownCounters are tables each database keeps for itself, seeded by its
@@ -42,6 +41,11 @@ type column struct {
 	name   string
 	pgType string // information_schema data_type: bigint, boolean, text ...
 }
+// sourceOnlyColumns are SQLite columns that are not copied on purpose:
+// messages.index_id names the search index row a message shares with its
+// copies (store/sqlite's index.go); PostgreSQL keeps a row per message.
+var sourceOnlyColumns = map[string][]string{"messages": {"index_id"}}
+
 
 // table is one table copied.
 type table struct {
@@ -91,6 +95,9 @@ func plan(ctx context.Context, src *sql.Tx, dst pgx.Tx) ([]*table, error) {
 			}
 			t.columns = append(t.columns, column{name: c, pgType: typ})
 			if c == "id" && (typ == "bigint" || typ == "integer") {
+			if slices.Contains(sourceOnlyColumns[name], c) {
+				continue
+			}
 				t.hasID = true
 			}
 		}

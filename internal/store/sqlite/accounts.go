@@ -130,11 +130,16 @@ func deleteAccountTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err := releaseBlobs(ctx, tx, `SELECT blob_key FROM messages WHERE account_id=? UNION ALL SELECT blob_key FROM uploads WHERE account_id=?`, id, id); err != nil {
 		return err
 	}
+	// copies stay within their account, so this frees every row its
+	// messages share (index.go)
+	indexRows, err := indexIDs(ctx, tx, `account_id=?`, id)
+	if err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`DELETE FROM uploads WHERE account_id=?`,
 		`DELETE FROM web_sessions WHERE account_id=?`,
 		`DELETE FROM expunged WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id=?)`,
-		`DELETE FROM message_index WHERE rowid IN (SELECT id FROM messages WHERE account_id=?)`,
 		`DELETE FROM messages WHERE account_id=?`,
 		`DELETE FROM mailboxes WHERE account_id=?`,
 		`DELETE FROM accounts WHERE id=?`,
@@ -143,7 +148,10 @@ func deleteAccountTx(ctx context.Context, tx *sql.Tx, id int64) error {
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE domains SET used_bytes = used_bytes - ? WHERE id=?`, used, domainID)
+	if err := dropIndexRows(ctx, tx, indexRows); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE domains SET used_bytes = used_bytes - ? WHERE id=?`, used, domainID)
 	return err
 }
 

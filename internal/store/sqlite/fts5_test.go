@@ -24,7 +24,7 @@ func openFTS(t *testing.T, tokenize string) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.SetMaxOpenConns(1) // every connection to :memory: is a new database
-	_, err = db.Exec(`CREATE VIRTUAL TABLE docs USING fts5(subject, body, tokenize = "` + tokenize + `")`)
+	_, err = db.Exec(`CREATE VIRTUAL TABLE docs USING fts5(subject, body, tokenize = "` + strings.ReplaceAll(tokenize, `"`, `""`) + `")`)
 	if err != nil && strings.Contains(err.Error(), "no such module: fts5") {
 		t.Fatal("modernc.org/sqlite is built without FTS5, which search needs")
 	}
@@ -98,18 +98,79 @@ func storedTerms(t *testing.T, db *sql.DB, rowid int) []string {
 	return out
 }
 
+// tokenizerDocs are texts whose terms hold what search.Tokens can make:
+// ASCII punctuation inside addresses and URLs, digits, Hangul and Han
+// bigrams, other scripts, combining marks, letters whose lower case Go
+// and SQLite might see differently, full-width forms, emoji.
+var tokenizerDocs = []string{
+	"견적서를 보내드립니다",
+	"Kim <kim@example.co.kr>, https://example.com/pay?id=42&x=y",
+	"東京都に行きます コーヒー 中华人民",
+	"हिन्दी ภาษาไทย Café ΟΔΟΣ",
+	`"o'brien.kim+tag_1-x"@sub.example.co.kr, 'quoted'@x.kr, first.last!#$%&'*+/=?^_{|}~-@example.test`,
+	"https://x.kr/a/b;p?q=1&r[]=2,3#frag:~%20$!*'()@user https://user:pw@host.example:8443/a_b-c.d~e?x=`y` " +
+		`https://example.com/"quoted"\back\slash<tag>`,
+	"2026-03-01 10:30:00 +0900 3.14159 1,000,000 ①②③ ４２ 0x1F 1e10 v1.2.3-rc.1",
+	"ΣΊΣΥΦΟΣ İstanbul ıi STRASSE ẞ Ǆemal ǅ ǆ Ωhm K Å ꭰᏸ ＡＢＣ ﬁle",
+	"Привет МИР ЁЛКА Ӂ Ґ 한국어 ㄱㄴ ᄀ 𠀀𠀁 😀👍🏽 ﷺ עברית العربية",
+	"control\x01chars\x7fhere tab\there new\nline",
+}
+
 func TestFTS5TokenizerStoresExactlyOurTerms(t *testing.T) {
-	docs := []string{
-		"견적서를 보내드립니다",
-		"Kim <kim@example.co.kr>, https://example.com/pay?id=42&x=y",
-		"東京都に行きます コーヒー 中华人民",
-		"हिन्दी ภาษาไทย Café ΟΔΟΣ",
+	db := openFTS(t, fts5Tokenizer)
+	ftsInsert(t, db, nil, tokenizerDocs)
+	for i, doc := range tokenizerDocs {
+		if got, want := storedTerms(t, db, i+1), search.Tokens(doc); !slices.Equal(got, want) {
+			t.Errorf("FTS5 stores %q for %q, want search.Tokens = %q", got, doc, want)
+		}
+	}
+	// marker terms (of a text indexed only in part, of one whose terms
+	// answer exact needles: "!exact") are terms of their own
+	terms := search.Terms("견적서 kim@example.co.kr") + " " + search.CutTerm + " !exact"
+	if _, err := db.Exec(`INSERT INTO docs(rowid, subject, body) VALUES (1000, '', ?)`, terms); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := storedTerms(t, db, 1000), strings.Split(terms, " "); !slices.Equal(got, want) {
+		t.Errorf("FTS5 stores %q, want %q", got, want)
+	}
+	if got := ftsSearch(t, db, "docs", search.Cut); !slices.Equal(got, []int{1000}) {
+		t.Errorf("%s MATCH %s = %v, want the marked row", "docs", fts5Query(search.Cut), got)
+	}
+}
+
+// Random texts over every ASCII character and letters of many scripts
+// (upper and lower case): FTS5 stores exactly search.Tokens' terms, and
+// finds each document by each of its terms, through fts5Query's quoting.
+func TestFTS5TokenizerStoresExactlyOurTermsOfRandomText(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var alphabet []string
+	for c := 1; c < 0x80; c++ {
+		alphabet = append(alphabet, string(rune(c)))
+	}
+	for _, r := range "견적서한국어東京コーヒーΣσςΟΔİıẞßǄǅǆЁёÅåКkﬁＡａ①ि्ภาษา😀\u0301\u00a0\u3000" {
+		alphabet = append(alphabet, string(r))
+	}
+	alphabet = append(alphabet, "@example.co.kr", "https://x.kr/", "kim@", ".", " ", " ", " ")
+	var docs []string
+	for range 200 {
+		var b strings.Builder
+		for range 5 + rng.IntN(40) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		docs = append(docs, b.String())
 	}
 	db := openFTS(t, fts5Tokenizer)
 	ftsInsert(t, db, nil, docs)
 	for i, doc := range docs {
-		if got, want := storedTerms(t, db, i+1), search.Tokens(doc); !slices.Equal(got, want) {
-			t.Errorf("FTS5 stores %q for %q, want search.Tokens = %q", got, doc, want)
+		want := search.Tokens(doc)
+		if got := storedTerms(t, db, i+1); !slices.Equal(got, want) {
+			t.Fatalf("FTS5 stores %q for %q, want search.Tokens = %q", got, doc, want)
+		}
+		for _, term := range want {
+			q := search.Query{Terms: []search.Term{{Text: term}}}
+			if !slices.Contains(ftsSearch(t, db, "body", q), i+1) {
+				t.Fatalf("document %q not found by its term %q (%s)", doc, term, fts5Query(q))
+			}
 		}
 	}
 }

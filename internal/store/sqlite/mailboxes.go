@@ -245,13 +245,16 @@ func (s *Store) DeleteMailbox(ctx context.Context, accountID, mailboxID int64) e
 		if err := addUsage(ctx, tx, accountID, -bytes, -count); err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM message_index WHERE rowid IN (SELECT id FROM messages WHERE mailbox_id=?)`,
-			`DELETE FROM messages WHERE mailbox_id=?`, `DELETE FROM expunged WHERE mailbox_id=?`, `DELETE FROM mailboxes WHERE id=?`} {
+		indexRows, err := indexIDs(ctx, tx, `mailbox_id=?`, mb.ID)
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM messages WHERE mailbox_id=?`, `DELETE FROM expunged WHERE mailbox_id=?`, `DELETE FROM mailboxes WHERE id=?`} {
 			if _, err := tx.ExecContext(ctx, q, mb.ID); err != nil {
 				return err
 			}
 		}
-		return nil
+		return dropIndexRows(ctx, tx, indexRows) // those no copy elsewhere shares
 	})
 }
 

@@ -156,10 +156,18 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 		if err != nil {
 			return fmt.Errorf("thread of new message: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
+		// The message's id is given, not left to AUTOINCREMENT, so that
+		// the same statement names it as its own index row (index_id) and,
+		// when it starts a thread, as its thread (an UPDATE after the
+		// insert rewrote four indexes that hold thread_id). The id is the
+		// one AUTOINCREMENT would give: past every id ever given
+		// (sqlite_sequence) and every id there is.
+		res, err := tx.ExecContext(ctx, `INSERT INTO messages (id, index_id, account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
 			flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject, pop3_uidl,
 			save_date, sent_day, refs)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			SELECT n, n, ?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12, CASE WHEN ?13 = 0 THEN n ELSE ?13 END, ?14,?15,?16,?17,?18,?19,?20
+			FROM (SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0),
+				coalesce((SELECT max(id) FROM messages), 0)) + 1 AS n)`,
 			nm.AccountID, nm.MailboxID, uid, modseq, nm.BlobKey, nm.Size, date, strings.Join(flags, " "),
 			hasFlag(flags, store.FlagSeen), hasFlag(flags, store.FlagDeleted),
 			string(env), nm.Envelope.MessageID, thread, nm.Preview, boolInt(nm.HasAttachment), base, store.NewUIDL(),
@@ -171,15 +179,11 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 		if err := putEnvelopeMatch(ctx, tx, nm.MailboxID, int64(uid), string(env), true); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body, acct) VALUES (?,?,?,?,?,?)`,
-			id, nm.Index.Subject, nm.Index.From, nm.Index.To, nm.Index.Body, acctTerm(nm.AccountID)); err != nil {
+		if err := putIndexRow(ctx, tx, id, nm.AccountID, nm.Index, false); err != nil {
 			return err
 		}
 		if thread == 0 {
-			thread = id
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET thread_id=? WHERE id=?`, id, id); err != nil {
-				return err
-			}
+			thread = id // as inserted
 		}
 		if nm.IMAPMeta != nil {
 			if err := putIMAPMeta(ctx, tx, id, *nm.IMAPMeta); err != nil {
@@ -449,18 +453,15 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 			} else {
 				res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
 					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject, pop3_uidl,
-					save_date, sent_day, refs)
+					save_date, sent_day, refs, index_id)
 					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment,
-					base_subject, ?, ?, sent_day, refs FROM messages WHERE id=?`, dstID, uid, modseq, store.NewUIDL(), saved, m.ID)
+					base_subject, ?, ?, sent_day, refs, index_id FROM messages WHERE id=?`, dstID, uid, modseq, store.NewUIDL(), saved, m.ID)
+				// the copy shares its source's index row (index.go)
 				if err != nil {
 					return err
 				}
 				copyID, _ := res.LastInsertId()
 				if err := copyEnvelopeMatch(ctx, tx, srcID, m.UID, dstID, uid); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body, acct)
-					SELECT ?, subject, from_addr, to_addr, body, acct FROM message_index WHERE rowid=?`, copyID, m.ID); err != nil {
 					return err
 				}
 				if err := copyIMAPMeta(ctx, tx, m.ID, copyID); err != nil {
@@ -499,10 +500,9 @@ func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []
 		}
 		var bytes int64
 		for _, m := range msgs {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE id=?`, m.ID); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM message_index WHERE rowid=?`, m.ID); err != nil {
+			var indexID int64
+			if err := tx.QueryRowContext(ctx, `DELETE FROM messages WHERE id=? RETURNING index_id`, m.ID).Scan(&indexID); err != nil {
+		var indexRows []int64
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?,?,?)`, mailboxID, m.UID, modseq); err != nil {
@@ -510,6 +510,7 @@ func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []
 			}
 			if err := addBlobRef(ctx, tx, m.BlobKey, -1); err != nil {
 				return err
+			indexRows = append(indexRows, indexID)
 			}
 			bytes += m.Size
 			removed = append(removed, m.UID)
@@ -519,6 +520,9 @@ func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []
 		}
 		return addUsage(ctx, tx, accountID, -bytes, -int64(len(msgs)))
 	})
+		if err := dropIndexRows(ctx, tx, indexRows); err != nil {
+			return err
+		}
 	return removed, err
 }
 

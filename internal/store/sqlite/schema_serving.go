@@ -195,4 +195,27 @@ INSERT INTO envelope_match (mailbox_id, uid) SELECT mailbox_id, uid FROM message
 -- "FTS5 settings"). FTS5 keeps it in message_index_config: a migration
 -- that makes the table anew must set it again.
 INSERT INTO message_index(message_index, rank) VALUES('automerge', 16);
+`, `
+-- A contentless search index (issue 21, docs/performance.md "Disk"):
+-- FTS5 no longer keeps a second copy of every message's terms, which took
+-- more room than the index itself; the index answers MATCH, rowid
+-- lookups and DELETE, which is all the store asks of it. A copy of a
+-- message shares its source's index row (the same file, the same terms):
+-- messages.index_id names the row, the message's own id unless it is a
+-- copy. A row goes when the last message naming it goes (index.go).
+ALTER TABLE messages ADD COLUMN index_id INTEGER NOT NULL DEFAULT 0;
+UPDATE messages SET index_id = id;
+CREATE INDEX messages_index_id ON messages(index_id);
+-- The tokenizer becomes ascii with every ASCII character but the space a
+-- token character (fts5query.go): the same terms as unicode61 saw, found
+-- without decoding UTF-8 or classifying characters.
+CREATE VIRTUAL TABLE message_index_new USING fts5(subject, from_addr, to_addr, body, acct,
+	content = '', contentless_delete = 1,
+	` + fts5Tokenize + `);
+INSERT INTO message_index_new (rowid, subject, from_addr, to_addr, body, acct)
+	SELECT rowid, subject, from_addr, to_addr, body, acct FROM message_index;
+DROP TABLE message_index;
+ALTER TABLE message_index_new RENAME TO message_index;
+-- the merge setting lives in the table's configuration (see above)
+INSERT INTO message_index(message_index, rank) VALUES('automerge', 16);
 `}

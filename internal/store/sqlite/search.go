@@ -10,25 +10,20 @@ import (
 	"postroom/internal/store"
 )
 
-// SetIndex implements store.MessageStore.
+// SetIndex implements store.MessageStore. The message's index row is
+// shared with its copies (index.go), which hold the same file: they get
+// the same terms and facet.
 func (s *Store) SetIndex(ctx context.Context, accountID, messageID int64, idx store.IndexText) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE id=? AND account_id=?`, messageID, accountID).Scan(&n); err != nil {
+		var indexID int64
+		err := tx.QueryRowContext(ctx, `SELECT index_id FROM messages WHERE id=? AND account_id=?`, messageID, accountID).Scan(&indexID)
+		if err != nil {
+			return notFound(err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_attachment=? WHERE index_id=?`, idx.HasAttachment, indexID); err != nil {
 			return err
 		}
-		if n == 0 {
-			return store.ErrNotFound
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM message_index WHERE rowid=?`, messageID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_attachment=? WHERE id=?`, idx.HasAttachment, messageID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO message_index (rowid, subject, from_addr, to_addr, body, acct) VALUES (?,?,?,?,?,?)`,
-			messageID, idx.Subject, idx.From, idx.To, idx.Body, acctTerm(accountID))
-		return err
+		return putIndexRow(ctx, tx, indexID, accountID, idx, true)
 	})
 }
 
@@ -117,7 +112,7 @@ func searchFilter(accountID int64, q store.SearchQuery) (from string, where []st
 	args = []any{accountID}
 	from = "messages m"
 	if len(match) > 1 {
-		from = "message_index JOIN messages m ON m.id = message_index.rowid"
+		from = "message_index JOIN messages m ON m.index_id = message_index.rowid"
 		where = append(where, "message_index MATCH ?")
 		args = append(args, strings.Join(match, " AND "))
 	}
