@@ -58,6 +58,17 @@ func openBlobs(ctx context.Context, cfg config.Config) (blob.Backend, error) {
 	}
 }
 
+// withInline layers the blobs a store keeps in its database over the
+// files, when it keeps any (SQLite: small messages, blob.Inline; issue
+// 21), so that every reader of messages finds both. The cluster's
+// PostgreSQL keeps none: its messages are the bucket's alone.
+func withInline(st store.Store, files blob.Backend) blob.Backend {
+	if src, ok := st.(blob.InlineSource); ok {
+		return blob.NewInline(src, files)
+	}
+	return files
+}
+
 // eventBus is what a process publishes through: the server also follows
 // the other processes' events, a command flushes its own before it exits.
 type eventBus interface {

@@ -88,7 +88,7 @@ func openData(dir, configPath string) (*dataDir, error) {
 		st.Close()
 		return nil, err
 	}
-	return &dataDir{Config: cfg, Store: st, Blobs: blobs, bus: newEventBus(cfg, st)}, nil
+	return &dataDir{Config: cfg, Store: st, Blobs: withInline(st, blobs), bus: newEventBus(cfg, st)}, nil
 }
 
 // flushTimeout bounds how long Close waits for the events of a command to
@@ -119,13 +119,14 @@ func (d *dataDir) mailService() *mail.Service {
 	return &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: d.events(), MaxMessageSize: d.Config.MaxMessageSize}
 }
 
-// snapshotKeys lists the blobs a copy of the database (postroom backup's)
-// references, opening the copy as a store of its own.
+// snapshotKeys lists the blob files a copy of the database (postroom
+// backup's) references, opening the copy as a store of its own. The
+// blobs it keeps itself (small messages) travel inside it.
 func snapshotKeys(ctx context.Context, path string, fn func(key string) error) error {
 	st, err := sqlite.Open(path)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return st.BlobKeys(ctx, fn)
+	return st.FileBlobKeys(ctx, fn)
 }

@@ -1,6 +1,8 @@
 // Package blob owns raw message storage: content-addressed (SHA-256) files
 // written and fsynced before any metadata refers to them. The store keeps the
-// reference counts; this package only writes, reads and collects.
+// reference counts; this package only writes, reads and collects. Small
+// messages may instead live in the store's database, written with their
+// rows: Inline reads them before the files (inline.go).
 //
 // Invariants:
 //   - Put returns only after the file and its directory are fsynced (X4).
@@ -13,7 +15,6 @@ package blob
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -202,7 +203,7 @@ func (f *FS) put(ctx context.Context, r io.Reader) (string, int64, error) {
 	if err != nil {
 		return "", 0, fmt.Errorf("blob put: %w", err)
 	}
-	key := hex.EncodeToString(h.Sum(nil))
+	key := keyOf(h.Sum(nil))
 	dst := f.path(key)
 	now := time.Now()
 	if err := os.Chtimes(dst, now, now); err != nil {

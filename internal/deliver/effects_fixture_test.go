@@ -57,6 +57,7 @@ type effects struct {
 func newEffects(t *testing.T) *effects {
 	t.Helper()
 	b := testbed.New(t)
+	b.InlineSmall() // as the server runs: small messages in the database (inline.go)
 	e := &effects{t: t, bed: b, ctx: b.Ctx, clock: clock.At(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)),
 		sets: &fakeSettings{set: map[int64]settings.Settings{}}}
 	e.sink = testbed.StartSMTPSink(t, nil, nil)

@@ -133,7 +133,7 @@ func (p *Pipeline) queueForward(ctx context.Context, d *Delivery, local, remote 
 // to the final delivery, and the next one adds its own). The stored
 // message is streamed, not read into memory.
 func (p *Pipeline) forwardedBlob(ctx context.Context, d *Delivery, own string) (string, int64, error) {
-	f, err := p.Blobs.Open(d.BlobKey)
+	f, err := p.openStored(d.Envelope, d.BlobKey) // maybe not stored yet (inline.go)
 	if err != nil {
 		return "", 0, fmt.Errorf("forward: open message: %w", err)
 	}

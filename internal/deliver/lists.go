@@ -208,7 +208,7 @@ func (p *Pipeline) expandList(ctx context.Context, env *Envelope, run *listRun, 
 // internet members: List-Id on top, without the Return-Path of this
 // delivery (RFC 5321 §4.4), the list's address as envelope sender.
 func (p *Pipeline) queueList(ctx context.Context, env *Envelope, l *store.List, key string, rcpts []string) error {
-	f, err := p.Blobs.Open(key)
+	f, err := p.openStored(env, key) // maybe not stored yet (inline.go)
 	if err != nil {
 		return fmt.Errorf("list %s: open message: %w", l.Address(), err)
 	}

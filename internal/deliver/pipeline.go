@@ -7,12 +7,15 @@
 //
 // Invariants:
 //   - The blob is written and fsynced once per message, whatever the number
-//     of recipients (deduplication), before any metadata commits.
+//     of recipients (deduplication), before any metadata commits; or, for
+//     a small message Deliver stores, kept by the store in each
+//     recipient's transaction, once per content (inline.go).
 //   - An account gets one copy of a message, however many of its
 //     recipients reach it (deliverAll).
 //   - Deliver copies the message it is given at most once (stored.go:
-//     MemoryCost); Submit once more when it completes the header or
-//     removes Bcc.
+//     MemoryCost), and once more a message of at most blob.InlineMax
+//     bytes that it keeps in the database (inline.go); Submit once more
+//     when it completes the header or removes Bcc.
 //   - Deliver returns success for a recipient only after its metadata
 //     transaction committed (X4).
 package deliver
@@ -107,6 +110,9 @@ type Envelope struct {
 	// blocked.go).
 	listed []string
 	sanity []spam.Signal
+	// inline is the stored message when Deliver keeps it in the
+	// database instead of a file (inline.go); nil: a file.
+	inline *inlined
 }
 
 // Delivery is one message on its way to one recipient; Steps may change
@@ -165,7 +171,7 @@ func (p *Pipeline) Deliver(ctx context.Context, env *Envelope, raw []byte) ([]Re
 		return nil, ErrNUL
 	}
 	start := time.Now()
-	key, size, parsed, err := p.storeBlob(ctx, env, raw)
+	key, size, parsed, err := p.writeMessage(ctx, env, raw, true)
 	if err != nil {
 		return nil, err
 	}
@@ -269,6 +275,13 @@ func (p *Pipeline) bounceRejected(ctx context.Context, from string, raw []byte, 
 // written from the two pieces (issue 13: a message costs about its size
 // in memory, not several times it).
 func (p *Pipeline) storeBlob(ctx context.Context, env *Envelope, raw []byte) (string, int64, *message.Message, error) {
+	return p.writeMessage(ctx, env, raw, false)
+}
+
+// writeMessage is storeBlob; with inline, a message small enough is not
+// written but kept for the recipients' transactions (inline.go).
+// Submit's messages stay files: the queue reads them.
+func (p *Pipeline) writeMessage(ctx context.Context, env *Envelope, raw []byte, inline bool) (string, int64, *message.Message, error) {
 	raw = p.storedForm(raw, env.Inbound)
 	parsed := message.Parse(raw)
 	// RFC 5321 §6.3: our own Received field counts too.
@@ -281,6 +294,12 @@ func (p *Pipeline) storeBlob(ctx context.Context, env *Envelope, raw []byte) (st
 		authHeader = env.Auth.Header(p.Hostname)
 	}
 	trace := p.traceHeaders(env, authHeader)
+	if inline {
+		if in := p.keepInline(trace, raw); in != nil {
+			env.trace, env.stored, env.inline = trace, raw, in
+			return in.key, int64(len(in.content)), parsed, nil
+		}
+	}
 	key, size, err := p.Blobs.Put(ctx, io.MultiReader(bytes.NewReader(trace), bytes.NewReader(raw)))
 	if err != nil {
 		return "", 0, nil, temporary(fmt.Errorf("store message: %w", err))
@@ -308,7 +327,7 @@ func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, 
 	// X-Postroom-Spam field
 	m, err := p.appendFiled(ctx, actor.System(r.Account.ID, "delivery"), d, mail.AppendRequest{
 		BlobKey: key, Size: size, Parsed: parsed, Flags: d.Flags,
-		InternalDate: p.clock(), SpamVerdict: d.Verdict,
+		InternalDate: p.clock(), SpamVerdict: d.Verdict, Content: env.contentFor(key),
 	})
 	switch {
 	case errors.Is(err, store.ErrOverQuota):

@@ -114,6 +114,9 @@ func (p *Pipeline) resolveSRS(ctx context.Context, addr string) *Recipient {
 // sender it stands for, through the outbound queue (the blob is the one
 // stored for the transaction). The sender's answer waits for the queue row.
 func (p *Pipeline) relaySRS(ctx context.Context, env *Envelope, r *Recipient, key string, size int64) error {
+	if err := p.fileStored(ctx, env, key); err != nil { // no message keeps its bytes for the queue (inline.go)
+		return temporary(fmt.Errorf("queue the reply to %s for %s: %w", r.Address, r.SRS, err))
+	}
 	q := &store.QueuedMessage{From: env.From, BlobKey: key, Size: size, CreatedAt: p.clock(), Recipients: []store.QueuedRecipient{{Address: r.SRS}}}
 	if err := p.Store.Enqueue(ctx, q); err != nil {
 		return temporary(fmt.Errorf("queue the reply to %s for %s: %w", r.Address, r.SRS, err))

@@ -44,7 +44,8 @@ type RawMessage struct {
 
 // AppendRaw stores a message from its bytes: the one place that checks
 // size, NUL characters (unless Binary) and quota (the account's and its domain's, before
-// anything is written), writes and syncs the blob, parses and indexes it
+// anything is written), writes and syncs the blob (or, when small, hands
+// its bytes to the store's transaction: KeepsInline), parses and indexes it
 // (Append). It returns only once the message is durable (DESIGN: nothing
 // acknowledged is lost). It reads at most MaxMessageSize+1 bytes of Body;
 // the caller drains what is left if its protocol needs that.
@@ -85,13 +86,28 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 	if err := s.checkQuota(ctx, accountID, int64(len(raw))); err != nil {
 		return nil, err
 	}
-	key, size, err := s.Blobs.Put(ctx, bytes.NewReader(raw))
-	if err != nil {
-		return nil, fmt.Errorf("append: write message: %w", storageFull(err))
+	req := AppendRequest{MailboxID: mb.ID, Parsed: parsed, Flags: r.Flags, InternalDate: r.InternalDate}
+	if s.KeepsInline(int64(len(raw))) {
+		// a small message goes into the database with its row: no file,
+		// no fsync of its own (issue 21)
+		req.BlobKey, req.Size, req.Content = blob.Key(raw), int64(len(raw)), raw
+	} else {
+		req.BlobKey, req.Size, err = s.Blobs.Put(ctx, bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("append: write message: %w", storageFull(err))
+		}
 	}
-	m, err := s.Append(ctx, a, AppendRequest{MailboxID: mb.ID, BlobKey: key, Size: size, Parsed: parsed,
-		Flags: r.Flags, InternalDate: r.InternalDate})
+	m, err := s.Append(ctx, a, req)
 	return m, storageFull(err)
+}
+
+// KeepsInline reports whether a message of size bytes is kept in the
+// database instead of a file (AppendRequest.Content): when the blob
+// backend reads the store's inline blobs (blob.Inline over SQLite, as
+// cmd/postroom wires it) and the message is no larger than
+// blob.InlineMax. With PostgreSQL, or a bare file backend, never.
+func (s *Service) KeepsInline(size int64) bool {
+	return blob.KeepsInline(s.Blobs, s.Store, size)
 }
 
 // storageFull marks an error of the message files or of the database that

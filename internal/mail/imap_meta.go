@@ -44,6 +44,14 @@ func IMAPMetaOf(r io.ReaderAt, size int64) (*store.IMAPMeta, error) {
 // parse is of the message without the trace fields the file starts
 // with). nil when the file cannot be read: the message is stored without.
 func (s *Service) appendMeta(r *AppendRequest) *store.IMAPMeta {
+	if r.Content != nil { // kept in the database: no file to read yet
+		meta, err := IMAPMetaOf(bytes.NewReader(r.Content), int64(len(r.Content)))
+		if err != nil {
+			slog.Warn("mail: message stored without its IMAP envelope and structure", "blob", r.BlobKey, "err", err)
+			return nil
+		}
+		return meta
+	}
 	if r.Parsed != nil {
 		if raw := r.Parsed.Raw(); int64(len(raw)) == r.Size {
 			meta, err := IMAPMetaOf(bytes.NewReader(raw), r.Size)

@@ -84,6 +84,10 @@ type AppendRequest struct {
 	// SpamVerdict, when set, is the delivery's verdict, recorded with the
 	// message (store.NewMessage.SpamVerdict).
 	SpamVerdict *store.SpamVerdict
+	// Content, when set, is the message's bytes, kept in the database as
+	// the blob BlobKey (blob.Key of them) instead of a file: only when
+	// KeepsInline(Size) said so (append_raw.go).
+	Content []byte
 }
 
 // Append stores a message and announces it.
@@ -96,12 +100,23 @@ func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*
 	if date.IsZero() {
 		date = time.Now()
 	}
+	if r.Parsed == nil && r.Content != nil {
+		r.Parsed = message.Parse(r.Content) // not stored yet: nothing to read back
+	}
 	if r.Parsed == nil && s.Blobs != nil {
 		raw, err := s.readBlob(r.BlobKey)
 		if err != nil {
 			return nil, fmt.Errorf("append to mailbox %d: %w", r.MailboxID, err)
 		}
 		r.Parsed = message.Parse(raw)
+		// A new reference to a blob kept in the database (a copy into
+		// another account) carries its bytes too: should the last other
+		// reference go before this transaction, the row would go with it
+		// (files have GC's grace; inline rows do not), and the store puts
+		// it back. Where the row is there, nothing is written.
+		if s.KeepsInline(int64(len(raw))) && blob.Key(raw) == r.BlobKey {
+			r.Content = raw
+		}
 	}
 	nm := &store.NewMessage{
 		AccountID:    accountID,
@@ -112,6 +127,12 @@ func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*
 		Flags:        r.Flags,
 		IgnoreQuota:  r.IgnoreQuota,
 		SpamVerdict:  r.SpamVerdict,
+	}
+	if r.Content != nil {
+		if !s.KeepsInline(int64(len(r.Content))) {
+			return nil, fmt.Errorf("append to mailbox %d: message %s: its bytes cannot be kept in this store's database: %w", r.MailboxID, r.BlobKey, store.ErrInvalid)
+		}
+		nm.Content = r.Content
 	}
 	if r.Parsed != nil {
 		nm.Envelope = r.Parsed.Envelope()

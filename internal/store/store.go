@@ -620,6 +620,13 @@ type NewMessage struct {
 	// without its verdict, and no second transaction per delivery.
 	SpamVerdict *SpamVerdict
 }
+	// Content, when set, is the message's bytes, which the store keeps
+	// as the blob BlobKey in its own database, in this message's
+	// transaction, instead of a file (InlineBlobStore; issue 21). BlobKey
+	// must be their SHA-256 hex as blob.FS makes it (blob.Key). Only a
+	// store that implements InlineBlobStore takes it; the others refuse
+	// the message with ErrInvalid.
+	Content []byte
 
 // Message is a stored message.
 type Message struct {

@@ -27,13 +27,24 @@ const searchIndex = "message_index"
 // LoginEpoch): neither copied nor counted as data the target holds.
 var ownCounters = []string{"login_epoch"}
 
+// inlineBlobs is where SQLite keeps small messages (blob.Inline, issue
+// 21). PostgreSQL has no such table: its messages are the bucket's, so
+// these go there as files, read through the source's blob store by key
+// like every other (copyBlobs), never as rows.
+const inlineBlobs = "blob_inline"
+
 // sourceOnly reports the SQLite tables that are not copied on purpose:
-// SQLite's own bookkeeping, FTS5's shadow tables and each database's
-// own counters.
+// SQLite's own bookkeeping, FTS5's shadow tables, each database's own
+// counters and the messages kept in the database.
 func sourceOnly(name string) bool {
 	return strings.HasPrefix(name, "sqlite_") || name == searchIndex || strings.HasPrefix(name, searchIndex+"_") ||
-		slices.Contains(ownCounters, name)
+		slices.Contains(ownCounters, name) || name == inlineBlobs
 }
+
+// sourceOnlyColumns are SQLite columns that are not copied on purpose:
+// messages.index_id names the search index row a message shares with its
+// copies (store/sqlite's index.go); PostgreSQL keeps a row per message.
+var sourceOnlyColumns = map[string][]string{"messages": {"index_id"}}
 
 // column is one column copied, with the target's type, which decides how
 // a SQLite value is converted (convert.go).
@@ -41,11 +52,6 @@ type column struct {
 	name   string
 	pgType string // information_schema data_type: bigint, boolean, text ...
 }
-// sourceOnlyColumns are SQLite columns that are not copied on purpose:
-// messages.index_id names the search index row a message shares with its
-// copies (store/sqlite's index.go); PostgreSQL keeps a row per message.
-var sourceOnlyColumns = map[string][]string{"messages": {"index_id"}}
-
 
 // table is one table copied.
 type table struct {
@@ -89,15 +95,15 @@ func plan(ctx context.Context, src *sql.Tx, dst pgx.Tx) ([]*table, error) {
 		}
 		t := &table{name: name, identity: identity[name]}
 		for _, c := range srcCols[name] {
+			if slices.Contains(sourceOnlyColumns[name], c) {
+				continue
+			}
 			typ, ok := types[c]
 			if !ok {
 				return nil, fmt.Errorf("column %s.%s has no counterpart in the target database", name, c)
 			}
 			t.columns = append(t.columns, column{name: c, pgType: typ})
 			if c == "id" && (typ == "bigint" || typ == "integer") {
-			if slices.Contains(sourceOnlyColumns[name], c) {
-				continue
-			}
 				t.hasID = true
 			}
 		}

@@ -150,6 +150,12 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 	if nm.BlobKey == "" {
 		return nil, store.ErrInvalid
 	}
+	if nm.Content != nil {
+		// The cluster keeps every message in its bucket: bytes handed
+		// here would be lost with nothing to read them back from
+		// (store.InlineBlobStore is SQLite's alone).
+		return nil, fmt.Errorf("append: message %s: %w: PostgreSQL keeps no message content in the database (NewMessage.Content)", nm.BlobKey, store.ErrInvalid)
+	}
 	flags := store.NormalizeFlags(nm.Flags)
 	env, err := json.Marshal(nm.Envelope)
 	if err != nil {

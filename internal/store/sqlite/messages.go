@@ -195,6 +195,11 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 				return fmt.Errorf("spam verdict of new message: %w", err)
 			}
 		}
+		if nm.Content != nil { // kept in the database (blob_inline.go)
+			if err := putInline(ctx, tx, nm.BlobKey, nm.Content); err != nil {
+				return err
+			}
+		}
 		if err := addBlobRef(ctx, tx, nm.BlobKey, 1); err != nil {
 			return err
 		}
@@ -451,12 +456,12 @@ func (s *Store) transfer(ctx context.Context, accountID, srcID, dstID int64, uid
 					}
 				}
 			} else {
+				// the copy shares its source's index row (index.go)
 				res, err := tx.ExecContext(ctx, `INSERT INTO messages (account_id, mailbox_id, uid, modseq, blob_key, size, internal_date,
 					flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment, base_subject, pop3_uidl,
 					save_date, sent_day, refs, index_id)
 					SELECT account_id, ?, ?, ?, blob_key, size, internal_date, flags, seen, deleted, envelope, message_id, thread_id, preview, has_attachment,
 					base_subject, ?, ?, sent_day, refs, index_id FROM messages WHERE id=?`, dstID, uid, modseq, store.NewUIDL(), saved, m.ID)
-				// the copy shares its source's index row (index.go)
 				if err != nil {
 					return err
 				}
@@ -499,30 +504,30 @@ func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []
 			return err
 		}
 		var bytes int64
+		var indexRows []int64
 		for _, m := range msgs {
 			var indexID int64
 			if err := tx.QueryRowContext(ctx, `DELETE FROM messages WHERE id=? RETURNING index_id`, m.ID).Scan(&indexID); err != nil {
-		var indexRows []int64
 				return err
 			}
+			indexRows = append(indexRows, indexID)
 			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?,?,?)`, mailboxID, m.UID, modseq); err != nil {
 				return err
 			}
 			if err := addBlobRef(ctx, tx, m.BlobKey, -1); err != nil {
 				return err
-			indexRows = append(indexRows, indexID)
 			}
 			bytes += m.Size
 			removed = append(removed, m.UID)
+		}
+		if err := dropIndexRows(ctx, tx, indexRows); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM blobs WHERE refs <= 0`); err != nil {
 			return err
 		}
 		return addUsage(ctx, tx, accountID, -bytes, -int64(len(msgs)))
 	})
-		if err := dropIndexRows(ctx, tx, indexRows); err != nil {
-			return err
-		}
 	return removed, err
 }
 

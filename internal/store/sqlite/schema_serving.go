@@ -218,4 +218,20 @@ DROP TABLE message_index;
 ALTER TABLE message_index_new RENAME TO message_index;
 -- the merge setting lives in the table's configuration (see above)
 INSERT INTO message_index(message_index, rank) VALUES('automerge', 16);
+`, `
+-- Small messages kept in the database (issue 21, blob_inline.go): the
+-- bytes of a message of up to 64 KiB that APPEND or SMTP delivery stores
+-- go here, in the transaction that inserts its message row, instead of a
+-- file of the blob directory (blob.Inline reads here first). A row lives
+-- as long as its key's row in blobs, whose last reference deletes it:
+-- the trigger, so that no path that drops references forgets it. A
+-- rowid table, not WITHOUT ROWID: its rows are large, and the key's
+-- index stays dense when the bytes live in the table's pages.
+CREATE TABLE blob_inline (
+	key  TEXT PRIMARY KEY,
+	data BLOB NOT NULL
+);
+CREATE TRIGGER blob_inline_gone AFTER DELETE ON blobs BEGIN
+	DELETE FROM blob_inline WHERE key = OLD.key;
+END;
 `}

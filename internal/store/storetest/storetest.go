@@ -110,6 +110,7 @@ var groups = []struct {
 	{"envelopeMatch", envelopeMatchTests},
 	{"imapMeta", imapMetaTests},
 	{"certCache", certCacheTests},
+	{"inlineBlob", inlineBlobTests},
 }
 
 func runGroup(t *testing.T, open func(t *testing.T) store.Store, tests []test) {
