@@ -12,7 +12,9 @@ import (
 // TestIndexTextIsTheTermsJoinedAsStored checks the form IndexText hands
 // the store, which both backends keep verbatim: each field's terms joined
 // by single spaces, and a body cut at search.MaxIndexedText marked by
-// search.CutTerm after one more space, even when the body has no terms.
+// search.CutTerm after one more space, even when the body has no terms,
+// one indexed whole whose terms answer exactly (search.ExactText) by
+// search.ExactTerm, the same way.
 // (That the terms themselves are what they always were is proved in
 // internal/search against the old tokenizer.)
 func TestIndexTextIsTheTermsJoinedAsStored(t *testing.T) {
@@ -24,11 +26,13 @@ func TestIndexTextIsTheTermsJoinedAsStored(t *testing.T) {
 	for _, c := range []struct {
 		name, body string
 		cut        bool
+		exact      bool // marked search.ExactTerm
 	}{
-		{"short", "견적서를 보내드립니다. See https://example.com/a?b=c\r\n", false},
-		{"empty", "", false},
-		{"over the cap", strings.Repeat("견적서를 보내드립니다 invoice ", search.MaxIndexedText/40+100), true},
-		{"over the cap without terms", strings.Repeat("-- ... !!! ", search.MaxIndexedText/10+100), true},
+		{"short", "견적서를 보내드립니다. See https://example.com/a?b=c\r\n", false, true},
+		{"empty", "", false, true},
+		{"folded by NFKC", "견적서를 ㉮나 보내드립니다\r\n", false, false},
+		{"over the cap", strings.Repeat("견적서를 보내드립니다 invoice ", search.MaxIndexedText/40+100), true, false},
+		{"over the cap without terms", strings.Repeat("-- ... !!! ", search.MaxIndexedText/10+100), true, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := message.Parse([]byte(head + c.body))
@@ -47,6 +51,9 @@ func TestIndexTextIsTheTermsJoinedAsStored(t *testing.T) {
 			want := join(m.TextPrefix(search.MaxIndexedText))
 			if c.cut {
 				want += " " + search.CutTerm
+			}
+			if c.exact {
+				want += " " + search.ExactTerm
 			}
 			if idx.Body != want {
 				t.Errorf("Body: %d bytes ending %q, want %d bytes ending %q",

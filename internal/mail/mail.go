@@ -197,15 +197,58 @@ func IndexText(m *message.Message) store.IndexText {
 // indexBody is the terms of the body text, of no more than its first
 // search.MaxIndexedText bytes (the memory of indexing stays bounded); a
 // text that may have been cut is marked with search.CutTerm, so that an
-// exact search reads it rather than trusting its terms.
+// exact search reads it rather than trusting its terms. A text indexed
+// whole, in which normalisation changed nothing an exact needle could
+// find (search.ExactText), is marked with search.ExactTerm instead: SEARCH
+// BODY trusts the index's answer for it (criteria.go; issue 21).
 func indexBody(m *message.Message) string {
-	text := m.TextPrefix(search.MaxIndexedText)
+	text, whole := bodyText(m)
 	// Written into one builder, the terms of a large body are not copied
 	// again to mark the cut (issue 21).
 	var b strings.Builder
-	search.WriteTerms(&b, text)
-	if len(text) > search.MaxIndexedText-utf8.UTFMax {
+	exact := search.WriteTermsExact(&b, text)
+	switch {
+	case len(text) > search.MaxIndexedText-utf8.UTFMax:
 		b.WriteString(" " + search.CutTerm) // after a space even when there are no terms, as always stored
+	case whole && exact:
+		b.WriteString(" " + search.ExactTerm) // the same
 	}
 	return b.String()
+}
+
+// wholeTextRaw bounds the raw bytes of the text parts of a message whose
+// whole text (message.Text) is indexed: decoding them makes a few times
+// that much at most, no more than what TextPrefix may decode anyway.
+const wholeTextRaw = search.MaxIndexedText
+
+// bodyText is the body text to index, and whether it is the whole of
+// what SEARCH matches (message.Text, which criteria.go compares). A body
+// whose text parts are small is rendered whole, at the same cost as a
+// prefix; of a larger one only a prefix is rendered (TextPrefix), which
+// may lack text even when it is short (an HTML part is decoded no further
+// than a multiple of the limit), so it is never whole.
+func bodyText(m *message.Message) (text string, whole bool) {
+	if textPartsRaw(m) <= wholeTextRaw {
+		return m.Text(), true
+	}
+	return m.TextPrefix(search.MaxIndexedText), false
+}
+
+// textPartsRaw adds up the raw bodies of the parts message.Text may decode:
+// the text/plain and text/html parts that are not attachments.
+func textPartsRaw(m *message.Message) int {
+	n := 0
+	if m.Root == nil {
+		return 0
+	}
+	m.Root.Walk(func(p *message.Part) bool {
+		if p.IsAttachment() {
+			return false
+		}
+		if p.ContentType == "text/plain" || p.ContentType == "text/html" {
+			n += len(p.RawBody())
+		}
+		return true
+	})
+	return n
 }

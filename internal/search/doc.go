@@ -24,8 +24,10 @@
 // user typed into a [Query] built from the same tokenizer, whose
 // [Query.Groups] are the phrases a backend renders; [Match] is the
 // reference semantics (what an index with positions answers, computed in
-// Go); [Substring] narrows a literal substring search to index terms; and
-// [Highlight] finds the matched byte ranges for the UI.
+// Go); [Substring] narrows a literal substring search to index terms, and
+// [ExactNeedle] and [ExactText] say when the index's answer to it is
+// exact (exact.go); and [Highlight] finds the matched byte ranges for
+// the UI.
 //
 // The renderings belong to the backends, each in its own dialect: the FTS5
 // MATCH expression and the FTS5 tokenizer setting that keeps our terms

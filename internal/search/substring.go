@@ -22,7 +22,9 @@ var Cut = Query{Terms: []Term{{Text: CutTerm}}}
 // in NFKC form) among the texts indexed whole: read those, and the texts
 // marked with CutTerm, to be exact. (One difference remains: a text in
 // which a syllable is followed by a conjoining jamo, which no Korean input
-// method makes, is indexed as NFKC composes the two.)
+// method makes, is indexed as NFKC composes the two.) For a needle
+// ExactNeedle accepts, the texts marked with ExactTerm need no reading:
+// the index's answer is theirs (exact.go).
 //
 // This serves substring searches such as IMAP's (RFC 9051 §6.4.4), where
 // Parse serves what a user types in the webmail.

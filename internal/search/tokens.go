@@ -72,10 +72,19 @@ func WriteTerms(b *strings.Builder, text string) {
 	writeTerms(b, text, chunkBytes)
 }
 
-// writeTerms is WriteTerms with chunks of about size bytes (the tests cut
-// small chunks to put many chunk ends where terms and addresses are).
-func writeTerms(b *strings.Builder, text string, size int) {
-	if len(text) > maxTextBytes {
+// WriteTermsExact is WriteTerms, and reports in the same pass whether
+// the terms answer exact needles exactly (ExactText): whether the text
+// deserves ExactTerm.
+func WriteTermsExact(b *strings.Builder, text string) (exact bool) {
+	return writeTerms(b, text, chunkBytes)
+}
+
+// writeTerms is WriteTermsExact with chunks of about size bytes (the
+// tests cut small chunks to put many chunk ends where terms and
+// addresses are).
+func writeTerms(b *strings.Builder, text string, size int) (exact bool) {
+	cut := len(text) > maxTextBytes
+	if cut {
 		text = text[:maxTextBytes] // a cut character is a separator, harmless
 	}
 	b.Grow(termsSize(text))
@@ -91,6 +100,7 @@ func writeTerms(b *strings.Builder, text string, size int) {
 		*scratch = s.runes[:0]
 		scratchPool.Put(scratch)
 	}
+	return !cut && !s.inexact
 }
 
 // termsSize guesses how long the terms of text are, so that the builder
@@ -193,6 +203,13 @@ type scanner struct {
 	pend  []string         // addresses of past chunks still to write (see scanChunk)
 	str   string           // tracked: out as a string, made once by texts
 	it    norm.Iter        // here, not in normalize: there it would go to the heap at each chunk
+	// changed holds, as [start, end) pairs in runes, the parts of runes
+	// that normalisation made rather than took from the text as they
+	// were (see normalize); next is how far emitPair has looked into it.
+	// inexact says a bigram broke the rule of ExactText (see emitPair).
+	changed []int32
+	next    int
+	inexact bool
 }
 
 // scan tokenises the whole of text into s.runes, s.spans and s.toks.
@@ -300,8 +317,14 @@ func (s *scanner) emit(k kind, first, last, run int, lone bool) {
 }
 
 // emitPair writes the bigram of runes a and b (b > a; anything between
-// them is a mark that is left out).
+// them is a mark that is left out). A bigram of two plain characters
+// (the only ones an exact needle's bigrams hold) that skips a mark, or
+// one of whose characters normalisation made or changed, is not the
+// text's own: the text is not exact (ExactText).
 func (s *scanner) emitPair(a, b, run int) {
+	if (b != a+1 || s.isChanged(a) || s.isChanged(b)) && plain(s.runes[a]) && plain(s.runes[b]) {
+		s.inexact = true
+	}
 	off := s.open()
 	s.out.WriteRune(s.runes[a])
 	s.out.WriteRune(s.runes[b])
@@ -314,6 +337,17 @@ func (s *scanner) record(off int, k kind, first, last, run int, lone bool) {
 		s.toks = append(s.toks, token{off: int32(off), n: int32(s.out.Len() - off), kind: k,
 			first: int32(first), last: int32(last), run: int32(run), lone: lone})
 	}
+}
+
+// isChanged reports whether rune i of runes is in one of the changed
+// parts. emitPair asks about ascending runes, so the search goes on from
+// where the last one stopped.
+func (s *scanner) isChanged(i int) bool {
+	c := s.changed
+	for s.next < len(c) && int(c[s.next+1]) <= i {
+		s.next += 2
+	}
+	return s.next < len(c) && int(c[s.next]) <= i
 }
 
 // texts returns the token strings. They are substrings of one string, so a
@@ -333,6 +367,7 @@ func (s *scanner) texts() []string {
 // original bytes it came from.
 func (s *scanner) normalize(text string) {
 	s.runes = s.runes[:0]
+	s.changed, s.next = s.changed[:0], 0
 	it := &s.it
 	for pos := 0; pos < len(text); {
 		// Most of it is ASCII and Hangul syllables, which are in NFKC
@@ -392,6 +427,11 @@ func (s *scanner) normalize(text string) {
 			}
 		}
 		end := pos + max(it.Pos(), 1) // always move on, whatever the iterator did
+		if len(s.runes) > first {
+			s.changed = append(s.changed, int32(first), int32(len(s.runes)))
+		} else {
+			s.inexact = true // text left out would join what is around it
+		}
 		if s.track {
 			for range len(s.runes) - first {
 				s.spans = append(s.spans, span{int32(pos), int32(end)})

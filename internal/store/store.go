@@ -82,6 +82,7 @@ type Store interface {
 	ReceiptStore
 	IMAPIndexStore
 	EnvelopeMatchStore
+	BodyMatchStore
 	IMAPMetaStore
 	CertCacheStore
 	io.Closer
@@ -619,7 +620,6 @@ type NewMessage struct {
 	// (SpamVerdictStore) in the same transaction: no delivered message
 	// without its verdict, and no second transaction per delivery.
 	SpamVerdict *SpamVerdict
-}
 	// Content, when set, is the message's bytes, which the store keeps
 	// as the blob BlobKey in its own database, in this message's
 	// transaction, instead of a file (InlineBlobStore; issue 21). BlobKey
@@ -627,6 +627,7 @@ type NewMessage struct {
 	// store that implements InlineBlobStore takes it; the others refuse
 	// the message with ErrInvalid.
 	Content []byte
+}
 
 // Message is a stored message.
 type Message struct {

@@ -234,4 +234,10 @@ CREATE TABLE blob_inline (
 CREATE TRIGGER blob_inline_gone AFTER DELETE ON blobs BEGIN
 	DELETE FROM blob_inline WHERE key = OLD.key;
 END;
+`, `
+-- SEARCH BODY (body_match.go) finds a message by its own id among the
+-- index's rows, and a copy, which shares its source's row, by index_id:
+-- this index holds the copies only, so it costs nothing to mail that is
+-- not copied.
+CREATE INDEX messages_copies ON messages(mailbox_id, index_id, uid) WHERE index_id != id;
 `}

@@ -108,9 +108,10 @@ var groups = []struct {
 	{"receipt", receiptTests},
 	{"imapIndex", imapIndexTests},
 	{"envelopeMatch", envelopeMatchTests},
+	{"bodyMatch", bodyMatchTests},
 	{"imapMeta", imapMetaTests},
-	{"certCache", certCacheTests},
 	{"inlineBlob", inlineBlobTests},
+	{"certCache", certCacheTests},
 }
 
 func runGroup(t *testing.T, open func(t *testing.T) store.Store, tests []test) {
