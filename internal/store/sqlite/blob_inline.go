@@ -55,20 +55,6 @@ func (s *Store) OpenInline(ctx context.Context, key string) ([]byte, bool, error
 // kept in the database, which a copy of the database does not carry:
 // what a backup copies from the blob directory (BlobKeys lists them all).
 func (s *Store) FileBlobKeys(ctx context.Context, fn func(key string) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT key FROM blobs b WHERE refs > 0
+	return s.eachKey(ctx, fn, `SELECT key FROM blobs b WHERE refs > 0
 		AND NOT EXISTS (SELECT 1 FROM blob_inline i WHERE i.key = b.key) ORDER BY key`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return err
-		}
-		if err := fn(k); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

@@ -105,7 +105,12 @@ func (s *Store) CheckConsistency(ctx context.Context) ([]string, error) {
 // BlobKeys calls fn for every blob key with a reference, for tools that
 // compare the blob directory with the store.
 func (s *Store) BlobKeys(ctx context.Context, fn func(key string) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT key FROM blobs WHERE refs > 0 ORDER BY key`)
+	return s.eachKey(ctx, fn, `SELECT key FROM blobs WHERE refs > 0 ORDER BY key`)
+}
+
+// eachKey calls fn for each key query returns, in its order.
+func (s *Store) eachKey(ctx context.Context, fn func(key string) error, query string) error {
+	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
 		return err
 	}
