@@ -10,12 +10,19 @@ package sqlite
 //     transaction that fails leaves none.
 //   - A row goes with its key's row of blobs (trigger blob_inline_gone),
 //     whichever path drops the last reference.
+//   - A row's data is the message (coding 0) or, when that is at least an
+//     eighth smaller, the message compressed with zstd (coding 1): mail
+//     text compresses to about a third, and a 10 KB message then takes
+//     one page of the database instead of three.
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
 
 	"postroom/internal/blob"
 	"postroom/internal/store"
@@ -26,23 +33,94 @@ var (
 	_ blob.InlineSource     = (*Store)(nil)
 )
 
+// The codings of blob_inline.data.
+const (
+	codingRaw  = 0
+	codingZstd = 1
+)
+
+// zstdCodec is made on first use: a server that keeps no message inline
+// holds none of its tables. Both EncodeAll and DecodeAll may be called
+// concurrently; the decoder refuses to make more than a message may be.
+var zstdCodec = sync.OnceValues(func() (*zstd.Encoder, *zstd.Decoder) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+		zstd.WithLowerEncoderMem(true))
+	if err != nil {
+		panic(fmt.Sprintf("zstd encoder: %v", err)) // only for options that are invalid
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderLowmem(true),
+		zstd.WithDecoderMaxMemory(uint64(blob.InlineMax)+1))
+	if err != nil {
+		panic(fmt.Sprintf("zstd decoder: %v", err))
+	}
+	return enc, dec
+})
+
+// encodeInline returns what a row keeps of content, and its coding.
+func encodeInline(content []byte) ([]byte, int) {
+	enc, _ := zstdCodec()
+	z := enc.EncodeAll(content, make([]byte, 0, len(content)/2))
+	if len(z) <= len(content)-len(content)/8 {
+		return z, codingZstd
+	}
+	return content, codingRaw
+}
+
+// decodeInline returns the message a row keeps.
+func decodeInline(key string, data []byte, coding int) ([]byte, error) {
+	switch coding {
+	case codingRaw:
+		return data, nil
+	case codingZstd:
+		_, dec := zstdCodec()
+		out, err := dec.DecodeAll(data, nil)
+		if err != nil {
+			return nil, fmt.Errorf("message %s kept in the database: %w", key, err)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("message %s kept in the database: unknown coding %d", key, coding)
+}
+
 // putInline keeps content as the blob key, unless it is kept already
 // (same key, same bytes: a second recipient of one message).
 func putInline(ctx context.Context, tx *sql.Tx, key string, content []byte) error {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_inline (key, data) VALUES (?, ?)`, key, content); err != nil {
+	if n, err := existsInline(ctx, tx, key); err != nil || n {
+		return err
+	}
+	data, coding := encodeInline(content)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blob_inline (key, data, coding) VALUES (?, ?, ?)`, key, data, coding); err != nil {
 		return fmt.Errorf("message %s kept in the database: %w", key, err)
 	}
 	return nil
 }
 
+// existsInline reports whether the blob key is kept in the database, so
+// that a message is not compressed again for its second recipient.
+func existsInline(ctx context.Context, tx *sql.Tx, key string) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM blob_inline WHERE key = ?`, key).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("message %s kept in the database: %w", key, err)
+	}
+	return true, nil
+}
+
 // OpenInline implements store.InlineBlobStore.
 func (s *Store) OpenInline(ctx context.Context, key string) ([]byte, bool, error) {
 	var data []byte
-	err := s.db.QueryRowContext(ctx, `SELECT data FROM blob_inline WHERE key = ?`, key).Scan(&data)
+	var coding int
+	err := s.db.QueryRowContext(ctx, `SELECT data, coding FROM blob_inline WHERE key = ?`, key).Scan(&data, &coding)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
 	if err != nil {
+		return nil, false, err
+	}
+	if data, err = decodeInline(key, data, coding); err != nil {
 		return nil, false, err
 	}
 	if data == nil {

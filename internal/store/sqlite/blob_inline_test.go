@@ -1,7 +1,9 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -88,5 +90,48 @@ func TestInline_fileBlobKeysLeaveOutKeptMessages(t *testing.T) {
 	}
 	if got, want := list(st.BlobKeys), []string{nm.BlobKey, file.BlobKey}; !slices.Equal(got, slices.Sorted(slices.Values(want))) {
 		t.Errorf("BlobKeys %v, want both", got)
+	}
+}
+
+// Mail text is kept compressed (it takes a third of its size), bytes that
+// do not compress are kept as they are, and both read back exactly; a row
+// that cannot be decoded is an error, never other bytes.
+func TestInline_compressedWhenThatIsSmaller(t *testing.T) {
+	ctx := context.Background()
+	st, text := inlineFixture(t)
+	noise := make([]byte, 10<<10)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range noise {
+		noise[i] = byte(rng.Uint32())
+	}
+	binary := *text
+	binary.Content, binary.BlobKey, binary.Size = noise, blob.Key(noise), int64(len(noise))
+	for _, c := range []struct {
+		nm         *store.NewMessage
+		compressed bool
+	}{{text, true}, {&binary, false}} {
+		if _, err := st.AppendMessage(ctx, c.nm); err != nil {
+			t.Fatal(err)
+		}
+		var stored int
+		var coding int
+		if err := st.DB().QueryRowContext(ctx, `SELECT length(data), coding FROM blob_inline WHERE key = ?`, c.nm.BlobKey).
+			Scan(&stored, &coding); err != nil {
+			t.Fatal(err)
+		}
+		if c.compressed != (coding == 1) || c.compressed != (stored < len(c.nm.Content)/2) {
+			t.Errorf("%d bytes kept as %d, coding %d; compressed: want %v", len(c.nm.Content), stored, coding, c.compressed)
+		}
+		if got, ok, err := st.OpenInline(ctx, c.nm.BlobKey); !ok || err != nil || !bytes.Equal(got, c.nm.Content) {
+			t.Errorf("read back %d bytes, %v, %v", len(got), ok, err)
+		}
+	}
+	for _, broken := range []string{`UPDATE blob_inline SET data = x'28b52ffd0000' WHERE key = ?`, `UPDATE blob_inline SET coding = 7 WHERE key = ?`} {
+		if _, err := st.DB().ExecContext(ctx, broken, text.BlobKey); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok, err := st.OpenInline(ctx, text.BlobKey); err == nil {
+			t.Errorf("after %q: read %d bytes (%v) without an error", broken, len(got), ok)
+		}
 	}
 }

@@ -226,10 +226,12 @@ INSERT INTO message_index(message_index, rank) VALUES('automerge', 16);
 -- as long as its key's row in blobs, whose last reference deletes it:
 -- the trigger, so that no path that drops references forgets it. A
 -- rowid table, not WITHOUT ROWID: its rows are large, and the key's
--- index stays dense when the bytes live in the table's pages.
+-- index stays dense when the bytes live in the table's pages. coding: 0
+-- the bytes as they are, 1 compressed with zstd (blob_inline.go).
 CREATE TABLE blob_inline (
-	key  TEXT PRIMARY KEY,
-	data BLOB NOT NULL
+	key    TEXT PRIMARY KEY,
+	data   BLOB NOT NULL,
+	coding INTEGER NOT NULL DEFAULT 0
 );
 CREATE TRIGGER blob_inline_gone AFTER DELETE ON blobs BEGIN
 	DELETE FROM blob_inline WHERE key = OLD.key;
