@@ -236,7 +236,8 @@ type MessageStore interface {
 	Search(ctx context.Context, accountID int64, q SearchQuery) (*SearchResult, error)
 	// SearchUIDs lists the UIDs of the mailbox's messages matching q
 	// (its text, dates and attachment filter; not its MailboxID or page),
-	// ascending: what an IMAP SEARCH reads instead of every message.
+	// ascending: what the purge of old mail reads instead of every message
+	// (IMAP SEARCH BODY asks BodyMatch).
 	SearchUIDs(ctx context.Context, accountID, mailboxID int64, q SearchQuery) ([]uint32, error)
 	// MessagePage lists a mailbox's messages newest first (by internal date,
 	// then UID) for list views, and counts all that match. With p.Threads it
