@@ -20,6 +20,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -40,11 +41,13 @@ const (
 )
 
 // zstdCodec is made on first use: a server that keeps no message inline
-// holds none of its tables. Both EncodeAll and DecodeAll may be called
-// concurrently; the decoder refuses to make more than a message may be.
+// holds none of its tables. EncodeAll and DecodeAll may be called
+// concurrently, by as many callers as there are processors; the window
+// need not be larger than the largest message kept inline, and the
+// decoder refuses to make more than such a message.
 var zstdCodec = sync.OnceValues(func() (*zstd.Encoder, *zstd.Decoder) {
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
-		zstd.WithLowerEncoderMem(true))
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithWindowSize(blob.InlineMax))
 	if err != nil {
 		panic(fmt.Sprintf("zstd encoder: %v", err)) // only for options that are invalid
 	}
@@ -56,14 +59,22 @@ var zstdCodec = sync.OnceValues(func() (*zstd.Encoder, *zstd.Decoder) {
 	return enc, dec
 })
 
-// encodeInline returns what a row keeps of content, and its coding.
-func encodeInline(content []byte) ([]byte, int) {
+// inlineRow is what a row of blob_inline keeps of a message.
+type inlineRow struct {
+	data   []byte
+	coding int
+}
+
+// encodeInline returns the row for content: compressed when that saves
+// at least an eighth. AppendMessage calls it before its transaction, so
+// that the writer does not compress while others wait for it.
+func encodeInline(content []byte) inlineRow {
 	enc, _ := zstdCodec()
 	z := enc.EncodeAll(content, make([]byte, 0, len(content)/2))
 	if len(z) <= len(content)-len(content)/8 {
-		return z, codingZstd
+		return inlineRow{z, codingZstd}
 	}
-	return content, codingRaw
+	return inlineRow{content, codingRaw}
 }
 
 // decodeInline returns the message a row keeps.
@@ -82,31 +93,14 @@ func decodeInline(key string, data []byte, coding int) ([]byte, error) {
 	return nil, fmt.Errorf("message %s kept in the database: unknown coding %d", key, coding)
 }
 
-// putInline keeps content as the blob key, unless it is kept already
-// (same key, same bytes: a second recipient of one message).
-func putInline(ctx context.Context, tx *sql.Tx, key string, content []byte) error {
-	if n, err := existsInline(ctx, tx, key); err != nil || n {
-		return err
-	}
-	data, coding := encodeInline(content)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO blob_inline (key, data, coding) VALUES (?, ?, ?)`, key, data, coding); err != nil {
+// putInline keeps row as the blob key, unless it is kept already (same
+// key, same bytes: a second recipient of one message).
+func putInline(ctx context.Context, tx *sql.Tx, key string, row inlineRow) error {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_inline (key, data, coding) VALUES (?, ?, ?)`,
+		key, row.data, row.coding); err != nil {
 		return fmt.Errorf("message %s kept in the database: %w", key, err)
 	}
 	return nil
-}
-
-// existsInline reports whether the blob key is kept in the database, so
-// that a message is not compressed again for its second recipient.
-func existsInline(ctx context.Context, tx *sql.Tx, key string) (bool, error) {
-	var one int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM blob_inline WHERE key = ?`, key).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("message %s kept in the database: %w", key, err)
-	}
-	return true, nil
 }
 
 // OpenInline implements store.InlineBlobStore.

@@ -132,6 +132,10 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 			return nil, err
 		}
 	}
+	var inline inlineRow
+	if nm.Content != nil {
+		inline = encodeInline(nm.Content) // before the writer's turn: it does not wait for this
+	}
 	var m *store.Message
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := getMailbox(ctx, tx, nm.AccountID, nm.MailboxID); err != nil {
@@ -196,7 +200,7 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 			}
 		}
 		if nm.Content != nil { // kept in the database (blob_inline.go)
-			if err := putInline(ctx, tx, nm.BlobKey, nm.Content); err != nil {
+			if err := putInline(ctx, tx, nm.BlobKey, inline); err != nil {
 				return err
 			}
 		}
