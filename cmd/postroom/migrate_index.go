@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 
 	"postroom/internal/actor"
 	"postroom/internal/admin"
@@ -23,13 +21,13 @@ import (
 // half way is taken up again by the next `postroom migrate`, which finds
 // what is still unindexed. It returns how many messages it indexed.
 func reindexTarget(ctx context.Context, dst *postgres.Store, files blob.Backend, out io.Writer) (int, error) {
-	todo, err := storecopy.Unindexed(ctx, dst.Pool())
+	todo, err := storecopy.Unindexed(ctx, dst)
 	if err != nil || len(todo) == 0 {
 		return 0, err
 	}
 	var total int64
-	for _, n := range todo {
-		total += n
+	for _, u := range todo {
+		total += u.Messages
 	}
 	fmt.Fprintf(out, "search index: reading %d messages of %d accounts again from their files\n", total, len(todo))
 	adm := &admin.Service{Store: dst, Blobs: files}
@@ -43,19 +41,15 @@ func reindexTarget(ctx context.Context, dst *postgres.Store, files blob.Backend,
 		}
 	}
 	indexed := 0
-	for _, id := range slices.Sorted(maps.Keys(todo)) {
-		acct, err := dst.Account(ctx, id)
+	for _, u := range todo {
+		who, err := adm.ActFor(ctx, actor.CommandLine, u.Address)
 		if err != nil {
-			return indexed, fmt.Errorf("search index: account %d: %w", id, err)
-		}
-		who, err := adm.ActFor(ctx, actor.CommandLine, acct.Address())
-		if err != nil {
-			return indexed, fmt.Errorf("search index: %s: %w", acct.Address(), err)
+			return indexed, fmt.Errorf("search index: %s: %w", u.Address, err)
 		}
 		n, err := svc.ReindexEach(ctx, who, tick)
 		indexed += n
 		if err != nil {
-			return indexed, fmt.Errorf("search index: %s: %w", acct.Address(), err)
+			return indexed, fmt.Errorf("search index: %s: %w", u.Address, err)
 		}
 	}
 	if progress != nil && done < int(total) {

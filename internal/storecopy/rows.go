@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"postroom/internal/store/postgres"
 )
@@ -131,24 +130,34 @@ func sourceIndexRows(ctx context.Context, src *sql.Tx) (int64, error) {
 	return n, err
 }
 
-// Unindexed returns the accounts of the target (a PostgreSQL store's
-// pool) that hold messages whose search index row is empty, with how
-// many: after a copy, every message, until it is reindexed from its file.
-// A message without any term stays empty after a reindex and is counted
-// again; it costs a second reading of its file, nothing else.
-func Unindexed(ctx context.Context, pool *pgxpool.Pool) (map[int64]int64, error) {
-	rows, err := pool.Query(ctx, `SELECT account_id, count(*) FROM `+searchIndex+` WHERE doc = ''::tsvector GROUP BY account_id`)
+// UnindexedAccount is an account of the target with messages whose
+// search index row is empty (Unindexed).
+type UnindexedAccount struct {
+	ID       int64
+	Address  string
+	Messages int64
+}
+
+// Unindexed returns the accounts of the target that hold messages whose
+// search index row is empty, with how many, by id: after a copy, every
+// message, until it is reindexed from its file. A message without any
+// term stays empty after a reindex and is counted again; it costs a
+// second reading of its file, nothing else.
+func Unindexed(ctx context.Context, dst *postgres.Store) ([]UnindexedAccount, error) {
+	rows, err := dst.Pool().Query(ctx, `SELECT i.account_id, a.local_part || '@' || d.name, count(*)
+		FROM `+searchIndex+` i JOIN accounts a ON a.id = i.account_id JOIN domains d ON d.id = a.domain_id
+		WHERE i.doc = ''::tsvector GROUP BY i.account_id, a.local_part, d.name ORDER BY i.account_id`)
 	if err != nil {
 		return nil, fmt.Errorf("target: search index: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64]int64{}
+	var out []UnindexedAccount
 	for rows.Next() {
-		var acct, n int64
-		if err := rows.Scan(&acct, &n); err != nil {
+		var u UnindexedAccount
+		if err := rows.Scan(&u.ID, &u.Address, &u.Messages); err != nil {
 			return nil, fmt.Errorf("target: search index: %w", err)
 		}
-		out[acct] = n
+		out = append(out, u)
 	}
 	return out, rows.Err()
 }

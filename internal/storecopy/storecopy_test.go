@@ -425,9 +425,13 @@ func TestConvert(t *testing.T) {
 func reindexTarget(t *testing.T, s *source, tg *target) {
 	t.Helper()
 	ctx := context.Background()
-	before, err := Unindexed(ctx, tg.pg.Pool())
+	list, err := Unindexed(ctx, tg.pg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	before := map[int64]UnindexedAccount{}
+	for _, u := range list {
+		before[u.ID] = u
 	}
 	svc := &mail.Service{Store: tg.pg, Blobs: tg.blobs}
 	for _, a := range s.accounts {
@@ -435,14 +439,14 @@ func reindexTarget(t *testing.T, s *source, tg *target) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if before[a.ID] != u.Messages {
-			t.Errorf("%s: %d messages unindexed after the copy, want all %d", a.Address(), before[a.ID], u.Messages)
+		if got := before[a.ID]; got.Messages != u.Messages || got.Address != a.Address() {
+			t.Errorf("%s: %d messages unindexed after the copy, named %q; want all %d", a.Address(), got.Messages, got.Address, u.Messages)
 		}
 		if _, err := svc.Reindex(ctx, actor.User(a)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if after, err := Unindexed(ctx, tg.pg.Pool()); err != nil || len(after) != 0 {
+	if after, err := Unindexed(ctx, tg.pg); err != nil || len(after) != 0 {
 		t.Errorf("unindexed after the reindex: %v %v", after, err)
 	}
 }
