@@ -322,6 +322,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	gcCtx, stopGC := context.WithCancel(ctx)
 	defer stopGC()
 	go hourly(gcCtx, d.Blobs, d.Store, log)
+	go checkpointWhenIdle(gcCtx, d.Store, log)
 	go purgeSpamHourly(gcCtx, pipeline, log)
 
 	select {
@@ -352,6 +353,33 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	client.Close()
 	log.Info("stopped")
 	return nil
+}
+
+// idleCheck is how often the embedded database is asked whether writes
+// stopped: its write-ahead log is truncated 5 to 10 s after the last one.
+const idleCheck = 5 * time.Second
+
+// checkpointWhenIdle gives the embedded database's write-ahead log back to
+// the disk once the server is quiet (internal/store/sqlite/checkpoint.go).
+func checkpointWhenIdle(ctx context.Context, st store.Store, log *slog.Logger) {
+	c, ok := st.(interface {
+		CheckpointIfIdle(context.Context) (bool, error)
+	})
+	if !ok {
+		return
+	}
+	t := time.NewTicker(idleCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := c.CheckpointIfIdle(ctx); err != nil && ctx.Err() == nil {
+			log.Error("store checkpoint", "err", err)
+		}
+	}
 }
 
 // hourly is the server's maintenance: every hour it removes unreferenced

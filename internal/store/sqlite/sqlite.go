@@ -40,6 +40,10 @@ type Store struct {
 	batched func(n int)
 	// wait replaces retryWait's timer in tests.
 	wait func(ctx context.Context, d time.Duration) error
+	// path is the database file's; idle holds what CheckpointIfIdle saw
+	// of its write-ahead log (checkpoint.go).
+	path string
+	idle idleState
 }
 
 var _ store.Store = (*Store)(nil)
@@ -77,7 +81,7 @@ func open(path string, busy time.Duration, sync string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &Store{db: db, writer: make(chan struct{}, 1)}
+	s := &Store{db: db, writer: make(chan struct{}, 1), path: path}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)

@@ -1,0 +1,80 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sync"
+	"time"
+)
+
+// The write-ahead log holds every commit until a checkpoint copies it into
+// the database file; SQLite checkpoints on its own when the log passes
+// 1,000 pages, but it never gives the file's space back, so a server that
+// took a burst of mail keeps about 4 MB of log on disk (more when readers
+// held checkpoints back) for as long as it then sits quiet: a quarter of
+// the disk of a 1,500-message account (docs/performance.md, issue 21).
+// CheckpointIfIdle copies the log into the database and truncates it once
+// commits have stopped. Its pages would be copied by the next automatic
+// checkpoint anyway; only the moment is earlier.
+//
+// Whether commits stopped is read from the log file itself, not counted
+// in this process: a commit that changed nothing (the delivery queue asks
+// every second whether a message is due) leaves the log alone and should
+// not keep it, and a command writing from another process should.
+
+// idleState is the log as the last call saw it.
+type idleState struct {
+	mu   sync.Mutex
+	size int64
+	mod  time.Time
+}
+
+// CheckpointIfIdle truncates the write-ahead log if it holds anything and
+// is as the previous call saw it (no commit in between), and tells whether
+// it did. Called every few seconds (cmd/postroom), it truncates the log
+// between one and two periods after the last commit. A checkpoint that
+// readers hold back is left to the next call: it waits for no one.
+func (s *Store) CheckpointIfIdle(ctx context.Context) (bool, error) {
+	s.idle.mu.Lock()
+	defer s.idle.mu.Unlock()
+	fi, err := os.Stat(s.path + "-wal")
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	quiet := fi.Size() == s.idle.size && fi.ModTime().Equal(s.idle.mod)
+	s.idle.size, s.idle.mod = fi.Size(), fi.ModTime()
+	if !quiet || fi.Size() == 0 {
+		return false, nil
+	}
+	select { // this process's writers wait for it, rather than meet it busy
+	case s.writer <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	defer func() { <-s.writer }()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	defer conn.Close()
+	// Without a wait: held back by a reader, the checkpoint returns at
+	// once, busy.
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout=0`); err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	defer conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA busy_timeout=%d`, busyTimeout.Milliseconds()))
+	var busy, logPages, copied int
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &copied); err != nil {
+		if isBusy(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	return busy == 0, nil
+}

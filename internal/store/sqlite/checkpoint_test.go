@@ -1,0 +1,121 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func walSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path + "-wal")
+	if os.IsNotExist(err) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+// The log is truncated on the second call without a write between, never
+// while writes go on, and what it held stays in the database.
+func TestCheckpointIfIdle_truncatesTheLogOnceWritesStop(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if did, err := s.CheckpointIfIdle(ctx); err != nil || did {
+		t.Fatalf("nothing written yet: checkpointed %v, %v", did, err)
+	}
+	big := strings.Repeat("x", 8000)
+	put := func(i int) {
+		t.Helper()
+		if err := s.write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?)`, fmt.Sprint("k", i), big)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 50 {
+		put(i)
+	}
+	if walSize(t, path) == 0 {
+		t.Fatal("50 writes left no log: the test proves nothing")
+	}
+	if did, err := s.CheckpointIfIdle(ctx); err != nil || did {
+		t.Fatalf("first call after writes: checkpointed %v, %v; want not yet", did, err)
+	}
+	put(50)
+	if did, err := s.CheckpointIfIdle(ctx); err != nil || did {
+		t.Fatalf("a write since the last call: checkpointed %v, %v; want not yet", did, err)
+	}
+	if did, err := s.CheckpointIfIdle(ctx); err != nil || !did {
+		t.Fatalf("quiet since the last call: checkpointed %v, %v; want done", did, err)
+	}
+	if n := walSize(t, path); n != 0 {
+		t.Fatalf("log is %d bytes after the checkpoint, want 0", n)
+	}
+	if did, err := s.CheckpointIfIdle(ctx); err != nil || did {
+		t.Fatalf("nothing written since the truncation: checkpointed %v, %v", did, err)
+	}
+	s.Close()
+
+	// what the log held is in the database file alone
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	var n int
+	if err := s2.db.QueryRow(`SELECT count(*) FROM secrets WHERE name LIKE 'k%' AND length(value) = 8000`).Scan(&n); err != nil || n != 51 {
+		t.Fatalf("%d of 51 rows after reopening without the log (%v)", n, err)
+	}
+}
+
+// A reader holding a snapshot keeps the log: the call returns at once,
+// without an error, and the next quiet call truncates it.
+func TestCheckpointIfIdle_waitsForNoReader(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES ('a', 'b')`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.CheckpointIfIdle(ctx) // sees the write
+	rd, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := rd.QueryRow(`SELECT count(*) FROM secrets`).Scan(&n); err != nil { // the snapshot begins
+		t.Fatal(err)
+	}
+	if did, err := s.CheckpointIfIdle(ctx); err != nil || did {
+		t.Fatalf("with a reader: checkpointed %v, %v; want neither", did, err)
+	}
+	rd.Rollback()
+	if did, err := s.CheckpointIfIdle(ctx); err != nil || !did {
+		t.Fatalf("reader gone: checkpointed %v, %v; want done", did, err)
+	}
+	if n := walSize(t, path); n != 0 {
+		t.Fatalf("log is %d bytes, want 0", n)
+	}
+}
