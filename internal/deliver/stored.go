@@ -99,15 +99,12 @@ func isBlank(line []byte) bool {
 }
 
 // bareLineEnds counts the LF without a CR before it and the CR without an
-// LF after it: each becomes CRLF, one byte longer.
+// LF after it: each becomes CRLF, one byte longer. Every CR and LF that is
+// not half of a CRLF is one; counted with bytes.Count, whose single-byte
+// form is vectorised, rather than byte by byte (4.7 % of a 2 MB
+// delivery's CPU, issue 21).
 func bareLineEnds(b []byte) int {
-	n := 0
-	for i, c := range b {
-		if c == '\n' && (i == 0 || b[i-1] != '\r') || c == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
-			n++
-		}
-	}
-	return n
+	return bytes.Count(b, []byte{'\n'}) + bytes.Count(b, []byte{'\r'}) - 2*bytes.Count(b, []byte("\r\n"))
 }
 
 // appendCRLF appends b to out with bare LF and bare CR turned into CRLF.
