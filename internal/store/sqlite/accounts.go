@@ -119,10 +119,10 @@ func (s *Store) SetAccountLocale(ctx context.Context, id int64, language, timeZo
 
 // DeleteAccount implements store.AccountStore.
 func (s *Store) DeleteAccount(ctx context.Context, id int64) error {
-	return s.write(ctx, func(tx *sql.Tx) error { return deleteAccountTx(ctx, tx, id) })
+	return s.write(ctx, func(tx *sql.Tx) error { return s.deleteAccountTx(ctx, tx, id) })
 }
 
-func deleteAccountTx(ctx context.Context, tx *sql.Tx, id int64) error {
+func (s *Store) deleteAccountTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	var domainID, used int64
 	if err := tx.QueryRowContext(ctx, `SELECT domain_id, used_bytes FROM accounts WHERE id=?`, id).Scan(&domainID, &used); err != nil {
 		return notFound(err)
@@ -148,7 +148,7 @@ func deleteAccountTx(ctx context.Context, tx *sql.Tx, id int64) error {
 			return err
 		}
 	}
-	if err := dropIndexRows(ctx, tx, indexRows); err != nil {
+	if err := s.dropIndexRows(ctx, tx, indexRows); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE domains SET used_bytes = used_bytes - ? WHERE id=?`, used, domainID)

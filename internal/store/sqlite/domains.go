@@ -110,7 +110,7 @@ func (s *Store) DeleteDomain(ctx context.Context, id int64) error {
 		}
 		rows.Close()
 		for _, a := range ids {
-			if err := deleteAccountTx(ctx, tx, a); err != nil {
+			if err := s.deleteAccountTx(ctx, tx, a); err != nil {
 				return err
 			}
 		}

@@ -254,7 +254,7 @@ func (s *Store) DeleteMailbox(ctx context.Context, accountID, mailboxID int64) e
 				return err
 			}
 		}
-		return dropIndexRows(ctx, tx, indexRows) // those no copy elsewhere shares
+		return s.dropIndexRows(ctx, tx, indexRows) // those no copy elsewhere shares
 	})
 }
 

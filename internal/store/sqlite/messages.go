@@ -183,7 +183,7 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 		if err := putEnvelopeMatch(ctx, tx, nm.MailboxID, int64(uid), string(env), true); err != nil {
 			return err
 		}
-		if err := putIndexRow(ctx, tx, id, nm.AccountID, nm.Index, false); err != nil {
+		if err := s.putIndexRow(ctx, tx, id, nm.AccountID, nm.Index, false); err != nil {
 			return err
 		}
 		if thread == 0 {
@@ -524,7 +524,7 @@ func (s *Store) Expunge(ctx context.Context, accountID, mailboxID int64, uids []
 			bytes += m.Size
 			removed = append(removed, m.UID)
 		}
-		if err := dropIndexRows(ctx, tx, indexRows); err != nil {
+		if err := s.dropIndexRows(ctx, tx, indexRows); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM blobs WHERE refs <= 0`); err != nil {

@@ -23,7 +23,7 @@ func (s *Store) SetIndex(ctx context.Context, accountID, messageID int64, idx st
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_attachment=? WHERE index_id=?`, idx.HasAttachment, indexID); err != nil {
 			return err
 		}
-		return putIndexRow(ctx, tx, indexID, accountID, idx, true)
+		return s.putIndexRow(ctx, tx, indexID, accountID, idx, true)
 	})
 }
 

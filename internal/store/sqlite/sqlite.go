@@ -35,6 +35,9 @@ type Store struct {
 	writer chan struct{}
 	// queue holds the writes waiting for a batch (groupcommit.go).
 	queue writeQueue
+	// indexBatch, while a batch runs, holds its new search index rows
+	// (index.go); only the writer lock's holder touches it.
+	indexBatch *indexBatch
 	// batched, when set (tests), is told the size of each batch that
 	// committed.
 	batched func(n int)
