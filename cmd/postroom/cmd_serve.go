@@ -323,6 +323,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	defer stopGC()
 	go hourly(gcCtx, d.Blobs, d.Store, log)
 	go checkpointWhenIdle(gcCtx, d.Store, log)
+	go mailSvc.RunIndexer(gcCtx, indexPoll, log)
 	go purgeSpamHourly(gcCtx, pipeline, log)
 
 	select {
@@ -354,6 +355,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	log.Info("stopped")
 	return nil
 }
+
+// indexPoll is how often the search indexer looks for messages that wait
+// for their terms without having been told (internal/mail/index_later.go):
+// those another process stored.
+const indexPoll = 30 * time.Second
 
 // idleCheck is how often the embedded database is asked whether writes
 // stopped: its write-ahead log is truncated 5 to 10 s after the last one.

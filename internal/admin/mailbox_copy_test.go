@@ -13,6 +13,7 @@ import (
 	"postroom/internal/actor"
 	"postroom/internal/events"
 	"postroom/internal/jobs"
+	"postroom/internal/mail"
 	"postroom/internal/search"
 	"postroom/internal/store"
 	"postroom/internal/testbed"
@@ -164,8 +165,9 @@ func TestCopyMailbox_everyFolderFlagsUsageAndEvents(t *testing.T) {
 	if news != 4 {
 		t.Errorf("the target heard of %d new messages, want 4", news)
 	}
-	// copies are searchable as delivered mail is
-	found, err := b.Store.Search(b.Ctx, lee.ID, store.SearchQuery{Subject: search.Parse("plan"), Limit: 10})
+	// copies are searchable as delivered mail is (through the mail
+	// service, which writes the terms that wait first)
+	found, err := b.Mail.Search(b.Ctx, actor.User(lee), mail.SearchRequest{Query: store.SearchQuery{Subject: search.Parse("plan"), Limit: 10}})
 	if err != nil || found.Total != 1 {
 		t.Errorf("search for the copied message: %+v, %v", found, err)
 	}

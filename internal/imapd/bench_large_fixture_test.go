@@ -228,6 +228,11 @@ func (mb *largeMailbox) fillLarge() error {
 			mb.uids = append(mb.uids, imap.UID(m.UID))
 			mb.sizes = append(mb.sizes, reqs[k].Size)
 		}
+		// the terms, written after the appends (mail/index_later.go) as
+		// the server's indexer would meanwhile: part of the fill
+		if _, err := h.Mail.IndexWaiting(h.Ctx, actor.User(h.acct)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

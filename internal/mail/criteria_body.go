@@ -41,6 +41,9 @@ func (s *Service) bodyCandidates(ctx context.Context, accountID, mailboxID int64
 	if q.Empty() {
 		return nil, candidates, nil
 	}
+	if _, err := s.indexWaiting(ctx, accountID); err != nil { // index_later.go
+		return nil, nil, fmt.Errorf("search mailbox %d: %w", mailboxID, err)
+	}
 	m, err := s.Store.BodyMatch(ctx, accountID, mailboxID, q)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search mailbox %d: %w", mailboxID, err)

@@ -9,8 +9,8 @@
 // messages.go and mailboxes.go (changes), folder_name.go (what a folder
 // may be called), seen.go (the Read hook), trash.go, spam.go, pop3.go
 // (what a user's delete or report means), search.go and criteria.go
-// (searching), inline.go (the webmail's inline image capability),
-// drafts.go, reindex.go.
+// (searching), index_later.go (search terms after the append), inline.go
+// (the webmail's inline image capability), drafts.go, reindex.go.
 //
 // Invariants:
 //   - An event is published, and a hook called, only after the store
@@ -53,6 +53,8 @@ type Service struct {
 
 	inlineOnce sync.Once
 	inline     []byte // the inline-image key (inline.go)
+
+	indexer indexer // index_later.go
 }
 
 // ErrForbidden: the actor has no mailbox to act on (an operator, say).
@@ -72,7 +74,9 @@ func owner(a actor.Actor) (int64, error) {
 
 // AppendRequest is one message to store into one of the actor's
 // mailboxes. The blob must be written and synced already; Parsed is its
-// parse (read from the blob when nil, so that no message goes unindexed).
+// parse (read from the blob when nil, so that no message goes unindexed),
+// and neither it nor the bytes it reads may change once Append returned:
+// the indexer may still read them (index_later.go).
 type AppendRequest struct {
 	MailboxID    int64
 	BlobKey      string
@@ -140,12 +144,20 @@ func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*
 		nm.SentDay = message.SentDay(r.Parsed.Header.Get("Date"))
 		nm.Preview = r.Parsed.Preview(PreviewLength)
 		nm.HasAttachment = r.Parsed.HasAttachment()
-		nm.Index = IndexText(r.Parsed)
+		if _, later := s.laterIndex(); later {
+			nm.IndexLater = true // index_later.go
+		} else {
+			nm.Index = IndexText(r.Parsed)
+		}
 	}
 	nm.IMAPMeta = s.appendMeta(&r) // imap_meta.go
 	m, err := s.Store.AppendMessage(ctx, nm)
 	if err != nil {
 		return nil, fmt.Errorf("append to mailbox %d: %w", r.MailboxID, err)
+	}
+	if nm.IndexLater {
+		s.indexer.hold(m.ID, r.Parsed, r.Size) // a new message is its own index row
+		s.wakeIndexer()
 	}
 	if s.Events != nil {
 		s.Events.Publish(events.Event{Kind: events.MessageNew, AccountID: m.AccountID, MailboxID: m.MailboxID,

@@ -59,6 +59,9 @@ func (s *Service) Search(ctx context.Context, a actor.Actor, r SearchRequest) (*
 			q.Before = until.AddDate(0, 0, 1) // the midnight after it, in zone
 		}
 	}
+	if _, err := s.indexWaiting(ctx, accountID); err != nil { // index_later.go
+		return nil, fmt.Errorf("search: %w", err)
+	}
 	res, err := s.Store.Search(ctx, accountID, q)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

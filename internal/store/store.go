@@ -609,6 +609,11 @@ type NewMessage struct {
 	HasAttachment bool
 	IgnoreQuota   bool // for moves into Trash and administrative restores
 	Index         IndexText
+	// IndexLater: Index is empty, and the terms come after the append
+	// (LaterIndexStore; issue 21). Only a store that implements
+	// LaterIndexStore takes it; the others refuse the message with
+	// ErrInvalid.
+	IndexLater bool
 	// SentDay is the Date header's day as written (SentDayOf of the date
 	// in its own zone), 0 when unknown.
 	SentDay int

@@ -125,8 +125,11 @@ func copyIndex(ctx context.Context, dst pgx.Tx) (int64, error) {
 // row (their own or one shared with copies): the rows the target gets.
 func sourceIndexRows(ctx context.Context, src *sql.Tx) (int64, error) {
 	var n int64
+	// a message whose terms wait (store/sqlite's index_later.go) has its
+	// row in the target as every other, filled by the reindex
 	err := src.QueryRowContext(ctx, `SELECT count(*) FROM messages m
-		WHERE EXISTS (SELECT 1 FROM `+searchIndex+` i WHERE i.rowid = m.index_id)`).Scan(&n)
+		WHERE EXISTS (SELECT 1 FROM `+searchIndex+` i WHERE i.rowid = m.index_id)
+		OR EXISTS (SELECT 1 FROM `+searchIndex+`_waiting w WHERE w.index_id = m.index_id)`).Scan(&n)
 	return n, err
 }
 

@@ -99,6 +99,11 @@ func TestCopy_installationArrivesWhole(t *testing.T) {
 	// message (which shares its source's row in SQLite) included.
 	reindexTarget(t, s, tg)
 	for _, acct := range s.accounts {
+		// the source's terms written after the appends, as a search
+		// through the mail service would first (mail/index_later.go)
+		if _, err := s.bed.Mail.IndexWaiting(ctx, actor.User(acct)); err != nil {
+			t.Fatal(err)
+		}
 		for _, q := range []string{korean, "회의", "contract", "note", "boss@example.test", "kim@example.test"} {
 			want, got := searchIDs(t, src, acct.ID, q), searchIDs(t, dst, acct.ID, q)
 			if want == "" || got != want {

@@ -150,6 +150,9 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 	if nm.BlobKey == "" {
 		return nil, store.ErrInvalid
 	}
+	if nm.IndexLater {
+		return nil, fmt.Errorf("append: message %s: %w: PostgreSQL writes the search terms with the message (NewMessage.IndexLater)", nm.BlobKey, store.ErrInvalid)
+	}
 	if nm.Content != nil {
 		// The cluster keeps every message in its bucket: bytes handed
 		// here would be lost with nothing to read them back from

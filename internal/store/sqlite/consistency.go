@@ -42,12 +42,18 @@ var consistencyChecks = []string{
 	`SELECT 'mailbox ' || mb.id || ': account ' || mb.account_id || ' missing'
 	 FROM mailboxes mb LEFT JOIN accounts a ON a.id = mb.account_id WHERE a.id IS NULL`,
 	// the search index: a row for every message (shared by its copies,
-	// messages.index_id), none without one (and each filed under its
-	// messages' account: misfiledIndexRows)
+	// messages.index_id) or one waiting for its terms (index_later.go),
+	// none without one (and each filed under its messages' account:
+	// misfiledIndexRows)
 	`SELECT 'message ' || m.id || ': not in the search index' FROM messages m
-	 WHERE NOT EXISTS (SELECT 1 FROM message_index WHERE rowid = m.index_id)`,
+	 WHERE NOT EXISTS (SELECT 1 FROM message_index WHERE rowid = m.index_id)
+	 AND NOT EXISTS (SELECT 1 FROM message_index_waiting w WHERE w.index_id = m.index_id)`,
 	`SELECT 'search index row ' || i.rowid || ': no message' FROM message_index i
 	 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE index_id = i.rowid)`,
+	`SELECT 'search index row ' || w.index_id || ': waits, and is written' FROM message_index_waiting w
+	 WHERE EXISTS (SELECT 1 FROM message_index WHERE rowid = w.index_id)`,
+	`SELECT 'search index row ' || w.index_id || ': waits for no message of account ' || w.account_id FROM message_index_waiting w
+	 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE index_id = w.index_id AND account_id = w.account_id)`,
 	`SELECT 'outbound ' || o.id || ': no recipient pending' FROM outbound o
 	 WHERE NOT EXISTS (SELECT 1 FROM outbound_rcpts r WHERE r.outbound_id = o.id AND r.status = 'pending')`,
 }

@@ -12,7 +12,8 @@ import (
 // The search index (message_index) is a contentless FTS5 table (see the
 // last migrations): it keeps the terms' positions, not the terms, so it
 // answers MATCH, rowid lookups and DELETE, and a row cannot be read
-// back or copied. One row serves every copy of a message: the row's rowid
+// back or copied. A new message's row may wait for its terms
+// (index_later.go). One row serves every copy of a message: the row's rowid
 // is messages.index_id, the id of the message first stored, and copies
 // (CopyMessages) take their source's index_id. The rows are written and
 // deleted here only.
@@ -54,14 +55,16 @@ func (s *Store) dropIndexRows(ctx context.Context, tx *sql.Tx, ids []int64) erro
 	if err := s.writeHeldRows(ctx, tx); err != nil { // a row held may be among them
 		return err
 	}
-	stmt, err := tx.PrepareContext(ctx, `DELETE FROM message_index WHERE rowid=?1 AND NOT EXISTS (SELECT 1 FROM messages WHERE index_id=?1)`)
-	if err != nil {
-		return fmt.Errorf("search index: %w", err)
-	}
-	defer stmt.Close()
-	for _, id := range ids {
-		if _, err := stmt.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("search index row %d: %w", id, err)
+	for _, table := range []string{`message_index WHERE rowid`, `message_index_waiting WHERE index_id`} {
+		stmt, err := tx.PrepareContext(ctx, `DELETE FROM `+table+`=?1 AND NOT EXISTS (SELECT 1 FROM messages WHERE index_id=?1)`)
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		defer stmt.Close()
+		for _, id := range ids {
+			if _, err := stmt.ExecContext(ctx, id); err != nil {
+				return fmt.Errorf("search index row %d: %w", id, err)
+			}
 		}
 	}
 	return nil

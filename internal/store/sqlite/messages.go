@@ -183,7 +183,11 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 		if err := putEnvelopeMatch(ctx, tx, nm.MailboxID, int64(uid), string(env), true); err != nil {
 			return err
 		}
-		if err := s.putIndexRow(ctx, tx, id, nm.AccountID, nm.Index, false); err != nil {
+		if nm.IndexLater {
+			if err := waitForIndex(ctx, tx, id, nm.AccountID); err != nil {
+				return err
+			}
+		} else if err := s.putIndexRow(ctx, tx, id, nm.AccountID, nm.Index, false); err != nil {
 			return err
 		}
 		if thread == 0 {

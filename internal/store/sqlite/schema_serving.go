@@ -242,4 +242,14 @@ END;
 -- this index holds the copies only, so it costs nothing to mail that is
 -- not copied.
 CREATE INDEX messages_copies ON messages(mailbox_id, index_id, uid) WHERE index_id != id;
+`, `
+-- Search terms written after the append (issue 21, index_later.go): the
+-- index rows (messages.index_id) that wait for the mail service's
+-- indexer. Named as part of the index: storecopy leaves it, like the
+-- index, to the target's reindex.
+CREATE TABLE message_index_waiting (
+	index_id   INTEGER PRIMARY KEY,
+	account_id INTEGER NOT NULL
+);
+CREATE INDEX message_index_waiting_account ON message_index_waiting(account_id, index_id);
 `}

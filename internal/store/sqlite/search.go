@@ -23,6 +23,9 @@ func (s *Store) SetIndex(ctx context.Context, accountID, messageID int64, idx st
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_attachment=? WHERE index_id=?`, idx.HasAttachment, indexID); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM message_index_waiting WHERE index_id=?`, indexID); err != nil {
+			return err
+		}
 		return s.putIndexRow(ctx, tx, indexID, accountID, idx, true)
 	})
 }
