@@ -119,3 +119,29 @@ func TestCheckpointIfIdle_waitsForNoReader(t *testing.T) {
 		t.Fatalf("log is %d bytes, want 0", n)
 	}
 }
+
+// Every connection keeps its statement journals in memory: the pragma is
+// in the DSN, not run once on one connection of the pool.
+func TestOpen_statementJournalsInMemoryOnEveryConnection(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	var conns []*sql.Conn
+	for range 3 {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		var mode int
+		if err := c.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&mode); err != nil || mode != 2 {
+			t.Errorf("connection %d: temp_store %d (%v), want 2 (memory)", len(conns), mode, err)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+}

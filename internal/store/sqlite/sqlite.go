@@ -76,6 +76,10 @@ func open(path string, busy time.Duration, sync string) (*Store, error) {
 	// FULL: a commit is on disk before we acknowledge mail (X4).
 	q.Add("_pragma", "synchronous("+sync+")")
 	q.Add("_pragma", "foreign_keys(ON)")
+	// Statement journals (a statement that may fail halfway inside a
+	// transaction keeps the pages it changes) in memory, not in a
+	// temporary file each: 5 % of an APPEND's CPU (issue 21).
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
 	db, err := openDB(dsn) // stmtcache.go
