@@ -68,6 +68,7 @@ type Server struct {
 
 	closing  atomic.Bool
 	inFlight byteBudget
+	arriving byteBudget // messages arriving in memory past spoolInMemory (spool.go)
 	mu       sync.Mutex
 	servers  []*smtp.Server
 	sessions map[*session]struct{}

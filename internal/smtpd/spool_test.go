@@ -2,33 +2,46 @@ package smtpd
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"postroom/internal/deliver"
 	"postroom/internal/store"
 )
 
-// bigMessage is over spoolInMemory: it goes through a spool file.
-var bigMessage = "Subject: big\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\r\n", spoolInMemory/64+1)
+// bigMessage is over spoolInMemory: it stays in memory while the
+// arriving budget has room. hugeMessage is over spoolInMemoryMax: it goes
+// through a spool file.
+var (
+	bigMessage  = "Subject: big\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\r\n", spoolInMemory/64+1)
+	hugeMessage = "Subject: huge\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\r\n", spoolInMemoryMax/64+1)
+)
 
 // DATA goes to the spool as it arrives and leaves nothing there once the
 // transaction is over, delivered or refused.
 func TestData_spooledAndNothingLeftBehind(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "spool")
-	h := start(t, func(s *Server) { s.Spool, s.MaxMessageSize = dir, 1<<20 })
+	h := start(t, func(s *Server) { s.Spool, s.MaxMessageSize = dir, 4<<20 })
 	c := h.dial(RoleMX)
-	if err := sendMail(c, "someone@remote.test", []string{"bob@example.test"}, bigMessage, nil); err != nil {
-		t.Fatal(err)
+	for _, m := range []string{bigMessage, hugeMessage} {
+		if err := sendMail(c, "someone@remote.test", []string{"bob@example.test"}, m, nil); err != nil {
+			t.Fatal(err)
+		}
+		c.Reset()
+		if got := code(sendMail(c, "someone@remote.test", []string{"bob@example.test"}, "Subject: nul\r\n\r\na\x00b\r\n"+m, nil)); got != "554 5.6.0" {
+			t.Fatalf("NUL: %q", got)
+		}
+		c.Reset()
 	}
-	c.Reset()
-	if got := code(sendMail(c, "someone@remote.test", []string{"bob@example.test"}, "Subject: nul\r\n\r\na\x00b\r\n"+bigMessage, nil)); got != "554 5.6.0" {
-		t.Fatalf("NUL: %q", got)
+	if n := h.count("bob@example.test", store.RoleInbox); n != 2 {
+		t.Fatalf("bob has %d messages, want 2", n)
 	}
-	if n := h.count("bob@example.test", store.RoleInbox); n != 1 {
-		t.Fatalf("bob has %d messages", n)
+	if n := h.srv.arriving.inUse(); n != 0 {
+		t.Fatalf("%d bytes of the arriving budget not given back", n)
 	}
 	left, err := os.ReadDir(dir)
 	if err != nil {
@@ -47,10 +60,10 @@ func TestData_spoolNotWritable_451(t *testing.T) {
 	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h := start(t, func(s *Server) { s.Spool, s.MaxMessageSize = notDir, 1<<20 })
+	h := start(t, func(s *Server) { s.Spool, s.MaxMessageSize = notDir, 4<<20 })
 	c := h.dial(RoleMX)
-	if got := code(sendMail(c, "someone@remote.test", []string{"bob@example.test"}, bigMessage, nil)); got != "451 4.3.0" {
-		t.Fatalf("a message over %d bytes: got %q", spoolInMemory, got)
+	if got := code(sendMail(c, "someone@remote.test", []string{"bob@example.test"}, hugeMessage, nil)); got != "451 4.3.0" {
+		t.Fatalf("a message over %d bytes: got %q", spoolInMemoryMax, got)
 	}
 	if n := h.count("bob@example.test", store.RoleInbox); n != 0 {
 		t.Fatalf("bob has %d messages", n)
@@ -64,12 +77,25 @@ func TestData_spoolNotWritable_451(t *testing.T) {
 	}
 }
 
-// A message of exactly spoolInMemory bytes, one byte more, and a large
-// one all arrive whole, byte for byte.
-func TestData_sizesAroundTheInMemoryLimit(t *testing.T) {
-	for _, n := range []int{spoolInMemory, spoolInMemory + 1, 3*spoolInMemory + 17} {
+// Messages around both limits arrive whole, byte for byte: in memory up
+// to spoolInMemory, and up to spoolInMemoryMax while the arriving budget
+// has room (here: when it is not all taken), in the spool file past
+// either. The budget is given back when the message is done with.
+func TestData_sizesAroundTheInMemoryLimits(t *testing.T) {
+	for _, c := range []struct {
+		n        int
+		full     bool // the arriving budget taken
+		inMemory bool
+	}{
+		{spoolInMemory, false, true}, {spoolInMemory + 1, false, true}, {3*spoolInMemory + 17, false, true},
+		{spoolInMemoryMax, false, true}, {spoolInMemoryMax + 1, false, false}, {3*spoolInMemoryMax + 5, false, false},
+		{spoolInMemory, true, true}, {spoolInMemory + 1, true, false}, {spoolInMemoryMax, true, false},
+	} {
 		s := &Server{Spool: filepath.Join(t.TempDir(), "spool")}
-		body := strings.Repeat("x", n)
+		if c.full {
+			s.arriving.used = arrivingBudget
+		}
+		body := strings.Repeat("x", c.n)
 		sp, err := s.spool(strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
@@ -78,11 +104,31 @@ func TestData_sizesAroundTheInMemoryLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(raw) != body || sp.size != int64(n) || (sp.f == nil) != (n <= spoolInMemory) {
-			t.Fatalf("%d bytes: got %d back, size %d, in memory %v", n, len(raw), sp.size, sp.f == nil)
+		if string(raw) != body || sp.size != int64(c.n) || (sp.f == nil) != c.inMemory {
+			t.Fatalf("%d bytes, budget taken %v: got %d back, size %d, in memory %v, want %v", c.n, c.full, len(raw), sp.size, sp.f == nil, c.inMemory)
 		}
 		release()
 		sp.Close()
+		if want := map[bool]int64{true: arrivingBudget}[c.full]; s.arriving.used != want {
+			t.Fatalf("%d bytes: arriving budget %d after Close, want %d", c.n, s.arriving.used, want)
+		}
+	}
+}
+
+// A connection lost in the middle of the data is no message, however
+// short what arrived: the data reader says so with io.ErrUnexpectedEOF,
+// which fill does not take for the end.
+func TestSpool_aTransferCutShortIsNoMessage(t *testing.T) {
+	s := &Server{Spool: filepath.Join(t.TempDir(), "spool")}
+	for _, n := range []int{100, spoolInMemory + 100, spoolInMemoryMax + 100} {
+		r := io.MultiReader(strings.NewReader(strings.Repeat("x", n)), iotest.ErrReader(io.ErrUnexpectedEOF))
+		if sp, err := s.spool(r); err == nil {
+			sp.Close()
+			t.Fatalf("%d bytes then a lost connection: spooled %d bytes as a message", n, sp.size)
+		}
+		if s.arriving.used != 0 {
+			t.Fatalf("%d bytes: arriving budget %d after a failed transfer", n, s.arriving.used)
+		}
 	}
 }
 
