@@ -85,7 +85,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := d.bus.follow(followCtx, log); err != nil {
 		return fmt.Errorf("events: %w", err)
 	}
-	dns := resolver.New(cfg.DNSServer)
+	dns := resolver.Cached(resolver.New(cfg.DNSServer)) // cache.go: SPF, DMARC and iprev ask the same for every message
 	mailSvc := &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: bus, MaxMessageSize: cfg.MaxMessageSize}
 	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname,
 		Resolver: dns, Log: log}
