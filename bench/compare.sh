@@ -289,7 +289,8 @@ record() { # SERVER WORKLOAD LABEL CGROUPS bench-args...: run, print the table, 
 	printf '%s\n' "$out" | jq -c --arg s "$server" --arg l "$label" --argjson cg $((cg1 - cg0)) \
 		'. + {server: $s, label: $l, cgroup_cpu_ns: $cg}' >>"$results"
 	printf '%s\n' "$out" | jq -r --arg s "$server" --arg l "$label" --argjson cg $((cg1 - cg0)) \
-		'"\($s) \($l): " + (.ops | map("\(.name) \(.ops) ops \(.errors) err \(.per_sec|floor)/s p50 \(.p50_ns/1e6*100|floor/100) ms p99 \(.p99_ns/1e6*100|floor/100) ms") | join("; ")) + "; cpu (--pid) \((.target_cpu_ns // 0)/1e9) s, cgroup \($cg/1e9) s"'
+		'"\($s) \($l): " + (.ops | map("\(.name) \(.ops) ops \(.errors) err \(.per_sec|floor)/s p50 \(.p50_ns/1e6*100|floor/100) ms p99 \(.p99_ns/1e6*100|floor/100) ms") | join("; ")) + "; cpu (--pid) \((.target_cpu_ns // 0)/1e9) s, cgroup \($cg/1e9) s"
+		+ (if (.first_errors // []) == [] then "" else "; first errors: " + (.first_errors | join(" | ")) end)'
 }
 
 for round in $(seq "$rounds"); do
