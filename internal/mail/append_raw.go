@@ -32,9 +32,15 @@ var (
 // file), to store into one of the actor's mailboxes: by id, or by role
 // when MailboxID is 0.
 type RawMessage struct {
-	MailboxID    int64
-	Role         store.Role
+	MailboxID int64
+	Role      store.Role
+	// Body is read for the message's bytes, unless Bytes holds them:
+	// an adapter that has the whole message in memory already (an IMAP
+	// literal) hands it over as it is, not to be read and copied once
+	// more (2 MB: a copy, a growing buffer zeroed, issue 21). Neither may
+	// change once AppendRaw returned (AppendRequest.Parsed).
 	Body         io.Reader
+	Bytes        []byte
 	Flags        []string
 	InternalDate time.Time // zero: now
 	// Binary: the client sent the message as binary data (an IMAP
@@ -63,13 +69,15 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 	if err != nil {
 		return nil, fmt.Errorf("append: mailbox %d (%s): %w", r.MailboxID, r.Role, err)
 	}
-	body := r.Body
-	if s.MaxMessageSize > 0 {
-		body = io.LimitReader(body, s.MaxMessageSize+1)
-	}
-	raw, err := io.ReadAll(body)
-	if err != nil {
-		return nil, fmt.Errorf("append: read message: %w", err)
+	raw := r.Bytes
+	if raw == nil && r.Body != nil {
+		body := r.Body
+		if s.MaxMessageSize > 0 {
+			body = io.LimitReader(body, s.MaxMessageSize+1)
+		}
+		if raw, err = io.ReadAll(body); err != nil {
+			return nil, fmt.Errorf("append: read message: %w", err)
+		}
 	}
 	if s.MaxMessageSize > 0 && int64(len(raw)) > s.MaxMessageSize {
 		return nil, fmt.Errorf("%w: over %d bytes", ErrTooBig, s.MaxMessageSize)

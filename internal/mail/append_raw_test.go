@@ -114,9 +114,14 @@ func TestAppendRaw_refusesBeforeWritingAnything(t *testing.T) {
 		"over the size limit":                   {big, mail.ErrTooBig},
 		"a NUL character":                       {"Subject: nul\r\n\r\na\x00b\r\n", mail.ErrNUL},
 	} {
-		_, err := b.Mail.AppendRaw(b.Ctx, actor.User(bob), mail.RawMessage{Role: store.RoleInbox, Body: strings.NewReader(tc.raw)})
-		if !errors.Is(err, tc.want) {
-			t.Errorf("%s: %v, want %v", name, err, tc.want)
+		// read from Body, or handed over as Bytes (an IMAP literal): the
+		// same checks
+		for _, rm := range []mail.RawMessage{{Body: strings.NewReader(tc.raw)}, {Bytes: []byte(tc.raw)}} {
+			rm.Role = store.RoleInbox
+			_, err := b.Mail.AppendRaw(b.Ctx, actor.User(bob), rm)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("%s (bytes given: %v): %v, want %v", name, rm.Bytes != nil, err, tc.want)
+			}
 		}
 	}
 	if n := blobFiles(t, b); n != files {

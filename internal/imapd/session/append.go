@@ -1,7 +1,6 @@
 package session
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -51,7 +50,7 @@ func (s *Session) appendMessages(cmd *wire.Command) error {
 		m := &args.Messages[i]
 		stored, err := s.cfg.Mail.AppendRaw(s.ctx, s.who(), mail.RawMessage{
 			MailboxID:    mb.ID,
-			Body:         bytes.NewReader(bodies[i]),
+			Bytes:        bodies[i],
 			Flags:        appendFlags(m.Flags),
 			InternalDate: m.Date,
 			Binary:       m.Binary || catenatedBinary(m.Parts),
