@@ -374,7 +374,16 @@ func checkpointWhenIdle(ctx context.Context, st store.Store, log *slog.Logger) {
 	if !ok {
 		return
 	}
-	t := time.NewTicker(idleCheck)
+	every(ctx, idleCheck, func() {
+		if _, err := c.CheckpointIfIdle(ctx); err != nil && ctx.Err() == nil {
+			log.Error("store checkpoint", "err", err)
+		}
+	})
+}
+
+// every calls fn every period until ctx ends.
+func every(ctx context.Context, period time.Duration, fn func()) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
@@ -382,9 +391,7 @@ func checkpointWhenIdle(ctx context.Context, st store.Store, log *slog.Logger) {
 			return
 		case <-t.C:
 		}
-		if _, err := c.CheckpointIfIdle(ctx); err != nil && ctx.Err() == nil {
-			log.Error("store checkpoint", "err", err)
-		}
+		fn()
 	}
 }
 
@@ -392,14 +399,7 @@ func checkpointWhenIdle(ctx context.Context, st store.Store, log *slog.Logger) {
 // message files, refreshes the embedded database's planner statistics as
 // folders grow, and forgets expired rate-limit counters.
 func hourly(ctx context.Context, blobs blob.Backend, st store.Store, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, time.Hour, func() {
 		res, err := blobs.GC(ctx, st, blob.DefaultGrace)
 		switch {
 		case err != nil:
@@ -416,5 +416,5 @@ func hourly(ctx context.Context, blobs blob.Backend, st store.Store, log *slog.L
 		if _, err := st.TrimHits(ctx, time.Now().Add(-24*time.Hour)); err != nil {
 			log.Error("rate-limit counters", "err", err)
 		}
-	}
+	})
 }

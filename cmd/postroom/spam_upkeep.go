@@ -11,16 +11,9 @@ import (
 // purgeSpamHourly removes, every hour, the spam each account keeps past
 // its spam.keep_days (S5; deliver.PurgeSpam), until ctx ends.
 func purgeSpamHourly(ctx context.Context, p *deliver.Pipeline, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, time.Hour, func() {
 		if _, err := p.PurgeSpam(ctx, time.Now()); err != nil {
 			log.Error("spam purge", "err", err)
 		}
-	}
+	})
 }

@@ -10,6 +10,18 @@ import (
 	"testing"
 )
 
+// openFile opens a new store and returns it with its file's path.
+func openFile(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
 func walSize(t *testing.T, path string) int64 {
 	t.Helper()
 	fi, err := os.Stat(path + "-wal")
@@ -26,12 +38,7 @@ func walSize(t *testing.T, path string) int64 {
 // while writes go on, and what it held stays in the database.
 func TestCheckpointIfIdle_truncatesTheLogOnceWritesStop(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openFile(t)
 	if did, err := s.CheckpointIfIdle(ctx); err != nil || did {
 		t.Fatalf("nothing written yet: checkpointed %v, %v", did, err)
 	}
@@ -87,12 +94,7 @@ func TestCheckpointIfIdle_truncatesTheLogOnceWritesStop(t *testing.T) {
 // without an error, and the next quiet call truncates it.
 func TestCheckpointIfIdle_waitsForNoReader(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openFile(t)
 	if err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES ('a', 'b')`)
 		return err
@@ -123,11 +125,7 @@ func TestCheckpointIfIdle_waitsForNoReader(t *testing.T) {
 // Every connection keeps its statement journals in memory: the pragma is
 // in the DSN, not run once on one connection of the pool.
 func TestOpen_statementJournalsInMemoryOnEveryConnection(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openFile(t)
 	ctx := context.Background()
 	var conns []*sql.Conn
 	for range 3 {
