@@ -38,6 +38,14 @@ const (
 	indexChunkBytes = 4 << 20
 )
 
+// indexLaterMax is the largest message whose terms are written after its
+// append. A larger one is indexed with its append, as before, within the
+// memory its adapter budgets for it (deliver.MemoryCost): read back by
+// the indexer, outside any budget, three 44 MiB messages at once took
+// more memory than the SMTP server allows for them (tests/interop's
+// memory tests).
+const indexLaterMax = 8 << 20
+
 // indexHeldBytes bounds the messages the indexer keeps parsed from their
 // appends (indexer.held): past it, it reads them back from their files.
 // At a steady stream there are a few dozen (indexGather); a burst

@@ -217,3 +217,17 @@ func TestIndexLater_fromTheFileAndAnUnreadableOneWaitsNoMore(t *testing.T) {
 	}
 	consistentStore(t, b)
 }
+
+// A message over 8 MiB is indexed with its append, within the memory its
+// adapter budgets for it, not read back by the indexer: it does not wait.
+func TestIndexLater_aLargeMessageIsIndexedWithItsAppend(t *testing.T) {
+	b := testbed.New(t)
+	l := laterIndex(t, b)
+	bob := b.Account("bob", nil)
+	small := b.Put(bob.ID, "INBOX", "Subject: 작은 메일\r\n\r\n내용\r\n")
+	b.Put(bob.ID, "INBOX", "Subject: 큰 메일\r\n\r\n"+strings.Repeat("첨부 자료입니다 ", 700_000)+"\r\n") // 8.4 MB
+	if got := waiting(t, b, l); !slices.Equal(got, []int64{small.ID}) {
+		t.Fatalf("waiting %v, want the small message alone", got)
+	}
+	consistentStore(t, b)
+}

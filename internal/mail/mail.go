@@ -144,7 +144,7 @@ func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*
 		nm.SentDay = message.SentDay(r.Parsed.Header.Get("Date"))
 		nm.Preview = r.Parsed.Preview(PreviewLength)
 		nm.HasAttachment = r.Parsed.HasAttachment()
-		if _, later := s.laterIndex(); later {
+		if _, later := s.laterIndex(); later && r.Size <= indexLaterMax {
 			nm.IndexLater = true // index_later.go
 		} else {
 			nm.Index = IndexText(r.Parsed)
