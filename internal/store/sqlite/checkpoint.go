@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -34,7 +35,8 @@ type idleState struct {
 
 // CheckpointIfIdle truncates the write-ahead log if it holds anything and
 // is as the previous call saw it (no commit in between), and tells whether
-// it did. Called every few seconds (cmd/postroom), it truncates the log
+// it did; before, it gives the database's free pages back
+// (giveBackFreePages). Called every few seconds (cmd/postroom), it truncates the log
 // between one and two periods after the last commit. A checkpoint that
 // readers hold back is left to the next call: it waits for no one.
 func (s *Store) CheckpointIfIdle(ctx context.Context) (bool, error) {
@@ -69,6 +71,12 @@ func (s *Store) CheckpointIfIdle(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("checkpoint: %w", err)
 	}
 	defer conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA busy_timeout=%d`, busyTimeout.Milliseconds()))
+	if err := giveBackFreePages(ctx, conn); err != nil {
+		if isBusy(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
 	var busy, logPages, copied int
 	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &copied); err != nil {
 		if isBusy(err) {
@@ -77,4 +85,36 @@ func (s *Store) CheckpointIfIdle(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("checkpoint: %w", err)
 	}
 	return busy == 0, nil
+}
+
+// freePagesKept is how many free pages the database keeps for its next
+// writes (1 MiB); past it, an idle server gives the rest back.
+const freePagesKept = 256
+
+// giveBackFreePages truncates the database file of its free pages past
+// freePagesKept, in a database made with incremental auto-vacuum (the
+// search index's merges and expunges free pages by the megabyte: a
+// tenth of the file after the comparison's load, docs/performance.md).
+func giveBackFreePages(ctx context.Context, conn *sql.Conn) error {
+	var mode, free int
+	if err := conn.QueryRowContext(ctx, `PRAGMA auto_vacuum`).Scan(&mode); err != nil {
+		return err
+	}
+	if mode != 2 { // INCREMENTAL
+		return nil
+	}
+	if err := conn.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil {
+		return err
+	}
+	if free <= freePagesKept {
+		return nil
+	}
+	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, free-freePagesKept))
+	if err != nil {
+		return err
+	}
+	for rows.Next() { // each step frees a page
+	}
+	rows.Close()
+	return rows.Err()
 }

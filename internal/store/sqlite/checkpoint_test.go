@@ -143,3 +143,58 @@ func TestOpen_statementJournalsInMemoryOnEveryConnection(t *testing.T) {
 		c.Close()
 	}
 }
+
+// A new database gives its free pages back when idle, past the 1 MiB it
+// keeps: the file shrinks after a large delete.
+func TestCheckpointIfIdle_givesFreePagesBack(t *testing.T) {
+	ctx := context.Background()
+	s, path := openFile(t)
+	var mode int
+	if err := s.db.QueryRow(`PRAGMA auto_vacuum`).Scan(&mode); err != nil || mode != 2 {
+		t.Fatalf("auto_vacuum %d (%v), want 2 (incremental) in a new database", mode, err)
+	}
+	big := strings.Repeat("x", 8000)
+	for i := range 1000 {
+		if err := s.write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?)`, fmt.Sprint("k", i), big)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM secrets WHERE name LIKE 'k%'`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// the log copied into the file, which so has its full size; the log
+	// itself stays as it is
+	if _, err := s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+		t.Fatal(err)
+	}
+	before := fileSize(t, path)
+	var free int
+	if err := s.db.QueryRow(`PRAGMA freelist_count`).Scan(&free); err != nil || free < 1000 {
+		t.Fatalf("%d free pages after deleting 8 MB (%v): the test proves nothing", free, err)
+	}
+	s.CheckpointIfIdle(ctx) // the log changed: sees it
+	if did, err := s.CheckpointIfIdle(ctx); err != nil || !did {
+		t.Fatalf("quiet: checkpointed %v, %v", did, err)
+	}
+	if err := s.db.QueryRow(`PRAGMA freelist_count`).Scan(&free); err != nil || free > freePagesKept {
+		t.Fatalf("%d free pages after the idle checkpoint (%v), want at most %d", free, err, freePagesKept)
+	}
+	if after := fileSize(t, path); after >= before-4<<20 {
+		t.Fatalf("database file %d bytes before, %d after: want it smaller by most of the 8 MB freed", before, after)
+	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}

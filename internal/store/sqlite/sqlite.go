@@ -16,7 +16,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -81,6 +83,9 @@ func open(path string, busy time.Duration, sync string) (*Store, error) {
 	// temporary file each: 5 % of an APPEND's CPU (issue 21).
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
+	if err := createIncremental(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	dsn := "file:" + path + "?" + q.Encode()
 	db, err := openDB(dsn) // stmtcache.go
 	if err != nil {
@@ -98,6 +103,28 @@ func open(path string, busy time.Duration, sync string) (*Store, error) {
 		return nil, fmt.Errorf("optimize %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// createIncremental makes the database file at path, when there is none
+// yet, with incremental auto-vacuum: it gives its free pages back to the
+// file system when the server is idle (checkpoint.go). The mode is fixed
+// when the file's first page is written, so it is set on a connection of
+// its own, before any other: as a pragma of every connection it would
+// write the first page again at each one opened. A database made before
+// keeps its free pages for reuse (only VACUUM, rewriting the whole file,
+// could change that).
+func createIncremental(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return nil
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=auto_vacuum(INCREMENTAL)&_pragma=journal_mode(WAL)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.Ping()
 }
 
 // optimizeFrom is the size (by message id) from which Optimize gathers
