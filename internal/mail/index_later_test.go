@@ -225,7 +225,7 @@ func TestIndexLater_aLargeMessageIsIndexedWithItsAppend(t *testing.T) {
 	l := laterIndex(t, b)
 	bob := b.Account("bob", nil)
 	small := b.Put(bob.ID, "INBOX", "Subject: 작은 메일\r\n\r\n내용\r\n")
-	b.Put(bob.ID, "INBOX", "Subject: 큰 메일\r\n\r\n"+strings.Repeat("첨부 자료입니다 ", 700_000)+"\r\n") // 8.4 MB
+	b.Put(bob.ID, "INBOX", "Subject: 큰 메일\r\n\r\n"+strings.Repeat("첨부 자료입니다 ", 700_000)+"\r\n") // 16 MB
 	if got := waiting(t, b, l); !slices.Equal(got, []int64{small.ID}) {
 		t.Fatalf("waiting %v, want the small message alone", got)
 	}
