@@ -240,27 +240,8 @@ const wholeTextRaw = search.MaxIndexedText
 // may lack text even when it is short (an HTML part is decoded no further
 // than a multiple of the limit), so it is never whole.
 func bodyText(m *message.Message) (text string, whole bool) {
-	if textPartsRaw(m) <= wholeTextRaw {
+	if m.TextRawSize() <= wholeTextRaw {
 		return m.Text(), true
 	}
 	return m.TextPrefix(search.MaxIndexedText), false
-}
-
-// textPartsRaw adds up the raw bodies of the parts message.Text may decode:
-// the text/plain and text/html parts that are not attachments.
-func textPartsRaw(m *message.Message) int {
-	n := 0
-	if m.Root == nil {
-		return 0
-	}
-	m.Root.Walk(func(p *message.Part) bool {
-		if p.IsAttachment() {
-			return false
-		}
-		if p.ContentType == "text/plain" || p.ContentType == "text/html" {
-			n += len(p.RawBody())
-		}
-		return true
-	})
-	return n
 }

@@ -65,11 +65,17 @@ func (m *Message) IsEmbedded(p *Part) bool {
 // Files lists the attachments a reader offers as files, in message order:
 // Attachments without the embedded pictures (IsEmbedded).
 func (m *Message) Files() []*Part {
-	ids := m.embeddedIDs()
+	var ids map[string]bool
+	read := false // the HTML body is decoded only for a part it may show (issue 21)
 	var out []*Part
 	for _, p := range m.Attachments() {
-		if id := p.ContentID(); id != "" && p.Disposition != "attachment" && ids[id] {
-			continue
+		if id := p.ContentID(); id != "" && p.Disposition != "attachment" {
+			if !read {
+				ids, read = m.embeddedIDs(), true
+			}
+			if ids[id] {
+				continue
+			}
 		}
 		out = append(out, p)
 	}

@@ -42,6 +42,10 @@ type Message struct {
 	Header   Header   // top-level header (the same as Root.Header)
 	Root     *Part    // MIME tree; a non-multipart message is a single part
 	Problems []string // soft parse errors, human readable, in message order
+	// text keeps Text once rendered: a delivery renders it for the list
+	// preview and again for the word index (Preview, issue 21). Nil in a
+	// Message not made by Parse, which renders each time.
+	text *textMemo
 }
 
 // Part is one MIME entity (RFC 2045 §2.4).
@@ -209,7 +213,7 @@ func (p *Part) Walk(fn func(*Part) bool) {
 func Parse(raw []byte) *Message {
 	ps := &parser{raw: raw}
 	root := ps.part(0, len(raw), 0, "text/plain", "message")
-	return &Message{Header: root.Header, Root: root, Problems: ps.problems}
+	return &Message{Header: root.Header, Root: root, Problems: ps.problems, text: new(textMemo)}
 }
 
 // parser holds the state of one Parse.

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"html"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -21,8 +22,40 @@ import (
 // Text returns the best plain-text rendering of the body, decoded to UTF-8,
 // with LF line breaks. HTML-only messages are stripped of their markup.
 func (m *Message) Text() string {
-	t, _ := renderText(m.Root, 0, 0)
-	return t
+	if m.text == nil {
+		t, _ := renderText(m.Root, 0, 0)
+		return t
+	}
+	m.text.once.Do(func() { m.text.s, _ = renderText(m.Root, 0, 0) })
+	return m.text.s
+}
+
+// textMemo is a Message's Text, rendered once (a Message may be read by
+// the indexer while its delivery goes on).
+type textMemo struct {
+	once sync.Once
+	s    string
+}
+
+// TextRawSize adds up the raw bodies of the parts Text may decode: the
+// text/plain and text/html parts that are not attachments. Rendering the
+// whole Text of a message whose text parts are small costs what a
+// prefix of it does.
+func (m *Message) TextRawSize() int {
+	n := 0
+	if m.Root == nil {
+		return 0
+	}
+	m.Root.Walk(func(p *Part) bool {
+		if p.IsAttachment() {
+			return false
+		}
+		if p.ContentType == "text/plain" || p.ContentType == "text/html" {
+			n += len(p.RawBody())
+		}
+		return true
+	})
+	return n
 }
 
 // TextPrefix returns the start of Text, at most max bytes of it (cut at a
@@ -61,9 +94,18 @@ func (m *Message) Preview(n int) string {
 	if n <= 0 {
 		return ""
 	}
+	scan := max(previewScan, 16*n)
+	// The whole text of a small message is what its word index renders
+	// too (Text keeps it); a prefix of a large one is all a preview needs.
+	text := ""
+	if m.TextRawSize() <= scan {
+		text = m.Text()
+	} else {
+		text = m.TextPrefix(scan)
+	}
 	var b strings.Builder
 	count, space := 0, false
-	for _, r := range m.TextPrefix(max(previewScan, 16*n)) {
+	for _, r := range text {
 		if count >= n {
 			break
 		}
@@ -144,6 +186,9 @@ func renderText(p *Part, depth, limit int) (string, textKind) {
 			// not hide the HTML.
 			if t, k := renderText(c, depth+1, limit); k > bestKind && strings.TrimSpace(t) != "" {
 				best, bestKind = t, k
+			}
+			if bestKind == kindPlain {
+				break // nothing ranks higher: the HTML that usually follows is not decoded (issue 21)
 			}
 		}
 		return best, bestKind

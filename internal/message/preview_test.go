@@ -216,3 +216,26 @@ func qpEncode(s string) string {
 	w.Close()
 	return b.String()
 }
+
+// A delivery renders a message's text for its preview and again for its
+// word index: Parse's Message renders it once, and the preview of a small
+// message is made from that same text.
+func TestText_renderedOnceForPreviewAndIndex(t *testing.T) {
+	raw := crlf("Content-Type: multipart/alternative; boundary=a", "",
+		"--a", "Content-Type: text/plain; charset=utf-8", "", "첫 줄입니다.", "", "둘째 줄.",
+		"--a", "Content-Type: text/html; charset=utf-8", "", "<p>html version</p>",
+		"--a--")
+	m := Parse([]byte(raw))
+	fresh := &Message{Header: m.Header, Root: m.Root} // not made by Parse: renders each time
+	if got, want := m.Preview(100), fresh.Preview(100); got != want || got != "첫 줄입니다. 둘째 줄." {
+		t.Fatalf("Preview = %q, want %q as rendered without the kept text", got, want)
+	}
+	want := fresh.Text()
+	m.Root = nil // what Text renders now would be nothing
+	if got := m.Text(); got != want {
+		t.Errorf("Text after Preview = %q, want the text kept from the first rendering, %q", got, want)
+	}
+	if got := fresh.TextRawSize(); got != len("첫 줄입니다.\r\n\r\n둘째 줄.")+len("<p>html version</p>") {
+		t.Errorf("TextRawSize = %d, want the raw bodies of both alternatives", got)
+	}
+}
