@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode"
@@ -88,16 +89,19 @@ func writeTerms(b *strings.Builder, text string, size int) (exact bool) {
 		text = text[:maxTextBytes] // a cut character is a separator, harmless
 	}
 	b.Grow(termsSize(text))
-	scratch := scratchPool.Get().(*[]rune)
-	s := scanner{out: b, runes: (*scratch)[:0]}
+	scratch := scratchPool.Get().(*scratchBufs)
+	s := scanner{runes: scratch.runes[:0], out: scratch.out[:0]}
 	for pos := 0; pos < len(text); {
 		end := chunkEnd(text, pos, size)
 		s.normalize(text[pos:end])
 		s.scanChunk(end == len(text))
+		b.Write(s.out)
+		s.out = s.out[:0]
 		pos = end
 	}
-	if cap(s.runes) <= 4*chunkBytes { // an odd chunk without whitespace is not kept
-		*scratch = s.runes[:0]
+	// an odd chunk without whitespace is not kept
+	if cap(s.runes) <= 4*chunkBytes && cap(s.out) <= 16*chunkBytes {
+		scratch.runes, scratch.out = s.runes[:0], s.out[:0]
 		scratchPool.Put(scratch)
 	}
 	return !cut && !s.inexact
@@ -108,7 +112,19 @@ func writeTerms(b *strings.Builder, text string, size int) (exact bool) {
 // of UTF-8 (Hangul, Han, kana) is mostly a bigram and a space, seven.
 func termsSize(text string) int {
 	n := len(text) + 16
-	for i := 0; i < len(text); i++ {
+	// Eight bytes at a time: count the bytes whose top nibble is 0xE,
+	// made zero by the xor, with the exact zero-byte test (no carry
+	// crosses a byte, so no byte is miscounted).
+	const ones7, highs, leads = 0x7F7F7F7F7F7F7F7F, 0x8080808080808080, 0xE0E0E0E0E0E0E0E0
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		w := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
+			uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+		y := w&0xF0F0F0F0F0F0F0F0 ^ leads
+		zero := ^((y&ones7 + ones7) | y | ones7) & highs
+		n += 4 * bits.OnesCount64(zero)
+	}
+	for ; i < len(text); i++ {
 		if text[i]&0xF0 == 0xE0 {
 			n += 4
 		}
@@ -119,12 +135,19 @@ func termsSize(text string) int {
 // chunkBytes is about how much text WriteTerms normalises at a time.
 const chunkBytes = 8 << 10
 
-// scratchPool holds the rune buffers of WriteTerms, so that delivering a
-// message does not allocate one per field.
+// scratchPool holds the buffers of WriteTerms, so that delivering a
+// message does not allocate them per field: a chunk's normalised runes,
+// and its terms, written to the caller's builder once per chunk (a
+// []byte takes a rune in a few inlined instructions, which the builder's
+// WriteRune does not: issue 21).
 var scratchPool = sync.Pool{New: func() any {
-	b := make([]rune, 0, chunkBytes+chunkBytes/4)
-	return &b
+	return &scratchBufs{runes: make([]rune, 0, chunkBytes+chunkBytes/4), out: make([]byte, 0, 3*chunkBytes)}
 }}
+
+type scratchBufs struct {
+	runes []rune
+	out   []byte
+}
 
 // chunkEnd returns where the chunk of text that starts at pos ends: just
 // after an ASCII space, tab or line end at least size bytes on, before a
@@ -197,7 +220,7 @@ type scanner struct {
 	runes []rune           // the normalised, folded text (of this chunk)
 	spans []span           // tracked: the span of each rune
 	toks  []token          // tracked: the tokens, in order
-	out   *strings.Builder // tracked: the texts of toks back to back; else the terms joined by spaces
+	out   []byte           // tracked: the texts of toks back to back; else the terms of this chunk joined by spaces
 	terms int              // how many terms were written to out
 	addrs [][2]int         // the addresses of this chunk (see findAddresses)
 	pend  []string         // addresses of past chunks still to write (see scanChunk)
@@ -224,8 +247,7 @@ func (s *scanner) scan(text string) {
 	s.runes = make([]rune, 0, n+8)
 	s.spans = make([]span, 0, n+8)
 	s.toks = make([]token, 0, n/2+8)
-	s.out = new(strings.Builder)
-	s.out.Grow(2*len(text) + 8)
+	s.out = make([]byte, 0, 2*len(text)+8)
 	s.normalize(text)
 	s.scanChunk(true)
 }
@@ -251,7 +273,7 @@ func (s *scanner) scanChunk(last bool) {
 		// waits for the next run, perhaps in the next chunk.)
 		for _, p := range s.pend {
 			s.open()
-			s.out.WriteString(p)
+			s.out = append(s.out, p...)
 		}
 		s.pend = s.pend[:0]
 		for len(addrs) > 0 && addrs[0][0] <= i {
@@ -272,7 +294,10 @@ func (s *scanner) scanChunk(last bool) {
 			prev, n := i, 1
 			j := i + 1
 			for ; j < len(u); j++ {
-				cj := classOf(u[j])
+				cj := cjk
+				if r := u[j]; r < 0xAC00 || r > 0xD7A3 { // not a Hangul syllable, by far the most common
+					cj = classOf(r)
+				}
 				if cj == mark {
 					continue
 				}
@@ -301,17 +326,17 @@ func (s *scanner) scanChunk(last bool) {
 // index form terms are separated by one space.
 func (s *scanner) open() int {
 	if !s.track && s.terms > 0 {
-		s.out.WriteByte(' ')
+		s.out = append(s.out, ' ')
 	}
 	s.terms++
-	return s.out.Len()
+	return len(s.out)
 }
 
 // emit writes the token made of runes first..last.
 func (s *scanner) emit(k kind, first, last, run int, lone bool) {
 	off := s.open()
 	for _, r := range s.runes[first : last+1] {
-		s.out.WriteRune(r)
+		s.out = appendRune(s.out, r)
 	}
 	s.record(off, k, first, last, run, lone)
 }
@@ -326,15 +351,14 @@ func (s *scanner) emitPair(a, b, run int) {
 		s.inexact = true
 	}
 	off := s.open()
-	s.out.WriteRune(s.runes[a])
-	s.out.WriteRune(s.runes[b])
+	s.out = appendRune(appendRune(s.out, s.runes[a]), s.runes[b])
 	s.record(off, kindBigram, a, b, run, false)
 }
 
 // record keeps the token whose text starts at off, when tracking.
 func (s *scanner) record(off int, k kind, first, last, run int, lone bool) {
 	if s.track {
-		s.toks = append(s.toks, token{off: int32(off), n: int32(s.out.Len() - off), kind: k,
+		s.toks = append(s.toks, token{off: int32(off), n: int32(len(s.out) - off), kind: k,
 			first: int32(first), last: int32(last), run: int32(run), lone: lone})
 	}
 }
@@ -350,10 +374,23 @@ func (s *scanner) isChanged(i int) bool {
 	return s.next < len(c) && int(c[s.next]) <= i
 }
 
+// appendRune appends the UTF-8 of r, which is never a surrogate (runes
+// come from decoding and normalising text): the three bytes of Hangul
+// and Han, most of what a Korean body's terms are, without a call.
+func appendRune(b []byte, r rune) []byte {
+	switch {
+	case r < utf8.RuneSelf:
+		return append(b, byte(r))
+	case 0x800 <= r && r < 0x10000 && !(0xD800 <= r && r < 0xE000):
+		return append(b, byte(0xE0|r>>12), byte(0x80|(r>>6)&0x3F), byte(0x80|r&0x3F))
+	}
+	return utf8.AppendRune(b, r)
+}
+
 // texts returns the token strings. They are substrings of one string, so a
 // 100 KB message costs two allocations rather than one per token.
 func (s *scanner) texts() []string {
-	s.str = s.out.String()
+	s.str = string(s.out)
 	out := make([]string, len(s.toks))
 	for i, t := range s.toks {
 		out[i] = s.str[t.off : t.off+t.n]
@@ -449,10 +486,15 @@ func plainAt(text string, pos int) (r rune, n int) {
 	if c < utf8.RuneSelf {
 		return rune(c), 1
 	}
-	if 0xEA <= c && c <= 0xED { // where U+AC00..U+D7A3 start in UTF-8
-		r, n = utf8.DecodeRuneInString(text[pos:])
-		if 0xAC00 <= r && r <= 0xD7A3 {
-			return r, n
+	if 0xEA <= c && c <= 0xED && pos+2 < len(text) { // where U+AC00..U+D7A3 start in UTF-8
+		// decoded here: three bytes, a lead that no overlong form or
+		// surrogate shares with the syllables' range, checked below
+		c1, c2 := text[pos+1], text[pos+2]
+		if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			r = rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+			if 0xAC00 <= r && r <= 0xD7A3 {
+				return r, 3
+			}
 		}
 	}
 	return 0, 0

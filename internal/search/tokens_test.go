@@ -113,3 +113,31 @@ func BenchmarkTokens(b *testing.B) {
 		Tokens(text)
 	}
 }
+
+// termsSize counts the three-byte characters eight bytes at a time; it
+// must count what the plain definition counts, at every alignment and
+// for every byte value next to every other.
+func TestTermsSize_countsWhatTheDefinitionCounts(t *testing.T) {
+	plain := func(text string) int {
+		n := len(text) + 16
+		for i := 0; i < len(text); i++ {
+			if text[i]&0xF0 == 0xE0 {
+				n += 4
+			}
+		}
+		return n
+	}
+	texts := []string{"", "abc", "견적서를 보내드립니다", "회의 meeting 내일 tomorrow ① ＡＢＣ 😀 café", strings.Repeat("한", 33)}
+	var all []byte
+	for b := range 256 {
+		all = append(all, byte(b), 0xE5, byte(255-b))
+	}
+	texts = append(texts, string(all))
+	for _, text := range texts {
+		for start := range min(len(text), 9) {
+			if got, want := termsSize(text[start:]), plain(text[start:]); got != want {
+				t.Errorf("termsSize(%q) = %d, want %d", text[start:], got, want)
+			}
+		}
+	}
+}
