@@ -217,15 +217,15 @@ const (
 // time).
 type scanner struct {
 	track bool
-	runes []rune           // the normalised, folded text (of this chunk)
-	spans []span           // tracked: the span of each rune
-	toks  []token          // tracked: the tokens, in order
-	out   []byte           // tracked: the texts of toks back to back; else the terms of this chunk joined by spaces
-	terms int              // how many terms were written to out
-	addrs [][2]int         // the addresses of this chunk (see findAddresses)
-	pend  []string         // addresses of past chunks still to write (see scanChunk)
-	str   string           // tracked: out as a string, made once by texts
-	it    norm.Iter        // here, not in normalize: there it would go to the heap at each chunk
+	runes []rune    // the normalised, folded text (of this chunk)
+	spans []span    // tracked: the span of each rune
+	toks  []token   // tracked: the tokens, in order
+	out   []byte    // tracked: the texts of toks back to back; else the terms of this chunk joined by spaces
+	terms int       // how many terms were written to out
+	addrs [][2]int  // the addresses of this chunk (see findAddresses)
+	pend  []string  // addresses of past chunks still to write (see scanChunk)
+	str   string    // tracked: out as a string, made once by texts
+	it    norm.Iter // here, not in normalize: there it would go to the heap at each chunk
 	// changed holds, as [start, end) pairs in runes, the parts of runes
 	// that normalisation made rather than took from the text as they
 	// were (see normalize); next is how far emitPair has looked into it.
