@@ -71,6 +71,10 @@ type indexer struct {
 	heldMu    sync.Mutex
 	held      map[int64]heldParse
 	heldBytes int64
+
+	// passed, when set before RunIndexer starts, is called after each of
+	// its passes: what a test waits on (index_pass_test.go).
+	passed func()
 }
 
 type heldParse struct {
@@ -147,6 +151,9 @@ func (s *Service) RunIndexer(ctx context.Context, poll time.Duration, log *slog.
 			s.indexer.forget()
 		case ctx.Err() == nil:
 			log.Error("search index", "err", err)
+		}
+		if s.indexer.passed != nil {
+			s.indexer.passed()
 		}
 		select {
 		case <-ctx.Done():
