@@ -2,7 +2,9 @@
 // written and fsynced before any metadata refers to them. The store keeps the
 // reference counts; this package only writes, reads and collects. Small
 // messages may instead live in the store's database, written with their
-// rows: Inline reads them before the files (inline.go).
+// rows: Inline reads them before the files (inline.go). Files are written
+// compressed, in frames that can be read on their own (packed.go); the key
+// is always the SHA-256 of the message itself.
 //
 // Invariants:
 //   - Put returns only after the file and its directory are fsynced (X4).
@@ -193,7 +195,7 @@ func (f *FS) put(ctx context.Context, r io.Reader) (string, int64, error) {
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
 	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(tmp, h), ctxReader{ctx, r})
+	size, err := writePacked(tmp, h, ctxReader{ctx, r}) // packed.go
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -274,7 +276,10 @@ func (f *FS) Open(key string) (io.ReadSeekCloser, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotFound
 	}
-	return file, err
+	if err != nil {
+		return nil, err
+	}
+	return openFile(file)
 }
 
 // Exists reports whether a blob file is present.

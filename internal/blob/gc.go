@@ -20,7 +20,7 @@ const DefaultGrace = time.Hour
 // GCResult says what a collection did.
 type GCResult struct {
 	Scanned, Removed int
-	Bytes            int64
+	Bytes            int64 // the room given back: the files' size on disk
 }
 
 // GC removes blobs that no row references and that are older than grace.

@@ -1,0 +1,367 @@
+package blob
+
+// Message files kept compressed (issue 21: a store took more disk than
+// Dovecot's Maildir for the same mail). FS writes every new file in this
+// layout; a file written before it is read as it is (rawFile).
+//
+// A packed file is the message cut into frames of packFrame bytes (the
+// last one shorter), each compressed on its own with zstd, or kept as it
+// is when that saves less than a sixteenth (already compressed
+// attachments). Reading at any offset decodes only the frame holding it,
+// so FETCH of a part of a large message, or of its header, does not
+// decode the whole file. Layout, integers little-endian:
+//
+//	packMagic                     8 bytes
+//	frame 0 .. frame n-1          as stored
+//	stored length of each frame   4 bytes each; the top bit marks a frame kept as it is
+//	size of the message           8 bytes
+//	frame length (packFrame)      4 bytes
+//	n                             4 bytes
+//	packEnd                       8 bytes
+//
+// Invariants:
+//   - The key of a packed file is the SHA-256 of the message, not of the
+//     file: readers, GC, backups and the store cannot tell the layouts
+//     apart, and the same message is one file whichever way it arrives.
+//   - A file is packed only when it begins with packMagic, ends with
+//     packEnd, and its index accounts for its exact length; anything else
+//     is an older file, read as it is. A packed file that does not decode
+//     is an error, never read as raw bytes.
+//   - Each zstd frame carries its checksum: a damaged frame fails to read.
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+const (
+	packMagic = "\x89PRZ\r\n\x1a\n"
+	packEnd   = "\x1a\nZRP\x89\r\n"
+	// packFrame is the message bytes per frame: a 200 KB message is one
+	// frame, and a reader holds at most one decoded frame.
+	packFrame   = 256 << 10
+	packRawBit  = 1 << 31
+	packTrailer = 8 + 4 + 4 + 8 // size, frame length, n, packEnd
+)
+
+// errPacked is wrapped in the errors of a packed file that does not decode.
+var errPacked = errors.New("damaged compressed message file")
+
+// packCodec is made on first use. EncodeAll and DecodeAll may be called
+// concurrently; the decoder refuses to make more than a frame.
+var packCodec = sync.OnceValues(func() (*zstd.Encoder, *zstd.Decoder) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithWindowSize(packFrame))
+	if err != nil {
+		panic(fmt.Sprintf("zstd encoder: %v", err)) // only for options that are invalid
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderLowmem(true),
+		zstd.WithDecoderMaxMemory(packFrame), zstd.WithDecoderMaxWindow(packFrame))
+	if err != nil {
+		panic(fmt.Sprintf("zstd decoder: %v", err))
+	}
+	return enc, dec
+})
+
+// framePool holds buffers of packFrame bytes (a frame, or its compressed
+// form, which zstd may make a little larger than the frame: the capacity
+// has room for that), always given back at that length.
+var framePool = sync.Pool{New: func() any { b := make([]byte, packFrame, packFrame+4<<10); return &b }}
+
+// packWriter writes a packed file to w.
+type packWriter struct {
+	w      io.Writer
+	lens   []byte // the index, as it is written at the end
+	frames uint32
+	size   int64
+	z      *[]byte
+}
+
+func newPackWriter(w io.Writer) (*packWriter, error) {
+	if _, err := io.WriteString(w, packMagic); err != nil {
+		return nil, err
+	}
+	return &packWriter{w: w, z: framePool.Get().(*[]byte)}, nil
+}
+
+// frame writes the next frame of the message: packFrame bytes, fewer
+// only for the last one.
+func (p *packWriter) frame(b []byte) error {
+	enc, _ := packCodec()
+	z := enc.EncodeAll(b, (*p.z)[:0])
+	stored, n := z, uint32(len(z))
+	if len(z) > len(b)-len(b)/16 {
+		stored, n = b, uint32(len(b))|packRawBit
+	}
+	if _, err := p.w.Write(stored); err != nil {
+		return err
+	}
+	p.lens = binary.LittleEndian.AppendUint32(p.lens, n)
+	p.frames++
+	p.size += int64(len(b))
+	return nil
+}
+
+// finish writes the index and trailer.
+func (p *packWriter) finish() error {
+	framePool.Put(p.z)
+	t := p.lens
+	t = binary.LittleEndian.AppendUint64(t, uint64(p.size))
+	t = binary.LittleEndian.AppendUint32(t, packFrame)
+	t = binary.LittleEndian.AppendUint32(t, p.frames)
+	t = append(t, packEnd...)
+	_, err := p.w.Write(t)
+	return err
+}
+
+// writePacked copies r into w as a packed file and returns the message's
+// size; each chunk read is also written to h (the key's hash).
+func writePacked(w io.Writer, h io.Writer, r io.Reader) (int64, error) {
+	pw, err := newPackWriter(w)
+	if err != nil {
+		return 0, err
+	}
+	buf := framePool.Get().(*[]byte)
+	defer framePool.Put(buf)
+	for {
+		n, rerr := io.ReadFull(r, *buf)
+		if n > 0 {
+			h.Write((*buf)[:n])
+			if err := pw.frame((*buf)[:n]); err != nil {
+				return 0, err
+			}
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return 0, rerr
+		}
+	}
+	return pw.size, pw.finish()
+}
+
+// openFile returns f as a message reader: packed when it is one, else f
+// itself. It takes f over (closes it on error).
+func openFile(f *os.File) (io.ReadSeekCloser, error) {
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	p, err := readPacked(f, info.Size())
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	if p == nil {
+		return f, nil
+	}
+	p.c = f
+	return p, nil
+}
+
+// packedReader reads the message of a packed file. Read, Seek and ReadAt
+// may be used together, from one goroutine or several.
+type packedReader struct {
+	r      io.ReaderAt
+	c      io.Closer
+	size   int64
+	starts []int64 // where frame i begins in the file; starts[n] ends the last
+	raw    []bool  // frame i is kept as it is
+	mu     sync.Mutex
+	pos    int64   // of Read and Seek
+	cur    int     // the frame in buf, -1 for none
+	buf    *[]byte // decoded frame cur
+}
+
+var (
+	_ io.ReadSeekCloser = (*packedReader)(nil)
+	_ io.ReaderAt       = (*packedReader)(nil)
+)
+
+// readPacked reads the index of the packed file r of length n; nil when
+// the file is not packed (see the invariants).
+func readPacked(r io.ReaderAt, n int64) (*packedReader, error) {
+	if n < int64(len(packMagic)+packTrailer) {
+		return nil, nil
+	}
+	var head [len(packMagic)]byte
+	var tail [packTrailer]byte
+	if _, err := r.ReadAt(head[:], 0); err != nil {
+		return nil, err
+	}
+	if _, err := r.ReadAt(tail[:], n-packTrailer); err != nil {
+		return nil, err
+	}
+	if string(head[:]) != packMagic || string(tail[16:]) != packEnd {
+		return nil, nil
+	}
+	size := int64(binary.LittleEndian.Uint64(tail[0:]))
+	frame := int64(binary.LittleEndian.Uint32(tail[8:]))
+	frames := int64(binary.LittleEndian.Uint32(tail[12:]))
+	indexAt := n - packTrailer - 4*frames
+	if frame != packFrame || size < 0 || indexAt < int64(len(packMagic)) || (size+frame-1)/frame != frames {
+		return nil, fmt.Errorf("%w: its index does not fit its length", errPacked)
+	}
+	index := make([]byte, 4*frames)
+	if _, err := r.ReadAt(index, indexAt); err != nil {
+		return nil, err
+	}
+	p := &packedReader{r: r, size: size, starts: make([]int64, frames+1), raw: make([]bool, frames), cur: -1}
+	at := int64(len(packMagic))
+	for i := range frames {
+		v := binary.LittleEndian.Uint32(index[4*i:])
+		stored := int64(v &^ packRawBit)
+		p.raw[i] = v&packRawBit != 0
+		plain := min(frame, size-i*frame)
+		if p.raw[i] && stored != plain || stored > plain {
+			return nil, fmt.Errorf("%w: frame %d", errPacked, i)
+		}
+		p.starts[i] = at
+		at += stored
+	}
+	p.starts[frames] = at
+	if at != indexAt {
+		return nil, fmt.Errorf("%w: its frames do not fill it", errPacked)
+	}
+	return p, nil
+}
+
+// load decodes frame i into p.buf. p.mu is held. A reader holds one
+// decoded frame, from the pool when it is a whole one, else of its own
+// size: a small message does not hold a frame's worth of memory.
+func (p *packedReader) load(i int) error {
+	if i == p.cur {
+		return nil
+	}
+	p.cur = -1
+	plain := p.plain(i)
+	if p.buf == nil || cap(*p.buf) < plain {
+		if plain == packFrame {
+			p.buf = framePool.Get().(*[]byte)
+		} else {
+			b := make([]byte, plain)
+			p.buf = &b
+		}
+	}
+	stored := int(p.starts[i+1] - p.starts[i])
+	if p.raw[i] {
+		if _, err := p.r.ReadAt((*p.buf)[:stored], p.starts[i]); err != nil {
+			return noEOF(err)
+		}
+		p.cur = i
+		return nil
+	}
+	zbuf := framePool.Get().(*[]byte)
+	defer framePool.Put(zbuf)
+	z := (*zbuf)[:stored]
+	if _, err := p.r.ReadAt(z, p.starts[i]); err != nil {
+		return noEOF(err)
+	}
+	_, dec := packCodec()
+	// the frame's size bounds the output: a frame that would decode to
+	// more is refused by the decoder, or found here
+	out, err := dec.DecodeAll(z, (*p.buf)[:0])
+	if err != nil || len(out) != plain {
+		return fmt.Errorf("%w: frame %d: %v", errPacked, i, err)
+	}
+	p.cur = i
+	return nil
+}
+
+// plain is the length of frame i's message bytes.
+func (p *packedReader) plain(i int) int {
+	return int(min(int64(packFrame), p.size-int64(i)*packFrame))
+}
+
+// noEOF: a file shorter than its index says is damaged, not at its end.
+func noEOF(err error) error {
+	if err == io.EOF {
+		return fmt.Errorf("%w: cut short", errPacked)
+	}
+	return err
+}
+
+// readAt copies from offset off on into b, as far as one frame goes. p.mu
+// is held.
+func (p *packedReader) readAt(b []byte, off int64) (int, error) {
+	if off >= p.size {
+		return 0, io.EOF
+	}
+	i := int(off / packFrame)
+	if err := p.load(i); err != nil {
+		return 0, err
+	}
+	return copy(b, (*p.buf)[off-int64(i)*packFrame:p.plain(i)]), nil
+}
+
+func (p *packedReader) Read(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(b) == 0 {
+		return 0, nil
+	}
+	n, err := p.readAt(b, p.pos)
+	p.pos += int64(n)
+	return n, err
+}
+
+func (p *packedReader) ReadAt(b []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("blob: negative offset")
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for n < len(b) {
+		m, err := p.readAt(b[n:], off+int64(n))
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func (p *packedReader) Seek(offset int64, whence int) (int64, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += p.pos
+	case io.SeekEnd:
+		offset += p.size
+	default:
+		return 0, errors.New("blob: invalid whence")
+	}
+	if offset < 0 {
+		return 0, errors.New("blob: negative position")
+	}
+	p.pos = offset
+	return offset, nil
+}
+
+// Close closes the file and gives the frame buffers back.
+func (p *packedReader) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.buf != nil && len(*p.buf) == packFrame {
+		framePool.Put(p.buf)
+	}
+	p.buf, p.cur = nil, -1
+	if p.c == nil {
+		return nil
+	}
+	c := p.c
+	p.c = nil
+	return c.Close()
+}
