@@ -46,6 +46,15 @@ func (p *Pipeline) keepInline(trace, raw []byte) *inlined {
 	return &inlined{key: blob.Key(content), content: content}
 }
 
+// headFor is the Head of an AppendRequest storing key: the trace fields
+// on top of the parsed message when key is the file written of both.
+func (env *Envelope) headFor(key string) []byte {
+	if env.filed != "" && env.filed == key {
+		return env.trace
+	}
+	return nil
+}
+
 // contentFor is the Content of an AppendRequest storing key: the bytes
 // kept in memory when key is the message kept for the database and not
 // filed since, else nil (a file exists: the spam copy, a filed message).

@@ -103,8 +103,10 @@ type Envelope struct {
 	// copy from a list of the same message (lists.go).
 	remote []string
 	// trace and stored are the two pieces of the shared blob, kept for
-	// the copies written with a spam verdict (verdict.go).
+	// the copies written with a spam verdict (verdict.go); filed is the
+	// key of that blob when it was written as a file.
 	trace, stored []byte
+	filed         string
 	// listed are the DNS block lists naming RemoteAddr and sanity the
 	// header checks' signals, found once per message (nil: not yet;
 	// blocked.go).
@@ -304,7 +306,7 @@ func (p *Pipeline) writeMessage(ctx context.Context, env *Envelope, raw []byte, 
 	if err != nil {
 		return "", 0, nil, temporary(fmt.Errorf("store message: %w", err))
 	}
-	env.trace, env.stored = trace, raw
+	env.trace, env.stored, env.filed = trace, raw, key
 	return key, size, parsed, nil
 }
 
@@ -327,7 +329,7 @@ func (p *Pipeline) deliverOne(ctx context.Context, env *Envelope, r *Recipient, 
 	// X-Postroom-Spam field
 	m, err := p.appendFiled(ctx, actor.System(r.Account.ID, "delivery"), d, mail.AppendRequest{
 		BlobKey: key, Size: size, Parsed: parsed, Flags: d.Flags,
-		InternalDate: p.clock(), SpamVerdict: d.Verdict, Content: env.contentFor(key),
+		InternalDate: p.clock(), SpamVerdict: d.Verdict, Content: env.contentFor(key), Head: env.headFor(key),
 	})
 	switch {
 	case errors.Is(err, store.ErrOverQuota):

@@ -94,18 +94,36 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 	if err := s.checkQuota(ctx, accountID, int64(len(raw))); err != nil {
 		return nil, err
 	}
-	req := AppendRequest{MailboxID: mb.ID, Parsed: parsed, Flags: r.Flags, InternalDate: r.InternalDate}
-	if s.KeepsInline(int64(len(raw))) {
+	req := AppendRequest{MailboxID: mb.ID, Parsed: parsed, Size: int64(len(raw)), Flags: r.Flags, InternalDate: r.InternalDate}
+	if s.KeepsInline(req.Size) {
 		// a small message goes into the database with its row: no file,
 		// no fsync of its own (issue 21)
-		req.BlobKey, req.Size, req.Content = blob.Key(raw), int64(len(raw)), raw
-	} else {
-		req.BlobKey, req.Size, err = s.Blobs.Put(ctx, bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("append: write message: %w", storageFull(err))
-		}
+		req.BlobKey, req.Content = blob.Key(raw), raw
+		m, err := s.Append(ctx, a, req)
+		return m, storageFull(err)
 	}
-	m, err := s.Append(ctx, a, req)
+	// The file is written (compressed, then synced: blob.FS) while the
+	// row is made from the parse on another processor: an APPEND waits
+	// for the longer of the two, not for both (issue 21).
+	type putResult struct {
+		key string
+		err error
+	}
+	put := make(chan putResult, 1)
+	go func() {
+		key, _, err := s.Blobs.Put(ctx, bytes.NewReader(raw))
+		put <- putResult{key, err}
+	}()
+	nm, err := s.newMessage(a, &req)
+	p := <-put
+	if p.err != nil {
+		return nil, fmt.Errorf("append: write message: %w", storageFull(p.err))
+	}
+	if err != nil {
+		return nil, err
+	}
+	req.BlobKey, nm.BlobKey = p.key, p.key
+	m, err := s.appendNew(ctx, nm, &req)
 	return m, storageFull(err)
 }
 

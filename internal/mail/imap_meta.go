@@ -16,6 +16,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,10 +40,9 @@ func IMAPMetaOf(r io.ReaderAt, size int64) (*store.IMAPMeta, error) {
 }
 
 // appendMeta computes the meta of a message Append stores: from the bytes
-// its parse was made of when they are the stored ones (APPEND, drafts,
-// Sent copies: no second read), else from its file (delivery, whose
-// parse is of the message without the trace fields the file starts
-// with). nil when the file cannot be read: the message is stored without.
+// its parse was made of, after Head, when they are the stored ones
+// (APPEND, drafts, Sent copies, delivery: no second read), else from its
+// file. nil when the file cannot be read: the message is stored without.
 func (s *Service) appendMeta(r *AppendRequest) *store.IMAPMeta {
 	if r.Content != nil { // kept in the database: no file to read yet
 		meta, err := IMAPMetaOf(bytes.NewReader(r.Content), int64(len(r.Content)))
@@ -53,8 +53,8 @@ func (s *Service) appendMeta(r *AppendRequest) *store.IMAPMeta {
 		return meta
 	}
 	if r.Parsed != nil {
-		if raw := r.Parsed.Raw(); int64(len(raw)) == r.Size {
-			meta, err := IMAPMetaOf(bytes.NewReader(raw), r.Size)
+		if raw := r.Parsed.Raw(); int64(len(r.Head)+len(raw)) == r.Size {
+			meta, err := IMAPMetaOf(joined{r.Head, raw}, r.Size)
 			if err == nil {
 				return meta
 			}
@@ -147,4 +147,28 @@ func (s *seekReaderAt) ReadAt(b []byte, off int64) (int, error) {
 		return 0, err
 	}
 	return io.ReadFull(s.rs, b)
+}
+
+// joined reads two byte slices as one, at offsets: a delivered message,
+// its trace fields and the message received, without a copy of both.
+type joined struct{ head, rest []byte }
+
+func (j joined) ReadAt(b []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("mail: negative offset")
+	}
+	if off >= int64(len(j.head)+len(j.rest)) {
+		return 0, io.EOF
+	}
+	n := 0
+	if off < int64(len(j.head)) {
+		n = copy(b, j.head[off:])
+	}
+	if rest := off + int64(n) - int64(len(j.head)); n < len(b) && rest < int64(len(j.rest)) {
+		n += copy(b[n:], j.rest[rest:])
+	}
+	if n < len(b) {
+		return n, io.EOF
+	}
+	return n, nil
 }

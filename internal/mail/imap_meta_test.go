@@ -117,6 +117,18 @@ func TestIMAPMeta_keptByEveryAppend(t *testing.T) {
 			}
 			return m
 		},
+		// delivery with its trace fields given (Head): from memory, the
+		// same values as from the file
+		"Append of a delivery with its head": func() *store.Message {
+			trace := "Return-Path: <x@example.net>\r\nReceived: from x by y; Thu, 15 Feb 2007 01:02:04 +0200\r\n"
+			key, size := put(trace + metaMessage)
+			m, err := b.Mail.Append(b.Ctx, actor.System(bob.ID, "delivery"), mail.AppendRequest{MailboxID: in.ID,
+				BlobKey: key, Size: size, Parsed: message.Parse([]byte(metaMessage)), Head: []byte(trace)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		},
 		// no parse (the admin's mailbox copy): read from the file
 		"Append without a parse": func() *store.Message {
 			key, size := put(metaMessage)

@@ -92,10 +92,26 @@ type AppendRequest struct {
 	// the blob BlobKey (blob.Key of them) instead of a file: only when
 	// KeepsInline(Size) said so (append_raw.go).
 	Content []byte
+	// Head, when set, is what the stored message has before the bytes
+	// Parsed was made of (delivery's trace fields): with it the IMAP meta
+	// is computed from memory, not from the file read back (imap_meta.go).
+	Head []byte
 }
 
 // Append stores a message and announces it.
 func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*store.Message, error) {
+	nm, err := s.newMessage(a, &r)
+	if err != nil {
+		return nil, err
+	}
+	return s.appendNew(ctx, nm, &r)
+}
+
+// newMessage makes the row of the message r appends: its parse, preview,
+// search terms and IMAP meta. It needs r.BlobKey only when it must read
+// the message back (r.Parsed nil, or parsed from other bytes than the
+// stored ones).
+func (s *Service) newMessage(a actor.Actor, r *AppendRequest) (*store.NewMessage, error) {
 	accountID, err := owner(a)
 	if err != nil {
 		return nil, err
@@ -150,7 +166,12 @@ func (s *Service) Append(ctx context.Context, a actor.Actor, r AppendRequest) (*
 			nm.Index = IndexText(r.Parsed)
 		}
 	}
-	nm.IMAPMeta = s.appendMeta(&r) // imap_meta.go
+	nm.IMAPMeta = s.appendMeta(r) // imap_meta.go
+	return nm, nil
+}
+
+// appendNew stores nm, the row newMessage made of r, and announces it.
+func (s *Service) appendNew(ctx context.Context, nm *store.NewMessage, r *AppendRequest) (*store.Message, error) {
 	m, err := s.Store.AppendMessage(ctx, nm)
 	if err != nil {
 		return nil, fmt.Errorf("append to mailbox %d: %w", r.MailboxID, err)
