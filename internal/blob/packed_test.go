@@ -232,3 +232,32 @@ func FuzzReadPacked(f *testing.F) {
 		p.Close()
 	})
 }
+
+// BenchmarkPacked: writing and reading back a message of a frame and
+// a half, text and then random bytes, as a packed file in memory.
+func BenchmarkPacked(b *testing.B) {
+	msg := packSamples(b)["text, random, text"]
+	var file bytes.Buffer
+	b.Run("write", func(b *testing.B) {
+		b.SetBytes(int64(len(msg)))
+		for b.Loop() {
+			file.Reset()
+			if _, err := writePacked(&file, io.Discard, bytes.NewReader(msg)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("read", func(b *testing.B) {
+		b.SetBytes(int64(len(msg)))
+		for b.Loop() {
+			p, err := readPacked(bytes.NewReader(file.Bytes()), int64(file.Len()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.Copy(io.Discard, p); err != nil {
+				b.Fatal(err)
+			}
+			p.Close()
+		}
+	})
+}
