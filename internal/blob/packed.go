@@ -334,19 +334,30 @@ func (p *packedReader) ReadAt(b []byte, off int64) (int, error) {
 func (p *packedReader) Seek(offset int64, whence int) (int64, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	pos, err := SeekPosition(p.pos, p.size, offset, whence)
+	if err != nil {
+		return 0, err
+	}
+	p.pos = pos
+	return pos, nil
+}
+
+// SeekPosition is the position io.Seeker's Seek(offset, whence) moves a
+// reader of a blob of size bytes to from cur (for the backends' readers
+// that are not files).
+func SeekPosition(cur, size, offset int64, whence int) (int64, error) {
 	switch whence {
 	case io.SeekStart:
 	case io.SeekCurrent:
-		offset += p.pos
+		offset += cur
 	case io.SeekEnd:
-		offset += p.size
+		offset += size
 	default:
-		return 0, errors.New("blob: invalid whence")
+		return 0, errors.New("blob seek: invalid whence")
 	}
 	if offset < 0 {
-		return 0, errors.New("blob: negative position")
+		return 0, errors.New("blob seek: negative position")
 	}
-	p.pos = offset
 	return offset, nil
 }
 

@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -108,20 +107,12 @@ func (o *object) closeBody() {
 }
 
 func (o *object) Seek(offset int64, whence int) (int64, error) {
-	switch whence {
-	case io.SeekStart:
-	case io.SeekCurrent:
-		offset += o.off
-	case io.SeekEnd:
-		offset += o.size
-	default:
-		return 0, errors.New("blob s3 seek: invalid whence")
+	pos, err := blob.SeekPosition(o.off, o.size, offset, whence)
+	if err != nil {
+		return 0, fmt.Errorf("s3: %w", err)
 	}
-	if offset < 0 {
-		return 0, errors.New("blob s3 seek: negative position")
-	}
-	o.off = offset // the GET, if any, is replaced at the next Read
-	return offset, nil
+	o.off = pos // the GET, if any, is replaced at the next Read
+	return pos, nil
 }
 
 func (o *object) Close() error {
