@@ -102,11 +102,7 @@ func TestPacked_textSmallerOnDisk_randomNotLarger(t *testing.T) {
 	samples := packSamples(t)
 	for name, most := range map[string]float64{"text, a frame and one": 0.5, "random, 2.5 frames": 1.001} {
 		msg := samples[name]
-		key, _, err := fs.Put(context.Background(), bytes.NewReader(msg))
-		if err != nil {
-			t.Fatal(err)
-		}
-		info, err := os.Stat(fs.Path(key))
+		info, err := os.Stat(fs.Path(putPacked(t, fs, msg)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,10 +153,7 @@ func TestPacked_damageIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg := packSamples(t)["text, random, text"]
-	key, _, err := fs.Put(context.Background(), bytes.NewReader(msg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := putPacked(t, fs, msg)
 	good, err := os.ReadFile(fs.Path(key))
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +185,16 @@ func TestPacked_damageIsAnError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// putPacked stores msg and returns its key.
+func putPacked(t *testing.T, fs *FS, msg []byte) string {
+	t.Helper()
+	key, _, err := fs.Put(context.Background(), bytes.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
 }
 
 // readAll opens and reads the blob key.
