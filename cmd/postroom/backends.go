@@ -58,6 +58,18 @@ func openBlobs(ctx context.Context, cfg config.Config) (blob.Backend, error) {
 	}
 }
 
+// makeBlobDirs makes a file store's directories ahead of its messages
+// (blob.FS.MakeDirs); a bucket has none to make.
+func makeBlobDirs(b blob.Backend) error {
+	if l, ok := b.(*blob.Inline); ok {
+		b = l.Files()
+	}
+	if f, ok := b.(*blob.FS); ok {
+		return f.MakeDirs()
+	}
+	return nil
+}
+
 // withInline layers the blobs a store keeps in its database over the
 // files, when it keeps any (SQLite: small messages, blob.Inline; issue
 // 21), so that every reader of messages finds both. The cluster's

@@ -70,6 +70,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	defer d.Close()
 	cfg := d.Config
 	log := slog.New(logHandler(cfg.LogFormat, os.Stderr)) // log_format.go
+	if err := makeBlobDirs(d.Blobs); err != nil {
+		return err
+	}
 
 	pw, err := ensureOperator(ctx, d)
 	if err != nil {

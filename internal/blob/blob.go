@@ -79,6 +79,7 @@ type FS struct {
 	// into one of them then syncs only that directory: one fsync of a
 	// directory per message instead of two, and no MkdirAll (issue 21).
 	durable sync.Map
+	spare   spares
 }
 
 var _ Backend = (*FS)(nil)
@@ -96,6 +97,7 @@ func OpenFS(dir string) (*FS, error) {
 		return nil, fmt.Errorf("blob dir %s: %w", dir, err)
 	}
 	f.nested = layout == layoutNested
+	f.spare.probe(filepath.Join(dir, "tmp"))
 	return f, nil
 }
 
@@ -189,51 +191,107 @@ func (f *FS) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 }
 
 func (f *FS) put(ctx context.Context, r io.Reader) (string, int64, error) {
-	tmp, err := os.CreateTemp(filepath.Join(f.dir, "tmp"), "put-*")
+	tmp, link, err := f.tempFile()
 	if err != nil {
 		return "", 0, fmt.Errorf("blob put: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
+	defer tmp.Close()
+	if !f.spare.ok {
+		defer os.Remove(tmp.Name()) // linked or not, the temporary name goes
+	}
 	h := sha256.New()
 	size, err := writePacked(tmp, h, ctxReader{ctx, r}) // packed.go
 	if err == nil {
 		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
 	}
 	if err != nil {
 		return "", 0, fmt.Errorf("blob put: %w", err)
 	}
 	key := keyOf(h.Sum(nil))
 	dst := f.path(key)
-	now := time.Now()
-	if err := os.Chtimes(dst, now, now); err != nil {
-		dir := filepath.Dir(dst)
-		if _, ok := f.durable.Load(dir); !ok {
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return "", 0, fmt.Errorf("blob put: %w", err)
-			}
-		}
-		err := os.Rename(tmp.Name(), dst)
-		if errors.Is(err, fs.ErrNotExist) {
-			// the directory was removed behind this process's back
-			f.durable.Delete(dir)
-			if err = os.MkdirAll(dir, 0o700); err == nil {
-				err = os.Rename(tmp.Name(), dst)
-			}
-		}
-		if err != nil {
-			return "", 0, fmt.Errorf("blob put: %w", err)
-		}
+	if err := f.place(dst, link); err != nil {
+		return "", 0, fmt.Errorf("blob put: %w", err)
 	}
-	// Content already there may have been renamed into place by another
+	// Content already there may have been linked into place by another
 	// Put (or put back by GC) whose directory sync has not happened yet:
 	// either way the entry is durable only once its directories are synced.
 	if err := f.syncPath(dst); err != nil {
 		return "", 0, fmt.Errorf("blob put: %w", err)
 	}
 	return key, size, nil
+}
+
+// tempFile returns a file to write a blob into, and how to give it its
+// name: an unnamed file made ahead (spare.go), else a named temporary one.
+func (f *FS) tempFile() (*os.File, func(dst string) error, error) {
+	if f.spare.ok {
+		t, err := f.spare.take()
+		return t, func(dst string) error { return linkUnnamed(t, dst) }, err
+	}
+	t, err := os.CreateTemp(filepath.Join(f.dir, "tmp"), "put-*")
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, func(dst string) error { return os.Link(t.Name(), dst) }, nil
+}
+
+// place links the written file in at dst, or keeps the same content already
+// there and refreshes its time, so that GC's grace period protects it until
+// the caller's metadata commits. GC may move that file aside between the
+// two steps: then the link is tried again.
+func (f *FS) place(dst string, link func(dst string) error) error {
+	dir := filepath.Dir(dst)
+	var err error
+	for range 4 {
+		err = link(dst)
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, fs.ErrExist):
+			now := time.Now()
+			if err = os.Chtimes(dst, now, now); !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			// a new directory, or one removed behind this process's back
+			f.durable.Delete(dir)
+			if err = os.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+	}
+	return err
+}
+
+// MakeDirs makes the directories of the flat layout that are missing, and
+// makes their entries durable, before any message needs them: a new store
+// otherwise paid a mkdir and a second directory sync in nearly every Put
+// of its first thousand messages (issue 21). A nested store's 65,536 are
+// made as they are needed.
+func (f *FS) MakeDirs() error {
+	if f.nested {
+		return nil
+	}
+	dirs := make([]string, 256)
+	for i := range dirs {
+		dirs[i] = filepath.Join(f.dir, fmt.Sprintf("%02x", i))
+		if err := os.Mkdir(dirs[i], 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("blob dir: %w", err)
+		}
+	}
+	sync := syncDir
+	if f.syncDir != nil {
+		sync = f.syncDir
+	}
+	if err := sync(f.dir); err != nil {
+		return fmt.Errorf("blob dir: %w", err)
+	}
+	for _, d := range dirs {
+		f.durable.Store(d, struct{}{})
+	}
+	return nil
 }
 
 // syncPath makes the directory entries leading to a blob file durable:

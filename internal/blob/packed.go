@@ -75,77 +75,96 @@ var packCodec = sync.OnceValues(func() (*zstd.Encoder, *zstd.Decoder) {
 // has room for that), always given back at that length.
 var framePool = sync.Pool{New: func() any { b := make([]byte, packFrame, packFrame+4<<10); return &b }}
 
-// packWriter writes a packed file to w.
+// packWriter writes a packed file to w: each frame in one write, with the
+// magic before the first and the index after the last (issue 21: each
+// write is a system call, and most messages are one frame).
 type packWriter struct {
 	w      io.Writer
+	head   []byte // not yet written: the magic
 	lens   []byte // the index, as it is written at the end
 	frames uint32
 	size   int64
+	done   bool // the index is written
 	z      *[]byte
 }
 
-func newPackWriter(w io.Writer) (*packWriter, error) {
-	if _, err := io.WriteString(w, packMagic); err != nil {
-		return nil, err
-	}
-	return &packWriter{w: w, z: framePool.Get().(*[]byte)}, nil
+func newPackWriter(w io.Writer) *packWriter {
+	return &packWriter{w: w, head: []byte(packMagic), z: framePool.Get().(*[]byte)}
 }
 
 // frame writes the next frame of the message: packFrame bytes, fewer
-// only for the last one.
-func (p *packWriter) frame(b []byte) error {
+// only for the last one; last writes the index with it.
+func (p *packWriter) frame(b []byte, last bool) error {
 	enc, _ := packCodec()
-	z := enc.EncodeAll(b, (*p.z)[:0])
-	stored, n := z, uint32(len(z))
-	if len(z) > len(b)-len(b)/16 {
-		stored, n = b, uint32(len(b))|packRawBit
-	}
-	if _, err := p.w.Write(stored); err != nil {
-		return err
+	out := append((*p.z)[:0], p.head...)
+	p.head = nil
+	at := len(out)
+	out = enc.EncodeAll(b, out)
+	n := uint32(len(out) - at)
+	if len(out)-at > len(b)-len(b)/16 {
+		out, n = append(out[:at], b...), uint32(len(b))|packRawBit
 	}
 	p.lens = binary.LittleEndian.AppendUint32(p.lens, n)
 	p.frames++
 	p.size += int64(len(b))
-	return nil
+	if last {
+		out = p.index(out)
+	}
+	_, err := p.w.Write(out)
+	return err
 }
 
-// finish writes the index and trailer.
+// index appends the index and trailer to b.
+func (p *packWriter) index(b []byte) []byte {
+	p.done = true
+	b = append(b, p.lens...)
+	b = binary.LittleEndian.AppendUint64(b, uint64(p.size))
+	b = binary.LittleEndian.AppendUint32(b, packFrame)
+	b = binary.LittleEndian.AppendUint32(b, p.frames)
+	return append(b, packEnd...)
+}
+
+// finish writes what the frames did not: the index (and the magic of an
+// empty message).
 func (p *packWriter) finish() error {
-	framePool.Put(p.z)
-	t := p.lens
-	t = binary.LittleEndian.AppendUint64(t, uint64(p.size))
-	t = binary.LittleEndian.AppendUint32(t, packFrame)
-	t = binary.LittleEndian.AppendUint32(t, p.frames)
-	t = append(t, packEnd...)
-	_, err := p.w.Write(t)
+	if p.done {
+		return nil
+	}
+	_, err := p.w.Write(p.index(p.head))
 	return err
 }
 
 // writePacked copies r into w as a packed file and returns the message's
-// size; each chunk read is also written to h (the key's hash).
+// size; each chunk read is also written to h (the key's hash), on another
+// processor while the chunk is compressed.
 func writePacked(w io.Writer, h io.Writer, r io.Reader) (int64, error) {
-	pw, err := newPackWriter(w)
-	if err != nil {
-		return 0, err
-	}
+	pw := newPackWriter(w)
+	defer framePool.Put(pw.z)
 	buf := framePool.Get().(*[]byte)
 	defer framePool.Put(buf)
+	hashed := make(chan struct{})
 	for {
 		n, rerr := io.ReadFull(r, *buf)
+		last := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
+		if rerr != nil && !last {
+			return 0, rerr
+		}
 		if n > 0 {
-			h.Write((*buf)[:n])
-			if err := pw.frame((*buf)[:n]); err != nil {
+			chunk := (*buf)[:n]
+			go func() {
+				h.Write(chunk)
+				hashed <- struct{}{}
+			}()
+			err := pw.frame(chunk, last)
+			<-hashed
+			if err != nil {
 				return 0, err
 			}
 		}
-		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
-			break
-		}
-		if rerr != nil {
-			return 0, rerr
+		if last {
+			return pw.size, pw.finish()
 		}
 	}
-	return pw.size, pw.finish()
 }
 
 // openFile returns f as a message reader: packed when it is one, else f
