@@ -203,7 +203,7 @@ func (s *Session) catenateURL(buf *bytes.Buffer, raw string) error {
 		return err
 	}
 	defer msg.Close()
-	sr, err := bodypart.Section(msg.r, msg.root, sec)
+	sr, err := msg.section(sec)
 	if errors.Is(err, bodypart.ErrNoPart) {
 		return badURL(raw)
 	}

@@ -41,8 +41,12 @@ type fetchPlan struct {
 	hasFlags          bool // FLAGS asked
 	hasUID, hasModSeq bool // UID, MODSEQ asked
 	file              bool // some item reads the message file
-	setsSeen          bool // a non-peek body item: \Seen is set (§6.4.5)
-	changedSince      uint64
+	// of the file, some item needs its part tree (a part, BINARY), or
+	// its top-level header (HEADER, TEXT, their fields); the whole
+	// message (BODY[], RFC822) needs neither (openMessage)
+	tree, header bool
+	setsSeen     bool // a non-peek body item: \Seen is set (§6.4.5)
+	changedSince uint64
 
 	// ENVELOPE, BODYSTRUCTURE/BODY asked and answered from the kept
 	// values (fetchMeta): only when no item reads the file
@@ -64,22 +68,32 @@ func planFetch(f *wire.Fetch) *fetchPlan {
 			p.metaEnv = true
 		case "BODYSTRUCTURE":
 			p.metaStructure = true
-		case "RFC822.HEADER", "BINARY.SIZE":
-			p.file = true
-		case "RFC822", "RFC822.TEXT":
+		case "RFC822.HEADER":
+			p.file, p.header = true, true
+		case "BINARY.SIZE":
+			p.file, p.tree = true, true
+		case "RFC822":
 			p.file, p.setsSeen = true, true
+		case "RFC822.TEXT":
+			p.file, p.setsSeen, p.header = true, true, true
 		case "BODY", "BINARY":
 			if it.Name == "BODY" && it.Section == nil {
 				p.metaStructure = true
 				continue
 			}
 			p.file = true
+			switch {
+			case it.Name == "BINARY" || len(it.Section.Part) > 0:
+				p.tree = true
+			case it.Section.Specifier != "":
+				p.header = true
+			}
 			if it.Section != nil && !it.Peek {
 				p.setsSeen = true
 			}
 		}
 	}
-	if p.file {
+	if p.tree {
 		// the file is parsed anyway: its parse answers them
 		p.metaEnv, p.metaStructure = false, false
 	}
@@ -188,21 +202,22 @@ func (r *fetchRow) needsFile(plan *fetchPlan) bool {
 	return plan.file || (plan.metaEnv && r.env == nil) || (plan.metaStructure && r.structure == nil)
 }
 
-// envelope is the message's ENVELOPE: kept, or from the file's parse.
+// envelope is the message's ENVELOPE: kept, or from the file's parse
+// (read by fetchOne before the response).
 func (r *fetchRow) envelope(msg *openMessage) *wire.Envelope {
 	if r.env != nil {
 		return r.env
 	}
-	return msg.root.Envelope()
+	return msg.parsed(false).Envelope()
 }
 
 // bodyStructure is the message's BODYSTRUCTURE: kept, or from the
-// file's parse.
+// file's parse (read by fetchOne before the response).
 func (r *fetchRow) bodyStructure(msg *openMessage) *wire.BodyStructure {
 	if r.structure != nil {
 		return r.structure
 	}
-	return msg.root.Structure()
+	return msg.parsed(true).Structure()
 }
 
 // fetchMeta loads the kept ENVELOPE and BODYSTRUCTURE of the rows of uids
@@ -359,11 +374,17 @@ func (s *Session) fetchOne(plan *fetchPlan, r view.Ref, row *fetchRow, seenNow b
 			return err
 		}
 		defer msg.Close()
+		// A file that does not parse fails the command before anything of
+		// the response is written.
+		tree := plan.tree || plan.metaStructure && row.structure == nil
+		if err := msg.parse(tree, plan.header || plan.metaEnv && row.env == nil); err != nil {
+			return err
+		}
 		// A part BINARY cannot decode refuses the item before anything of
 		// the response is written (RFC 3516 §4.3).
 		for _, it := range plan.items {
 			if it.Name == "BINARY" || it.Name == "BINARY.SIZE" {
-				if _, err := bodypart.Binary(msg.r, msg.root, it.Section.Part); errors.Is(err, bodypart.ErrUnknownCTE) {
+				if _, err := bodypart.Binary(msg.r, msg.parsed(true), it.Section.Part); errors.Is(err, bodypart.ErrUnknownCTE) {
 					return errUnknownCTE
 				}
 			}
