@@ -92,9 +92,19 @@ func writeTerms(b *strings.Builder, text string, size int) (exact bool) {
 	scratch := scratchPool.Get().(*scratchBufs)
 	s := scanner{runes: scratch.runes[:0], out: scratch.out[:0]}
 	for pos := 0; pos < len(text); {
-		end := chunkEnd(text, pos, size)
-		s.normalize(text[pos:end])
-		s.scanChunk(end == len(text))
+		// Plain stretches straight from their bytes (tokens_plain.go);
+		// an address of the last chunk is still to be written first.
+		end, stop := pos, pos
+		if len(s.pend) == 0 {
+			end, stop = plainEnd(text, pos, size)
+		}
+		if end > pos {
+			s.writePlain(text[pos:end])
+		} else {
+			end = chunkEnd(text, stop, 0)
+			s.normalize(text[pos:end])
+			s.scanChunk(end == len(text))
+		}
 		b.Write(s.out)
 		s.out = s.out[:0]
 		pos = end
