@@ -97,17 +97,34 @@ func (m *Message) Preview(n int) string {
 	scan := max(previewScan, 16*n)
 	// The whole text of a small message is what its word index renders
 	// too (Text keeps it); a prefix of a large one is all a preview needs.
-	text := ""
 	if m.TextRawSize() <= scan {
-		text = m.Text()
-	} else {
-		text = m.TextPrefix(scan)
+		p, _ := collapse(m.Text(), n)
+		return p
 	}
+	// A long text is rendered from a short prefix first: the preview of
+	// a 200 KB body took its first 64 KiB decoded (and, for HTML, many
+	// times that of markup stripped) for 200 characters (issue 21). The
+	// short prefix is taken only when the preview is whole, n runes
+	// that end well inside it, away from where its parts were cut.
+	short := max(previewFirst, 16*n)
+	if p, used := collapse(m.TextPrefix(short), n); used >= 0 && used <= short/2 {
+		return p
+	}
+	p, _ := collapse(m.TextPrefix(scan), n)
+	return p
+}
+
+// previewFirst is the prefix of a long text Preview renders first.
+const previewFirst = 8 << 10
+
+// collapse returns up to n runes of text as Preview shows them, and how
+// many bytes of text it read for them; -1 when it found fewer than n.
+func collapse(text string, n int) (string, int) {
 	var b strings.Builder
 	count, space := 0, false
-	for _, r := range text {
+	for i, r := range text {
 		if count >= n {
-			break
+			return b.String(), i
 		}
 		switch {
 		case unicode.IsSpace(r):
@@ -121,13 +138,16 @@ func (m *Message) Preview(n int) string {
 			space = false
 			count++
 			if count >= n {
-				break
+				return b.String(), i
 			}
 		}
 		b.WriteRune(r)
 		count++
 	}
-	return b.String()
+	if count >= n {
+		return b.String(), len(text)
+	}
+	return b.String(), -1
 }
 
 // isInvisible reports runes that take no room on screen.
