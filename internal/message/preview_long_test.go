@@ -21,11 +21,11 @@ func wholePreview(m *Message, n int) string {
 	return p
 }
 
-// TestPreview_ofALongTextIsItsLongPrefixs: rendering a short prefix of
+// TestPreview_ofALongTextIsThatOfItsLongPrefix: rendering a short prefix of
 // a long text first changes no preview, of the realistic corpus (Korean
 // and English, EUC-KR, plain, alternative, attachments, up to 4 MiB) or
 // of texts made to fall through to the long prefix.
-func TestPreview_ofALongTextIsItsLongPrefixs(t *testing.T) {
+func TestPreview_ofALongTextIsThatOfItsLongPrefix(t *testing.T) {
 	var msgs [][]byte
 	for _, c := range []struct {
 		size  loadgen.Size

@@ -168,11 +168,8 @@ type scratchBufs struct {
 // text.
 func chunkEnd(text string, pos, size int) int {
 	for i := pos + size; i < len(text)-1; i++ {
-		switch text[i] {
-		case ' ', '\t', '\n', '\r':
-			if norm.NFKC.PropertiesString(text[i+1:]).BoundaryBefore() {
-				return i + 1
-			}
+		if isCutSpace(text[i]) && norm.NFKC.PropertiesString(text[i+1:]).BoundaryBefore() {
+			return i + 1
 		}
 	}
 	return len(text)

@@ -47,7 +47,8 @@ func plainEnd(text string, pos, size int) (end, stop int) {
 	return end, i
 }
 
-// isCutSpace reports the ASCII whitespace after which chunkEnd cuts.
+// isCutSpace reports the ASCII whitespace after which a chunk may end
+// (chunkEnd, plainEnd).
 func isCutSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }
