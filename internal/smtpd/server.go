@@ -25,6 +25,7 @@ import (
 	"postroom/internal/auth"
 	"postroom/internal/connlimit"
 	"postroom/internal/quickack"
+	"postroom/internal/readahead"
 )
 
 // Role says what a listener is for.
@@ -113,7 +114,7 @@ func (s *Server) Serve(l net.Listener, role Role) error {
 	}
 	s.servers = append(s.servers, srv)
 	s.mu.Unlock()
-	cl := connlimit.New(quickack.Listener(l), s.MaxConnsPerIP, "421 4.7.0 Too many connections from your address, try again later\r\n")
+	cl := connlimit.New(readahead.Listener(quickack.Listener(l)), s.MaxConnsPerIP, "421 4.7.0 Too many connections from your address, try again later\r\n")
 	cl.Budget, cl.Busy, cl.Log, cl.Name = s.Budget, "421 4.3.2 Too busy, try again later\r\n", s.Log, role.String() // RFC 3463 §3.5
 	l = cl
 	if role == RoleSubmissions {
