@@ -53,7 +53,7 @@ func (s *Store) BodyMatch(ctx context.Context, accountID, mailboxID int64, q sea
 	// The two group_concats of one aggregate step over the same rows in
 	// the same order: ids[i] is the id of the message whose UID is uids[i].
 	var lists [6]sql.NullString
-	if err := s.db.QueryRowContext(ctx, `SELECT
+	if err := s.scan.QueryRowContext(ctx, `SELECT
 		(SELECT group_concat(rowid) FROM message_index WHERE message_index MATCH ?2),
 		ids, uids, copied, copies,
 		(SELECT group_concat(m.uid) FROM `+join+` WHERE message_index MATCH ?3 AND m.mailbox_id = ?1)

@@ -52,11 +52,8 @@ func (s *Store) EnvelopeMatch(ctx context.Context, accountID, mailboxID int64, a
 	if _, err := getMailbox(ctx, s.db, accountID, mailboxID); err != nil {
 		return nil, err
 	}
-	// One row, not one per match: stepping through a row costs more than
-	// testing one (FROM kim matches a quarter of a mailbox).
-	query := `SELECT count(*) FILTER (WHERE subject IS NULL), group_concat(uid) FILTER (WHERE subject IS NOT NULL AND ` + cond + `)
-		FROM envelope_match WHERE mailbox_id=? AND uid>?`
-	args := append(more, mailboxID, after)
+	query := envelopeMatchQuery(cond)
+	args := append([]any{mailboxID, after}, more...)
 	for attempt := 0; ; attempt++ {
 		uids, unfilled, err := s.matchUIDs(ctx, query, args)
 		if err != nil {
@@ -74,13 +71,27 @@ func (s *Store) EnvelopeMatch(ctx context.Context, accountID, mailboxID int64, a
 	}
 }
 
+// envelopeMatchQuery is EnvelopeMatch's statement for the condition cond,
+// whose arguments follow ?1 (the mailbox) and ?2 (the UID after which to
+// look). One row, not one per match: stepping through a row costs more
+// than testing one (FROM kim matches a quarter of a mailbox). Whether
+// rows without texts are left is asked of their own index
+// (envelope_match_unfilled), not of every row the scan reads: a fifth of
+// the scan's time. INDEXED BY, because SQLite's planner, which has no
+// statistics of a partial index that is empty, walked the mailbox's rows
+// instead.
+func envelopeMatchQuery(cond string) string {
+	return `SELECT EXISTS (SELECT 1 FROM envelope_match INDEXED BY envelope_match_unfilled WHERE mailbox_id=?1 AND subject IS NULL),
+		(SELECT group_concat(uid) FROM envelope_match WHERE mailbox_id=?1 AND uid>?2 AND ` + cond + `)`
+}
+
 // matchUIDs runs an EnvelopeMatch query: the UIDs it lists (in the
 // order of the primary key's scan, ascending; sorted here all the same),
 // and whether rows without texts were found.
 func (s *Store) matchUIDs(ctx context.Context, query string, args []any) ([]uint32, bool, error) {
 	var unfilled int
 	var list sql.NullString
-	if err := s.db.QueryRowContext(ctx, query, args...).Scan(&unfilled, &list); err != nil {
+	if err := s.scan.QueryRowContext(ctx, query, args...).Scan(&unfilled, &list); err != nil {
 		return nil, false, err
 	}
 	if unfilled > 0 || list.String == "" {

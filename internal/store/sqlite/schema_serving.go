@@ -252,4 +252,11 @@ CREATE TABLE message_index_waiting (
 	account_id INTEGER NOT NULL
 );
 CREATE INDEX message_index_waiting_account ON message_index_waiting(account_id, index_id);
+`, `
+-- The rows of envelope_match without texts yet (issue 21,
+-- envelope_match.go): a SEARCH asks whether its mailbox has any before it
+-- scans, and this answers without reading the mailbox's rows. It holds
+-- no new message's row (those come with their texts), so an APPEND does
+-- not write it.
+CREATE INDEX envelope_match_unfilled ON envelope_match(mailbox_id) WHERE subject IS NULL;
 `}

@@ -32,6 +32,9 @@ import (
 // Store is the SQLite implementation of store.Store.
 type Store struct {
 	db *sql.DB
+	// scan is the pool of the statements that read a whole mailbox
+	// (scan.go): read-only connections that map the file.
+	scan *sql.DB
 	// writer serialises this process's write transactions; a channel and
 	// not a mutex so that a caller whose context ends stops waiting.
 	writer chan struct{}
@@ -93,13 +96,18 @@ func open(path string, busy time.Duration, sync string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &Store{db: db, writer: make(chan struct{}, 1), path: path}
-	if err := s.migrate(context.Background()); err != nil {
+	scan, err := openScan(path, busy)
+	if err != nil {
 		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, scan: scan, writer: make(chan struct{}, 1), path: path}
+	if err := s.migrate(context.Background()); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
 	if err := s.Optimize(context.Background()); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("optimize %s: %w", path, err)
 	}
 	return s, nil
@@ -160,7 +168,7 @@ func (s *Store) Optimize(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return errors.Join(s.scan.Close(), s.db.Close()) }
 
 // write runs fn in a write transaction, retrying when another process holds
 // the database lock longer than the busy timeout. Between attempts it waits
