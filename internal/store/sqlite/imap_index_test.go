@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -69,12 +70,20 @@ func TestMigrate_oldMessagesGetSaveDateAndSentDay(t *testing.T) {
 // them was most of a UID FETCH 1:* FLAGS.
 func TestMailboxIndex_readsTheCoveringIndexOnly(t *testing.T) {
 	s := openAt(t, len(migrations))
-	var plan []string
-	rows, err := s.db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+mailboxIndexQuery, 1, 0)
+	if got := queryPlan(t, s.db, mailboxIndexQuery, 1, 0); !strings.Contains(got, "COVERING INDEX messages_mailbox_state") || strings.Contains(got, "TEMP B-TREE") {
+		t.Errorf("MailboxIndex query plan: %s", got)
+	}
+}
+
+// queryPlan is SQLite's plan for query on db, its steps joined by "; ".
+func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
+	var plan []string
 	for rows.Next() {
 		var id, parent, notused int
 		var detail string
@@ -83,7 +92,8 @@ func TestMailboxIndex_readsTheCoveringIndexOnly(t *testing.T) {
 		}
 		plan = append(plan, detail)
 	}
-	if got := strings.Join(plan, "; "); !strings.Contains(got, "COVERING INDEX messages_mailbox_state") || strings.Contains(got, "TEMP B-TREE") {
-		t.Errorf("MailboxIndex query plan: %s", got)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return strings.Join(plan, "; ")
 }
