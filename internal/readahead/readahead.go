@@ -6,9 +6,10 @@
 // took about fifty read(2) calls, each followed by a quick-ack
 // setsockopt (internal/quickack): 110 system calls a message, 16 through
 // a Conn, which reads up to 64 KiB at once and hands it out in the small
-// pieces asked for (SMTP CPU ×0.94 at 2 MB; issue 21). The buffer is taken from a pool when
-// a read needs it and given back once it is drained, so an idle
-// connection, the common case for thousands of them, holds none.
+// pieces asked for (SMTP CPU ×0.94 at 2 MB; issue 21). The buffer is
+// taken from a pool when a read needs it and given back once it is
+// drained, so an idle connection, the common case for thousands of them,
+// holds none.
 package readahead
 
 import (
