@@ -149,3 +149,63 @@ func TestAppend_byKeyKeepsTheBytesWhenTheSourceGoesMeanwhile(t *testing.T) {
 		t.Fatalf("the copy reads %d bytes, %v; want the message", len(got), err)
 	}
 }
+
+// A small message over the quota of its account, or of its domain, is
+// refused as a file is (store.ErrOverQuota), and leaves nothing: no row,
+// no bytes in the database, no count. Kept in the database, its quota is
+// checked only by the transaction that would count it (AppendRaw).
+func TestAppendRaw_smallMessageOverQuotaLeavesNothing(t *testing.T) {
+	b := testbed.New(t)
+	if !b.InlineSmall() {
+		t.Skip("messages are kept in the database with SQLite only")
+	}
+	bob := b.Account("bob", func(a *store.Account) { a.QuotaBytes = 20 << 10 })
+	raw := ofSize(12 << 10)
+	if _, err := b.Mail.AppendRaw(b.Ctx, actor.User(bob), mail.RawMessage{Role: store.RoleInbox, Body: strings.NewReader(raw)}); err != nil {
+		t.Fatal(err)
+	}
+	files := blobFiles(t, b)
+	// in this order: the domain's case lifts bob's quota
+	for _, c := range []struct {
+		name  string
+		limit func()
+	}{
+		{"bob's quota", func() {}},
+		{"the domain's quota", func() {
+			bob.QuotaBytes = 0
+			if err := b.Store.UpdateAccount(b.Ctx, bob); err != nil {
+				t.Fatal(err)
+			}
+			b.Domain.QuotaBytes = 20 << 10
+			if err := b.Store.UpdateDomain(b.Ctx, b.Domain); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		name := c.name
+		c.limit()
+		other := ofSize(10 << 10) // a different message: its own key
+		for _, rm := range []mail.RawMessage{{Body: strings.NewReader(other)}, {Bytes: []byte(other)}} {
+			rm.Role = store.RoleInbox
+			if !b.Mail.KeepsInline(int64(len(other))) {
+				t.Fatalf("%s: a message of %d bytes is not kept in the database", name, len(other))
+			}
+			_, err := b.Mail.AppendRaw(b.Ctx, actor.User(bob), rm)
+			if !errors.Is(err, store.ErrOverQuota) {
+				t.Errorf("over %s (bytes given: %v): %v, want %v", name, rm.Bytes != nil, err, store.ErrOverQuota)
+			}
+		}
+		if b.Blobs.Exists(blob.Key([]byte(other))) {
+			t.Errorf("over %s: the refused message's bytes were kept", name)
+		}
+		if u, _ := b.Store.Usage(b.Ctx, bob.ID); u.Messages != 1 || u.Bytes != int64(len(raw)) {
+			t.Errorf("over %s: bob counts %d messages, %d bytes; want 1, %d", name, u.Messages, u.Bytes, len(raw))
+		}
+	}
+	if n := blobFiles(t, b); n != files {
+		t.Errorf("%d message files after refused appends, want %d", n, files)
+	}
+	if problems, err := b.Store.CheckConsistency(b.Ctx); err != nil || len(problems) > 0 {
+		t.Errorf("consistency: %v %v", problems, err)
+	}
+}

@@ -89,18 +89,21 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 	if m, err := s.sentCopy(ctx, accountID, mb, parsed); m != nil || err != nil {
 		return m, err // submission kept this message in Sent already (sent_copy.go)
 	}
+	req := AppendRequest{MailboxID: mb.ID, Parsed: parsed, Size: int64(len(raw)), Flags: r.Flags, InternalDate: r.InternalDate}
+	if s.KeepsInline(req.Size) {
+		// A small message goes into the database with its row: no file,
+		// no fsync of its own (issue 21). Its quota is checked by the
+		// transaction that counts its bytes, alone: with nothing written
+		// before it, checking first too only read the account and its
+		// domain again (a twentieth of a 10 KB APPEND's CPU).
+		req.BlobKey, req.Content = blob.Key(raw), raw
+		m, err := s.Append(ctx, a, req)
+		return m, storageFull(err)
+	}
 	// Refuse before writing a blob that nothing would reference; the
 	// store checks again in the transaction that counts the bytes.
 	if err := s.checkQuota(ctx, accountID, int64(len(raw))); err != nil {
 		return nil, err
-	}
-	req := AppendRequest{MailboxID: mb.ID, Parsed: parsed, Size: int64(len(raw)), Flags: r.Flags, InternalDate: r.InternalDate}
-	if s.KeepsInline(req.Size) {
-		// a small message goes into the database with its row: no file,
-		// no fsync of its own (issue 21)
-		req.BlobKey, req.Content = blob.Key(raw), raw
-		m, err := s.Append(ctx, a, req)
-		return m, storageFull(err)
 	}
 	// The file is written (compressed, then synced: blob.FS) while the
 	// row is made from the parse on another processor: an APPEND waits
