@@ -90,6 +90,15 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	dns := resolver.Cached(resolver.New(cfg.DNSServer)) // cache.go: SPF, DMARC and iprev ask the same for every message
 	mailSvc := &mail.Service{Store: d.Store, Blobs: d.Blobs, Events: bus, MaxMessageSize: cfg.MaxMessageSize}
+	// Before anything is served: the messages whose rows committed and
+	// whose files a crash kept from the disk go (mail/append_later.go).
+	// A file that cannot be checked keeps its mark for the next start.
+	if r, err := mailSvc.RecoverPendingBlobs(ctx); err != nil {
+		log.Error("check the message files pending at the last stop", "err", err)
+	} else if r.Missing > 0 {
+		log.Warn("messages expunged: their files never got to disk (a crash before their APPEND was answered)",
+			"files", r.Missing, "messages", r.Expunged)
+	}
 	pipeline := &deliver.Pipeline{Store: d.Store, Blobs: d.Blobs, Mail: mailSvc, Hostname: cfg.Hostname,
 		Resolver: dns, Log: log}
 	// certificates for the host name and, over ACME, the names of the

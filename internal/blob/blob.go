@@ -1,13 +1,17 @@
 // Package blob owns raw message storage: content-addressed (SHA-256) files
-// written and fsynced before any metadata refers to them. The store keeps the
-// reference counts; this package only writes, reads and collects. Small
+// written and fsynced before any metadata refers to them, or, through
+// PutLater, while the metadata naming them commits (later.go). The store
+// keeps the reference counts; this package only writes, reads and
+// collects. Small
 // messages may instead live in the store's database, written with their
 // rows: Inline reads them before the files (inline.go). Files are written
 // compressed, in frames that can be read on their own (packed.go); the key
 // is always the SHA-256 of the message itself.
 //
 // Invariants:
-//   - Put returns only after the file and its directory are fsynced (X4).
+//   - Put returns only after the file and its directory are fsynced (X4);
+//     PutLater returns before, and its wait after.
+//   - A file is in place under its key only once its bytes are durable.
 //   - A blob is deleted only by GC, only when it is older than the grace
 //     period and the store reports no reference, checked again after the
 //     file has been moved aside (see gc.go), so a concurrent Put of the same
@@ -25,7 +29,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -74,12 +77,17 @@ type FS struct {
 	nested bool
 	// syncDir replaces the directory fsync in tests.
 	syncDir func(dir string) error
+	// beforePlace, when set (tests), runs before a file is put in place.
+	beforePlace func()
 	// durable holds the blob directories (ab, or ab/cd) this process made
 	// durable: there, and their own entry synced in the one above. A Put
 	// into one of them then syncs only that directory: one fsync of a
 	// directory per message instead of two, and no MkdirAll (issue 21).
 	durable sync.Map
 	spare   spares
+	// flights are the blobs PutLater handed out whose files are not in
+	// place yet (later.go).
+	flights flights
 }
 
 var _ Backend = (*FS)(nil)
@@ -184,41 +192,76 @@ func (f *FS) path(key string) string {
 // the caller's metadata commits.
 func (f *FS) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 	key, size, err := f.put(ctx, r)
-	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
-		err = fmt.Errorf("%w: %w", ErrFull, err)
-	}
-	return key, size, err
+	return key, size, fullErr(err)
 }
 
 func (f *FS) put(ctx context.Context, r io.Reader) (string, int64, error) {
+	w, err := f.write(ctx, r)
+	if err != nil {
+		return "", 0, err
+	}
+	if err := f.finish(w); err != nil {
+		return "", 0, err
+	}
+	return w.key, w.size, nil
+}
+
+// written is a blob file whose bytes are written, not yet durable nor
+// in place under its key.
+type written struct {
+	tmp  *os.File
+	link func(dst string) error
+	key  string
+	size int64
+}
+
+// write writes the content of r into a temporary file, compressed, and
+// hashes it for its key.
+func (f *FS) write(ctx context.Context, r io.Reader) (*written, error) {
 	tmp, link, err := f.tempFile()
 	if err != nil {
-		return "", 0, fmt.Errorf("blob put: %w", err)
-	}
-	defer tmp.Close()
-	if !f.spare.ok {
-		defer os.Remove(tmp.Name()) // linked or not, the temporary name goes
+		return nil, fmt.Errorf("blob put: %w", err)
 	}
 	h := sha256.New()
 	size, err := writePacked(tmp, h, ctxReader{ctx, r}) // packed.go
-	if err == nil {
-		err = tmp.Sync()
-	}
 	if err != nil {
-		return "", 0, fmt.Errorf("blob put: %w", err)
+		f.drop(tmp)
+		return nil, fmt.Errorf("blob put: %w", err)
 	}
-	key := keyOf(h.Sum(nil))
-	dst := f.path(key)
-	if err := f.place(dst, link); err != nil {
-		return "", 0, fmt.Errorf("blob put: %w", err)
+	return &written{tmp: tmp, link: link, key: keyOf(h.Sum(nil)), size: size}, nil
+}
+
+// finish makes w durable, then links it in under its key: a file is in
+// place only once its bytes are on disk, so content found in place (a
+// Put of the same bytes, here or after a crash) is always whole.
+func (f *FS) finish(w *written) error {
+	defer f.drop(w.tmp)
+	if err := w.tmp.Sync(); err != nil {
+		return fmt.Errorf("blob put: %w", err)
+	}
+	if f.beforePlace != nil {
+		f.beforePlace()
+	}
+	dst := f.path(w.key)
+	if err := f.place(dst, w.link); err != nil {
+		return fmt.Errorf("blob put: %w", err)
 	}
 	// Content already there may have been linked into place by another
 	// Put (or put back by GC) whose directory sync has not happened yet:
 	// either way the entry is durable only once its directories are synced.
 	if err := f.syncPath(dst); err != nil {
-		return "", 0, fmt.Errorf("blob put: %w", err)
+		return fmt.Errorf("blob put: %w", err)
 	}
-	return key, size, nil
+	return nil
+}
+
+// drop closes a temporary file; a named one also loses its name (linked
+// or not: a linked file keeps its key's name).
+func (f *FS) drop(tmp *os.File) {
+	tmp.Close()
+	if !f.spare.ok {
+		os.Remove(tmp.Name())
+	}
 }
 
 // tempFile returns a file to write a blob into, and how to give it its
@@ -331,6 +374,9 @@ func (f *FS) Open(key string) (io.ReadSeekCloser, error) {
 		return nil, ErrNotFound
 	}
 	file, err := os.Open(f.path(key))
+	if errors.Is(err, fs.ErrNotExist) && f.flights.wait(key) {
+		file, err = os.Open(f.path(key)) // PutLater has finished it
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotFound
 	}
@@ -346,6 +392,9 @@ func (f *FS) Exists(key string) bool {
 		return false
 	}
 	_, err := os.Stat(f.path(key))
+	if errors.Is(err, fs.ErrNotExist) && f.flights.wait(key) {
+		_, err = os.Stat(f.path(key)) // PutLater has finished it
+	}
 	return err == nil
 }
 

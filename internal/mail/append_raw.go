@@ -107,15 +107,24 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 	}
 	// The file is written (compressed, then synced: blob.FS) while the
 	// row is made from the parse on another processor: an APPEND waits
-	// for the longer of the two, not for both (issue 21).
+	// for the longer of the two, not for both (issue 21). Where the
+	// store and the files allow it, the row commits while the file is
+	// made durable (append_later.go).
+	lp, pending, later := s.laterFiles()
 	type putResult struct {
-		key string
-		err error
+		key  string
+		wait func() error // PutLater's; nil after Put
+		err  error
 	}
 	put := make(chan putResult, 1)
 	go func() {
-		key, _, err := s.Blobs.Put(ctx, bytes.NewReader(raw))
-		put <- putResult{key, err}
+		var p putResult
+		if later {
+			p.key, _, p.wait, p.err = lp.PutLater(ctx, bytes.NewReader(raw))
+		} else {
+			p.key, _, p.err = s.Blobs.Put(ctx, bytes.NewReader(raw))
+		}
+		put <- p
 	}()
 	nm, err := s.newMessage(a, &req)
 	p := <-put
@@ -126,8 +135,23 @@ func (s *Service) AppendRaw(ctx context.Context, a actor.Actor, r RawMessage) (*
 		return nil, err
 	}
 	req.BlobKey, nm.BlobKey = p.key, p.key
+	if p.wait == nil {
+		m, err := s.appendNew(ctx, nm, &req)
+		return m, storageFull(err)
+	}
+	nm.BlobPending = true
 	m, err := s.appendNew(ctx, nm, &req)
-	return m, storageFull(err)
+	werr := p.wait()
+	switch {
+	case err != nil:
+		// nothing names the file, which GC collects; the key's mark
+		// went with the transaction
+		return nil, storageFull(err)
+	case werr != nil:
+		return nil, s.dropUnwritten(ctx, m, werr)
+	}
+	pending.BlobsDurable(p.key)
+	return m, nil
 }
 
 // KeepsInline reports whether a message of size bytes is kept in the

@@ -593,7 +593,8 @@ type Envelope struct {
 	MessageID string    `json:"message_id,omitempty"`
 }
 
-// NewMessage is a message to append. The blob must already be synced.
+// NewMessage is a message to append. The blob must already be synced,
+// unless BlobPending says otherwise.
 type NewMessage struct {
 	AccountID    int64
 	MailboxID    int64
@@ -614,6 +615,12 @@ type NewMessage struct {
 	// LaterIndexStore takes it; the others refuse the message with
 	// ErrInvalid.
 	IndexLater bool
+	// BlobPending: the file of BlobKey is being made durable while this
+	// message is appended (blob.LaterPutter; issue 21), and the store
+	// names the key pending with the row (PendingBlobStore). Only a store
+	// that implements PendingBlobStore takes it; the others refuse the
+	// message with ErrInvalid.
+	BlobPending bool
 	// SentDay is the Date header's day as written (SentDayOf of the date
 	// in its own zone), 0 when unknown.
 	SentDay int

@@ -33,12 +33,18 @@ var ownCounters = []string{"login_epoch"}
 // like every other (copyBlobs), never as rows.
 const inlineBlobs = "blob_inline"
 
+// pendingBlobs is SQLite's list of message files not yet known durable
+// (store.PendingBlobStore, issue 21). PostgreSQL takes only files already
+// durable; the copy reads every file it copies through the source's blob
+// store, so a file that did not survive stops it with its key.
+const pendingBlobs = "blob_pending"
+
 // sourceOnly reports the SQLite tables that are not copied on purpose:
 // SQLite's own bookkeeping, FTS5's shadow tables, each database's own
-// counters and the messages kept in the database.
+// counters, the messages kept in the database and the files pending.
 func sourceOnly(name string) bool {
 	return strings.HasPrefix(name, "sqlite_") || name == searchIndex || strings.HasPrefix(name, searchIndex+"_") ||
-		slices.Contains(ownCounters, name) || name == inlineBlobs
+		slices.Contains(ownCounters, name) || name == inlineBlobs || name == pendingBlobs
 }
 
 // sourceOnlyColumns are SQLite columns that are not copied on purpose:

@@ -150,6 +150,9 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 	if nm.BlobKey == "" {
 		return nil, store.ErrInvalid
 	}
+	if nm.BlobPending {
+		return nil, fmt.Errorf("append: message %s: %w: PostgreSQL takes files already durable (NewMessage.BlobPending)", nm.BlobKey, store.ErrInvalid)
+	}
 	if nm.IndexLater {
 		return nil, fmt.Errorf("append: message %s: %w: PostgreSQL writes the search terms with the message (NewMessage.IndexLater)", nm.BlobKey, store.ErrInvalid)
 	}

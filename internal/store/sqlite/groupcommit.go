@@ -175,7 +175,7 @@ func (s *Store) writeBatch(batch []*pendingWrite) ([]error, error) {
 		tx.Rollback()
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := s.commitDropping(ctx, tx); err != nil {
 		return nil, err
 	}
 	if s.batched != nil {

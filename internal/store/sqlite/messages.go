@@ -211,6 +211,11 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 		if err := addBlobRef(ctx, tx, nm.BlobKey, 1); err != nil {
 			return err
 		}
+		if nm.BlobPending {
+			if err := markPending(ctx, tx, nm.BlobKey); err != nil {
+				return err
+			}
+		}
 		if err := addUsage(ctx, tx, nm.AccountID, nm.Size, 1); err != nil {
 			return err
 		}

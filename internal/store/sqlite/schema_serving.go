@@ -259,4 +259,10 @@ CREATE INDEX message_index_waiting_account ON message_index_waiting(account_id, 
 -- no new message's row (those come with their texts), so an APPEND does
 -- not write it.
 CREATE INDEX envelope_match_unfilled ON envelope_match(mailbox_id) WHERE subject IS NULL;
+`, `
+-- The keys of message files named by rows committed while the files were
+-- being made durable (issue 21, pending_blobs.go): a key stays until its
+-- file is known durable; after a crash, the mail service checks those
+-- left at start. A handful of rows at most.
+CREATE TABLE blob_pending (key TEXT PRIMARY KEY) WITHOUT ROWID;
 `}

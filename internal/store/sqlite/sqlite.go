@@ -40,6 +40,9 @@ type Store struct {
 	writer chan struct{}
 	// queue holds the writes waiting for a batch (groupcommit.go).
 	queue writeQueue
+	// durable holds the pending keys whose files are now durable
+	// (pending_blobs.go); the next write drops their marks.
+	durable durableKeys
 	// indexBatch, while a batch runs, holds its new search index rows
 	// (index.go); only the writer lock's holder touches it.
 	indexBatch *indexBatch
@@ -168,7 +171,11 @@ func (s *Store) Optimize(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.scan.Close(), s.db.Close()) }
+func (s *Store) Close() error {
+	// the marks of files known durable go with a last write
+	flushed := s.flushDurable(context.Background())
+	return errors.Join(flushed, s.scan.Close(), s.db.Close())
+}
 
 // write runs fn in a write transaction, retrying when another process holds
 // the database lock longer than the busy timeout. Between attempts it waits
@@ -215,7 +222,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) error 
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	return s.commitDropping(ctx, tx)
 }
 
 func isBusy(err error) bool {
