@@ -39,6 +39,9 @@ func checkData(ctx context.Context, d *dataDir, out io.Writer, ok string) error 
 	for _, key := range rep.Collectable {
 		fmt.Fprintf(out, "collectable: blob %s\n", key)
 	}
+	for _, key := range rep.Unfinished {
+		fmt.Fprintf(out, "unfinished: blob %s: its file never got to disk and its APPEND was never answered; the server's next start expunges its messages\n", key)
+	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(out, "problem:", p)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"postroom/internal/actor"
 	"postroom/internal/blob"
+	"postroom/internal/store"
 )
 
 // CheckReport is what Check found: broken invariants, and blob files no
@@ -14,6 +15,11 @@ import (
 type CheckReport struct {
 	Problems    []string
 	Collectable []string
+	// Unfinished are the keys whose files a crash kept from the disk
+	// after their rows committed (store.PendingBlobStore): no APPEND of
+	// them was answered, and the server's next start expunges their
+	// messages (mail.Service.RecoverPendingBlobs). Not problems.
+	Unfinished []string
 }
 
 // errNoBlobs: the service was built without the blob store.
@@ -33,10 +39,24 @@ func (s *Service) Check(ctx context.Context, p actor.Actor) (*CheckReport, error
 		return nil, err
 	}
 	rep := &CheckReport{Problems: problems}
+	pending := map[string]bool{}
+	if ps, ok := s.Store.(store.PendingBlobStore); ok {
+		list, err := ps.PendingBlobs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range list {
+			pending[p.Key] = true
+		}
+	}
 	referenced := map[string]bool{}
 	err = s.Store.BlobKeys(ctx, func(key string) error {
 		referenced[key] = true
-		if !s.Blobs.Exists(key) {
+		switch {
+		case s.Blobs.Exists(key):
+		case pending[key]:
+			rep.Unfinished = append(rep.Unfinished, key)
+		default:
 			rep.Problems = append(rep.Problems, "blob "+key+": referenced but its file is missing")
 		}
 		return nil
