@@ -112,11 +112,8 @@ func TestSIGKILLDurability_APPEND(t *testing.T) {
 		}
 
 		// The store as the crash left it, before the restart's check.
-		res := s.Check(t)
-		if res.err != nil || res.Code != 0 || !hasLine(res.Stdout, "consistent") {
-			t.Fatalf("cycle %d: postroom check after SIGKILL: %s", cycle, res)
-		}
-		t.Logf("cycle %d: check after SIGKILL: %d file(s) unfinished", cycle, strings.Count(res.Stdout, "unfinished:"))
+		out := checkAfterKill(t, s, cycle)
+		t.Logf("cycle %d: check after SIGKILL: %d file(s) unfinished", cycle, strings.Count(out, "unfinished:"))
 
 		s.Restart(t)
 		verifyAcked(t, s, []string{user}, acked)

@@ -126,16 +126,24 @@ func TestSIGKILLDurability(t *testing.T) {
 		}
 
 		// The store as the crash left it, before any recovery by serve.
-		res := s.Check(t)
-		if res.err != nil || res.Code != 0 || !hasLine(res.Stdout, "consistent") {
-			t.Fatalf("cycle %d: postroom check after SIGKILL: %s", cycle, res)
-		}
-		t.Logf("cycle %d: check after SIGKILL: %d collectable blob(s)", cycle, strings.Count(res.Stdout, "collectable"))
+		out := checkAfterKill(t, s, cycle)
+		t.Logf("cycle %d: check after SIGKILL: %d collectable blob(s)", cycle, strings.Count(out, "collectable"))
 
 		s.Restart(t)
 		verifyAcked(t, s, rcpts, acked)
 	}
 	s.RequireConsistent(t)
+}
+
+// checkAfterKill runs `postroom check` on the store as a SIGKILL left it,
+// requires it consistent, and returns what it printed.
+func checkAfterKill(t *testing.T, s *Server, cycle int) string {
+	t.Helper()
+	res := s.Check(t)
+	if res.err != nil || res.Code != 0 || !hasLine(res.Stdout, "consistent") {
+		t.Fatalf("cycle %d: postroom check after SIGKILL: %s", cycle, res)
+	}
+	return res.Stdout
 }
 
 // verifyAcked lists every recipient's INBOX and requires each acknowledged
