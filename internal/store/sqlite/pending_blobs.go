@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"sync"
 
 	"postroom/internal/store"
@@ -37,6 +36,13 @@ func (d *durableKeys) take() []string {
 	return k
 }
 
+// len is how many keys wait for their marks to go.
+func (d *durableKeys) len() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.keys)
+}
+
 func (d *durableKeys) give(keys []string) {
 	if len(keys) == 0 {
 		return
@@ -63,8 +69,7 @@ func dropPending(ctx context.Context, q queryer, keys []string) error {
 	for i, k := range keys {
 		args[i] = k
 	}
-	in := strings.TrimSuffix(strings.Repeat("?,", len(keys)), ",")
-	if _, err := q.ExecContext(ctx, `DELETE FROM blob_pending WHERE key IN (`+in+`)`, args...); err != nil {
+	if _, err := q.ExecContext(ctx, `DELETE FROM blob_pending WHERE key IN (`+placeholders(len(keys))+`)`, args...); err != nil {
 		return fmt.Errorf("drop pending blob marks: %w", err)
 	}
 	return nil
@@ -89,10 +94,7 @@ func (s *Store) commitDropping(ctx context.Context, tx *sql.Tx) error {
 // flushDurable drops the marks of the keys said durable now, in a write
 // of their own when there are any.
 func (s *Store) flushDurable(ctx context.Context) error {
-	s.durable.mu.Lock()
-	n := len(s.durable.keys)
-	s.durable.mu.Unlock()
-	if n == 0 {
+	if s.durable.len() == 0 {
 		return nil
 	}
 	return s.write(ctx, func(*sql.Tx) error { return nil })
