@@ -9,13 +9,11 @@ package smtpd
 import (
 	"errors"
 
-	"github.com/emersion/go-smtp"
-
 	"postroom/internal/auth"
 )
 
-var errLoginEnded = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
-	Message: "Your login has ended: the account was suspended or its password changed; log in again"}
+var errLoginEnded = &Reply{421, [3]int{4, 7, 0},
+	"Your login has ended: the account was suspended or its password changed; log in again"}
 
 // loginHolds returns nil while the session's login holds (or there is
 // none: the MX). When it has ended the login is forgotten and the

@@ -1,4 +1,5 @@
-// Package smtpd is the SMTP adapter (go-smtp): the MX listener that receives
+// Package smtpd is the SMTP adapter, a server of its own (conn.go,
+// commands.go): the MX listener that receives
 // mail for hosted domains (RFC 5321; never relays, no AUTH) and the
 // submission listeners for mail clients (RFC 6409 on 587 with STARTTLS,
 // RFC 8314 implicit TLS on 465) with AUTH PLAIN and LOGIN. It translates
@@ -18,9 +19,8 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"postroom/internal/auth"
 	"postroom/internal/connlimit"
@@ -41,9 +41,9 @@ func (r Role) String() string {
 	return [...]string{"smtp", "submission", "submissions"}[r]
 }
 
-// MaxLineLength is far above go-smtp's default of 2000 (RFC 5321 §4.5.3.1.6
-// says 1000, but real mailers send longer unwrapped lines, and refusing
-// them loses mail).
+// MaxLineLength is the longest line of a message, far above the 1000 of
+// RFC 5321 §4.5.3.1.6: real mailers send longer unwrapped lines, and
+// refusing them loses mail.
 const MaxLineLength = 1 << 20
 
 // Server runs the SMTP listeners.
@@ -67,12 +67,13 @@ type Server struct {
 	MaxInFlight int64
 	Log         *slog.Logger
 
-	closing  atomic.Bool
-	inFlight byteBudget
-	arriving byteBudget // messages arriving in memory past spoolInMemory (spool.go)
-	mu       sync.Mutex
-	servers  []*smtp.Server
-	sessions map[*session]struct{}
+	closing   atomic.Bool
+	inFlight  byteBudget
+	arriving  byteBudget // messages arriving in memory past spoolInMemory (spool.go)
+	mu        sync.Mutex
+	listeners []net.Listener
+	sessions  map[*session]struct{}
+	conns     sync.WaitGroup // serveConn of every connection accepted
 
 	baseOnce sync.Once
 	base     context.Context    // the work of every command; ends when Shutdown gives up
@@ -93,38 +94,43 @@ func (s *Server) baseContext() context.Context {
 // Serve accepts connections on l for a role until Shutdown. For
 // RoleSubmissions the caller passes a plain listener; TLS is added here.
 func (s *Server) Serve(l net.Listener, role Role) error {
-	srv := smtp.NewServer(backend{s, role})
-	srv.Domain = s.Hostname
-	srv.MaxMessageBytes = s.MaxMessageSize
-	srv.MaxRecipients = s.MaxRecipients
-	srv.MaxLineLength = MaxLineLength
-	srv.EnableSMTPUTF8 = true
-	srv.ReadTimeout = 5 * time.Minute // RFC 5321 §4.5.3.2.7 server timeout
-	srv.WriteTimeout = time.Minute
-	// Whether a password may be sent is decided per connection in Auth
-	// (loopback and allow_plaintext_auth), so the library must not refuse.
-	srv.AllowInsecureAuth = role != RoleMX
-	if role != RoleSubmissions {
-		srv.TLSConfig = s.TLS
-	}
-	s.mu.Lock()
-	if s.closing.Load() {
-		s.mu.Unlock()
-		return smtp.ErrServerClosed
-	}
-	s.servers = append(s.servers, srv)
-	s.mu.Unlock()
 	cl := connlimit.New(readahead.Listener(quickack.Listener(l)), s.MaxConnsPerIP, "421 4.7.0 Too many connections from your address, try again later\r\n")
 	cl.Budget, cl.Busy, cl.Log, cl.Name = s.Budget, "421 4.3.2 Too busy, try again later\r\n", s.Log, role.String() // RFC 3463 §3.5
 	l = cl
 	if role == RoleSubmissions {
 		l = tls.NewListener(l, s.TLS)
 	}
-	err := srv.Serve(l)
-	if errors.Is(err, smtp.ErrServerClosed) {
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		l.Close()
 		return nil
 	}
-	return err
+	s.listeners = append(s.listeners, l)
+	s.mu.Unlock()
+	var pause time.Duration // after a failed accept, as net/http does
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			if s.closing.Load() {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+				pause = min(max(2*pause, 5*time.Millisecond), time.Second)
+				s.log().Warn("smtp accept", "listener", role.String(), "err", err, "pause", pause)
+				time.Sleep(pause)
+				continue
+			}
+			return err
+		}
+		pause = 0
+		s.conns.Add(1)
+		go func() {
+			defer s.conns.Done()
+			s.serveConn(c, role)
+		}()
+	}
 }
 
 // Shutdown stops accepting connections, lets transactions in flight finish,
@@ -133,16 +139,13 @@ func (s *Server) Serve(l net.Listener, role Role) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.closing.Store(true)
 	s.mu.Lock()
-	servers := append([]*smtp.Server(nil), s.servers...)
+	for _, l := range s.listeners {
+		l.Close()
+	}
 	s.mu.Unlock()
 	done := make(chan struct{})
 	go func() {
-		var wg sync.WaitGroup
-		for _, srv := range servers {
-			wg.Add(1)
-			go func() { defer wg.Done(); srv.Shutdown(ctx) }()
-		}
-		wg.Wait()
+		s.conns.Wait()
 		close(done)
 	}()
 	tick := time.NewTicker(50 * time.Millisecond)
@@ -151,15 +154,17 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.rejectIdle()
 		select {
 		case <-done:
-			if ctx.Err() != nil {
-				s.baseContext()
-				s.stop() // the work still in flight ends too
-				for _, srv := range servers {
-					srv.Close()
-				}
-				return ctx.Err()
-			}
 			return nil
+		case <-ctx.Done():
+			s.baseContext()
+			s.stop() // the work still in flight ends too
+			s.mu.Lock()
+			for sess := range s.sessions {
+				sess.raw.Close()
+			}
+			s.mu.Unlock()
+			<-done
+			return ctx.Err()
 		case <-tick.C:
 		}
 	}
@@ -195,18 +200,4 @@ func (s *Server) log() *slog.Logger {
 		return s.Log
 	}
 	return slog.Default()
-}
-
-type backend struct {
-	s    *Server
-	role Role
-}
-
-func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	if b.s.closing.Load() {
-		return nil, errShuttingDown
-	}
-	sess := newSession(b.s, b.role, c)
-	b.s.track(sess, true)
-	return sess, nil
 }

@@ -1,17 +1,18 @@
 package smtpd
 
 import (
+	"bufio"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
+	"net"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"postroom/internal/actor"
 	"postroom/internal/auth"
@@ -20,12 +21,21 @@ import (
 	"postroom/internal/store"
 )
 
-// session is one SMTP connection's state after EHLO.
+// session is one SMTP connection: its wire (conn.go) and the state of
+// its transaction.
 type session struct {
 	s    *Server
 	role Role
-	conn *smtp.Conn
+	raw  net.Conn   // as accepted: its deadlines reach the TLS above it
+	nc   *timedConn // what is read and written: raw, or TLS over it
+	r    *bufio.Reader
+	w    *bufio.Writer
 	id   string
+
+	helo  string
+	errs  int  // protocol errors (conn.go)
+	quit  bool // the connection ends after the replies written
+	rcpts int  // RCPTs accepted in this transaction
 
 	user *store.Account // authenticated account (submission)
 
@@ -40,11 +50,19 @@ type session struct {
 	env   *send.Envelope       // submission's sender and recipients
 }
 
+// mailOptions are the parameters of MAIL that mean something here.
+type mailOptions struct {
+	size int64 // SIZE=
+	utf8 bool  // SMTPUTF8
+}
+
 // actor is the authenticated user, who sends on submission.
 func (se *session) actor() actor.Actor { return actor.User(se.user) }
 
-func newSession(s *Server, role Role, c *smtp.Conn) *session {
-	return &session{s: s, role: role, conn: c, id: newID()}
+func newSession(s *Server, role Role, raw net.Conn) *session {
+	nc := &timedConn{Conn: raw}
+	return &session{s: s, role: role, raw: raw, nc: nc, id: newID(),
+		r: bufio.NewReaderSize(nc, 4096), w: bufio.NewWriterSize(nc, 4096)}
 }
 
 func newID() string {
@@ -55,61 +73,52 @@ func newID() string {
 
 // rejectIfIdle ends the session when no transaction is in flight (called
 // while shutting down, again at every tick until the session is gone). It
-// does not write the reply itself: go-smtp's writer belongs to the
-// connection's goroutine. A read deadline in the past wakes that goroutine
-// from its wait for the next command, and go-smtp answers 421 4.4.2 and
-// closes; a session busy with a command at that moment sets its own
-// deadline again, and the next tick wakes it.
+// does not write the reply itself: the writer belongs to the connection's
+// goroutine. A read deadline in the past wakes that goroutine from its
+// wait for the next command, and it answers 421 4.3.2 and closes; a
+// session busy with a command at that moment sets its own deadline again,
+// and the next tick wakes it.
 func (se *session) rejectIfIdle() {
 	se.mu.Lock()
 	defer se.mu.Unlock()
 	if se.busy || se.closed {
 		return
 	}
-	se.conn.Conn().SetReadDeadline(time.Now())
+	se.raw.SetReadDeadline(time.Now())
 }
 
-// endWith answers err's reply (a 421: RFC 5321 §3.8, the server closes
-// the channel) and closes the connection. go-smtp closes only after its own
-// 421s; half-closing the reading side is not enough on Linux, where a
-// client that goes on sending is still read. The reply go-smtp then
-// writes for the returned error goes nowhere.
+func (se *session) isBusy() bool {
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	return se.busy
+}
+
+// endWith returns err's reply, a 421 (RFC 5321 §3.8: the server closes
+// the channel), which the command answers before the connection closes.
 func (se *session) endWith(err error) error {
-	var e *smtp.SMTPError
-	if !errors.As(reply(err), &e) {
-		return err
-	}
 	se.mu.Lock()
 	se.closed = true
 	se.mu.Unlock()
-	c := se.conn.Conn()
-	c.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(c, "%d %d.%d.%d %s\r\n", e.Code, e.EnhancedCode[0], e.EnhancedCode[1], e.EnhancedCode[2], e.Message)
-	se.conn.Close()
-	return e
+	return reply(err)
 }
 
 func (se *session) tls() bool {
-	_, ok := se.conn.TLSConnectionState()
+	_, ok := se.nc.Conn.(*tls.Conn)
 	return ok
 }
 
-// Reset implements smtp.Session.
+func (se *session) remote() string { return se.raw.RemoteAddr().String() }
+
+// Reset ends the transaction (RSET, HELO, the end of a message).
 func (se *session) Reset() {
 	se.mu.Lock()
 	se.busy = false
 	se.mu.Unlock()
-	se.from, se.size, se.utf8, se.local, se.env = "", 0, false, nil, nil
+	se.from, se.size, se.utf8, se.local, se.env, se.rcpts = "", 0, false, nil, nil, 0
 }
 
-// Logout implements smtp.Session.
-func (se *session) Logout() error {
-	se.s.track(se, false)
-	return nil
-}
-
-// Mail implements smtp.Session.
-func (se *session) Mail(from string, opts *smtp.MailOptions) error {
+// Mail starts a transaction.
+func (se *session) Mail(from string, opts mailOptions) error {
 	if se.s.closing.Load() {
 		return errShuttingDown
 	}
@@ -119,8 +128,7 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 	if err := se.loginHolds(); err != nil {
 		return err // login_check.go
 	}
-	utf8Opt := opts != nil && opts.UTF8
-	if !utf8Opt && !isASCII(from) {
+	if !opts.utf8 && !isASCII(from) {
 		return errNeedUTF8
 	}
 	if from != "" {
@@ -128,13 +136,10 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 			return reply(deliver.ErrBadAddress)
 		}
 	}
-	if opts != nil && opts.Size > se.s.MaxMessageSize {
+	if se.s.MaxMessageSize > 0 && opts.size > se.s.MaxMessageSize {
 		return reply(deliver.ErrTooBig)
 	}
-	se.from, se.utf8 = from, utf8Opt
-	if opts != nil {
-		se.size = opts.Size
-	}
+	se.from, se.utf8, se.size = from, opts.utf8, opts.size
 	if se.role != RoleMX {
 		ctx, cancel := se.s.context(commandTimeout)
 		defer cancel()
@@ -151,8 +156,8 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 	return nil
 }
 
-// Rcpt implements smtp.Session.
-func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+// Rcpt adds a recipient.
+func (se *session) Rcpt(to string) error {
 	if err := se.loginHolds(); err != nil {
 		return err
 	}
@@ -163,14 +168,14 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	defer cancel()
 	if se.env != nil {
 		// Submission: the send service's resolution and limit, as for the
-		// webmail (go-smtp refuses past MaxRecipients first, and says so
-		// in LIMITS RCPTMAX, RFC 9422).
+		// webmail (rcpt refuses past MaxRecipients first, and says so in
+		// LIMITS RCPTMAX, RFC 9422).
 		return reply(se.s.Send.AddRecipient(ctx, se.actor(), se.env, to))
 	}
 	// The MX: hosted addresses only (ErrRelayDenied otherwise, RFC 5321
 	// §3.6.2: never an open relay); unknown ones counted per source
 	// address, until its RCPTs are answered 421 (deliver/unknown.go).
-	remote := se.conn.Conn().RemoteAddr().String()
+	remote := se.remote()
 	r, err := se.s.Deliver.ResolveInboundFrom(ctx, remote, se.from, to, se.size)
 	if errors.Is(err, deliver.ErrTooManyUnknown) {
 		se.s.log().Info("smtp closed: too many unknown recipients", "id", se.id, "remote", remote)
@@ -183,16 +188,11 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-// Data implements smtp.Session. It reads the whole message (bounded by the
-// server's size limit; spool.go) and acknowledges only after delivery
-// committed.
+// Data reads the whole message (bounded by the server's size limit;
+// spool.go) and returns nil only after delivery committed.
 func (se *session) Data(r io.Reader) error {
 	if err := se.loginHolds(); err != nil {
 		return err
-	}
-	if len(se.local) == 0 && (se.env == nil || se.env.Len() == 0) {
-		io.Copy(io.Discard, r)
-		return errNoRecipients
 	}
 	sp, err := se.s.spool(r)
 	if err != nil {
@@ -209,8 +209,8 @@ func (se *session) Data(r io.Reader) error {
 	}
 	defer release()
 	trace := send.Trace{
-		Helo:       se.conn.Hostname(),
-		RemoteAddr: se.conn.Conn().RemoteAddr().String(),
+		Helo:       se.helo,
+		RemoteAddr: se.remote(),
 		Protocol:   se.protocol(),
 		ID:         se.id + "-" + newID()[:6],
 	}
@@ -267,21 +267,21 @@ func isASCII(s string) bool {
 	return true
 }
 
-// AuthMechanisms implements smtp.AuthSession. The MX offers none; the
+// AuthMechanisms are the SASL mechanisms offered. The MX offers none; the
 // submission listeners offer PLAIN and LOGIN where a password may be sent.
 func (se *session) AuthMechanisms() []string {
-	if se.role == RoleMX || !se.s.Auth.PlaintextAllowed(se.conn.Conn().RemoteAddr(), se.tls()) {
+	if se.role == RoleMX || !se.s.Auth.PlaintextAllowed(se.raw.RemoteAddr(), se.tls()) {
 		return nil
 	}
 	return []string{sasl.Plain, sasl.Login}
 }
 
-// Auth implements smtp.AuthSession.
+// Auth starts the server side of mech.
 func (se *session) Auth(mech string) (sasl.Server, error) {
 	if se.role == RoleMX {
-		return nil, smtp.ErrAuthUnsupported
+		return nil, errAuthUnsupported
 	}
-	if !se.s.Auth.PlaintextAllowed(se.conn.Conn().RemoteAddr(), se.tls()) {
+	if !se.s.Auth.PlaintextAllowed(se.raw.RemoteAddr(), se.tls()) {
 		return nil, errTLSRequired
 	}
 	login := func(username, password string) error {
@@ -289,10 +289,10 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 		defer cancel()
 		acct, err := se.s.Auth.Login(ctx, auth.Request{
 			Address: username, Password: password, Protocol: auth.ProtoSMTP,
-			Remote: se.conn.Conn().RemoteAddr(), TLS: se.tls(),
+			Remote: se.raw.RemoteAddr(), TLS: se.tls(),
 		})
 		if err != nil {
-			se.s.log().Info("smtp auth refused", "id", se.id, "user", username, "remote", se.conn.Conn().RemoteAddr().String(), "err", err)
+			se.s.log().Info("smtp auth refused", "id", se.id, "user", username, "remote", se.remote(), "err", err)
 			return reply(err)
 		}
 		se.user = acct
@@ -302,12 +302,12 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 	case sasl.Plain:
 		return sasl.NewPlainServer(func(identity, username, password string) error {
 			if identity != "" && identity != username {
-				return smtp.ErrAuthFailed
+				return errAuthFailed
 			}
 			return login(username, password)
 		}), nil
 	case sasl.Login:
 		return newLoginServer(login), nil
 	}
-	return nil, smtp.ErrAuthUnknownMechanism
+	return nil, errAuthUnknownMech
 }

@@ -111,6 +111,10 @@ func code(err error) string {
 	if errors.As(err, &se) {
 		return fmt.Sprintf("%d %d.%d.%d", se.Code, se.EnhancedCode[0], se.EnhancedCode[1], se.EnhancedCode[2])
 	}
+	var r *Reply // the server's side
+	if errors.As(err, &r) {
+		return fmt.Sprintf("%d %d.%d.%d", r.Code, r.Enhanced[0], r.Enhanced[1], r.Enhanced[2])
+	}
 	return "error: " + err.Error()
 }
 
