@@ -144,3 +144,9 @@ func (b *bdatReader) nextChunk() error {
 	b.left, b.chunk, b.last = size, size, last
 	return nil
 }
+
+// discard skips n bytes of a chunk the server does not take.
+func (se *session) discard(n int64) error {
+	_, err := io.CopyN(io.Discard, se.r, n)
+	return err
+}

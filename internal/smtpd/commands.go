@@ -8,11 +8,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
-
-	"github.com/emersion/go-sasl"
 )
 
 var (
@@ -68,12 +65,7 @@ func (se *session) mail(arg string) {
 		se.replyErr(errNestedMail)
 		return
 	}
-	path, ok := cutPrefixFold(arg, "FROM:")
-	var from string
-	var params []string
-	if ok {
-		from, params, ok = parsePath(path, true)
-	}
+	from, params, ok := pathArg(arg, "FROM:", true)
 	if !ok {
 		se.protocolError(501, [3]int{5, 5, 2}, "Syntax: MAIL FROM:<address>")
 		return
@@ -115,12 +107,7 @@ func (se *session) rcpt(arg string) {
 		se.replyErr(errNoMail)
 		return
 	}
-	path, ok := cutPrefixFold(arg, "TO:")
-	var to string
-	var params []string
-	if ok {
-		to, params, ok = parsePath(path, false)
-	}
+	to, params, ok := pathArg(arg, "TO:", false)
 	if !ok {
 		se.protocolError(501, [3]int{5, 5, 2}, "Syntax: RCPT TO:<address>")
 		return
@@ -267,19 +254,4 @@ func decodeSASL(s string) ([]byte, error) {
 		return []byte{}, nil
 	}
 	return base64.StdEncoding.DecodeString(s)
-}
-
-var _ sasl.Server = (*loginServer)(nil)
-
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
-		return "", false
-	}
-	return s[len(prefix):], true
-}
-
-// discard skips n bytes of a chunk the server does not take.
-func (se *session) discard(n int64) error {
-	_, err := io.CopyN(io.Discard, se.r, n)
-	return err
 }

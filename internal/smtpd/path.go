@@ -7,6 +7,15 @@ import (
 	"strings"
 )
 
+// pathArg parses the argument of MAIL ("FROM:" ...) or RCPT ("TO:" ...),
+// the keyword in any case.
+func pathArg(arg, keyword string, reverse bool) (addr string, params []string, ok bool) {
+	if len(arg) < len(keyword) || !strings.EqualFold(arg[:len(keyword)], keyword) {
+		return "", nil, false
+	}
+	return parsePath(arg[len(keyword):], reverse)
+}
+
 // parsePath splits "<path> PARAM=value ..." (what follows "FROM:" or
 // "TO:") into the address and its parameters. The angle brackets may be
 // missing, as old clients send them; a source route ("@a,@b:") is

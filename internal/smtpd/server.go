@@ -73,7 +73,7 @@ type Server struct {
 	mu        sync.Mutex
 	listeners []net.Listener
 	sessions  map[*session]struct{}
-	conns     sync.WaitGroup // serveConn of every connection accepted
+	conns     sync.WaitGroup // the accept loops and serveConn of every connection
 
 	baseOnce sync.Once
 	base     context.Context    // the work of every command; ends when Shutdown gives up
@@ -107,6 +107,10 @@ func (s *Server) Serve(l net.Listener, role Role) error {
 		return nil
 	}
 	s.listeners = append(s.listeners, l)
+	// The accept loop counts as a connection, so that the count is not
+	// zero while a connection may still be added (sync.WaitGroup's rule).
+	s.conns.Add(1)
+	defer s.conns.Done()
 	s.mu.Unlock()
 	var pause time.Duration // after a failed accept, as net/http does
 	for {
