@@ -64,10 +64,9 @@ type spooled struct {
 }
 
 // spool reads a message's content from r, into a spool file unless it is
-// small (spoolInMemory). Its errors are
-// replies: the client's message too big (552 5.3.4), a spool that cannot
-// be written (451 4.3.0: a full disk must never lose an acknowledged
-// message).
+// small (spoolInMemory). Its errors are the reader's (a limit, the
+// connection) or a reply: a spool that cannot be written (451 4.3.0: a
+// full disk must never lose an acknowledged message).
 func (s *Server) spool(r io.Reader) (*spooled, error) {
 	head, err := io.ReadAll(io.LimitReader(r, spoolInMemory+1))
 	if err != nil {
@@ -105,8 +104,9 @@ func (s *Server) spool(r io.Reader) (*spooled, error) {
 	if w.err != nil {
 		err = reply(fmt.Errorf("spool: %w", w.err))
 	}
-	// Otherwise smtp.ErrDataTooLarge is already 552 5.3.4, and any other
-	// error is the connection's: nobody reads the reply.
+	// Otherwise the reader's own error: a limit (errDataTooLarge,
+	// errLineTooLong, answered by answerData), or the connection's, whose
+	// reply nobody reads.
 	if err != nil {
 		sp.Close()
 		return nil, err
