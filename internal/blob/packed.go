@@ -80,33 +80,40 @@ var framePool = sync.Pool{New: func() any { b := make([]byte, packFrame, packFra
 // write is a system call, and most messages are one frame).
 type packWriter struct {
 	w      io.Writer
-	head   []byte // not yet written: the magic
+	head   bool   // the magic is written
 	lens   []byte // the index, as it is written at the end
 	frames uint32
 	size   int64
 	done   bool // the index is written
-	z      *[]byte
 }
 
-func newPackWriter(w io.Writer) *packWriter {
-	return &packWriter{w: w, head: []byte(packMagic), z: framePool.Get().(*[]byte)}
-}
-
-// frame writes the next frame of the message: packFrame bytes, fewer
-// only for the last one; last writes the index with it.
-func (p *packWriter) frame(b []byte, last bool) error {
+// compressFrame appends frame b to dst as it is stored: compressed with
+// zstd, or as it is when that saves less than a sixteenth. It returns
+// what it appended and its index entry. Frames may be compressed in any
+// order, concurrently.
+func compressFrame(dst, b []byte) ([]byte, uint32) {
 	enc, _ := packCodec()
-	out := append((*p.z)[:0], p.head...)
-	p.head = nil
-	at := len(out)
-	out = enc.EncodeAll(b, out)
-	n := uint32(len(out) - at)
+	at := len(dst)
+	out := enc.EncodeAll(b, dst)
 	if len(out)-at > len(b)-len(b)/16 {
-		out, n = append(out[:at], b...), uint32(len(b))|packRawBit
+		return append(out[:at], b...), uint32(len(b)) | packRawBit
+	}
+	return out, uint32(len(out) - at)
+}
+
+// frame writes the next frame, of plain message bytes: out is what
+// compressFrame appended to len(packMagic) bytes left for the magic, n
+// its index entry; last writes the index with it.
+func (p *packWriter) frame(out []byte, n uint32, plain int, last bool) error {
+	if p.head {
+		out = out[len(packMagic):]
+	} else {
+		copy(out, packMagic)
+		p.head = true
 	}
 	p.lens = binary.LittleEndian.AppendUint32(p.lens, n)
 	p.frames++
-	p.size += int64(len(b))
+	p.size += int64(plain)
 	if last {
 		out = p.index(out)
 	}
@@ -130,41 +137,107 @@ func (p *packWriter) finish() error {
 	if p.done {
 		return nil
 	}
-	_, err := p.w.Write(p.index(p.head))
+	var b []byte
+	if !p.head {
+		b = []byte(packMagic)
+	}
+	_, err := p.w.Write(p.index(b))
 	return err
 }
 
+// packAhead is how many frames of one message are compressed at once:
+// a message of several frames (over 256 KiB) is compressed on every
+// processor there is, up to four, while the client waits for the file
+// (issue 21: compressing was the longest step of a 2 MB APPEND).
+var packAhead = min(runtime.GOMAXPROCS(0), 4)
+
+// packJob is a frame on its way: read, then hashed and compressed
+// beside the frames before and after it, then written in its turn.
+type packJob struct {
+	in, out    *[]byte // from framePool
+	plain      int
+	stored     []byte
+	n          uint32
+	compressed chan struct{}
+	hashed     chan struct{} // closed once this frame and every one before it are hashed
+}
+
 // writePacked copies r into w as a packed file and returns the message's
-// size; each chunk read is also written to h (the key's hash), on another
-// processor while the chunk is compressed.
+// size; every byte read is also written to h (the key's hash), in order.
+// Each frame is hashed and compressed on other processors while the
+// next ones are read (packAhead); the frames are written in order.
 func writePacked(w io.Writer, h io.Writer, r io.Reader) (int64, error) {
-	pw := newPackWriter(w)
-	defer framePool.Put(pw.z)
-	buf := framePool.Get().(*[]byte)
-	defer framePool.Put(buf)
-	hashed := make(chan struct{})
-	for {
-		n, rerr := io.ReadFull(r, *buf)
-		last := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
-		if rerr != nil && !last {
-			return 0, rerr
+	pw := &packWriter{w: w}
+	var ahead []*packJob
+	hashed := make(chan struct{}) // the last frame's: closed once all read so far are hashed
+	close(hashed)
+	// Every frame started is waited for, whatever happens: its
+	// goroutines use the pool's buffers, and h.
+	defer func() {
+		<-hashed
+		for _, j := range ahead {
+			<-j.compressed
+			j.release()
 		}
-		if n > 0 {
-			chunk := (*buf)[:n]
-			go func() {
-				h.Write(chunk)
-				hashed <- struct{}{}
-			}()
-			err := pw.frame(chunk, last)
-			<-hashed
-			if err != nil {
+	}()
+	for {
+		j := &packJob{in: framePool.Get().(*[]byte), out: framePool.Get().(*[]byte),
+			compressed: make(chan struct{}), hashed: make(chan struct{})}
+		n, rerr := io.ReadFull(r, *j.in)
+		end := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
+		if n == 0 || rerr != nil && !end {
+			j.release()
+			if !end {
+				return 0, rerr
+			}
+			break
+		}
+		j.plain = n
+		chunk := (*j.in)[:n]
+		go func(before chan struct{}) {
+			<-before
+			h.Write(chunk)
+			close(j.hashed)
+		}(hashed)
+		hashed = j.hashed
+		go func() {
+			j.stored, j.n = compressFrame((*j.out)[:len(packMagic)], chunk)
+			close(j.compressed)
+		}()
+		ahead = append(ahead, j)
+		if end {
+			break
+		}
+		if len(ahead) == packAhead {
+			if err := pw.next(&ahead, false); err != nil {
 				return 0, err
 			}
 		}
-		if last {
-			return pw.size, pw.finish()
+	}
+	for len(ahead) > 0 {
+		if err := pw.next(&ahead, len(ahead) == 1); err != nil {
+			return 0, err
 		}
 	}
+	<-hashed
+	return pw.size, pw.finish()
+}
+
+// next writes the first of the frames ahead once it is hashed and
+// compressed; last: it ends the message.
+func (p *packWriter) next(ahead *[]*packJob, last bool) error {
+	j := (*ahead)[0]
+	<-j.compressed
+	<-j.hashed
+	*ahead = (*ahead)[1:]
+	defer j.release()
+	return p.frame(j.stored, j.n, j.plain, last)
+}
+
+// release gives the job's buffers back.
+func (j *packJob) release() {
+	framePool.Put(j.in)
+	framePool.Put(j.out)
 }
 
 // openFile returns f as a message reader: packed when it is one, else f

@@ -6,12 +6,16 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"hash"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"testing/iotest"
 )
 
 // packSamples are messages around the frame boundaries: text that
@@ -263,4 +267,87 @@ func BenchmarkPacked(b *testing.B) {
 			p.Close()
 		}
 	})
+}
+
+// The frames of a message compressed several at once are hashed and
+// written in the message's order, whatever order their compression ends
+// in, and the file is the same as written one frame at a time.
+func TestWritePacked_framesAheadKeepTheirOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	var msg []byte
+	for i := range 7 { // frames of text and of random bytes, which compress at different speeds
+		if i%2 == 0 {
+			msg = append(msg, strings.Repeat(fmt.Sprintf("내일 회의 %d / the meeting\r\n", i), packFrame/30+1)[:packFrame]...)
+			continue
+		}
+		for range packFrame {
+			msg = append(msg, byte(rng.Uint32()))
+		}
+	}
+	msg = append(msg, "the end\r\n"...)
+	write := func(ahead int) ([]byte, [sha256.Size]byte) {
+		t.Helper()
+		defer func(was int) { packAhead = was }(packAhead)
+		packAhead = ahead
+		var file bytes.Buffer
+		h := sha256.New()
+		size, err := writePacked(&file, h, bytes.NewReader(msg))
+		if err != nil || size != int64(len(msg)) {
+			t.Fatalf("%d ahead: size %d, %v", ahead, size, err)
+		}
+		return file.Bytes(), [sha256.Size]byte(h.Sum(nil))
+	}
+	one, oneSum := write(1)
+	if oneSum != sha256.Sum256(msg) {
+		t.Fatal("one frame at a time: the hash is not the message's")
+	}
+	for _, ahead := range []int{2, 3, 8} {
+		file, sum := write(ahead)
+		if sum != oneSum {
+			t.Errorf("%d frames ahead: the hash is not the message's", ahead)
+		}
+		if !bytes.Equal(file, one) {
+			t.Errorf("%d frames ahead: the file differs from one written a frame at a time", ahead)
+		}
+		p, err := readPacked(bytes.NewReader(file), int64(len(file)))
+		if err != nil || p == nil {
+			t.Fatalf("%d frames ahead: not read back as packed (%v)", ahead, err)
+		}
+		if got, err := io.ReadAll(p); err != nil || !bytes.Equal(got, msg) {
+			t.Fatalf("%d frames ahead: read back %d bytes, %v", ahead, len(got), err)
+		}
+	}
+}
+
+// A read that fails after some frames are on their way fails the write
+// with the read's error. The frames started are waited for: a hash
+// written after writePacked returned is reported (seen only when such a
+// frame is slow enough to be caught; -race sees the buffer reused).
+func TestWritePacked_aFailedReadStopsEveryFrame(t *testing.T) {
+	defer func(was int) { packAhead = was }(packAhead)
+	packAhead = 3
+	broken := errors.New("connection reset")
+	msg := []byte(strings.Repeat("내일 회의 / the meeting\r\n", 5*packFrame/28))
+	r := io.MultiReader(bytes.NewReader(msg[:4*packFrame+10]), iotest.ErrReader(broken))
+	h := &closableHash{Hash: sha256.New()}
+	_, err := writePacked(io.Discard, h, r)
+	h.closed.Store(true)
+	if !errors.Is(err, broken) {
+		t.Fatalf("got %v, want the read's error", err)
+	}
+	if h.late.Load() {
+		t.Fatal("a frame was hashed after writePacked returned")
+	}
+}
+
+type closableHash struct {
+	hash.Hash
+	closed, late atomic.Bool
+}
+
+func (c *closableHash) Write(p []byte) (int, error) {
+	if c.closed.Load() {
+		c.late.Store(true)
+	}
+	return c.Hash.Write(p)
 }

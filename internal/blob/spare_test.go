@@ -161,7 +161,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 func TestWritePacked_oneWriteAFrame(t *testing.T) {
 	for _, c := range []struct {
 		size, writes int
-	}{{0, 1}, {1, 1}, {packFrame - 1, 1}, {packFrame, 2}, {packFrame + 1, 2}, {2*packFrame + 5, 3}} {
+	}{{0, 1}, {1, 1}, {packFrame - 1, 1}, {packFrame, 1}, {packFrame + 1, 2}, {2*packFrame + 5, 3}, {5*packFrame + 1, 6}} {
 		msg := []byte(strings.Repeat("내일 회의 / the meeting\r\n", c.size/28+1)[:c.size])
 		var w countingWriter
 		size, err := writePacked(&w, sha256.New(), bytes.NewReader(msg))
