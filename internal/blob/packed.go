@@ -84,7 +84,8 @@ type packWriter struct {
 	lens   []byte // the index, as it is written at the end
 	frames uint32
 	size   int64
-	done   bool // the index is written
+	done   bool      // the index is written
+	spare  []*[]byte // buffers of written frames, for the next ones
 }
 
 // compressFrame appends frame b to dst as it is stored: compressed with
@@ -172,21 +173,23 @@ func writePacked(w io.Writer, h io.Writer, r io.Reader) (int64, error) {
 	hashed := make(chan struct{}) // the last frame's: closed once all read so far are hashed
 	close(hashed)
 	// Every frame started is waited for, whatever happens: its
-	// goroutines use the pool's buffers, and h.
+	// goroutines use the buffers, and h.
 	defer func() {
 		<-hashed
 		for _, j := range ahead {
 			<-j.compressed
-			j.release()
+			pw.keep(j)
+		}
+		for _, b := range pw.spare {
+			framePool.Put(b)
 		}
 	}()
 	for {
-		j := &packJob{in: framePool.Get().(*[]byte), out: framePool.Get().(*[]byte),
-			compressed: make(chan struct{}), hashed: make(chan struct{})}
+		j := &packJob{in: pw.buffer(), out: pw.buffer(), compressed: make(chan struct{}), hashed: make(chan struct{})}
 		n, rerr := io.ReadFull(r, *j.in)
 		end := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
 		if n == 0 || rerr != nil && !end {
-			j.release()
+			pw.keep(j)
 			if !end {
 				return 0, rerr
 			}
@@ -230,14 +233,27 @@ func (p *packWriter) next(ahead *[]*packJob, last bool) error {
 	<-j.compressed
 	<-j.hashed
 	*ahead = (*ahead)[1:]
-	defer j.release()
+	defer p.keep(j)
 	return p.frame(j.stored, j.n, j.plain, last)
 }
 
-// release gives the job's buffers back.
-func (j *packJob) release() {
-	framePool.Put(j.in)
-	framePool.Put(j.out)
+// buffer returns a frame's buffer: one a written frame left, else the
+// pool's. A message's frames use the same few buffers over and over: had
+// each frame its own from the pool, the collections a large message
+// causes would empty the pool under it, and a 16 MiB delivery allocated
+// 11 MiB (deliver's memory test).
+func (p *packWriter) buffer() *[]byte {
+	if n := len(p.spare); n > 0 {
+		b := p.spare[n-1]
+		p.spare = p.spare[:n-1]
+		return b
+	}
+	return framePool.Get().(*[]byte)
+}
+
+// keep takes back the buffers of a job that is done with them.
+func (p *packWriter) keep(j *packJob) {
+	p.spare = append(p.spare, j.in, j.out)
 }
 
 // openFile returns f as a message reader: packed when it is one, else f
