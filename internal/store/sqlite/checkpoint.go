@@ -38,32 +38,57 @@ type idleState struct {
 // it did; before, it gives the database's free pages back
 // (giveBackFreePages). Called every few seconds (cmd/postroom), it truncates the log
 // between one and two periods after the last commit. A checkpoint that
-// readers hold back is left to the next call: it waits for no one.
+// readers hold back is left to the next call: it waits for no one. The
+// search index's file (index_file.go) is checkpointed the same way, on
+// its own; the result is the database's.
 func (s *Store) CheckpointIfIdle(ctx context.Context) (bool, error) {
-	s.idle.mu.Lock()
-	defer s.idle.mu.Unlock()
-	fi, err := os.Stat(s.path + "-wal")
+	done, err := checkpointIfIdle(ctx, s.path, &s.idle, func(ctx context.Context) (*sql.Conn, func(), error) {
+		select { // this process's writers wait for it, rather than meet it busy
+		case s.writer <- struct{}{}:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			<-s.writer
+			return nil, nil, err
+		}
+		return conn, func() { <-s.writer }, nil
+	})
+	if err != nil {
+		return done, err
+	}
+	// the index file's writer is its one connection: taking it waits for it
+	_, err = checkpointIfIdle(ctx, indexPath(s.path), &s.idleIndex, func(ctx context.Context) (*sql.Conn, func(), error) {
+		conn, err := s.words.Conn(ctx)
+		return conn, func() {}, err
+	})
+	return done, err
+}
+
+// checkpointIfIdle is CheckpointIfIdle for the file at path, idle what
+// the previous call saw of its log, and take the connection to do it on
+// (with what to do once it is closed).
+func checkpointIfIdle(ctx context.Context, path string, idle *idleState, take func(context.Context) (*sql.Conn, func(), error)) (bool, error) {
+	idle.mu.Lock()
+	defer idle.mu.Unlock()
+	fi, err := os.Stat(path + "-wal")
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("checkpoint: %w", err)
 	}
-	quiet := fi.Size() == s.idle.size && fi.ModTime().Equal(s.idle.mod)
-	s.idle.size, s.idle.mod = fi.Size(), fi.ModTime()
+	quiet := fi.Size() == idle.size && fi.ModTime().Equal(idle.mod)
+	idle.size, idle.mod = fi.Size(), fi.ModTime()
 	if !quiet || fi.Size() == 0 {
 		return false, nil
 	}
-	select { // this process's writers wait for it, rather than meet it busy
-	case s.writer <- struct{}{}:
-	case <-ctx.Done():
-		return false, ctx.Err()
-	}
-	defer func() { <-s.writer }()
-	conn, err := s.db.Conn(ctx)
+	conn, release, err := take(ctx)
 	if err != nil {
 		return false, fmt.Errorf("checkpoint: %w", err)
 	}
+	defer release()
 	defer conn.Close()
 	// Without a wait: held back by a reader, the checkpoint returns at
 	// once, busy.
@@ -78,7 +103,7 @@ func (s *Store) CheckpointIfIdle(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("checkpoint: %w", err)
 	}
 	var busy, logPages, copied int
-	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &copied); err != nil {
+	if err := conn.QueryRowContext(ctx, `PRAGMA main.wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &copied); err != nil {
 		if isBusy(err) {
 			return false, nil
 		}

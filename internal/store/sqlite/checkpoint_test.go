@@ -170,7 +170,7 @@ func TestCheckpointIfIdle_givesFreePagesBack(t *testing.T) {
 	}
 	// the log copied into the file, which so has its full size; the log
 	// itself stays as it is
-	if _, err := s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+	if _, err := s.db.Exec(`PRAGMA main.wal_checkpoint(PASSIVE)`); err != nil {
 		t.Fatal(err)
 	}
 	before := fileSize(t, path)

@@ -43,15 +43,18 @@ var consistencyChecks = []string{
 	 FROM mailboxes mb LEFT JOIN accounts a ON a.id = mb.account_id WHERE a.id IS NULL`,
 	// the search index: a row for every message (shared by its copies,
 	// messages.index_id) or one waiting for its terms (index_later.go),
-	// none without one (and each filed under its messages' account:
-	// misfiledIndexRows)
+	// none without one but those listed gone (index_file.go), and each
+	// filed under its messages' account (misfiledIndexRows). A row may be
+	// written and still wait, between the index file's commit and the
+	// database's (or after a crash there): the next pass writes it again.
 	`SELECT 'message ' || m.id || ': not in the search index' FROM messages m
 	 WHERE NOT EXISTS (SELECT 1 FROM message_index WHERE rowid = m.index_id)
 	 AND NOT EXISTS (SELECT 1 FROM message_index_waiting w WHERE w.index_id = m.index_id)`,
 	`SELECT 'search index row ' || i.rowid || ': no message' FROM message_index i
-	 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE index_id = i.rowid)`,
-	`SELECT 'search index row ' || w.index_id || ': waits, and is written' FROM message_index_waiting w
-	 WHERE EXISTS (SELECT 1 FROM message_index WHERE rowid = w.index_id)`,
+	 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE index_id = i.rowid)
+	 AND NOT EXISTS (SELECT 1 FROM message_index_gone g WHERE g.index_id = i.rowid)`,
+	`SELECT 'search index row ' || g.index_id || ': listed gone, and message ' || m.id || ' names it' FROM message_index_gone g
+	 JOIN messages m ON m.index_id = g.index_id`,
 	`SELECT 'search index row ' || w.index_id || ': waits for no message of account ' || w.account_id FROM message_index_waiting w
 	 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE index_id = w.index_id AND account_id = w.account_id)`,
 	`SELECT 'outbound ' || o.id || ': no recipient pending' FROM outbound o

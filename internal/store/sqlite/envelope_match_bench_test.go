@@ -48,7 +48,7 @@ func BenchmarkEnvelopeMatch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if _, err := s.db.Exec(`PRAGMA main.wal_checkpoint(TRUNCATE)`); err != nil {
 		b.Fatal(err)
 	}
 	for _, k := range []struct {

@@ -346,7 +346,7 @@ func BenchmarkFTS5IndexSize(b *testing.B) {
 	}
 	b.Logf("%d messages: message files %d KB, index terms %d KB", n, files>>10, terms>>10)
 	for _, v := range vs {
-		if _, err := v.s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		if _, err := v.s.db.ExecContext(ctx, `PRAGMA main.wal_checkpoint(TRUNCATE)`); err != nil {
 			b.Fatal(err)
 		}
 		rows, err := v.s.db.QueryContext(ctx, `SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY sum(pgsize) DESC`)

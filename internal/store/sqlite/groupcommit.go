@@ -148,11 +148,7 @@ func (s *Store) writeBatch(batch []*pendingWrite) ([]error, error) {
 		return nil, err
 	}
 	errs := make([]error, len(batch))
-	// the index rows wait for the batch's end (index.go)
-	s.indexBatch = &indexBatch{tx: tx}
-	defer func() { s.indexBatch = nil }()
 	for i, w := range batch {
-		s.indexBatch.begin(i)
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT batched`); err != nil {
 			tx.Rollback()
 			return nil, err
@@ -163,17 +159,11 @@ func (s *Store) writeBatch(batch []*pendingWrite) ([]error, error) {
 				tx.Rollback()
 				return nil, err
 			}
-			s.indexBatch.rolledBack()
 		}
 		if _, err := tx.ExecContext(ctx, `RELEASE batched`); err != nil {
 			tx.Rollback()
 			return nil, err
 		}
-	}
-	s.indexBatch.begin(len(batch)) // no savepoint is open
-	if err := s.writeHeldRows(ctx, tx); err != nil {
-		tx.Rollback()
-		return nil, err
 	}
 	if err := s.commitDropping(ctx, tx); err != nil {
 		return nil, err

@@ -11,9 +11,10 @@ import (
 // Search terms written after the append (store.LaterIndexStore, issue
 // 21): a message appended with NewMessage.IndexLater gets a row in
 // message_index_waiting instead of its index row; WriteIndexRows writes
-// the row and deletes the waiting one in one transaction. A row waits or
-// is written, never both (CheckConsistency), and a waiting row goes with
-// the last message naming it (dropIndexRows), as an index row does.
+// the row in the index file, then deletes the waiting one (index_file.go).
+// A row waits or is written, never both once WriteIndexRows returned
+// (CheckConsistency), and a waiting row goes with the last message naming
+// it (dropIndexRows), as an index row does.
 
 var _ store.LaterIndexStore = (*Store)(nil)
 
@@ -41,29 +42,43 @@ func (s *Store) IndexWaiting(ctx context.Context, accountID int64, limit int) ([
 		`+where+` ORDER BY w.index_id LIMIT ?`, args...)
 }
 
-// WriteIndexRows implements store.LaterIndexStore.
+// WriteIndexRows implements store.LaterIndexStore: the rows are written
+// in the index file, then the database stops listing them as waiting
+// (index_file.go). A row whose messages went meanwhile is listed gone
+// again, for the next pass to delete. Each call first deletes the rows
+// listed gone.
 func (s *Store) WriteIndexRows(ctx context.Context, rows []store.IndexRow) error {
+	if err := s.dropGoneIndexRows(ctx); err != nil {
+		return err
+	}
 	if len(rows) == 0 {
 		return nil
 	}
+	// FTS5 writes what it holds at a statement's savepoint (as each
+	// statement of a transaction opens one): rows written one after the
+	// other, in one transaction, make one segment of the index
+	if err := s.writeIndex(ctx, func(tx *sql.Tx) error {
+		for _, r := range rows {
+			if err := insertIndexRow(ctx, tx, r.IndexID, r.AccountID, r.Index); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		// the waiting rows first, then the index rows one after the
-		// other: FTS5 writes what it holds at a statement's savepoint
-		// (index.go), so that rows written between other statements make
-		// a segment each
-		var still []store.IndexRow
 		for _, r := range rows {
 			res, err := tx.ExecContext(ctx, `DELETE FROM message_index_waiting WHERE index_id = ? AND account_id = ?`, r.IndexID, r.AccountID)
 			if err != nil {
 				return fmt.Errorf("search index row %d: %w", r.IndexID, err)
 			}
-			if n, _ := res.RowsAffected(); n > 0 { // else written by another, or its messages went
-				still = append(still, r)
+			if n, _ := res.RowsAffected(); n > 0 {
+				continue
 			}
-		}
-		for _, r := range still {
-			if err := s.putIndexRow(ctx, tx, r.IndexID, r.AccountID, r.Index, false); err != nil {
-				return err
+			// written by another process, or its messages went
+			if err := goneIndexRow(ctx, tx, r.IndexID); err != nil {
+				return fmt.Errorf("search index row %d: %w", r.IndexID, err)
 			}
 		}
 		return nil

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math"
 	"sort"
 	"strings"
@@ -183,11 +184,9 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 		if err := putEnvelopeMatch(ctx, tx, nm.MailboxID, int64(uid), string(env), true); err != nil {
 			return err
 		}
-		if nm.IndexLater {
-			if err := waitForIndex(ctx, tx, id, nm.AccountID); err != nil {
-				return err
-			}
-		} else if err := s.putIndexRow(ctx, tx, id, nm.AccountID, nm.Index, false); err != nil {
+		// the index is a file of its own (index_file.go): the row waits
+		// until its terms are written there, below or by the indexer
+		if err := waitForIndex(ctx, tx, id, nm.AccountID); err != nil {
 			return err
 		}
 		if thread == 0 {
@@ -226,6 +225,13 @@ func (s *Store) AppendMessage(ctx context.Context, nm *store.NewMessage) (*store
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !nm.IndexLater {
+		// The message is stored: should its terms fail here, its row
+		// waits for the indexer, which reads them from the message.
+		if err := s.WriteIndexRows(ctx, []store.IndexRow{{IndexID: m.ID, AccountID: m.AccountID, Index: nm.Index}}); err != nil {
+			slog.Warn("search index: the terms of a new message wait for the indexer", "message", m.ID, "err", err)
+		}
 	}
 	return m, nil
 }

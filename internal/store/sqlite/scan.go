@@ -37,7 +37,7 @@ func openScan(path string, busy time.Duration) (*sql.DB, error) {
 	q.Add("_pragma", "query_only(1)")
 	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", scanMmap))
 	q.Add("_pragma", "temp_store(MEMORY)")
-	db, err := openDB("file:" + path + "?" + q.Encode()) // stmtcache.go
+	db, err := openDB("file:"+path+"?"+q.Encode(), path) // stmtcache.go
 	if err != nil {
 		return nil, fmt.Errorf("scanning connections: %w", err)
 	}

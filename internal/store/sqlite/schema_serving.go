@@ -265,4 +265,11 @@ CREATE INDEX envelope_match_unfilled ON envelope_match(mailbox_id) WHERE subject
 -- file is known durable; after a crash, the mail service checks those
 -- left at start. A handful of rows at most.
 CREATE TABLE blob_pending (key TEXT PRIMARY KEY) WITHOUT ROWID;
+`, `
+-- The search index moves to a file of its own (issue 21, index_file.go):
+-- the index rows no message names any more, listed by the transaction
+-- that removed their last message, until the indexer deletes them from
+-- the index file. The index itself is moved out when the store opens
+-- (moveIndexOut), which SQL alone cannot do.
+CREATE TABLE message_index_gone (index_id INTEGER PRIMARY KEY);
 `}

@@ -12,22 +12,37 @@ import (
 
 // SetIndex implements store.MessageStore. The message's index row is
 // shared with its copies (index.go), which hold the same file: they get
-// the same terms and facet.
+// the same terms and facet. The row is written in the index file first,
+// then the database's part (index_file.go); a message that went meanwhile
+// leaves its row listed gone.
 func (s *Store) SetIndex(ctx context.Context, accountID, messageID int64, idx store.IndexText) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		var indexID int64
-		err := tx.QueryRowContext(ctx, `SELECT index_id FROM messages WHERE id=? AND account_id=?`, messageID, accountID).Scan(&indexID)
+	var indexID int64
+	err := s.db.QueryRowContext(ctx, `SELECT index_id FROM messages WHERE id=? AND account_id=?`, messageID, accountID).Scan(&indexID)
+	if err != nil {
+		return notFound(err)
+	}
+	if err := s.writeIndex(ctx, func(tx *sql.Tx) error { return insertIndexRow(ctx, tx, indexID, accountID, idx) }); err != nil {
+		return err
+	}
+	var went bool
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE messages SET has_attachment=? WHERE index_id=?`, idx.HasAttachment, indexID)
 		if err != nil {
-			return notFound(err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET has_attachment=? WHERE index_id=?`, idx.HasAttachment, indexID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM message_index_waiting WHERE index_id=?`, indexID); err != nil {
 			return err
 		}
-		return s.putIndexRow(ctx, tx, indexID, accountID, idx, true)
+		n, _ := res.RowsAffected()
+		if went = n == 0; went {
+			return goneIndexRow(ctx, tx, indexID)
+		}
+		return nil
 	})
+	if err == nil && went {
+		err = store.ErrNotFound
+	}
+	return err
 }
 
 // acctTerm is the account's term in the index's acct column: every search

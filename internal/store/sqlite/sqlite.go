@@ -1,5 +1,7 @@
 // Package sqlite is the embedded storage backend: one SQLite database in WAL
-// mode (modernc.org/sqlite, no cgo) beside the blob directory.
+// mode (modernc.org/sqlite, no cgo) beside the blob directory, and its
+// search index in a second file (postroom.index.db, index_file.go), with a
+// writer of its own.
 //
 // Invariants:
 //   - Every write runs in one BEGIN IMMEDIATE transaction taken under the
@@ -9,6 +11,8 @@
 //     failure is retried, waiting without the writer lock.
 //   - Blob reference counts and usage counters change only inside the same
 //     transaction as the rows that reference them.
+//   - The search index is written only through its own file's writer
+//     (writeIndex), never inside the database's transactions.
 package sqlite
 
 import (
@@ -35,6 +39,9 @@ type Store struct {
 	// scan is the pool of the statements that read a whole mailbox
 	// (scan.go): read-only connections that map the file.
 	scan *sql.DB
+	// words is the search index's file and its one writer
+	// (index_file.go); db and scan read it attached.
+	words *sql.DB
 	// writer serialises this process's write transactions; a channel and
 	// not a mutex so that a caller whose context ends stops waiting.
 	writer chan struct{}
@@ -43,9 +50,6 @@ type Store struct {
 	// durable holds the pending keys whose files are now durable
 	// (pending_blobs.go); the next write drops their marks.
 	durable durableKeys
-	// indexBatch, while a batch runs, holds its new search index rows
-	// (index.go); only the writer lock's holder touches it.
-	indexBatch *indexBatch
 	// batched, when set (tests), is told the size of each batch that
 	// committed.
 	batched func(n int)
@@ -55,6 +59,11 @@ type Store struct {
 	// of its write-ahead log (checkpoint.go).
 	path string
 	idle idleState
+	// idleIndex is the same for the search index's file.
+	idleIndex idleState
+	// busy and sync are the options the files were opened with.
+	busy time.Duration
+	sync string
 }
 
 var _ store.Store = (*Store)(nil)
@@ -92,9 +101,15 @@ func open(path string, busy time.Duration, sync string) (*Store, error) {
 	if err := createIncremental(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	dsn := "file:" + path + "?" + q.Encode()
-	db, err := openDB(dsn) // stmtcache.go
+	// the search index's file first: the database's connections attach it
+	index, made, err := openIndex(path, busy, sync) // index_file.go
 	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	dsn := "file:" + path + "?" + q.Encode()
+	db, err := openDB(dsn, path) // stmtcache.go
+	if err != nil {
+		index.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(8)
@@ -102,12 +117,17 @@ func open(path string, busy time.Duration, sync string) (*Store, error) {
 	scan, err := openScan(path, busy)
 	if err != nil {
 		db.Close()
+		index.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, scan: scan, writer: make(chan struct{}, 1), path: path}
+	s := &Store{db: db, scan: scan, words: index, writer: make(chan struct{}, 1), path: path, busy: busy, sync: sync}
 	if err := s.migrate(context.Background()); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	if err := s.moveIndexOut(context.Background(), made); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	if err := s.Optimize(context.Background()); err != nil {
 		s.Close()
@@ -166,7 +186,7 @@ func (s *Store) Optimize(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, `PRAGMA analysis_limit=1000`); err != nil {
 		return err
 	}
-	_, err = conn.ExecContext(ctx, `PRAGMA optimize=0x10002`)
+	_, err = conn.ExecContext(ctx, `PRAGMA main.optimize=0x10002`)
 	return err
 }
 
@@ -174,7 +194,7 @@ func (s *Store) Optimize(ctx context.Context) error {
 func (s *Store) Close() error {
 	// the marks of files known durable go with a last write
 	flushed := s.flushDurable(context.Background())
-	return errors.Join(flushed, s.scan.Close(), s.db.Close())
+	return errors.Join(flushed, s.scan.Close(), s.db.Close(), s.words.Close())
 }
 
 // write runs fn in a write transaction, retrying when another process holds

@@ -19,6 +19,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 
 	"modernc.org/sqlite"
 )
@@ -26,16 +27,21 @@ import (
 // maxCachedStmts bounds one connection's cache.
 const maxCachedStmts = 200
 
-// openDB opens dsn through the caching connector.
-func openDB(dsn string) (*sql.DB, error) {
+// openDB opens dsn through the caching connector; with a database's
+// path for withIndex, each connection attaches its search index
+// (index_file.go).
+func openDB(dsn, withIndex string) (*sql.DB, error) {
 	c, err := sqlite.NewConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
-	return sql.OpenDB(cachingConnector{c}), nil
+	return sql.OpenDB(cachingConnector{c, withIndex}), nil
 }
 
-type cachingConnector struct{ driver.Connector }
+type cachingConnector struct {
+	driver.Connector
+	withIndex string
+}
 
 func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.Connector.Connect(ctx)
@@ -46,6 +52,12 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if !ok {
 		conn.Close()
 		return nil, errors.New("sqlite: the driver's connection lacks the context methods")
+	}
+	if c.withIndex != "" {
+		if err := attachIndex(ctx, inner, c.withIndex); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("search index: %w", err)
+		}
 	}
 	return &cachingConn{innerConn: inner, stmts: map[string]*cachedStmt{}}, nil
 }
