@@ -78,13 +78,7 @@ func openIndex(path string, busy time.Duration, sync string) (db *sql.DB, made b
 	if err := createIncremental(ipath); err != nil {
 		return nil, false, fmt.Errorf("search index %s: %w", ipath, err)
 	}
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous("+sync+")")
-	q.Add("_pragma", "temp_store(MEMORY)")
-	q.Set("_txlock", "immediate")
-	db, err = openDB("file:"+ipath+"?"+q.Encode(), "")
+	db, err = openDB("file:"+ipath+"?"+writerOptions(busy, sync).Encode(), "")
 	if err != nil {
 		return nil, false, fmt.Errorf("search index %s: %w", ipath, err)
 	}

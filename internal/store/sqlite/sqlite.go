@@ -86,18 +86,25 @@ func OpenUnsynced(path string) (*Store, error) {
 	return open(path, busyTimeout, "OFF")
 }
 
-func open(path string, busy time.Duration, sync string) (*Store, error) {
+// writerOptions are the options of the connections that write a file
+// (the database's, the search index's).
+func writerOptions(busy time.Duration, sync string) url.Values {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	// FULL: a commit is on disk before we acknowledge mail (X4).
 	q.Add("_pragma", "synchronous("+sync+")")
-	q.Add("_pragma", "foreign_keys(ON)")
 	// Statement journals (a statement that may fail halfway inside a
 	// transaction keeps the pages it changes) in memory, not in a
 	// temporary file each: 5 % of an APPEND's CPU (issue 21).
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
+	return q
+}
+
+func open(path string, busy time.Duration, sync string) (*Store, error) {
+	q := writerOptions(busy, sync)
+	q.Add("_pragma", "foreign_keys(ON)")
 	if err := createIncremental(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
