@@ -12,9 +12,10 @@ import (
 // 21): a message appended with NewMessage.IndexLater gets a row in
 // message_index_waiting instead of its index row; WriteIndexRows writes
 // the row in the index file, then deletes the waiting one (index_file.go).
-// A row waits or is written, never both once WriteIndexRows returned
-// (CheckConsistency), and a waiting row goes with the last message naming
-// it (dropIndexRows), as an index row does.
+// A row waits or is written, both only between the two commits (or
+// after a crash there, until the next pass writes it again), and a
+// waiting row goes with the last message naming it (dropIndexRows), as an
+// index row does.
 
 var _ store.LaterIndexStore = (*Store)(nil)
 
