@@ -103,11 +103,15 @@ func openIndex(path string, busy time.Duration, sync string) (db *sql.DB, made b
 	return db, made, nil
 }
 
+// readOnly is the URI that opens the file at path read-only.
+func readOnly(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro"
+}
+
 // attachIndex attaches the index file to a connection of the database,
 // read-only.
 func attachIndex(ctx context.Context, c driver.ExecerContext, path string) error {
-	u := "file:" + (&url.URL{Path: indexPath(path)}).EscapedPath() + "?mode=ro"
-	_, err := c.ExecContext(ctx, `ATTACH DATABASE ? AS `+indexSchema, []driver.NamedValue{{Ordinal: 1, Value: u}})
+	_, err := c.ExecContext(ctx, `ATTACH DATABASE ? AS `+indexSchema, []driver.NamedValue{{Ordinal: 1, Value: readOnly(indexPath(path))}})
 	return err
 }
 
@@ -144,14 +148,13 @@ func (s *Store) moveIndexOut(ctx context.Context, made bool) error {
 		}
 		return nil
 	}
-	u := "file:" + (&url.URL{Path: s.path}).EscapedPath() + "?mode=ro"
 	conn, err := s.words.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	copied := func() error {
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS old`, u); err != nil {
+		if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS old`, readOnly(s.path)); err != nil {
 			return err
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE old`)
