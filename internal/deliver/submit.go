@@ -6,11 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"postroom/internal/actor"
+	"postroom/internal/blob"
 	"postroom/internal/mail"
 	"postroom/internal/message"
 	"postroom/internal/store"
@@ -267,7 +267,7 @@ func (p *Pipeline) QueuedOriginal(ctx context.Context, sender *store.Account, qu
 		return nil, fmt.Errorf("queued message %d: %w", queueID, err)
 	}
 	defer r.Close()
-	raw, err := io.ReadAll(r)
+	raw, err := blob.ReadAll(r, q.Size)
 	if err != nil {
 		return nil, fmt.Errorf("queued message %d: %w", queueID, err)
 	}

@@ -298,7 +298,7 @@ func (c *candidate) load() {
 		return
 	}
 	c.loaded = true
-	raw, err := c.s.readBlob(c.msg.BlobKey)
+	raw, err := c.s.readBlob(c.msg.BlobKey, c.msg.Size)
 	if err != nil {
 		c.parsed = message.Parse(nil) // unreadable: no text matches
 		return

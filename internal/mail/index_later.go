@@ -227,7 +227,7 @@ func (s *Service) laterIndexText(w store.WaitingIndexRow) store.IndexText {
 	if m := s.indexer.take(w.IndexID); m != nil {
 		return IndexText(m)
 	}
-	raw, err := s.readBlob(w.BlobKey)
+	raw, err := s.readBlob(w.BlobKey, w.Size)
 	if err != nil {
 		slog.Error("search index: message unreadable, indexed without terms", "account", w.AccountID, "row", w.IndexID, "err", err)
 		return store.IndexText{Body: " " + search.CutTerm} // as indexBody writes the mark

@@ -124,7 +124,7 @@ func (s *Service) newMessage(a actor.Actor, r *AppendRequest) (*store.NewMessage
 		r.Parsed = message.Parse(r.Content) // not stored yet: nothing to read back
 	}
 	if r.Parsed == nil && s.Blobs != nil {
-		raw, err := s.readBlob(r.BlobKey)
+		raw, err := s.readBlob(r.BlobKey, r.Size)
 		if err != nil {
 			return nil, fmt.Errorf("append to mailbox %d: %w", r.MailboxID, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"postroom/internal/actor"
+	"postroom/internal/blob"
 	"postroom/internal/store"
 )
 
@@ -256,19 +257,20 @@ func (s *Service) Bytes(ctx context.Context, a actor.Actor, m *store.Message) ([
 		return nil, err
 	}
 	defer r.Close()
-	raw, err := io.ReadAll(r)
+	raw, err := blob.ReadAll(r, m.Size)
 	if err != nil {
 		return nil, fmt.Errorf("message %d: %w", m.ID, err)
 	}
 	return raw, nil
 }
 
-// readBlob reads a blob the service was handed (an append's).
-func (s *Service) readBlob(key string) ([]byte, error) {
+// readBlob reads a blob the service was handed (an append's) of size
+// bytes (0: not known).
+func (s *Service) readBlob(key string, size int64) ([]byte, error) {
 	r, err := s.Blobs.Open(key)
 	if err != nil {
 		return nil, fmt.Errorf("blob %s: %w", key, err)
 	}
 	defer r.Close()
-	return io.ReadAll(r)
+	return blob.ReadAll(r, size)
 }

@@ -3,9 +3,9 @@ package mail
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"postroom/internal/actor"
+	"postroom/internal/blob"
 	"postroom/internal/message"
 	"postroom/internal/store"
 )
@@ -40,7 +40,7 @@ func (s *Service) ReindexEach(ctx context.Context, a actor.Actor, done func()) (
 			if err != nil {
 				return n, fmt.Errorf("message %d: %w", m.ID, err)
 			}
-			raw, err := io.ReadAll(r)
+			raw, err := blob.ReadAll(r, m.Size)
 			r.Close()
 			if err != nil {
 				return n, fmt.Errorf("message %d: %w", m.ID, err)

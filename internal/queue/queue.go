@@ -16,7 +16,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -158,13 +157,13 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return len(msgs), nil
 }
 
-func (w *Worker) readBlob(key string) ([]byte, error) {
+func (w *Worker) readBlob(key string, size int64) ([]byte, error) {
 	r, err := w.Blobs.Open(key)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	return io.ReadAll(r)
+	return blob.ReadAll(r, size)
 }
 
 func domainOf(addr string) string {
@@ -174,7 +173,7 @@ func domainOf(addr string) string {
 
 // process tries every claimed recipient of one message.
 func (w *Worker) process(ctx context.Context, q *store.QueuedMessage) error {
-	raw, err := w.readBlob(q.BlobKey)
+	raw, err := w.readBlob(q.BlobKey, q.Size)
 	if err != nil {
 		return fmt.Errorf("read queued message %d: %w", q.ID, err) // the lease ends, it is tried again
 	}
