@@ -42,6 +42,9 @@ func checkData(ctx context.Context, d *dataDir, out io.Writer, ok string) error 
 	for _, key := range rep.Unfinished {
 		fmt.Fprintf(out, "unfinished: blob %s: its file never got to disk and its APPEND was never answered; the server's next start expunges its messages\n", key)
 	}
+	if rep.IndexWaiting > 0 {
+		fmt.Fprintf(out, "search index: %d messages wait for their terms; the server writes them (its log and the console's status panel show how far it is), and a search of an account writes that account's first\n", rep.IndexWaiting)
+	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(out, "problem:", p)
 	}

@@ -274,4 +274,22 @@ func TestStatus(t *testing.T) {
 	if st.Domains != 2 || st.SuspendedDomains != 1 || st.Accounts != 2 || st.UsedBytes <= 0 || st.Queued != 2 || st.Deferred != 1 || st.Version == "" {
 		t.Fatalf("status %+v", st)
 	}
+
+	// the indexer's backlog: messages whose terms are still to be written
+	if _, later := b.Store.(store.LaterIndexStore); !later {
+		return // PostgreSQL writes them with the message
+	}
+	if st.IndexWaiting != 1 || st.Messages != 1 { // kim's message
+		t.Fatalf("index backlog %d of %d messages, want 1 of 1", st.IndexWaiting, st.Messages)
+	}
+	b.Put(kim.ID, "INBOX", "Subject: 회의\r\n\r\n내일\r\n")
+	if st, err := s.Status(b.Ctx, actor.CommandLine); err != nil || st.IndexWaiting != 2 {
+		t.Fatalf("index backlog %+v, %v; want 2", st, err)
+	}
+	if _, err := b.Mail.IndexWaiting(b.Ctx, actor.User(kim)); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.Status(b.Ctx, actor.CommandLine); err != nil || st.IndexWaiting != 0 {
+		t.Fatalf("index backlog once written %+v, %v; want 0", st, err)
+	}
 }

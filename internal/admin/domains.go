@@ -18,6 +18,7 @@ type DomainSummary struct {
 	Accounts  int
 	Admins    int
 	UsedBytes int64
+	Messages  int64 // what its accounts store, a copy in two folders twice
 }
 
 // Domains lists every hosted domain (operator only), by name.
@@ -39,6 +40,7 @@ func (s *Service) Domains(ctx context.Context, p actor.Actor) ([]DomainSummary, 
 		out[i].Accounts = len(accts)
 		for _, a := range accts {
 			out[i].UsedBytes += a.Usage.Bytes
+			out[i].Messages += a.Usage.Messages
 			if a.Admin {
 				out[i].Admins++
 			}

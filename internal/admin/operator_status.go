@@ -27,8 +27,14 @@ type Status struct {
 	SuspendedDomains int
 	Accounts         int
 	UsedBytes        int64 // what every account stores together
+	Messages         int64 // the same in messages
 	Queued           int   // queued messages with a recipient still to try
 	Deferred         int   // of those, the ones tried already and failed for now
+	// IndexWaiting is how many messages wait for their search terms
+	// (store.LaterIndexStore): the indexer's backlog, all of them after a
+	// restore, whose index is rebuilt. A search of an account writes its
+	// own first, so a search never misses them; it is slower meanwhile.
+	IndexWaiting int
 }
 
 // Status gathers the installation's numbers (operator only).
@@ -44,6 +50,7 @@ func (s *Service) Status(ctx context.Context, a actor.Actor) (*Status, error) {
 	for _, d := range doms {
 		st.Accounts += d.Accounts
 		st.UsedBytes += d.UsedBytes
+		st.Messages += d.Messages
 		if d.Suspended {
 			st.SuspendedDomains++
 		}
@@ -51,6 +58,9 @@ func (s *Service) Status(ctx context.Context, a actor.Actor) (*Status, error) {
 	queue, err := s.Store.Queue(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("the queue: %w", err)
+	}
+	if st.IndexWaiting, err = s.indexBacklog(ctx); err != nil {
+		return nil, err
 	}
 	for _, q := range queue {
 		pending, tried := false, false
@@ -68,6 +78,16 @@ func (s *Service) Status(ctx context.Context, a actor.Actor) (*Status, error) {
 		}
 	}
 	return st, nil
+}
+
+// indexBacklog is how many messages wait for their search terms (0 for a
+// store that writes them with the message).
+func (s *Service) indexBacklog(ctx context.Context) (int, error) {
+	l, ok := s.Store.(store.LaterIndexStore)
+	if !ok {
+		return 0, nil
+	}
+	return l.IndexBacklog(ctx)
 }
 
 // version is the build's version: the module's when it was built from a

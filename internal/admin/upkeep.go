@@ -20,6 +20,9 @@ type CheckReport struct {
 	// them was answered, and the server's next start expunges their
 	// messages (mail.Service.RecoverPendingBlobs). Not problems.
 	Unfinished []string
+	// IndexWaiting is how many messages wait for their search terms
+	// (Status.IndexWaiting): after a restore, all of them. Not a problem.
+	IndexWaiting int
 }
 
 // errNoBlobs: the service was built without the blob store.
@@ -39,6 +42,9 @@ func (s *Service) Check(ctx context.Context, p actor.Actor) (*CheckReport, error
 		return nil, err
 	}
 	rep := &CheckReport{Problems: problems}
+	if rep.IndexWaiting, err = s.indexBacklog(ctx); err != nil {
+		return nil, err
+	}
 	pending := map[string]bool{}
 	if ps, ok := s.Store.(store.PendingBlobStore); ok {
 		list, err := ps.PendingBlobs(ctx)

@@ -75,6 +75,8 @@ type indexer struct {
 	// passed, when set before RunIndexer starts, is called after each of
 	// its passes: what a test waits on (index_pass_test.go).
 	passed func()
+	// reportAt, when set, replaces indexReportFrom (a test's).
+	reportAt int
 }
 
 type heldParse struct {
@@ -145,7 +147,7 @@ func (s *Service) RunIndexer(ctx context.Context, poll time.Duration, log *slog.
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
-		_, err := s.indexWaiting(ctx, 0)
+		err := s.indexPass(ctx, log)
 		switch {
 		case err == nil:
 			s.indexer.forget()
@@ -165,6 +167,56 @@ func (s *Service) RunIndexer(ctx context.Context, poll time.Duration, log *slog.
 		case <-ctx.Done():
 			return
 		case <-time.After(indexGather):
+		}
+	}
+}
+
+// indexReportFrom is the backlog from which a pass of the indexer tells
+// the log how far it is, at every tenth of it: a restored backup, whose
+// index is rebuilt (store/sqlite's index_file.go), or a burst of
+// imports. The operator's status panel shows the backlog too
+// (admin.Status).
+const indexReportFrom = 1000
+
+// reportFrom is indexReportFrom, or what a test set (indexer.reportFrom).
+func (x *indexer) reportFrom() int {
+	if x.reportAt > 0 {
+		return x.reportAt
+	}
+	return indexReportFrom
+}
+
+// indexPass writes the terms of every message that waits for them, and
+// tells the log how far it is when there are many (indexReportFrom).
+func (s *Service) indexPass(ctx context.Context, log *slog.Logger) error {
+	l, ok := s.laterIndex()
+	if !ok {
+		return nil
+	}
+	backlog, err := l.IndexBacklog(ctx)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if backlog < s.indexer.reportFrom() {
+		_, err := s.indexWaiting(ctx, 0)
+		return err
+	}
+	log.Info("search index: writing the terms of waiting messages", "waiting", backlog)
+	done, tenth := 0, 1
+	for {
+		did, err := s.indexChunk(ctx, l, 0)
+		done += did
+		if err != nil {
+			return err
+		}
+		if did == 0 {
+			log.Info("search index: up to date", "written", done)
+			return nil
+		}
+		// messages arriving meanwhile are written too: done may pass the backlog
+		if tenth < 10 && done < backlog && done*10 >= tenth*backlog {
+			log.Info("search index: writing", "written", done, "of", backlog, "percent", min(done*100/backlog, 99))
+			tenth = done*10/backlog + 1
 		}
 	}
 }

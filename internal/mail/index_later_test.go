@@ -1,9 +1,13 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -238,4 +242,62 @@ func TestIndexLater_aLargeMessageIsIndexedWithItsAppend(t *testing.T) {
 		t.Fatalf("waiting %v, want the small message alone", got)
 	}
 	consistentStore(t, b)
+}
+
+// A pass of the indexer with a large backlog (a restored backup's index
+// rebuilt) tells the log how far it is: the backlog at its start, how
+// many are written at each tenth passed, and when it is done. The backlog
+// counts what waits.
+func TestIndexLater_aLargeBacklogIsReportedAsItGoes(t *testing.T) {
+	b := testbed.New(t)
+	l := laterIndex(t, b)
+	bob := b.Account("bob", nil)
+	const n = 200 // chunks of 64: written 64, 128, 192, 200
+	for i := range n {
+		b.Put(bob.ID, "INBOX", fmt.Sprintf("Subject: 보고서 %d\r\n\r\n주간 보고 %d\r\n", i, i))
+	}
+	if got, err := l.IndexBacklog(b.Ctx); err != nil || got != n {
+		t.Fatalf("backlog %d, %v; want %d", got, err, n)
+	}
+	mail.ReportIndexerFrom(b.Mail, 100)
+	var logged bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logged, nil))
+	ctx, stop := context.WithCancel(b.Ctx)
+	passed := make(chan struct{})
+	mail.OnIndexerPass(b.Mail, func() {
+		select {
+		case passed <- struct{}{}:
+		case <-ctx.Done():
+		}
+	})
+	done := make(chan struct{})
+	go func() { b.Mail.RunIndexer(ctx, time.Hour, log); close(done) }()
+	<-passed // the first pass, over the whole backlog
+	stop()
+	<-done
+	type line struct {
+		Msg                           string
+		Waiting, Written, Of, Percent int
+	}
+	var got []line
+	for _, s := range strings.Split(strings.TrimSpace(logged.String()), "\n") {
+		var l line
+		if err := json.Unmarshal([]byte(s), &l); err != nil {
+			t.Fatalf("log line %q: %v", s, err)
+		}
+		got = append(got, l)
+	}
+	want := []line{
+		{Msg: "search index: writing the terms of waiting messages", Waiting: n},
+		{Msg: "search index: writing", Written: 64, Of: n, Percent: 32},
+		{Msg: "search index: writing", Written: 128, Of: n, Percent: 64},
+		{Msg: "search index: writing", Written: 192, Of: n, Percent: 96},
+		{Msg: "search index: up to date", Written: n},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("log:\n%+v\nwant\n%+v", got, want)
+	}
+	if got, err := l.IndexBacklog(b.Ctx); err != nil || got != 0 {
+		t.Errorf("backlog after the pass %d, %v; want 0", got, err)
+	}
 }

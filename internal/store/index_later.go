@@ -22,6 +22,11 @@ type LaterIndexStore interface {
 	// one transaction, and takes them off the list; a row whose messages
 	// went meanwhile is skipped.
 	WriteIndexRows(ctx context.Context, rows []IndexRow) error
+	// IndexBacklog counts the index rows of every account that wait for
+	// their terms: the operator's view of the indexer's work (all of an
+	// installation's messages after a restore, whose backup holds no
+	// index).
+	IndexBacklog(ctx context.Context) (int, error)
 }
 
 // WaitingIndexRow is an index row that waits for its terms: the message

@@ -86,7 +86,11 @@ type statusJSON struct {
 	} `json:"queue"`
 	Storage struct {
 		UsedBytes int64 `json:"used_bytes"`
+		Messages  int64 `json:"messages"`
 	} `json:"storage"`
+	SearchIndex struct {
+		Waiting int `json:"waiting"`
+	} `json:"search_index"`
 }
 
 // operatorStatus answers the installation's numbers.
@@ -99,6 +103,7 @@ func (s *Server) operatorStatus(w http.ResponseWriter, r *http.Request) {
 	out := statusJSON{Version: st.Version, Started: st.Started.UTC(), UptimeSeconds: int64(st.Uptime / time.Second),
 		Domains: st.Domains, SuspendedDomains: st.SuspendedDomains, Accounts: st.Accounts}
 	out.Queue.Queued, out.Queue.Deferred = st.Queued, st.Deferred
-	out.Storage.UsedBytes = st.UsedBytes
+	out.Storage.UsedBytes, out.Storage.Messages = st.UsedBytes, st.Messages
+	out.SearchIndex.Waiting = st.IndexWaiting
 	writeJSON(w, http.StatusOK, out)
 }

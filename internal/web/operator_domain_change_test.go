@@ -150,6 +150,16 @@ func TestOperatorDomain_deleteConfirmedAndStatus(t *testing.T) {
 	if code := op.do("GET", "/api/v1/operator/status", nil, &st); code != 200 || st.Domains != 2 || st.Accounts != 4 || st.SuspendedDomains != 0 || st.Version == "" {
 		t.Fatalf("status: %d %+v", code, st)
 	}
+	if l, later := f.Store.(store.LaterIndexStore); later { // the indexer's backlog
+		f.Put(f.bob.ID, "INBOX", "Subject: 회의\r\n\r\n내일\r\n")
+		want, err := l.IndexBacklog(f.Ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := op.do("GET", "/api/v1/operator/status", nil, &st); code != 200 || want == 0 || st.SearchIndex.Waiting != want {
+			t.Fatalf("status: %d, search index %+v, want %d waiting", code, st.SearchIndex, want)
+		}
+	}
 	if code := boss.do("GET", "/api/v1/operator/status", nil, nil); code != 403 {
 		t.Fatalf("status as an administrator: %d", code)
 	}

@@ -43,6 +43,15 @@ func (s *Store) IndexWaiting(ctx context.Context, accountID int64, limit int) ([
 		`+where+` ORDER BY w.index_id LIMIT ?`, args...)
 }
 
+// IndexBacklog implements store.LaterIndexStore.
+func (s *Store) IndexBacklog(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM message_index_waiting`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("search index backlog: %w", err)
+	}
+	return n, nil
+}
+
 // WriteIndexRows implements store.LaterIndexStore: the rows are written
 // in the index file, then the database stops listing them as waiting
 // (index_file.go). A row whose messages went meanwhile is listed gone

@@ -205,6 +205,12 @@ export const operatorScenarios = {
     await s.waitFor(`#status-domains to read ${want}`, async () => (await text(page.locator('#status-domains'))) === want);
     const accounts = domains.reduce((n, d) => n + d.accounts, 0);
     assert((await text(page.locator('#status-accounts'))) === String(accounts), `#status-accounts does not read ${accounts}`);
+    // the search index: the server's indexer writes the few waiting
+    // messages' terms, and the panel, asking again while any wait, says so
+    await s.waitFor('#status-search-index to read up to date', async () =>
+      ['최신', 'Up to date'].includes(await text(page.locator('#status-search-index'))));
+    const { search_index: index } = await s.api('/api/v1/operator/status');
+    assert(index.waiting === 0, `the panel reads up to date, the server has ${index.waiting} waiting`);
     await s.shot('operator-04-status');
   },
 };
