@@ -4,7 +4,13 @@
 # workloads (issue 21). Prints each run's table and, at the end, the ratio
 # Postroom / the others of the median of the rounds.
 #
-#   bench/compare.sh [--rounds 3] [--messages 500] [--size 10k] [--mixed 10s] [--keep]
+#   bench/compare.sh [--rounds 3] [--messages 500] [--size 10k] [--mixed 10s] [--dovecot-fts] [--keep]
+#
+# --dovecot-fts gives Dovecot the full-text index Postroom always keeps:
+# the fts-xapian plugin (Debian's dovecot-fts-xapian), indexing each
+# message after it is saved (fts_autoindex), as Postroom's indexer does.
+# Without it Dovecot keeps no word index, and SEARCH BODY reads every
+# message.
 #
 # Needs root (Dovecot's master runs as root with -F, its mail as nobody;
 # Postfix as its own user), the Debian packages dovecot-imapd,
@@ -26,15 +32,16 @@
 #                                  goes on after; the script waits for it and reports the time to the last file.
 set -euo pipefail
 
-rounds=3 messages=500 size=10k mixed=10s keep=0
+rounds=3 messages=500 size=10k mixed=10s keep=0 fts=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) rounds=$2; shift 2 ;;
 	--messages) messages=$2; shift 2 ;;
 	--size) size=$2; shift 2 ;;
 	--mixed) mixed=$2; shift 2 ;;
+	--dovecot-fts) fts=1; shift ;;
 	--keep) keep=1; shift ;;
-	*) echo "usage: $0 [--rounds N] [--messages N] [--size 10k] [--mixed 10s] [--keep]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--rounds N] [--messages N] [--size 10k] [--mixed 10s] [--dovecot-fts] [--keep]" >&2; exit 2 ;;
 	esac
 done
 
@@ -59,7 +66,8 @@ cleanup() {
 		for p in $(cat "$cgroot"/*/cgroup.procs); do kill "$p" 2>/dev/null; done
 		for _ in $(seq 50); do rmdir "$cgroot"/*/ "$cgroot" 2>/dev/null && break; sleep 0.1; done
 	fi
-	if [ "$keep" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+	# Dovecot's indexer-worker (--dovecot-fts) may still be writing as it ends
+	if [ "$keep" = 1 ]; then echo "kept $work"; else for _ in $(seq 20); do rm -rf "$work" 2>/dev/null && break; sleep 0.2; done; fi
 }
 trap cleanup EXIT
 
@@ -95,18 +103,38 @@ cg_ns() {
 	echo "$n"
 }
 
+# settle NAME...: waits until the servers' cgroups are idle (under 2 % of
+# a processor over half a second; a minute at most). Both servers write
+# their word index after answering (Postroom's indexer; Dovecot's
+# indexer-worker with --dovecot-fts): what one leaves running would fall
+# on the next workload, the other server's. The cgroup CPU of a workload
+# counts this work too.
+settle() {
+	[ -n "$cgroot" ] || return 0
+	local a b
+	for _ in $(seq 120); do
+		a=$(cg_ns "$@")
+		sleep 0.5
+		b=$(cg_ns "$@")
+		[ $((b - a)) -lt 10000000 ] && return 0
+	done
+}
+
 # Packages: Dovecot's IMAP, POP3 and LMTP servers and Postfix, when missing.
 need=()
 [ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
 [ -x /usr/lib/dovecot/pop3 ] || need+=(dovecot-pop3d)
 [ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
 command -v postfix >/dev/null || need+=(postfix)
+xapian_plugin=/usr/lib/dovecot/modules/lib21_fts_xapian_plugin.so
+[ "$fts" = 1 ] && [ ! -e "$xapian_plugin" ] && need+=(dovecot-fts-xapian)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing ${need[*]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >"$work/apt.log" 2>&1 ||
 		echo "compare.sh: could not install ${need[*]} (see $work/apt.log); going on without" >&2
 fi
 [ -x /usr/lib/dovecot/imap ] || { echo "compare.sh: Dovecot's IMAP server is missing (dovecot-imapd)" >&2; exit 1; }
+[ "$fts" = 1 ] && [ ! -e "$xapian_plugin" ] && { echo "compare.sh: --dovecot-fts needs dovecot-fts-xapian" >&2; exit 1; }
 have_pop3=0 have_postfix=0
 [ -x /usr/lib/dovecot/pop3 ] && have_pop3=1
 [ -x /usr/lib/dovecot/lmtp ] && command -v postfix >/dev/null && have_postfix=1
@@ -205,11 +233,29 @@ service submission-login {
   }
 }
 EOF
+if [ "$fts" = 1 ]; then
+	cat >>"$dv/dovecot.conf" <<EOF
+# --dovecot-fts: a word index, written after each message is saved, as
+# Postroom's is
+mail_plugins = \$mail_plugins fts fts_xapian
+plugin {
+  fts = xapian
+  fts_xapian = partial=2 full=20 verbose=0
+  fts_autoindex = yes
+  fts_enforced = yes
+}
+service indexer-worker {
+  vsz_limit = 2G
+}
+EOF
+fi
 in_cgroup dovecot dovecot -c "$dv/dovecot.conf" -F >"$work/dovecot.out" 2>&1 &
 dv_pid=$!
 pids+=("$dv_pid")
 waitport "$dv_imap"
-echo "dovecot $(dovecot --version | cut -d' ' -f1): pid $dv_pid, imap $dv_imap, pop3 $dv_pop3, lmtp $dv_lmtp"
+dv_index="no word index"
+[ "$fts" = 1 ] && dv_index="fts-xapian, autoindex"
+echo "dovecot $(dovecot --version | cut -d' ' -f1) ($dv_index): pid $dv_pid, imap $dv_imap, pop3 $dv_pop3, lmtp $dv_lmtp"
 
 # --- Postfix → LMTP → Dovecot ---------------------------------------------
 pf_smtp=
@@ -281,6 +327,7 @@ record() { # SERVER WORKLOAD LABEL CGROUPS bench-args...: run, print the table, 
 	local out cg0 cg1
 	cg0=$(cg_ns $groups)
 	out=$(bench "$workload" --json "$@") || echo "($server $label: errors)" >&2
+	[ -n "${no_settle:-}" ] || settle $groups
 	cg1=$(cg_ns $groups)
 	if ! printf '%s\n' "$out" | jq -e .workload >/dev/null 2>&1; then
 		echo "$server $label: no result" >&2
@@ -312,9 +359,11 @@ for round in $(seq "$rounds"); do
 			before=$(maildir_count)
 			cpu0=$(tree_cpu "$pf_master" "$dv_pid") cg0=$(cg_ns postfix dovecot)
 			start=$(date +%s.%N)
-			record postfix smtp smtp "postfix dovecot" --port "$pf_smtp" --rcpt "$user" --messages "$messages" --size "$size" --concurrency 10 --pid "$pf_master,$dv_pid"
+			# settled after its delivery into Dovecot, not before
+			no_settle=1 record postfix smtp smtp "postfix dovecot" --port "$pf_smtp" --rcpt "$user" --messages "$messages" --size "$size" --concurrency 10 --pid "$pf_master,$dv_pid"
 			for _ in $(seq 1200); do [ "$(maildir_count)" -ge $((before + messages)) ] && break; sleep 0.1; done
 			took=$(echo "$(date +%s.%N) - $start" | bc)
+			settle postfix dovecot
 			cpu=$(echo "$(tree_cpu "$pf_master" "$dv_pid") - $cpu0" | bc) cg=$(($(cg_ns postfix dovecot) - cg0))
 			echo "postfix smtp-stored: $(($(maildir_count) - before)) of $messages in Dovecot's Maildir ${took} s after the first MAIL FROM, CPU ${cpu} s (process tree), $(echo "$cg / 1000000000" | bc -l | cut -c1-5) s (cgroups)"
 			jq -nc --argjson n "$messages" --argjson t "$took" --argjson c "$cpu" --argjson cg "$cg" \
