@@ -178,7 +178,7 @@ func (s *Service) RunIndexer(ctx context.Context, poll time.Duration, log *slog.
 // (admin.Status).
 const indexReportFrom = 1000
 
-// reportFrom is indexReportFrom, or what a test set (indexer.reportFrom).
+// reportFrom is indexReportFrom, or what a test set (reportAt).
 func (x *indexer) reportFrom() int {
 	if x.reportAt > 0 {
 		return x.reportAt
@@ -215,7 +215,7 @@ func (s *Service) indexPass(ctx context.Context, log *slog.Logger) error {
 		}
 		// messages arriving meanwhile are written too: done may pass the backlog
 		if tenth < 10 && done < backlog && done*10 >= tenth*backlog {
-			log.Info("search index: writing", "written", done, "of", backlog, "percent", min(done*100/backlog, 99))
+			log.Info("search index: writing", "written", done, "of", backlog, "percent", done*100/backlog)
 			tenth = done*10/backlog + 1
 		}
 	}
