@@ -207,8 +207,9 @@ export const operatorScenarios = {
     assert((await text(page.locator('#status-accounts'))) === String(accounts), `#status-accounts does not read ${accounts}`);
     // the search index: the server's indexer writes the few waiting
     // messages' terms, and the panel, asking again while any wait, says so
+    // (the panel asks every 5 s: room for a slow machine's indexer)
     await s.waitFor('#status-search-index to read up to date', async () =>
-      ['최신', 'Up to date'].includes(await text(page.locator('#status-search-index'))));
+      ['최신', 'Up to date'].includes(await text(page.locator('#status-search-index'))), 60_000);
     const { search_index: index } = await s.api('/api/v1/operator/status');
     assert(index.waiting === 0, `the panel reads up to date, the server has ${index.waiting} waiting`);
     await s.shot('operator-04-status');
