@@ -52,6 +52,7 @@ var browserScenarios = []string{
 	"language_en",        // English UI, kept after reload
 	"phone_layout",       // 390x844 inbox
 	"phone_toolbar",      // 390x844: every toolbar action reachable; compose labels on one line
+	"toolbar_resize",     // a resize before the toolbar listens still reaches it
 	"toolbar_keys",       // actions off until a row is checked; Delete, Shift+I/U, s, v, !, o; ? lists them
 	"reader_header",      // To and Cc shown (외 N명), Reply-To only when set, files above the text
 	"arrival_dates",      // the list shows arrival dates, in order, even for an old Date header

@@ -113,6 +113,9 @@ function onOpen(state, kind) {
 }
 
 // useNarrow follows the phone layout's media query (app.css, 760 px).
+// The effect runs after the first paint, so it reads the query again once
+// subscribed: a resize between the render and the subscription would
+// otherwise be missed and leave a desktop toolbar in its phone layout.
 function useNarrow() {
   const query = '(max-width: 760px)';
   const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
@@ -120,6 +123,7 @@ function useNarrow() {
     const m = window.matchMedia(query);
     const f = () => setNarrow(m.matches);
     m.addEventListener('change', f);
+    f();
     return () => m.removeEventListener('change', f);
   }, []);
   return narrow;

@@ -616,6 +616,50 @@ export const scenarios = {
     }
   },
 
+  // A resize that lands between the toolbar's first render and its media
+  // query subscription must still reach it (it once left a desktop window
+  // with the phone toolbar: #tb-reply-all gone). Chromium's own timing
+  // makes that window a matter of luck, so the page's matchMedia is
+  // replaced by one whose answer turns from phone to desktop right after
+  // the toolbar has read it, before any listener exists, as a real resize
+  // at that moment would.
+  async toolbar_resize(s) {
+    const { page, cfg } = s;
+    await s.ensureApp();
+    s.step('open Settings, then arm a matchMedia that turns wide after its first read');
+    await page.goto(`${cfg.baseURL}/#/settings`);
+    await page.locator('#app[data-ready="1"]').waitFor({ timeout: 15_000 });
+    await s.waitFor('the mail toolbar gone', async () => !(await page.locator('#tb-reply').count()));
+    await page.evaluate(() => {
+      const real = window.matchMedia.bind(window);
+      window.__mq = { reads: 0, turned: false };
+      window.matchMedia = (q) => {
+        if (!q.includes('760px')) return real(q);
+        const listeners = new Set();
+        return {
+          media: q,
+          get matches() {
+            if (window.__mq.reads++ === 0) queueMicrotask(() => { window.__mq.turned = true; });
+            return !window.__mq.turned;
+          },
+          addEventListener: (_, f) => listeners.add(f),
+          removeEventListener: (_, f) => listeners.delete(f),
+        };
+      };
+    });
+    try {
+      s.step('back to the Inbox: the toolbar renders narrow, then the window is wide');
+      await page.evaluate(() => { location.hash = '#/'; });
+      await page.locator('#tb-reply').waitFor();
+      await s.waitFor('the window turned wide after the first read', () => page.evaluate(() => window.__mq.turned));
+      await s.waitFor('#tb-reply-all in the desktop toolbar', async () => (await page.locator('#tb-reply-all').count()) === 1);
+      assert(!(await page.locator('#tb-more-menu').count()), 'the more menu is open');
+    } finally {
+      await page.reload();
+      await page.locator('#app[data-ready="1"]').waitFor({ timeout: 15_000 });
+    }
+  },
+
   // Three panes at common desktop widths: a subject of 30 Hangul syllables
   // is shown whole (not cut with an ellipsis), with room for the sender
   // and the preview; the divider gives the list more or less room.
