@@ -2,7 +2,9 @@
 # A/B benchmark of two Postroom builds: each serves its own fresh data
 # directory on ports chosen now, and the same `postroom bench` workload
 # loads them alternately, A then B, ROUNDS times; the medians of rate and
-# CPU per operation are printed with their ratio B/A. The machine's load
+# CPU per operation are printed with their ratio B/A: the CPU of the run,
+# and that with the server's work after its last answer (its search
+# index), waited for before the next run starts. The machine's load
 # moves both alike within a round, so the ratio of the medians is what to
 # read (docs/performance.md).
 #
@@ -72,6 +74,23 @@ EOF
 start a "$old"
 start b "$new"
 
+# cpu_ns PID: the process's CPU time so far (user and system), in ns.
+tck=$(getconf CLK_TCK)
+cpu_ns() { awk -v t="$tck" '{printf "%d\n", ($14 + $15) * 1e9 / t}' "/proc/$1/stat"; }
+# settle PID: until the process has used no CPU for half a second (a
+# minute at most): the work it does after its last answer (the search
+# index's) is counted in its run, and does not fall on the next one.
+settle() {
+	local before after
+	before=$(cpu_ns "$1")
+	for _ in $(seq 120); do
+		sleep 0.5
+		after=$(cpu_ns "$1")
+		[ "$after" = "$before" ] && return 0
+		before=$after
+	done
+}
+
 auth=(--user "$user" --password "$password")
 [ "$workload" = smtp ] && auth=(--rcpt "$user")
 # The order alternates (a b, b a, ...): whichever runs second in a round
@@ -82,13 +101,21 @@ for r in $(seq "$rounds"); do
 	for name in $order; do
 		bin=$old
 		[ "$name" = b ] && bin=$new
-		"$bin" bench "$workload" --port "${port[$name]}" "${auth[@]}" --pid "${pid[$name]}" --json "$@" |
-			jq -c --arg n "$name" '{n: $n, ops: ([.ops[].ops] | add), per_sec: ([.ops[].per_sec] | add), cpu_ns: .target_cpu_ns}' >>"$work/results"
+		settle "${pid[a]}"
+		settle "${pid[b]}"
+		c0=$(cpu_ns "${pid[$name]}")
+		"$bin" bench "$workload" --port "${port[$name]}" "${auth[@]}" --pid "${pid[$name]}" --json "$@" >"$work/run.json"
+		settle "${pid[$name]}"
+		jq -c --arg n "$name" --argjson total $(($(cpu_ns "${pid[$name]}") - c0)) \
+			'{n: $n, ops: ([.ops[].ops] | add), per_sec: ([.ops[].per_sec] | add), cpu_ns: .target_cpu_ns, total_cpu_ns: $total}' \
+			"$work/run.json" >>"$work/results"
 		tail -1 "$work/results"
 	done
 done
 jq -s -r '
 	def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-	group_by(.n) | map({n: .[0].n, rate: (map(.per_sec) | median), cpu: (map(.cpu_ns / .ops / 1e6) | median)}) as $m
-	| "medians of \($m[0] | .n) and \($m[1] | .n): ops/s \($m[0].rate * 10 | round / 10) -> \($m[1].rate * 10 | round / 10) (x\($m[1].rate / $m[0].rate * 100 | round / 100)); CPU ms/op \($m[0].cpu * 100 | round / 100) -> \($m[1].cpu * 100 | round / 100) (x\($m[1].cpu / $m[0].cpu * 100 | round / 100))"
+	def ratio(a; b): "\(a * 100 | round / 100) -> \(b * 100 | round / 100) (x\(b / a * 100 | round / 100))";
+	group_by(.n) | map({n: .[0].n, rate: (map(.per_sec) | median), cpu: (map(.cpu_ns / .ops / 1e6) | median),
+		total: (map(.total_cpu_ns / .ops / 1e6) | median)}) as $m
+	| "medians of \($m[0] | .n) and \($m[1] | .n): ops/s \(ratio($m[0].rate; $m[1].rate)); CPU ms/op \(ratio($m[0].cpu; $m[1].cpu)); with the work after the run \(ratio($m[0].total; $m[1].total))"
 ' "$work/results"
