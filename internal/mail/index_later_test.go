@@ -143,6 +143,61 @@ func TestIndexLater_theIndexerWritesAfterEachAppend(t *testing.T) {
 	consistentStore(t, b)
 }
 
+// The indexer, woken by an append, waits for more to join its pass, but
+// no longer than it takes a chunk's worth to arrive: a fast stream is
+// indexed a chunk at a time, whatever the wait.
+func TestIndexLater_aChunksWorthEndsTheWait(t *testing.T) {
+	b := testbed.New(t)
+	l := laterIndex(t, b)
+	bob := b.Account("bob", nil)
+	ctx, stop := context.WithCancel(b.Ctx)
+	passes := make(chan struct{}, 1)
+	mail.OnIndexerPass(b.Mail, func() {
+		select {
+		case passes <- struct{}{}:
+		default:
+		}
+	})
+	// an hour: only the chunk's worth can end the wait within the test
+	mail.GatherIndexerFor(b.Mail, time.Hour)
+	done := make(chan struct{})
+	go func() { b.Mail.RunIndexer(ctx, time.Hour, testbed.Quiet()); close(done) }()
+	defer func() { stop(); <-done }()
+	pass := func(what string) {
+		t.Helper()
+		select {
+		case <-passes:
+		case <-time.After(time.Minute):
+			t.Fatalf("%s: no pass of the indexer within a minute", what)
+		}
+	}
+	pass("the first pass, at the start")
+	for i := range mail.IndexChunkRows - 1 {
+		b.Put(bob.ID, "INBOX", fmt.Sprintf("Subject: 주간 보고 %d\r\n\r\n이번 주 실적입니다\r\n", i))
+	}
+	if got := len(waiting(t, b, l)); got != mail.IndexChunkRows-1 {
+		t.Fatalf("%d appends, short of a chunk: %d wait, want all of them (the indexer still gathering)", mail.IndexChunkRows-1, got)
+	}
+	last := b.Put(bob.ID, "INBOX", "Subject: 주간 보고 마지막\r\n\r\n이번 주 실적입니다\r\n")
+	for len(waiting(t, b, l)) > 0 {
+		pass("a chunk's worth appended")
+	}
+	uids := make([]uint32, 0, mail.IndexChunkRows)
+	for u := range last.UID {
+		uids = append(uids, u+1)
+	}
+	counting := &countingBlobs{Store: b.Blobs}
+	b.Mail.Blobs = counting
+	got, err := b.Mail.SearchMailbox(b.Ctx, actor.User(bob), inbox(t, b, bob).ID, uids, &mail.Criteria{Body: []string{"실적"}})
+	if err != nil || len(got) != mail.IndexChunkRows {
+		t.Fatalf("SEARCH BODY 실적 found %d (%v), want %d", len(got), err, mail.IndexChunkRows)
+	}
+	if n := counting.opens.Load(); n != 0 {
+		t.Fatalf("the search read %d files: the indexer had not written the terms", n)
+	}
+	consistentStore(t, b)
+}
+
 // A message expunged, or copied, before its terms are written: the
 // expunged one waits no more, the copy shares its source's waiting row and
 // is found by the terms written for it, also once the source is gone.
