@@ -102,13 +102,12 @@ func TestIndexLater_aSearchWritesTheWaitingTermsFirst(t *testing.T) {
 	consistentStore(t, b)
 }
 
-// RunIndexer writes the terms of each message appended while it runs,
-// without a search asking.
-func TestIndexLater_theIndexerWritesAfterEachAppend(t *testing.T) {
-	b := testbed.New(t)
-	l := laterIndex(t, b)
-	bob := b.Account("bob", nil)
-	ctx, stop := context.WithCancel(b.Ctx)
+// startIndexer runs the indexer of b until the test ends, polling every
+// hour (only appends wake it) and gathering appends for gather (0: as the
+// server does), and returns what waits for its next pass. The minute
+// only ends a test whose indexer never passes.
+func startIndexer(t *testing.T, b *testbed.Bed, gather time.Duration) (pass func(what string)) {
+	t.Helper()
 	passes := make(chan struct{}, 1)
 	mail.OnIndexerPass(b.Mail, func() {
 		select {
@@ -116,20 +115,36 @@ func TestIndexLater_theIndexerWritesAfterEachAppend(t *testing.T) {
 		default: // one unread pass is enough to look again
 		}
 	})
+	if gather > 0 {
+		mail.GatherIndexerFor(b.Mail, gather)
+	}
+	ctx, stop := context.WithCancel(b.Ctx)
 	done := make(chan struct{})
 	go func() { b.Mail.RunIndexer(ctx, time.Hour, testbed.Quiet()); close(done) }()
-	defer func() { stop(); <-done }()
+	t.Cleanup(func() { stop(); <-done })
+	return func(what string) {
+		t.Helper()
+		select {
+		case <-passes:
+		case <-time.After(time.Minute):
+			t.Fatalf("%s: no pass of the indexer within a minute", what)
+		}
+	}
+}
+
+// RunIndexer writes the terms of each message appended while it runs,
+// without a search asking.
+func TestIndexLater_theIndexerWritesAfterEachAppend(t *testing.T) {
+	b := testbed.New(t)
+	l := laterIndex(t, b)
+	bob := b.Account("bob", nil)
+	pass := startIndexer(t, b, 0)
 	for i := range 3 {
 		b.Put(bob.ID, "INBOX", "Subject: 결재 요청\r\n\r\n전자결재 올렸습니다\r\n"+string(rune('a'+i))+"\r\n")
 		// the indexer is woken by the append: wait for its passes (an
-		// hour's poll would never come); the minute only ends a test
-		// whose indexer was never woken
+		// hour's poll would never come)
 		for len(waiting(t, b, l)) > 0 {
-			select {
-			case <-passes:
-			case <-time.After(time.Minute):
-				t.Fatalf("append %d: still waiting after a minute without a pass of the indexer", i)
-			}
+			pass(fmt.Sprintf("append %d", i))
 		}
 	}
 	counting := &countingBlobs{Store: b.Blobs}
@@ -150,27 +165,8 @@ func TestIndexLater_aChunksWorthEndsTheWait(t *testing.T) {
 	b := testbed.New(t)
 	l := laterIndex(t, b)
 	bob := b.Account("bob", nil)
-	ctx, stop := context.WithCancel(b.Ctx)
-	passes := make(chan struct{}, 1)
-	mail.OnIndexerPass(b.Mail, func() {
-		select {
-		case passes <- struct{}{}:
-		default:
-		}
-	})
 	// an hour: only the chunk's worth can end the wait within the test
-	mail.GatherIndexerFor(b.Mail, time.Hour)
-	done := make(chan struct{})
-	go func() { b.Mail.RunIndexer(ctx, time.Hour, testbed.Quiet()); close(done) }()
-	defer func() { stop(); <-done }()
-	pass := func(what string) {
-		t.Helper()
-		select {
-		case <-passes:
-		case <-time.After(time.Minute):
-			t.Fatalf("%s: no pass of the indexer within a minute", what)
-		}
-	}
+	pass := startIndexer(t, b, time.Hour)
 	pass("the first pass, at the start")
 	for i := range mail.IndexChunkRows - 1 {
 		b.Put(bob.ID, "INBOX", fmt.Sprintf("Subject: 주간 보고 %d\r\n\r\n이번 주 실적입니다\r\n", i))
