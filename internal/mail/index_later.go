@@ -49,7 +49,7 @@ const indexLaterMax = 8 << 20
 
 // indexHeldBytes bounds the messages the indexer keeps parsed from their
 // appends (indexer.held): past it, it reads them back from their files.
-// At a steady stream there are a hundred or so (indexGather); a burst
+// At a steady stream there are up to a chunk's worth (indexGather); a burst
 // faster than the indexer fills it, and the rest are read back.
 const indexHeldBytes = 8 << 20
 
