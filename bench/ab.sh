@@ -74,18 +74,15 @@ EOF
 start a "$old"
 start b "$new"
 
-# cpu_ns PID: the process's CPU time so far (user and system), in ns.
-tck=$(getconf CLK_TCK)
-cpu_ns() { awk -v t="$tck" '{printf "%d\n", ($14 + $15) * 1e9 / t}' "/proc/$1/stat"; }
 # settle PID: until the process has used no CPU for half a second (a
 # minute at most): the work it does after its last answer (the search
 # index's) is counted in its run, and does not fall on the next one.
 settle() {
 	local before after
-	before=$(cpu_ns "$1")
+	before=$(proc_ns "$1")
 	for _ in $(seq 120); do
 		sleep 0.5
-		after=$(cpu_ns "$1")
+		after=$(proc_ns "$1")
 		[ "$after" = "$before" ] && return 0
 		before=$after
 	done
@@ -103,10 +100,10 @@ for r in $(seq "$rounds"); do
 		[ "$name" = b ] && bin=$new
 		settle "${pid[a]}"
 		settle "${pid[b]}"
-		c0=$(cpu_ns "${pid[$name]}")
+		c0=$(proc_ns "${pid[$name]}")
 		"$bin" bench "$workload" --port "${port[$name]}" "${auth[@]}" --pid "${pid[$name]}" --json "$@" >"$work/run.json"
 		settle "${pid[$name]}"
-		jq -c --arg n "$name" --argjson total $(($(cpu_ns "${pid[$name]}") - c0)) \
+		jq -c --arg n "$name" --argjson total $(($(proc_ns "${pid[$name]}") - c0)) \
 			'{n: $n, ops: ([.ops[].ops] | add), per_sec: ([.ops[].per_sec] | add), cpu_ns: .target_cpu_ns, total_cpu_ns: $total}' \
 			"$work/run.json" >>"$work/results"
 		tail -1 "$work/results"

@@ -102,15 +102,6 @@ in_cgroup() { # NAME command...: becomes the command, in NAME's cgroup (run it a
 	[ -n "$cgroot" ] && echo "$BASHPID" >"$cgroot/$name/cgroup.procs"
 	exec "$@"
 }
-proc_ns() { # PID...: CPU (user + system, waited-for children included) in ns, from /proc
-	local p n=0 f
-	for p in "$@"; do
-		f=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null) || continue
-		set -- $f
-		n=$((n + (${12} + ${13} + ${14} + ${15}) * 10000000))
-	done
-	echo "$n"
-}
 cpu_of() { # NAME PID: the server's CPU so far in ns: its cgroup, else /proc
 	if [ -n "$cgroot" ]; then cat "$cgroot/$1/cpuacct.usage"; else proc_ns "$2"; fi
 }

@@ -1,5 +1,5 @@
 # Sourced by the benchmark scripts of bench/: loopback ports chosen at run
-# time, and waiting for a server to listen on one.
+# time, waiting for a server to listen on one, and a process's CPU.
 
 # freeport: a free port on 127.0.0.1.
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -13,4 +13,16 @@ waitport() {
 	done
 	echo "$(basename "$0"): nothing listens on 127.0.0.1:$1" >&2
 	return 1
+}
+
+# proc_ns PID...: CPU (user + system, waited-for children included) in ns,
+# from /proc.
+proc_ns() {
+	local p n=0 f
+	for p in "$@"; do
+		f=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null) || continue
+		set -- $f
+		n=$((n + (${12} + ${13} + ${14} + ${15}) * 10000000))
+	done
+	echo "$n"
 }
